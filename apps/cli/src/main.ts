@@ -1,0 +1,36 @@
+/**
+ * casegraph operations CLI.
+ *   migrate                      create the database if needed and apply migrations
+ *   context <command> [options]  project-context operations (backfill, enforce, audit)
+ */
+import { loadConfigOrExit, baseConfigSpec } from '@casegraph/platform';
+import { migrate } from '@casegraph/entities';
+
+const USAGE = `usage:
+  npm run db:migrate
+  npm run context -- backfill | enforce | audit [--repair] [--project <uuid>]`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfigOrExit(baseConfigSpec);
+  switch (command) {
+    case 'migrate':
+      await migrate(config.databaseUrl);
+      return 0;
+    case 'context': {
+      const { runContextCommand } = await import('./context/context-cli');
+      return runContextCommand(rest, config);
+    }
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(1);
+  },
+);

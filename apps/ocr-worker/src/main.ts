@@ -1,0 +1,17 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { loadConfigOrExit } from '@casegraph/platform';
+import { ocrWorkerConfigSpec } from './config';
+import { OcrWorkerModule } from './worker.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit(ocrWorkerConfigSpec);
+  const app = await NestFactory.createApplicationContext(OcrWorkerModule.forRoot(config), { abortOnError: false });
+  app.enableShutdownHooks();
+  Logger.log('ocr-worker started', 'Bootstrap');
+}
+
+bootstrap().catch((err) => {
+  Logger.error(`ocr-worker failed to start: ${(err as Error).message}`, (err as Error).stack, 'Bootstrap');
+  process.exit(1);
+});

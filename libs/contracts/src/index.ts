@@ -1,0 +1,4 @@
+export * from './queues';
+export * from './redis-keys';
+export * from './stages';
+export * from './uuid';

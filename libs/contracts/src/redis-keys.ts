@@ -1,0 +1,20 @@
+/**
+ * Every Redis key the system reads or writes is built here, and only here.
+ * `doc:metadata:{uuid}` keeps the old system's name and JSON shape so that its
+ * tools still read it.
+ */
+export const redisKeys = {
+  /** Cached project context of a document (JSON, TTL with jitter). */
+  docMetadata: (documentUuid: string) => `doc:metadata:${documentUuid}`,
+  /** Short-lived negative-cache marker for an unknown document. */
+  docMetadataMissing: (documentUuid: string) => `doc:metadata-missing:${documentUuid}`,
+  /** Invalidation generation counter of a document (guards in-flight loads). */
+  docMetadataVersion: (documentUuid: string) => `doc:metadata-version:${documentUuid}`,
+  /** Per-stage processing state of a document (hash). */
+  docState: (documentUuid: string) => `doc:state:${documentUuid}`,
+  /** Pub/sub channel on which context invalidations are broadcast. */
+  contextInvalidationChannel: () => 'casegraph:context:invalidate',
+} as const;
+
+/** Glob pattern matching every cached document context (for audit scans). */
+export const DOC_METADATA_PATTERN = 'doc:metadata:*';

@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+
+/** A resolved entity of one project. The same name in two projects is two rows. */
+@Entity({ name: 'canonical_entities' })
+@Unique('uq_canonical_entities_project_type_key', ['projectUuid', 'entityType', 'normalizedKey'])
+export class CanonicalEntity {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'canonical_entity_uuid', type: 'uuid', unique: true })
+  canonicalEntityUuid: string;
+
+  @Column({ name: 'project_uuid', type: 'uuid' })
+  projectUuid: string;
+
+  @Column({ name: 'entity_type', type: 'varchar', length: 32 })
+  entityType: string;
+
+  @Column({ name: 'canonical_name', type: 'text' })
+  canonicalName: string;
+
+  @Column({ name: 'normalized_key', type: 'text' })
+  normalizedKey: string;
+
+  @Column({ name: 'aliases', type: 'text', array: true, default: () => "'{}'" })
+  aliases: string[];
+
+  @Column({ name: 'mention_count', type: 'int', default: 0 })
+  mentionCount: number;
+
+  @Column({ name: 'first_seen_at', type: 'timestamptz', default: () => 'now()' })
+  firstSeenAt: Date;
+
+  @Column({ name: 'last_seen_at', type: 'timestamptz', default: () => 'now()' })
+  lastSeenAt: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

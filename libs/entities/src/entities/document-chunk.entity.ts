@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+/** A chunk of a document's text with its offsets into the full text. */
+@Entity({ name: 'document_chunks' })
+@Unique('uq_document_chunks_document_index', ['documentUuid', 'chunkIndex'])
+@Index('idx_document_chunks_project', ['projectUuid'])
+export class DocumentChunk {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'chunk_uuid', type: 'uuid', unique: true })
+  chunkUuid: string;
+
+  @Column({ name: 'document_uuid', type: 'uuid' })
+  documentUuid: string;
+
+  @Column({ name: 'project_uuid', type: 'uuid' })
+  projectUuid: string;
+
+  @Column({ name: 'chunk_index', type: 'int' })
+  chunkIndex: number;
+
+  @Column({ name: 'text', type: 'text' })
+  text: string;
+
+  @Column({ name: 'char_start_index', type: 'int' })
+  charStartIndex: number;
+
+  @Column({ name: 'char_end_index', type: 'int' })
+  charEndIndex: number;
+
+  @Column({ name: 'page_numbers', type: 'int', array: true, default: () => "'{}'" })
+  pageNumbers: number[];
+
+  @Column({ name: 'metadata', type: 'jsonb', nullable: true })
+  metadata: Record<string, unknown> | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

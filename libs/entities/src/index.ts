@@ -1,0 +1,5 @@
+export * from './entities';
+export * from './schema';
+export * from './database-url';
+export * from './data-source-options';
+export * from './migrate';

@@ -1,0 +1,27 @@
+import {
+  CanonicalEntity,
+  DocumentChunk,
+  DocumentPage,
+  EntityMention,
+  Project,
+  RelationshipContribution,
+  RelationshipStaging,
+  SourceDocument,
+  TextractJob,
+} from './entities';
+import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
+
+export const ENTITIES = [
+  Project,
+  SourceDocument,
+  DocumentPage,
+  DocumentChunk,
+  EntityMention,
+  CanonicalEntity,
+  RelationshipStaging,
+  RelationshipContribution,
+  TextractJob,
+];
+
+/** In order. Migrations are classes, not globs, so bundled builds run them too. */
+export const MIGRATIONS = [InitialSchema1764300000000];
