@@ -1,0 +1,3 @@
+export * from './queue.module';
+export * from './document-state.service';
+export * from './pipeline.module';
