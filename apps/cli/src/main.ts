@@ -8,6 +8,7 @@ import { migrate } from '@casegraph/entities';
 
 const USAGE = `usage:
   npm run db:migrate
+  npm run ingest -- <files or folders...> --project "<name>" [--api http://localhost:3000] [--key K]
   npm run context -- backfill | enforce | audit [--repair] [--project <uuid>]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -20,6 +21,10 @@ async function main(argv: string[]): Promise<number> {
     case 'context': {
       const { runContextCommand } = await import('./context/context-cli');
       return runContextCommand(rest, config);
+    }
+    case 'ingest': {
+      const { runIngestCommand } = await import('./ingest/ingest-cli');
+      return runIngestCommand(rest);
     }
     default:
       process.stderr.write(`${USAGE}\n`);

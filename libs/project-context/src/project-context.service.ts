@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { isUuid, redisKeys } from '@casegraph/contracts';
 import { redisOptionsFromUrl } from '@casegraph/platform';
 import {
@@ -101,16 +101,21 @@ export class ProjectContextService implements OnModuleDestroy {
     };
   }
 
-  async ensureProject(input: { id?: number; name: string }): Promise<{ id: number; projectUuid: string; name: string }> {
+  /** `manager` lets a caller run it inside its own transaction. */
+  async ensureProject(
+    input: { id?: number; name: string },
+    manager?: EntityManager,
+  ): Promise<{ id: number; projectUuid: string; name: string }> {
+    const db = manager ?? this.db.manager;
     const rows: Array<{ id: number; project_uuid: string; name: string }> =
       input.id !== undefined
-        ? await this.db.query(
+        ? await db.query(
             `INSERT INTO projects (id, name, project_uuid) VALUES ($1, $2, gen_random_uuid())
              ON CONFLICT (id) DO UPDATE SET project_uuid = COALESCE(projects.project_uuid, EXCLUDED.project_uuid)
              RETURNING id, project_uuid, name`,
             [input.id, input.name],
           )
-        : await this.db.query(
+        : await db.query(
             `INSERT INTO projects (name, project_uuid) VALUES ($1, gen_random_uuid()) RETURNING id, project_uuid, name`,
             [input.name],
           );
@@ -129,6 +134,11 @@ export class ProjectContextService implements OnModuleDestroy {
       },
     });
     await this.redis.set(redisKeys.docMetadata(context.documentUuid), value, 'EX', this.ttl);
+  }
+
+  /** Writes many contexts in one Redis pipeline (used after a batch of documents is committed). */
+  async rememberMany(contexts: ProjectContext[]): Promise<void> {
+    for (const c of contexts) await this.remember(c);
   }
 
   async invalidate(documentUuid: string): Promise<void> {

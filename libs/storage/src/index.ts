@@ -6,3 +6,4 @@ export * from './keys';
 export * from './local.driver';
 export * from './s3.driver';
 export * from './hashing-stream';
+export * from './file-type';
