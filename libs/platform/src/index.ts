@@ -8,3 +8,5 @@ export * from './health/shutdown-state';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics';
 export * from './ops-http-server';
+export * from './logging/logging.module';
+export * from './shutdown';
