@@ -1,3 +1,4 @@
 export * from './queue.module';
 export * from './document-state.service';
 export * from './pipeline.module';
+export * from './worker-drain.service';
