@@ -2,3 +2,5 @@ export * from './queues';
 export * from './redis-keys';
 export * from './stages';
 export * from './uuid';
+export * from './pages';
+export * from './graph';

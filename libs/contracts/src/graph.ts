@@ -1,0 +1,27 @@
+/** Entity types the graph worker extracts and the read API filters on. */
+export const ENTITY_TYPES = [
+  'PERSON',
+  'ORG',
+  'LOCATION',
+  'DATE',
+  'MONEY',
+  'CASE_NUMBER',
+  'CITATION',
+  'COURT',
+  'EMAIL',
+  'PHONE',
+  'URL',
+] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+export function isEntityType(value: unknown): value is EntityType {
+  return typeof value === 'string' && (ENTITY_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * Edge types in relationship_staging. MENTIONED_IN: canonical entity -> document
+ * (target is a document UUID). CO_OCCURS: canonical entity <-> canonical entity,
+ * stored once with source < target.
+ */
+export const RELATIONSHIP_TYPES = ['MENTIONED_IN', 'CO_OCCURS'] as const;
+export type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
