@@ -14,6 +14,8 @@ export const redisKeys = {
   docState: (documentUuid: string) => `doc:state:${documentUuid}`,
   /** Pub/sub channel on which context invalidations are broadcast. */
   contextInvalidationChannel: () => 'casegraph:context:invalidate',
+  /** Lock held by one ingest-api replica while it reconciles pending documents (per Bull prefix). */
+  ingestReconcilerLock: (bullPrefix: string) => `casegraph:ingest:reconciler-lock:${bullPrefix}`,
 } as const;
 
 /** Glob pattern matching every cached document context (for audit scans). */
