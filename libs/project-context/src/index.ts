@@ -1,3 +1,18 @@
 export * from './project-context.types';
 export * from './project-context.module';
 export * from './project-context.service';
+export { encodeEntry, decodeEntry, jitteredTtlMs, isValidContext, type CacheEntryJson, type DecodedEntry } from './cache-entry';
+export {
+  loadContexts,
+  healRows,
+  rowsOf,
+  SELECT_ONE_SQL,
+  SELECT_MANY_SQL,
+  HEAL_PROJECTS_SQL,
+  HEAL_DOCUMENTS_SQL,
+  type Queryable,
+  type ContextRow,
+  type HealCounts,
+  type EnsuredProject,
+} from './context-repository';
+export { docKeys, withContextScripts, VERSION_TTL_SECONDS, type ContextRedis } from './context-cache';

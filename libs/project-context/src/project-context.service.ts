@@ -1,151 +1,480 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUuid, redisKeys } from '@casegraph/contracts';
 import { redisOptionsFromUrl } from '@casegraph/platform';
+import { cloneContext, decodeEntry, encodeEntry, isValidContext, jitteredTtlMs } from './cache-entry';
+import { ContextRedis, VERSION_TTL_SECONDS, createCacheClient, docKeys } from './context-cache';
+import { EnsuredProject, HealCounts, Queryable, ensureProjectTx, loadContexts } from './context-repository';
+import { ProjectContextMetrics, liveBreakers, projectContextMetrics } from './project-context.metrics';
 import {
   DocumentNotFoundError,
   PROJECT_CONTEXT_OPTIONS,
   ProjectContext,
   ProjectContextModuleOptions,
+  ResolvedOptions,
+  resolveOptions,
 } from './project-context.types';
+import { BreakerState, CircuitBreaker } from './util/circuit-breaker';
+import { LruCache } from './util/lru-cache';
+import { Semaphore } from './util/semaphore';
+import { SingleFlight } from './util/single-flight';
 
-/** PRELIMINARY implementation (foundation); hardened by the project-context work. */
+/** Marker for "Redis was skipped or failed": the caller goes on without the cache. */
+const SKIPPED = Symbol('skipped');
+type Skippable<T> = T | typeof SKIPPED;
+
+/**
+ * A document's project: cache-aside over PostgreSQL (the truth) and Redis (an
+ * accelerator), self-healing NULL project UUIDs in SQL.
+ *
+ * Nothing here depends on a cache entry being present, valid or reachable: a
+ * missing, expired, malformed or foreign entry is a miss; an unreachable or
+ * hung Redis is skipped (command timeout, no offline queue, circuit breaker)
+ * and the answer comes from PostgreSQL. Redis errors never leave this class.
+ */
 @Injectable()
 export class ProjectContextService implements OnModuleDestroy {
-  private readonly redis: Redis;
-  private readonly ttl: number;
+  private readonly logger = new Logger('ProjectContext');
+  private readonly opts: ResolvedOptions;
+  private readonly redis: ContextRedis;
+  private readonly breaker: CircuitBreaker;
+  private readonly flight = new SingleFlight<ProjectContext | null>();
+  private readonly dbLimit: Semaphore;
+  private readonly metrics: ProjectContextMetrics = projectContextMetrics();
+  /** Invalidations that could not reach Redis; replayed when it is back. */
+  private readonly pendingInvalidations = new Set<string>();
+  private lastRedisError = '';
+  private destroyed = false;
+
+  // Optional L1 (only while its pub/sub subscription is live).
+  private readonly l1?: LruCache<ProjectContext>;
+  private readonly subscriber?: Redis;
+  private l1Live = false;
+  /** Bumped by every invalidation seen here; a load that straddles one does not fill the L1. */
+  private epoch = 0;
+  private readonly instanceId = randomUUID();
+  private echoSeq = 0;
+  private readonly echoWaiters = new Map<string, () => void>();
 
   constructor(
     @Inject(PROJECT_CONTEXT_OPTIONS) options: ProjectContextModuleOptions,
     @InjectDataSource() private readonly db: DataSource,
   ) {
-    this.ttl = options.ttlSeconds ?? 86400;
-    this.redis = new Redis({
-      ...redisOptionsFromUrl(options.redisUrl),
-      enableOfflineQueue: false,
-      commandTimeout: 100,
-      maxRetriesPerRequest: 0,
+    this.opts = resolveOptions(options);
+    this.dbLimit = new Semaphore(this.opts.maxConcurrentDbLookups);
+    this.breaker = new CircuitBreaker({
+      failureThreshold: this.opts.breakerFailureThreshold,
+      cooldownMs: this.opts.breakerCooldownMs,
+      onStateChange: (to) => this.onBreakerChange(to),
     });
-    this.redis.on('error', () => undefined);
+    liveBreakers().add(this.breaker);
+    this.redis = createCacheClient(this.opts.redisUrl, {
+      commandTimeoutMs: this.opts.redisCommandTimeoutMs,
+      connectTimeoutMs: this.opts.redisConnectTimeoutMs,
+      connectionName: this.opts.connectionName,
+    });
+    this.redis.on('error', (err: Error) => this.noteRedisError('connection', err, false));
+    this.redis.on('ready', () => void this.flushPendingInvalidations());
+    if (this.opts.l1) {
+      this.l1 = new LruCache(this.opts.l1.maxEntries, this.opts.l1.ttlMs);
+      this.subscriber = this.createSubscriber();
+    }
   }
 
+  // ---------------------------------------------------------------- resolve
+
+  /**
+   * The project context of a document. Throws DocumentNotFoundError for an
+   * unknown document or a string that is not a UUID (nothing written anywhere
+   * but an optional short negative-cache entry). Database errors propagate;
+   * Redis errors never do.
+   */
   async resolve(documentUuid: string): Promise<ProjectContext> {
-    const map = await this.resolveMany([documentUuid]);
-    return map.get(documentUuid)!;
+    if (!isUuid(documentUuid)) throw new DocumentNotFoundError(String(documentUuid));
+    const key = documentUuid.toLowerCase();
+    if (this.l1Live) {
+      const hit = this.l1!.get(key);
+      if (hit) {
+        this.metrics.hits.inc({ layer: 'l1' });
+        return cloneContext(hit);
+      }
+    }
+    const ctx = await this.flight.do(key, () => this.resolveCold([key]).then((m) => m.get(key) ?? null));
+    if (!ctx) throw new DocumentNotFoundError(documentUuid);
+    return cloneContext(ctx);
   }
 
+  /**
+   * Contexts of many documents: one MGET, one SQL query for all misses, one
+   * pipelined write-back. Unknown documents and non-UUID strings are absent
+   * from the result (no throw). Keys are the strings the caller passed.
+   */
   async resolveMany(documentUuids: string[]): Promise<Map<string, ProjectContext>> {
     const out = new Map<string, ProjectContext>();
-    for (const uuid of documentUuids) {
-      if (!isUuid(uuid)) throw new DocumentNotFoundError(uuid);
-      let cached: ProjectContext | undefined;
-      try {
-        const raw = await this.redis.get(redisKeys.docMetadata(uuid));
-        if (raw) {
-          const v = JSON.parse(raw);
-          if (isUuid(v.project_uuid)) {
-            cached = {
-              documentUuid: uuid,
-              projectUuid: v.project_uuid,
-              projectId: v.project_id,
-              documentMetadata: {
-                filename: v.document_metadata?.filename,
-                s3Bucket: v.document_metadata?.s3_bucket ?? undefined,
-                s3Key: v.document_metadata?.s3_key ?? undefined,
-                uploadedAt: v.document_metadata?.uploaded_at,
-              },
-            };
-          }
-        }
-      } catch {
-        cached = undefined;
+    const callerKeys = new Map<string, string[]>();
+    for (const u of documentUuids) {
+      if (!isUuid(u)) continue;
+      const key = u.toLowerCase();
+      const list = callerKeys.get(key);
+      if (list) list.push(u);
+      else callerKeys.set(key, [u]);
+    }
+    const cold: string[] = [];
+    for (const key of callerKeys.keys()) {
+      const hit = this.l1Live ? this.l1!.get(key) : undefined;
+      if (hit) {
+        this.metrics.hits.inc({ layer: 'l1' });
+        for (const u of callerKeys.get(key)!) out.set(u, cloneContext(hit));
+      } else cold.push(key);
+    }
+    if (cold.length) {
+      const pending = this.flight.doMany(cold, (owned) => this.resolveCold(owned));
+      for (const [key, p] of pending) {
+        const ctx = await p;
+        if (ctx) for (const u of callerKeys.get(key)!) out.set(u, cloneContext(ctx));
       }
-      if (cached) {
-        out.set(uuid, cached);
-        continue;
-      }
-      const ctx = await this.load(uuid);
-      await this.remember(ctx).catch(() => undefined);
-      out.set(uuid, ctx);
     }
     return out;
   }
 
-  private async load(documentUuid: string): Promise<ProjectContext> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
-      `WITH p AS (
-         UPDATE projects SET project_uuid = COALESCE(project_uuid, gen_random_uuid())
-          WHERE id = (SELECT project_fk_id FROM source_documents WHERE document_uuid = $1)
-         RETURNING id, project_uuid
-       ), d AS (
-         UPDATE source_documents sd SET project_uuid = p.project_uuid
-           FROM p WHERE sd.document_uuid = $1
-         RETURNING sd.document_uuid, sd.original_file_name, sd.s3_bucket, sd.s3_key, sd.created_at, p.id AS project_id, p.project_uuid
-       ) SELECT * FROM d`,
-      [documentUuid],
-    );
-    if (!rows.length) throw new DocumentNotFoundError(documentUuid);
-    const r = rows[0];
-    return {
-      documentUuid,
-      projectUuid: r.project_uuid as string,
-      projectId: Number(r.project_id),
-      documentMetadata: {
-        filename: r.original_file_name as string,
-        s3Bucket: (r.s3_bucket as string) ?? undefined,
-        s3Key: (r.s3_key as string) ?? undefined,
-        uploadedAt: new Date(r.created_at as string).toISOString(),
-      },
-    };
-  }
+  /**
+   * The cache-aside path for keys not in the L1: read Redis, load the misses
+   * from PostgreSQL (healing NULLs), write back. Returns found contexts only.
+   */
+  private async resolveCold(keys: string[]): Promise<Map<string, ProjectContext | null>> {
+    const epoch = this.epoch;
+    const found = new Map<string, ProjectContext | null>();
+    const read = await this.cacheOp('read', () => this.redis.mget(keys.flatMap(docKeys)));
+    const redisOk = read !== SKIPPED;
+    const versions = new Map<string, string>();
+    const misses: string[] = [];
+    const poisoned: string[] = [];
+    if (redisOk) {
+      keys.forEach((key, i) => {
+        const [raw, version, missing] = read.slice(i * 3, i * 3 + 3);
+        versions.set(key, version ?? '');
+        if (raw !== null) {
+          const entry = decodeEntry(raw, key);
+          if (entry.ok) {
+            this.metrics.hits.inc({ layer: 'redis' });
+            found.set(key, entry.context);
+            this.l1Set(key, entry.context, epoch);
+            return;
+          }
+          this.metrics.invalidEntries.inc();
+          this.logger.warn(`Deleted an invalid cache entry for document ${key}: ${entry.reason}`);
+          poisoned.push(redisKeys.docMetadata(key));
+        } else if (missing !== null) {
+          this.metrics.negativeHits.inc();
+          return;
+        }
+        misses.push(key);
+      });
+    } else {
+      misses.push(...keys);
+    }
+    if (poisoned.length) await this.cacheOp('delete', () => this.redis.del(...poisoned));
+    if (!misses.length) return found;
 
-  /** `manager` lets a caller run it inside its own transaction. */
-  async ensureProject(
-    input: { id?: number; name: string },
-    manager?: EntityManager,
-  ): Promise<{ id: number; projectUuid: string; name: string }> {
-    const db = manager ?? this.db.manager;
-    const rows: Array<{ id: number; project_uuid: string; name: string }> =
-      input.id !== undefined
-        ? await db.query(
-            `INSERT INTO projects (id, name, project_uuid) VALUES ($1, $2, gen_random_uuid())
-             ON CONFLICT (id) DO UPDATE SET project_uuid = COALESCE(projects.project_uuid, EXCLUDED.project_uuid)
-             RETURNING id, project_uuid, name`,
-            [input.id, input.name],
-          )
-        : await db.query(
-            `INSERT INTO projects (name, project_uuid) VALUES ($1, gen_random_uuid()) RETURNING id, project_uuid, name`,
-            [input.name],
-          );
-    return { id: rows[0].id, projectUuid: rows[0].project_uuid, name: rows[0].name };
-  }
-
-  async remember(context: ProjectContext): Promise<void> {
-    const value = JSON.stringify({
-      project_uuid: context.projectUuid,
-      project_id: context.projectId,
-      document_metadata: {
-        filename: context.documentMetadata.filename,
-        s3_bucket: context.documentMetadata.s3Bucket ?? null,
-        s3_key: context.documentMetadata.s3Key ?? null,
-        uploaded_at: context.documentMetadata.uploadedAt,
-      },
+    this.metrics.misses.inc(misses.length);
+    if (!redisOk) this.metrics.dbFallbacks.inc(misses.length);
+    const { contexts, healed } = await this.dbLimit.run(() => {
+      this.metrics.dbLookups.inc();
+      return loadContexts(this.db, misses);
     });
-    await this.redis.set(redisKeys.docMetadata(context.documentUuid), value, 'EX', this.ttl);
+    this.countHeals(healed);
+    for (const key of misses) {
+      const ctx = contexts.get(key) ?? null;
+      found.set(key, ctx);
+      if (ctx) this.l1Set(key, ctx, epoch);
+    }
+    // Write back only when Redis answered this very call: a resolve() then spends
+    // at most one read and one write on a failing Redis.
+    if (redisOk) await this.writeBack(misses, contexts, versions);
+    return found;
   }
 
-  /** Writes many contexts in one Redis pipeline (used after a batch of documents is committed). */
+  private async writeBack(keys: string[], contexts: Map<string, ProjectContext>, versions: Map<string, string>): Promise<void> {
+    const negTtlMs = this.opts.negativeTtlSeconds * 1000;
+    const result = await this.cacheOp('write', () => {
+      const p = this.redis.pipeline() as unknown as ContextRedis;
+      let n = 0;
+      for (const key of keys) {
+        const ctx = contexts.get(key);
+        const [meta, version, missing] = docKeys(key);
+        const expected = versions.get(key) ?? '';
+        if (ctx) {
+          p.cgWriteBack(meta, version, missing, expected, encodeEntry(ctx), jitteredTtlMs(this.opts.ttlSeconds));
+          n++;
+        } else if (negTtlMs > 0) {
+          p.cgWriteNegative(meta, version, missing, expected, negTtlMs);
+          n++;
+        }
+      }
+      if (!n) return Promise.resolve([] as Array<[Error | null, unknown]>);
+      return (p as unknown as ReturnType<Redis['pipeline']>).exec().then((r) => {
+        const failed = (r ?? []).find(([err]) => err);
+        if (failed) throw failed[0];
+        return r ?? [];
+      });
+    });
+    if (result === SKIPPED) return;
+    let i = 0;
+    for (const key of keys) {
+      if (contexts.get(key)) {
+        if (result[i]?.[1] === 0) {
+          this.metrics.staleWritesPrevented.inc();
+          this.logger.debug(`Write-back of ${key} refused: invalidated while loading`);
+        }
+        i++;
+      } else if (negTtlMs > 0) i++;
+    }
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Write-through at document creation (after the row is committed). Overrides
+   * a negative-cache entry at once. Never throws for a Redis failure; an invalid
+   * context is logged and not written.
+   */
+  async remember(context: ProjectContext): Promise<void> {
+    await this.rememberMany([context]);
+  }
+
+  /** Writes many contexts in one Redis pipeline (after a batch of documents is committed). */
   async rememberMany(contexts: ProjectContext[]): Promise<void> {
-    for (const c of contexts) await this.remember(c);
+    const valid = contexts.filter((c) => {
+      if (isValidContext(c)) return true;
+      this.logger.warn(`remember() ignored an invalid context: ${JSON.stringify(c)?.slice(0, 300)}`);
+      return false;
+    });
+    if (!valid.length) return;
+    const epoch = this.epoch;
+    for (const c of valid) this.l1Set(c.documentUuid.toLowerCase(), normalise(c), epoch);
+    await this.cacheOp('remember', () => {
+      const p = this.redis.pipeline();
+      for (const c of valid) {
+        const [meta, , missing] = docKeys(c.documentUuid.toLowerCase());
+        p.set(meta, encodeEntry(normalise(c)), 'PX', jitteredTtlMs(this.opts.ttlSeconds));
+        p.del(missing);
+      }
+      return p.exec().then((r) => {
+        const failed = (r ?? []).find(([err]) => err);
+        if (failed) throw failed[0];
+      });
+    });
   }
 
+  /**
+   * Drops a document's entry everywhere: Redis, this instance's L1 and in-flight
+   * loads, and (over pub/sub) every other instance's L1. A load that started
+   * before this call cannot write its old value back (version counter). If Redis
+   * is unreachable, the invalidation is kept and replayed when it returns.
+   */
   async invalidate(documentUuid: string): Promise<void> {
-    await this.redis.del(redisKeys.docMetadata(documentUuid));
+    if (!isUuid(documentUuid)) return;
+    const key = documentUuid.toLowerCase();
+    this.dropLocal(key);
+    const ok = await this.sendInvalidation(key);
+    if (!ok) this.queueInvalidation(key);
+  }
+
+  private async sendInvalidation(key: string): Promise<boolean> {
+    const id = `${this.instanceId}:${++this.echoSeq}`;
+    const echo = this.l1Live ? this.waitForEcho(id) : undefined;
+    const [meta, version, missing] = docKeys(key);
+    const r = await this.cacheOp('invalidate', () =>
+      this.redis.cgInvalidate(meta, version, missing, VERSION_TTL_SECONDS, redisKeys.contextInvalidationChannel(), `${id} ${key}`),
+    );
+    if (r === SKIPPED) {
+      this.echoWaiters.delete(id);
+      return false;
+    }
+    // Our own subscriber hearing the message means Redis has sent it to every
+    // subscriber; one more turn of the event loop lets local peers read theirs.
+    if (echo) await echo;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- projects
+
+  /**
+   * Creates the project or returns the existing one (idempotent, race-safe).
+   * With `id`: INSERT … ON CONFLICT (id), sequence kept ahead of the id. Without:
+   * reuses the oldest project of that name, else creates it. A NULL project_uuid
+   * is healed. `manager` runs it inside the caller's transaction.
+   */
+  async ensureProject(input: { id?: number; name: string }, manager?: EntityManager): Promise<EnsuredProject> {
+    if (input.id !== undefined && (!Number.isSafeInteger(input.id) || input.id < 1 || input.id > 2_147_483_647)) {
+      throw new RangeError(`project id must be a positive 32-bit integer, got ${input.id}`);
+    }
+    if (typeof input.name !== 'string') throw new TypeError('project name must be a string');
+    if (manager?.queryRunner?.isTransactionActive) return ensureProjectTx(manager as Queryable, input);
+    return this.db.transaction((m) => ensureProjectTx(m as Queryable, input));
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Runs one Redis operation through the breaker; failures are counted and logged, never thrown. */
+  private async cacheOp<T>(op: string, fn: () => Promise<T>): Promise<Skippable<T>> {
+    if (this.destroyed || !this.breaker.allow()) return SKIPPED;
+    try {
+      const r = await fn();
+      this.breaker.success();
+      return r;
+    } catch (err) {
+      this.breaker.failure();
+      this.noteRedisError(op, err as Error, true);
+      return SKIPPED;
+    }
+  }
+
+  private noteRedisError(op: string, err: Error, count: boolean): void {
+    if (count) this.metrics.redisErrors.inc({ op });
+    this.lastRedisError = err?.message ?? String(err);
+    this.logger.debug(`Redis ${op} failed: ${this.lastRedisError}`);
+  }
+
+  private onBreakerChange(to: BreakerState): void {
+    if (to === 'open') {
+      this.logger.warn(`Redis cache unavailable (${this.lastRedisError}); serving from PostgreSQL, probing again in ${this.opts.breakerCooldownMs} ms`);
+    } else if (to === 'closed') {
+      this.logger.log('Redis cache is back; caching resumed');
+      void this.flushPendingInvalidations();
+    }
+  }
+
+  private countHeals(h: HealCounts): void {
+    if (h.projects) this.metrics.heals.inc({ table: 'projects' }, h.projects);
+    if (h.documents) this.metrics.heals.inc({ table: 'source_documents' }, h.documents);
+    if (h.projects || h.documents) this.logger.log(`Healed project_uuid on ${h.projects} project(s), ${h.documents} document(s)`);
+  }
+
+  private queueInvalidation(key: string): void {
+    if (this.opts.maxPendingInvalidations === 0) return;
+    this.pendingInvalidations.delete(key);
+    this.pendingInvalidations.add(key);
+    if (this.pendingInvalidations.size > this.opts.maxPendingInvalidations) {
+      const oldest = this.pendingInvalidations.values().next().value as string;
+      this.pendingInvalidations.delete(oldest);
+      this.logger.warn(`Pending invalidations over ${this.opts.maxPendingInvalidations}; dropped ${oldest} (its entry expires with its TTL)`);
+    }
+    this.logger.warn(`Invalidation of ${key} could not reach Redis; it will be replayed when Redis is back`);
+  }
+
+  private flushing = false;
+  private async flushPendingInvalidations(): Promise<void> {
+    if (this.flushing || !this.pendingInvalidations.size || this.destroyed) return;
+    this.flushing = true;
+    try {
+      for (const key of [...this.pendingInvalidations]) {
+        if (!(await this.sendInvalidation(key))) break;
+        this.pendingInvalidations.delete(key);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private dropLocal(key: string): void {
+    this.epoch++;
+    this.l1?.delete(key);
+    this.flight.forget(key);
+  }
+
+  private l1Set(key: string, ctx: ProjectContext, epoch: number): void {
+    if (this.l1Live && epoch === this.epoch) this.l1!.set(key, ctx);
+  }
+
+  private createSubscriber(): Redis {
+    const sub = new Redis({
+      ...redisOptionsFromUrl(this.opts.redisUrl),
+      enableOfflineQueue: false,
+      autoResubscribe: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: this.opts.redisConnectTimeoutMs,
+      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+      connectionName: `${this.opts.connectionName}-l1`,
+    });
+    const channel = redisKeys.contextInvalidationChannel();
+    sub.on('error', (err: Error) => this.logger.debug(`L1 subscriber: ${err.message}`));
+    sub.on('ready', () => {
+      sub.subscribe(channel).then(
+        () => {
+          // Anything may have changed while we were not listening.
+          this.l1!.clear();
+          this.epoch++;
+          this.l1Live = true;
+        },
+        (err: Error) => this.logger.debug(`L1 subscribe failed: ${err.message}`),
+      );
+    });
+    sub.on('close', () => {
+      this.l1Live = false;
+      this.l1!.clear();
+      this.epoch++;
+    });
+    sub.on('message', (_channel: string, message: string) => {
+      const [id, key] = message.split(' ');
+      const waiter = this.echoWaiters.get(id);
+      if (waiter) {
+        this.echoWaiters.delete(id);
+        waiter();
+        return;
+      }
+      if (key && !id.startsWith(this.instanceId)) this.dropLocal(key);
+    });
+    return sub;
+  }
+
+  private waitForEcho(id: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.echoWaiters.delete(id);
+        resolve();
+      }, this.opts.redisCommandTimeoutMs);
+      this.echoWaiters.set(id, () => {
+        clearTimeout(timer);
+        setImmediate(resolve);
+      });
+    });
+  }
+
+  /** For tests and diagnostics. */
+  get breakerState(): BreakerState {
+    return this.breaker.state;
+  }
+
+  get pendingInvalidationCount(): number {
+    return this.pendingInvalidations.size;
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.destroyed = true;
+    liveBreakers().delete(this.breaker);
+    for (const w of this.echoWaiters.values()) w();
+    this.echoWaiters.clear();
+    this.l1Live = false;
     this.redis.disconnect();
+    this.subscriber?.disconnect();
   }
+}
+
+/** A context keyed and stored in canonical (lower-case) form. */
+function normalise(c: ProjectContext): ProjectContext {
+  return {
+    documentUuid: c.documentUuid.toLowerCase(),
+    projectUuid: c.projectUuid.toLowerCase(),
+    projectId: c.projectId,
+    documentMetadata: {
+      filename: c.documentMetadata.filename,
+      s3Bucket: c.documentMetadata.s3Bucket ?? undefined,
+      s3Key: c.documentMetadata.s3Key ?? undefined,
+      uploadedAt: c.documentMetadata.uploadedAt,
+    },
+  };
 }
