@@ -32,14 +32,15 @@ const SCRIPTS = {
   /**
    * Drops the entry and the negative marker, bumps the version so in-flight loads
    * cannot write the old value back, and tells every L1 (pub/sub).
-   * ARGV[1] = version TTL s, ARGV[2] = channel, ARGV[3] = message. Returns the new version.
+   * ARGV[1] = version TTL s, ARGV[2] = channel, ARGV[3] = message.
+   * Returns {new version, number of subscribers that received the message}.
    */
   cgInvalidate: `
     redis.call('DEL', KEYS[1], KEYS[3])
     local v = redis.call('INCR', KEYS[2])
     redis.call('EXPIRE', KEYS[2], ARGV[1])
-    redis.call('PUBLISH', ARGV[2], ARGV[3])
-    return v`,
+    local n = redis.call('PUBLISH', ARGV[2], ARGV[3])
+    return {v, n}`,
 } as const;
 
 /** How long a version counter outlives its invalidation (far beyond any in-flight load). */
@@ -48,7 +49,7 @@ export const VERSION_TTL_SECONDS = 24 * 3600;
 export interface ContextRedis extends Redis {
   cgWriteBack(meta: string, version: string, missing: string, expected: string, json: string, ttlMs: number): Promise<number>;
   cgWriteNegative(meta: string, version: string, missing: string, expected: string, ttlMs: number): Promise<number>;
-  cgInvalidate(meta: string, version: string, missing: string, versionTtl: number, channel: string, message: string): Promise<number>;
+  cgInvalidate(meta: string, version: string, missing: string, versionTtl: number, channel: string, message: string): Promise<[number, number]>;
 }
 
 /** Adds the scripts to a client (also available in its pipelines). */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -36,7 +36,7 @@ type Skippable<T> = T | typeof SKIPPED;
  * and the answer comes from PostgreSQL. Redis errors never leave this class.
  */
 @Injectable()
-export class ProjectContextService implements OnModuleDestroy {
+export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ProjectContext');
   private readonly opts: ResolvedOptions;
   private readonly redis: ContextRedis;
@@ -49,15 +49,17 @@ export class ProjectContextService implements OnModuleDestroy {
   private lastRedisError = '';
   private destroyed = false;
 
-  // Optional L1 (only while its pub/sub subscription is live).
+  // Optional L1 (only used while the invalidation subscription is live).
   private readonly l1?: LruCache<ProjectContext>;
-  private readonly subscriber?: Redis;
+  /** Invalidation events (pub/sub): drops L1 entries here, acknowledges to the invalidator. */
+  private readonly subscriber: Redis;
+  private subscribed = false;
   private l1Live = false;
   /** Bumped by every invalidation seen here; a load that straddles one does not fill the L1. */
   private epoch = 0;
   private readonly instanceId = randomUUID();
-  private echoSeq = 0;
-  private readonly echoWaiters = new Map<string, () => void>();
+  private invalidationSeq = 0;
+  private readonly ackWaiters = new Map<string, { needed: number; got: number; done: () => void }>();
 
   constructor(
     @Inject(PROJECT_CONTEXT_OPTIONS) options: ProjectContextModuleOptions,
@@ -78,9 +80,28 @@ export class ProjectContextService implements OnModuleDestroy {
     });
     this.redis.on('error', (err: Error) => this.noteRedisError('connection', err, false));
     this.redis.on('ready', () => void this.flushPendingInvalidations());
-    if (this.opts.l1) {
-      this.l1 = new LruCache(this.opts.l1.maxEntries, this.opts.l1.ttlMs);
-      this.subscriber = this.createSubscriber();
+    if (this.opts.l1) this.l1 = new LruCache(this.opts.l1.maxEntries, this.opts.l1.ttlMs);
+    this.subscriber = this.createSubscriber();
+  }
+
+  /**
+   * Gives the cache connections a moment (at most redisConnectTimeoutMs) to be
+   * ready before the app serves, so the first calls are not needless misses.
+   * Never fails: without Redis the app starts and serves from PostgreSQL.
+   */
+  async onModuleInit(): Promise<void> {
+    const ready = (c: Redis, subscribed: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const started = Date.now();
+        const check = () => {
+          if ((c.status === 'ready' && subscribed()) || Date.now() - started >= this.opts.redisConnectTimeoutMs || this.destroyed) resolve();
+          else setTimeout(check, 5);
+        };
+        check();
+      });
+    await Promise.all([ready(this.redis, () => true), ready(this.subscriber, () => this.subscribed)]);
+    if (this.redis.status !== 'ready') {
+      this.logger.warn(`Redis cache not reachable at startup (${this.lastRedisError || this.redis.status}); serving from PostgreSQL until it is`);
     }
   }
 
@@ -283,21 +304,50 @@ export class ProjectContextService implements OnModuleDestroy {
     if (!ok) this.queueInvalidation(key);
   }
 
+  /**
+   * Runs the invalidation script (delete, bump version, publish) and then waits
+   * until every instance that received the message has acknowledged it, i.e.
+   * has dropped the entry from its L1 (bounded by invalidationAckTimeoutMs).
+   * PUBLISH returns how many subscribers got the message, so we know how many
+   * acknowledgements to expect.
+   */
   private async sendInvalidation(key: string): Promise<boolean> {
-    const id = `${this.instanceId}:${++this.echoSeq}`;
-    const echo = this.l1Live ? this.waitForEcho(id) : undefined;
+    const id = `${this.instanceId}:${++this.invalidationSeq}`;
+    const waiter = this.subscribed ? this.expectAcks(id) : undefined;
     const [meta, version, missing] = docKeys(key);
     const r = await this.cacheOp('invalidate', () =>
-      this.redis.cgInvalidate(meta, version, missing, VERSION_TTL_SECONDS, redisKeys.contextInvalidationChannel(), `${id} ${key}`),
+      this.redis.cgInvalidate(meta, version, missing, VERSION_TTL_SECONDS, redisKeys.contextInvalidationChannel(), `inv ${id} ${key}`),
     );
     if (r === SKIPPED) {
-      this.echoWaiters.delete(id);
+      waiter?.cancel();
       return false;
     }
-    // Our own subscriber hearing the message means Redis has sent it to every
-    // subscriber; one more turn of the event loop lets local peers read theirs.
-    if (echo) await echo;
+    if (waiter) await waiter.wait(Number(r[1]));
     return true;
+  }
+
+  private expectAcks(id: string): { wait: (receivers: number) => Promise<void>; cancel: () => void } {
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const entry = { needed: Infinity, got: 0, done };
+    this.ackWaiters.set(id, entry);
+    const cancel = () => {
+      this.ackWaiters.delete(id);
+      done();
+    };
+    return {
+      cancel,
+      wait: async (receivers) => {
+        entry.needed = receivers;
+        if (entry.got >= entry.needed) return cancel();
+        const timer = setTimeout(() => {
+          this.logger.warn(`Invalidation ${id}: ${entry.got}/${receivers} instances acknowledged within ${this.opts.invalidationAckTimeoutMs} ms`);
+          cancel();
+        }, this.opts.invalidationAckTimeoutMs);
+        await finished;
+        clearTimeout(timer);
+      },
+    };
   }
 
   // ---------------------------------------------------------------- projects
@@ -341,6 +391,10 @@ export class ProjectContextService implements OnModuleDestroy {
 
   private onBreakerChange(to: BreakerState): void {
     if (to === 'open') {
+      // Timed-out commands stay queued on a stalled connection; start afresh.
+      // While the server stays silent the new connection is not ready, so
+      // commands fail at once instead of each waiting for the timeout.
+      if (/timed out/i.test(this.lastRedisError) && !this.destroyed) this.redis.disconnect(true);
       this.logger.warn(`Redis cache unavailable (${this.lastRedisError}); serving from PostgreSQL, probing again in ${this.opts.breakerCooldownMs} ms`);
     } else if (to === 'closed') {
       this.logger.log('Redis cache is back; caching resumed');
@@ -390,6 +444,12 @@ export class ProjectContextService implements OnModuleDestroy {
     if (this.l1Live && epoch === this.epoch) this.l1!.set(key, ctx);
   }
 
+  /**
+   * The invalidation subscription. Messages on the channel:
+   *   `inv <id> <document_uuid>`: drop the document locally, then publish `ack <id>`;
+   *   `ack <id>`: one instance has dropped it (counted by the invalidator).
+   * The L1 is used only while this subscription is live: losing it clears the L1.
+   */
   private createSubscriber(): Redis {
     const sub = new Redis({
       ...redisOptionsFromUrl(this.opts.redisUrl),
@@ -398,55 +458,52 @@ export class ProjectContextService implements OnModuleDestroy {
       maxRetriesPerRequest: 0,
       connectTimeout: this.opts.redisConnectTimeoutMs,
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
-      connectionName: `${this.opts.connectionName}-l1`,
+      connectionName: `${this.opts.connectionName}-events`,
     });
     const channel = redisKeys.contextInvalidationChannel();
-    sub.on('error', (err: Error) => this.logger.debug(`L1 subscriber: ${err.message}`));
+    sub.on('error', (err: Error) => this.logger.debug(`Invalidation subscriber: ${err.message}`));
     sub.on('ready', () => {
       sub.subscribe(channel).then(
         () => {
           // Anything may have changed while we were not listening.
-          this.l1!.clear();
+          this.l1?.clear();
           this.epoch++;
-          this.l1Live = true;
+          this.subscribed = true;
+          this.l1Live = !!this.l1 && !this.destroyed;
         },
-        (err: Error) => this.logger.debug(`L1 subscribe failed: ${err.message}`),
+        (err: Error) => this.logger.debug(`Invalidation subscribe failed: ${err.message}`),
       );
     });
     sub.on('close', () => {
+      this.subscribed = false;
       this.l1Live = false;
-      this.l1!.clear();
+      this.l1?.clear();
       this.epoch++;
     });
     sub.on('message', (_channel: string, message: string) => {
-      const [id, key] = message.split(' ');
-      const waiter = this.echoWaiters.get(id);
-      if (waiter) {
-        this.echoWaiters.delete(id);
-        waiter();
-        return;
+      const [kind, id, key] = message.split(' ');
+      if (kind === 'inv' && id) {
+        if (key && isUuid(key)) this.dropLocal(key.toLowerCase());
+        this.redis.publish(channel, `ack ${id}`).catch((err: Error) => this.noteRedisError('ack', err, true));
+      } else if (kind === 'ack' && id) {
+        const w = this.ackWaiters.get(id);
+        if (w && ++w.got >= w.needed) {
+          this.ackWaiters.delete(id);
+          w.done();
+        }
       }
-      if (key && !id.startsWith(this.instanceId)) this.dropLocal(key);
     });
     return sub;
-  }
-
-  private waitForEcho(id: string): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.echoWaiters.delete(id);
-        resolve();
-      }, this.opts.redisCommandTimeoutMs);
-      this.echoWaiters.set(id, () => {
-        clearTimeout(timer);
-        setImmediate(resolve);
-      });
-    });
   }
 
   /** For tests and diagnostics. */
   get breakerState(): BreakerState {
     return this.breaker.state;
+  }
+
+  /** True while the L1 is in use (enabled and its invalidation subscription is live). */
+  get l1Active(): boolean {
+    return this.l1Live;
   }
 
   get pendingInvalidationCount(): number {
@@ -456,11 +513,11 @@ export class ProjectContextService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.destroyed = true;
     liveBreakers().delete(this.breaker);
-    for (const w of this.echoWaiters.values()) w();
-    this.echoWaiters.clear();
+    for (const w of this.ackWaiters.values()) w.done();
+    this.ackWaiters.clear();
     this.l1Live = false;
     this.redis.disconnect();
-    this.subscriber?.disconnect();
+    this.subscriber.disconnect();
   }
 }
 

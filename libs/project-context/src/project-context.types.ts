@@ -32,6 +32,11 @@ export interface ProjectContextModuleOptions {
   breakerCooldownMs?: number;
   /** Concurrent database lookups per instance (the rest wait in line). Default 8. */
   maxConcurrentDbLookups?: number;
+  /**
+   * invalidate() returns once every instance subscribed to invalidations has
+   * acknowledged dropping the entry, or after this long. Default 250.
+   */
+  invalidationAckTimeoutMs?: number;
   /** Invalidations that failed while Redis was away, kept to replay when it returns. Default 10000. */
   maxPendingInvalidations?: number;
   /**
@@ -80,6 +85,7 @@ export function resolveOptions(o: ProjectContextModuleOptions): ResolvedOptions 
     breakerFailureThreshold: pos(o.breakerFailureThreshold, 2, 'breakerFailureThreshold'),
     breakerCooldownMs: pos(o.breakerCooldownMs, 1000, 'breakerCooldownMs'),
     maxConcurrentDbLookups: pos(o.maxConcurrentDbLookups, 8, 'maxConcurrentDbLookups'),
+    invalidationAckTimeoutMs: pos(o.invalidationAckTimeoutMs, 250, 'invalidationAckTimeoutMs'),
     maxPendingInvalidations: pos(o.maxPendingInvalidations, 10_000, 'maxPendingInvalidations', 0),
     l1: o.l1
       ? { maxEntries: pos(o.l1.maxEntries, 10_000, 'l1.maxEntries'), ttlMs: pos(o.l1.ttlMs, 5_000, 'l1.ttlMs') }

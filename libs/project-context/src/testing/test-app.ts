@@ -1,0 +1,101 @@
+/** Builds the real thing for integration tests: TypeOrmModule.forRoot + ProjectContextModule.forRoot. */
+import { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
+import { ProjectContextModule } from '../project-context.module';
+import { ProjectContextService } from '../project-context.service';
+import { ProjectContextModuleOptions } from '../project-context.types';
+
+/** Counts the SQL statements a DataSource runs, by kind (a TypeORM logger). */
+export class QueryCounter implements TypeOrmLogger {
+  readonly queries: string[] = [];
+  logQuery(query: string): void {
+    this.queries.push(query);
+  }
+  /** Lookups of document contexts (the resolver's SELECT joined to projects). */
+  get lookups(): number {
+    return this.queries.filter((q) => /FROM source_documents sd JOIN projects p/.test(q)).length;
+  }
+  get heals(): number {
+    return this.queries.filter((q) => /^\s*(WITH old AS|UPDATE source_documents sd SET project_uuid)/.test(q)).length;
+  }
+  reset(): void {
+    this.queries.length = 0;
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+export interface TestApp {
+  app: INestApplicationContext;
+  service: ProjectContextService;
+  db: DataSource;
+  counter: QueryCounter;
+  close: () => Promise<void>;
+}
+
+export async function createTestApp(
+  options: Partial<ProjectContextModuleOptions> = {},
+  databaseUrl = process.env.DATABASE_URL!,
+): Promise<TestApp> {
+  const counter = new QueryCounter();
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot({
+        ...dataSourceOptions(databaseUrl, ENTITIES, MIGRATIONS, { poolSize: 12, applicationName: `pc-test-${randomUUID().slice(0, 8)}` }),
+        logging: ['query'],
+        logger: counter,
+      }),
+      ProjectContextModule.forRoot({ redisUrl: process.env.REDIS_URL!, ...options }),
+    ],
+  }).compile();
+  const app = await moduleRef.init();
+  return {
+    app,
+    service: app.get(ProjectContextService),
+    db: app.get<DataSource>(getDataSourceToken()),
+    counter,
+    close: () => app.close(),
+  };
+}
+
+export interface SeededDoc {
+  documentUuid: string;
+  projectId: number;
+  filename: string;
+}
+
+/** A project of our own (unique name). `legacy` leaves its project_uuid NULL, as the old system did. */
+export async function seedProject(db: DataSource, opts: { legacy?: boolean } = {}): Promise<{ id: number; projectUuid: string | null; name: string }> {
+  const name = `pc-test-${randomUUID()}`;
+  const rows = await db.query(
+    `INSERT INTO projects (name, project_uuid) VALUES ($1, ${opts.legacy ? 'NULL' : 'gen_random_uuid()'}) RETURNING id, project_uuid::text, name`,
+    [name],
+  );
+  return { id: rows[0].id, projectUuid: rows[0].project_uuid, name };
+}
+
+/** A document of a project; `legacy` leaves its project_uuid NULL. */
+export async function seedDocument(db: DataSource, project: { id: number; projectUuid: string | null }, opts: { legacy?: boolean } = {}): Promise<SeededDoc> {
+  const documentUuid = randomUUID();
+  const filename = `doc-${documentUuid.slice(0, 8)}.pdf`;
+  await db.query(
+    `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name, s3_bucket, s3_key)
+     VALUES ($1, $2, $3, $4, 'bucket', $5)`,
+    [documentUuid, project.id, opts.legacy ? null : project.projectUuid, filename, `documents/${documentUuid}/${filename}`],
+  );
+  return { documentUuid, projectId: project.id, filename };
+}
+
+/** Removes what a test seeded (documents first). */
+export async function cleanup(db: DataSource, projectIds: number[]): Promise<void> {
+  if (!projectIds.length) return;
+  await db.query(`DELETE FROM source_documents WHERE project_fk_id = ANY($1::int[])`, [projectIds]);
+  await db.query(`DELETE FROM projects WHERE id = ANY($1::int[])`, [projectIds]);
+}
