@@ -1,0 +1,165 @@
+/**
+ * `npm start`: one command to run CaseGraph on a laptop.
+ *
+ *   1. validates the environment of the three apps (exit 78 naming each bad variable);
+ *   2. checks PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) are reachable, and says
+ *      which is not and how to start it (exit 69);
+ *   3. checks the apps' ports are free (exit 1);
+ *   4. builds the apps when dist/ is missing or older than the sources (`npm run build`);
+ *   5. creates the database if missing and applies migrations (`npm run db:migrate`);
+ *   6. runs ingest-api, ocr-worker and graph-worker with prefixed, coloured output,
+ *      prints the URLs once they are ready, and stops all three cleanly on Ctrl-C/SIGTERM.
+ *
+ * Environment: everything the apps read (see docs/operations.md), plus
+ *   OCR_HEALTH_PORT / GRAPH_HEALTH_PORT  each worker's HEALTH_PORT (defaults: the apps' own)
+ *   START_READY_TIMEOUT_SECONDS          how long to wait for /health/ready (default 120)
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, ConfigSpec, baseConfigSpec, loadConfig } from '@casegraph/platform';
+import { graphWorkerConfigSpec } from '../apps/graph-worker/src/config';
+import { ingestApiConfigSpec } from '../apps/ingest-api/src/config';
+import { ocrWorkerConfigSpec } from '../apps/ocr-worker/src/config';
+import { redactUrl } from '../libs/entities/src/database-url';
+import { buildStatus } from './start/build-check';
+import { checkPostgres, checkRedis, formatFailures, portIsFree } from './start/preflight';
+import { waitForAll } from './start/readiness';
+import { AppProcess, supervise } from './start/supervisor';
+
+const ROOT = resolve(__dirname, '..');
+const EX_CONFIG = 78;
+const EX_UNAVAILABLE = 69;
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[22m` : s);
+
+interface AppPlan {
+  name: 'ingest-api' | 'ocr-worker' | 'graph-worker';
+  spec: ConfigSpec<unknown>;
+  env: Record<string, string>;
+  port: number;
+  color: string;
+}
+
+function plan(env: NodeJS.ProcessEnv): AppPlan[] {
+  const pick = (v: string | undefined, fallback: string | undefined) => (v && v.trim() ? v.trim() : (fallback ?? ''));
+  const apiPort = pick(env.PORT, ingestApiConfigSpec.port.default);
+  const ocrPort = pick(env.OCR_HEALTH_PORT, ocrWorkerConfigSpec.healthPort.default);
+  const graphPort = pick(env.GRAPH_HEALTH_PORT, graphWorkerConfigSpec.healthPort.default);
+  return [
+    { name: 'ingest-api', spec: ingestApiConfigSpec as ConfigSpec<unknown>, env: { PORT: apiPort }, port: Number(apiPort), color: 'cyan' },
+    { name: 'ocr-worker', spec: ocrWorkerConfigSpec as ConfigSpec<unknown>, env: { HEALTH_PORT: ocrPort }, port: Number(ocrPort), color: 'magenta' },
+    { name: 'graph-worker', spec: graphWorkerConfigSpec as ConfigSpec<unknown>, env: { HEALTH_PORT: graphPort }, port: Number(graphPort), color: 'yellow' },
+  ];
+}
+
+/** The command of an app, from its package.json script (`start:<app>`), so both stay one thing. */
+function appArgv(name: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const script = pkg.scripts[`start:${name}`];
+  if (!script || /[|&;<>$`"'\\]/.test(script)) throw new Error(`package.json script start:${name} must be a plain "node <file>" command`);
+  return script.trim().split(/\s+/);
+}
+
+function run(label: string, args: string[]): void {
+  say(bold(`▸ ${label}`));
+  const r = spawnSync('npm', args, { cwd: ROOT, stdio: 'inherit', env: process.env });
+  if (r.status !== 0) {
+    say(`✗ ${label} failed (${r.signal ?? `exit ${r.status}`})`);
+    process.exit(r.status || 1);
+  }
+}
+
+async function main(): Promise<number> {
+  // 1. configuration of every app, as each will see it
+  const apps = plan(process.env);
+  let base;
+  try {
+    base = loadConfig(baseConfigSpec);
+    for (const app of apps) loadConfig(app.spec, { ...process.env, ...app.env });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return EX_CONFIG;
+    }
+    throw err;
+  }
+
+  // 2. PostgreSQL and Redis
+  say(bold('▸ checking PostgreSQL and Redis'));
+  const checks = await Promise.all([checkPostgres(base.databaseUrl), checkRedis(base.redisUrl)]);
+  if (checks.some((c) => !c.ok)) {
+    process.stderr.write(formatFailures(checks));
+    return EX_UNAVAILABLE;
+  }
+  for (const c of checks) say(`  ✓ ${c.service} ${c.url}${c.detail ? ` (${c.detail})` : ''}`);
+
+  // 3. ports
+  const busy: string[] = [];
+  for (const app of apps) {
+    if (app.port !== 0 && !(await portIsFree(app.port))) {
+      busy.push(`  ✗ port ${app.port} (${app.name} ${app.name === 'ingest-api' ? 'PORT' : app.name === 'ocr-worker' ? 'OCR_HEALTH_PORT' : 'GRAPH_HEALTH_PORT'}) is in use`);
+    }
+  }
+  if (busy.length) {
+    process.stderr.write(`Cannot start CaseGraph:\n${busy.join('\n')}\n  → stop what uses it (another npm start?) or choose other ports.\n`);
+    return 1;
+  }
+
+  // 4. build
+  const build = buildStatus(ROOT);
+  if (build.needed) {
+    say(`  building: ${build.reason}`);
+    run('npm run build', ['run', 'build']);
+  } else {
+    say(`  ${build.reason}`);
+  }
+
+  // 5. database
+  run('npm run db:migrate', ['run', '--silent', 'db:migrate']);
+
+  // 6. the apps
+  say(bold('▸ starting ingest-api, ocr-worker, graph-worker'));
+  const graceMs = base.shutdownGraceMs;
+  const readyTimeoutMs = Number(process.env.START_READY_TIMEOUT_SECONDS || 120) * 1000;
+  const [api, ocr, graph] = apps;
+  const processes: AppProcess[] = apps.map((a) => ({ name: a.name, argv: appArgv(a.name), env: a.env, color: a.color }));
+  const result = await supervise(processes, {
+    cwd: ROOT,
+    // The apps give active jobs SHUTDOWN_GRACE_MS and force-exit 5 s after; allow a little more.
+    stopTimeoutMs: graceMs + 10_000,
+    onStarted: (stopping) => {
+      const host = 'localhost';
+      const targets = [
+        { name: 'ingest-api', url: `http://127.0.0.1:${api.port}/health/ready` },
+        { name: 'ocr-worker', url: `http://127.0.0.1:${ocr.port}/health/ready` },
+        { name: 'graph-worker', url: `http://127.0.0.1:${graph.port}/health/ready` },
+      ];
+      void waitForAll(targets, readyTimeoutMs, stopping).then((notReady) => {
+        if (stopping.aborted) return;
+        const keyed = process.env.CASEGRAPH_API_KEYS ? ' --key <one of CASEGRAPH_API_KEYS>' : '';
+        say('');
+        say(bold(notReady.length ? `CaseGraph started; not ready yet: ${notReady.join(', ')}` : 'CaseGraph is running'));
+        say(`  API              http://${host}:${api.port}/v1`);
+        say(`  API docs         http://${host}:${api.port}/docs`);
+        say(`  Queue dashboard  http://${host}:${api.port}/admin/queues`);
+        say(`  Health, metrics  http://${host}:${api.port}/health/ready  :${ocr.port}/health/ready  :${graph.port}/health/ready  (/metrics on each)`);
+        say(`  Database         ${redactUrl(base.databaseUrl)}   Redis ${redactUrl(base.redisUrl)}`);
+        say(`  Ingest           npm run ingest -- <files or folders> --project "My matter" --api http://${host}:${api.port}${keyed}`);
+        say('  Press Ctrl-C to stop.');
+        say('');
+      });
+    },
+  });
+  say(result.exitCode === 0 ? `stopped (${result.cause})` : `stopped: ${result.cause}`);
+  return result.exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`npm start failed: ${err.message}\n`);
+    process.exit(1);
+  },
+);
