@@ -79,7 +79,11 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
       connectionName: this.opts.connectionName,
     });
     this.redis.on('error', (err: Error) => this.noteRedisError('connection', err, false));
-    this.redis.on('ready', () => void this.flushPendingInvalidations());
+    // A fresh connection answered its ready check: Redis is reachable again.
+    this.redis.on('ready', () => {
+      this.breaker.success();
+      void this.flushPendingInvalidations();
+    });
     if (this.opts.l1) this.l1 = new LruCache(this.opts.l1.maxEntries, this.opts.l1.ttlMs);
     this.subscriber = this.createSubscriber();
   }
@@ -177,6 +181,11 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
       keys.forEach((key, i) => {
         const [raw, version, missing] = read.slice(i * 3, i * 3 + 3);
         versions.set(key, version ?? '');
+        // Our invalidation of this key has not reached Redis yet: its entry may be stale.
+        if (this.pendingInvalidations.has(key)) {
+          misses.push(key);
+          return;
+        }
         if (raw !== null) {
           const entry = decodeEntry(raw, key);
           if (entry.ok) {
@@ -214,7 +223,10 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
     }
     // Write back only when Redis answered this very call: a resolve() then spends
     // at most one read and one write on a failing Redis.
-    if (redisOk) await this.writeBack(misses, contexts, versions);
+    if (redisOk) {
+      const writable = this.pendingInvalidations.size ? misses.filter((k) => !this.pendingInvalidations.has(k)) : misses;
+      if (writable.length) await this.writeBack(writable, contexts, versions);
+    }
     return found;
   }
 
