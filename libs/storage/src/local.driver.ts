@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -27,17 +27,42 @@ export class LocalStorageDriver implements StorageDriver {
 
   async put(key: string, body: Readable, opts: { maxBytes?: number } = {}): Promise<StoredObject> {
     const target = this.pathOf(key);
-    await mkdir(dirname(target), { recursive: true });
     const tmp = `${target}.${randomUUID()}.part`;
     const hasher = new HashingStream(opts.maxBytes);
+    let file;
     try {
-      await pipeline(body, hasher, createWriteStream(tmp, { flags: 'wx' }));
+      file = await this.createExclusive(tmp);
+    } catch (err) {
+      body.resume(); // nobody will read it: let the producer finish
+      throw err;
+    }
+    try {
+      await pipeline(body, hasher, createWriteStream('', { fd: file, flush: true }));
       await rename(tmp, target);
     } catch (err) {
       await rm(tmp, { force: true });
+      await this.removeEmptyDir(dirname(target));
       throw err;
     }
     return { key, bucket: null, sizeBytes: hasher.bytes, sha256: hasher.digest(), head: hasher.head() };
+  }
+
+  /** Creates the parent folders and the file (O_EXCL); retries once if a concurrent cleanup removed a folder. */
+  private async createExclusive(path: string) {
+    for (let attempt = 0; ; attempt++) {
+      await mkdir(dirname(path), { recursive: true });
+      try {
+        return await open(path, 'wx');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 2) throw err;
+      }
+    }
+  }
+
+  /** Removes a folder left empty by a failed or deleted object (never the root; ignores non-empty folders). */
+  private async removeEmptyDir(dir: string): Promise<void> {
+    if (!dir.startsWith(this.root + sep)) return;
+    await rmdir(dir).catch(() => undefined);
   }
 
   async openRead(key: string): Promise<Readable> {
@@ -62,6 +87,8 @@ export class LocalStorageDriver implements StorageDriver {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    const path = this.pathOf(key);
+    await rm(path, { force: true });
+    await this.removeEmptyDir(dirname(path));
   }
 }
