@@ -1,16 +1,41 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
-import { APP_CONFIG, HealthModule, MetricsModule } from '@casegraph/platform';
+import { PipelineModule, bullRoot } from '@casegraph/pipeline';
+import { APP_CONFIG, HealthModule, LoggingModule, MetricsModule } from '@casegraph/platform';
 import { ProjectContextModule } from '@casegraph/project-context';
+import { StorageModule } from '@casegraph/storage';
+import { AuthModule } from './auth/auth.module';
+import { BatchesModule } from './batches/batches.module';
 import { IngestApiConfig } from './config';
+import { DocumentsModule } from './documents/documents.module';
+import { IntakeModule } from './intake/intake.module';
+import { ProjectsModule } from './projects/projects.module';
+
+/**
+ * Feature modules of the API. Other owners add their module here with ONE line
+ * (e.g. the graph read API: `GraphModule` from './graph/graph.module').
+ */
+export const FEATURE_MODULES = [
+  ProjectsModule,
+  DocumentsModule,
+  BatchesModule,
+  // ── feature modules of other owners below this line ──
+];
+
+@Module({})
+class AppConfigModule {}
 
 @Module({})
 export class AppModule {
   static forRoot(config: IngestApiConfig): DynamicModule {
+    const configProvider = { provide: APP_CONFIG, useValue: config };
     return {
       module: AppModule,
       imports: [
+        LoggingModule.forRoot(config, { service: 'ingest-api', http: true }),
+        // APP_CONFIG, visible to every feature module.
+        { module: AppConfigModule, global: true, providers: [configProvider], exports: [APP_CONFIG] },
         TypeOrmModule.forRoot(
           dataSourceOptions(config.databaseUrl, ENTITIES, MIGRATIONS, {
             poolSize: config.dbPoolSize,
@@ -18,11 +43,15 @@ export class AppModule {
           }),
         ),
         ProjectContextModule.forRoot({ redisUrl: config.redisUrl, ttlSeconds: config.cacheTtlSeconds }),
+        PipelineModule.forRoot({ redisUrl: config.redisUrl }),
+        StorageModule.forRoot(config),
+        bullRoot({ redisUrl: config.redisUrl, prefix: config.bullPrefix }),
         HealthModule.forRoot({ redisUrl: config.redisUrl, http: true }),
         MetricsModule.forRoot({ http: true }),
+        AuthModule.forRoot({ rateLimitPerMinute: config.rateLimitPerMinute }),
+        IntakeModule,
+        ...FEATURE_MODULES,
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }],
-      exports: [APP_CONFIG],
     };
   }
 }

@@ -1,10 +1,80 @@
-import { BaseConfig, ConfigSpec, baseConfigSpec, parsers } from '@casegraph/platform';
+import { isUuid } from '@casegraph/contracts';
+import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, parsers } from '@casegraph/platform';
+import { StorageConfig, storageConfigSpec } from '@casegraph/storage';
 
-export interface IngestApiConfig extends BaseConfig {
-  port: number;
+/** One entry of CASEGRAPH_API_KEYS: a key, optionally bound to one project. */
+export interface ApiKeyEntry {
+  key: string;
+  /** When set, the key may only touch this project. */
+  projectUuid: string | null;
 }
+
+export interface IngestApiConfig extends BaseConfig, StorageConfig {
+  port: number;
+  /** Bull key prefix (tests use a private one per file). */
+  bullPrefix: string;
+  /** Largest accepted upload, per file, in MiB. */
+  maxFileMb: number;
+  /** Most files in one multipart request. */
+  maxFilesPerUpload: number;
+  /** Most documents in one batch manifest. */
+  maxBatchDocuments: number;
+  /** Largest JSON body, in KiB. */
+  jsonBodyLimitKb: number;
+  /** Empty = open API (a loud warning at boot). */
+  apiKeys: ApiKeyEntry[];
+  /** Requests per minute per API key (per IP when the API is open); 0 disables the limit. */
+  rateLimitPerMinute: number;
+  /** Seconds between reconciler ticks; 0 disables the timer (the start-up tick still runs). */
+  reconcileIntervalSeconds: number;
+  /** A pending document is reconciled only once it is this old (lets the request's own enqueue finish). */
+  reconcileMinAgeSeconds: number;
+  /** Documents per keyset batch in a reconciler tick. */
+  reconcileBatchSize: number;
+  /** Longest a request waits for Bull before leaving its documents to the reconciler. */
+  enqueueTimeoutMs: number;
+}
+
+/**
+ * `key` or `key:projectUuid`, comma-separated. The part after the LAST colon binds
+ * the key to a project only when it is a UUID, so keys may themselves contain colons.
+ */
+export const apiKeysParser: Parser<ApiKeyEntry[]> = (raw, name) =>
+  parsers.list()(raw, name).map((item, i): ApiKeyEntry => {
+    // Never echo a key in an error message: name the entry by position.
+    const colon = item.lastIndexOf(':');
+    const suffix = colon > 0 ? item.slice(colon + 1).trim() : '';
+    let entry: ApiKeyEntry = { key: item, projectUuid: null };
+    if (isUuid(suffix)) entry = { key: item.slice(0, colon).trim(), projectUuid: suffix.toLowerCase() };
+    else if (/^[0-9a-f-]{16,}$/i.test(suffix)) {
+      // Looks like a mistyped binding: refusing is safer than silently granting every project.
+      throw new Error(`${name}: entry ${i + 1} is bound to ${JSON.stringify(suffix)}, which is not a UUID`);
+    }
+    if (!entry.key) throw new Error(`${name}: entry ${i + 1} has an empty key`);
+    if (/\s/.test(entry.key)) throw new Error(`${name}: entry ${i + 1} contains whitespace`);
+    return entry;
+  });
 
 export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   ...baseConfigSpec,
+  ...storageConfigSpec,
   port: { env: 'PORT', default: '3000', parse: parsers.int({ min: 0, max: 65535 }) },
+  bullPrefix: {
+    env: 'BULL_PREFIX',
+    default: 'bull',
+    parse: (raw, name) => {
+      if (!/^[A-Za-z0-9_{}:.-]{1,64}$/.test(raw)) throw new Error(`${name} must be 1-64 characters of [A-Za-z0-9_{}:.-]`);
+      return raw;
+    },
+  },
+  maxFileMb: { env: 'MAX_FILE_MB', default: '200', parse: parsers.number({ min: 0.001, max: 100_000 }) },
+  maxFilesPerUpload: { env: 'MAX_FILES_PER_UPLOAD', default: '50', parse: parsers.int({ min: 1, max: 10_000 }) },
+  maxBatchDocuments: { env: 'MAX_BATCH_DOCUMENTS', default: '1000', parse: parsers.int({ min: 1, max: 100_000 }) },
+  jsonBodyLimitKb: { env: 'JSON_BODY_LIMIT_KB', default: '4096', parse: parsers.int({ min: 1, max: 1_048_576 }) },
+  apiKeys: { env: 'CASEGRAPH_API_KEYS', default: ' ', parse: apiKeysParser },
+  rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', default: '600', parse: parsers.int({ min: 0 }) },
+  reconcileIntervalSeconds: { env: 'RECONCILE_INTERVAL_SECONDS', default: '30', parse: parsers.int({ min: 0, max: 86_400 }) },
+  reconcileMinAgeSeconds: { env: 'RECONCILE_MIN_AGE_SECONDS', default: '5', parse: parsers.int({ min: 0, max: 86_400 }) },
+  reconcileBatchSize: { env: 'RECONCILE_BATCH_SIZE', default: '500', parse: parsers.int({ min: 1, max: 10_000 }) },
+  enqueueTimeoutMs: { env: 'ENQUEUE_TIMEOUT_MS', default: '1500', parse: parsers.int({ min: 50, max: 60_000 }) },
 };

@@ -1,0 +1,63 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyEntry } from '../config';
+
+/** What the guard attaches to a request once it is authenticated. */
+export interface RequestAuth {
+  /** 'open' when CASEGRAPH_API_KEYS is unset. */
+  mode: 'open' | 'key';
+  /** Short, non-reversible id of the key (for rate limiting and logs); null in open mode. */
+  keyId: string | null;
+  /** The project the key is bound to, or null for an unbound key / open mode. */
+  projectUuid: string | null;
+}
+
+export type AuthenticatedRequest = { auth?: RequestAuth };
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * The configured keys, kept only as SHA-256 digests. Lookup compares the digest
+ * of the presented key with every configured digest using timingSafeEqual over
+ * equal-length buffers, and never stops early, so timing says nothing about
+ * which key (or how much of it) matched.
+ */
+export class ApiKeyRing {
+  private readonly entries: Array<{ digest: Buffer; keyId: string; projectUuid: string | null }>;
+
+  constructor(keys: ApiKeyEntry[]) {
+    this.entries = keys.map((k) => {
+      const d = digest(k.key);
+      return { digest: d, keyId: d.subarray(0, 6).toString('hex'), projectUuid: k.projectUuid };
+    });
+  }
+
+  get enabled(): boolean {
+    return this.entries.length > 0;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  match(presented: string): RequestAuth | null {
+    const d = digest(presented);
+    let found: RequestAuth | null = null;
+    for (const e of this.entries) {
+      if (timingSafeEqual(d, e.digest) && !found) found = { mode: 'key', keyId: e.keyId, projectUuid: e.projectUuid };
+    }
+    return found;
+  }
+}
+
+/** The key a request presents: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+export function presentedKey(headers: Record<string, string | string[] | undefined>): string | null {
+  const auth = headers['authorization'];
+  const authValue = Array.isArray(auth) ? auth[0] : auth;
+  if (authValue) {
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authValue);
+    if (m) return m[1];
+  }
+  const x = headers['x-api-key'];
+  const xValue = (Array.isArray(x) ? x[0] : x)?.trim();
+  return xValue ? xValue : null;
+}

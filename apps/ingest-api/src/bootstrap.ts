@@ -1,0 +1,62 @@
+import { INestApplication, Logger, VERSION_NEUTRAL, VersioningType } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { enableGracefulShutdown } from '@casegraph/platform';
+import { API_KEY_SECURITY } from './common/api-docs';
+import { ApiValidationPipe } from './common/api-validation.pipe';
+import { ApiExceptionFilter, expressErrorHandler } from './common/api-exception.filter';
+import type { IngestApiConfig } from './config';
+
+export interface ConfigureAppOptions {
+  /** Install SIGTERM/SIGINT handlers that close the app and exit 0 (main.ts; tests leave it off). */
+  signalHandlers?: boolean;
+  /** Use the pino logger from LoggingModule (default true). */
+  pinoLogger?: boolean;
+}
+
+/**
+ * Everything about the HTTP app that is not a module: body limits and JSON
+ * errors for bad bodies, URI versioning (/v1, health and metrics unversioned),
+ * the global ValidationPipe and exception filter, OpenAPI at /docs, shutdown.
+ * main.ts and the e2e tests both call this, so tests exercise the real setup.
+ */
+export function configureApp(app: INestApplication, config: IngestApiConfig, opts: ConfigureAppOptions = {}): INestApplication {
+  const express = app as NestExpressApplication;
+  if (opts.pinoLogger !== false) {
+    try {
+      app.useLogger(app.get(PinoLogger));
+    } catch {
+      /* LoggingModule not imported (a test module): keep Nest's logger */
+    }
+  }
+  express.disable('x-powered-by');
+  // Registered before Nest's defaults, which then skip their own json/urlencoded parsers.
+  express.useBodyParser('json', { limit: `${config.jsonBodyLimitKb}kb`, strict: true });
+  express.useBodyParser('urlencoded', { limit: '64kb', extended: false, parameterLimit: 100 });
+  // Body-parser errors (malformed JSON, too large) happen before Nest's pipeline: answer them as JSON too.
+  express.use(expressErrorHandler);
+
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: VERSION_NEUTRAL });
+  app.useGlobalPipes(new ApiValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+
+  const doc = new DocumentBuilder()
+    .setTitle('CaseGraph ingest API')
+    .setDescription(
+      'Projects, document uploads, batch manifests and processing status. Every /v1 route needs ' +
+        '`Authorization: Bearer <key>` or `X-API-Key: <key>` when CASEGRAPH_API_KEYS is set.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SECURITY)
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'docs-json',
+  });
+
+  if (opts.signalHandlers) {
+    enableGracefulShutdown(app, { graceMs: config.shutdownGraceMs, logger: new Logger('Shutdown') });
+  }
+  return app;
+}

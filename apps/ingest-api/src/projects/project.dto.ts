@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { PageMetaDto } from '../common/pagination.dto';
+import { DocumentCountsDto } from '../documents/document.dto';
+
+export class CreateProjectDto {
+  @ApiProperty({ example: 'Smith v. Jones', maxLength: 255, description: 'Project (legal matter) name' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'name must not contain control characters' })
+  name: string;
+
+  @ApiPropertyOptional({
+    example: 42,
+    description: 'Integer id of the project (the old system\'s id). Posting the same id again returns the same project.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  id?: number;
+}
+
+export class ProjectDto {
+  @ApiProperty({ example: 42 }) id: number;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) projectUuid: string | null;
+  @ApiProperty({ example: 'Smith v. Jones' }) name: string;
+  @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
+}
+
+export class ProjectDetailDto extends ProjectDto {
+  @ApiProperty({ type: DocumentCountsDto }) documents: DocumentCountsDto;
+}
+
+export class ProjectListItemDto extends ProjectDto {
+  @ApiProperty() documentCount: number;
+}
+
+export class ProjectPageDto extends PageMetaDto {
+  @ApiProperty({ type: [ProjectListItemDto] }) items: ProjectListItemDto[];
+}

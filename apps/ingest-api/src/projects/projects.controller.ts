@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AnyProject } from '../auth/any-project.decorator';
+import type { AuthenticatedRequest } from '../auth/api-keys';
+import { ApiErrors, ApiV1 } from '../common/api-docs';
+import { PageQueryDto } from '../common/pagination.dto';
+import { UuidParam } from '../common/params';
+import { CreateProjectDto, ProjectDetailDto, ProjectDto, ProjectPageDto } from './project.dto';
+import { ProjectsService } from './projects.service';
+
+@ApiTags('projects')
+@ApiV1()
+@Controller({ path: 'projects', version: '1' })
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Post()
+  @AnyProject()
+  @ApiOperation({
+    summary: 'Create a project, or return the existing one (ensureProject)',
+    description: 'Posting the same id again returns the same project with 200. A project-bound key may only name its own project.',
+  })
+  @ApiResponse({ status: 201, type: ProjectDto, description: 'Created' })
+  @ApiResponse({ status: 200, type: ProjectDto, description: 'Already existed' })
+  @ApiErrors([400, 'Malformed JSON, unknown or wrongly typed fields'])
+  async create(
+    @Body() dto: CreateProjectDto,
+    @Req() req: Request & AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ProjectDto> {
+    const { project, created } = await this.projects.ensure(dto, req.auth);
+    res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return project;
+  }
+
+  @Get()
+  @AnyProject()
+  @ApiOperation({ summary: 'List projects (a project-bound key sees only its own)' })
+  @ApiResponse({ status: 200, type: ProjectPageDto })
+  @ApiErrors([400, 'Bad page parameters'])
+  list(@Query() q: PageQueryDto, @Req() req: Request & AuthenticatedRequest): Promise<ProjectPageDto> {
+    return this.projects.list(q.page, q.pageSize, req.auth);
+  }
+
+  @Get(':projectUuid')
+  @ApiOperation({ summary: 'One project with its document counts by status' })
+  @ApiParam({ name: 'projectUuid', format: 'uuid' })
+  @ApiResponse({ status: 200, type: ProjectDetailDto })
+  @ApiErrors([400, 'Invalid UUID'], [404, 'Unknown project'])
+  get(@UuidParam('projectUuid') projectUuid: string): Promise<ProjectDetailDto> {
+    return this.projects.get(projectUuid);
+  }
+}

@@ -1,0 +1,236 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import request from 'supertest';
+import { redisKeys } from '@casegraph/contracts';
+import { cleanupTestData, createTestApp, TestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { createProject, filesUnder, footprint } from '../../apps/ingest-api/src/testing/helpers';
+import { fixtureDocument } from '../support/fixtures';
+
+const GPL = readFileSync(fixtureDocument('GPL-3.pdf'));
+const BSD_PNG = readFileSync(fixtureDocument('BSD-scanned.png'));
+const BIG_PNG = readFileSync(fixtureDocument('single-page-1.png')); // 451 KB: over the 0.2 MiB limit below
+const TEXT = readFileSync(fixtureDocument('GPL-3.txt'));
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
+  let t: TestApp;
+  let redis: Redis;
+  const projectIds: number[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp({ MAX_FILE_MB: '0.2', MAX_FILES_PER_UPLOAD: '4' });
+    redis = new Redis(process.env.REDIS_URL!);
+  });
+
+  afterAll(async () => {
+    if (t) await cleanupTestData(t, projectIds);
+    redis?.disconnect();
+    await t?.close();
+  });
+
+  const upload = (projectUuid: string) => request(t.http).post(`/v1/projects/${projectUuid}/documents`);
+
+  it('streams files to storage, creates pending documents, caches their context and enqueues OCR', async () => {
+    const p = await createProject(t, projectIds, 'upload');
+    const res = await upload(p.projectUuid)
+      .attach('files', GPL, { filename: 'GPL-3.pdf', contentType: 'application/pdf' })
+      .attach('files', BSD_PNG, { filename: 'BSD scan.png', contentType: 'image/png' })
+      .expect(202);
+    expect(res.body.projectUuid).toBe(p.projectUuid);
+    expect(res.body.enqueued).toBe(true);
+    expect(res.body.documents).toEqual([
+      { documentUuid: expect.any(String), filename: 'GPL-3.pdf', status: 'pending' },
+      { documentUuid: expect.any(String), filename: 'BSD scan.png', status: 'pending' },
+    ]);
+    const [gpl, bsd] = res.body.documents.map((d: { documentUuid: string }) => d.documentUuid);
+
+    // PostgreSQL: both project columns set, pending, the bytes' hash and sniffed type.
+    const rows = await t.db.query(
+      `SELECT document_uuid, project_fk_id, project_uuid, status, ocr_status, sha256, file_size_bytes, detected_file_type, s3_key, s3_bucket
+         FROM source_documents WHERE project_fk_id = $1 ORDER BY id`,
+      [p.id],
+    );
+    expect(rows).toEqual([
+      {
+        document_uuid: gpl,
+        project_fk_id: p.id,
+        project_uuid: p.projectUuid,
+        status: 'pending',
+        ocr_status: 'pending',
+        sha256: sha(GPL),
+        file_size_bytes: String(GPL.length),
+        detected_file_type: 'application/pdf',
+        s3_key: `documents/${p.projectUuid}/${gpl}/GPL-3.pdf`,
+        s3_bucket: null,
+      },
+      expect.objectContaining({ document_uuid: bsd, sha256: sha(BSD_PNG), detected_file_type: 'image/png' }),
+    ]);
+
+    // Storage: the exact bytes under documents/{projectUuid}/{documentUuid}/{safe name}.
+    expect(readFileSync(join(t.storageDir, rows[0].s3_key)).equals(GPL)).toBe(true);
+    expect(readFileSync(join(t.storageDir, `documents/${p.projectUuid}/${bsd}/BSD scan.png`)).equals(BSD_PNG)).toBe(true);
+
+    // Redis: doc:metadata written after commit, in the old system's shape.
+    const meta = JSON.parse((await redis.get(redisKeys.docMetadata(gpl)))!);
+    expect(meta).toMatchObject({ project_uuid: p.projectUuid, project_id: p.id, document_metadata: { filename: 'GPL-3.pdf' } });
+
+    // Bull: one OCR job per document, jobId = documentUuid, the payload carries the id only.
+    for (const uuid of [gpl, bsd]) {
+      const job = await t.ocrQueue.getJob(uuid);
+      expect(job?.name).toBe('ocr-document');
+      expect(job?.data).toEqual({ documentUuid: uuid });
+      expect(job?.opts.attempts).toBe(5);
+    }
+  });
+
+  it('finds duplicates by content: same project -> duplicateOf, nothing new; another project -> independent', async () => {
+    const a = await createProject(t, projectIds, 'dup-a');
+    const b = await createProject(t, projectIds, 'dup-b');
+    const first = await upload(a.projectUuid).attach('files', GPL, 'original.pdf').expect(202);
+    const original = first.body.documents[0].documentUuid;
+    const jobsBefore = (await footprint(t)).ocrJobs;
+
+    const again = await upload(a.projectUuid)
+      .attach('files', GPL, 'renamed copy.pdf')
+      .attach('files', BSD_PNG, 'new.png')
+      .attach('files', BSD_PNG, 'same again.png')
+      .expect(202);
+    const [dup, fresh, dupInRequest] = again.body.documents;
+    expect(dup).toEqual({ documentUuid: original, filename: 'renamed copy.pdf', status: 'pending', duplicateOf: original });
+    expect(fresh.duplicateOf).toBeUndefined();
+    expect(dupInRequest).toMatchObject({ documentUuid: fresh.documentUuid, duplicateOf: fresh.documentUuid });
+    expect((await footprint(t, a.id)).rows).toBe(2);
+    expect((await footprint(t)).ocrJobs).toBe(jobsBefore + 1);
+    // The duplicates' copies are not kept: one object per document of the project.
+    const files = (await filesUnder(t.storageDir)).filter((f) => f.startsWith(`documents/${a.projectUuid}/`));
+    expect(files.sort()).toEqual(
+      [`documents/${a.projectUuid}/${original}/original.pdf`, `documents/${a.projectUuid}/${fresh.documentUuid}/new.png`].sort(),
+    );
+
+    const other = await upload(b.projectUuid).attach('files', GPL, 'original.pdf').expect(202);
+    expect(other.body.documents[0].duplicateOf).toBeUndefined();
+    expect(other.body.documents[0].documentUuid).not.toBe(original);
+    expect((await footprint(t, b.id)).rows).toBe(1);
+  });
+
+  it('keeps exactly one document when the same file is uploaded concurrently', async () => {
+    const p = await createProject(t, projectIds, 'dup-race');
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => upload(p.projectUuid).attach('files', BSD_PNG, `copy-${i}.png`)),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(6).fill(202));
+    const uuids = new Set(results.map((r) => r.body.documents[0].documentUuid));
+    expect(uuids.size).toBe(1);
+    expect(results.filter((r) => !r.body.documents[0].duplicateOf)).toHaveLength(1);
+    expect((await footprint(t, p.id)).rows).toBe(1);
+    expect((await filesUnder(t.storageDir)).filter((f) => f.startsWith(`documents/${p.projectUuid}/`))).toHaveLength(1);
+  });
+
+  it('sanitises file names with path separators and keeps the object inside the storage root', async () => {
+    const p = await createProject(t, projectIds, 'names');
+    const res = await upload(p.projectUuid)
+      .attach('files', GPL, { filename: '../../../etc/passwd.pdf' })
+      .attach('files', BSD_PNG, { filename: '..\\..\\windows\\win.png' })
+      .expect(202);
+    expect(res.body.documents.map((d: { filename: string }) => d.filename)).toEqual(['passwd.pdf', 'win.png']);
+    const files = (await filesUnder(t.storageDir)).filter((f) => f.startsWith(`documents/${p.projectUuid}/`));
+    expect(files.map((f) => f.split('/').pop()).sort()).toEqual(['passwd.pdf', 'win.png']);
+    const rows = await t.db.query(`SELECT original_file_name FROM source_documents WHERE project_fk_id = $1 ORDER BY id`, [p.id]);
+    expect(rows.map((r: { original_file_name: string }) => r.original_file_name)).toEqual(['passwd.pdf', 'win.png']);
+  });
+
+  describe('refusals (nothing stored, no row, no job)', () => {
+    let p: { id: number; projectUuid: string };
+    beforeAll(async () => {
+      p = await createProject(t, projectIds, 'refusals');
+    });
+
+    async function refused(send: () => request.Test, status: number, message: RegExp, projectId = p.id) {
+      const before = await footprint(t, projectId);
+      const res = await send();
+      expect({ status: res.status, type: res.type }).toEqual({ status, type: 'application/json' });
+      expect(res.body).toMatchObject({ statusCode: status, message: expect.stringMatching(message) });
+      expect(await footprint(t, projectId)).toEqual(before);
+      return res;
+    }
+
+    it('413 for a file over MAX_FILE_MB, even after a good file in the same request', () =>
+      refused(
+        () => upload(p.projectUuid).attach('files', GPL, 'ok.pdf').attach('files', BIG_PNG, 'big.png'),
+        413,
+        /big\.png is larger than MAX_FILE_MB \(0\.2 MiB\)/,
+      ).then((res) => expect(res.body.errors).toEqual([{ field: 'files[1]', messages: [expect.any(String)] }])));
+
+    it('413 for an over-limit file detected while streaming it (the rest of the body is drained)', () =>
+      refused(
+        () => upload(p.projectUuid).attach('files', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(3 * 1024 * 1024, 32)]), 'huge.pdf'),
+        413,
+        /huge\.pdf is larger than MAX_FILE_MB/,
+      ));
+
+    it('413 at once, without reading it, for a body larger than MAX_FILES_PER_UPLOAD files could be', () =>
+      refused(
+        () => upload(p.projectUuid).attach('files', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(20 * 1024 * 1024, 32)]), 'huge.pdf'),
+        413,
+        /Request body of \d+ bytes exceeds 4 files of MAX_FILE_MB/,
+      ));
+
+    it('415 for bytes that are not PDF/PNG/JPEG/TIFF, whatever the name and declared type', () =>
+      refused(
+        () =>
+          upload(p.projectUuid)
+            .attach('files', GPL, 'ok.pdf')
+            .attach('files', TEXT, { filename: 'license.pdf', contentType: 'application/pdf' }),
+        415,
+        /license\.pdf is not a PDF, PNG, JPEG or TIFF/,
+      ));
+
+    it('400 for an empty file', () =>
+      refused(() => upload(p.projectUuid).attach('files', Buffer.alloc(0), 'empty.pdf'), 400, /empty\.pdf is empty/));
+
+    it('400 for a multipart request without files', async () => {
+      await refused(
+        () => upload(p.projectUuid).set('Content-Type', 'multipart/form-data; boundary=xyz').send('--xyz--\r\n'),
+        400,
+        /no files/,
+      );
+      await refused(() => upload(p.projectUuid).field('note', 'hello'), 400, /unknown field/);
+    });
+
+    it('400 for a file in another field, 413 for too many files', async () => {
+      await refused(() => upload(p.projectUuid).attach('file', GPL, 'a.pdf'), 400, /unexpected file field/);
+      await refused(
+        () => {
+          let r = upload(p.projectUuid);
+          for (let i = 0; i < 5; i++) r = r.attach('files', Buffer.concat([GPL, Buffer.from([i])]), `f${i}.pdf`);
+          return r;
+        },
+        413,
+        /Too many files: at most 4/,
+      );
+    });
+
+    it('415 when the body is not multipart; 400 for a malformed multipart body', async () => {
+      await refused(() => upload(p.projectUuid).send({ files: ['x'] }), 415, /Expected multipart\/form-data/);
+      await refused(
+        () =>
+          upload(p.projectUuid)
+            .set('Content-Type', 'multipart/form-data; boundary=xyz')
+            .send('--xyz\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\n\r\n%PDF-1.4 truncated'),
+        400,
+        /Malformed multipart request|ended before/,
+      );
+    });
+
+    it('404 for an unknown project and 400 for an invalid project UUID, before storing anything', async () => {
+      await refused(
+        () => upload('00000000-0000-4000-8000-000000000000').attach('files', GPL, 'a.pdf'),
+        404,
+        /Project 00000000-0000-4000-8000-000000000000 not found/,
+      );
+      await refused(() => upload('not-a-uuid').attach('files', GPL, 'a.pdf'), 400, /projectUuid must be a UUID/);
+    });
+  });
+});
