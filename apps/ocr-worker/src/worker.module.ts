@@ -1,13 +1,25 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
+import { PipelineModule, bullRoot } from '@casegraph/pipeline';
 import { APP_CONFIG, HealthModule, MetricsModule, OPS_HTTP_PORT, OpsHttpServer } from '@casegraph/platform';
-import { ProjectContextModule } from '@casegraph/project-context';
+import { ProjectContextModule, ProjectContextModuleOptions } from '@casegraph/project-context';
+import { StorageModule } from '@casegraph/storage';
 import { OcrWorkerConfig } from './config';
+import { OcrModule } from './ocr/ocr.module';
 
+export interface OcrWorkerModuleOverrides {
+  /** Options of the project-context cache (tests point it at a dead or hung Redis). */
+  projectContext?: Partial<ProjectContextModuleOptions>;
+}
+
+/**
+ * The OCR worker: a Bull consumer of the `ocr` queue (no HTTP API; health and
+ * metrics on the ops server). Never runs migrations.
+ */
 @Module({})
 export class OcrWorkerModule {
-  static forRoot(config: OcrWorkerConfig): DynamicModule {
+  static forRoot(config: OcrWorkerConfig, overrides: OcrWorkerModuleOverrides = {}): DynamicModule {
     return {
       module: OcrWorkerModule,
       imports: [
@@ -17,9 +29,17 @@ export class OcrWorkerModule {
             applicationName: 'casegraph-ocr-worker',
           }),
         ),
-        ProjectContextModule.forRoot({ redisUrl: config.redisUrl, ttlSeconds: config.cacheTtlSeconds }),
+        ProjectContextModule.forRoot({
+          redisUrl: config.redisUrl,
+          ttlSeconds: config.cacheTtlSeconds,
+          ...overrides.projectContext,
+        }),
+        PipelineModule.forRoot({ redisUrl: config.redisUrl }),
+        StorageModule.forRoot(config),
+        bullRoot({ redisUrl: config.redisUrl, prefix: config.bullPrefix }),
         HealthModule.forRoot({ redisUrl: config.redisUrl }),
         MetricsModule.forRoot(),
+        OcrModule.forRoot(config),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

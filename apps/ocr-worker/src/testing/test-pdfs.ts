@@ -1,0 +1,83 @@
+/**
+ * Small PDFs built byte by byte for tests (no qpdf on the machine): a plain
+ * one-page PDF, and the same encrypted with the PDF Standard Security Handler
+ * (revision 2, RC4 40-bit, algorithms 3.1–3.4 of the PDF 1.7 spec), with a
+ * user password. PDF.js opens the encrypted one only with that password.
+ */
+import { createHash } from 'node:crypto';
+
+const PAD = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a', 'hex');
+
+function rc4(key: Buffer, data: Buffer): Buffer {
+  const s = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) s[i] = i;
+  for (let i = 0, j = 0; i < 256; i++) {
+    j = (j + s[i] + key[i % key.length]) & 255;
+    [s[i], s[j]] = [s[j], s[i]];
+  }
+  const out = Buffer.alloc(data.length);
+  for (let n = 0, i = 0, j = 0; n < data.length; n++) {
+    i = (i + 1) & 255;
+    j = (j + s[i]) & 255;
+    [s[i], s[j]] = [s[j], s[i]];
+    out[n] = data[n] ^ s[(s[i] + s[j]) & 255];
+  }
+  return out;
+}
+
+const md5 = (...parts: Buffer[]) => createHash('md5').update(Buffer.concat(parts)).digest();
+const padded = (pw: string) => Buffer.concat([Buffer.from(pw, 'latin1'), PAD]).subarray(0, 32);
+
+function escapePdfString(s: Buffer): string {
+  return s.toString('latin1').replace(/[\\()]/g, (c) => `\\${c}`).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+}
+
+/** A one-page PDF showing `lines` in Helvetica; encrypted when `userPassword` is given. */
+export function buildPdf(lines: string[], opts: { userPassword?: string; ownerPassword?: string } = {}): Buffer {
+  const id = createHash('md5').update(lines.join('\n')).digest();
+  const content = Buffer.from(
+    `BT /F1 14 Tf 72 720 Td 18 TL ${lines.map((l) => `(${l.replace(/[\\()]/g, (c) => `\\${c}`)}) Tj T*`).join(' ')} ET`,
+    'latin1',
+  );
+  let encryptDict = '';
+  let objectKey: ((num: number) => Buffer) | undefined;
+  if (opts.userPassword !== undefined) {
+    const P = -44; // print + copy allowed, nothing else
+    const ownerKey = md5(padded(opts.ownerPassword ?? `${opts.userPassword}-owner`)).subarray(0, 5);
+    const O = rc4(ownerKey, padded(opts.userPassword));
+    const p = Buffer.alloc(4);
+    p.writeInt32LE(P);
+    const key = md5(padded(opts.userPassword), O, p, id).subarray(0, 5);
+    const U = rc4(key, PAD);
+    encryptDict = `<< /Filter /Standard /V 1 /R 2 /Length 40 /O (${escapePdfString(O)}) /U (${escapePdfString(U)}) /P ${P} >>`;
+    objectKey = (num: number) => {
+      const extra = Buffer.from([num & 255, (num >> 8) & 255, (num >> 16) & 255, 0, 0]);
+      return md5(key, extra).subarray(0, 10);
+    };
+  }
+  const stream = objectKey ? rc4(objectKey(4), content) : content;
+  const objects: Buffer[] = [
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
+    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
+    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>'),
+    Buffer.concat([Buffer.from(`<< /Length ${stream.length} >>\nstream\n`), stream, Buffer.from('\nendstream')]),
+    Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>'),
+  ];
+  if (encryptDict) objects.push(Buffer.from(encryptDict, 'latin1'));
+  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  const offsets: number[] = [];
+  let size = parts[0].length;
+  objects.forEach((body, i) => {
+    offsets.push(size);
+    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
+    parts.push(obj);
+    size += obj.length;
+  });
+  const xref = [`xref\n0 ${objects.length + 1}\n`, '0000000000 65535 f \n', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
+  const hex = id.toString('hex');
+  const trailer =
+    `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encryptDict ? ` /Encrypt ${objects.length} 0 R` : ''} /ID [<${hex}> <${hex}>] >>\n` +
+    `startxref\n${size}\n%%EOF\n`;
+  parts.push(Buffer.from(xref + trailer, 'latin1'));
+  return Buffer.concat(parts);
+}
