@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { register } from 'prom-client';
 import { redisKeys } from '@casegraph/contracts';
-import { TestApp, cleanup, createTestApp, seedDocument, seedProject } from './testing/test-app';
+import { SeededDoc, TestApp, cleanup, createTestApp, seedDocument, seedProject } from './testing/test-app';
 
 async function healedProjects(): Promise<number> {
   const m = register.getSingleMetric('casegraph_project_context_heals_total');
@@ -37,7 +37,7 @@ describe('heal race across two DataSources', () => {
     expect(a.db).not.toBe(b.db);
     const p = await seedProject(a.db, { legacy: true });
     projects.push(p.id);
-    const docs = [];
+    const docs: SeededDoc[] = [];
     for (let i = 0; i < 10; i++) docs.push(await seedDocument(a.db, p, { legacy: true }));
     for (const d of docs) keys.push(redisKeys.docMetadata(d.documentUuid));
     const before = await healedProjects();

@@ -5,6 +5,8 @@ export { encodeEntry, decodeEntry, jitteredTtlMs, isValidContext, type CacheEntr
 export {
   loadContexts,
   healRows,
+  needsHeal,
+  rowToContext,
   rowsOf,
   SELECT_ONE_SQL,
   SELECT_MANY_SQL,

@@ -5,7 +5,7 @@ import { redisKeys } from '@casegraph/contracts';
 import { SELECT_ONE_SQL } from './context-repository';
 import { ProjectContextModuleOptions } from './project-context.types';
 import { PrivateRedis, RedisProxy, startHungServer } from './testing/redis-servers';
-import { TestApp, cleanup, createTestApp, seedDocument, seedProject } from './testing/test-app';
+import { SeededDoc, TestApp, cleanup, createTestApp, seedDocument, seedProject } from './testing/test-app';
 
 /** Default budget: resolution without Redis costs at most this on top of the SQL query. */
 const BUDGET_MS = 150;
@@ -39,7 +39,7 @@ describe('Redis down or hung: answers come from PostgreSQL within the budget', (
   const world = async () => {
     const p = await seedProject(seed.db);
     projects.push(p.id);
-    const docs = [];
+    const docs: SeededDoc[] = [];
     for (let i = 0; i < 6; i++) docs.push(await seedDocument(seed.db, p));
     return { p, docs };
   };

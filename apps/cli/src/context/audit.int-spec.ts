@@ -1,0 +1,123 @@
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { redisKeys } from '@casegraph/contracts';
+import { TestApp, cleanup, createTestApp, seedDocument, seedProject } from '../../../../libs/project-context/src/testing/test-app';
+import { audit } from './audit';
+import { backfill } from './backfill';
+import { createPrivateDb } from './testing/private-db';
+
+const zero = { nullInDb: 0, mismatchedInDb: 0, stale: 0, malformed: 0, missing: 0 };
+
+describe('context audit [--repair] [--project]', () => {
+  let t: TestApp;
+  let redis: Redis;
+  const projects: number[] = [];
+  const keys: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    redis = new Redis(process.env.REDIS_URL!);
+  });
+  afterAll(async () => {
+    await cleanup(t.db, projects);
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+    await t.close();
+    redis.disconnect();
+  });
+
+  it('reports a seeded mix of bad entries by kind, repairs them all from the database, and is clean afterwards', async () => {
+    const p = await seedProject(t.db);
+    const elsewhere = await seedProject(t.db);
+    projects.push(p.id, elsewhere.id);
+    const docs = [];
+    for (let i = 0; i < 14; i++) docs.push(await seedDocument(t.db, p, { legacy: i >= 12 }));
+    for (const d of docs) keys.push(...[redisKeys.docMetadata, redisKeys.docMetadataVersion, redisKeys.docMetadataMissing].map((k) => k(d.documentUuid)));
+    // 0-4 good entries, 5-6 missing, 7-8 stale (another project), 9 garbage JSON, 10 non-UUID project, 11 mismatched in DB, 12-13 NULL in DB.
+    for (const d of docs.slice(0, 5)) await t.service.resolve(d.documentUuid);
+    for (const d of docs.slice(7, 9)) {
+      await redis.set(
+        redisKeys.docMetadata(d.documentUuid),
+        JSON.stringify({ project_uuid: elsewhere.projectUuid, project_id: elsewhere.id, document_metadata: { filename: d.filename, s3_bucket: null, s3_key: null, uploaded_at: new Date().toISOString() } }),
+      );
+    }
+    await redis.set(redisKeys.docMetadata(docs[9].documentUuid), 'not json{');
+    await redis.set(redisKeys.docMetadata(docs[10].documentUuid), JSON.stringify({ project_uuid: 'None', project_id: p.id, document_metadata: {} }));
+    await t.db.query(`UPDATE source_documents SET project_uuid = $2 WHERE document_uuid = $1`, [docs[11].documentUuid, elsewhere.projectUuid]);
+
+    const progress: number[] = [];
+    const report = await audit(t.db, redis, {
+      projectUuid: p.projectUuid!,
+      batchSize: 4,
+      progress: (total) => (progress.push(total), { increment: (n) => progress.push(n), stop: () => undefined }),
+    });
+    expect(report).toEqual({ scanned: 14, ok: 5, missing: 5, stale: 2, malformed: 2, nullInDb: 2, mismatchedInDb: 1, repairedEntries: 0, healedRows: 0 });
+    // Keyset batches of 4: 4 + 4 + 4 + 2.
+    expect(progress).toEqual([14, 4, 4, 4, 2]);
+    // Without --repair nothing changed.
+    expect(await redis.get(redisKeys.docMetadata(docs[9].documentUuid))).toBe('not json{');
+
+    const repaired = await audit(t.db, redis, { projectUuid: p.projectUuid!, batchSize: 4, repair: true });
+    expect(repaired).toMatchObject({ scanned: 14, missing: 5, stale: 2, malformed: 2, nullInDb: 2, mismatchedInDb: 1, repairedEntries: 9, healedRows: 3 });
+
+    const again = await audit(t.db, redis, { projectUuid: p.projectUuid!, batchSize: 4 });
+    expect(again).toEqual({ scanned: 14, ok: 14, ...zero, repairedEntries: 0, healedRows: 0 });
+    const entries = await redis.mget(docs.map((d) => redisKeys.docMetadata(d.documentUuid)));
+    expect(entries.map((e) => JSON.parse(e!).project_uuid)).toEqual(Array(14).fill(p.projectUuid));
+    const rows = await t.db.query(`SELECT DISTINCT project_uuid::text AS u FROM source_documents WHERE project_fk_id = $1`, [p.id]);
+    expect(rows).toEqual([{ u: p.projectUuid }]);
+    // Other projects' documents were not scanned.
+    expect(await redis.exists(redisKeys.docMetadata(randomUUID()))).toBe(0);
+  });
+
+  it('a repaired stale entry is also dropped from other instances’ L1 (the repair invalidates first)', async () => {
+    const x = await createTestApp({ l1: { maxEntries: 100, ttlMs: 60_000 } });
+    try {
+      for (let i = 0; i < 100 && !x.service.l1Active; i++) await new Promise((r) => setTimeout(r, 20));
+      const a = await seedProject(t.db);
+      const b = await seedProject(t.db);
+      projects.push(a.id, b.id);
+      const d = await seedDocument(t.db, a);
+      keys.push(redisKeys.docMetadata(d.documentUuid), redisKeys.docMetadataVersion(d.documentUuid));
+      expect((await x.service.resolve(d.documentUuid)).projectUuid).toBe(a.projectUuid);
+      // Moved behind the resolver's back (no invalidate()): Redis and the L1 are stale.
+      await t.db.query(`UPDATE source_documents SET project_fk_id = $2, project_uuid = $3 WHERE document_uuid = $1`, [d.documentUuid, b.id, b.projectUuid]);
+      const r = await audit(t.db, redis, { projectUuid: b.projectUuid!, repair: true });
+      expect(r).toMatchObject({ scanned: 1, stale: 1, repairedEntries: 1 });
+      for (let i = 0; i < 50; i++) {
+        if ((await x.service.resolve(d.documentUuid)).projectUuid === b.projectUuid) break;
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      expect((await x.service.resolve(d.documentUuid)).projectUuid).toBe(b.projectUuid);
+    } finally {
+      await x.close();
+    }
+  });
+
+  it('whole-database audit in a private database: legacy projects with NULL UUIDs are found, and --repair heals them', async () => {
+    const db = await createPrivateDb();
+    const seededKeys: string[] = [];
+    try {
+      const [p] = await db.ds.query(`INSERT INTO projects (name) VALUES ('legacy') RETURNING id`);
+      const uuids = (
+        await db.ds.query(
+          `INSERT INTO source_documents (document_uuid, project_fk_id, original_file_name) SELECT gen_random_uuid(), $1, 'f' || g FROM generate_series(1, 25) g RETURNING document_uuid::text AS u`,
+          [p.id],
+        )
+      ).map((r: { u: string }) => r.u);
+      for (const u of uuids) seededKeys.push(redisKeys.docMetadata(u), redisKeys.docMetadataVersion(u), redisKeys.docMetadataMissing(u));
+      expect(await audit(db.ds, redis, { batchSize: 10 })).toEqual({ scanned: 25, ok: 0, missing: 25, stale: 0, malformed: 0, nullInDb: 25, mismatchedInDb: 0, repairedEntries: 0, healedRows: 0 });
+      expect(await audit(db.ds, redis, { batchSize: 10, repair: true })).toMatchObject({ repairedEntries: 25, healedRows: 26 });
+      expect(await audit(db.ds, redis, { batchSize: 10 })).toMatchObject({ scanned: 25, ok: 25, ...zero });
+      const [{ u }] = await db.ds.query(`SELECT project_uuid::text AS u FROM projects WHERE id = $1`, [p.id]);
+      expect(new Set((await redis.mget(uuids.map((x: string) => redisKeys.docMetadata(x)))).map((e) => JSON.parse(e!).project_uuid))).toEqual(new Set([u]));
+      expect(await backfill(db.ds)).toMatchObject({ projectsHealed: 0, documentsHealed: 0 });
+    } finally {
+      if (seededKeys.length) await redis.del(...seededKeys);
+      await db.drop();
+    }
+  });
+
+  it('rejects a --project that is not a UUID', async () => {
+    await expect(audit(t.db, redis, { projectUuid: 'x' })).rejects.toThrow('--project must be a UUID');
+  });
+});

@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DataSource } from 'typeorm';
+import { backfill, countSick } from './backfill';
+import { FK_NAME, enforce } from './enforce';
+import { PrivateDb, createPrivateDb } from './testing/private-db';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '../../../..');
+
+/** The old system's data: projects and documents without UUIDs, plus one document pointing at the wrong project. */
+async function seedLegacy(ds: DataSource, projects: number, docsPerProject: number) {
+  const ids: number[] = [];
+  for (let i = 0; i < projects; i++) {
+    const [p] = await ds.query(`INSERT INTO projects (name) VALUES ($1) RETURNING id`, [`legacy-${i}`]);
+    ids.push(p.id);
+    await ds.query(
+      `INSERT INTO source_documents (document_uuid, project_fk_id, original_file_name)
+       SELECT gen_random_uuid(), $1, 'old-' || g || '.pdf' FROM generate_series(1, $2) g`,
+      [p.id, docsPerProject],
+    );
+  }
+  const [healthy] = await ds.query(`INSERT INTO projects (name, project_uuid) VALUES ('healthy', gen_random_uuid()) RETURNING id, project_uuid::text AS u`);
+  await ds.query(`INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name) VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'wrong.pdf')`, [healthy.id]);
+  return { ids, healthy };
+}
+
+async function consistent(ds: DataSource) {
+  const [r] = await ds.query(`SELECT
+      (SELECT count(*) FROM projects WHERE project_uuid IS NULL)::int AS null_projects,
+      (SELECT count(*) FROM source_documents sd JOIN projects p ON p.id = sd.project_fk_id WHERE sd.project_uuid IS DISTINCT FROM p.project_uuid)::int AS bad_docs,
+      (SELECT count(DISTINCT project_uuid) FROM projects)::int AS project_uuids,
+      (SELECT count(*) FROM projects)::int AS projects`);
+  return r;
+}
+
+describe('context backfill + enforce (private database: they touch every row and alter the schema)', () => {
+  let db: PrivateDb;
+
+  beforeEach(async () => {
+    db = await createPrivateDb();
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it('enforce refuses with counts, backfill heals in batches (idempotent), then enforce adds NOT NULL and the FK (idempotent)', async () => {
+    await seedLegacy(db.ds, 7, 5);
+    const refused = await enforce(db.ds);
+    expect(refused).toEqual({ ok: false, nullProjects: 7, sickDocuments: 36, message: expect.stringContaining('7 project(s) with a NULL project_uuid and 36 document(s)') });
+
+    const seen: number[] = [];
+    const r = await backfill(db.ds, {
+      batchSize: 4,
+      progress: (total) => (seen.push(total), { increment: (n) => seen.push(n), stop: () => undefined }),
+    });
+    expect(r).toEqual({ projectsHealed: 7, documentsHealed: 36, remaining: { projects: 0, documents: 0 } });
+    expect(seen[0]).toBe(43);
+    // Several batches of at most 4 rows.
+    expect(seen.slice(1).every((n) => n <= 4)).toBe(true);
+    expect(seen.slice(1).reduce((a, b) => a + b, 0)).toBe(43);
+    expect(await consistent(db.ds)).toEqual({ null_projects: 0, bad_docs: 0, project_uuids: 8, projects: 8 });
+
+    expect(await backfill(db.ds, { batchSize: 4 })).toEqual({ projectsHealed: 0, documentsHealed: 0, remaining: { projects: 0, documents: 0 } });
+
+    const qr = db.ds.createQueryRunner();
+    try {
+      expect(await enforce(qr)).toEqual({
+        ok: true,
+        actions: ['projects.project_uuid SET NOT NULL', 'source_documents.project_uuid SET NOT NULL', `${FK_NAME} added`, `${FK_NAME} validated`],
+      });
+      expect(await enforce(qr)).toEqual({ ok: true, actions: [] });
+    } finally {
+      await qr.release();
+    }
+    const cols = await db.ds.query(
+      `SELECT table_name, is_nullable FROM information_schema.columns WHERE column_name = 'project_uuid' AND table_name IN ('projects', 'source_documents') ORDER BY 1`,
+    );
+    expect(cols).toEqual([
+      { table_name: 'projects', is_nullable: 'NO' },
+      { table_name: 'source_documents', is_nullable: 'NO' },
+    ]);
+    // The contract holds: no NULL, no dangling project UUID. The temporary CHECKs are gone.
+    const [p] = await db.ds.query(`SELECT id FROM projects LIMIT 1`);
+    await expect(db.ds.query(`INSERT INTO projects (name) VALUES ('no uuid')`)).rejects.toThrow(/null value/);
+    await expect(
+      db.ds.query(`INSERT INTO source_documents (document_uuid, project_fk_id, original_file_name) VALUES ($1, $2, 'x')`, [randomUUID(), p.id]),
+    ).rejects.toThrow(/null value/);
+    await expect(
+      db.ds.query(`INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name) VALUES ($1, $2, $3, 'x')`, [randomUUID(), p.id, randomUUID()]),
+    ).rejects.toThrow(new RegExp(FK_NAME));
+    expect(await db.ds.query(`SELECT conname FROM pg_constraint WHERE conname LIKE '%project_uuid_not_null'`)).toEqual([]);
+  });
+
+  it('two backfills racing from two connections pools still give each project exactly one UUID', async () => {
+    await seedLegacy(db.ds, 20, 10);
+    const other = new DataSource({ ...(db.ds.options as object), applicationName: 'pc-private-test-2' } as never);
+    await other.initialize();
+    try {
+      const [a, b] = await Promise.all([backfill(db.ds, { batchSize: 3 }), backfill(other, { batchSize: 3 })]);
+      expect(a.projectsHealed + b.projectsHealed).toBe(20);
+      expect(a.documentsHealed + b.documentsHealed).toBe(201);
+      expect(await consistent(db.ds)).toEqual({ null_projects: 0, bad_docs: 0, project_uuids: 21, projects: 21 });
+      expect(await countSick(db.ds)).toEqual({ projects: 0, documents: 0 });
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it('the CLI shell: enforce refuses with exit 1, backfill heals, enforce then succeeds (exit codes and output)', async () => {
+    await seedLegacy(db.ds, 2, 3);
+    const env = { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'test' };
+    const cli = (...args: string[]) =>
+      run('node', ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', 'context', ...args], { cwd: ROOT, env }).then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      );
+    const refused = await cli('enforce');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('refusing: 2 project(s) with a NULL project_uuid and 7 document(s)');
+    const healed = await cli('backfill', '--batch-size', '2');
+    expect(healed.code).toBe(0);
+    expect(healed.stdout).toContain('backfill: healed 2 project(s) and 7 document(s)');
+    expect(healed.stderr).toContain('backfill: 9/9');
+    const done = await cli('enforce');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain(`enforce: ${FK_NAME} validated`);
+    expect((await cli('enforce')).stdout).toContain('already enforced');
+    const usage = await cli('vacuum');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('unknown context command "vacuum"');
+  }, 60_000);
+});

@@ -1,0 +1,38 @@
+import { formatAudit, parseContextArgs } from './context-cli';
+
+describe('parseContextArgs', () => {
+  it('parses every command and option', () => {
+    expect(parseContextArgs(['backfill'])).toEqual({ command: 'backfill', repair: false, batchSize: 1000 });
+    expect(parseContextArgs(['backfill', '--batch-size', '50'])).toEqual({ command: 'backfill', repair: false, batchSize: 50 });
+    expect(parseContextArgs(['enforce'])).toEqual({ command: 'enforce', repair: false, batchSize: 1000 });
+    expect(parseContextArgs(['audit', '--repair', '--project', '3F2504E0-4F89-11D3-9A0C-0305E82C3301'])).toEqual({
+      command: 'audit',
+      repair: true,
+      projectUuid: '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+      batchSize: 1000,
+    });
+  });
+
+  it.each([
+    [[], 'missing context command'],
+    [['vacuum'], 'unknown context command "vacuum"'],
+    [['audit', '--project'], '--project needs a project UUID, got nothing'],
+    [['audit', '--project', '12'], '--project needs a project UUID, got 12'],
+    [['audit', '--batch-size', '0'], '--batch-size must be an integer 1..100000, got 0'],
+    [['backfill', '--repair'], 'unknown option "--repair" for backfill'],
+    [['enforce', '--batch-size', '5'], 'unknown option "--batch-size" for enforce'],
+  ])('rejects %j with a clear message', (args, error) => {
+    expect(parseContextArgs(args as string[])).toEqual({ error });
+  });
+});
+
+describe('formatAudit', () => {
+  it('prints every count and the repair line only when repairing', () => {
+    const r = { scanned: 10, ok: 4, missing: 2, stale: 1, malformed: 1, nullInDb: 1, mismatchedInDb: 1, repairedEntries: 4, healedRows: 2 };
+    const plain = formatAudit(r, false);
+    expect(plain).toContain('audit: 10 document(s) scanned');
+    expect(plain).toMatch(/stale entry \(wrong project\)\s+1/);
+    expect(plain).not.toContain('repaired');
+    expect(formatAudit(r, true)).toContain('repaired: 4 entries written, 2 database row(s) healed');
+  });
+});
