@@ -1,14 +1,31 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfigOrExit } from '@casegraph/platform';
-import { graphWorkerConfigSpec } from './config';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { ConfigError, enableGracefulShutdown, loadConfigOrExit } from '@casegraph/platform';
+import { checkGraphWorkerConfig, graphWorkerConfigSpec } from './config';
 import { GraphWorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit(graphWorkerConfigSpec);
-  const app = await NestFactory.createApplicationContext(GraphWorkerModule.forRoot(config), { abortOnError: false });
-  app.enableShutdownHooks();
-  Logger.log('graph-worker started', 'Bootstrap');
+  const loaded = loadConfigOrExit(graphWorkerConfigSpec);
+  let config = loaded;
+  try {
+    config = checkGraphWorkerConfig(loaded);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78);
+  }
+  const app = await NestFactory.createApplicationContext(GraphWorkerModule.forRoot(config), {
+    abortOnError: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(PinoLogger));
+  enableGracefulShutdown(app, { graceMs: config.shutdownGraceMs, logger: new Logger('Shutdown') });
+  Logger.log(
+    `graph-worker started (extractor ${config.entityExtractor}, concurrency ${config.graphConcurrency}, ` +
+      `chunks ${config.chunkSize}/${config.chunkOverlap}, prefix ${config.bullPrefix})`,
+    'Bootstrap',
+  );
 }
 
 bootstrap().catch((err) => {

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ChunkRow, chunkOfSpan } from '../chunking/chunking.service';
+import { mentionUuidOf } from '../pipeline/ids';
+import { rowsOf } from '../pipeline/graph-options';
+import { recountMentions } from '../resolution/entity-counts';
+import { normalizeEntity } from '../resolution/normalizer';
+import { ENTITY_EXTRACTOR, EntityExtractor, ExtractedMention } from './entity-extractor';
+
+export interface MentionRow extends ExtractedMention {
+  mentionUuid: string;
+  chunkUuid: string | null;
+  normalizedKey: string;
+}
+
+/** Stage 2: entity mentions at document-absolute offsets, each with its chunk and normalised key. */
+@Injectable()
+export class ExtractionService {
+  constructor(@Inject(ENTITY_EXTRACTOR) private readonly extractor: EntityExtractor) {}
+
+  get extractorName(): string {
+    return this.extractor.name;
+  }
+
+  async extract(documentUuid: string, text: string, chunks: ChunkRow[]): Promise<MentionRow[]> {
+    const found = await this.extractor.extract(text);
+    return found.map((m) => ({
+      ...m,
+      // The id uses UTF-16 offsets; it only has to be stable for the same text.
+      mentionUuid: mentionUuidOf(documentUuid, m.type, m.start, m.end),
+      chunkUuid: chunkOfSpan(chunks, m.start, m.end)?.chunkUuid ?? null,
+      normalizedKey: normalizeEntity(m.type, m.text),
+    }));
+  }
+
+  /**
+   * Replaces the document's mentions (unlinked until resolution) and recounts the
+   * canonical entities its old mentions were linked to.
+   */
+  async replace(
+    manager: EntityManager,
+    projectUuid: string,
+    documentUuid: string,
+    mentions: MentionRow[],
+    toCodePoint: (i: number) => number = (i) => i,
+  ): Promise<void> {
+    const old = rowsOf<{ canonical_entity_uuid: string }>(
+      await manager.query(
+        `WITH d AS (DELETE FROM entity_mentions WHERE document_uuid = $1 RETURNING canonical_entity_uuid)
+         SELECT DISTINCT canonical_entity_uuid FROM d WHERE canonical_entity_uuid IS NOT NULL`,
+        [documentUuid],
+      ),
+    );
+    if (mentions.length) {
+      const rows = mentions.map((m) => ({
+        mention_uuid: m.mentionUuid,
+        chunk_uuid: m.chunkUuid,
+        entity_text: m.text,
+        entity_type: m.type,
+        start_char: toCodePoint(m.start),
+        end_char: toCodePoint(m.end),
+        confidence_score: m.confidence,
+        method: m.method,
+        normalized_key: m.normalizedKey,
+      }));
+      await manager.query(
+        `INSERT INTO entity_mentions (mention_uuid, document_uuid, chunk_uuid, project_uuid, entity_text, entity_type,
+                                      start_char, end_char, confidence_score, method, normalized_key, canonical_entity_uuid)
+         SELECT r.mention_uuid, $1, r.chunk_uuid, $2, r.entity_text, r.entity_type, r.start_char, r.end_char,
+                r.confidence_score, r.method, r.normalized_key, NULL
+           FROM jsonb_to_recordset($3::jsonb) AS r(mention_uuid uuid, chunk_uuid uuid, entity_text text, entity_type text,
+                start_char int, end_char int, confidence_score real, method text, normalized_key text)`,
+        [documentUuid, projectUuid, JSON.stringify(rows)],
+      );
+    }
+    await recountMentions(
+      manager,
+      old.map((r) => r.canonical_entity_uuid),
+    );
+  }
+}

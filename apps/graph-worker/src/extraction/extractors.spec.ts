@@ -1,0 +1,100 @@
+import type { EntityType } from '@casegraph/contracts';
+import type { EntityExtractor } from './entity-extractor';
+import { CompromiseFinder } from './compromise.extractor';
+import { createEntityExtractor } from './extractor.factory';
+import { WinkFinder } from './wink.extractor';
+
+const pairs = async (ex: EntityExtractor, text: string) => {
+  const found = await ex.extract(text);
+  for (const m of found) expect(text.slice(m.start, m.end)).toBe(m.text);
+  for (let i = 1; i < found.length; i++) expect(found[i].start).toBeGreaterThanOrEqual(found[i - 1].end);
+  return found.map((m) => [m.type, m.text] as [EntityType, string]);
+};
+
+describe('CompromiseFinder (general types)', () => {
+  const finder = new CompromiseFinder();
+  const find = (t: string) => finder.find(t).map((m) => [m.type, m.text, t.slice(m.start, m.end) === m.text]);
+
+  it('finds people without their honorifics, places and money', () => {
+    expect(find('In March 2020 the plaintiff, Dr. Jane Roe, moved to Chicago, Illinois.')).toEqual(
+      expect.arrayContaining([
+        ['DATE', 'March 2020', true],
+        ['PERSON', 'Jane Roe', true],
+        ['LOCATION', 'Chicago, Illinois', true],
+      ]),
+    );
+    expect(find('Justice Anthony Kennedy wrote the opinion.')).toContainEqual(['PERSON', 'Anthony Kennedy', true]);
+    expect(find('Mr. David Park appeared.')).toContainEqual(['PERSON', 'David Park', true]);
+  });
+
+  it('keeps calendar dates, drops durations and the modal "may"', () => {
+    const dates = (t: string) => finder.find(t).filter((m) => m.type === 'DATE').map((m) => m.text);
+    expect(dates('Version 2.0, January 2004')).toEqual(['January 2004']);
+    expect(dates('It was signed on June 29, 2007 and on 03/15/2021.')).toEqual(['June 29, 2007', '03/15/2021']);
+    expect(dates('Within 30 days you may cure the breach.')).toEqual([]);
+  });
+
+  it('does not take statute names for people', () => {
+    expect(find('Claims under the Sherman Act and the Clayton Act.').filter(([t]) => t === 'PERSON')).toEqual([]);
+  });
+});
+
+describe('WinkFinder (general types)', () => {
+  it('finds dates and money with exact offsets', () => {
+    const text = 'On 29 June 2007 the foundation paid $5,000 to the author.';
+    expect(new WinkFinder().find(text).map((m) => [m.type, m.text, text.slice(m.start, m.end)])).toEqual([
+      ['DATE', '29 June 2007', '29 June 2007'],
+      ['MONEY', '$5,000', '$5,000'],
+    ]);
+  });
+});
+
+describe('offline extractor (compromise + patterns)', () => {
+  const offline = createEntityExtractor('offline');
+
+  it('combines the NLP types with the legal patterns, without overlaps', async () => {
+    expect(
+      await pairs(offline, 'Plaintiff Jane Roe sued Acme Holdings, Inc. in the United States District Court for the Southern District of New York on March 3, 2021.'),
+    ).toEqual([
+      ['PERSON', 'Jane Roe'],
+      ['ORG', 'Acme Holdings, Inc.'],
+      ['COURT', 'United States District Court for the Southern District of New York'],
+      ['DATE', 'March 3, 2021'],
+    ]);
+    expect(await pairs(offline, 'See Ashcroft v. Iqbal, 556 U.S. 662, 678 (2009); 42 U.S.C. § 1983.')).toEqual([
+      ['PERSON', 'Ashcroft'],
+      ['PERSON', 'Iqbal'],
+      ['CITATION', '556 U.S. 662, 678 (2009)'],
+      ['CITATION', '42 U.S.C. § 1983'],
+    ]);
+  });
+
+  it('finds the fixture facts: dates, the FSF, URLs', async () => {
+    const text = '                       Version 3, 29 June 2007\n\n Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>';
+    expect(await pairs(offline, text)).toEqual([
+      ['DATE', '29 June 2007'],
+      ['ORG', 'Free Software Foundation, Inc.'],
+      ['URL', 'https://fsf.org/'],
+    ]);
+  });
+
+  it('processes a long text in segments with document-absolute offsets', async () => {
+    const sentence = 'On 1 January 2019 Barclays Bank PLC paid $2.5 million to Jane Roe in London. ';
+    const text = sentence.repeat(300); // > 20 kB: several segments
+    const found = await offline.extract(text);
+    expect(found.filter((m) => m.type === 'ORG')).toHaveLength(300);
+    for (const m of found) expect(text.slice(m.start, m.end)).toBe(m.text);
+  });
+
+  it('wink and patterns extractors are selectable and offline too', async () => {
+    expect(await pairs(createEntityExtractor('wink'), 'On 29 June 2007 Google LLC paid $5,000.')).toEqual([
+      ['DATE', '29 June 2007'],
+      ['ORG', 'Google LLC'],
+      ['MONEY', '$5,000'],
+    ]);
+    expect(await pairs(createEntityExtractor('patterns'), 'On 29 June 2007 Google LLC paid $5,000.')).toEqual([
+      ['ORG', 'Google LLC'],
+      ['MONEY', '$5,000'],
+    ]);
+  });
+});

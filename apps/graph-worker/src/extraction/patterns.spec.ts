@@ -1,0 +1,110 @@
+import type { EntityType } from '@casegraph/contracts';
+import { matchPatterns } from './patterns';
+import { resolveOverlaps } from './spans';
+
+/** Non-overlapping pattern matches of one type, as text. */
+function found(text: string, type: EntityType): string[] {
+  const all = resolveOverlaps(matchPatterns(text), (m) => (m.type === 'ORG' || m.type === 'MONEY' ? 1 : 2));
+  for (const m of all) expect(text.slice(m.start, m.end)).toBe(m.text);
+  return all.filter((m) => m.type === type).map((m) => m.text);
+}
+
+describe('legal and contact patterns', () => {
+  it('CASE_NUMBER: federal dockets, "No." numbers and state formats', () => {
+    expect(found('Plaintiff filed Case No. 1:23-cv-04567 on Monday.', 'CASE_NUMBER')).toEqual(['1:23-cv-04567']);
+    expect(found('See United States v. Doe, 2:19-cr-00123-JAK-1 (C.D. Cal.).', 'CASE_NUMBER')).toEqual(['2:19-cr-00123-JAK-1']);
+    expect(found('The appeal, No. 21-1234, is fully briefed.', 'CASE_NUMBER')).toEqual(['21-1234']);
+    expect(found('Removed from Case No. 2023-CV-001234 of the county court.', 'CASE_NUMBER')).toEqual(['2023-CV-001234']);
+    expect(found('Index No. 654321/2020 was assigned.', 'CASE_NUMBER')).toEqual(['654321/2020']);
+    // not dockets: times, ratios, section numbers
+    expect(found('The hearing starts at 10:30 and Section 12-3 applies; No. 5 is withdrawn.', 'CASE_NUMBER')).toEqual([]);
+  });
+
+  it('CITATION: U.S.C., C.F.R., reporters with pinpoints and parentheticals, federal rules', () => {
+    expect(found('Claims arise under 42 U.S.C. § 1983 and 28 U.S.C. §§ 1331.', 'CITATION')).toEqual([
+      '42 U.S.C. § 1983',
+      '28 U.S.C. §§ 1331',
+    ]);
+    expect(found('Rule 10b-5, 17 C.F.R. 240.10b-5, prohibits fraud.', 'CITATION')).toEqual(['17 C.F.R. 240.10b-5']);
+    expect(found('Twombly, 550 U.S. 544, 570 (2007), governs.', 'CITATION')).toEqual(['550 U.S. 544, 570 (2007)']);
+    expect(found('See 129 S. Ct. 1937 and 5 F.4th 123 (2d Cir. 2021).', 'CITATION')).toEqual(['129 S. Ct. 1937', '5 F.4th 123 (2d Cir. 2021)']);
+    expect(found('Compare 300 F. Supp. 3d 12 (S.D.N.Y. 2018) with 812 F.2d 1214.', 'CITATION')).toEqual([
+      '300 F. Supp. 3d 12 (S.D.N.Y. 2018)',
+      '812 F.2d 1214',
+    ]);
+    expect(found('Dismissal under Fed. R. Civ. P. 12(b)(6) is denied.', 'CITATION')).toEqual(['Fed. R. Civ. P. 12(b)(6)']);
+    expect(found('The statute, 29 U.S.C. § 1132(a)(1)(B), controls.', 'CITATION')).toEqual(['29 U.S.C. § 1132(a)(1)(B)']);
+    // "U.S." in prose, a page count, a year are not citations
+    expect(found('The U.S. economy grew 3 percent in 2019 over 12 pages.', 'CITATION')).toEqual([]);
+  });
+
+  it('COURT: federal, appellate, supreme and state courts', () => {
+    expect(found('Filed in the United States District Court for the Southern District of New York.', 'COURT')).toEqual([
+      'United States District Court for the Southern District of New York',
+    ]);
+    expect(found('The United States Court of Appeals for the Ninth Circuit affirmed.', 'COURT')).toEqual([
+      'United States Court of Appeals for the Ninth Circuit',
+    ]);
+    expect(found('Certiorari to the Supreme Court of the United States was denied.', 'COURT')).toEqual(['Supreme Court of the United States']);
+    expect(found('The Supreme Court of Texas reversed.', 'COURT')).toEqual(['Supreme Court of Texas']);
+    expect(found('The Delaware Court of Chancery declined.', 'COURT')).toEqual(['Delaware Court of Chancery']);
+    expect(found('Venue lies in the Eastern District of Virginia.', 'COURT')).toEqual(['Eastern District of Virginia']);
+    expect(found('The court of appeals agreed with the district court.', 'COURT')).toEqual([]);
+  });
+
+  it('COURT names may wrap across a line', () => {
+    expect(found('in the United States District Court for the\nDistrict of Delaware', 'COURT')).toEqual([
+      'United States District Court for the\nDistrict of Delaware',
+    ]);
+  });
+
+  it('EMAIL, PHONE and URL', () => {
+    expect(found('Write to jane.doe+filings@law-firm.co.uk or legal@acme.com.', 'EMAIL')).toEqual([
+      'jane.doe+filings@law-firm.co.uk',
+      'legal@acme.com',
+    ]);
+    expect(found('Call (212) 555-0123, 415-555-2671 ext. 204 or +1 650 723 9733.', 'PHONE')).toEqual([
+      '(212) 555-0123',
+      '415-555-2671 ext. 204',
+      '+1 650 723 9733',
+    ]);
+    expect(found('Call London on +44 20 7946 0958.', 'PHONE')).toEqual(['+44 20 7946 0958']);
+    expect(found('Dated 2020-01-15, SSN 123-45-6789, docket 1:23-cv-04567.', 'PHONE')).toEqual([]);
+    expect(found('See <https://www.gnu.org/licenses/>. Also http://mozilla.org/MPL/2.0/.', 'URL')).toEqual([
+      'https://www.gnu.org/licenses/',
+      'http://mozilla.org/MPL/2.0/',
+    ]);
+    expect(found('Rules are at www.uscourts.gov, and (see https://en.wikipedia.org/wiki/Erie_(disambiguation)).', 'URL')).toEqual([
+      'www.uscourts.gov',
+      'https://en.wikipedia.org/wiki/Erie_(disambiguation)',
+    ]);
+  });
+
+  it('MONEY forms the NLP libraries miss', () => {
+    expect(found('The jury awarded $2.5 million, USD 10,000 and 250,000 dollars; costs were €1,200.50.', 'MONEY')).toEqual([
+      '$2.5 million',
+      'USD 10,000',
+      '250,000 dollars',
+      '€1,200.50',
+    ]);
+  });
+
+  it('ORG by legal form or institution word, without sentence words, split at "and"', () => {
+    expect(found('Contact Acme Holdings, Inc. today.', 'ORG')).toEqual(['Acme Holdings, Inc.']);
+    expect(found('Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>', 'ORG')).toEqual(['Free Software Foundation, Inc.']);
+    expect(found('We, the Free Software\nFoundation, use it.', 'ORG')).toEqual(['Free Software\nFoundation']);
+    expect(found('Counsel for the Mozilla Foundation appeared.', 'ORG')).toEqual(['Mozilla Foundation']);
+    expect(found('Google LLC and Apple Inc. filed a stipulation.', 'ORG')).toEqual(['Google LLC', 'Apple Inc.']);
+    expect(found('The Securities and Exchange Commission sued Baker & McKenzie LLP.', 'ORG')).toEqual([
+      'Securities and Exchange Commission',
+      'Baker & McKenzie LLP',
+    ]);
+    expect(found('The Regents of the University of California moved.', 'ORG')).toEqual(['Regents of the University of California']);
+    expect(found('The Company shall indemnify the Licensee.', 'ORG')).toEqual([]);
+  });
+
+  it('PERSON: one-word parties of a case caption', () => {
+    expect(found('Roe v. Wade, 410 U.S. 113 (1973).', 'PERSON')).toEqual(['Roe', 'Wade']);
+    expect(found('Illinois v. Gates and United States v. Microsoft Corp.', 'PERSON')).toEqual(['Gates']);
+  });
+});

@@ -1,0 +1,33 @@
+import type { ExtractorName } from '../extraction/entity-extractor';
+
+/** Settings of the graph stages (validated from the environment in config.ts). */
+export interface GraphPipelineOptions {
+  /** CHUNK_SIZE: target characters per chunk. */
+  chunkSize: number;
+  /** CHUNK_OVERLAP: characters shared by consecutive chunks. */
+  chunkOverlap: number;
+  /** ENTITY_EXTRACTOR */
+  extractor: ExtractorName;
+  /** RESOLUTION_FUZZY_THRESHOLD: trigram similarity a fuzzy candidate needs. */
+  fuzzyThreshold: number;
+  /** COOCCURRENCE_MAX_ENTITIES: most distinct entities paired within one sentence. */
+  maxEntitiesPerSentence: number;
+}
+
+export const GRAPH_PIPELINE_OPTIONS = Symbol('GRAPH_PIPELINE_OPTIONS');
+
+export const DEFAULT_GRAPH_PIPELINE_OPTIONS: GraphPipelineOptions = {
+  chunkSize: 1000,
+  chunkOverlap: 200,
+  extractor: 'offline',
+  fuzzyThreshold: 0.55,
+  maxEntitiesPerSentence: 20,
+};
+
+/** Rows of a SELECT, or of a DELETE/UPDATE … RETURNING (TypeORM returns [rows, count] for those). */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[0] as T[];
+  }
+  return (result ?? []) as T[];
+}

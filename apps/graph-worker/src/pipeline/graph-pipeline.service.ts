@@ -1,0 +1,147 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { Stage } from '@casegraph/contracts';
+import { DocumentStateService } from '@casegraph/pipeline';
+import { ProjectContextService } from '@casegraph/project-context';
+import { ChunkingService } from '../chunking/chunking.service';
+import { ExtractionService } from '../extraction/extraction.service';
+import { RelationshipResult, RelationshipsService } from '../relationships/relationships.service';
+import { ResolutionResult, ResolutionService } from '../resolution/resolution.service';
+import { DocumentText, codePointOffsets, documentText } from '../text/document-text';
+import { splitSentences } from '../text/sentences';
+import { PermanentGraphError, StageError } from './errors';
+import { graphMetrics } from './graph-metrics';
+import { rowsOf } from './graph-options';
+import { inDocumentTransaction } from './transactions';
+
+export interface GraphDocumentResult {
+  documentUuid: string;
+  projectUuid: string;
+  characters: number;
+  chunks: number;
+  mentions: number;
+  resolution: ResolutionResult;
+  relationships: RelationshipResult;
+}
+
+/**
+ * Runs the four graph stages for one document: chunking, entities, resolution,
+ * relationships. The project comes from ProjectContextService.resolve(), checked
+ * against the document row. The CPU work (chunking, extraction) happens outside any
+ * transaction; each stage's writes happen in one transaction under the document's
+ * advisory lock, and each stage replaces or recomputes what it owns, so a re-run (or
+ * two runs at once) leaves the same rows. Stage transitions go through
+ * DocumentStateService; the last one completes the document.
+ */
+@Injectable()
+export class GraphPipelineService {
+  private readonly logger = new Logger(GraphPipelineService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly context: ProjectContextService,
+    private readonly state: DocumentStateService,
+    private readonly chunking: ChunkingService,
+    private readonly extraction: ExtractionService,
+    private readonly resolution: ResolutionService,
+    private readonly relationships: RelationshipsService,
+  ) {}
+
+  async process(documentUuid: string): Promise<GraphDocumentResult> {
+    const projectUuid = await this.projectOf(documentUuid);
+    const doc = await this.stage(documentUuid, 'chunking', async () => this.loadText(documentUuid), { start: true, complete: false });
+
+    // In memory, offsets are JavaScript (UTF-16) indexes; stored offsets are code points.
+    const toCodePoint = codePointOffsets(doc.text);
+    const chunks = await this.stage(documentUuid, 'chunking', async () => {
+      const rows = this.chunking.chunk(documentUuid, doc);
+      await inDocumentTransaction(this.db, documentUuid, (m) => this.chunking.replace(m, projectUuid, documentUuid, rows, toCodePoint));
+      graphMetrics.chunks.inc(rows.length);
+      return rows;
+    }, { start: false });
+
+    const mentions = await this.stage(documentUuid, 'entities', async () => {
+      const rows = await this.extraction.extract(documentUuid, doc.text, chunks);
+      await inDocumentTransaction(this.db, documentUuid, (m) =>
+        this.extraction.replace(m, projectUuid, documentUuid, rows, toCodePoint),
+      );
+      for (const r of rows) graphMetrics.mentions.inc({ type: r.type });
+      return rows;
+    });
+
+    const resolution = await this.stage(documentUuid, 'resolution', async () => {
+      const r = await inDocumentTransaction(this.db, documentUuid, (m) => this.resolution.resolve(m, projectUuid, documentUuid));
+      graphMetrics.entitiesCreated.inc(r.created);
+      graphMetrics.fuzzyMatches.inc(r.fuzzyMatches);
+      return r;
+    });
+
+    const sentences = splitSentences(doc.text).map((s) => ({ start: toCodePoint(s.start), end: toCodePoint(s.end) }));
+    const relationships = await this.stage(
+      documentUuid,
+      'relationships',
+      () => inDocumentTransaction(this.db, documentUuid, (m) => this.relationships.recompute(m, projectUuid, documentUuid, sentences)),
+      { final: true },
+    );
+
+    return { documentUuid, projectUuid, characters: doc.text.length, chunks: chunks.length, mentions: mentions.length, resolution, relationships };
+  }
+
+  /**
+   * The document's project from the context service (Redis cache over PostgreSQL).
+   * A cached value that disagrees with the document row is treated as wrong: it is
+   * invalidated and resolved again, so a bad cache entry never writes into the wrong project.
+   */
+  private async projectOf(documentUuid: string): Promise<string> {
+    let ctx = await this.context.resolve(documentUuid);
+    const rows = rowsOf<{ project_uuid: string | null }>(
+      await this.db.query('SELECT project_uuid FROM source_documents WHERE document_uuid = $1', [documentUuid]),
+    );
+    const truth = rows[0]?.project_uuid;
+    if (truth && truth !== ctx.projectUuid) {
+      this.logger.warn(`context of ${documentUuid} said project ${ctx.projectUuid}, the database says ${truth}: re-resolving`);
+      await this.context.invalidate(documentUuid).catch(() => undefined);
+      ctx = await this.context.resolve(documentUuid);
+      if (ctx.projectUuid !== truth) throw new Error(`project context of ${documentUuid} disagrees with the database`);
+    }
+    return ctx.projectUuid;
+  }
+
+  /** Page text (document_pages, joined as the OCR worker joins it), else raw_extracted_text as one page. */
+  private async loadText(documentUuid: string): Promise<DocumentText> {
+    const pages = rowsOf<{ page_number: number; text: string }>(
+      await this.db.query('SELECT page_number, text FROM document_pages WHERE document_uuid = $1 ORDER BY page_number', [documentUuid]),
+    );
+    if (pages.length) return documentText(pages.map((p) => ({ pageNumber: p.page_number, text: p.text })));
+    const raw = rowsOf<{ raw_extracted_text: string | null }>(
+      await this.db.query('SELECT raw_extracted_text FROM source_documents WHERE document_uuid = $1', [documentUuid]),
+    );
+    const text = raw[0]?.raw_extracted_text;
+    if (text === null || text === undefined) {
+      throw new PermanentGraphError('the document has no extracted text (no document_pages and no raw_extracted_text): run OCR first');
+    }
+    return documentText([{ pageNumber: 1, text }]);
+  }
+
+  private async stage<T>(
+    documentUuid: string,
+    stage: Stage,
+    fn: () => Promise<T>,
+    opts: { start?: boolean; complete?: boolean; final?: boolean } = {},
+  ): Promise<T> {
+    const timer = graphMetrics.stageSeconds.startTimer({ stage });
+    try {
+      if (opts.start !== false && !(await this.state.startStage(documentUuid, stage))) {
+        throw new PermanentGraphError(`document ${documentUuid} no longer exists`);
+      }
+      const result = await fn();
+      if (opts.complete !== false) await this.state.completeStage(documentUuid, stage, { final: opts.final });
+      return result;
+    } catch (err) {
+      throw err instanceof StageError ? err : new StageError(stage, err);
+    } finally {
+      timer();
+    }
+  }
+}

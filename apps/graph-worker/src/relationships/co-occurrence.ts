@@ -1,0 +1,86 @@
+import type { Span } from '../text/sentences';
+
+export interface ResolvedMention {
+  canonicalUuid: string;
+  start: number;
+  end: number;
+  chunkUuid: string | null;
+}
+
+export interface EdgeContribution {
+  source: string;
+  target: string;
+  type: 'MENTIONED_IN' | 'CO_OCCURS';
+  weight: number;
+  evidence: string[];
+}
+
+export interface CoOccurrenceOptions {
+  /** Most distinct entities taken from one sentence (in order of appearance); bounds pairs per sentence. */
+  maxEntitiesPerWindow: number;
+  /** Most evidence chunk ids kept per edge and document. */
+  maxEvidence: number;
+}
+
+export const DEFAULT_CO_OCCURRENCE: CoOccurrenceOptions = { maxEntitiesPerWindow: 20, maxEvidence: 20 };
+
+/**
+ * A document's contribution to the project graph:
+ * - MENTIONED_IN entity -> document, weight = the entity's mentions in the document,
+ *   evidence = the chunks they are in;
+ * - CO_OCCURS between two different entities that are mentioned in the same sentence,
+ *   weight = the number of sentences in which both appear, evidence = the chunks of
+ *   those sentences. Stored once per pair with source < target.
+ * Pairs are formed per sentence, never across the whole document, so the edge count
+ * grows with the number of sentences, not quadratically with the document's entities.
+ */
+export function documentContributions(
+  documentUuid: string,
+  mentions: ResolvedMention[],
+  sentences: Span[],
+  options: CoOccurrenceOptions = DEFAULT_CO_OCCURRENCE,
+): EdgeContribution[] {
+  const sorted = [...mentions].sort((a, b) => a.start - b.start || a.end - b.end);
+  const mentionedIn = new Map<string, { weight: number; evidence: Set<string> }>();
+  for (const m of sorted) {
+    const e = mentionedIn.get(m.canonicalUuid) ?? { weight: 0, evidence: new Set<string>() };
+    e.weight++;
+    if (m.chunkUuid && e.evidence.size < options.maxEvidence) e.evidence.add(m.chunkUuid);
+    mentionedIn.set(m.canonicalUuid, e);
+  }
+
+  const pairs = new Map<string, { source: string; target: string; weight: number; evidence: Set<string> }>();
+  let i = 0;
+  for (const s of sentences) {
+    while (i < sorted.length && sorted[i].start < s.start) i++;
+    const inSentence = new Map<string, string | null>();
+    for (let j = i; j < sorted.length && sorted[j].start < s.end; j++) {
+      const m = sorted[j];
+      if (!inSentence.has(m.canonicalUuid) && inSentence.size < options.maxEntitiesPerWindow) {
+        inSentence.set(m.canonicalUuid, m.chunkUuid);
+      }
+    }
+    const ids = [...inSentence.keys()].sort();
+    for (let a = 0; a < ids.length; a++) {
+      for (let b = a + 1; b < ids.length; b++) {
+        const key = `${ids[a]}|${ids[b]}`;
+        const p = pairs.get(key) ?? { source: ids[a], target: ids[b], weight: 0, evidence: new Set<string>() };
+        p.weight++;
+        const chunk = inSentence.get(ids[a]) ?? inSentence.get(ids[b]);
+        if (chunk && p.evidence.size < options.maxEvidence) p.evidence.add(chunk);
+        pairs.set(key, p);
+      }
+    }
+  }
+
+  const out: EdgeContribution[] = [];
+  for (const [entity, e] of mentionedIn) {
+    out.push({ source: entity, target: documentUuid, type: 'MENTIONED_IN', weight: e.weight, evidence: [...e.evidence].sort() });
+  }
+  for (const p of pairs.values()) {
+    out.push({ source: p.source, target: p.target, type: 'CO_OCCURS', weight: p.weight, evidence: [...p.evidence].sort() });
+  }
+  return out.sort((a, b) => cmp(a.type, b.type) || cmp(a.source, b.source) || cmp(a.target, b.target));
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

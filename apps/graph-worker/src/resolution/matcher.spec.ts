@@ -1,0 +1,64 @@
+import { clusterKeys, isFuzzyMatch } from './matcher';
+import { normalizeEntity } from './normalizer';
+import { jaroWinkler, trigramSimilarity } from './similarity';
+
+describe('similarity measures', () => {
+  it('trigramSimilarity equals pg_trgm similarity() (values measured on PostgreSQL 15)', () => {
+    expect(trigramSimilarity('free software foundation', 'free softwre foundation')).toBeCloseTo(0.8076923, 6);
+    expect(trigramSimilarity('john smith', 'jane smith')).toBeCloseTo(0.46666667, 6);
+    expect(trigramSimilarity('abc', 'abc')).toBe(1);
+    expect(trigramSimilarity('', 'abc')).toBe(0);
+  });
+
+  it('jaroWinkler on textbook pairs', () => {
+    expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.9611, 3);
+    expect(jaroWinkler('dwayne', 'duane')).toBeCloseTo(0.84, 2);
+    expect(jaroWinkler('abc', 'xyz')).toBe(0);
+  });
+});
+
+describe('isFuzzyMatch (resolution threshold 0.55)', () => {
+  const org = (a: string, b: string) => isFuzzyMatch('ORG', normalizeEntity('ORG', a), normalizeEntity('ORG', b));
+
+  it('merges typo and OCR variants of one name', () => {
+    expect(org('Free Software Foundation', 'Free Softwre Foundation')).toBe(true);
+    expect(org('Apache Software Foundation', 'Apache Softwar Foundation')).toBe(true);
+    expect(org('Acme Holdings, Inc.', 'Acme Holding LLC')).toBe(true);
+    expect(isFuzzyMatch('PERSON', 'john a smith', 'john smith')).toBe(true);
+    expect(isFuzzyMatch('PERSON', 'jon smith', 'john smith')).toBe(true);
+  });
+
+  it('keeps different entities apart even when they look alike', () => {
+    expect(org('Free Software Foundation', 'Apache Software Foundation')).toBe(false);
+    expect(org('Mozilla Foundation', 'Mozilla Corporation')).toBe(false);
+    expect(isFuzzyMatch('PERSON', 'john smith', 'jane smith')).toBe(false);
+    expect(
+      isFuzzyMatch(
+        'COURT',
+        'united states district court for the southern district of new york',
+        'united states district court for the eastern district of new york',
+      ),
+    ).toBe(false);
+    expect(isFuzzyMatch('ORG', 'district 9 holdings', 'district 8 holdings')).toBe(false);
+    expect(isFuzzyMatch('LOCATION', 'new york', 'new jersey')).toBe(false);
+  });
+
+  it('never fuzzes dates, money, citations or contact data', () => {
+    expect(isFuzzyMatch('DATE', '2007-06-29', '2007-06-28')).toBe(false);
+    expect(isFuzzyMatch('CITATION', '550 us 544', '550 us 545')).toBe(false);
+    expect(isFuzzyMatch('EMAIL', 'a@b.com', 'a@b.co')).toBe(false);
+  });
+});
+
+describe('clusterKeys', () => {
+  it('groups the new keys of one document around the most mentioned one', () => {
+    const groups = clusterKeys('ORG', [
+      { key: 'free softwre foundation', count: 1 },
+      { key: 'free software foundation', count: 5 },
+      { key: 'apache software foundation', count: 2 },
+    ]);
+    expect(groups.get('free softwre foundation')).toBe('free software foundation');
+    expect(groups.get('free software foundation')).toBe('free software foundation');
+    expect(groups.get('apache software foundation')).toBe('apache software foundation');
+  });
+});

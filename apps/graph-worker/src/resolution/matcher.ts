@@ -1,0 +1,80 @@
+import type { EntityType } from '@casegraph/contracts';
+import { FUZZY_TYPES } from './normalizer';
+import { jaroWinkler, trigramSimilarity } from './similarity';
+
+/** Default trigram similarity a candidate needs (RESOLUTION_FUZZY_THRESHOLD). */
+export const DEFAULT_FUZZY_THRESHOLD = 0.55;
+/** Two tokens are "the same word" (a typo or OCR slip apart) at this Jaro-Winkler score. */
+export const TOKEN_MATCH = 0.9;
+
+const numbersOf = (key: string) => key.split(' ').filter((t) => /\d/.test(t)).sort().join(' ');
+
+/**
+ * Whether two different normalised keys of one type name the same entity. The
+ * trigram similarity (the measure pg_trgm indexes) must reach `threshold`, the
+ * numbers in them must be equal, the token counts may differ by at most one, and
+ * every token of the shorter key must match a distinct token of the longer one at
+ * Jaro-Winkler >= 0.9 — so "free softwre foundation" matches "free software foundation"
+ * but "apache software foundation" does not, nor "southern district of new york"
+ * vs "eastern district of new york", nor "john smith" vs "jane smith". For PERSON
+ * the last names must match, and first names must match or be an initial of each other.
+ */
+export function isFuzzyMatch(type: EntityType, a: string, b: string, threshold = DEFAULT_FUZZY_THRESHOLD, similarity?: number): boolean {
+  if (a === b) return true;
+  if (!FUZZY_TYPES.has(type)) return false;
+  const sim = similarity ?? trigramSimilarity(a, b);
+  if (sim < threshold) return false;
+  if (numbersOf(a) !== numbersOf(b)) return false;
+  const ta = a.split(' ');
+  const tb = b.split(' ');
+  if (Math.abs(ta.length - tb.length) > 1) return false;
+  const [short, long] = ta.length <= tb.length ? [ta, tb] : [tb, ta];
+  if (type === 'PERSON') {
+    if (jaroWinkler(short[short.length - 1], long[long.length - 1]) < TOKEN_MATCH) return false;
+    const f1 = short[0];
+    const f2 = long[0];
+    const initial = (x: string, y: string) => x.length === 1 && y.startsWith(x);
+    if (short.length > 1 && !(initial(f1, f2) || initial(f2, f1) || jaroWinkler(f1, f2) >= TOKEN_MATCH)) return false;
+  }
+  const used = new Array<boolean>(long.length).fill(false);
+  for (const t of short) {
+    let best = -1;
+    let bestScore = 0;
+    for (let i = 0; i < long.length; i++) {
+      if (used[i]) continue;
+      const s = t === long[i] ? 1 : jaroWinkler(t, long[i]);
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    if (best < 0 || bestScore < TOKEN_MATCH) return false;
+    used[best] = true;
+  }
+  return true;
+}
+
+/**
+ * Groups the new keys of one document and type: each key joins the first earlier
+ * representative it fuzzily matches; keys are taken most-mentioned first, then
+ * longest, then in code-point order, so the grouping is deterministic.
+ * Returns key -> representative key.
+ */
+export function clusterKeys(
+  type: EntityType,
+  keys: Array<{ key: string; count: number }>,
+  threshold = DEFAULT_FUZZY_THRESHOLD,
+): Map<string, string> {
+  const ordered = [...keys].sort((x, y) => y.count - x.count || y.key.length - x.key.length || (x.key < y.key ? -1 : 1));
+  const reps: string[] = [];
+  const out = new Map<string, string>();
+  for (const { key } of ordered) {
+    const rep = FUZZY_TYPES.has(type) ? reps.find((r) => isFuzzyMatch(type, key, r, threshold)) : undefined;
+    if (rep) out.set(key, rep);
+    else {
+      reps.push(key);
+      out.set(key, key);
+    }
+  }
+  return out;
+}

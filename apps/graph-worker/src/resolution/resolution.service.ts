@@ -1,0 +1,208 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { EntityType } from '@casegraph/contracts';
+import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions, rowsOf } from '../pipeline/graph-options';
+import { LOCK_NAMESPACE } from '../pipeline/transactions';
+import { recountMentions } from './entity-counts';
+import { clusterKeys, isFuzzyMatch } from './matcher';
+import { FUZZY_TYPES, displayForm, moreInformative } from './normalizer';
+
+export interface ResolutionResult {
+  /** Distinct canonical entities the document's mentions resolve to. */
+  entities: number;
+  /** Of those, created by this run. */
+  created: number;
+  /** Keys resolved to an existing entity with a different key (fuzzy). */
+  fuzzyMatches: number;
+  mentions: number;
+}
+
+interface KeyGroup {
+  type: EntityType;
+  key: string;
+  count: number;
+  forms: Set<string>;
+}
+
+interface Match {
+  key: string;
+  name: string;
+}
+
+const id = (type: string, key: string) => `${type}\u0000${key}`;
+
+/**
+ * Stage 3: links the document's mentions to the project's canonical entities.
+ * For each (type, normalised key): an existing entity with that key; else the most
+ * similar existing entity of the type that passes isFuzzyMatch (candidates come
+ * from the pg_trgm GIN index, never from a scan of the project); else a new entity.
+ * New keys of one document are first grouped among themselves. Creating entities
+ * takes a (project, type) advisory lock and looks again, so two workers that meet
+ * the same new name at once agree on one entity; the unique key
+ * (project_uuid, entity_type, normalized_key) and INSERT … ON CONFLICT make a
+ * duplicate impossible under any interleaving.
+ */
+@Injectable()
+export class ResolutionService {
+  constructor(@Inject(GRAPH_PIPELINE_OPTIONS) private readonly options: GraphPipelineOptions) {}
+
+  async resolve(manager: EntityManager, projectUuid: string, documentUuid: string): Promise<ResolutionResult> {
+    const mentions = rowsOf<{ entity_type: EntityType; normalized_key: string; entity_text: string; canonical_entity_uuid: string | null }>(
+      await manager.query(
+        `SELECT entity_type, normalized_key, entity_text, canonical_entity_uuid
+           FROM entity_mentions WHERE document_uuid = $1`,
+        [documentUuid],
+      ),
+    );
+    const previous = [...new Set(mentions.map((m) => m.canonical_entity_uuid).filter((u): u is string => !!u))];
+    const groups = new Map<string, KeyGroup>();
+    for (const m of mentions) {
+      const key = m.normalized_key;
+      const g = groups.get(id(m.entity_type, key)) ?? { type: m.entity_type, key, count: 0, forms: new Set<string>() };
+      g.count++;
+      g.forms.add(displayForm(m.entity_text));
+      groups.set(id(m.entity_type, key), g);
+    }
+    if (!groups.size) {
+      await recountMentions(manager, previous);
+      return { entities: 0, created: 0, fuzzyMatches: 0, mentions: 0 };
+    }
+    await manager.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(this.options.fuzzyThreshold)]);
+
+    // 1-2. existing entities: exact key, then fuzzy.
+    const target = new Map<string, Match>();
+    const found = await this.lookup(manager, projectUuid, [...groups.values()]);
+    for (const [gid, match] of found) target.set(gid, match);
+
+    // 3. new keys: group them within the document, then create under the (project, type) lock.
+    const fresh = [...groups.entries()].filter(([gid]) => !target.has(gid)).map(([, g]) => g);
+    if (fresh.length) {
+      const types = [...new Set(fresh.map((g) => g.type))].sort();
+      for (const type of types) {
+        await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE.ENTITY_TYPE, `${projectUuid}:${type}`]);
+      }
+      const repOf = new Map<string, string>();
+      for (const type of types) {
+        const ofType = fresh.filter((g) => g.type === type);
+        const clusters = clusterKeys(type, ofType, this.options.fuzzyThreshold);
+        for (const g of ofType) repOf.set(id(type, g.key), clusters.get(g.key)!);
+      }
+      // Look again: another worker may have created some of them while we waited for the lock.
+      const reps = [...new Set(fresh.map((g) => id(g.type, repOf.get(id(g.type, g.key))!)))].map((rid) => {
+        const [type, key] = rid.split('\u0000') as [EntityType, string];
+        return { type, key };
+      });
+      const again = await this.lookup(manager, projectUuid, reps);
+      for (const g of fresh) {
+        const rep = repOf.get(id(g.type, g.key))!;
+        target.set(id(g.type, g.key), again.get(id(g.type, rep)) ?? { key: rep, name: '' });
+      }
+    }
+
+    // 4. upsert every target entity (sorted: a fixed lock order across workers).
+    const rows = new Map<string, { t: string; k: string; name: string; aliases: Set<string> }>();
+    let fuzzyMatches = 0;
+    for (const [gid, g] of groups) {
+      const match = target.get(gid)!;
+      if (match.key !== g.key) fuzzyMatches++;
+      const tid = id(g.type, match.key);
+      const row = rows.get(tid) ?? { t: g.type, k: match.key, name: match.name, aliases: new Set<string>() };
+      for (const f of g.forms) {
+        row.aliases.add(f);
+        // Only a form whose own key is the entity's key may become its name.
+        if (g.key === match.key && (!row.name || moreInformative(f, row.name))) row.name = f;
+      }
+      if (!row.name) row.name = [...g.forms].reduce((a, b) => (moreInformative(b, a) ? b : a));
+      rows.set(tid, row);
+    }
+    const upserted = rowsOf<{ entity_type: string; normalized_key: string; canonical_entity_uuid: string; inserted: boolean }>(
+      await manager.query(
+        `INSERT INTO canonical_entities AS c (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key,
+                                              aliases, mention_count, first_seen_at, last_seen_at)
+         SELECT gen_random_uuid(), $1, r.t, r.name, r.k, r.aliases, 0, now(), now()
+           FROM jsonb_to_recordset($2::jsonb) AS r(t text, k text, name text, aliases text[])
+          ORDER BY r.t, r.k
+         ON CONFLICT (project_uuid, entity_type, normalized_key) DO UPDATE SET
+           canonical_name = CASE
+             WHEN (EXCLUDED.canonical_name <> upper(EXCLUDED.canonical_name), char_length(EXCLUDED.canonical_name))
+                > (c.canonical_name <> upper(c.canonical_name), char_length(c.canonical_name))
+               OR ((EXCLUDED.canonical_name <> upper(EXCLUDED.canonical_name), char_length(EXCLUDED.canonical_name))
+                 = (c.canonical_name <> upper(c.canonical_name), char_length(c.canonical_name))
+                 AND EXCLUDED.canonical_name COLLATE "C" < c.canonical_name COLLATE "C")
+             THEN EXCLUDED.canonical_name ELSE c.canonical_name END,
+           aliases = (SELECT coalesce((array_agg(a ORDER BY a COLLATE "C"))[1:100], '{}')
+                        FROM (SELECT DISTINCT a FROM unnest(c.aliases || EXCLUDED.aliases) AS a) AS s),
+           last_seen_at = now(),
+           updated_at = now()
+         RETURNING c.entity_type, c.normalized_key, c.canonical_entity_uuid, (c.xmax = 0) AS inserted`,
+        [
+          projectUuid,
+          JSON.stringify([...rows.values()].map((r) => ({ t: r.t, k: r.k, name: r.name, aliases: [...r.aliases].sort() }))),
+        ],
+      ),
+    );
+    const uuidOf = new Map(upserted.map((r) => [id(r.entity_type, r.normalized_key), r.canonical_entity_uuid]));
+
+    // 5. link the mentions.
+    const links = [...groups.entries()].map(([gid, g]) => ({ t: g.type, k: g.key, u: uuidOf.get(id(g.type, target.get(gid)!.key)) }));
+    await manager.query(
+      `UPDATE entity_mentions m SET canonical_entity_uuid = x.u
+         FROM jsonb_to_recordset($2::jsonb) AS x(t text, k text, u uuid)
+        WHERE m.document_uuid = $1 AND m.entity_type = x.t AND m.normalized_key = x.k`,
+      [documentUuid, JSON.stringify(links)],
+    );
+
+    // 6. exact counts for every entity this document touched, now or before.
+    await recountMentions(manager, [...uuidOf.values(), ...previous]);
+    return {
+      entities: uuidOf.size,
+      created: upserted.filter((r) => r.inserted).length,
+      fuzzyMatches,
+      mentions: mentions.length,
+    };
+  }
+
+  /** Existing entities for keys: by exact key (unique index), else by the best accepted trigram candidate (GIN index). */
+  private async lookup(
+    manager: EntityManager,
+    projectUuid: string,
+    keys: Array<{ type: EntityType; key: string }>,
+  ): Promise<Map<string, Match>> {
+    const out = new Map<string, Match>();
+    if (!keys.length) return out;
+    const exact = rowsOf<{ entity_type: string; normalized_key: string; canonical_name: string }>(
+      await manager.query(
+        `SELECT c.entity_type, c.normalized_key, c.canonical_name
+           FROM jsonb_to_recordset($2::jsonb) AS q(t text, k text)
+           JOIN canonical_entities c ON c.project_uuid = $1 AND c.entity_type = q.t AND c.normalized_key = q.k`,
+        [projectUuid, JSON.stringify(keys.map((k) => ({ t: k.type, k: k.key })))],
+      ),
+    );
+    for (const r of exact) out.set(id(r.entity_type, r.normalized_key), { key: r.normalized_key, name: r.canonical_name });
+
+    const fuzzy = keys.filter((k) => FUZZY_TYPES.has(k.type) && !out.has(id(k.type, k.key)));
+    if (!fuzzy.length) return out;
+    const candidates = rowsOf<{ t: EntityType; k: string; candidate: string; canonical_name: string; sim: number }>(
+      await manager.query(
+        `SELECT q.t, q.k, c.normalized_key AS candidate, c.canonical_name, c.sim
+           FROM jsonb_to_recordset($2::jsonb) AS q(t text, k text)
+           CROSS JOIN LATERAL (
+             SELECT e.normalized_key, e.canonical_name, similarity(e.normalized_key, q.k) AS sim
+               FROM canonical_entities e
+              WHERE e.normalized_key % q.k AND e.project_uuid = $1 AND e.entity_type = q.t
+              ORDER BY sim DESC, e.normalized_key COLLATE "C"
+              LIMIT 8) AS c`,
+        [projectUuid, JSON.stringify(fuzzy.map((k) => ({ t: k.type, k: k.key })))],
+      ),
+    );
+    candidates.sort((a, b) => Number(b.sim) - Number(a.sim) || (a.candidate < b.candidate ? -1 : a.candidate > b.candidate ? 1 : 0));
+    for (const c of candidates) {
+      const qid = id(c.t, c.k);
+      if (out.has(qid)) continue; // best accepted candidate first
+      if (isFuzzyMatch(c.t, c.k, c.candidate, this.options.fuzzyThreshold, Number(c.sim))) {
+        out.set(qid, { key: c.candidate, name: c.canonical_name });
+      }
+    }
+    return out;
+  }
+}
