@@ -22,14 +22,14 @@ export const ACCEPTED_MIME_TYPES = ['application/pdf', 'image/png', 'image/jpeg'
 
 export class BatchDocumentDto {
   @ApiProperty({ example: 'contract.pdf', description: 'Display name; path separators are stripped (sanitised)' })
-  @IsString()
-  @IsNotEmpty()
   @MaxLength(1024)
+  @IsNotEmpty()
+  @IsString()
   filename: string;
 
   @ApiProperty({ example: 'casegraph-intake' })
-  @IsString()
   @Matches(S3_BUCKET_RE, { message: 's3Bucket must be a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)' })
+  @IsString()
   s3Bucket: string;
 
   @ApiProperty({ example: 'incoming/2026/contract.pdf', description: 'Relative key: no "..", no leading "/", no NUL' })
@@ -38,8 +38,8 @@ export class BatchDocumentDto {
 
   @ApiPropertyOptional({ example: 1.5, minimum: 0 })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   fileSizeMb?: number;
 
   @ApiPropertyOptional({ enum: ACCEPTED_MIME_TYPES })
@@ -54,10 +54,10 @@ export class CreateBatchDto {
   projectUuid: string;
 
   @ApiProperty({ type: [BatchDocumentDto], description: 'At most MAX_BATCH_DOCUMENTS (default 1000)' })
-  @IsArray()
-  @ArrayNotEmpty({ message: 'documents must contain at least one document' })
   @ValidateNested({ each: true })
   @Type(() => BatchDocumentDto)
+  @ArrayNotEmpty({ message: 'documents must contain at least one document' })
+  @IsArray()
   documents: BatchDocumentDto[];
 }
 

@@ -8,16 +8,16 @@ export const MAX_PAGE_SIZE = 100;
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100_000, default: 1 })
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(100_000)
+  @Min(1)
+  @IsInt()
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(MAX_PAGE_SIZE)
+  @Min(1)
+  @IsInt()
   pageSize: number = 50;
 }
 

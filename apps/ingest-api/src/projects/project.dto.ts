@@ -8,10 +8,10 @@ import { DocumentCountsDto } from '../documents/document.dto';
 export class CreateProjectDto {
   @ApiProperty({ example: 'Smith v. Jones', maxLength: 255, description: 'Project (legal matter) name' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
   @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'name must not contain control characters' })
+  @MaxLength(255)
+  @IsNotEmpty()
+  @IsString()
   name: string;
 
   @ApiPropertyOptional({
@@ -19,9 +19,9 @@ export class CreateProjectDto {
     description: 'Integer id of the project (the old system\'s id). Posting the same id again returns the same project.',
   })
   @IsOptional()
-  @IsInt()
-  @Min(1)
   @Max(2_147_483_647)
+  @Min(1)
+  @IsInt()
   id?: number;
 }
 

@@ -56,3 +56,22 @@ export async function createProject(
   ids.push(res.body.id);
   return res.body;
 }
+
+/**
+ * Leaves a job with jobId = documentUuid in the completed or failed set, as a worker's last
+ * attempt would. Only that job is touched (a real worker would also take other waiting jobs):
+ * it is moved to active by hand and finished with Bull's own moveToCompleted/moveToFailed.
+ */
+export async function finishJob(
+  _t: TestApp,
+  queue: Queue,
+  jobName: string,
+  documentUuid: string,
+  outcome: 'completed' | 'failed',
+): Promise<void> {
+  await queue.add(jobName, { documentUuid }, { jobId: documentUuid, attempts: 1 });
+  await queue.client.multi().lrem(queue.toKey('wait'), 0, documentUuid).lpush(queue.toKey('active'), documentUuid).exec();
+  const job = (await queue.getJob(documentUuid))!;
+  if (outcome === 'completed') await job.moveToCompleted('done', true, true);
+  else await job.moveToFailed({ message: 'simulated worker failure' }, true);
+}

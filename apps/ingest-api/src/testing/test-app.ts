@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
@@ -33,9 +33,13 @@ export interface TestApp {
 /**
  * The real ingest AppModule configured by the real configureApp(), with a private
  * Bull prefix, a private storage folder and the reconciler timer off (tests call
- * tick()). `env` overrides any variable (e.g. CASEGRAPH_API_KEYS, REDIS_URL).
+ * tick()). `env` overrides any variable (e.g. CASEGRAPH_API_KEYS, REDIS_URL); `extra.controllers`
+ * adds test-only routes (e.g. to prove the global guard covers routes of other modules).
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  extra: { controllers?: Type<unknown>[] } = {},
+): Promise<TestApp> {
   const storageDir = await mkdtemp(join(tmpdir(), 'casegraph-ingest-'));
   const config = loadConfig(ingestApiConfigSpec, {
     ...process.env,
@@ -47,7 +51,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     CASEGRAPH_API_KEYS: '',
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config)],
+    controllers: extra.controllers ?? [],
+  }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   configureApp(app, config, { signalHandlers: false, pinoLogger: false });
   await app.init();
@@ -64,7 +71,16 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     graphQueue,
     storageDir,
     async close() {
-      await app.close();
+      // Closing waits for Redis to answer QUIT; against a dead or hung test server that never comes, so bound
+      // it and then drop Bull's connections outright (no reconnect loop left behind to keep jest alive).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([app.close(), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
+      for (const q of [ocrQueue, graphQueue]) {
+        for (const c of (q as unknown as { clients: Array<{ status: string; disconnect(): void }> }).clients ?? []) {
+          if (c.status !== 'end') c.disconnect();
+        }
+      }
       await rm(storageDir, { recursive: true, force: true });
     },
   };
