@@ -1,0 +1,149 @@
+/**
+ * Readers for the deployment files (docker/Dockerfile, docker/compose.yaml,
+ * docker/k8s/*.yaml) and for what the repo says they must agree with: the apps'
+ * config specs (ports, variables) and the bundles `npm run build` produces.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { ConfigSpec, baseConfigSpec } from '@casegraph/platform';
+import { graphWorkerConfigSpec } from '../../apps/graph-worker/src/config';
+import { ingestApiConfigSpec } from '../../apps/ingest-api/src/config';
+import { ocrWorkerConfigSpec } from '../../apps/ocr-worker/src/config';
+import { buildOutputs } from '../../tools/start/build-check';
+
+export const ROOT = join(__dirname, '..', '..');
+export const K8S_DIR = join(ROOT, 'docker', 'k8s');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Obj = Record<string, any>;
+
+export interface AppFacts {
+  name: 'ingest-api' | 'ocr-worker' | 'graph-worker';
+  spec: ConfigSpec<unknown>;
+  /** The variable that holds the port its health routes are served on, and its default. */
+  portVar: 'PORT' | 'HEALTH_PORT';
+  defaultPort: number;
+}
+
+/** The three apps, with ports taken from their own config specs (never hard-coded here). */
+export const APPS: AppFacts[] = [
+  { name: 'ingest-api', spec: ingestApiConfigSpec as ConfigSpec<unknown>, portVar: 'PORT', defaultPort: Number(ingestApiConfigSpec.port.default) },
+  {
+    name: 'ocr-worker',
+    spec: ocrWorkerConfigSpec as ConfigSpec<unknown>,
+    portVar: 'HEALTH_PORT',
+    defaultPort: Number(ocrWorkerConfigSpec.healthPort.default),
+  },
+  {
+    name: 'graph-worker',
+    spec: graphWorkerConfigSpec as ConfigSpec<unknown>,
+    portVar: 'HEALTH_PORT',
+    defaultPort: Number(graphWorkerConfigSpec.healthPort.default),
+  },
+];
+
+/** Environment variable names a spec reads. */
+export const varsOf = (spec: ConfigSpec<unknown>): string[] =>
+  Object.values(spec as Record<string, { env: string }>).map((v) => v.env);
+
+/** Variables read by something other than our config specs, allowed in env blocks. */
+export const EXTERNAL_VARS = /^(AWS_[A-Z_]+|NODE_OPTIONS|TZ|NODE_EXTRA_CA_CERTS)$/;
+
+export const allAppVars = (): Set<string> =>
+  new Set([...varsOf(baseConfigSpec as ConfigSpec<unknown>), ...APPS.flatMap((a) => varsOf(a.spec))]);
+
+export const packageJson = (): { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> } =>
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+/**
+ * Bundles `npm run build` writes: the apps its script builds (`nest build <app>`),
+ * mapped through nest-cli.json to their output files.
+ */
+export function builtEntryPoints(): Map<string, string> {
+  const script = packageJson().scripts.build ?? '';
+  const built = new Set([...script.matchAll(/nest build ([\w-]+)/g)].map((m) => m[1]));
+  return new Map(buildOutputs(ROOT).filter((o) => built.has(o.app)).map((o) => [o.output, o.app]));
+}
+
+/** A container/compose command that runs something we ship: a package.json script or a built bundle. */
+export function commandProblem(argv: string[]): string | undefined {
+  if (argv[0] === 'node') {
+    return builtEntryPoints().has(argv[1]) ? undefined : `${argv[1]} is not produced by npm run build`;
+  }
+  if (argv[0] === 'npm' && argv[1] === 'run') {
+    return packageJson().scripts[argv[2]] ? undefined : `npm script ${argv[2]} does not exist`;
+  }
+  return `unexpected command ${argv.join(' ')}`;
+}
+
+export interface ManifestDoc {
+  file: string;
+  doc: Obj;
+}
+
+export function k8sFiles(): string[] {
+  return readdirSync(K8S_DIR)
+    .filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml')
+    .sort();
+}
+
+export function loadManifests(): ManifestDoc[] {
+  const out: ManifestDoc[] = [];
+  for (const file of k8sFiles()) {
+    for (const d of parseAllDocuments(readFileSync(join(K8S_DIR, file), 'utf8'))) {
+      if (d.errors.length) throw new Error(`${file}: ${d.errors.map((e) => e.message).join('; ')}`);
+      const doc = d.toJS() as Obj | null;
+      if (doc) out.push({ file, doc });
+    }
+  }
+  return out;
+}
+
+export const kustomization = (): Obj => parse(readFileSync(join(K8S_DIR, 'kustomization.yaml'), 'utf8')) as Obj;
+
+/** docker/compose.yaml with YAML merge keys resolved (Compose supports `<<:`). */
+export const compose = (): Obj => parse(readFileSync(join(ROOT, 'docker', 'compose.yaml'), 'utf8'), { merge: true }) as Obj;
+
+/** `${VAR:-default}` / `${VAR}` as Compose would interpolate them with an empty environment. */
+export function interpolate(value: string): string {
+  return value.replace(/\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g, (_m, _name, def) => def ?? '');
+}
+
+export interface DockerStage {
+  name: string;
+  from: string;
+  lines: string[];
+}
+
+/** The Dockerfile's stages with their instructions (continuation lines joined). */
+export function dockerStages(): { args: Record<string, string>; stages: DockerStage[] } {
+  const text = readFileSync(join(ROOT, 'docker', 'Dockerfile'), 'utf8');
+  const logical = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const args: Record<string, string> = {};
+  const stages: DockerStage[] = [];
+  for (const line of logical) {
+    const from = line.match(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i);
+    if (from) {
+      stages.push({ name: from[2] ?? `#${stages.length}`, from: from[1], lines: [] });
+      continue;
+    }
+    if (!stages.length) {
+      const arg = line.match(/^ARG\s+(\w+)=(\S+)$/);
+      if (arg) args[arg[1]] = arg[2];
+      continue;
+    }
+    stages[stages.length - 1].lines.push(line);
+  }
+  return { args, stages };
+}
+
+/** JSON-form instruction arguments, e.g. CMD ["node", "x.js"] -> ['node', 'x.js']. */
+export function execForm(line: string, instruction: string): string[] | undefined {
+  const m = line.match(new RegExp(`^${instruction}\\s+(?:--\\S+\\s+)*(?:CMD\\s+)?(\\[.*\\])$`, 'i'));
+  return m ? (JSON.parse(m[1]) as string[]) : undefined;
+}
