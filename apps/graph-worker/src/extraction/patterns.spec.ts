@@ -101,6 +101,9 @@ describe('legal and contact patterns', () => {
     ]);
     expect(found('The Regents of the University of California moved.', 'ORG')).toEqual(['Regents of the University of California']);
     expect(found('The Company shall indemnify the Licensee.', 'ORG')).toEqual([]);
+    // a name never runs across a sentence end, but keeps initials and dotted acronyms
+    expect(found('It sued in Boston. Wells Fargo Bank answered.', 'ORG')).toEqual(['Wells Fargo Bank']);
+    expect(found('Chevron U.S.A. Inc. appealed.', 'ORG')).toEqual(['Chevron U.S.A. Inc.']);
   });
 
   it('PERSON: one-word parties of a case caption', () => {

@@ -79,7 +79,11 @@ const ORG_PREFIX_WORDS = [
   'University', 'Department', 'Bank', 'Board', 'Office', 'Ministry', 'Commission', 'Bureau', 'Institute', 'Council',
   'Regents', 'Government', 'State Bar', 'Bar Association', 'Church', 'Republic', 'Kingdom', 'City', 'County', 'Port Authority',
 ];
-const NAME_WORD = String.raw`(?:[A-Z][A-Za-z0-9'’&-]*\.?|&)`;
+/**
+ * A word of a name. A period may follow only an initial or dotted acronym ("U.S.A.")
+ * or a usual abbreviation, so a name never runs across a sentence end ("… in Boston. Wells Fargo …").
+ */
+const NAME_WORD = String.raw`(?:[A-Z](?:\.[A-Z])*\.(?![a-z])|(?:St|Mt|Ft|Bros|Co|Corp|Inc|Ltd|Intl|Natl|Assn|Dept|Univ)\.|[A-Z][A-Za-z0-9'’&-]*|&)`;
 const CONNECTOR = `(?:of|and|for|the|de|du|von|van|&)`;
 const NAME_RUN = `(?:${NAME_WORD}${WS}(?:${CONNECTOR}${WS}){0,2}){0,6}`;
 const LEGAL_FORM = `(?:,?${WS}(?:Inc\\.?|Corp\\.?|Co\\.|Ltd\\.?|LLC|L\\.L\\.C\\.|LLP|L\\.L\\.P\\.|PLLC|L\\.P\\.|LP|GmbH|AG|S\\.A\\.|PLC|N\\.V\\.|B\\.V\\.|P\\.C\\.))`;
