@@ -142,7 +142,7 @@ describe('docker/k8s manifests', () => {
   });
 
   describe.each(APPS)('$name', (app) => {
-    const deployment = byName('Deployment', app.name);
+    const deployment = byName('Deployment', app.name) as Obj;
     const container = deployment?.spec.template.spec.containers.find((c: Obj) => c.name === app.name);
 
     it('has a Deployment whose container runs the built bundle of this app', () => {
