@@ -43,7 +43,7 @@ export const apiKeysParser: Parser<ApiKeyEntry[]> = (raw, name) =>
   parsers.list()(raw, name).map((item, i): ApiKeyEntry => {
     // Never echo a key in an error message: name the entry by position.
     const colon = item.lastIndexOf(':');
-    const suffix = colon > 0 ? item.slice(colon + 1).trim() : '';
+    const suffix = colon >= 0 ? item.slice(colon + 1).trim() : '';
     let entry: ApiKeyEntry = { key: item, projectUuid: null };
     if (isUuid(suffix)) entry = { key: item.slice(0, colon).trim(), projectUuid: suffix.toLowerCase() };
     else if (/^[0-9a-f-]{16,}$/i.test(suffix)) {

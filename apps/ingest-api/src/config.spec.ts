@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from '@casegraph/platform';
+import { apiKeysParser, ingestApiConfigSpec } from './config';
+
+describe('ingest-api config', () => {
+  it('has working defaults', () => {
+    const c = loadConfig(ingestApiConfigSpec, {});
+    expect(c).toMatchObject({
+      port: 3000,
+      bullPrefix: 'bull',
+      maxFileMb: 200,
+      maxFilesPerUpload: 50,
+      maxBatchDocuments: 1000,
+      jsonBodyLimitKb: 4096,
+      apiKeys: [],
+      rateLimitPerMinute: 600,
+      reconcileIntervalSeconds: 30,
+      reconcileMinAgeSeconds: 5,
+      reconcileBatchSize: 500,
+      enqueueTimeoutMs: 1500,
+      driver: 'local',
+      localDir: './data/storage',
+    });
+  });
+
+  it('parses keys, bound keys and keys that contain colons', () => {
+    expect(apiKeysParser(' a , b:3F1E2B8C-1111-4222-8333-444455556666 ,c:d:e', 'K')).toEqual([
+      { key: 'a', projectUuid: null },
+      { key: 'b', projectUuid: '3f1e2b8c-1111-4222-8333-444455556666' },
+      { key: 'c:d:e', projectUuid: null },
+    ]);
+  });
+
+  it('refuses a binding that looks like a mistyped UUID instead of silently granting every project', () => {
+    expect(() => apiKeysParser('secret:3f1e2b8c-1111-4222-8333-44445555666', 'CASEGRAPH_API_KEYS')).toThrow(
+      'CASEGRAPH_API_KEYS: entry 1 is bound to "3f1e2b8c-1111-4222-8333-44445555666", which is not a UUID',
+    );
+  });
+
+  it('names each bad variable and never echoes a key', () => {
+    expect.assertions(5);
+    try {
+      loadConfig(ingestApiConfigSpec, {
+        CASEGRAPH_API_KEYS: 'good,:3f1e2b8c-1111-4222-8333-444455556666',
+        MAX_FILE_MB: '0',
+        BULL_PREFIX: 'has space',
+        RATE_LIMIT_PER_MINUTE: '-1',
+      });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      expect(msg).toContain('CASEGRAPH_API_KEYS: entry 2 has an empty key');
+      expect(msg).toContain('MAX_FILE_MB must be >= 0.001');
+      expect(msg).toContain('BULL_PREFIX must be 1-64 characters');
+      expect(msg).not.toContain('good');
+    }
+  });
+});
