@@ -57,6 +57,7 @@ describe('heal race across two DataSources', () => {
     expect(proj.u).toBe(uuid);
     const rows = await a.db.query(`SELECT DISTINCT project_uuid::text AS u FROM source_documents WHERE project_fk_id = $1`, [p.id]);
     expect(rows).toEqual([{ u: uuid }]);
+    await Promise.all([a.service.settle(), b.service.settle()]);
     const entries = await redis.mget(docs.map((d) => redisKeys.docMetadata(d.documentUuid)));
     expect(entries.map((e) => JSON.parse(e!).project_uuid)).toEqual(Array(10).fill(uuid));
     // Both processes raced to heal; exactly one UUID was generated and set.

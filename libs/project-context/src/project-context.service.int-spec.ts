@@ -4,7 +4,7 @@ import { register } from 'prom-client';
 import { redisKeys } from '@casegraph/contracts';
 import { DocumentNotFoundError } from './project-context.types';
 import { SELECT_ONE_SQL } from './context-repository';
-import { TestApp, cleanup, createTestApp, seedDocument, seedProject } from './testing/test-app';
+import { TestApp, cleanup, createTestApp, interceptPool, seedDocument, seedProject } from './testing/test-app';
 
 async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
   const m = register.getSingleMetric(`casegraph_project_context_${name}`);
@@ -31,7 +31,9 @@ describe('ProjectContextService (TypeOrmModule.forRoot + ProjectContextModule.fo
     keys.push(redisKeys.docMetadata(d.documentUuid), redisKeys.docMetadataMissing(d.documentUuid), redisKeys.docMetadataVersion(d.documentUuid));
     return d;
   };
+  /** The entry as another process sees it, once this instance's write-backs have landed. */
   const entry = async (documentUuid: string) => {
+    await t.service.settle();
     const raw = await redis.get(redisKeys.docMetadata(documentUuid));
     return raw === null ? null : JSON.parse(raw);
   };
@@ -196,6 +198,7 @@ describe('ProjectContextService (TypeOrmModule.forRoot + ProjectContextModule.fo
     keys.push(redisKeys.docMetadata(unknown), redisKeys.docMetadataMissing(unknown));
     const projectsBefore = (await t.db.query(`SELECT count(*)::int AS n FROM projects`))[0].n;
     await expect(t.service.resolve(unknown)).rejects.toBeInstanceOf(DocumentNotFoundError);
+    await t.service.settle();
     expect(await redis.exists(redisKeys.docMetadata(unknown))).toBe(0);
     const negTtl = await redis.pttl(redisKeys.docMetadataMissing(unknown));
     expect(negTtl).toBeGreaterThan(0);
@@ -222,6 +225,7 @@ describe('ProjectContextService (TypeOrmModule.forRoot + ProjectContextModule.fo
     const documentUuid = randomUUID();
     keys.push(redisKeys.docMetadata(documentUuid), redisKeys.docMetadataMissing(documentUuid));
     await expect(t.service.resolve(documentUuid)).rejects.toBeInstanceOf(DocumentNotFoundError);
+    await t.service.settle();
     expect(await redis.exists(redisKeys.docMetadataMissing(documentUuid))).toBe(1);
     // The document is created (the ingest API inserts, commits, then remembers).
     await t.db.query(`INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name) VALUES ($1, $2, $3, 'new.pdf')`, [
@@ -262,15 +266,14 @@ describe('ProjectContextService (TypeOrmModule.forRoot + ProjectContextModule.fo
       const gate = new Promise<void>((r) => (release = r));
       let reached!: () => void;
       const atGate = new Promise<void>((r) => (reached = r));
-      const original = t.db.query.bind(t.db);
-      t.db.query = (async (sql: string, params?: unknown[]) => {
-        const res = await original(sql, params);
+      const restore = interceptPool(t.db, async (sql, _params, run) => {
+        const res = await run();
         if (sql === SELECT_ONE_SQL) {
           reached();
           await gate;
         }
         return res;
-      }) as typeof t.db.query;
+      });
       try {
         const stale = t.service.resolve(d.documentUuid);
         await atGate;
@@ -283,7 +286,7 @@ describe('ProjectContextService (TypeOrmModule.forRoot + ProjectContextModule.fo
         expect(await entry(d.documentUuid)).toBeNull();
         expect(await metric('stale_writes_prevented_total')).toBe(prevented + 1);
       } finally {
-        t.db.query = original;
+        restore();
       }
       expect((await t.service.resolve(d.documentUuid)).projectUuid).toBe(b.projectUuid);
       expect((await other.service.resolve(d.documentUuid)).projectUuid).toBe(b.projectUuid);
@@ -297,18 +300,17 @@ describe('ProjectContextService (TypeOrmModule.forRoot + ProjectContextModule.fo
     const d = await doc(await project());
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const original = t.db.query.bind(t.db);
-    t.db.query = (async (sql: string, params?: unknown[]) => {
-      const res = await original(sql, params);
+    const restore = interceptPool(t.db, async (sql, _params, run) => {
+      const res = await run();
       if (sql === SELECT_ONE_SQL) await gate;
       return res;
-    }) as typeof t.db.query;
+    });
     try {
       const p = t.service.resolve(d.documentUuid);
       setTimeout(release, 20);
       await p;
     } finally {
-      t.db.query = original;
+      restore();
     }
     expect(await entry(d.documentUuid)).not.toBeNull();
   });

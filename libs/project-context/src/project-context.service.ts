@@ -22,6 +22,22 @@ import { LruCache } from './util/lru-cache';
 import { Semaphore } from './util/semaphore';
 import { SingleFlight } from './util/single-flight';
 
+interface CacheRead {
+  /** Hits (a context) and negative hits (null). */
+  found: Map<string, ProjectContext | null>;
+  misses: string[];
+  /** Version counter of each key as read (guards the write-back). */
+  versions: Map<string, string>;
+  /** Redis answered this read (else it was skipped or failed). */
+  redisOk: boolean;
+  /** Local invalidation epoch when the read started (guards the L1). */
+  epoch: number;
+}
+
+interface PgPoolLike {
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
 /** Marker for "Redis was skipped or failed": the caller goes on without the cache. */
 const SKIPPED = Symbol('skipped');
 type Skippable<T> = T | typeof SKIPPED;
@@ -44,9 +60,12 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
   private readonly flight = new SingleFlight<ProjectContext | null>();
   private readonly dbLimit: Semaphore;
   private readonly metrics: ProjectContextMetrics = projectContextMetrics();
+  private readonly hitRedis = this.metrics.hits.labels('redis');
+  private readonly hitL1 = this.metrics.hits.labels('l1');
   /** Invalidations that could not reach Redis; replayed when it is back. */
   private readonly pendingInvalidations = new Set<string>();
   private lastRedisError = '';
+  private readonly inflightWrites = new Set<Promise<void>>();
   private destroyed = false;
 
   // Optional L1 (only used while the invalidation subscription is live).
@@ -123,11 +142,19 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
     if (this.l1Live) {
       const hit = this.l1!.get(key);
       if (hit) {
-        this.metrics.hits.inc({ layer: 'l1' });
+        this.hitL1.inc();
         return cloneContext(hit);
       }
     }
-    const ctx = await this.flight.do(key, () => this.resolveCold([key]).then((m) => m.get(key) ?? null));
+    // A load of this document is already running here: join it, do not even read Redis.
+    let pending = this.flight.get(key);
+    if (!pending) {
+      const read = await this.readCache1(key);
+      const cached = read.found.get(key);
+      if (cached) return cloneContext(cached);
+      pending = cached === null ? Promise.resolve(null) : this.flight.do(key, () => this.loadMisses([key], read).then((m) => m.get(key) ?? null));
+    }
+    const ctx = await pending;
     if (!ctx) throw new DocumentNotFoundError(documentUuid);
     return cloneContext(ctx);
   }
@@ -147,91 +174,187 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
       if (list) list.push(u);
       else callerKeys.set(key, [u]);
     }
+    const put = (key: string, ctx: ProjectContext | null | undefined) => {
+      if (ctx) for (const u of callerKeys.get(key)!) out.set(u, cloneContext(ctx));
+    };
+    const joined: Array<[string, Promise<ProjectContext | null>]> = [];
     const cold: string[] = [];
     for (const key of callerKeys.keys()) {
       const hit = this.l1Live ? this.l1!.get(key) : undefined;
+      const inflight = hit ? undefined : this.flight.get(key);
       if (hit) {
-        this.metrics.hits.inc({ layer: 'l1' });
-        for (const u of callerKeys.get(key)!) out.set(u, cloneContext(hit));
-      } else cold.push(key);
+        this.hitL1.inc();
+        put(key, hit);
+      } else if (inflight) joined.push([key, inflight]);
+      else cold.push(key);
     }
     if (cold.length) {
-      const pending = this.flight.doMany(cold, (owned) => this.resolveCold(owned));
-      for (const [key, p] of pending) {
-        const ctx = await p;
-        if (ctx) for (const u of callerKeys.get(key)!) out.set(u, cloneContext(ctx));
+      const read = await this.readCache(cold);
+      for (const [key, ctx] of read.found) put(key, ctx);
+      if (read.misses.length) {
+        const pending = this.flight.doMany(read.misses, (owned) => this.loadMisses(owned, read));
+        for (const [key, p] of pending) joined.push([key, p as Promise<ProjectContext | null>]);
       }
     }
+    for (const [key, p] of joined) put(key, await p);
     return out;
   }
 
   /**
-   * The cache-aside path for keys not in the L1: read Redis, load the misses
-   * from PostgreSQL (healing NULLs), write back. Returns found contexts only.
+   * readCache() for one key, with the hit path inlined: a valid entry costs one
+   * MGET, one JSON.parse and its validation, and nothing else.
    */
-  private async resolveCold(keys: string[]): Promise<Map<string, ProjectContext | null>> {
+  private async readCache1(key: string): Promise<CacheRead> {
+    if (this.destroyed || !this.breaker.allow()) {
+      return { found: new Map(), misses: [key], versions: new Map(), redisOk: false, epoch: this.epoch };
+    }
     const epoch = this.epoch;
-    const found = new Map<string, ProjectContext | null>();
+    let read: Array<string | null>;
+    try {
+      read = await this.redis.mget(docKeys(key));
+      this.breaker.success();
+    } catch (err) {
+      this.breaker.failure();
+      this.noteRedisError('read', err as Error, true);
+      return { found: new Map(), misses: [key], versions: new Map(), redisOk: false, epoch };
+    }
+    const raw = read[0];
+    if (raw !== null && !this.pendingInvalidations.size) {
+      const entry = decodeEntry(raw, key);
+      if (entry.ok) {
+        this.hitRedis.inc();
+        this.l1Set(key, entry.context, epoch);
+        return { found: new Map([[key, entry.context]]), misses: [], versions: new Map(), redisOk: true, epoch };
+      }
+    }
+    return this.classify([key], read, epoch);
+  }
+
+  /**
+   * Reads the cache for `keys` in one MGET (entry, version, negative marker of
+   * each). `found` holds hits (a context) and negative hits (null); `misses`
+   * the rest. Invalid entries are deleted and counted as misses.
+   */
+  private async readCache(keys: string[]): Promise<CacheRead> {
+    const epoch = this.epoch;
     const read = await this.cacheOp('read', () => this.redis.mget(keys.flatMap(docKeys)));
-    const redisOk = read !== SKIPPED;
+    if (read === SKIPPED) return { found: new Map(), misses: keys, versions: new Map(), redisOk: false, epoch };
+    return this.classify(keys, read, epoch);
+  }
+
+  /** Sorts an MGET reply (entry, version, negative marker per key) into hits, negative hits and misses. */
+  private async classify(keys: string[], read: Array<string | null>, epoch: number): Promise<CacheRead> {
+    const found = new Map<string, ProjectContext | null>();
     const versions = new Map<string, string>();
     const misses: string[] = [];
     const poisoned: string[] = [];
-    if (redisOk) {
-      keys.forEach((key, i) => {
-        const [raw, version, missing] = read.slice(i * 3, i * 3 + 3);
-        versions.set(key, version ?? '');
-        // Our invalidation of this key has not reached Redis yet: its entry may be stale.
-        if (this.pendingInvalidations.has(key)) {
-          misses.push(key);
-          return;
-        }
-        if (raw !== null) {
-          const entry = decodeEntry(raw, key);
-          if (entry.ok) {
-            this.metrics.hits.inc({ layer: 'redis' });
-            found.set(key, entry.context);
-            this.l1Set(key, entry.context, epoch);
-            return;
-          }
-          this.metrics.invalidEntries.inc();
-          this.logger.warn(`Deleted an invalid cache entry for document ${key}: ${entry.reason}`);
-          poisoned.push(redisKeys.docMetadata(key));
-        } else if (missing !== null) {
-          this.metrics.negativeHits.inc();
-          return;
-        }
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const raw = read[i * 3];
+      const version = read[i * 3 + 1];
+      versions.set(key, version ?? '');
+      // Our invalidation of this key has not reached Redis yet: its entry may be stale.
+      if (this.pendingInvalidations.size && this.pendingInvalidations.has(key)) {
         misses.push(key);
-      });
-    } else {
-      misses.push(...keys);
+        continue;
+      }
+      if (raw !== null) {
+        const entry = decodeEntry(raw, key);
+        if (entry.ok) {
+          this.hitRedis.inc();
+          found.set(key, entry.context);
+          this.l1Set(key, entry.context, epoch);
+          continue;
+        }
+        this.metrics.invalidEntries.inc();
+        this.logger.warn(`Deleted an invalid cache entry for document ${key}: ${entry.reason}`);
+        poisoned.push(redisKeys.docMetadata(key));
+      } else if (read[i * 3 + 2] !== null) {
+        this.metrics.negativeHits.inc();
+        found.set(key, null);
+        continue;
+      }
+      misses.push(key);
     }
     if (poisoned.length) await this.cacheOp('delete', () => this.redis.del(...poisoned));
-    if (!misses.length) return found;
+    return { found, misses, versions, redisOk: true, epoch };
+  }
 
-    this.metrics.misses.inc(misses.length);
-    if (!redisOk) this.metrics.dbFallbacks.inc(misses.length);
+  /**
+   * Loads cache misses from PostgreSQL in one query (healing NULLs), then
+   * writes them back, guarded by the versions read before the query.
+   */
+  private async loadMisses(keys: string[], read: CacheRead): Promise<Map<string, ProjectContext | null>> {
+    const found = new Map<string, ProjectContext | null>();
+    this.metrics.misses.inc(keys.length);
+    if (!read.redisOk) this.metrics.dbFallbacks.inc(keys.length);
     const { contexts, healed } = await this.dbLimit.run(() => {
       this.metrics.dbLookups.inc();
-      return loadContexts(this.db, misses);
+      return loadContexts(this.lookupDb(), keys);
     });
     this.countHeals(healed);
-    for (const key of misses) {
+    for (const key of keys) {
       const ctx = contexts.get(key) ?? null;
       found.set(key, ctx);
-      if (ctx) this.l1Set(key, ctx, epoch);
+      if (ctx) this.l1Set(key, ctx, read.epoch);
     }
-    // Write back only when Redis answered this very call: a resolve() then spends
-    // at most one read and one write on a failing Redis.
-    if (redisOk) {
-      const writable = this.pendingInvalidations.size ? misses.filter((k) => !this.pendingInvalidations.has(k)) : misses;
-      if (writable.length) await this.writeBack(writable, contexts, versions);
+    // Write back only when Redis answered this very call, so a failing Redis
+    // costs a resolve() at most one command timeout. The write is sent now, on
+    // the connection every later read of this instance uses (so those reads see
+    // it), but the caller does not wait for Redis to acknowledge it.
+    if (read.redisOk) {
+      const writable = this.pendingInvalidations.size ? keys.filter((k) => !this.pendingInvalidations.has(k)) : keys;
+      if (writable.length) this.trackWrite(this.writeBack(writable, contexts, read.versions));
     }
     return found;
   }
 
+  private pool?: Queryable | null;
+  /**
+   * Lookups go straight to the pg Pool under the host's DataSource (same
+   * connections, same settings): TypeORM's per-query QueryRunner costs more
+   * than the indexed SELECT itself on a busy machine. Falls back to the
+   * DataSource when the driver has no pg Pool.
+   */
+  private lookupDb(): Queryable {
+    if (this.pool === undefined) {
+      const master = (this.db.driver as { master?: { query?: unknown } }).master;
+      this.pool =
+        master && typeof master.query === 'function'
+          ? { query: (sql: string, params?: unknown[]) => (master as PgPoolLike).query(sql, params).then((r) => r.rows) }
+          : null;
+    }
+    return this.pool ?? this.db;
+  }
+
+  private trackWrite(p: Promise<void>): void {
+    this.inflightWrites.add(p);
+    void p.finally(() => this.inflightWrites.delete(p));
+  }
+
+  /**
+   * Resolves once every cache write-back sent so far has been acknowledged by
+   * Redis (or has failed; each is bounded by the command timeout). Used at
+   * shutdown, and by tests that read Redis through another connection.
+   */
+  async settle(): Promise<void> {
+    while (this.inflightWrites.size) await Promise.all([...this.inflightWrites]);
+  }
+
   private async writeBack(keys: string[], contexts: Map<string, ProjectContext>, versions: Map<string, string>): Promise<void> {
     const negTtlMs = this.opts.negativeTtlSeconds * 1000;
+    if (keys.length === 1 && contexts.has(keys[0])) {
+      // The common single-document case, without a pipeline object.
+      const [meta, version, missing] = docKeys(keys[0]);
+      const written = await this.cacheOp('write', () =>
+        this.redis.cgWriteBack(meta, version, missing, versions.get(keys[0]) ?? '', encodeEntry(contexts.get(keys[0])!), jitteredTtlMs(this.opts.ttlSeconds)),
+      );
+      if (written === 0) {
+        this.metrics.staleWritesPrevented.inc();
+        this.logger.debug(`Write-back of ${keys[0]} refused: invalidated while loading`);
+      }
+      return;
+    }
     const result = await this.cacheOp('write', () => {
       const p = this.redis.pipeline() as unknown as ContextRedis;
       let n = 0;
@@ -523,6 +646,7 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.settle();
     this.destroyed = true;
     liveBreakers().delete(this.breaker);
     for (const w of this.ackWaiters.values()) w.done();

@@ -5,7 +5,7 @@ import { redisKeys } from '@casegraph/contracts';
 import { SELECT_ONE_SQL } from './context-repository';
 import { ProjectContextModuleOptions } from './project-context.types';
 import { PrivateRedis, RedisProxy, startHungServer } from './testing/redis-servers';
-import { SeededDoc, TestApp, cleanup, createTestApp, seedDocument, seedProject } from './testing/test-app';
+import { SeededDoc, TestApp, cleanup, createTestApp, interceptPool, seedDocument, seedProject } from './testing/test-app';
 
 /** Default budget: resolution without Redis costs at most this on top of the SQL query. */
 const BUDGET_MS = 150;
@@ -74,6 +74,7 @@ describe('Redis down or hung: answers come from PostgreSQL within the budget', (
       const { p, docs } = await world();
       const t = await app({ redisUrl: redis.url });
       await t.service.resolve(docs[0].documentUuid);
+      await t.service.settle();
       expect(await raw.exists(redisKeys.docMetadata(docs[0].documentUuid))).toBe(1);
 
       await redis.stop();
@@ -100,6 +101,7 @@ describe('Redis down or hung: answers come from PostgreSQL within the budget', (
       await raw.connect().catch(() => undefined);
       await eventually(async () => {
         await t.service.resolve(docs[3].documentUuid);
+        await t.service.settle();
         return (await raw.exists(redisKeys.docMetadata(docs[3].documentUuid))) === 1;
       });
       expect(t.service.breakerState).toBe('closed');
@@ -138,6 +140,7 @@ describe('Redis down or hung: answers come from PostgreSQL within the budget', (
       const { p, docs } = await world();
       const t = await app({ redisUrl: proxy.url });
       await t.service.resolve(docs[0].documentUuid);
+      await t.service.settle();
       expect(await raw.exists(redisKeys.docMetadata(docs[0].documentUuid))).toBe(1);
 
       proxy.hang();
@@ -155,6 +158,7 @@ describe('Redis down or hung: answers come from PostgreSQL within the budget', (
       proxy.resume();
       await eventually(async () => {
         await t.service.resolve(docs[4].documentUuid);
+        await t.service.settle();
         return (await raw.exists(redisKeys.docMetadata(docs[4].documentUuid))) === 1;
       });
       expect(t.service.breakerState).toBe('closed');
@@ -176,6 +180,7 @@ describe('Redis down or hung: answers come from PostgreSQL within the budget', (
       const d = docs[0];
       const t = await app({ redisUrl: proxy.url });
       expect((await t.service.resolve(d.documentUuid)).projectUuid).toBe(p.projectUuid);
+      await t.service.settle();
 
       await proxy.stop();
       await seed.db.query(`UPDATE source_documents SET project_fk_id = $2, project_uuid = $3 WHERE document_uuid = $1`, [d.documentUuid, other.id, other.projectUuid]);
@@ -188,6 +193,7 @@ describe('Redis down or hung: answers come from PostgreSQL within the budget', (
       await proxy.start();
       await eventually(async () => t.service.pendingInvalidationCount === 0 && t.service.breakerState === 'closed');
       expect((await t.service.resolve(d.documentUuid)).projectUuid).toBe(other.projectUuid);
+      await t.service.settle();
       expect(JSON.parse((await raw.get(redisKeys.docMetadata(d.documentUuid)))!).project_uuid).toBe(other.projectUuid);
     } finally {
       raw.disconnect();
@@ -205,17 +211,16 @@ describe('Redis down or hung: answers come from PostgreSQL within the budget', (
     const t = await app({ redisUrl: redis.url, maxConcurrentDbLookups: 3 });
     let inFlight = 0;
     let peak = 0;
-    const original = t.db.query.bind(t.db);
-    t.db.query = (async (sql: string, params?: unknown[]) => {
-      if (sql !== SELECT_ONE_SQL) return original(sql, params);
+    interceptPool(t.db, async (sql, _params, run) => {
+      if (sql !== SELECT_ONE_SQL) return run();
       peak = Math.max(peak, ++inFlight);
       try {
         await new Promise((r) => setTimeout(r, 5));
-        return await original(sql, params);
+        return await run();
       } finally {
         inFlight--;
       }
-    }) as typeof t.db.query;
+    });
     const results = await Promise.all(docs.map((d) => t.service.resolve(d.documentUuid)));
     expect(results.every((r) => r.projectUuid === p.projectUuid)).toBe(true);
     expect(peak).toBe(3);

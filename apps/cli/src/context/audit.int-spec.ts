@@ -34,6 +34,7 @@ describe('context audit [--repair] [--project]', () => {
     for (const d of docs) keys.push(...[redisKeys.docMetadata, redisKeys.docMetadataVersion, redisKeys.docMetadataMissing].map((k) => k(d.documentUuid)));
     // 0-4 good entries, 5-6 missing, 7-8 stale (another project), 9 garbage JSON, 10 non-UUID project, 11 mismatched in DB, 12-13 NULL in DB.
     for (const d of docs.slice(0, 5)) await t.service.resolve(d.documentUuid);
+    await t.service.settle();
     for (const d of docs.slice(7, 9)) {
       await redis.set(
         redisKeys.docMetadata(d.documentUuid),

@@ -32,6 +32,24 @@ export class QueryCounter implements TypeOrmLogger {
   log(): void {}
 }
 
+/** The pg Pool under a DataSource, which the resolver's lookups use. */
+export function pgPool(db: DataSource): { query: (sql: string, params?: unknown[]) => Promise<unknown> } {
+  return (db.driver as unknown as { master: { query: (sql: string, params?: unknown[]) => Promise<unknown> } }).master;
+}
+
+/**
+ * Wraps the pool's query function (the resolver's lookups and heals), e.g. to
+ * count or hold them. Returns a function that restores the original.
+ */
+export function interceptPool(db: DataSource, around: (sql: string, params: unknown[] | undefined, run: () => Promise<unknown>) => Promise<unknown>): () => void {
+  const pool = pgPool(db);
+  const original = pool.query;
+  pool.query = (sql: string, params?: unknown[]) => around(sql, params, () => original.call(pool, sql, params));
+  return () => {
+    pool.query = original;
+  };
+}
+
 export interface TestApp {
   app: INestApplicationContext;
   service: ProjectContextService;
@@ -56,10 +74,13 @@ export async function createTestApp(
     ],
   }).compile();
   const app = await moduleRef.init();
+  const db = app.get<DataSource>(getDataSourceToken());
+  // TypeORM's logger sees TypeORM's queries; the resolver's lookups go to the pool directly.
+  interceptPool(db, (sql, _params, run) => (counter.logQuery(sql), run()));
   return {
     app,
     service: app.get(ProjectContextService),
-    db: app.get<DataSource>(getDataSourceToken()),
+    db,
     counter,
     close: () => app.close(),
   };
