@@ -150,6 +150,8 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
     let pending = this.flight.get(key);
     if (!pending) {
       const read = await this.readCache1(key);
+      // A Redis hit decoded for this call alone: nobody else holds it unless the L1 does.
+      if (!('found' in read)) return this.l1 ? cloneContext(read) : read;
       const cached = read.found.get(key);
       if (cached) return cloneContext(cached);
       pending = cached === null ? Promise.resolve(null) : this.flight.do(key, () => this.loadMisses([key], read).then((m) => m.get(key) ?? null));
@@ -204,7 +206,7 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
    * readCache() for one key, with the hit path inlined: a valid entry costs one
    * MGET, one JSON.parse and its validation, and nothing else.
    */
-  private async readCache1(key: string): Promise<CacheRead> {
+  private async readCache1(key: string): Promise<CacheRead | ProjectContext> {
     if (this.destroyed || !this.breaker.allow()) {
       return { found: new Map(), misses: [key], versions: new Map(), redisOk: false, epoch: this.epoch };
     }
@@ -224,7 +226,7 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
       if (entry.ok) {
         this.hitRedis.inc();
         this.l1Set(key, entry.context, epoch);
-        return { found: new Map([[key, entry.context]]), misses: [], versions: new Map(), redisOk: true, epoch };
+        return entry.context;
       }
     }
     return this.classify([key], read, epoch);
