@@ -31,7 +31,7 @@ export class BatchesService {
         [{ field: 'documents', messages: [`at most ${max} documents per batch`] }],
       );
     }
-    const tooBig = dto.documents.findIndex((d) => d.fileSizeMb !== undefined && d.fileSizeMb > this.config.maxFileMb);
+    const tooBig = dto.documents.findIndex((d) => d.fileSizeMb != null && d.fileSizeMb > this.config.maxFileMb);
     if (tooBig >= 0) {
       const field = `documents[${tooBig}].fileSizeMb`;
       throw apiError(HttpStatus.PAYLOAD_TOO_LARGE, `${field}: larger than MAX_FILE_MB (${this.config.maxFileMb} MiB)`, [
@@ -44,7 +44,7 @@ export class BatchesService {
       filename: safeFilename(d.filename),
       s3Bucket: d.s3Bucket,
       s3Key: d.s3Key,
-      fileSizeBytes: d.fileSizeMb === undefined ? null : Math.round(d.fileSizeMb * MIB),
+      fileSizeBytes: d.fileSizeMb == null ? null : Math.round(d.fileSizeMb * MIB),
       fileType: d.mimeType ?? null,
       detectedFileType: null,
       sha256: null,
