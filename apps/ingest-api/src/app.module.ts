@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { BatchesModule } from './batches/batches.module';
 import { IngestApiConfig } from './config';
 import { DocumentsModule } from './documents/documents.module';
+import { GraphModule } from './graph/graph.module';
 import { IntakeModule } from './intake/intake.module';
 import { ProjectsModule } from './projects/projects.module';
 
@@ -21,6 +22,7 @@ export const FEATURE_MODULES = [
   DocumentsModule,
   BatchesModule,
   // ── feature modules of other owners below this line ──
+  GraphModule,
 ];
 
 @Module({})
