@@ -23,6 +23,7 @@ import { ingestApiConfigSpec } from '../apps/ingest-api/src/config';
 import { ocrWorkerConfigSpec } from '../apps/ocr-worker/src/config';
 import { redactUrl } from '../libs/entities/src/database-url';
 import { buildStatus } from './start/build-check';
+import { withBuildLock } from './start/build-lock';
 import { checkPostgres, checkRedis, formatFailures, portIsFree } from './start/preflight';
 import { waitForAll } from './start/readiness';
 import { AppProcess, supervise } from './start/supervisor';
@@ -107,14 +108,20 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  // 4. build
-  const build = buildStatus(ROOT);
-  if (build.needed) {
-    say(`  building: ${build.reason}`);
-    run('npm run build', ['run', 'build']);
-  } else {
-    say(`  ${build.reason}`);
-  }
+  // 4. build (one build at a time per checkout: a concurrent `nest build` empties dist/apps/<app>)
+  await withBuildLock(
+    ROOT,
+    () => {
+      const build = buildStatus(ROOT);
+      if (build.needed) {
+        say(`  building: ${build.reason}`);
+        run('npm run build', ['run', 'build']);
+      } else {
+        say(`  ${build.reason}`);
+      }
+    },
+    { onWait: (pid) => say(`  waiting for another npm start to finish building (pid ${pid})`) },
+  );
 
   // 5. database
   run('npm run db:migrate', ['run', '--silent', 'db:migrate']);
