@@ -1,3 +1,4 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { redisKeys } from '@casegraph/contracts';
 import { cleanupTestData, createTestApp, TestApp } from '../../apps/ingest-api/src/testing/test-app';
 import { createProject, filesUnder, footprint } from '../../apps/ingest-api/src/testing/helpers';
 import { fixtureDocument } from '../support/fixtures';
+import { LocalS3Server, startS3Server } from '../support/s3-server';
 
 const GPL = readFileSync(fixtureDocument('GPL-3.pdf'));
 const BSD_PNG = readFileSync(fixtureDocument('BSD-scanned.png'));
@@ -232,5 +234,57 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
       );
       await refused(() => upload('not-a-uuid').attach('files', GPL, 'a.pdf'), 400, /projectUuid must be a UUID/);
     });
+  });
+});
+
+describe('uploads with the S3 storage driver (local S3 server, real SDK)', () => {
+  let s3: LocalS3Server;
+  let t: TestApp;
+  let client: S3Client;
+  const projectIds: number[] = [];
+  const savedEnv = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+
+  beforeAll(async () => {
+    s3 = await startS3Server({ buckets: ['ingest-docs'] });
+    const env = s3.env();
+    // The SDK reads credentials from the environment, as it would in production.
+    process.env.AWS_ACCESS_KEY_ID = env.AWS_ACCESS_KEY_ID;
+    process.env.AWS_SECRET_ACCESS_KEY = env.AWS_SECRET_ACCESS_KEY;
+    t = await createTestApp({ ...env, MAX_FILE_MB: '0.2' });
+    client = new S3Client(s3.clientConfig);
+  });
+
+  afterAll(async () => {
+    if (t) await cleanupTestData(t, projectIds);
+    await t?.close();
+    client?.destroy();
+    await s3?.close();
+    for (const [k, v] of [['AWS_ACCESS_KEY_ID', savedEnv.id], ['AWS_SECRET_ACCESS_KEY', savedEnv.secret]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  const objects = async (prefix: string) =>
+    ((await client.send(new ListObjectsV2Command({ Bucket: 'ingest-docs', Prefix: prefix }))).Contents ?? []).map((o) => o.Key).sort();
+
+  it('stores the bytes in the bucket, records the bucket, keeps no copy of a duplicate or of a refused file', async () => {
+    const p = await createProject(t, projectIds, 's3');
+    const res = await request(t.http)
+      .post(`/v1/projects/${p.projectUuid}/documents`)
+      .attach('files', GPL, 'gpl.pdf')
+      .attach('files', GPL, 'gpl-copy.pdf')
+      .expect(202);
+    const uuid = res.body.documents[0].documentUuid;
+    expect(res.body.documents[1].duplicateOf).toBe(uuid);
+    const [row] = await t.db.query(`SELECT s3_bucket, s3_key, sha256 FROM source_documents WHERE document_uuid = $1`, [uuid]);
+    expect(row).toEqual({ s3_bucket: 'ingest-docs', s3_key: `documents/${p.projectUuid}/${uuid}/gpl.pdf`, sha256: sha(GPL) });
+    const body = await (await client.send(new GetObjectCommand({ Bucket: 'ingest-docs', Key: row.s3_key }))).Body!.transformToByteArray();
+    expect(Buffer.from(body).equals(GPL)).toBe(true);
+    expect(await objects(`documents/${p.projectUuid}/`)).toEqual([row.s3_key]);
+
+    await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', BSD_PNG, 'ok.png').attach('files', BIG_PNG, 'big.png').expect(413);
+    await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', TEXT, 'text.pdf').expect(415);
+    expect(await objects(`documents/${p.projectUuid}/`)).toEqual([row.s3_key]);
   });
 });
