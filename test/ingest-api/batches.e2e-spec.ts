@@ -165,6 +165,8 @@ describe('POST /v1/batches and GET /v1/batches/:batchId', () => {
       await refused({ projectUuid: p.projectUuid, documents: [doc(1, { mimeType: 'text/plain' })] }, 400, 'documents[0].mimeType', /mimeType must be one of/);
       await refused({ projectUuid: p.projectUuid, documents: [doc(1, { s3Bucket: 'Bad_Bucket!' })] }, 400, 'documents[0].s3Bucket', /valid bucket name/);
     });
+    it('a JSON body over JSON_BODY_LIMIT_KB (413, before parsing)', () =>
+      refused(null, 413, null, /Body larger than the limit of 4096 KiB/, JSON.stringify({ projectUuid: p.projectUuid, documents: [doc(1, { filename: 'x'.repeat(4200 * 1024) })] })));
     it('an empty documents array', () => refused({ projectUuid: p.projectUuid, documents: [] }, 400, 'documents', /at least one document/));
     it('a batch over MAX_BATCH_DOCUMENTS', () =>
       refused({ projectUuid: p.projectUuid, documents: Array.from({ length: 1001 }, (_, i) => doc(i)) }, 413, 'documents', /at most 1000/));
