@@ -14,11 +14,13 @@ describe('/v1/projects', () => {
     await t?.close();
   });
 
-  // An explicit id well above the ids the sequence hands out now (ensureProject keeps the sequence ahead of
-  // explicit ids, so this stays modest rather than pushing the shared sequence towards the int4 limit).
+  // An explicit id a little above what the sequence hands out now. ensureProject moves the shared sequence
+  // past explicit ids, so the offset is kept small (random ids would push it towards the int4 limit).
   const freshId = async (): Promise<number> => {
-    const [{ max }] = await t.db.query(`SELECT COALESCE(max(id), 0)::int AS max FROM projects`);
-    return max + 100_000 + Math.floor(Math.random() * 100_000);
+    const [{ next }] = await t.db.query(
+      `SELECT GREATEST((SELECT COALESCE(max(id), 0) FROM projects), (SELECT last_value FROM projects_id_seq))::int AS next`,
+    );
+    return next + 1000 + Math.floor(Math.random() * 1000);
   };
 
   it('POST creates (201) and the same id again returns the same project (200)', async () => {

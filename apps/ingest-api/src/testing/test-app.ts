@@ -95,6 +95,16 @@ export async function cleanupTestData(
   const ds = db ?? t.db!;
   const redis = new Redis({ ...redisOptionsFromUrl(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), lazyConnect: true });
   try {
+    // Only projects this suite named (never someone else's row that happens to share an id).
+    const mine: number[] = projectIds.length
+      ? (
+          await ds.query(
+            `SELECT id FROM projects WHERE id = ANY($1::int[]) AND (name LIKE 'test-ingest%' OR name LIKE 'fuzz-%')`,
+            [projectIds],
+          )
+        ).map((r: { id: number }) => r.id)
+      : [];
+    projectIds = mine;
     if (projectIds.length) {
       const docs: Array<{ document_uuid: string }> = await ds.query(
         `SELECT document_uuid FROM source_documents WHERE project_fk_id = ANY($1::int[])`,
