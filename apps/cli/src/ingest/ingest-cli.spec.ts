@@ -240,6 +240,22 @@ describe('npm run ingest (against a fake API)', () => {
     expect(r.stderr).toContain('keep processing on the server');
   });
 
+  it('runs through `npm run ingest` with --project "<name with spaces>" (the preload must not read our argv)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const port = (s.address() as { port: number }).port;
+    await new Promise<void>((r) => s.close(() => r()));
+    const d = dir();
+    const r = spawnSync(
+      'npm',
+      ['run', '--silent', 'ingest', '--', file(d, 'a.pdf'), '--project', 'Smith v. Jones', '--api', `http://127.0.0.1:${port}`],
+      { cwd: join(__dirname, '../../../..'), encoding: 'utf8' },
+    );
+    expect(r.stderr).toContain(`cannot reach the CaseGraph API at http://127.0.0.1:${port}`);
+    expect(r.status).toBe(1);
+  });
+
   describe('usage errors exit 2', () => {
     const cases: Array<[string, string[], RegExp]> = [
       ['no project', ['x.pdf'], /--project "<name>" is required/],

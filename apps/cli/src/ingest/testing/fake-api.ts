@@ -206,10 +206,10 @@ export class FakeApi {
 
     if (req.method === 'GET' && (m = path.match(/^\/v1\/projects\/([^/]+)\/entities$/))) {
       const entities = [
-        { entityUuid: 'e1', type: 'ORG', canonicalName: 'Free Software Foundation', mentionCount: 9 },
-        { entityUuid: 'e2', type: 'ORG', canonicalName: 'Apache Software Foundation', mentionCount: 4 },
-        { entityUuid: 'e3', type: 'DATE', canonicalName: '29 June 2007', mentionCount: 2 },
-        { entityUuid: 'e4', type: 'URL', canonicalName: 'https://www.gnu.org/licenses/', mentionCount: 3 },
+        { uuid: 'e1', type: 'ORG', name: 'Free Software Foundation', mentionCount: 9 },
+        { uuid: 'e2', type: 'ORG', name: 'Apache Software Foundation', mentionCount: 4 },
+        { uuid: 'e3', type: 'DATE', name: '29 June 2007', mentionCount: 2 },
+        { uuid: 'e4', type: 'URL', name: 'https://www.gnu.org/licenses/', mentionCount: 3 },
       ];
       const type = url.searchParams.get('type');
       const items = type ? entities.filter((e) => e.type === type) : entities;
