@@ -97,6 +97,34 @@ describe('API keys', () => {
     await request(t.http).get('/docs-json').expect(200);
   });
 
+  it('documents every /v1 route in OpenAPI (/docs) with both auth schemes and the error answers', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    expect(doc.components.securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
+    });
+    const v1 = Object.entries<Record<string, { security?: unknown; responses: Record<string, unknown> }>>(doc.paths).filter(([p]) => p.startsWith('/v1/') && !p.endsWith('/probe')); // probe: this test's stand-in route
+    expect(v1.map(([p]) => p)).toEqual(
+      expect.arrayContaining([
+        '/v1/projects',
+        '/v1/projects/{projectUuid}',
+        '/v1/projects/{projectUuid}/documents',
+        '/v1/batches',
+        '/v1/batches/{batchId}',
+        '/v1/documents/{documentUuid}',
+        '/v1/documents/{documentUuid}/retry',
+      ]),
+    );
+    for (const [path, ops] of v1) {
+      for (const [method, op] of Object.entries(ops)) {
+        expect({ path, method, security: op.security }).toEqual({ path, method, security: [{ bearer: [] }, { 'api-key': [] }] });
+        expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403', '503']));
+      }
+    }
+    const ui = await request(t.http).get('/docs/').expect(200);
+    expect(ui.text).toContain('swagger-ui');
+  });
+
   it('accepts a key as Bearer token or X-API-Key header', async () => {
     await request(t.http).get(`/v1/projects/${a.projectUuid}`).set(admin).expect(200);
     await request(t.http).get(`/v1/projects/${b.projectUuid}`).set({ 'X-API-Key': ADMIN }).expect(200);
