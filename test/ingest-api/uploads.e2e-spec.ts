@@ -1,6 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import request from 'supertest';
@@ -128,6 +129,54 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
     expect(results.filter((r) => !r.body.documents[0].duplicateOf)).toHaveLength(1);
     expect((await footprint(t, p.id)).rows).toBe(1);
     expect((await filesUnder(t.storageDir)).filter((f) => f.startsWith(`documents/${p.projectUuid}/`))).toHaveLength(1);
+  });
+
+  it('streams: bytes reach storage while the client is still sending the file', async () => {
+    const p = await createProject(t, projectIds, 'stream');
+    const boundary = 'casegraph-stream-test';
+    const content = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(180 * 1024, 65)]);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="slow.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const server = t.app.getHttpServer();
+    if (!server.address()) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port: (server.address() as { port: number }).port,
+      method: 'POST',
+      path: `/v1/projects/${p.projectUuid}/documents`,
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + content.length + tail.length },
+    });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+    });
+    // Send the first 100 KiB of the file, then stop and look at the storage folder.
+    req.write(head);
+    req.write(content.subarray(0, 100 * 1024));
+    const dir = join(t.storageDir, 'documents', p.projectUuid);
+    const partial = async () => {
+      for (const f of await filesUnder(dir)) {
+        if (f.endsWith('.part') && statSync(join(dir, f)).size > 0) return f;
+      }
+      return null;
+    };
+    const deadline = Date.now() + 10_000;
+    let seen: string | null = null;
+    while (!(seen = await partial()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toMatch(/slow\.pdf\.[0-9a-f-]+\.part$/); // on disk before the request is complete
+    req.write(content.subarray(100 * 1024));
+    req.end(tail);
+    const res = await answer;
+    expect(res.status).toBe(202);
+    const uuid = JSON.parse(res.body).documents[0].documentUuid;
+    expect(readFileSync(join(dir, uuid, 'slow.pdf')).equals(content)).toBe(true);
+    expect((await filesUnder(dir)).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
   it('sanitises file names with path separators and keeps the object inside the storage root', async () => {
