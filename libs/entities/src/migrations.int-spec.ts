@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { migrate } from './migrate';
+import { MIGRATIONS } from './schema';
 
 const adminUrl = () => process.env.DATABASE_URL!.replace(/\/[^/]+$/, '/postgres');
 
@@ -10,7 +11,8 @@ describe('migrate', () => {
     const url = process.env.DATABASE_URL!.replace(/\/[^/]+$/, `/${name}`);
     try {
       const first = await migrate(url, () => undefined);
-      expect(first).toEqual(['InitialSchema1764300000000']);
+      expect(first).toEqual(MIGRATIONS.map((M) => new M().name));
+      expect(first[0]).toBe('InitialSchema1764300000000');
       expect(await migrate(url, () => undefined)).toEqual([]);
       const c = new Client({ connectionString: url });
       await c.connect();

@@ -10,6 +10,7 @@ import {
   TextractJob,
 } from './entities';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
+import { GraphEntityTrigramLookup1764400000000 } from './migrations/1764400000000-graph-entity-trigram-lookup';
 
 export const ENTITIES = [
   Project,
@@ -24,4 +25,4 @@ export const ENTITIES = [
 ];
 
 /** In order. Migrations are classes, not globs, so bundled builds run them too. */
-export const MIGRATIONS = [InitialSchema1764300000000];
+export const MIGRATIONS = [InitialSchema1764300000000, GraphEntityTrigramLookup1764400000000];

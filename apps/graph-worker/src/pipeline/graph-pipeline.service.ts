@@ -50,16 +50,15 @@ export class GraphPipelineService {
 
   async process(documentUuid: string): Promise<GraphDocumentResult> {
     const projectUuid = await this.projectOf(documentUuid);
-    const doc = await this.stage(documentUuid, 'chunking', async () => this.loadText(documentUuid), { start: true, complete: false });
-
     // In memory, offsets are JavaScript (UTF-16) indexes; stored offsets are code points.
-    const toCodePoint = codePointOffsets(doc.text);
-    const chunks = await this.stage(documentUuid, 'chunking', async () => {
-      const rows = this.chunking.chunk(documentUuid, doc);
-      await inDocumentTransaction(this.db, documentUuid, (m) => this.chunking.replace(m, projectUuid, documentUuid, rows, toCodePoint));
+    const { doc, chunks, toCodePoint } = await this.stage(documentUuid, 'chunking', async () => {
+      const text = await this.loadText(documentUuid);
+      const cp = codePointOffsets(text.text);
+      const rows = this.chunking.chunk(documentUuid, text);
+      await inDocumentTransaction(this.db, documentUuid, (m) => this.chunking.replace(m, projectUuid, documentUuid, rows, cp));
       graphMetrics.chunks.inc(rows.length);
-      return rows;
-    }, { start: false });
+      return { doc: text, chunks: rows, toCodePoint: cp };
+    });
 
     const mentions = await this.stage(documentUuid, 'entities', async () => {
       const rows = await this.extraction.extract(documentUuid, doc.text, chunks);
