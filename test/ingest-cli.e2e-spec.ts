@@ -37,6 +37,7 @@ interface Proc {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
+  signal: () => NodeJS.Signals | null;
 }
 
 function start(cmd: string, args: string[], env: NodeJS.ProcessEnv): Proc {
@@ -44,8 +45,14 @@ function start(cmd: string, args: string[], env: NodeJS.ProcessEnv): Proc {
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
+  let signal: NodeJS.Signals | null = null;
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code, sig) => {
+      signal = sig;
+      r(code);
+    }),
+  );
+  return { child, output: () => out, exited, signal: () => signal };
 }
 
 async function waitFor(proc: Proc, text: string, ms: number): Promise<void> {
@@ -180,7 +187,16 @@ describe('npm start + npm run ingest on two fixture documents', () => {
     // Ctrl-C: SIGINT to the whole foreground process group, as a terminal does.
     process.kill(-stack.child.pid!, 'SIGINT');
     const stopped = await stack.exited;
-    expect([stopped, stack.output().slice(-3000)]).toEqual([0, expect.stringContaining('stopped (SIGINT)')]);
+    // npm itself re-raises the SIGINT after its script exits (a shell then prints nothing);
+    // what matters is the supervisor's clean stop and each app's own exit.
+    expect(stopped === 0 || stack.signal() === 'SIGINT').toBe(true);
+    const tail = stack.output().slice(-4000);
+    expect(tail).toContain('--> SIGINT: stopping');
+    expect(tail).toContain('stopped (SIGINT)'); // printed only when every app stopped by itself
+    for (const app of ['ingest-api', 'ocr-worker', 'graph-worker']) {
+      expect(tail).toMatch(new RegExp(`\\[${app}\\] node dist/apps/${app}/main\\.js exited with code (0|SIGTERM)`));
+    }
+    expect(tail).not.toContain('killing');
     for (const port of Object.values(ports)) expect(await portOpen(port)).toBe(false);
   });
 });
