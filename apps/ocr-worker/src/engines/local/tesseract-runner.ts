@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { Worker as ThreadWorker } from 'node:worker_threads';
 import type { Worker as TesseractWorker } from 'tesseract.js';
 
 export interface TesseractRunnerOptions {
@@ -31,6 +32,12 @@ export interface RecognizeResult {
   confidence: number;
 }
 
+interface Running {
+  api: TesseractWorker;
+  /** The worker_threads Worker behind it (tesseract.js exposes it as `worker`). */
+  thread?: ThreadWorker;
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
@@ -41,75 +48,146 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
   ]).finally(() => clearTimeout(timer));
 }
 
+let lastSpawned: ThreadWorker | undefined;
+let tesseractModule: typeof import('tesseract.js') | undefined;
+
+/**
+ * Loads tesseract.js with a worker_threads.Worker that records each thread it
+ * creates, so a worker whose start-up fails (tesseract.js never hands it out)
+ * can still be terminated. tesseract.js takes `Worker` from worker_threads once,
+ * when its spawn module loads; the original class is put back right after.
+ */
+function loadTesseract(req: NodeRequire): typeof import('tesseract.js') {
+  if (tesseractModule) return tesseractModule;
+  const threads = req('node:worker_threads') as typeof import('node:worker_threads');
+  const Original = threads.Worker;
+  class RecordedWorker extends Original {
+    constructor(...args: ConstructorParameters<typeof Original>) {
+      super(...args);
+      lastSpawned = this;
+    }
+  }
+  (threads as { Worker: typeof Original }).Worker = RecordedWorker;
+  try {
+    tesseractModule = req('tesseract.js') as typeof import('tesseract.js');
+  } finally {
+    (threads as { Worker: typeof Original }).Worker = Original;
+  }
+  return tesseractModule;
+}
+
+/**
+ * Stops a tesseract.js thread for good. Its own message listener is removed
+ * first: after a failure tesseract.js can receive answers for jobs it already
+ * dropped and then throws inside an event handler, where nothing can catch it.
+ */
+function retire(thread: ThreadWorker | undefined): void {
+  if (!thread) return;
+  thread.removeAllListeners('message');
+  thread.on('message', () => undefined);
+  thread.on('error', () => undefined);
+  void thread.terminate().catch(() => undefined);
+}
+
 /**
  * ONE long-lived tesseract.js worker per process, created lazily on the first
  * page that needs OCR, with local language data only (no network, no cache
- * writes). Recognitions are serialised (the worker runs one at a time). A
- * timeout terminates the worker; the next call creates a new one.
+ * writes). Recognitions are serialised (the worker runs one at a time).
+ *
+ * tesseract.js's createWorker never settles when the language data cannot be
+ * initialised, and reports worker errors only through a callback; so start-up
+ * is raced against that callback and a timeout, and a failed or timed-out
+ * worker thread is terminated (its thread is recorded when spawned). After
+ * any failed recognition the worker is replaced: a WASM abort leaves it unusable.
  */
 export class TesseractRunner {
-  private worker?: Promise<TesseractWorker>;
+  private running?: Promise<Running>;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly req = createRequire(__filename);
-  /** Workers created so far (a restart after a timeout adds one). */
+  /** Workers created so far (a restart after a failure adds one). */
   created = 0;
 
   constructor(private readonly options: TesseractRunnerOptions) {}
 
   /** Language data folder and whether it is gzipped. */
   languageData(): { langPath: string; gzip: boolean } {
-    const langPath =
-      this.options.langPath ?? (this.req('@tesseract.js-data/eng') as { langPath: string }).langPath;
+    const langPath = this.options.langPath ?? (this.req('@tesseract.js-data/eng') as { langPath: string }).langPath;
     if (existsSync(join(langPath, 'eng.traineddata'))) return { langPath, gzip: false };
     if (existsSync(join(langPath, 'eng.traineddata.gz'))) return { langPath, gzip: true };
     throw new TesseractInitError(`no eng.traineddata(.gz) in ${langPath} (OCR_TESSDATA_DIR)`);
   }
 
-  private start(): Promise<TesseractWorker> {
-    const created = (async () => {
+  private start(): Promise<Running> {
+    const started = (async (): Promise<Running> => {
       const { langPath, gzip } = this.languageData();
-      const tesseract = this.req('tesseract.js') as typeof import('tesseract.js');
-      let failure: unknown;
+      const tesseract = loadTesseract(this.req);
+      let ready = false;
+      let running: Running | undefined;
+      let failInit!: (err: Error) => void;
+      const initFailed = new Promise<never>((_, reject) => (failInit = reject));
+      lastSpawned = undefined;
       const pending = tesseract.createWorker('eng', tesseract.OEM.LSTM_ONLY, {
         langPath,
         gzip,
         cacheMethod: 'none',
-        // Without a handler tesseract.js throws worker errors where nothing can catch them.
         errorHandler: (err: unknown) => {
-          failure = err;
+          if (!ready) {
+            failInit(new TesseractInitError(`tesseract could not start: ${String((err as Error)?.message ?? err)}`));
+            retire(thread);
+          } else if (running) {
+            // A failed job: the caller sees its rejection; the worker is replaced.
+            if (this.runningValue === running) {
+              this.running = undefined;
+              this.runningValue = undefined;
+            }
+            retire(running.thread);
+          }
         },
       });
+      // createWorker spawns its thread synchronously, before its first await.
+      const thread = lastSpawned as ThreadWorker | undefined;
       try {
-        const worker = await withTimeout(
-          pending,
+        const api = await withTimeout(
+          Promise.race([pending, initFailed]),
           this.options.initTimeoutMs,
           () => new TesseractInitError(`tesseract did not start within ${this.options.initTimeoutMs} ms`),
         );
+        ready = true;
+        running = { api, thread: thread ?? (api as unknown as { worker?: ThreadWorker }).worker };
+        this.runningValue = running;
         this.created++;
-        return worker;
+        return running;
       } catch (err) {
-        pending.then((w) => w.terminate()).catch(() => undefined);
-        if (err instanceof TesseractInitError) throw err;
-        throw new TesseractInitError(`tesseract could not start: ${String((err as Error)?.message ?? err ?? failure)}`);
+        retire(thread);
+        throw err instanceof TesseractInitError
+          ? err
+          : new TesseractInitError(`tesseract could not start: ${String((err as Error)?.message ?? err)}`);
       }
     })();
-    created.catch(() => {
-      if (this.worker === created) this.worker = undefined;
+    started.catch(() => {
+      if (this.running === started) this.running = undefined;
     });
-    this.worker = created;
-    return created;
+    this.running = started;
+    return started;
   }
+
+  private runningValue?: Running;
 
   /** Recognises one image (PNG, JPEG, TIFF, BMP or PGM bytes). */
   recognize(image: Buffer | Uint8Array, timeoutMs: number): Promise<RecognizeResult> {
     const run = async (): Promise<RecognizeResult> => {
-      const worker = await (this.worker ?? this.start());
-      const job = worker.recognize(Buffer.isBuffer(image) ? image : Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+      const running = await (this.running ?? this.start());
+      const bytes = Buffer.isBuffer(image) ? image : Buffer.from(image.buffer, image.byteOffset, image.byteLength);
       try {
-        const { data } = await withTimeout(job, timeoutMs, () => new TesseractTimeoutError(timeoutMs));
+        const { data } = await withTimeout(running.api.recognize(bytes), timeoutMs, () => new TesseractTimeoutError(timeoutMs));
         return { text: data.text ?? '', confidence: Number.isFinite(data.confidence) ? data.confidence : 0 };
       } catch (err) {
-        if (err instanceof TesseractTimeoutError) await this.terminate();
+        // Timed out or failed: this worker is done; the next page gets a new one.
+        if (this.runningValue === running) {
+          this.running = undefined;
+          this.runningValue = undefined;
+        }
+        retire(running.thread);
         if (err instanceof Error) throw err;
         throw new Error(`tesseract failed: ${String(err)}`);
       }
@@ -120,8 +198,16 @@ export class TesseractRunner {
   }
 
   async terminate(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined;
-    if (w) await w.then((worker) => worker.terminate()).catch(() => undefined);
+    const r = this.running;
+    this.running = undefined;
+    this.runningValue = undefined;
+    if (r) {
+      await r
+        .then(async (running) => {
+          await running.api.terminate().catch(() => undefined);
+          retire(running.thread);
+        })
+        .catch(() => undefined);
+    }
   }
 }
