@@ -143,14 +143,15 @@ async function main(): Promise<number> {
         { name: 'ocr-worker', url: `http://127.0.0.1:${ocr.port}/health/ready` },
         { name: 'graph-worker', url: `http://127.0.0.1:${graph.port}/health/ready` },
       ];
-      void waitForAll(targets, readyTimeoutMs, stopping).then((notReady) => {
+      void waitForAll(targets, readyTimeoutMs, stopping).then(async (notReady) => {
         if (stopping.aborted) return;
+        const dashboard = await dashboardStatus(api.port);
         const keyed = process.env.CASEGRAPH_API_KEYS ? ' --key <one of CASEGRAPH_API_KEYS>' : '';
         say('');
         say(bold(notReady.length ? `CaseGraph started; not ready yet: ${notReady.join(', ')}` : 'CaseGraph is running'));
         say(`  API              http://${host}:${api.port}/v1`);
         say(`  API docs         http://${host}:${api.port}/docs`);
-        say(`  Queue dashboard  http://${host}:${api.port}/admin/queues`);
+        say(`  Queue dashboard  http://${host}:${api.port}/admin/queues${dashboard === 404 ? '  (not served by this build: 404)' : ''}`);
         say(`  Health, metrics  http://${host}:${api.port}/health/ready  :${ocr.port}/health/ready  :${graph.port}/health/ready  (/metrics on each)`);
         say(`  Database         ${redactUrl(base.databaseUrl)}   Redis ${redactUrl(base.redisUrl)}`);
         say(`  Ingest           npm run ingest -- <files or folders> --project "My matter" --api http://${host}:${api.port}${keyed}`);
@@ -161,6 +162,21 @@ async function main(): Promise<number> {
   });
   say(result.exitCode === 0 ? `stopped (${result.cause})` : `stopped: ${result.cause}`);
   return result.exitCode;
+}
+
+/** Status of GET /admin/queues (with the first API key, as the dashboard sits behind it); undefined if unreachable. */
+async function dashboardStatus(port: number): Promise<number | undefined> {
+  const key = (process.env.CASEGRAPH_API_KEYS ?? '').split(',')[0]?.trim().replace(/:[0-9a-f-]{36}$/i, '');
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/admin/queues`, {
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+      signal: AbortSignal.timeout(3000),
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.status;
+  } catch {
+    return undefined;
+  }
 }
 
 main().then(
