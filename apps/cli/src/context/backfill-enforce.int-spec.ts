@@ -113,7 +113,7 @@ describe('context backfill + enforce (private database: they touch every row and
     await seedLegacy(db.ds, 2, 3);
     const env = { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'test' };
     const cli = (...args: string[]) =>
-      run('node', ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', 'context', ...args], { cwd: ROOT, env }).then(
+      run('node', ['-r', 'ts-node/register/transpile-only', '-r', './tools/register-paths.js', 'apps/cli/src/main.ts', 'context', ...args], { cwd: ROOT, env }).then(
         (r) => ({ code: 0, ...r }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
       );
@@ -128,6 +128,11 @@ describe('context backfill + enforce (private database: they touch every row and
     expect(done.code).toBe(0);
     expect(done.stdout).toContain(`enforce: ${FK_NAME} validated`);
     expect((await cli('enforce')).stdout).toContain('already enforced');
+    // `--project <uuid>` reaches our parser (a preload that reads argv would take it for a tsconfig path).
+    const [{ u }] = await db.ds.query(`SELECT project_uuid::text AS u FROM projects ORDER BY id LIMIT 1`);
+    const audited = await cli('audit', '--project', u);
+    expect(audited.code).toBe(0);
+    expect(audited.stdout).toContain('audit: 3 document(s) scanned');
     const usage = await cli('vacuum');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('unknown context command "vacuum"');
