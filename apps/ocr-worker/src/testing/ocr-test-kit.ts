@@ -162,7 +162,8 @@ export async function waitForJob(queue: Queue, jobId: string, timeoutMs = 60_000
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await queue.getJob(jobId);
-    if (job && ((await job.isCompleted()) || (await job.isFailed()))) return job;
+    // Re-read once finished: a Job fetched while still active carries stale attempt counts.
+    if (job && ((await job.isCompleted()) || (await job.isFailed()))) return (await queue.getJob(jobId))!;
     if (Date.now() > deadline) throw new Error(`job ${jobId} not finished after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
