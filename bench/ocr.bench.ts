@@ -1,0 +1,209 @@
+/**
+ * `npm run bench -- ocr`: the local OCR engine beside the Debian CLIs, measured in the same run.
+ *
+ * - text PDFs: pages per second of our PDF.js thread vs `pdftotext` (one process per document);
+ * - scans: seconds per page of tesseract.js (one long-lived worker) vs the `tesseract` CLI with
+ *   OMP_THREAD_LIMIT=1, at their character error rates; also with the CLI's own language data
+ *   (same model) when it is installed;
+ * - peak RSS of this process (which holds the PDF thread and the tesseract worker).
+ *
+ * Where a CLI is missing the bench says so and skips that floor
+ * (`apt-get install -y poppler-utils tesseract-ocr tesseract-ocr-eng`).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalEngine } from '../apps/ocr-worker/src/engines/local/local-engine';
+import { PdfThreadPool } from '../apps/ocr-worker/src/engines/local/pdf-thread';
+import { TesseractRunner } from '../apps/ocr-worker/src/engines/local/tesseract-runner';
+import { characterErrorRate } from '../apps/ocr-worker/src/quality/cer';
+import { buildMixedPdf } from '../apps/ocr-worker/src/testing/test-pdfs';
+import { sniffFileType } from '../libs/storage/src/file-type';
+import { writeFileSync } from 'node:fs';
+import { fixtureDocument } from '../test/support/fixtures';
+
+const TEXT_PDFS: Array<[string, string]> = [
+  ['GPL-3.pdf', 'GPL-3.txt'],
+  ['Apache-2.0.pdf', 'Apache-2.0.txt'],
+  ['MPL-2.0.pdf', 'MPL-2.0.txt'],
+];
+const TEXT_ROUNDS = Number(process.env.BENCH_TEXT_ROUNDS ?? 15);
+const TEXT_GOAL = 5;
+const SCAN_GOAL = 1.5;
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
+const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+function makeEngine(langPath?: string) {
+  const pool = new PdfThreadPool(1, { heapMb: 1024 });
+  const tesseract = new TesseractRunner({ langPath, initTimeoutMs: 60_000 });
+  const engine = new LocalEngine({ maxPages: 2000, pageTimeoutMs: 300_000, rasterDpi: 150, minPageChars: 16 }, pool, tesseract);
+  return { engine, close: async () => Promise.all([pool.close(), tesseract.terminate()]) };
+}
+
+async function extractText(engine: LocalEngine, file: string): Promise<{ text: string; pages: number }> {
+  const bytes = readFileSync(fixtureDocument(file));
+  const r = await engine.extract({ documentUuid: 'bench', bytes, type: sniffFileType(bytes)! });
+  return { text: r.pages.map((p) => p.text).join('\n'), pages: r.pages.length };
+}
+
+async function benchText(): Promise<void> {
+  console.log(`\n## text PDFs (${TEXT_PDFS.map((t) => t[0]).join(', ')}) × ${TEXT_ROUNDS} rounds`);
+  const { engine, close } = makeEngine();
+  try {
+    for (const [pdf] of TEXT_PDFS) await extractText(engine, pdf); // warm-up: thread start, PDF.js JIT
+    let pages = 0;
+    const t0 = process.hrtime.bigint();
+    for (let r = 0; r < TEXT_ROUNDS; r++) for (const [pdf] of TEXT_PDFS) pages += (await extractText(engine, pdf)).pages;
+    const ours = pages / (Number(process.hrtime.bigint() - t0) / 1e9);
+    const cers = await Promise.all(
+      TEXT_PDFS.map(async ([pdf, truth]) => `${pdf} ${pct(characterErrorRate((await extractText(engine, pdf)).text, readFileSync(fixtureDocument(truth), 'utf8')))}`),
+    );
+    console.log(`casegraph (PDF.js thread)  ${ours.toFixed(0).padStart(6)} pages/s   CER ${cers.join(', ')}`);
+    if (!has('pdftotext')) {
+      console.log('pdftotext                  not installed: floor skipped (apt-get install -y poppler-utils)');
+      return;
+    }
+    let floorPages = 0;
+    const t1 = process.hrtime.bigint();
+    for (let r = 0; r < TEXT_ROUNDS; r++) {
+      for (const [pdf, , n] of TEXT_PDFS.map(([p, t]) => [p, t, p.startsWith('GPL') ? 10 : p.startsWith('Apache') ? 3 : 6] as const)) {
+        spawnSync('pdftotext', ['-q', fixtureDocument(pdf), '-'], { maxBuffer: 64 * 1024 * 1024 });
+        floorPages += n;
+      }
+    }
+    const floor = floorPages / (Number(process.hrtime.bigint() - t1) / 1e9);
+    const floorCers = TEXT_PDFS.map(([pdf, truth]) => {
+      const out = spawnSync('pdftotext', ['-q', fixtureDocument(pdf), '-'], { maxBuffer: 64 * 1024 * 1024 }).stdout.toString('utf8');
+      return `${pdf} ${pct(characterErrorRate(out, readFileSync(fixtureDocument(truth), 'utf8')))}`;
+    });
+    console.log(`pdftotext (floor)          ${floor.toFixed(0).padStart(6)} pages/s   CER ${floorCers.join(', ')}`);
+    const ratio = floor / ours;
+    console.log(`ratio: ${ratio.toFixed(2)}× slower than pdftotext (goal ≤ ${TEXT_GOAL}×: ${ratio <= TEXT_GOAL ? 'met' : 'MISSED'})`);
+    await benchLongText(engine);
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * Steady state on one long document, where pdftotext's process start-up no
+ * longer counts: the GPL text typeset 50 lines a page, LONG_PAGES pages.
+ */
+async function benchLongText(engine: LocalEngine): Promise<void> {
+  const pagesWanted = Number(process.env.BENCH_LONG_PAGES ?? 300);
+  const lines = readFileSync(fixtureDocument('GPL-3.txt'), 'latin1').split('\n').map((l) => l.slice(0, 90));
+  const pages: Array<{ lines: string[] }> = [];
+  for (let i = 0; pages.length < pagesWanted; i += 38) pages.push({ lines: Array.from({ length: 38 }, (_, k) => lines[(i + k) % lines.length]) });
+  const bytes = buildMixedPdf(pages);
+  const dir = mkdtempSync(join(tmpdir(), 'casegraph-bench-long-'));
+  const file = join(dir, 'long.pdf');
+  writeFileSync(file, bytes);
+  try {
+    await engine.extract({ documentUuid: 'warm', bytes, type: 'application/pdf' });
+    const t0 = process.hrtime.bigint();
+    const r = await engine.extract({ documentUuid: 'long', bytes, type: 'application/pdf' });
+    const ours = r.pages.length / (Number(process.hrtime.bigint() - t0) / 1e9);
+    const t1 = process.hrtime.bigint();
+    spawnSync('pdftotext', ['-q', file, '-'], { maxBuffer: 256 * 1024 * 1024 });
+    const floor = pagesWanted / (Number(process.hrtime.bigint() - t1) / 1e9);
+    const ratio = floor / ours;
+    console.log(`one ${pagesWanted}-page document: casegraph ${ours.toFixed(0)} pages/s, pdftotext ${floor.toFixed(0)} pages/s`);
+    console.log(`ratio (steady state): ${ratio.toFixed(2)}× slower than pdftotext (goal ≤ ${TEXT_GOAL}×: ${ratio <= TEXT_GOAL ? 'met' : 'MISSED'})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface ScanCase {
+  name: string;
+  truth: string;
+  /** The file our engine reads. */
+  input: string;
+}
+
+async function oursOnScans(cases: ScanCase[], langPath?: string): Promise<{ secPerPage: number; cer: string[] }> {
+  const { engine, close } = makeEngine(langPath);
+  try {
+    // Start-up (language data) is paid once per process; keep it out of the per-page figure.
+    await engine.extract({ documentUuid: 'warm', bytes: readFileSync(fixtureDocument('single-page-1.png')), type: 'image/png' });
+    let pages = 0;
+    const cer: string[] = [];
+    const t0 = process.hrtime.bigint();
+    for (const c of cases) {
+      const r = await extractText(engine, c.input);
+      pages += r.pages;
+      cer.push(`${c.name} ${pct(characterErrorRate(r.text, readFileSync(fixtureDocument(c.truth), 'utf8')))}`);
+    }
+    return { secPerPage: Number(process.hrtime.bigint() - t0) / 1e9 / pages, cer };
+  } finally {
+    await close();
+  }
+}
+
+async function benchScans(): Promise<void> {
+  const cases: ScanCase[] = [
+    { name: 'Apache-2.0-scanned.pdf', truth: 'Apache-2.0-scanned.gt.txt', input: 'Apache-2.0-scanned.pdf' },
+    { name: 'BSD-scanned.png', truth: 'BSD.txt', input: 'BSD-scanned.png' },
+  ];
+  console.log('\n## scanned pages (Apache-2.0-scanned.pdf: 2 pages at 150 dpi, BSD-scanned.png: 1 page)');
+  const ours = await oursOnScans(cases);
+  console.log(`casegraph (tesseract.js, packaged eng data)  ${ours.secPerPage.toFixed(2)} s/page   CER ${ours.cer.join(', ')}`);
+  if (!has('tesseract')) {
+    console.log('tesseract CLI  not installed: floor skipped (apt-get install -y tesseract-ocr tesseract-ocr-eng)');
+    return;
+  }
+  if (!has('pdftoppm')) {
+    console.log('pdftoppm not installed: the CLI floor needs it to turn the scanned PDF into page images (poppler-utils)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'casegraph-bench-ocr-'));
+  try {
+    // Page images for the CLI (not timed): the same 150 dpi grey pages our engine renders.
+    spawnSync('pdftoppm', ['-r', '150', '-gray', fixtureDocument('Apache-2.0-scanned.pdf'), join(dir, 'apache')]);
+    const apachePages = readdirSync(dir).filter((f) => f.startsWith('apache')).sort().map((f) => join(dir, f));
+    const images: Array<[string, string[]]> = [
+      ['Apache-2.0-scanned.gt.txt', apachePages],
+      ['BSD.txt', [fixtureDocument('BSD-scanned.png')]],
+    ];
+    let pages = 0;
+    const cer: string[] = [];
+    const t0 = process.hrtime.bigint();
+    for (const [truth, files] of images) {
+      let text = '';
+      for (const f of files) {
+        const out = spawnSync('tesseract', [f, '-', '-l', 'eng'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 * 1024 * 1024 });
+        text += `${out.stdout.toString('utf8')}\n`;
+        pages++;
+      }
+      cer.push(`${truth === 'BSD.txt' ? 'BSD-scanned.png' : 'Apache-2.0-scanned.pdf'} ${pct(characterErrorRate(text, readFileSync(fixtureDocument(truth), 'utf8')))}`);
+    }
+    const floor = Number(process.hrtime.bigint() - t0) / 1e9 / pages;
+    console.log(`tesseract CLI (floor, OMP_THREAD_LIMIT=1)    ${floor.toFixed(2)} s/page   CER ${cer.join(', ')}`);
+    const ratio = ours.secPerPage / floor;
+    console.log(`ratio: ${ratio.toFixed(2)}× the CLI's time per page (goal ≤ ${SCAN_GOAL}×: ${ratio <= SCAN_GOAL ? 'met' : 'MISSED'})`);
+    const cliData = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/4.00/tessdata'].find((d) => existsSync(join(d, 'eng.traineddata')));
+    if (cliData) {
+      const same = await oursOnScans(cases, cliData);
+      const r2 = same.secPerPage / floor;
+      console.log(`casegraph with the CLI's own model (OCR_TESSDATA_DIR=${cliData})  ${same.secPerPage.toFixed(2)} s/page   CER ${same.cer.join(', ')}`);
+      console.log(`ratio, same model: ${r2.toFixed(2)}× (goal ≤ ${SCAN_GOAL}×: ${r2 <= SCAN_GOAL ? 'met' : 'MISSED'})`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default async function main(): Promise<void> {
+  await benchText();
+  console.log(`peak RSS so far: ${rssMb()} MiB`);
+  if (process.env.BENCH_OCR_SKIP_SCANS !== '1') {
+    await benchScans();
+    console.log(`\npeak RSS of the bench process (PDF thread + tesseract worker included): ${rssMb()} MiB`);
+  }
+}
