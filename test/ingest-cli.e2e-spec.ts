@@ -98,11 +98,16 @@ describe('npm start + npm run ingest on two fixture documents', () => {
   });
 
   afterAll(async () => {
-    if (stack && stack.child.exitCode === null) {
-      try {
-        process.kill(-stack.child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
+    if (stack && stack.child.exitCode === null && stack.signal() === null) {
+      // Stop it as a user would; if it hangs, kill it (its apps then stop themselves: parent watch).
+      process.kill(-stack.child.pid!, 'SIGINT');
+      const stopped = await Promise.race([stack.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 45_000))]);
+      if (!stopped) {
+        try {
+          process.kill(-stack.child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       }
     }
     const admin = new Client({ connectionString: adminUrl });

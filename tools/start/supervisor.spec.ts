@@ -12,7 +12,7 @@ interface Run {
 }
 
 /** Starts the harness in its own process group, as a terminal runs `npm start`. */
-function startHarness(apps: Array<{ name: string; mode: string }>, stopTimeoutMs = 5000): Run {
+function startHarness(apps: Array<{ name: string; mode: string; log?: string }>, stopTimeoutMs = 5000): Run {
   const child = spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', HARNESS, JSON.stringify(apps), String(stopTimeoutMs)],
@@ -25,7 +25,7 @@ function startHarness(apps: Array<{ name: string; mode: string }>, stopTimeoutMs
   const started = new Promise<void>((r) => (resolveStarted = r));
   const onData = (d: Buffer) => {
     out += d.toString();
-    readyLines = (out.match(/ ready\n/g) ?? []).length;
+    readyLines = (out.match(/ ready pid=\d+\n/g) ?? []).length;
     if (out.includes('HARNESS STARTED') && readyLines >= expectedReady) resolveStarted();
   };
   child.stdout!.on('data', onData);
@@ -74,7 +74,7 @@ describe('supervise (npm start process handling)', () => {
     await run.exited;
     const lines = run.output().split('\n');
     for (const app of three) {
-      expect(lines).toContain(`[${app.name}] ${app.name} ready`);
+      expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^\\[${app.name}\\] ${app.name} ready pid=\\d+$`))]));
       expect(lines).toContain(`[${app.name}] ${app.name} stopped cleanly`);
     }
   });
@@ -120,6 +120,30 @@ describe('supervise (npm start process handling)', () => {
     expect(code).toBe(1);
     expect(out).toContain('still running after');
     expect(result(out).exits.find((e) => e.name === 'ocr-worker')?.exitCode).toBe('SIGKILL');
+  });
+
+  it('if the supervisor itself is SIGKILLed, the apps notice and stop gracefully (no orphans)', async () => {
+    const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const log = join(mkdtempSync(join(tmpdir(), 'casegraph-orphans-')), 'stops.log');
+    const run = startHarness(three.map((a) => ({ ...a, log })));
+    await run.started;
+    const pids = [...run.output().matchAll(/ready pid=(\d+)/g)].map((m) => Number(m[1]));
+    expect(pids).toHaveLength(3);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pids.filter(alive)).toEqual([]);
+    const stops = existsSync(log) ? readFileSync(log, 'utf8') : '';
+    for (const app of three) expect(stops).toContain(`${app.name} stopped cleanly after SIGTERM`);
   });
 
   it('a second Ctrl-C kills at once instead of waiting for the deadline', async () => {

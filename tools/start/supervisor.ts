@@ -9,9 +9,12 @@
  * A second Ctrl-C here kills the children at once; so does the stop deadline.
  */
 import { ChildProcess, spawn as spawnChild, SpawnOptions } from 'node:child_process';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createConcurrently, LogError, LogExit, LogOutput, Logger } from 'concurrently';
 import type { Command } from 'concurrently';
+
+const PARENT_WATCH = join(__dirname, 'parent-watch.js');
 
 export interface AppProcess {
   name: string;
@@ -66,7 +69,11 @@ export function supervise(apps: AppProcess[], opts: SuperviseOptions): Promise<S
     const argv = argvByCommand.get(command);
     if (!argv) throw new Error(`unknown command ${command}`);
     const [file, ...args] = argv;
-    const child = spawnChild(file === 'node' ? process.execPath : file, args, { ...options, detached: true });
+    // Node apps get the parent watch: they stop themselves if this supervisor is killed.
+    const child =
+      file === 'node'
+        ? spawnChild(process.execPath, ['-r', PARENT_WATCH, ...args], { ...options, detached: true })
+        : spawnChild(file, args, { ...options, detached: true });
     children.add(child);
     child.once('exit', () => children.delete(child));
     return child;

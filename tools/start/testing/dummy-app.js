@@ -11,6 +11,7 @@ const onSignal = (sig) => {
   if (mode === 'stubborn') return;
   setTimeout(() => {
     console.log(`${name} stopped cleanly`);
+    if (process.env.DUMMY_LOG) require('node:fs').appendFileSync(process.env.DUMMY_LOG, `${name} stopped cleanly after ${sig}\n`);
     process.exit(0);
   }, Number(process.env.DUMMY_STOP_MS || 200));
 };
@@ -18,4 +19,4 @@ process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
 if (mode === 'crash') setTimeout(() => process.exit(3), Number(process.env.DUMMY_CRASH_MS || 300));
 setInterval(() => undefined, 1000);
-console.log(`${name} ready`);
+console.log(`${name} ready pid=${process.pid}`);

@@ -5,14 +5,14 @@
 import { join } from 'node:path';
 import { supervise } from '../supervisor';
 
-const apps = JSON.parse(process.argv[2]) as Array<{ name: string; mode: string }>;
+const apps = JSON.parse(process.argv[2]) as Array<{ name: string; mode: string; log?: string }>;
 const stopTimeoutMs = Number(process.argv[3] || 5000);
 
 supervise(
   apps.map((a, i) => ({
     name: a.name,
     argv: ['node', join(__dirname, 'dummy-app.js')],
-    env: { DUMMY_NAME: a.name, DUMMY_MODE: a.mode },
+    env: { DUMMY_NAME: a.name, DUMMY_MODE: a.mode, ...(a.log ? { DUMMY_LOG: a.log } : {}) },
     color: ['cyan', 'magenta', 'yellow'][i % 3],
   })),
   { stopTimeoutMs, onStarted: () => process.stdout.write('HARNESS STARTED\n') },
