@@ -201,6 +201,34 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
     expect((await documentState(w, doc.documentUuid)).ocr_status).toBe('completed');
   });
 
+  it('never runs more jobs at once than OCR_CONCURRENCY (2 here), whatever their names', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const ours = new Set<string>();
+    const onActive = (job: { id: string | number }) => {
+      if (!ours.has(String(job.id))) return;
+      active++;
+      maxActive = Math.max(maxActive, active);
+    };
+    const onDone = (job: { id: string | number }) => {
+      if (ours.has(String(job.id))) active--;
+    };
+    w.ocrQueue.on('active', onActive).on('completed', onDone).on('failed', onDone);
+    try {
+      const docs = [];
+      for (let i = 0; i < 5; i++) docs.push(await createDocument(w, { name: 'GPL-3.pdf', bytes: read('GPL-3.pdf') }));
+      docs.forEach((d) => ours.add(d.documentUuid));
+      await Promise.all(docs.map((d) => enqueueOcr(w, d.documentUuid)));
+      const states = await Promise.all(docs.map((d) => waitForOcr(w, d.documentUuid)));
+      expect(states.every((s) => s.ocr_status === 'completed')).toBe(true);
+      for (const d of docs) await waitForJob(w.ocrQueue, d.documentUuid);
+      expect(maxActive).toBeGreaterThanOrEqual(1);
+      expect(maxActive).toBeLessThanOrEqual(2);
+    } finally {
+      w.ocrQueue.off('active', onActive).off('completed', onDone).off('failed', onDone);
+    }
+  });
+
   it('drops a job whose document does not exist, without retry and without creating anything', async () => {
     const ghost = randomUUID();
     await enqueueOcr(w, ghost);

@@ -15,7 +15,7 @@ type AnyJob = Job<DocumentJobData | TextractPollJobData>;
 /**
  * Bull consumer of the `ocr` queue: JOBS.OCR_DOCUMENT and JOBS.TEXTRACT_POLL.
  *
- * The handlers are registered in onModuleInit with queue.process(name,
+ * The handler is registered in onModuleInit with queue.process('*',
  * concurrency, fn) because @Process({ concurrency }) is fixed at decoration
  * time, before the validated config exists.
  *
@@ -37,13 +37,20 @@ export class OcrProcessor implements OnModuleInit, BeforeApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    const concurrency = this.config.ocrConcurrency;
-    void this.queue.process(JOBS.OCR_DOCUMENT, concurrency, (job: Job<DocumentJobData>) =>
-      this.run(job, 'ocr-document', () => this.ocr.processDocument(job.data.documentUuid)),
-    );
-    void this.queue.process(JOBS.TEXTRACT_POLL, concurrency, (job: Job<TextractPollJobData>) =>
-      this.run(job, 'textract-poll', () => this.ocr.pollTextract(job.data)),
-    );
+    // One handler for both job names: Bull adds up the concurrency of named handlers, and
+    // OCR_CONCURRENCY must bound the jobs of this process as a whole.
+    void this.queue.process('*', this.config.ocrConcurrency, (job: AnyJob) => {
+      if (job.name === JOBS.OCR_DOCUMENT) {
+        const data = job.data as DocumentJobData;
+        return this.run(job, 'ocr-document', () => this.ocr.processDocument(data.documentUuid));
+      }
+      if (job.name === JOBS.TEXTRACT_POLL) {
+        const data = job.data as TextractPollJobData;
+        return this.run(job, 'textract-poll', () => this.ocr.pollTextract(data));
+      }
+      job.discard();
+      return Promise.reject(new Error(`unknown job ${job.name} on the ocr queue`));
+    });
     this.queue.on('failed', (job: AnyJob, err: Error) => void this.onFailed(job, err));
     this.queue.on('error', (err: Error) => this.logger.warn(`ocr queue error: ${err.message}`));
     this.readiness.addCheck(async () => {
