@@ -229,6 +229,14 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
     }
   });
 
+  it('fails at once, without retry, a row whose key would escape the storage root', async () => {
+    const doc = await createDocument(w, { name: 'x.pdf', bytes: null, key: '../../etc/passwd' });
+    await enqueueOcr(w, doc.documentUuid);
+    const state = await waitForOcr(w, doc.documentUuid);
+    expect(state).toMatchObject({ ocr_status: 'failed', error_message: expect.stringContaining('stored file key is not acceptable') });
+    expect((await waitForJob(w.ocrQueue, doc.documentUuid)).attemptsMade).toBe(1);
+  });
+
   it('drops a job whose document does not exist, without retry and without creating anything', async () => {
     const ghost = randomUUID();
     await enqueueOcr(w, ghost);

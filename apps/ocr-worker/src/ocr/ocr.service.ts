@@ -8,7 +8,14 @@ import { DataSource } from 'typeorm';
 import { JOBS, QUEUES, TextractPollJobData, documentJobId, joinPages } from '@casegraph/contracts';
 import { DocumentStateService } from '@casegraph/pipeline';
 import { ProjectContextService } from '@casegraph/project-context';
-import { S3StorageDriver, SniffedType, StorageNotFoundError, StorageService, sniffFileType } from '@casegraph/storage';
+import {
+  InvalidStorageKeyError,
+  S3StorageDriver,
+  SniffedType,
+  StorageNotFoundError,
+  StorageService,
+  sniffFileType,
+} from '@casegraph/storage';
 import type { OcrWorkerConfig } from '../config';
 import type { ExtractionResult } from '../engines/engine.types';
 import { OCR_CONFIG, OcrEngines } from '../engines/ocr-engines';
@@ -174,7 +181,13 @@ export class OcrService {
   private async readBytes(row: DocumentRow): Promise<Buffer> {
     if (!row.s3_key) throw new PermanentError('document has no stored file (s3_key is empty)', 'no-file');
     const where = row.s3_bucket ? `s3://${row.s3_bucket}/${row.s3_key}` : row.s3_key;
-    const stat = await this.storage.stat(row.s3_key, row.s3_bucket);
+    let stat: { sizeBytes: number } | null;
+    try {
+      stat = await this.storage.stat(row.s3_key, row.s3_bucket);
+    } catch (err) {
+      if (err instanceof InvalidStorageKeyError) throw new PermanentError(`stored file key is not acceptable: ${err.message}`, 'bad-key');
+      throw err;
+    }
     if (!stat) throw new PermanentError(`stored file not found: ${where}`, 'file-missing');
     if (stat.sizeBytes === 0) throw new PermanentError('file is empty (0 bytes)', 'empty');
     if (stat.sizeBytes > this.config.ocrMaxFileBytes) {
