@@ -13,6 +13,8 @@ export interface OcrWorkerConfig extends BaseConfig, StorageConfig {
   ocrEngine: OcrEngineName;
   /** Documents with more pages fail (permanently) before any extraction. */
   ocrMaxPages: number;
+  /** Images whose header claims more pixels (width × height) fail before decoding (decompression bombs). */
+  ocrMaxImagePixels: number;
   /** Largest file read for OCR, in bytes (the Textract async limit is 500 MB). */
   ocrMaxFileBytes: number;
   /** Time limit for one page (text layer, rasterisation or tesseract). */
@@ -65,6 +67,11 @@ export const ocrWorkerConfigSpec: ConfigSpec<OcrWorkerConfig> = {
   ocrConcurrency: ocrConcurrencySpec,
   ocrEngine: { env: 'OCR_ENGINE', default: 'local', parse: parsers.oneOf('local', 'textract') },
   ocrMaxPages: { env: 'OCR_MAX_PAGES', default: '2000', parse: parsers.int({ min: 1, max: 100_000 }) },
+  ocrMaxImagePixels: {
+    env: 'OCR_MAX_IMAGE_PIXELS',
+    default: '60000000',
+    parse: parsers.int({ min: 1, max: 2_000_000_000 }),
+  },
   ocrMaxFileBytes: {
     env: 'OCR_MAX_FILE_BYTES',
     default: String(500 * 1024 * 1024),

@@ -20,6 +20,7 @@ import type { OcrWorkerConfig } from '../config';
 import type { ExtractionResult } from '../engines/engine.types';
 import { OCR_CONFIG, OcrEngines } from '../engines/ocr-engines';
 import { TEXTRACT_LIMITS, clientRequestToken, jobTag } from '../engines/textract/textract-engine';
+import { imageDimensions } from './image-dimensions';
 import { PermanentError } from './ocr.errors';
 import { ocrMetrics } from './ocr.metrics';
 
@@ -89,6 +90,13 @@ export class OcrService {
       throw new PermanentError(
         `unsupported file type: ${JSON.stringify(row.original_file_name)} is not a PDF, PNG, JPEG or TIFF (judged from its bytes)`,
         'unsupported-type',
+      );
+    }
+    const dims = imageDimensions(bytes, type);
+    if (dims && dims.width * dims.height > this.config.ocrMaxImagePixels) {
+      throw new PermanentError(
+        `image is ${dims.width} × ${dims.height} pixels, more than the limit of ${this.config.ocrMaxImagePixels} (OCR_MAX_IMAGE_PIXELS); refused before decoding`,
+        'image-too-large',
       );
     }
     if (this.config.ocrEngine === 'textract') {
