@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { QUEUES } from '@casegraph/contracts';
 import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
-import { PipelineModule, bullRoot } from '@casegraph/pipeline';
+import { PipelineModule, QueueObservabilityModule, bullRoot } from '@casegraph/pipeline';
 import { APP_CONFIG, HealthModule, LoggingModule, MetricsModule } from '@casegraph/platform';
 import { ProjectContextModule } from '@casegraph/project-context';
 import { StorageModule } from '@casegraph/storage';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BatchesModule } from './batches/batches.module';
 import { IngestApiConfig } from './config';
@@ -12,6 +14,7 @@ import { DocumentsModule } from './documents/documents.module';
 import { GraphModule } from './graph/graph.module';
 import { IntakeModule } from './intake/intake.module';
 import { ProjectsModule } from './projects/projects.module';
+import { SweeperModule } from './sweeper/sweeper.module';
 
 /**
  * Feature modules of the API. Other owners add their module here with ONE line
@@ -23,6 +26,7 @@ export const FEATURE_MODULES = [
   BatchesModule,
   // ── feature modules of other owners below this line ──
   GraphModule,
+  SweeperModule,
 ];
 
 @Module({})
@@ -48,10 +52,14 @@ export class AppModule {
         PipelineModule.forRoot({ redisUrl: config.redisUrl }),
         StorageModule.forRoot(config),
         bullRoot({ redisUrl: config.redisUrl, prefix: config.bullPrefix }),
-        HealthModule.forRoot({ redisUrl: config.redisUrl, http: true }),
+        // Redis is reported but never fails readiness: uploads go on during an outage (the reconciler enqueues later).
+        HealthModule.forRoot({ redisUrl: config.redisUrl, http: true, redisRequired: false }),
         MetricsModule.forRoot({ http: true }),
         AuthModule.forRoot({ rateLimitPerMinute: config.rateLimitPerMinute }),
         IntakeModule,
+        // Queue depth of ocr and graph on /metrics (the API only produces: no job events, no queue readiness).
+        QueueObservabilityModule.forRoot({ queues: [QUEUES.OCR, QUEUES.GRAPH], jobEvents: false, readiness: false }),
+        AdminModule.forRoot(config),
         ...FEATURE_MODULES,
       ],
     };

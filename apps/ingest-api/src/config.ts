@@ -33,7 +33,25 @@ export interface IngestApiConfig extends BaseConfig, StorageConfig {
   reconcileBatchSize: number;
   /** Longest a request waits for Bull before leaving its documents to the reconciler. */
   enqueueTimeoutMs: number;
+  /** Seconds between sweeper ticks (stuck `processing` documents); 0 disables the timer. */
+  sweepIntervalSeconds: number;
+  /** A stage `processing` longer than this, with no live Bull job, is stuck. */
+  stageTimeoutSeconds: number;
+  /** Per-stage overrides of stageTimeoutSeconds (STAGE_TIMEOUT_<STAGE>_SECONDS); null = the default. */
+  stageTimeoutOcrSeconds: number | null;
+  stageTimeoutChunkingSeconds: number | null;
+  stageTimeoutEntitiesSeconds: number | null;
+  stageTimeoutResolutionSeconds: number | null;
+  stageTimeoutRelationshipsSeconds: number | null;
+  /** Starts of one stage after which a stuck document is failed instead of re-enqueued. */
+  maxStageAttempts: number;
+  /** Documents per keyset batch in a sweeper tick. */
+  sweepBatchSize: number;
 }
+
+/** An optional positive number of seconds (blank = not set). */
+const optionalSeconds: Parser<number | null> = (raw, name) =>
+  raw.trim() === '' ? null : parsers.int({ min: 1, max: 30 * 86_400 })(raw.trim(), name);
 
 /**
  * `key` or `key:projectUuid`, comma-separated. The part after the LAST colon binds
@@ -77,4 +95,13 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   reconcileMinAgeSeconds: { env: 'RECONCILE_MIN_AGE_SECONDS', default: '5', parse: parsers.int({ min: 0, max: 86_400 }) },
   reconcileBatchSize: { env: 'RECONCILE_BATCH_SIZE', default: '500', parse: parsers.int({ min: 1, max: 10_000 }) },
   enqueueTimeoutMs: { env: 'ENQUEUE_TIMEOUT_MS', default: '1500', parse: parsers.int({ min: 50, max: 60_000 }) },
+  sweepIntervalSeconds: { env: 'SWEEP_INTERVAL_SECONDS', default: '60', parse: parsers.int({ min: 0, max: 86_400 }) },
+  stageTimeoutSeconds: { env: 'STAGE_TIMEOUT_SECONDS', default: '600', parse: parsers.int({ min: 1, max: 30 * 86_400 }) },
+  stageTimeoutOcrSeconds: { env: 'STAGE_TIMEOUT_OCR_SECONDS', default: ' ', parse: optionalSeconds },
+  stageTimeoutChunkingSeconds: { env: 'STAGE_TIMEOUT_CHUNKING_SECONDS', default: ' ', parse: optionalSeconds },
+  stageTimeoutEntitiesSeconds: { env: 'STAGE_TIMEOUT_ENTITIES_SECONDS', default: ' ', parse: optionalSeconds },
+  stageTimeoutResolutionSeconds: { env: 'STAGE_TIMEOUT_RESOLUTION_SECONDS', default: ' ', parse: optionalSeconds },
+  stageTimeoutRelationshipsSeconds: { env: 'STAGE_TIMEOUT_RELATIONSHIPS_SECONDS', default: ' ', parse: optionalSeconds },
+  maxStageAttempts: { env: 'MAX_STAGE_ATTEMPTS', default: '3', parse: parsers.int({ min: 1, max: 100 }) },
+  sweepBatchSize: { env: 'SWEEP_BATCH_SIZE', default: '500', parse: parsers.int({ min: 1, max: 10_000 }) },
 };

@@ -16,6 +16,8 @@ export const redisKeys = {
   contextInvalidationChannel: () => 'casegraph:context:invalidate',
   /** Lock held by one ingest-api replica while it reconciles pending documents (per Bull prefix). */
   ingestReconcilerLock: (bullPrefix: string) => `casegraph:ingest:reconciler-lock:${bullPrefix}`,
+  /** Lock held by one ingest-api replica while it sweeps stuck `processing` documents (per Bull prefix). */
+  ingestSweeperLock: (bullPrefix: string) => `casegraph:ingest:sweeper-lock:${bullPrefix}`,
 } as const;
 
 /** Glob pattern matching every cached document context (for audit scans). */

@@ -60,7 +60,7 @@ export class JobQueuesService {
   }
 
   /** One addBulk per queue touched (normally one): jobId = documentUuid, payload {documentUuid}. */
-  async enqueue(items: EnqueueRequest[], by: 'request' | 'reconciler' | 'retry'): Promise<EnqueueOutcome> {
+  async enqueue(items: EnqueueRequest[], by: 'request' | 'reconciler' | 'retry' | 'sweeper'): Promise<EnqueueOutcome> {
     if (!items.length) return { enqueued: true };
     const groups = new Map<DocumentQueue, string[]>();
     for (const it of items) {

@@ -47,6 +47,7 @@ export async function createTestApp(
     STORAGE_DRIVER: 'local',
     STORAGE_DIR: storageDir,
     RECONCILE_INTERVAL_SECONDS: '0',
+    SWEEP_INTERVAL_SECONDS: '0',
     RATE_LIMIT_PER_MINUTE: '0',
     CASEGRAPH_API_KEYS: '',
     ...env,
