@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QUEUES } from '@casegraph/contracts';
 import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
-import { PipelineModule, WorkerDrainModule, bullRoot, registerQueues } from '@casegraph/pipeline';
+import { PipelineModule, QueueObservabilityModule, WorkerDrainModule, bullRoot, registerQueues } from '@casegraph/pipeline';
 import { APP_CONFIG, HealthModule, LoggingModule, MetricsModule, OPS_HTTP_PORT, OpsHttpServer } from '@casegraph/platform';
 import { ProjectContextModule } from '@casegraph/project-context';
 import { GraphWorkerConfig } from './config';
@@ -38,6 +38,7 @@ export class GraphWorkerModule {
         bullRoot({ redisUrl: config.redisUrl, prefix: config.bullPrefix }),
         registerQueues(QUEUES.GRAPH),
         WorkerDrainModule.forRoot({ queues: [QUEUES.GRAPH], graceMs: config.shutdownGraceMs }),
+        QueueObservabilityModule.forRoot({ queues: [QUEUES.GRAPH], jobEvents: true, readiness: true }),
         HealthModule.forRoot({ redisUrl: config.redisUrl }),
         MetricsModule.forRoot(),
         pipeline,

@@ -7,6 +7,7 @@ import { API_KEY_SECURITY } from './common/api-docs';
 import { ApiValidationPipe } from './common/api-validation.pipe';
 import { ApiExceptionFilter, expressErrorHandler } from './common/api-exception.filter';
 import type { IngestApiConfig } from './config';
+import { httpMetricsMiddleware } from './metrics';
 
 export interface ConfigureAppOptions {
   /** Install SIGTERM/SIGINT handlers that close the app and exit 0 (main.ts; tests leave it off). */
@@ -31,6 +32,8 @@ export function configureApp(app: INestApplication, config: IngestApiConfig, opt
     }
   }
   express.disable('x-powered-by');
+  // First in the chain: times every request, including body-parser errors and the dashboard.
+  express.use(httpMetricsMiddleware);
   // Registered before Nest's defaults, which then skip their own json/urlencoded parsers.
   express.useBodyParser('json', { limit: `${config.jsonBodyLimitKb}kb`, strict: true });
   express.useBodyParser('urlencoded', { limit: '64kb', extended: false, parameterLimit: 100 });

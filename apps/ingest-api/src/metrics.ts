@@ -1,3 +1,4 @@
+import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, register } from 'prom-client';
 
 /** Reuses a metric already in the default registry (several app instances can live in one process, e.g. tests). */
@@ -34,3 +35,35 @@ export const ingestMetrics = {
     ['source'],
   ),
 };
+
+/** Request duration by method, route template (not the raw URL: bounded label values) and status. */
+export const httpRequestSeconds = histogram(
+  'casegraph_http_request_duration_seconds',
+  'HTTP request duration by method, route template and status code',
+  [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  ['method', 'route', 'status'],
+);
+
+/**
+ * The route label of a finished request: the matched Nest/Express route template
+ * (e.g. /v1/projects/:projectUuid), the mount path of a router such as the dashboard,
+ * or "unmatched" (404s and body-parser errors), so a scan of random URLs cannot
+ * create unbounded label values.
+ */
+export function routeLabel(req: Request): string {
+  const route = (req as Request & { route?: { path?: unknown } }).route;
+  if (route && typeof route.path === 'string') {
+    // A catch-all (Nest's not-found route `/{*path}`) says nothing about the request: unmatched.
+    if (route.path.includes('*')) return 'unmatched';
+    return `${req.baseUrl ?? ''}${route.path}` || '/';
+  }
+  if (req.baseUrl) return req.baseUrl;
+  return 'unmatched';
+}
+
+/** Express middleware (first in the chain) that times every request. */
+export function httpMetricsMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const end = httpRequestSeconds.startTimer();
+  res.once('finish', () => end({ method: req.method, route: routeLabel(req), status: String(res.statusCode) }));
+  next();
+}

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfigOrExit } from '@casegraph/platform';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { enableGracefulShutdown, loadConfigOrExit } from '@casegraph/platform';
 import { ocrConfigProblems, ocrWorkerConfigSpec } from './config';
 import { OcrWorkerModule } from './worker.module';
 
@@ -11,8 +12,13 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(78);
   }
-  const app = await NestFactory.createApplicationContext(OcrWorkerModule.forRoot(config), { abortOnError: false });
-  app.enableShutdownHooks();
+  const app = await NestFactory.createApplicationContext(OcrWorkerModule.forRoot(config), {
+    abortOnError: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(PinoLogger));
+  // Exit 0 after a clean close (WorkerDrainModule waits for active jobs up to SHUTDOWN_GRACE_MS).
+  enableGracefulShutdown(app, { graceMs: config.shutdownGraceMs, logger: new Logger('Shutdown') });
   Logger.log(
     `ocr-worker started (engine ${config.ocrEngine}, concurrency ${config.ocrConcurrency}, prefix ${config.bullPrefix})`,
     'Bootstrap',

@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { QUEUES } from '@casegraph/contracts';
 import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
-import { PipelineModule, bullRoot } from '@casegraph/pipeline';
-import { APP_CONFIG, HealthModule, MetricsModule, OPS_HTTP_PORT, OpsHttpServer } from '@casegraph/platform';
+import { PipelineModule, QueueObservabilityModule, WorkerDrainModule, bullRoot } from '@casegraph/pipeline';
+import { APP_CONFIG, HealthModule, LoggingModule, MetricsModule, OPS_HTTP_PORT, OpsHttpServer } from '@casegraph/platform';
 import { ProjectContextModule, ProjectContextModuleOptions } from '@casegraph/project-context';
 import { StorageModule } from '@casegraph/storage';
 import { OcrWorkerConfig } from './config';
@@ -23,6 +24,7 @@ export class OcrWorkerModule {
     return {
       module: OcrWorkerModule,
       imports: [
+        LoggingModule.forRoot(config, { service: 'ocr-worker' }),
         TypeOrmModule.forRoot(
           dataSourceOptions(config.databaseUrl, ENTITIES, MIGRATIONS, {
             poolSize: config.dbPoolSize,
@@ -40,6 +42,9 @@ export class OcrWorkerModule {
         HealthModule.forRoot({ redisUrl: config.redisUrl }),
         MetricsModule.forRoot(),
         OcrModule.forRoot(config),
+        // On SIGTERM: stop taking ocr jobs, let active ones finish up to SHUTDOWN_GRACE_MS, then close.
+        WorkerDrainModule.forRoot({ queues: [QUEUES.OCR], graceMs: config.shutdownGraceMs }),
+        QueueObservabilityModule.forRoot({ queues: [QUEUES.OCR], jobEvents: true, readiness: true }),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { DocumentStatus, STAGES, Stage, redisKeys } from '@casegraph/contracts';
-import { redisOptionsFromUrl } from '@casegraph/platform';
+import { bindLogContext, redisOptionsFromUrl } from '@casegraph/platform';
 
 export const DOCUMENT_STATE_OPTIONS = Symbol('DOCUMENT_STATE_OPTIONS');
 export interface DocumentStateOptions {
@@ -71,10 +71,12 @@ export class DocumentStateService implements OnModuleDestroy {
          ${s}_completed_at = NULL,
          updated_at = now()
        WHERE document_uuid = $1
-       RETURNING id`,
+       RETURNING id, (SELECT p.project_uuid FROM projects p WHERE p.id = project_fk_id) AS project_uuid`,
       [documentUuid, s],
     );
     const found = rowCount(rows) > 0;
+    // Every later log line of this job says which document, project and stage it is about.
+    bindLogContext({ documentUuid, stage: s, projectUuid: firstRow(rows)?.project_uuid ?? undefined });
     if (found) await this.mirror(documentUuid, s, 'processing');
     return found;
   }
@@ -137,6 +139,11 @@ export class DocumentStateService implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.redis.disconnect();
   }
+}
+
+function firstRow(result: unknown): { project_uuid?: string | null } | undefined {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0])) return result[0][0];
+  return Array.isArray(result) ? result[0] : undefined;
 }
 
 /** TypeORM's postgres driver returns [rows, count] for UPDATE … RETURNING. */

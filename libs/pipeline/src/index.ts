@@ -2,3 +2,5 @@ export * from './queue.module';
 export * from './document-state.service';
 export * from './pipeline.module';
 export * from './worker-drain.service';
+export * from './queue-metrics';
+export * from './queue-observability.module';

@@ -9,4 +9,5 @@ export * from './metrics/metrics.module';
 export * from './metrics/metrics';
 export * from './ops-http-server';
 export * from './logging/logging.module';
+export * from './logging/log-context';
 export * from './shutdown';

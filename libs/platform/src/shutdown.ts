@@ -1,4 +1,34 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+import type { Server } from 'node:http';
+
+/**
+ * Keep-alive connections must not hold an HTTP app open past the grace: from the
+ * signal on, every response closes its connection (`Connection: close`), idle
+ * keep-alive sockets are closed as they appear, and whatever is still open when the
+ * grace ends is cut. In-flight requests run to completion within the grace.
+ */
+function drainHttpConnections(app: INestApplicationContext, graceMs: number): void {
+  const getHttpServer = (app as { getHttpServer?: () => unknown }).getHttpServer;
+  if (typeof getHttpServer !== 'function') return;
+  let server: Server | undefined;
+  try {
+    server = getHttpServer.call(app) as Server;
+  } catch {
+    return;
+  }
+  if (!server || typeof server.prependListener !== 'function') return;
+  server.prependListener('request', (_req, res) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  });
+  server.closeIdleConnections?.();
+  const idle = setInterval(() => server!.closeIdleConnections?.(), 200);
+  idle.unref();
+  const cut = setTimeout(() => {
+    clearInterval(idle);
+    server!.closeAllConnections?.();
+  }, graceMs);
+  cut.unref();
+}
 
 /**
  * Graceful shutdown that exits 0: on SIGTERM/SIGINT, close the app (Nest runs
@@ -21,6 +51,7 @@ export function enableGracefulShutdown(
     }
     closing = true;
     opts.logger?.log?.(`${signal} received: shutting down (grace ${opts.graceMs} ms)`);
+    drainHttpConnections(app, opts.graceMs);
     const deadline = setTimeout(() => {
       opts.logger?.error?.(`shutdown took longer than ${opts.graceMs + 5000} ms: exiting`);
       process.exit(1);

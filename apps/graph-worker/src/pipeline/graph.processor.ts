@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { DocumentJobData, JOBS, QUEUES, isUuid } from '@casegraph/contracts';
-import { DocumentStateService } from '@casegraph/pipeline';
-import { ReadinessService } from '@casegraph/platform';
+import { DocumentStateService, runJob } from '@casegraph/pipeline';
 import { DocumentNotFoundError } from '@casegraph/project-context';
 import { PermanentGraphError, StageError, isPermanent, reasonOf } from './errors';
 import { graphMetrics } from './graph-metrics';
@@ -30,17 +29,14 @@ export class GraphDocumentProcessor implements OnApplicationBootstrap {
     @Inject(GRAPH_CONSUMER_OPTIONS) private readonly options: GraphConsumerOptions,
     private readonly pipeline: GraphPipelineService,
     private readonly state: DocumentStateService,
-    @Optional() private readonly readiness?: ReadinessService,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.readiness?.addCheck(async () => {
-      const client = this.queue.client;
-      await client.ping();
-      return { queue: { status: 'up' as const } };
-    });
-    // The handler is registered here (not with @Process) so that the concurrency comes from config.
-    void this.queue.process(JOBS.GRAPH_DOCUMENT, this.options.concurrency, (job) => this.handle(job)).catch((err: Error) => {
+    // Readiness of the queue connection, job metrics and the drain on shutdown are the shared
+    // QueueObservabilityModule and WorkerDrainModule of @casegraph/pipeline (see worker.module.ts).
+    // The handler is registered here (not with @Process) so that the concurrency comes from config;
+    // runJob binds documentUuid, jobId and stage (projectUuid once known) to every log line of the job.
+    void this.queue.process(JOBS.GRAPH_DOCUMENT, this.options.concurrency, (job) => runJob(QUEUES.GRAPH, job, () => this.handle(job))).catch((err: Error) => {
       this.logger.error(`graph consumer stopped: ${err.message}`);
     });
   }

@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { HealthIndicatorResult } from '@nestjs/terminus';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { DocumentJobData, JOBS, QUEUES, TextractPollJobData } from '@casegraph/contracts';
-import { ReadinessService } from '@casegraph/platform';
+import { runJob } from '@casegraph/pipeline';
 import type { OcrWorkerConfig } from '../config';
 import { OCR_CONFIG } from '../engines/ocr-engines';
 import { describeError, isPermanent } from './ocr.errors';
@@ -26,38 +25,37 @@ type AnyJob = Job<DocumentJobData | TextractPollJobData>;
  * reached our handler's catch (a job stalled too often, a DB write that failed).
  */
 @Injectable()
-export class OcrProcessor implements OnModuleInit, BeforeApplicationShutdown {
+export class OcrProcessor implements OnModuleInit {
   private readonly logger = new Logger(OcrProcessor.name);
 
   constructor(
     private readonly ocr: OcrService,
     @InjectQueue(QUEUES.OCR) private readonly queue: Queue,
     @Inject(OCR_CONFIG) private readonly config: OcrWorkerConfig,
-    private readonly readiness: ReadinessService,
   ) {}
 
   onModuleInit(): void {
     // One handler for both job names: Bull adds up the concurrency of named handlers, and
     // OCR_CONCURRENCY must bound the jobs of this process as a whole.
-    void this.queue.process('*', this.config.ocrConcurrency, (job: AnyJob) => {
-      if (job.name === JOBS.OCR_DOCUMENT) {
-        const data = job.data as DocumentJobData;
-        return this.run(job, 'ocr-document', () => this.ocr.processDocument(data.documentUuid));
-      }
-      if (job.name === JOBS.TEXTRACT_POLL) {
-        const data = job.data as TextractPollJobData;
-        return this.run(job, 'textract-poll', () => this.ocr.pollTextract(data));
-      }
-      job.discard();
-      return Promise.reject(new Error(`unknown job ${job.name} on the ocr queue`));
-    });
-    this.queue.on('failed', (job: AnyJob, err: Error) => void this.onFailed(job, err));
+    // runJob: every log line of the job carries documentUuid, jobId and stage (and projectUuid once known).
+    void this.queue.process('*', this.config.ocrConcurrency, (job: AnyJob) => runJob(QUEUES.OCR, job, () => this.dispatch(job)));
+    this.queue.on('failed', (job: AnyJob, err: Error) => void runJob(QUEUES.OCR, job, () => this.onFailed(job, err)));
     this.queue.on('error', (err: Error) => this.logger.warn(`ocr queue error: ${err.message}`));
-    this.readiness.addCheck(async () => {
-      const status = this.queue.client.status;
-      const result: HealthIndicatorResult = { ocrQueue: { status: status === 'ready' ? 'up' : 'down', redis: status } };
-      return result;
-    });
+    // Readiness (queue connection + ping), job metrics and the drain on shutdown are the shared
+    // QueueObservabilityModule and WorkerDrainModule of @casegraph/pipeline (see worker.module.ts).
+  }
+
+  private dispatch(job: AnyJob): Promise<OcrOutcome> {
+    if (job.name === JOBS.OCR_DOCUMENT) {
+      const data = job.data as DocumentJobData;
+      return this.run(job, 'ocr-document', () => this.ocr.processDocument(data.documentUuid));
+    }
+    if (job.name === JOBS.TEXTRACT_POLL) {
+      const data = job.data as TextractPollJobData;
+      return this.run(job, 'textract-poll', () => this.ocr.pollTextract(data));
+    }
+    job.discard();
+    return Promise.reject(new Error(`unknown job ${job.name} on the ocr queue`));
   }
 
   /** Runs one job with the error taxonomy applied. Exported for tests through the queue only. */
@@ -120,17 +118,5 @@ export class OcrProcessor implements OnModuleInit, BeforeApplicationShutdown {
     } catch (e) {
       this.logger.error(`could not mark ${documentUuid} failed: ${describeError(e)}`);
     }
-  }
-
-  /** Lets running jobs finish (bounded by SHUTDOWN_GRACE_MS) and takes no new ones. */
-  async beforeApplicationShutdown(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.queue.pause(true).catch(() => undefined),
-      new Promise<void>((r) => {
-        timer = setTimeout(r, this.config.shutdownGraceMs);
-      }),
-    ]);
-    clearTimeout(timer);
   }
 }

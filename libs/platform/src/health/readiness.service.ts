@@ -1,5 +1,6 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HEALTH_OPTIONS, HealthOptions } from './health.options';
 import { RedisHealthIndicator } from './redis-health.indicator';
 import { ShutdownState } from './shutdown-state';
 
@@ -15,7 +16,16 @@ export class ReadinessService {
     private readonly db: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly shutdown: ShutdownState,
+    @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
   ) {}
+
+  /** Redis, as a hard dependency (workers) or reported only (the API: redisRequired false). */
+  private async redisCheck(): Promise<HealthIndicatorResult> {
+    const result = await this.redis.isHealthy('redis');
+    if (this.options.redisRequired !== false) return result;
+    const { status, ...details } = result.redis;
+    return { redis: { ...details, status: 'up', reachable: status === 'up', required: false } } as HealthIndicatorResult;
+  }
 
   /** Adds a readiness check (e.g. the worker's Bull queue connection). */
   addCheck(check: Check): void {
@@ -37,7 +47,7 @@ export class ReadinessService {
           }) as HealthIndicatorResult,
       ],
       ['database', () => this.db.pingCheck('database', { timeout: 1500 })],
-      ['redis', () => this.redis.isHealthy('redis')],
+      ['redis', () => this.redisCheck()],
       ...this.extra.map((c, i): [string, Check] => [`check${i}`, c]),
     ];
     return this.health.check(

@@ -1,10 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { BaseConfig } from '../config';
+import { currentLogContext } from './log-context';
 
 /** Paths never written to logs: API keys and authorization headers, wherever they appear. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
+  'req.headers.Authorization',
+  'req.headers["X-API-Key"]',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
   'headers.authorization',
@@ -39,6 +42,8 @@ export class LoggingModule {
             name: opts.service,
             base: { service: opts.service },
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            // documentUuid, projectUuid, jobId, stage of the job being run (runWithLogContext), on every line.
+            mixin: () => ({ ...currentLogContext() }),
             // Health and metrics are scraped constantly: keep them out of the request log.
             autoLogging: opts.http ? { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') } : false,
             serializers: {
