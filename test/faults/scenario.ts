@@ -1,0 +1,110 @@
+/** What every fault scenario shares: the document mix, the fault-free baseline and the final assertions. */
+import { DataSource } from 'typeorm';
+import { GraphSnapshot, IngestedProject, PipelineStack, graphSnapshot, integrityReport, waitUntilDone } from '../support/pipeline-harness';
+
+/**
+ * Two projects; text PDFs (fast), the multipage Textractor PDF and one corrupt PDF. Apache-2.0 is in both
+ * projects, so a row landing in the wrong project would show up as a graph difference.
+ */
+export const PLAN = [
+  { label: 'A', files: ['GPL-3.pdf', 'Apache-2.0.pdf', 'corrupt.pdf'] },
+  { label: 'B', files: ['MPL-2.0.pdf', 'textractor-multipage-doc.pdf', 'Apache-2.0.pdf'] },
+];
+export const DOCUMENTS = PLAN.reduce((n, p) => n + p.files.length, 0);
+
+/** Short reconciler/sweeper periods so recovery happens within a test (the defaults are 30 s / 60 s / 600 s). */
+export const FAST_RECOVERY_ENV = {
+  RECONCILE_INTERVAL_SECONDS: '1',
+  RECONCILE_MIN_AGE_SECONDS: '1',
+  SWEEP_INTERVAL_SECONDS: '1',
+  STAGE_TIMEOUT_SECONDS: '4',
+  MAX_STAGE_ATTEMPTS: '5',
+  ENQUEUE_TIMEOUT_MS: '500',
+};
+
+/** Runs PLAN on a fault-free stack state and returns its graph (compare scenarios to this). */
+export async function baseline(stack: PipelineStack): Promise<GraphSnapshot> {
+  const projects = await stack.ingest(PLAN);
+  await waitUntilDone(stack.db, projects, 180_000);
+  return graphSnapshot(stack.db, projects);
+}
+
+export interface ScenarioFigures {
+  scenario: string;
+  documents: number;
+  completed: number;
+  failed: number;
+  duplicates: number;
+  recoverMs: number;
+}
+
+/**
+ * The end-of-scenario assertions: every document completed, or failed with a reason where the input
+ * was bad (corrupt.pdf only); right project_uuid everywhere; no duplicates; the graph equals the baseline.
+ * Prints one summary line and returns the figures.
+ */
+export async function assertScenario(
+  name: string,
+  db: DataSource,
+  projects: IngestedProject[],
+  base: GraphSnapshot,
+  recoverMs: number,
+): Promise<ScenarioFigures> {
+  const docs: Array<{ original_file_name: string; status: string; error_message: string | null }> = await db.query(
+    `SELECT original_file_name, status, error_message FROM source_documents WHERE project_uuid = ANY($1::uuid[])`,
+    [projects.map((p) => p.projectUuid)],
+  );
+  expect(docs).toHaveLength(DOCUMENTS);
+  for (const d of docs) {
+    if (d.original_file_name === 'corrupt.pdf') {
+      expect(d.status).toBe('failed');
+      expect(d.error_message).toBeTruthy();
+      expect(d.error_message).not.toMatch(/^stuck in/);
+    } else {
+      expect({ file: d.original_file_name, status: d.status, error: d.error_message }).toEqual({
+        file: d.original_file_name,
+        status: 'completed',
+        error: null,
+      });
+    }
+  }
+  const integrity = await integrityReport(db, projects);
+  expect(integrity).toEqual(Object.fromEntries(Object.keys(integrity).map((k) => [k, 0])));
+  const snap = await graphSnapshot(db, projects);
+  expect(Object.keys(snap.entities).length).toBeGreaterThan(10);
+  expect(snap).toEqual(base);
+  const duplicates = integrity.duplicateChunks + integrity.duplicateMentions + integrity.duplicateEntities + integrity.duplicateEdges;
+  const figures: ScenarioFigures = {
+    scenario: name,
+    documents: docs.length,
+    completed: docs.filter((d) => d.status === 'completed').length,
+    failed: docs.filter((d) => d.status === 'failed').length,
+    duplicates,
+    recoverMs,
+  };
+  console.info(
+    `[faults] ${name}: documents=${figures.documents} completed=${figures.completed} failed=${figures.failed} ` +
+      `duplicates=${duplicates} entities=${Object.keys(snap.entities).length} edges=${Object.keys(snap.edges).length} ` +
+      `recover=${(recoverMs / 1000).toFixed(1)}s`,
+  );
+  return figures;
+}
+
+/** Polls until `cond` holds (bounded). */
+export async function until(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await cond().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** True once some document of the projects has started OCR (mid-run fault points). */
+export async function ocrStarted(db: DataSource, projects: IngestedProject[]): Promise<boolean> {
+  const rows: Array<{ n: number }> = await db.query(
+    `SELECT count(*)::int AS n FROM source_documents WHERE project_uuid = ANY($1::uuid[]) AND ocr_status <> 'pending'`,
+    [projects.map((p) => p.projectUuid)],
+  );
+  return rows[0].n > 0;
+}

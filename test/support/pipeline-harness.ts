@@ -1,0 +1,337 @@
+/**
+ * The whole pipeline for cross-service tests: ingest-api in-process (its real AppModule + configureApp,
+ * through apps/ingest-api's test app), and ocr-worker / graph-worker either in-process (their modules'
+ * forRoot(config)) or as child processes (ts-node of their real main.ts, so they can be SIGKILLed).
+ * Every stack has its own Bull prefix and storage folder; the database and Redis are chosen by the caller
+ * (a private database for scenarios whose reconciler/sweeper scan every row, a private redis-server for
+ * scenarios that break Redis).
+ */
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@casegraph/platform';
+import { TestApp, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { SweeperService } from '../../apps/ingest-api/src/sweeper/sweeper.service';
+import { ocrWorkerConfigSpec } from '../../apps/ocr-worker/src/config';
+import { OcrWorkerModule } from '../../apps/ocr-worker/src/worker.module';
+import { checkGraphWorkerConfig, graphWorkerConfigSpec } from '../../apps/graph-worker/src/config';
+import { GraphWorkerModule } from '../../apps/graph-worker/src/worker.module';
+import { fixtureDocument } from './fixtures';
+
+const ROOT = resolve(__dirname, '../..');
+
+export type WorkerKind = 'ocr' | 'graph';
+
+export interface WorkerProcess {
+  kind: WorkerKind;
+  mode: 'in-process' | 'child';
+  /** Child mode: the process (for SIGKILL). */
+  child?: ChildProcess;
+  app?: INestApplicationContext;
+  /** Graceful stop (in-process: app.close(); child: SIGTERM, then SIGKILL after 10 s). */
+  stop(): Promise<void>;
+  /** Child mode only: SIGKILL, no goodbye. */
+  kill(): Promise<void>;
+}
+
+export interface StackOptions {
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Extra env for every app (e.g. short reconciler/sweeper intervals). */
+  env?: Record<string, string>;
+  /** Extra env for ingest-api only. */
+  apiEnv?: Record<string, string>;
+}
+
+export interface IngestedDocument {
+  documentUuid: string;
+  file: string;
+  projectUuid: string;
+}
+
+export interface IngestedProject {
+  id: number;
+  projectUuid: string;
+  name: string;
+  label: string;
+  documents: IngestedDocument[];
+}
+
+/** Environment shared by every app of one stack. */
+function stackEnv(bullPrefix: string, storageDir: string, opts: StackOptions): Record<string, string> {
+  return {
+    DATABASE_URL: opts.databaseUrl ?? process.env.DATABASE_URL!,
+    REDIS_URL: opts.redisUrl ?? process.env.REDIS_URL!,
+    BULL_PREFIX: bullPrefix,
+    STORAGE_DRIVER: 'local',
+    STORAGE_DIR: storageDir,
+    HEALTH_PORT: '0',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    DB_POOL_SIZE: '4',
+    SHUTDOWN_GRACE_MS: '2000',
+    ...(opts.env ?? {}),
+  };
+}
+
+export class PipelineStack {
+  readonly bullPrefix = `bull-faults-${randomUUID().slice(0, 8)}`;
+  readonly storageDir = mkdtempSync(join(tmpdir(), 'casegraph-faults-'));
+  readonly workers: WorkerProcess[] = [];
+  api!: TestApp;
+  private readonly env: Record<string, string>;
+
+  private constructor(private readonly opts: StackOptions) {
+    this.env = stackEnv(this.bullPrefix, this.storageDir, opts);
+  }
+
+  /** Starts ingest-api (in-process) and no workers (add them with startWorker). */
+  static async start(opts: StackOptions = {}): Promise<PipelineStack> {
+    const s = new PipelineStack(opts);
+    s.api = await createTestApp({ ...s.env, ...(opts.apiEnv ?? {}) });
+    return s;
+  }
+
+  get db(): DataSource {
+    return this.api.db;
+  }
+
+  get sweeper(): SweeperService {
+    return this.api.app.get(SweeperService);
+  }
+
+  async startWorker(kind: WorkerKind, mode: 'in-process' | 'child' = 'in-process', env: Record<string, string> = {}): Promise<WorkerProcess> {
+    const all = { ...process.env, ...this.env, ...env } as Record<string, string>;
+    const w = mode === 'child' ? await this.spawnChild(kind, all) : await this.inProcess(kind, all);
+    this.workers.push(w);
+    return w;
+  }
+
+  private async inProcess(kind: WorkerKind, env: Record<string, string>): Promise<WorkerProcess> {
+    const module =
+      kind === 'ocr'
+        ? OcrWorkerModule.forRoot(loadConfig(ocrWorkerConfigSpec, env))
+        : GraphWorkerModule.forRoot(checkGraphWorkerConfig(loadConfig(graphWorkerConfigSpec, env)));
+    const app = await NestFactory.createApplicationContext(module, { logger: false, abortOnError: false });
+    await app.init();
+    let stopped = false;
+    return {
+      kind,
+      mode: 'in-process',
+      app,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([app.close().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+        clearTimeout(timer);
+      },
+      kill: async () => {
+        throw new Error('kill() needs a child-process worker');
+      },
+    };
+  }
+
+  private async spawnChild(kind: WorkerKind, env: Record<string, string>): Promise<WorkerProcess> {
+    const main = kind === 'ocr' ? 'apps/ocr-worker/src/main.ts' : 'apps/graph-worker/src/main.ts';
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', main], {
+      cwd: ROOT,
+      env: { ...env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const waitExit = async (ms: number) => {
+      let timer: NodeJS.Timeout | undefined;
+      const t = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+      clearTimeout(timer);
+      return t;
+    };
+    return {
+      kind,
+      mode: 'child',
+      child,
+      stop: async () => {
+        if (child.exitCode !== null || child.signalCode) return;
+        child.kill('SIGTERM');
+        if (!(await waitExit(10_000))) {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      },
+      kill: async () => {
+        if (child.exitCode !== null || child.signalCode) return;
+        child.kill('SIGKILL');
+        await exited;
+      },
+    };
+  }
+
+  /** Creates projects and uploads fixture files to each through the real HTTP API (one multipart request per project). */
+  async ingest(plan: Array<{ label: string; files: string[] }>): Promise<IngestedProject[]> {
+    const out: IngestedProject[] = [];
+    for (const p of plan) {
+      const name = `test-ingest faults ${p.label} ${randomUUID().slice(0, 8)}`;
+      const created = await request(this.api.http).post('/v1/projects').send({ name });
+      if (created.status !== 201) throw new Error(`project not created: ${created.status} ${JSON.stringify(created.body)}`);
+      let req = request(this.api.http).post(`/v1/projects/${created.body.projectUuid}/documents`);
+      for (const f of p.files) req = req.attach('files', readFileSync(fixtureDocument(f)), f);
+      const res = await req;
+      if (res.status !== 202) throw new Error(`upload refused: ${res.status} ${JSON.stringify(res.body)}`);
+      out.push({
+        id: created.body.id,
+        projectUuid: created.body.projectUuid,
+        name,
+        label: p.label,
+        documents: res.body.documents.map((d: { documentUuid: string; filename: string }) => ({
+          documentUuid: d.documentUuid,
+          file: d.filename,
+          projectUuid: created.body.projectUuid,
+        })),
+      });
+    }
+    return out;
+  }
+
+  /** Stops every worker, the API, and removes the stack's storage folder and Bull keys. */
+  async close(): Promise<void> {
+    for (const w of this.workers.splice(0)) await w.stop().catch(() => undefined);
+    await this.api?.close();
+    rmSync(this.storageDir, { recursive: true, force: true });
+  }
+}
+
+/** Documents of the given projects that are not completed/failed yet. */
+export async function unfinished(db: DataSource, projects: IngestedProject[]): Promise<Array<{ document_uuid: string; status: string }>> {
+  return db.query(
+    `SELECT document_uuid, status FROM source_documents WHERE project_uuid = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed')`,
+    [projects.map((p) => p.projectUuid)],
+  );
+}
+
+/** Waits (bounded) until every document of the projects is completed or failed; returns the wait in ms. */
+export async function waitUntilDone(db: DataSource, projects: IngestedProject[], timeoutMs = 120_000, onTick?: () => Promise<void>): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    let left: Array<{ document_uuid: string; status: string }> = [];
+    try {
+      left = await unfinished(db, projects);
+    } catch {
+      left = [{ document_uuid: '?', status: 'database unreachable' }];
+    }
+    if (!left.length) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`not done after ${timeoutMs} ms: ${JSON.stringify(left)}`);
+    }
+    if (onTick) await onTick().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export interface GraphSnapshot {
+  /** file name -> status (+ reason prefix when failed), per project label. */
+  documents: Record<string, string>;
+  /** `${label}|${type}|${normalized_key}` -> mention count. */
+  entities: Record<string, number>;
+  /** `${label}|${type}|${sourceKey}|${targetKey}` -> weight (document targets by file name). */
+  edges: Record<string, number>;
+  /** `${label}|${file}` -> `${chunks}/${mentions}`. */
+  perDocument: Record<string, string>;
+}
+
+/**
+ * The graph of the projects in terms that do not depend on generated ids: canonical entities by (type,
+ * normalized key) with mention counts; edges by (type, source key, target key) with weights; chunk and
+ * mention counts per document; keyed by the project's label so runs on different projects compare.
+ */
+export async function graphSnapshot(db: DataSource, projects: IngestedProject[]): Promise<GraphSnapshot> {
+  const snap: GraphSnapshot = { documents: {}, entities: {}, edges: {}, perDocument: {} };
+  for (const p of projects) {
+    const docs: Array<{ document_uuid: string; original_file_name: string; status: string; error_message: string | null; chunks: number; mentions: number }> =
+      await db.query(
+        `SELECT d.document_uuid, d.original_file_name, d.status, d.error_message,
+                (SELECT count(*)::int FROM document_chunks c WHERE c.document_uuid = d.document_uuid) AS chunks,
+                (SELECT count(*)::int FROM entity_mentions m WHERE m.document_uuid = d.document_uuid) AS mentions
+           FROM source_documents d WHERE d.project_uuid = $1`,
+        [p.projectUuid],
+      );
+    const fileOf = new Map(docs.map((d) => [d.document_uuid, d.original_file_name]));
+    for (const d of docs) {
+      snap.documents[`${p.label}|${d.original_file_name}`] = d.status === 'failed' ? `failed` : d.status;
+      snap.perDocument[`${p.label}|${d.original_file_name}`] = `${d.chunks}/${d.mentions}`;
+    }
+    const ents: Array<{ id: string; entity_type: string; normalized_key: string; mentions: number }> = await db.query(
+      `SELECT e.canonical_entity_uuid::text AS id, e.entity_type, e.normalized_key,
+              (SELECT count(*)::int FROM entity_mentions m WHERE m.canonical_entity_uuid = e.canonical_entity_uuid) AS mentions
+         FROM canonical_entities e WHERE e.project_uuid = $1`,
+      [p.projectUuid],
+    );
+    const keyOf = new Map(ents.map((e) => [e.id, `${e.entity_type}:${e.normalized_key}`]));
+    for (const e of ents) snap.entities[`${p.label}|${e.entity_type}|${e.normalized_key}`] = e.mentions;
+    const edges: Array<{ relationship_type: string; source_id: string; target_id: string; weight: number }> = await db.query(
+      `SELECT relationship_type, source_entity_uuid::text AS source_id, target_entity_uuid::text AS target_id, weight::float AS weight
+         FROM relationship_staging WHERE project_uuid = $1`,
+      [p.projectUuid],
+    );
+    for (const r of edges) {
+      const name = (id: string) => keyOf.get(id) ?? `doc:${fileOf.get(id) ?? id}`;
+      // CO_OCCURS is undirected (stored once, source < target by generated id): compare it by sorted names.
+      const ends = [name(r.source_id), name(r.target_id)];
+      if (r.relationship_type === 'CO_OCCURS') ends.sort();
+      snap.edges[`${p.label}|${r.relationship_type}|${ends[0]}|${ends[1]}`] = r.weight;
+    }
+  }
+  return snap;
+}
+
+/**
+ * Invariants every scenario checks: the right project_uuid on every row of the projects' documents,
+ * and no duplicate chunks, mentions, canonical entities or edges. Returns the number of problems found per kind.
+ */
+export async function integrityReport(db: DataSource, projects: IngestedProject[]): Promise<Record<string, number>> {
+  const uuids = projects.map((p) => p.projectUuid);
+  const one = async (sql: string) => ((await db.query(sql, [uuids])) as Array<{ n: number }>)[0].n;
+  return {
+    documentsWrongProject: await one(
+      `SELECT count(*)::int AS n FROM source_documents d JOIN projects p ON p.id = d.project_fk_id
+        WHERE p.project_uuid = ANY($1::uuid[]) AND d.project_uuid IS DISTINCT FROM p.project_uuid`,
+    ),
+    chunksWrongProject: await one(
+      `SELECT count(*)::int AS n FROM document_chunks c JOIN source_documents d ON d.document_uuid = c.document_uuid
+        WHERE d.project_uuid = ANY($1::uuid[]) AND c.project_uuid IS DISTINCT FROM d.project_uuid`,
+    ),
+    mentionsWrongProject: await one(
+      `SELECT count(*)::int AS n FROM entity_mentions m JOIN source_documents d ON d.document_uuid = m.document_uuid
+        WHERE d.project_uuid = ANY($1::uuid[]) AND m.project_uuid IS DISTINCT FROM d.project_uuid`,
+    ),
+    mentionsEntityOtherProject: await one(
+      `SELECT count(*)::int AS n FROM entity_mentions m JOIN canonical_entities e ON e.canonical_entity_uuid = m.canonical_entity_uuid
+        WHERE m.project_uuid = ANY($1::uuid[]) AND e.project_uuid IS DISTINCT FROM m.project_uuid`,
+    ),
+    edgesEntityOtherProject: await one(
+      `SELECT count(*)::int AS n FROM relationship_staging r JOIN canonical_entities e ON e.canonical_entity_uuid = r.source_entity_uuid
+        WHERE r.project_uuid = ANY($1::uuid[]) AND e.project_uuid IS DISTINCT FROM r.project_uuid`,
+    ),
+    duplicateChunks: await one(
+      `SELECT count(*)::int AS n FROM (SELECT document_uuid, chunk_index FROM document_chunks
+        WHERE project_uuid = ANY($1::uuid[]) GROUP BY 1, 2 HAVING count(*) > 1) x`,
+    ),
+    duplicateMentions: await one(
+      `SELECT count(*)::int AS n FROM (SELECT document_uuid, entity_type, start_char, end_char FROM entity_mentions
+        WHERE project_uuid = ANY($1::uuid[]) GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) x`,
+    ),
+    duplicateEntities: await one(
+      `SELECT count(*)::int AS n FROM (SELECT project_uuid, entity_type, normalized_key FROM canonical_entities
+        WHERE project_uuid = ANY($1::uuid[]) GROUP BY 1, 2, 3 HAVING count(*) > 1) x`,
+    ),
+    duplicateEdges: await one(
+      `SELECT count(*)::int AS n FROM (SELECT project_uuid, relationship_type, source_entity_uuid, target_entity_uuid FROM relationship_staging
+        WHERE project_uuid = ANY($1::uuid[]) GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) x`,
+    ),
+  };
+}
