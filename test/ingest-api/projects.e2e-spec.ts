@@ -41,6 +41,14 @@ describe('/v1/projects', () => {
     expect(rows[0].project_uuid).toBe(res.body.projectUuid);
   });
 
+  it('POST with "id": null is a project without an id (201, then 200 by name), never a 500', async () => {
+    const name = uniqueName('null-id');
+    const created = await request(t.http).post('/v1/projects').send({ name, id: null }).expect(201);
+    projectIds.push(created.body.id);
+    const again = await request(t.http).post('/v1/projects').send({ name, id: null }).expect(200);
+    expect(again.body).toEqual(created.body);
+  });
+
   it('20 concurrent POSTs with one id: one 201, nineteen 200, one row, one UUID', async () => {
     const id = await freshId();
     const name = uniqueName('race');

@@ -373,6 +373,14 @@ describe('ProjectContextService (TypeOrmModule.forRoot + ProjectContextModule.fo
       expect(await t.service.ensureProject({ name })).toEqual(results[0]);
     });
 
+    it('treats an explicit null id as no id (reuses the project of that name)', async () => {
+      const name = `pc-ensure-${randomUUID()}`;
+      const first = await t.service.ensureProject({ id: null, name });
+      projects.push(first.id);
+      expect(first.projectUuid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await t.service.ensureProject({ id: null, name })).toEqual(first);
+    });
+
     it('heals a legacy project with a NULL UUID, by id and by name, to one UUID', async () => {
       const p = await project({ legacy: true });
       const byId = await Promise.all(Array.from({ length: 10 }, () => t.service.ensureProject({ id: p.id, name: p.name })));

@@ -495,7 +495,9 @@ export class ProjectContextService implements OnModuleInit, OnModuleDestroy {
    * reuses the oldest project of that name, else creates it. A NULL project_uuid
    * is healed. `manager` runs it inside the caller's transaction.
    */
-  async ensureProject(input: { id?: number; name: string }, manager?: EntityManager): Promise<EnsuredProject> {
+  async ensureProject(given: { id?: number | null; name: string }, manager?: EntityManager): Promise<EnsuredProject> {
+    // An explicit null id (JSON `"id": null`) means "no id", never an INSERT of NULL.
+    const input = { name: given.name, ...(given.id === undefined || given.id === null ? {} : { id: given.id }) };
     if (input.id !== undefined && (!Number.isSafeInteger(input.id) || input.id < 1 || input.id > 2_147_483_647)) {
       throw new RangeError(`project id must be a positive 32-bit integer, got ${input.id}`);
     }
