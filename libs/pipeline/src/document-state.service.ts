@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -31,7 +31,7 @@ function assertStage(stage: Stage): Stage {
  * failure never fails a transition.
  */
 @Injectable()
-export class DocumentStateService implements OnModuleDestroy {
+export class DocumentStateService implements OnApplicationShutdown {
   private readonly logger = new Logger(DocumentStateService.name);
   private readonly redis: Redis;
   private readonly ttl: number;
@@ -136,7 +136,8 @@ export class DocumentStateService implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  /** After the workers' drain (beforeApplicationShutdown): jobs finishing in the grace still mirror their state. */
+  onApplicationShutdown(): void {
     this.redis.disconnect();
   }
 }

@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
-import { DynamicModule, Inject, Injectable, Module, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { Job, Queue } from 'bull';
@@ -54,7 +54,7 @@ export function runJob<T>(queue: string, job: Job<{ documentUuid?: string }>, fn
 
 /** Job counters, duration histogram, queue depth on scrape, and queue readiness, for the given queues. */
 @Injectable()
-export class QueueObservabilityService implements OnModuleInit, OnModuleDestroy {
+export class QueueObservabilityService implements OnModuleInit, OnApplicationShutdown {
   private readonly detach: Array<() => void> = [];
 
   constructor(
@@ -75,7 +75,8 @@ export class QueueObservabilityService implements OnModuleInit, OnModuleDestroy 
     }
   }
 
-  onModuleDestroy(): void {
+  /** After the drain, so jobs that finish during the grace are still counted. */
+  onApplicationShutdown(): void {
     for (const d of this.detach.splice(0)) d();
   }
 }

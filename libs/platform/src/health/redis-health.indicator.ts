@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { redisOptionsFromUrl } from '../redis-options';
@@ -6,7 +6,7 @@ import { HEALTH_OPTIONS, HealthOptions } from './health.options';
 
 /** Pings Redis on a dedicated connection that fails fast instead of queueing. */
 @Injectable()
-export class RedisHealthIndicator implements OnModuleDestroy {
+export class RedisHealthIndicator implements OnApplicationShutdown {
   private readonly client: Redis;
 
   constructor(
@@ -37,7 +37,7 @@ export class RedisHealthIndicator implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     this.client.disconnect();
   }
 }
