@@ -151,7 +151,7 @@ async function main(): Promise<number> {
         say(bold(notReady.length ? `CaseGraph started; not ready yet: ${notReady.join(', ')}` : 'CaseGraph is running'));
         say(`  API              http://${host}:${api.port}/v1`);
         say(`  API docs         http://${host}:${api.port}/docs`);
-        say(`  Queue dashboard  http://${host}:${api.port}/admin/queues${dashboard === 404 ? '  (not served by this build: 404)' : ''}`);
+        say(`  Queue dashboard  http://${host}:${api.port}/admin/queues${dashboardNote(dashboard)}`);
         say(`  Health, metrics  http://${host}:${api.port}/health/ready  :${ocr.port}/health/ready  :${graph.port}/health/ready  (/metrics on each)`);
         say(`  Database         ${redactUrl(base.databaseUrl)}   Redis ${redactUrl(base.redisUrl)}`);
         say(`  Ingest           npm run ingest -- <files or folders> --project "My matter" --api http://${host}:${api.port}${keyed}`);
@@ -162,6 +162,14 @@ async function main(): Promise<number> {
   });
   say(result.exitCode === 0 ? `stopped (${result.cause})` : `stopped: ${result.cause}`);
   return result.exitCode;
+}
+
+/** What to say beside the dashboard URL, from the status of GET /admin/queues (Bull Board, behind the API key). */
+function dashboardNote(status: number | undefined): string {
+  if (status === 200) return process.env.CASEGRAPH_API_KEYS ? '  (log in with any user name and an API key as the password)' : '';
+  if (status === 401 || status === 403) return '  (needs an API key that is not bound to a project)';
+  if (status === 404) return '  (not served by this build: 404)';
+  return status === undefined ? '  (did not answer)' : `  (answered ${status})`;
 }
 
 /** Status of GET /admin/queues (with the first API key, as the dashboard sits behind it); undefined if unreachable. */
