@@ -208,9 +208,10 @@ export class PipelineStack {
 
 /** Documents of the given projects that are not completed/failed yet. */
 export async function unfinished(db: DataSource, projects: IngestedProject[]): Promise<Array<{ document_uuid: string; status: string }>> {
+  // By document UUID: legacy rows have no project_uuid until the pipeline heals them.
   return db.query(
-    `SELECT document_uuid, status FROM source_documents WHERE project_uuid = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed')`,
-    [projects.map((p) => p.projectUuid)],
+    `SELECT document_uuid, status FROM source_documents WHERE document_uuid = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed')`,
+    [projects.flatMap((p) => p.documents.map((d) => d.documentUuid))],
   );
 }
 
