@@ -125,7 +125,8 @@ describe('GraphWorkerModule consuming the graph queue', () => {
     const port = app.get(OpsHttpServer).boundPort;
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(JSON.stringify(await ready.json())).toContain('queue');
+    // The shared queue check of QueueObservabilityModule (libs/pipeline) is named after the queue.
+    expect(await ready.json()).toMatchObject({ info: { graphQueue: { status: 'up' } } });
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('casegraph_graph_documents_total{outcome="completed"}');
     expect(metrics).toContain('casegraph_graph_stage_duration_seconds_bucket');
