@@ -5,6 +5,7 @@
  * type changes between upload and processing.
  */
 import { readFileSync } from 'node:fs';
+import { crc32, deflateSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { cleanupProjects } from '../../apps/graph-worker/src/testing/graph-test-kit';
 import {
@@ -35,6 +36,25 @@ function bombPng(width: number, height: number): Buffer {
   ihdr[8] = 8; // depth
   ihdr[9] = 2; // RGB
   return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', Buffer.from('789c030000000001', 'hex')), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A valid grey PNG of width × height zero pixels (correct CRCs, real zlib stream): what a decoder would inflate. */
+function zeroPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // depth, colour type 0 (grey)
+  // Rows of (filter byte 0 + width zero bytes): ~100 MB raw for 10,000², about 100 KB deflated.
+  const idat = deflateSync(Buffer.alloc((width + 1) * height), { level: 9 });
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
 }
 
 const textPages = (n: number) =>
@@ -125,6 +145,19 @@ describe('hostile files through the OCR worker', () => {
     const s2 = await waitForOcr(w, ok.documentUuid);
     expect(s2.ocr_status).toBe('completed');
     expect(s2.raw_extracted_text).toMatch(/Redistribution and use in source and binary forms/);
+  });
+
+  it('a real decompression bomb (valid 10,000 × 10,000 PNG of ~100 KB) is refused before decoding', async () => {
+    // Without the check, tesseract inflates it: a 20,000² one took 15 s and ~1.1 GB of RSS on this machine.
+    const bomb = zeroPng(10_000, 10_000);
+    expect(bomb.length).toBeLessThan(200_000);
+    const d = await track({ name: 'scan.png', bytes: bomb });
+    const t0 = Date.now();
+    await enqueueOcr(w, d.documentUuid);
+    const s = await waitForOcr(w, d.documentUuid);
+    process.stdout.write(`[hostile] ${bomb.length}-byte PNG claiming 10,000 × 10,000: ${s.ocr_status} after ${Date.now() - t0} ms\n`);
+    expect(s.ocr_status).toBe('failed');
+    expect(s.error_message).toMatch(/10000 × 10000 pixels, more than the limit of 60000000 \(OCR_MAX_IMAGE_PIXELS\); refused before decoding/);
   });
 
   it('a stored object whose type changes after upload is processed by its real type, or failed with a reason', async () => {
