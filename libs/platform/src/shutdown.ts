@@ -1,33 +1,46 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /**
- * Keep-alive connections must not hold an HTTP app open past the grace: from the
- * signal on, every response closes its connection (`Connection: close`), idle
+ * Keep-alive connections must not hold an HTTP app open past the grace. Installed at
+ * boot (to know the in-flight responses); from the signal on, every response not yet
+ * started, in flight or new, closes its connection (`Connection: close`), idle
  * keep-alive sockets are closed as they appear, and whatever is still open when the
  * grace ends is cut. In-flight requests run to completion within the grace.
  */
-function drainHttpConnections(app: INestApplicationContext, graceMs: number): void {
+function httpConnectionDrainer(app: INestApplicationContext): ((graceMs: number) => void) | undefined {
   const getHttpServer = (app as { getHttpServer?: () => unknown }).getHttpServer;
-  if (typeof getHttpServer !== 'function') return;
+  if (typeof getHttpServer !== 'function') return undefined;
   let server: Server | undefined;
   try {
     server = getHttpServer.call(app) as Server;
   } catch {
-    return;
+    return undefined;
   }
-  if (!server || typeof server.prependListener !== 'function') return;
-  server.prependListener('request', (_req, res) => {
-    if (!res.headersSent) res.setHeader('Connection', 'close');
+  if (!server || typeof server.prependListener !== 'function') return undefined;
+  const http = server;
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+  http.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (draining) {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+      return;
+    }
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
   });
-  server.closeIdleConnections?.();
-  const idle = setInterval(() => server!.closeIdleConnections?.(), 200);
-  idle.unref();
-  const cut = setTimeout(() => {
-    clearInterval(idle);
-    server!.closeAllConnections?.();
-  }, graceMs);
-  cut.unref();
+  return (graceMs: number) => {
+    draining = true;
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    http.closeIdleConnections?.();
+    const idle = setInterval(() => http.closeIdleConnections?.(), 200);
+    idle.unref();
+    const cut = setTimeout(() => {
+      clearInterval(idle);
+      http.closeAllConnections?.();
+    }, graceMs);
+    cut.unref();
+  };
 }
 
 /**
@@ -43,6 +56,7 @@ export function enableGracefulShutdown(
   opts: { graceMs: number; logger?: LoggerService; signals?: NodeJS.Signals[] },
 ): void {
   let closing = false;
+  const drainHttp = httpConnectionDrainer(app);
   const signals = opts.signals ?? ['SIGTERM', 'SIGINT'];
   const handler = (signal: NodeJS.Signals) => {
     if (closing) {
@@ -51,7 +65,7 @@ export function enableGracefulShutdown(
     }
     closing = true;
     opts.logger?.log?.(`${signal} received: shutting down (grace ${opts.graceMs} ms)`);
-    drainHttpConnections(app, opts.graceMs);
+    drainHttp?.(opts.graceMs);
     const deadline = setTimeout(() => {
       opts.logger?.error?.(`shutdown took longer than ${opts.graceMs + 5000} ms: exiting`);
       process.exit(1);
