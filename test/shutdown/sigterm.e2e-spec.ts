@@ -2,7 +2,7 @@
  * SIGTERM to a real worker process (apps/ocr-worker/src/main.ts and
  * apps/graph-worker/src/main.ts under ts-node, each with a private BULL_PREFIX):
  *  - idle: exits 0 at once (it does not sit out the grace);
- *  - mid-job, grace long enough: the job completes in the grace, then exit 0;
+ *  - mid-job, grace long enough: readiness 503 at once, the job completes in the grace, then exit 0;
  *  - mid-job, grace too short: exit 0 anyway, the job is returned to the queue
  *    (its lock released) and a worker started afterwards completes it.
  * Either way the document is never lost and never duplicated: one set of pages,
@@ -134,7 +134,7 @@ describe('SIGTERM', () => {
     expect(Date.now() - sentAt).toBeLessThan(15_000);
   });
 
-  it('mid-job with a long grace: the job completes, then the worker exits 0', async () => {
+  it('mid-job with a long grace: not ready at once, the job completes, then the worker exits 0', async () => {
     const doc = await createDocument(producer!, {
       name: 'Apache-2.0-scanned.pdf',
       bytes: readFileSync(fixtureDocument('Apache-2.0-scanned.pdf')),
@@ -143,7 +143,13 @@ describe('SIGTERM', () => {
     children.push(child);
     await enqueueOcr(producer!, doc.documentUuid);
     await waitUntilRunning(producer!, doc.documentUuid, child);
+    const opsPort = Number(/health and metrics on :(\d+)/.exec(child.lines.join('\n'))?.[1]);
+    expect(opsPort).toBeGreaterThan(0);
     child.proc.kill('SIGTERM');
+    // While it drains, the worker says it is not ready (and still serves the probe).
+    const ready = await fetch(`http://127.0.0.1:${opsPort}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(await ready.json())).toContain('shutting down');
     const { code, signal } = await child.exit;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
 

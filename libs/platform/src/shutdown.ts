@@ -1,5 +1,6 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { ShutdownState } from './health/shutdown-state';
 
 /**
  * Keep-alive connections must not hold an HTTP app open past the grace. Installed at
@@ -65,6 +66,13 @@ export function enableGracefulShutdown(
     }
     closing = true;
     opts.logger?.log?.(`${signal} received: shutting down (grace ${opts.graceMs} ms)`);
+    // Readiness false at once, before any shutdown hook runs (hooks of different modules run one
+    // after another, and a worker's drain may take the whole grace).
+    try {
+      app.get(ShutdownState, { strict: false }).markShuttingDown();
+    } catch {
+      /* no HealthModule in this app */
+    }
     drainHttp?.(opts.graceMs);
     const deadline = setTimeout(() => {
       opts.logger?.error?.(`shutdown took longer than ${opts.graceMs + 5000} ms: exiting`);
