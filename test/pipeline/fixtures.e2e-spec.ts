@@ -223,7 +223,7 @@ describe('pipeline acceptance: all shared fixtures, upload → OCR → graph, tw
     expect(edgesB).toBeGreaterThan(0);
   });
 
-  it('re-processing is idempotent and safe under concurrency: retry is 409, re-queued jobs on two workers and simultaneous runs leave the same graph', async () => {
+  it('re-processing is idempotent and safe under concurrency: retry is 409, re-queued graph and OCR jobs on two graph workers and simultaneous runs leave the same graph', async () => {
     const completed = [...docsA.entries()].filter(([n]) => n !== 'corrupt.pdf').map(([, u]) => u);
     // The API refuses to retry a document that did not fail.
     const retry = await request(api.http).post(`/v1/documents/${docsA.get('GPL-3.pdf')}/retry`).set(auth);
@@ -241,6 +241,23 @@ describe('pipeline acceptance: all shared fixtures, upload → OCR → graph, tw
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     // And the same documents run directly on both instances at the same moment.
     await Promise.all(completed.slice(0, 4).flatMap((u) => graph.map((g) => g.pipeline.process(u))));
+
+    // OCR re-run too (a text PDF and a scan): new OCR jobs re-extract, hand the documents to the graph queue again
+    // (the finished graph job is replaced), and everything ends where it was.
+    const again = [docsA.get('MPL-2.0.pdf')!, docsA.get('BSD-scanned.png')!];
+    const [{ now }] = await api.db.query(`SELECT now() AS now`);
+    for (const u of again) await ocr.ocrQueue.add(JOBS.OCR_DOCUMENT, { documentUuid: u }, { jobId: `${u}:rerun`, attempts: 2 });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const rows: Array<{ ok: boolean }> = await api.db.query(
+        `SELECT (status = 'completed' AND ocr_completed_at > $2 AND processing_completed_at > $2) AS ok
+           FROM source_documents WHERE document_uuid = ANY($1::uuid[])`,
+        [again, now],
+      );
+      if (rows.length === again.length && rows.every((r) => r.ok)) break;
+      if (Date.now() > deadline) throw new Error(`OCR re-runs not finished: ${JSON.stringify(rows)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
 
     const after = await snapshotProject(api.db, A.projectUuid);
     expect(after).toEqual(before);
