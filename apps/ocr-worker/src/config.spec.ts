@@ -8,6 +8,7 @@ describe('ocr-worker config', () => {
       ocrConcurrency: 1,
       ocrEngine: 'local',
       ocrMaxPages: 2000,
+      ocrMaxImagePixels: 60_000_000,
       ocrPageTimeoutMs: 60000,
       ocrRasterDpi: 150,
       bullPrefix: 'bull',
