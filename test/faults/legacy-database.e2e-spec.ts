@@ -55,6 +55,7 @@ describe('fault scenario: legacy database', () => {
            VALUES ($1, $2, $3, $3, $4, $5, 'pending')`,
           [documentUuid, row.id, file, storage.bucket, key],
         );
+        stack.documentUuids.add(documentUuid);
         documents.push({ documentUuid, file, projectUuid: '' });
       }
       out.push({ id: row.id, projectUuid: '', name, label: p.label, documents });

@@ -14,9 +14,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '@casegraph/platform';
-import { TestApp, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { redisKeys } from '@casegraph/contracts';
+import { loadConfig, redisOptionsFromUrl } from '@casegraph/platform';
+import { TestApp, createTestApp, deleteBullPrefix } from '../../apps/ingest-api/src/testing/test-app';
 import { SweeperService } from '../../apps/ingest-api/src/sweeper/sweeper.service';
 import { ocrWorkerConfigSpec } from '../../apps/ocr-worker/src/config';
 import { OcrWorkerModule } from '../../apps/ocr-worker/src/worker.module';
@@ -84,6 +86,8 @@ export class PipelineStack {
   readonly bullPrefix = `bull-faults-${randomUUID().slice(0, 8)}`;
   readonly storageDir = mkdtempSync(join(tmpdir(), 'casegraph-faults-'));
   readonly workers: WorkerProcess[] = [];
+  /** Documents of this stack: their Redis keys are deleted by close(). */
+  readonly documentUuids = new Set<string>();
   api!: TestApp;
   private readonly env: Record<string, string>;
 
@@ -183,6 +187,7 @@ export class PipelineStack {
       for (const f of p.files) req = req.attach('files', readFileSync(fixtureDocument(f)), f);
       const res = await req;
       if (res.status !== 202) throw new Error(`upload refused: ${res.status} ${JSON.stringify(res.body)}`);
+      for (const d of res.body.documents as Array<{ documentUuid: string }>) this.documentUuids.add(d.documentUuid);
       out.push({
         id: created.body.id,
         projectUuid: created.body.projectUuid,
@@ -203,6 +208,25 @@ export class PipelineStack {
     for (const w of this.workers.splice(0)) await w.stop().catch(() => undefined);
     await this.api?.close();
     rmSync(this.storageDir, { recursive: true, force: true });
+    // This stack's keys only: its Bull prefix and its documents' cache/state keys (Redis may be the shared one).
+    const redis = new Redis({ ...redisOptionsFromUrl(this.env.REDIS_URL), lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      await deleteBullPrefix(redis, this.bullPrefix);
+      await redis.del(redisKeys.ingestSweeperLock(this.bullPrefix));
+      const keys = [...this.documentUuids].flatMap((d) => [
+        redisKeys.docMetadata(d),
+        redisKeys.docMetadataMissing(d),
+        redisKeys.docMetadataVersion(d),
+        redisKeys.docState(d),
+      ]);
+      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+    } catch {
+      /* a private Redis already stopped: nothing to clean */
+    } finally {
+      redis.disconnect();
+    }
   }
 }
 

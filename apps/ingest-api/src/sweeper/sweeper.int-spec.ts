@@ -16,6 +16,7 @@ describe('SweeperService (real PostgreSQL + Redis)', () => {
   let sweeper: SweeperService;
   let projectId: number;
   let projectUuid: string;
+  const created: string[] = [];
 
   beforeAll(async () => {
     db = await createPrivateDatabase('sweeper');
@@ -36,7 +37,9 @@ describe('SweeperService (real PostgreSQL + Redis)', () => {
 
   afterAll(async () => {
     const redis = new Redis(process.env.REDIS_URL!);
-    await deleteBullPrefix(redis, t.config.bullPrefix).finally(() => redis.disconnect());
+    await deleteBullPrefix(redis, t.config.bullPrefix);
+    if (created.length) await redis.del(...created.map((u) => redisKeys.docState(u)));
+    redis.disconnect();
     await t?.close();
     await db?.drop();
   });
@@ -44,6 +47,7 @@ describe('SweeperService (real PostgreSQL + Redis)', () => {
   /** A document a worker started `ageSeconds` ago at `stage` and then vanished. */
   async function stuckDocument(stage: 'ocr' | 'entities', ageSeconds: number, attempts: number): Promise<string> {
     const uuid = randomUUID();
+    created.push(uuid);
     const done = stage === 'entities' ? `ocr_status = 'completed', chunking_status = 'completed',` : '';
     await t.db.query(
       `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name, file_name, status)
