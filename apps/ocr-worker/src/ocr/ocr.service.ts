@@ -83,6 +83,9 @@ export class OcrService {
     const t0 = Date.now();
     const row = await this.loadRow(documentUuid);
     if (!(await this.state.startStage(documentUuid, 'ocr'))) throw new DocumentMissingError(documentUuid);
+    // Resolve the project first: it heals a legacy row's NULL project_uuid even when the file then turns out
+    // to be unreadable, and warms the cache that finish() reads.
+    await this.context.resolve(documentUuid);
     const bytes = await this.readBytes(row);
     const readMs = Date.now() - t0;
     const type = sniffFileType(bytes.subarray(0, 4096));
