@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { QUEUES, STAGES, Stage, documentJobId, queueForStage, redisKeys } from '@casegraph/contracts';
 import { APP_CONFIG } from '@casegraph/platform';
 import type { IngestApiConfig } from '../config';
 import { ingestMetrics } from '../metrics';
 import { DocumentQueue, JobQueuesService, withTimeout } from './job-queues.service';
+import { runExclusive } from './replica-lock';
 
 export interface ReconcileReport {
   /** Pending documents looked at. */
@@ -30,9 +30,6 @@ interface PendingRow {
   relationships_status: string;
 }
 
-const LOCK_TTL_MS = 60_000;
-const RELEASE_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const EXTEND_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 /** The first stage that is not completed: where a pending document starts or resumes. */
 export function resumeStage(row: Partial<Record<`${Stage}_status`, string>>): Stage {
@@ -98,20 +95,18 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       ingestMetrics.reconcilerTicks.inc({ outcome: 'redis-unavailable' });
       return { ...report, skipped: 'redis-unavailable' };
     }
-    const redis = this.queues.ocr.client;
-    const lockKey = redisKeys.ingestReconcilerLock(this.config.bullPrefix);
-    const token = randomUUID();
-    try {
-      const got = await withTimeout(redis.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX'), this.config.enqueueTimeoutMs, 'lock');
-      if (got !== 'OK') {
-        ingestMetrics.reconcilerTicks.inc({ outcome: 'locked' });
-        return { ...report, skipped: 'locked' };
-      }
-    } catch (err) {
-      ingestMetrics.reconcilerTicks.inc({ outcome: 'redis-unavailable' });
-      return { ...report, skipped: 'redis-unavailable', error: (err as Error).message };
-    }
+    const locked = await runExclusive(
+      this.queues.ocr.client,
+      redisKeys.ingestReconcilerLock(this.config.bullPrefix),
+      this.config.enqueueTimeoutMs,
+      (extend) => this.passLocked(report, extend, minAgeSeconds),
+    );
+    if (locked.ran) return locked.value;
+    ingestMetrics.reconcilerTicks.inc({ outcome: locked.skipped });
+    return { ...report, skipped: locked.skipped, ...(locked.error ? { error: locked.error } : {}) };
+  }
 
+  private async passLocked(report: ReconcileReport, extend: () => Promise<void>, minAgeSeconds: number): Promise<ReconcileReport> {
     try {
       const [{ cutoff }]: Array<{ cutoff: string }> = await this.db.query(
         `SELECT (now() - make_interval(secs => $1))::text AS cutoff`,
@@ -141,7 +136,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         report.enqueued += items.length;
         const last = rows[rows.length - 1];
         after = { updatedAt: last.updated_at, uuid: last.document_uuid };
-        await redis.eval(EXTEND_LUA, 1, lockKey, token, String(LOCK_TTL_MS)).catch(() => undefined);
+        await extend();
         if (rows.length < this.config.reconcileBatchSize) break;
       }
       ingestMetrics.reconcilerTicks.inc({ outcome: 'ok' });
@@ -153,8 +148,6 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       ingestMetrics.reconcilerTicks.inc({ outcome: 'error' });
       this.logger.warn(`reconciler tick failed: ${(err as Error).message}`);
       return { ...report, skipped: 'error', error: (err as Error).message };
-    } finally {
-      await redis.eval(RELEASE_LUA, 1, lockKey, token).catch(() => undefined);
     }
   }
 

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { QUEUES, STAGES, Stage, documentJobId, isStage, queueForStage, redisKeys } from '@casegraph/contracts';
 import { DocumentStateService } from '@casegraph/pipeline';
 import { APP_CONFIG } from '@casegraph/platform';
 import type { IngestApiConfig } from '../config';
 import { DocumentQueue, JobQueuesService, withTimeout } from '../intake/job-queues.service';
+import { runExclusive } from '../intake/replica-lock';
 import { resumeStage } from '../intake/reconciler.service';
 import { sweeperMetrics } from './sweeper.metrics';
 import { decide, stageTimeoutSeconds } from './sweeper.policy';
@@ -36,9 +36,6 @@ interface StuckRow {
   relationships_status: string;
 }
 
-const LOCK_TTL_MS = 60_000;
-const RELEASE_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const EXTEND_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 /**
  * Brings home documents stuck in `processing`: a stage that has been processing
@@ -96,20 +93,18 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
       sweeperMetrics.ticks.inc({ outcome: 'redis-unavailable' });
       return { ...report, skipped: 'redis-unavailable' };
     }
-    const redis = this.queues.ocr.client;
-    const lockKey = redisKeys.ingestSweeperLock(this.config.bullPrefix);
-    const token = randomUUID();
-    try {
-      const got = await withTimeout(redis.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX'), this.config.enqueueTimeoutMs, 'lock');
-      if (got !== 'OK') {
-        sweeperMetrics.ticks.inc({ outcome: 'locked' });
-        return { ...report, skipped: 'locked' };
-      }
-    } catch (err) {
-      sweeperMetrics.ticks.inc({ outcome: 'redis-unavailable' });
-      return { ...report, skipped: 'redis-unavailable', error: (err as Error).message };
-    }
+    const locked = await runExclusive(
+      this.queues.ocr.client,
+      redisKeys.ingestSweeperLock(this.config.bullPrefix),
+      this.config.enqueueTimeoutMs,
+      (extend) => this.passLocked(report, extend),
+    );
+    if (locked.ran) return locked.value;
+    sweeperMetrics.ticks.inc({ outcome: locked.skipped });
+    return { ...report, skipped: locked.skipped, ...(locked.error ? { error: locked.error } : {}) };
+  }
 
+  private async passLocked(report: SweepReport, extend: () => Promise<void>): Promise<SweepReport> {
     try {
       const timeouts = STAGES.map((s) => stageTimeoutSeconds(this.config, s));
       let after: string | null = null;
@@ -127,7 +122,7 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
           sweeperMetrics.documents.inc({ action: outcome });
         }
         after = rows[rows.length - 1].document_uuid;
-        await redis.eval(EXTEND_LUA, 1, lockKey, token, String(LOCK_TTL_MS)).catch(() => undefined);
+        await extend();
         if (rows.length < this.config.sweepBatchSize) break;
       }
       sweeperMetrics.ticks.inc({ outcome: 'ok' });
@@ -139,8 +134,6 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
       sweeperMetrics.ticks.inc({ outcome: 'error' });
       this.logger.warn(`sweeper tick failed: ${(err as Error).message}`);
       return { ...report, skipped: 'error', error: (err as Error).message };
-    } finally {
-      await redis.eval(RELEASE_LUA, 1, lockKey, token).catch(() => undefined);
     }
   }
 
