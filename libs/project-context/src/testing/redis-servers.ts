@@ -1,4 +1,7 @@
-/** Private Redis servers and misbehaving TCP servers for outage tests (never the shared Redis). */
+/**
+ * Private Redis servers and misbehaving TCP servers for outage tests (never the shared Redis).
+ * The one implementation: the ingest-api and fault tests import it too.
+ */
 import { ChildProcess, spawn } from 'node:child_process';
 import { AddressInfo, Server, Socket, createConnection, createServer } from 'node:net';
 
@@ -39,9 +42,17 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Starts an empty server on the port (a no-op while one runs). */
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
+    if (this.child) return;
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+      { stdio: 'ignore' },
+    );
+    this.child = child;
+    child.once('exit', () => {
+      if (this.child === child) this.child = undefined;
     });
     await waitForPort(this.port);
   }
