@@ -18,6 +18,10 @@ export function dataSourceOptions(
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'casegraph_migrations',
+    // Extensions (pg_trgm, btree_gin) are created by migrations, never at an app's boot. Generated uuid
+    // columns default to gen_random_uuid() (built in since PostgreSQL 13), as the migrations write them.
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
     applicationName: extra.applicationName ?? 'casegraph',
     extra: {
       max: extra.poolSize ?? 10,

@@ -1,13 +1,18 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** A resolved entity of one project. The same name in two projects is two rows. */
 @Entity({ name: 'canonical_entities' })
-@Unique('uq_canonical_entities_project_type_key', ['projectUuid', 'entityType', 'normalizedKey'])
+@Index('uq_canonical_entities_uuid', ['canonicalEntityUuid'], { unique: true })
+@Index('uq_canonical_entities_project_type_key', ['projectUuid', 'entityType', 'normalizedKey'], { unique: true })
+// GIN trigram indexes (gin_trgm_ops, btree_gin, fastupdate = off) cannot be expressed by @Index: the migrations own
+// them, and synchronize: false tells TypeORM's schema diff they are meant to exist (see schema-drift.int-spec.ts).
+@Index('idx_canonical_entities_key_trgm', { synchronize: false })
+@Index('idx_canonical_entities_project_type_key_trgm', { synchronize: false })
 export class CanonicalEntity {
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Column({ name: 'canonical_entity_uuid', type: 'uuid', unique: true })
+  @Column({ name: 'canonical_entity_uuid', type: 'uuid' })
   canonicalEntityUuid: string;
 
   @Column({ name: 'project_uuid', type: 'uuid' })

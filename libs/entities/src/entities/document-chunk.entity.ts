@@ -1,14 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A chunk of a document's text with its offsets into the full text. */
 @Entity({ name: 'document_chunks' })
-@Unique('uq_document_chunks_document_index', ['documentUuid', 'chunkIndex'])
+@Index('uq_document_chunks_chunk_uuid', ['chunkUuid'], { unique: true })
+@Index('uq_document_chunks_document_index', ['documentUuid', 'chunkIndex'], { unique: true })
 @Index('idx_document_chunks_project', ['projectUuid'])
 export class DocumentChunk {
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Column({ name: 'chunk_uuid', type: 'uuid', unique: true })
+  @Column({ name: 'chunk_uuid', type: 'uuid' })
   chunkUuid: string;
 
   @Column({ name: 'document_uuid', type: 'uuid' })

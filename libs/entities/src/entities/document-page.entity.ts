@@ -1,8 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Text of one page of a document, as the OCR engine produced it. */
 @Entity({ name: 'document_pages' })
-@Unique('uq_document_pages_document_page', ['documentUuid', 'pageNumber'])
+@Index('uq_document_pages_document_page', ['documentUuid', 'pageNumber'], { unique: true })
 export class DocumentPage {
   @PrimaryGeneratedColumn()
   id: number;

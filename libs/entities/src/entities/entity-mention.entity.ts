@@ -1,15 +1,16 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** One occurrence of an entity in a document, at document-absolute offsets. */
 @Entity({ name: 'entity_mentions' })
-@Unique('uq_entity_mentions_span', ['documentUuid', 'entityType', 'startChar', 'endChar'])
+@Index('uq_entity_mentions_mention_uuid', ['mentionUuid'], { unique: true })
+@Index('uq_entity_mentions_span', ['documentUuid', 'entityType', 'startChar', 'endChar'], { unique: true })
 @Index('idx_entity_mentions_canonical', ['canonicalEntityUuid'])
 @Index('idx_entity_mentions_project', ['projectUuid'])
 export class EntityMention {
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Column({ name: 'mention_uuid', type: 'uuid', unique: true })
+  @Column({ name: 'mention_uuid', type: 'uuid' })
   mentionUuid: string;
 
   @Column({ name: 'document_uuid', type: 'uuid' })

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /**
  * A project-scoped edge. For MENTIONED_IN the target is a document UUID; for
@@ -6,13 +6,16 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique
  * The row is the sum of the per-document contributions in relationship_contributions.
  */
 @Entity({ name: 'relationship_staging' })
-@Unique('uq_relationship_staging_edge', ['projectUuid', 'sourceEntityUuid', 'targetEntityUuid', 'relationshipType'])
+@Index('uq_relationship_staging_uuid', ['relationshipUuid'], { unique: true })
+@Index('uq_relationship_staging_edge', ['projectUuid', 'sourceEntityUuid', 'targetEntityUuid', 'relationshipType'], { unique: true })
 @Index('idx_relationship_staging_target', ['projectUuid', 'targetEntityUuid'])
 export class RelationshipStaging {
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Column({ name: 'relationship_uuid', type: 'uuid', unique: true })
+  // DEFAULT gen_random_uuid() in the database (uuidExtension: 'pgcrypto' in dataSourceOptions).
+  @Column({ name: 'relationship_uuid', type: 'uuid' })
+  @Generated('uuid')
   relationshipUuid: string;
 
   @Column({ name: 'project_uuid', type: 'uuid' })
@@ -33,7 +36,7 @@ export class RelationshipStaging {
   @Column({ name: 'weight', type: 'real', default: 0 })
   weight: number;
 
-  @Column({ name: 'properties', type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ name: 'properties', type: 'jsonb', default: () => "'{}'" })
   properties: Record<string, unknown>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
@@ -45,7 +48,7 @@ export class RelationshipStaging {
 
 /** One document's contribution to an edge; re-processing a document replaces its rows exactly. */
 @Entity({ name: 'relationship_contributions' })
-@Unique('uq_relationship_contributions', ['documentUuid', 'sourceEntityUuid', 'targetEntityUuid', 'relationshipType'])
+@Index('uq_relationship_contributions', ['documentUuid', 'sourceEntityUuid', 'targetEntityUuid', 'relationshipType'], { unique: true })
 @Index('idx_relationship_contributions_edge', ['projectUuid', 'sourceEntityUuid', 'targetEntityUuid', 'relationshipType'])
 export class RelationshipContribution {
   @PrimaryGeneratedColumn()

@@ -17,19 +17,25 @@ import { Project } from './project.entity';
  * it is healed (see `npm run context -- backfill`).
  */
 @Entity({ name: 'source_documents' })
+@Index('uq_source_documents_document_uuid', ['documentUuid'], { unique: true })
 @Index('idx_source_documents_project_status', ['projectFkId', 'status'])
+@Index('idx_source_documents_project_uuid', ['projectUuid'])
+@Index('idx_source_documents_status', ['status', 'updatedAt'])
+@Index('idx_source_documents_batch', ['batchId'], { where: 'batch_id IS NOT NULL' })
+// One processed copy of a file per project: duplicates are found by content hash (ON CONFLICT uses it).
+@Index('uq_source_documents_project_sha256', ['projectFkId', 'sha256'], { unique: true, where: 'sha256 IS NOT NULL' })
 export class SourceDocument {
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Column({ name: 'document_uuid', type: 'uuid', unique: true })
+  @Column({ name: 'document_uuid', type: 'uuid' })
   documentUuid: string;
 
   @Column({ name: 'project_fk_id', type: 'int' })
   projectFkId: number;
 
   @ManyToOne(() => Project, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'project_fk_id' })
+  @JoinColumn({ name: 'project_fk_id', foreignKeyConstraintName: 'source_documents_project_fk_id_fkey' })
   project?: Project;
 
   @Column({ name: 'project_uuid', type: 'uuid', nullable: true })
@@ -38,7 +44,7 @@ export class SourceDocument {
   @Column({ name: 'batch_id', type: 'uuid', nullable: true })
   batchId: string | null;
 
-  @Column({ name: 'original_file_name', type: 'text' })
+  @Column({ name: 'original_file_name', type: 'text', default: '' })
   originalFileName: string;
 
   @Column({ name: 'file_name', type: 'text', nullable: true })

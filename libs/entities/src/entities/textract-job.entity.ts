@@ -2,12 +2,13 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 
 /** An asynchronous AWS Textract job started for a document. */
 @Entity({ name: 'textract_jobs' })
+@Index('uq_textract_jobs_job_id', ['jobId'], { unique: true })
 @Index('idx_textract_jobs_document', ['documentUuid'])
 export class TextractJob {
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Column({ name: 'job_id', type: 'varchar', length: 255, unique: true })
+  @Column({ name: 'job_id', type: 'varchar', length: 255 })
   jobId: string;
 
   @Column({ name: 'document_uuid', type: 'uuid' })
