@@ -1,6 +1,7 @@
 import Redis, { RedisOptions } from 'ioredis';
 import { redisKeys } from '@casegraph/contracts';
 import { redisOptionsFromUrl } from '@casegraph/platform';
+import type { ProjectContext } from './project-context.types';
 
 /**
  * Lua scripts of the cache. Each touches only the keys it is given (KEYS), so
@@ -60,6 +61,24 @@ export function withContextScripts(redis: Redis): ContextRedis {
   return redis as ContextRedis;
 }
 
+/** One read of the cache for some documents (ContextCacheGateway.read). */
+export interface CacheRead {
+  /** Hits (a context) and negative hits (null). */
+  found: Map<string, ProjectContext | null>;
+  misses: string[];
+  /** Version counter of each key as read (guards the write-back). */
+  versions: Map<string, string>;
+  /** Redis answered this read (else it was skipped or failed). */
+  redisOk: boolean;
+}
+
+/** A pipeline's replies, or its first error thrown. */
+export function failOnError(r: Array<[Error | null, unknown]> | null): Array<[Error | null, unknown]> {
+  const failed = (r ?? []).find(([err]) => err);
+  if (failed) throw failed[0];
+  return r ?? [];
+}
+
 /** The three keys of a document, in script order. */
 export function docKeys(documentUuid: string): [meta: string, version: string, missing: string] {
   return [redisKeys.docMetadata(documentUuid), redisKeys.docMetadataVersion(documentUuid), redisKeys.docMetadataMissing(documentUuid)];
@@ -83,4 +102,21 @@ export function createCacheClient(url: string, opts: { commandTimeoutMs: number;
     connectionName: opts.connectionName,
   };
   return withContextScripts(new Redis(options));
+}
+
+/**
+ * The invalidation subscriber: like the cache connection it never queues and
+ * reconnects forever; it does not resubscribe by itself (the bus subscribes on
+ * every `ready`, so it knows when it was not listening).
+ */
+export function createSubscriberClient(url: string, opts: { connectTimeoutMs: number; connectionName: string }): Redis {
+  return new Redis({
+    ...redisOptionsFromUrl(url),
+    enableOfflineQueue: false,
+    autoResubscribe: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: opts.connectTimeoutMs,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    connectionName: opts.connectionName,
+  });
 }

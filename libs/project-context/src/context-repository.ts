@@ -1,4 +1,9 @@
-import type { ProjectContext } from './project-context.types';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { projectContextMetrics } from './project-context.metrics';
+import { PROJECT_CONTEXT_OPTIONS, ProjectContext, ResolvedOptions } from './project-context.types';
+import { Semaphore } from './util/semaphore';
 
 /** Anything with TypeORM's `query(sql, params)`: a DataSource, an EntityManager or a QueryRunner. */
 export interface Queryable {
@@ -191,4 +196,69 @@ export async function ensureProjectTx(db: Queryable, input: { id?: number; name:
     ]),
   );
   return out(created[0]);
+}
+
+/**
+ * All of the resolver's SQL, on the host's default TypeORM DataSource: the
+ * lookups (bounded to maxConcurrentDbLookups at once per instance, the rest wait
+ * in FIFO order), the heal statements, and ensureProject.
+ */
+@Injectable()
+export class ContextRepository {
+  private readonly logger = new Logger('ProjectContext');
+  private readonly metrics = projectContextMetrics();
+  private readonly dbLimit: Semaphore;
+  private pool?: Queryable | null;
+
+  constructor(
+    @Inject(PROJECT_CONTEXT_OPTIONS) opts: ResolvedOptions,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {
+    this.dbLimit = new Semaphore(opts.maxConcurrentDbLookups);
+  }
+
+  /** Looks up (and heals) documents in one query; a document absent from the result does not exist. */
+  async load(documentUuids: string[]): Promise<Map<string, ProjectContext>> {
+    const { contexts, healed } = await this.dbLimit.run(() => {
+      this.metrics.dbLookups.inc();
+      return loadContexts(this.lookupDb(), documentUuids);
+    });
+    if (healed.projects) this.metrics.heals.inc({ table: 'projects' }, healed.projects);
+    if (healed.documents) this.metrics.heals.inc({ table: 'source_documents' }, healed.documents);
+    if (healed.projects || healed.documents) this.logger.log(`Healed project_uuid on ${healed.projects} project(s), ${healed.documents} document(s)`);
+    return contexts;
+  }
+
+  /** See ProjectContextService.ensureProject. */
+  async ensureProject(given: { id?: number | null; name: string }, manager?: EntityManager): Promise<EnsuredProject> {
+    // An explicit null id (JSON `"id": null`) means "no id", never an INSERT of NULL.
+    const input = { name: given.name, ...(given.id === undefined || given.id === null ? {} : { id: given.id }) };
+    if (input.id !== undefined && (!Number.isSafeInteger(input.id) || input.id < 1 || input.id > 2_147_483_647)) {
+      throw new RangeError(`project id must be a positive 32-bit integer, got ${input.id}`);
+    }
+    if (typeof input.name !== 'string') throw new TypeError('project name must be a string');
+    if (manager?.queryRunner?.isTransactionActive) return ensureProjectTx(manager as Queryable, input);
+    return this.db.transaction((m) => ensureProjectTx(m as Queryable, input));
+  }
+
+  /**
+   * Lookups go straight to the pg Pool under the host's DataSource (same
+   * connections, same settings): TypeORM's per-query QueryRunner costs more
+   * than the indexed SELECT itself on a busy machine. Falls back to the
+   * DataSource when the driver has no pg Pool.
+   */
+  private lookupDb(): Queryable {
+    if (this.pool === undefined) {
+      const master = (this.db.driver as { master?: { query?: unknown } }).master;
+      this.pool =
+        master && typeof master.query === 'function'
+          ? { query: (sql: string, params?: unknown[]) => (master as PgPoolLike).query(sql, params).then((r) => r.rows) }
+          : null;
+    }
+    return this.pool ?? this.db;
+  }
+}
+
+interface PgPoolLike {
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }

@@ -1,5 +1,6 @@
 export * from './project-context.types';
 export * from './project-context.module';
+export type { ProjectContextModuleAsyncOptions, ProjectContextModuleForRootOptions } from './project-context.module-definition';
 export * from './project-context.service';
 export { encodeEntry, decodeEntry, jitteredTtlMs, isValidContext, type CacheEntryJson, type DecodedEntry } from './cache-entry';
 export {

@@ -1,5 +1,3 @@
-import type { ModuleMetadata } from '@nestjs/common';
-
 /** Where a document belongs: what every pipeline stage needs before it can write anything. */
 export interface ProjectContext {
   documentUuid: string;
@@ -49,11 +47,7 @@ export interface ProjectContextModuleOptions {
   connectionName?: string;
 }
 
-export interface ProjectContextModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  useFactory: (...args: any[]) => ProjectContextModuleOptions | Promise<ProjectContextModuleOptions>;
-  inject?: any[];
-}
-
+/** The module's options with every default applied (ResolvedOptions), as its providers inject them. */
 export const PROJECT_CONTEXT_OPTIONS = Symbol('PROJECT_CONTEXT_OPTIONS');
 
 /** The document does not exist in the database. Nothing was written anywhere. */
