@@ -17,14 +17,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, ConfigSpec, baseConfigSpec, loadConfig } from '@casegraph/platform';
+import { ConfigSpec, baseConfigSpec, loadConfig } from '@casegraph/platform';
 import { graphWorkerConfigSpec } from '../apps/graph-worker/src/config';
 import { ingestApiConfigSpec } from '../apps/ingest-api/src/config';
 import { ocrWorkerConfigSpec } from '../apps/ocr-worker/src/config';
 import { redactUrl } from '../libs/entities/src/database-url';
 import { buildStatus } from './start/build-check';
 import { withBuildLock } from './start/build-lock';
-import { checkPostgres, checkRedis, formatFailures, portIsFree } from './start/preflight';
+import { checkPostgres, checkRedis, configProblems, formatFailures, portIsFree } from './start/preflight';
 import { waitForAll } from './start/readiness';
 import { AppProcess, supervise } from './start/supervisor';
 
@@ -40,6 +40,8 @@ interface AppPlan {
   spec: ConfigSpec<unknown>;
   env: Record<string, string>;
   port: number;
+  /** The variable of npm start's environment that sets `port`. */
+  portVar: string;
   color: string;
 }
 
@@ -49,9 +51,30 @@ function plan(env: NodeJS.ProcessEnv): AppPlan[] {
   const ocrPort = pick(env.OCR_HEALTH_PORT, ocrWorkerConfigSpec.healthPort.default);
   const graphPort = pick(env.GRAPH_HEALTH_PORT, graphWorkerConfigSpec.healthPort.default);
   return [
-    { name: 'ingest-api', spec: ingestApiConfigSpec as ConfigSpec<unknown>, env: { PORT: apiPort }, port: Number(apiPort), color: 'cyan' },
-    { name: 'ocr-worker', spec: ocrWorkerConfigSpec as ConfigSpec<unknown>, env: { HEALTH_PORT: ocrPort }, port: Number(ocrPort), color: 'magenta' },
-    { name: 'graph-worker', spec: graphWorkerConfigSpec as ConfigSpec<unknown>, env: { HEALTH_PORT: graphPort }, port: Number(graphPort), color: 'yellow' },
+    {
+      name: 'ingest-api',
+      spec: ingestApiConfigSpec as ConfigSpec<unknown>,
+      env: { PORT: apiPort },
+      port: Number(apiPort),
+      portVar: 'PORT',
+      color: 'cyan',
+    },
+    {
+      name: 'ocr-worker',
+      spec: ocrWorkerConfigSpec as ConfigSpec<unknown>,
+      env: { HEALTH_PORT: ocrPort },
+      port: Number(ocrPort),
+      portVar: 'OCR_HEALTH_PORT',
+      color: 'magenta',
+    },
+    {
+      name: 'graph-worker',
+      spec: graphWorkerConfigSpec as ConfigSpec<unknown>,
+      env: { HEALTH_PORT: graphPort },
+      port: Number(graphPort),
+      portVar: 'GRAPH_HEALTH_PORT',
+      color: 'yellow',
+    },
   ];
 }
 
@@ -73,19 +96,14 @@ function run(label: string, args: string[]): void {
 }
 
 async function main(): Promise<number> {
-  // 1. configuration of every app, as each will see it
+  // 1. configuration of every app, as each will see it: the apps' own specs, cross-variable rules included
   const apps = plan(process.env);
-  let base;
-  try {
-    base = loadConfig(baseConfigSpec);
-    for (const app of apps) loadConfig(app.spec, { ...process.env, ...app.env });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return EX_CONFIG;
-    }
-    throw err;
+  const problems = configProblems(apps);
+  if (problems.length) {
+    process.stderr.write(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return EX_CONFIG;
   }
+  const base = loadConfig(baseConfigSpec);
 
   // 2. PostgreSQL and Redis
   say(bold('▸ checking PostgreSQL and Redis'));
@@ -100,7 +118,7 @@ async function main(): Promise<number> {
   const busy: string[] = [];
   for (const app of apps) {
     if (app.port !== 0 && !(await portIsFree(app.port))) {
-      busy.push(`  ✗ port ${app.port} (${app.name} ${app.name === 'ingest-api' ? 'PORT' : app.name === 'ocr-worker' ? 'OCR_HEALTH_PORT' : 'GRAPH_HEALTH_PORT'}) is in use`);
+      busy.push(`  ✗ port ${app.port} (${app.name} ${app.portVar}) is in use`);
     }
   }
   if (busy.length) {

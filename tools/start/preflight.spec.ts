@@ -1,6 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Server, Socket } from 'node:net';
-import { checkPostgres, checkRedis, COMPOSE_HINT, formatFailures, portIsFree } from './preflight';
+import type { ConfigSpec } from '../../libs/platform/src/config';
+import { graphWorkerConfigSpec } from '../../apps/graph-worker/src/config';
+import { ingestApiConfigSpec } from '../../apps/ingest-api/src/config';
+import { ocrWorkerConfigSpec } from '../../apps/ocr-worker/src/config';
+import { AppConfigPlan, checkPostgres, checkRedis, COMPOSE_HINT, configProblems, formatFailures, portIsFree } from './preflight';
 
 /** A port nothing listens on: bind one, note it, close it. */
 async function closedPort(): Promise<number> {
@@ -116,5 +120,47 @@ describe('preflight checks', () => {
     expect(text).toContain('PostgreSQL at postgres://x');
     expect(text).toContain('Redis at redis://y');
     expect(text).toContain(COMPOSE_HINT);
+  });
+});
+
+describe('configProblems: npm start validates each app with its own spec', () => {
+  const apps = (ports = { api: 3000, ocr: 3001, graph: 3002 }): AppConfigPlan[] => [
+    { name: 'ingest-api', spec: ingestApiConfigSpec as ConfigSpec<unknown>, env: { PORT: String(ports.api) }, port: ports.api, portVar: 'PORT' },
+    {
+      name: 'ocr-worker',
+      spec: ocrWorkerConfigSpec as ConfigSpec<unknown>,
+      env: { HEALTH_PORT: String(ports.ocr) },
+      port: ports.ocr,
+      portVar: 'OCR_HEALTH_PORT',
+    },
+    {
+      name: 'graph-worker',
+      spec: graphWorkerConfigSpec as ConfigSpec<unknown>,
+      env: { HEALTH_PORT: String(ports.graph) },
+      port: ports.graph,
+      portVar: 'GRAPH_HEALTH_PORT',
+    },
+  ];
+
+  it('a good environment has no problems', () => {
+    expect(configProblems(apps(), {})).toEqual([]);
+  });
+
+  it('runs the apps\' cross-variable rules, naming the apps a problem belongs to', () => {
+    expect(configProblems(apps(), { STORAGE_DRIVER: 's3', OCR_ENGINE: 'textract', CHUNK_SIZE: '500', CHUNK_OVERLAP: '600' })).toEqual([
+      'S3_BUCKET is required when STORAGE_DRIVER=s3 (ingest-api, ocr-worker)',
+      'CHUNK_OVERLAP (600) must be smaller than CHUNK_SIZE (500) (graph-worker)',
+    ]);
+  });
+
+  it('lists a problem of a variable every app reads once', () => {
+    expect(configProblems(apps(), { BULL_PREFIX: 'a b' })).toEqual(['BULL_PREFIX must be 1-64 characters of [A-Za-z0-9_{}:.-]']);
+  });
+
+  it('refuses two apps on one port (0 = any free port is fine)', () => {
+    expect(configProblems(apps({ api: 3000, ocr: 4000, graph: 4000 }), {})).toEqual([
+      'OCR_HEALTH_PORT and GRAPH_HEALTH_PORT are both 4000: ocr-worker and graph-worker need a port each',
+    ]);
+    expect(configProblems(apps({ api: 0, ocr: 0, graph: 0 }), {})).toEqual([]);
   });
 });

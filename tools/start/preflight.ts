@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { redactUrl } from '../../libs/entities/src/database-url';
+import { ConfigError, ConfigSpec, loadConfig } from '../../libs/platform/src/config';
 import { redisOptionsFromUrl } from '../../libs/platform/src/redis-options';
 
 export const COMPOSE_HINT = 'docker compose -f docker/compose.yaml up -d postgres redis';
@@ -29,6 +30,45 @@ function describe(err: unknown): string {
   // Node's AggregateError (IPv4 + IPv6 attempts) carries the useful messages inside.
   if (!e.message && e.errors?.length) return e.errors.map((x) => x.message).join('; ');
   return e.message || String(err);
+}
+
+/** One app as `npm start` runs it: its config spec, the variables start sets for it, its port. */
+export interface AppConfigPlan {
+  name: string;
+  spec: ConfigSpec<unknown>;
+  /** Over the environment (PORT / HEALTH_PORT). */
+  env: Record<string, string>;
+  port: number;
+  /** The variable of npm start's environment that sets `port`. */
+  portVar: string;
+}
+
+/**
+ * The environment of each app, validated exactly as the app validates it at boot (its spec
+ * through loadConfig: every variable, then the spec's cross-variable rules; not a copy of them),
+ * plus what only npm start can see: two apps given one port. A problem several apps share (the
+ * variables they all read) is listed once, naming them. Empty when fine.
+ */
+export function configProblems(apps: AppConfigPlan[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const byProblem = new Map<string, string[]>();
+  for (const app of apps) {
+    try {
+      loadConfig(app.spec, { ...env, ...app.env });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const p of err.problems) byProblem.set(p, [...(byProblem.get(p) ?? []), app.name]);
+    }
+  }
+  const problems = [...byProblem].map(([p, names]) => (names.length === apps.length ? p : `${p} (${names.join(', ')})`));
+  for (let i = 0; i < apps.length; i++) {
+    for (let j = i + 1; j < apps.length; j++) {
+      const [a, b] = [apps[i], apps[j]];
+      if (a.port !== 0 && a.port === b.port) {
+        problems.push(`${a.portVar} and ${b.portVar} are both ${a.port}: ${a.name} and ${b.name} need a port each`);
+      }
+    }
+  }
+  return problems;
 }
 
 /**

@@ -1,20 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { ConfigError, enableGracefulShutdown, loadConfigOrExit } from '@casegraph/platform';
-import { checkGraphWorkerConfig, graphWorkerConfigSpec } from './config';
+import { enableGracefulShutdown, loadConfigOrExit } from '@casegraph/platform';
+import { graphWorkerConfigSpec } from './config';
 import { GraphWorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
-  const loaded = loadConfigOrExit(graphWorkerConfigSpec);
-  let config = loaded;
-  try {
-    config = checkGraphWorkerConfig(loaded);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    process.exit(78);
-  }
+  // Exits 78 naming every bad variable, cross-variable rules (CHUNK_OVERLAP < CHUNK_SIZE) included.
+  const config = loadConfigOrExit(graphWorkerConfigSpec);
   const app = await NestFactory.createApplicationContext(GraphWorkerModule.forRoot(config), {
     abortOnError: false,
     bufferLogs: true,

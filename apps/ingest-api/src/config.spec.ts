@@ -54,4 +54,15 @@ describe('ingest-api config', () => {
       expect(msg).not.toContain('good');
     }
   });
+  it('refuses S3 storage without a bucket, and half a pair of AWS credentials with S3', () => {
+    expect(() => loadConfig(ingestApiConfigSpec, { STORAGE_DRIVER: 's3' })).toThrow(
+      new ConfigError(['S3_BUCKET is required when STORAGE_DRIVER=s3']),
+    );
+    expect(() => loadConfig(ingestApiConfigSpec, { STORAGE_DRIVER: 's3', S3_BUCKET: 'docs', AWS_ACCESS_KEY_ID: 'AKIA' })).toThrow(
+      'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together (only AWS_ACCESS_KEY_ID is set)',
+    );
+    expect(loadConfig(ingestApiConfigSpec, { STORAGE_DRIVER: 's3', S3_BUCKET: 'docs' })).toMatchObject({ driver: 's3', s3Bucket: 'docs' });
+    // Local storage never calls AWS.
+    expect(loadConfig(ingestApiConfigSpec, { AWS_ACCESS_KEY_ID: 'AKIA' }).driver).toBe('local');
+  });
 });

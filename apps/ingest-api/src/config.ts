@@ -1,6 +1,6 @@
 import { isUuid } from '@casegraph/contracts';
-import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, parsers } from '@casegraph/platform';
-import { StorageConfig, storageConfigSpec } from '@casegraph/storage';
+import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, bullPrefixSpec, parsers } from '@casegraph/platform';
+import { StorageConfig, storageConfigSpec, storageCrossChecks } from '@casegraph/storage';
 
 /** One entry of CASEGRAPH_API_KEYS: a key, optionally bound to one project. */
 export interface ApiKeyEntry {
@@ -77,14 +77,7 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   ...baseConfigSpec,
   ...storageConfigSpec,
   port: { env: 'PORT', default: '3000', parse: parsers.int({ min: 0, max: 65535 }) },
-  bullPrefix: {
-    env: 'BULL_PREFIX',
-    default: 'bull',
-    parse: (raw, name) => {
-      if (!/^[A-Za-z0-9_{}:.-]{1,64}$/.test(raw)) throw new Error(`${name} must be 1-64 characters of [A-Za-z0-9_{}:.-]`);
-      return raw;
-    },
-  },
+  bullPrefix: bullPrefixSpec,
   maxFileMb: { env: 'MAX_FILE_MB', default: '200', parse: parsers.number({ min: 0.001, max: 100_000 }) },
   maxFilesPerUpload: { env: 'MAX_FILES_PER_UPLOAD', default: '50', parse: parsers.int({ min: 1, max: 10_000 }) },
   maxBatchDocuments: { env: 'MAX_BATCH_DOCUMENTS', default: '1000', parse: parsers.int({ min: 1, max: 100_000 }) },
@@ -104,4 +97,5 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   stageTimeoutRelationshipsSeconds: { env: 'STAGE_TIMEOUT_RELATIONSHIPS_SECONDS', default: ' ', parse: optionalSeconds },
   maxStageAttempts: { env: 'MAX_STAGE_ATTEMPTS', default: '3', parse: parsers.int({ min: 1, max: 100 }) },
   sweepBatchSize: { env: 'SWEEP_BATCH_SIZE', default: '500', parse: parsers.int({ min: 1, max: 10_000 }) },
+  crossChecks: [...storageCrossChecks],
 };

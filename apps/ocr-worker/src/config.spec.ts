@@ -1,6 +1,17 @@
 import { ConfigError, loadConfig } from '@casegraph/platform';
 import { ocrConfigProblems, ocrWorkerConfigSpec } from './config';
 
+/** The problems loadConfig reports for `env` (empty when it loads). */
+function problems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(ocrWorkerConfigSpec, env);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.problems;
+  }
+}
+
 describe('ocr-worker config', () => {
   it('has the documented defaults', () => {
     const c = loadConfig(ocrWorkerConfigSpec, {});
@@ -33,9 +44,45 @@ describe('ocr-worker config', () => {
     }
   });
 
-  it('requires a staging bucket for Textract on local storage', () => {
-    const c = loadConfig(ocrWorkerConfigSpec, { OCR_ENGINE: 'textract' });
-    expect(ocrConfigProblems(c).join()).toContain('TEXTRACT_S3_BUCKET');
-    expect(ocrConfigProblems(loadConfig(ocrWorkerConfigSpec, { OCR_ENGINE: 'textract', TEXTRACT_S3_BUCKET: 'b' }))).toEqual([]);
+  it('requires a staging bucket for Textract on local storage (the spec itself, so loadConfig refuses)', () => {
+    expect(problems({ OCR_ENGINE: 'textract' })).toEqual([
+      'TEXTRACT_S3_BUCKET is required when OCR_ENGINE=textract and STORAGE_DRIVER=local (PDFs are staged there)',
+    ]);
+    expect(problems({ OCR_ENGINE: 'textract', TEXTRACT_S3_BUCKET: 'b' })).toEqual([]);
+    // On S3 storage Textract reads the documents' own bucket.
+    expect(problems({ OCR_ENGINE: 'textract', STORAGE_DRIVER: 's3', S3_BUCKET: 'docs' })).toEqual([]);
+  });
+
+  it('requires S3_BUCKET with STORAGE_DRIVER=s3', () => {
+    expect(problems({ STORAGE_DRIVER: 's3' })).toEqual(['S3_BUCKET is required when STORAGE_DRIVER=s3']);
+  });
+
+  it('wants both AWS credentials or neither once AWS is used (S3 storage or Textract)', () => {
+    const half = 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together (only AWS_ACCESS_KEY_ID is set)';
+    expect(problems({ OCR_ENGINE: 'textract', TEXTRACT_S3_BUCKET: 'b', AWS_ACCESS_KEY_ID: 'AKIA' })).toEqual([half]);
+    expect(problems({ STORAGE_DRIVER: 's3', S3_BUCKET: 'docs', AWS_SECRET_ACCESS_KEY: 's' })).toEqual([
+      'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together (only AWS_SECRET_ACCESS_KEY is set)',
+    ]);
+    expect(problems({ OCR_ENGINE: 'textract', TEXTRACT_S3_BUCKET: 'b', AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's' })).toEqual([]);
+    // Local engine on local storage never calls AWS: a stray half pair is not this app's problem.
+    expect(problems({ AWS_ACCESS_KEY_ID: 'AKIA' })).toEqual([]);
+  });
+
+  it('wants TEXTRACT_POLL_MAX_DELAY_MS >= TEXTRACT_POLL_DELAY_MS', () => {
+    expect(problems({ TEXTRACT_POLL_DELAY_MS: '5000', TEXTRACT_POLL_MAX_DELAY_MS: '1000' })).toEqual([
+      'TEXTRACT_POLL_MAX_DELAY_MS (1000) must be >= TEXTRACT_POLL_DELAY_MS (5000)',
+    ]);
+  });
+
+  it('names every variable of every broken rule at once', () => {
+    const text = problems({
+      STORAGE_DRIVER: 's3',
+      OCR_ENGINE: 'textract',
+      AWS_ACCESS_KEY_ID: 'AKIA',
+      TEXTRACT_POLL_DELAY_MS: '5000',
+      TEXTRACT_POLL_MAX_DELAY_MS: '1000',
+    }).join('\n');
+    for (const name of ['S3_BUCKET', 'AWS_SECRET_ACCESS_KEY', 'TEXTRACT_POLL_MAX_DELAY_MS', 'TEXTRACT_POLL_DELAY_MS']) expect(text).toContain(name);
+    expect(ocrConfigProblems({ ...loadConfig(ocrWorkerConfigSpec, {}), driver: 's3' })).toEqual(['S3_BUCKET is required when STORAGE_DRIVER=s3']);
   });
 });

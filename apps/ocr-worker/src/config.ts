@@ -1,5 +1,5 @@
-import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, parsers } from '@casegraph/platform';
-import { StorageConfig, storageConfigSpec } from '@casegraph/storage';
+import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, bullPrefixSpec, crossCheckProblems, parsers } from '@casegraph/platform';
+import { StorageConfig, awsCredentialsPairCheck, s3BucketCheck, storageConfigSpec } from '@casegraph/storage';
 
 export type OcrEngineName = 'local' | 'textract';
 
@@ -51,11 +51,6 @@ const optional =
   (raw, name) =>
     raw.trim() === '' ? undefined : inner(raw.trim(), name);
 
-export const bullPrefixParser: Parser<string> = (raw, name) => {
-  if (!/^[A-Za-z0-9_{}:.-]{1,64}$/.test(raw)) throw new Error(`${name} must be 1-64 characters of [A-Za-z0-9_{}:.-]`);
-  return raw;
-};
-
 /** OCR_CONCURRENCY, shared with the processor (Bull's concurrency is fixed when the handler is registered). */
 export const ocrConcurrencySpec = { env: 'OCR_CONCURRENCY', default: '1', parse: parsers.int({ min: 1, max: 64 }) };
 
@@ -63,7 +58,7 @@ export const ocrWorkerConfigSpec: ConfigSpec<OcrWorkerConfig> = {
   ...baseConfigSpec,
   ...storageConfigSpec,
   healthPort: { env: 'HEALTH_PORT', default: '3001', parse: parsers.int({ min: 0, max: 65535 }) },
-  bullPrefix: { env: 'BULL_PREFIX', default: 'bull', parse: bullPrefixParser },
+  bullPrefix: bullPrefixSpec,
   ocrConcurrency: ocrConcurrencySpec,
   ocrEngine: { env: 'OCR_ENGINE', default: 'local', parse: parsers.oneOf('local', 'textract') },
   ocrMaxPages: { env: 'OCR_MAX_PAGES', default: '2000', parse: parsers.int({ min: 1, max: 100_000 }) },
@@ -103,17 +98,22 @@ export const ocrWorkerConfigSpec: ConfigSpec<OcrWorkerConfig> = {
     default: String(2 * 3600 * 1000),
     parse: parsers.int({ min: 100, max: 7 * 24 * 3600 * 1000 }),
   },
+  crossChecks: [
+    s3BucketCheck,
+    // The storage spec asks for the pair only with S3 storage; Textract needs AWS credentials too.
+    (c, env) => (c.driver === 's3' || c.ocrEngine === 'textract' ? awsCredentialsPairCheck(c, env) : undefined),
+    (c) =>
+      c.ocrEngine === 'textract' && c.driver === 'local' && !c.textractS3Bucket
+        ? 'TEXTRACT_S3_BUCKET is required when OCR_ENGINE=textract and STORAGE_DRIVER=local (PDFs are staged there)'
+        : undefined,
+    (c) =>
+      c.textractPollMaxDelayMs < c.textractPollDelayMs
+        ? `TEXTRACT_POLL_MAX_DELAY_MS (${c.textractPollMaxDelayMs}) must be >= TEXTRACT_POLL_DELAY_MS (${c.textractPollDelayMs})`
+        : undefined,
+  ],
 };
 
-/** Cross-field checks the per-variable parsers cannot make. Returns problems (empty when fine). */
+/** The spec's cross-variable rules on an already loaded config (loadConfig runs them itself). Empty when fine. */
 export function ocrConfigProblems(c: OcrWorkerConfig): string[] {
-  const problems: string[] = [];
-  if (c.driver === 's3' && !c.s3Bucket) problems.push('S3_BUCKET is required when STORAGE_DRIVER=s3');
-  if (c.ocrEngine === 'textract' && c.driver === 'local' && !c.textractS3Bucket) {
-    problems.push('TEXTRACT_S3_BUCKET is required when OCR_ENGINE=textract and STORAGE_DRIVER=local (PDFs are staged there)');
-  }
-  if (c.textractPollMaxDelayMs < c.textractPollDelayMs) {
-    problems.push('TEXTRACT_POLL_MAX_DELAY_MS must be >= TEXTRACT_POLL_DELAY_MS');
-  }
-  return problems;
+  return crossCheckProblems(ocrWorkerConfigSpec, c);
 }

@@ -2,16 +2,12 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { enableGracefulShutdown, loadConfigOrExit } from '@casegraph/platform';
-import { ocrConfigProblems, ocrWorkerConfigSpec } from './config';
+import { ocrWorkerConfigSpec } from './config';
 import { OcrWorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
+  // Exits 78 naming every bad variable, cross-variable rules (S3 bucket, Textract staging, ...) included.
   const config = loadConfigOrExit(ocrWorkerConfigSpec);
-  const problems = ocrConfigProblems(config);
-  if (problems.length) {
-    process.stderr.write(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
-    process.exit(78);
-  }
   const app = await NestFactory.createApplicationContext(OcrWorkerModule.forRoot(config), {
     abortOnError: false,
     bufferLogs: true,

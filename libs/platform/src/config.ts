@@ -1,6 +1,9 @@
 /**
  * Environment configuration, validated at boot. Every app declares a spec; a
  * missing or bad variable stops the process with a message that names it.
+ * Rules over several variables (S3 storage needs a bucket, ...) are part of the
+ * spec too (`crossChecks`), so the app at boot, `npm start` and the tests all
+ * run the same rules through loadConfig.
  */
 export type Parser<T> = (raw: string, name: string) => T;
 
@@ -12,7 +15,17 @@ export interface VarSpec<T> {
   doc?: string;
 }
 
-export type ConfigSpec<T> = { [K in keyof T]: VarSpec<T[K]> };
+/**
+ * A rule over several variables, run on the parsed config (and the raw environment, for
+ * variables the spec does not parse). Returns the problem, naming EVERY variable involved, or
+ * undefined when the combination is fine.
+ */
+export type CrossCheck<T> = (config: T, env: NodeJS.ProcessEnv) => string | undefined;
+
+export type ConfigSpec<T> = { [K in keyof T]: VarSpec<T[K]> } & {
+  /** Run after every variable parsed (a rule cannot judge a variable that did not parse). */
+  crossChecks?: CrossCheck<T>[];
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -24,8 +37,8 @@ export class ConfigError extends Error {
 export function loadConfig<T>(spec: ConfigSpec<T>, env: NodeJS.ProcessEnv = process.env): T {
   const out = {} as T;
   const problems: string[] = [];
-  for (const key of Object.keys(spec) as (keyof T)[]) {
-    const v = spec[key];
+  for (const key of Object.keys(spec).filter((k) => k !== 'crossChecks') as (keyof T)[]) {
+    const v = (spec as { [K in keyof T]: VarSpec<T[K]> })[key];
     const given = env[v.env];
     const raw = given === undefined || given === '' ? v.default : given;
     if (raw === undefined) {
@@ -38,8 +51,14 @@ export function loadConfig<T>(spec: ConfigSpec<T>, env: NodeJS.ProcessEnv = proc
       problems.push((err as Error).message);
     }
   }
+  if (!problems.length) problems.push(...crossCheckProblems(spec, out, env));
   if (problems.length) throw new ConfigError(problems);
   return out;
+}
+
+/** The problems the spec's cross-variable rules find in a parsed config (empty when fine). */
+export function crossCheckProblems<T>(spec: ConfigSpec<T>, config: T, env: NodeJS.ProcessEnv = process.env): string[] {
+  return (spec.crossChecks ?? []).map((check) => check(config, env)).filter((p): p is string => !!p);
 }
 
 /** Loads the config or prints what is wrong and exits with status 78 (EX_CONFIG). */
@@ -106,12 +125,20 @@ export const parsers = {
       if (!u.hostname) throw new Error(`${name} has no host: ${show(raw)}`);
       return raw;
     },
+  /** A Bull key prefix: what every producer and worker of one deployment must agree on. */
+  bullPrefix: (): Parser<string> => (raw, name) => {
+    if (!/^[A-Za-z0-9_{}:.-]{1,64}$/.test(raw)) throw new Error(`${name} must be 1-64 characters of [A-Za-z0-9_{}:.-]`);
+    return raw;
+  },
   list: (): Parser<string[]> => (raw) =>
     raw
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
 };
+
+/** BULL_PREFIX, the one spec of it: the API and both workers must read it the same way. */
+export const bullPrefixSpec: VarSpec<string> = { env: 'BULL_PREFIX', default: 'bull', parse: parsers.bullPrefix() };
 
 /** Variables every service reads. */
 export interface BaseConfig {

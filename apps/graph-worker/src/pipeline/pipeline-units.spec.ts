@@ -57,9 +57,11 @@ describe('graph worker config', () => {
     expect(message).toContain('BULL_PREFIX must be 1-64 characters');
   });
 
-  it('rejects an overlap that is not smaller than the chunk size', () => {
-    const c = loadConfig(graphWorkerConfigSpec, { CHUNK_SIZE: '500', CHUNK_OVERLAP: '500' });
-    expect(() => checkGraphWorkerConfig(c)).toThrow(ConfigError);
+  it('rejects an overlap that is not smaller than the chunk size (a rule of the spec: loadConfig refuses)', () => {
+    const env = { CHUNK_SIZE: '500', CHUNK_OVERLAP: '500' };
+    expect(() => loadConfig(graphWorkerConfigSpec, env)).toThrow(new ConfigError(['CHUNK_OVERLAP (500) must be smaller than CHUNK_SIZE (500)']));
+    // The same rule for a config built by hand.
+    const c = { ...loadConfig(graphWorkerConfigSpec, {}), chunkSize: 500, chunkOverlap: 500 };
     expect(() => checkGraphWorkerConfig(c)).toThrow('CHUNK_OVERLAP (500) must be smaller than CHUNK_SIZE (500)');
   });
 });
