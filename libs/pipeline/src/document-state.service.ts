@@ -4,12 +4,20 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { DocumentStatus, STAGES, Stage, redisKeys } from '@casegraph/contracts';
 import { bindLogContext, redisOptionsFromUrl } from '@casegraph/platform';
+import { rowsOf } from './errors';
 
 export const DOCUMENT_STATE_OPTIONS = Symbol('DOCUMENT_STATE_OPTIONS');
 export interface DocumentStateOptions {
   redisUrl: string;
   /** TTL of doc:state hashes. Default 7 days. */
   stateTtlSeconds?: number;
+}
+
+/** Where a document stands: its status, current stage and the status of every stage. */
+export interface DocumentSnapshot {
+  status: DocumentStatus;
+  currentStage: Stage | null;
+  stages: Record<Stage, DocumentStatus>;
 }
 
 export interface StageView {
@@ -74,9 +82,10 @@ export class DocumentStateService implements OnApplicationShutdown {
        RETURNING id, (SELECT p.project_uuid FROM projects p WHERE p.id = project_fk_id) AS project_uuid`,
       [documentUuid, s],
     );
-    const found = rowCount(rows) > 0;
+    const updated = rowsOf<{ project_uuid: string | null }>(rows);
+    const found = updated.length > 0;
     // Every later log line of this job says which document, project and stage it is about.
-    bindLogContext({ documentUuid, stage: s, projectUuid: firstRow(rows)?.project_uuid ?? undefined });
+    bindLogContext({ documentUuid, stage: s, projectUuid: updated[0]?.project_uuid ?? undefined });
     if (found) await this.mirror(documentUuid, s, 'processing');
     return found;
   }
@@ -97,10 +106,10 @@ export class DocumentStateService implements OnApplicationShutdown {
     if (opts.final) await this.mirrorDocument(documentUuid, 'completed');
   }
 
-  /** Marks the document failed at a stage with a readable reason. */
-  async failStage(documentUuid: string, stage: Stage, reason: string): Promise<void> {
+  /** Marks the document failed at a stage with a readable reason. Returns false when the document does not exist. */
+  async failStage(documentUuid: string, stage: Stage, reason: string): Promise<boolean> {
     const s = assertStage(stage);
-    await this.db.query(
+    const rows: unknown = await this.db.query(
       `UPDATE source_documents SET
          status = 'failed',
          failed_stage = $2,
@@ -108,11 +117,34 @@ export class DocumentStateService implements OnApplicationShutdown {
          ${s}_status = 'failed',
          ${s}_completed_at = now(),
          updated_at = now()
-       WHERE document_uuid = $1`,
+       WHERE document_uuid = $1
+       RETURNING id`,
       [documentUuid, s, reason.slice(0, 4000)],
     );
+    // No row, no doc:state hash: a job for a document that does not exist leaves nothing behind.
+    if (!rowsOf(rows).length) return false;
     await this.mirror(documentUuid, s, 'failed', reason);
     await this.mirrorDocument(documentUuid, 'failed');
+    return true;
+  }
+
+  /** The document's status and stage statuses, or null when it does not exist. */
+  async snapshot(documentUuid: string): Promise<DocumentSnapshot | null> {
+    const rows = rowsOf<Record<string, string | null>>(
+      await this.db.query(
+        `SELECT status, current_stage, ${STAGES.map((s) => `${s}_status`).join(', ')} FROM source_documents WHERE document_uuid = $1`,
+        [documentUuid],
+      ),
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const stages = Object.fromEntries(STAGES.map((s) => [s, row[`${s}_status`] ?? 'pending'])) as Record<Stage, DocumentStatus>;
+    const current = row.current_stage;
+    return {
+      status: row.status as DocumentStatus,
+      currentStage: current && (STAGES as readonly string[]).includes(current) ? (current as Stage) : null,
+      stages,
+    };
   }
 
   private async mirror(documentUuid: string, stage: Stage, status: DocumentStatus, error?: string): Promise<void> {
@@ -140,17 +172,4 @@ export class DocumentStateService implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.redis.disconnect();
   }
-}
-
-function firstRow(result: unknown): { project_uuid?: string | null } | undefined {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0])) return result[0][0];
-  return Array.isArray(result) ? result[0] : undefined;
-}
-
-/** TypeORM's postgres driver returns [rows, count] for UPDATE … RETURNING. */
-function rowCount(result: unknown): number {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[1];
-  }
-  return Array.isArray(result) ? result.length : 0;
 }
