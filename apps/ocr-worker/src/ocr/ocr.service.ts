@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { JOBS, QUEUES, TextractPollJobData, documentJobId, joinPages } from '@casegraph/contracts';
-import { DocumentStateService } from '@casegraph/pipeline';
+import { DocumentMissingError, DocumentStateService } from '@casegraph/pipeline';
 import { ProjectContextService } from '@casegraph/project-context';
 import {
   InvalidStorageKeyError,
@@ -24,13 +24,8 @@ import { imageDimensions } from './image-dimensions';
 import { PermanentError } from './ocr.errors';
 import { ocrMetrics } from './ocr.metrics';
 
-/** The job's document row does not exist: nothing can be marked, the job is dropped without retry. */
-export class DocumentMissingError extends Error {
-  constructor(readonly documentUuid: string) {
-    super(`Document ${documentUuid} does not exist`);
-    this.name = 'DocumentMissingError';
-  }
-}
+/** The job's document row does not exist: nothing can be marked, the job is dropped without retry (DocumentJobRunner). */
+export { DocumentMissingError };
 
 interface DocumentRow {
   document_uuid: string;
