@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { rowsOf } from '@casegraph/pipeline';
 import { ChunkRow, chunkOfSpan } from '../chunking/chunking.service';
 import { mentionUuidOf } from '../pipeline/ids';
-import { rowsOf } from '../pipeline/graph-options';
 import { recountMentions } from '../resolution/entity-counts';
 import { normalizeEntity } from '../resolution/normalizer';
 import { ENTITY_EXTRACTOR, EntityExtractor, ExtractedMention } from './entity-extractor';

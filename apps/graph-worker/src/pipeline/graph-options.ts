@@ -23,11 +23,3 @@ export const DEFAULT_GRAPH_PIPELINE_OPTIONS: GraphPipelineOptions = {
   fuzzyThreshold: 0.55,
   maxEntitiesPerSentence: 20,
 };
-
-/** Rows of a SELECT, or of a DELETE/UPDATE … RETURNING (TypeORM returns [rows, count] for those). */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as T[];
-  }
-  return (result ?? []) as T[];
-}

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Stage } from '@casegraph/contracts';
-import { DocumentStateService } from '@casegraph/pipeline';
+import { DocumentMissingError, DocumentStateService, PermanentError, StageError, rowsOf } from '@casegraph/pipeline';
 import { ProjectContextService } from '@casegraph/project-context';
 import { ChunkingService } from '../chunking/chunking.service';
 import { ExtractionService } from '../extraction/extraction.service';
@@ -10,9 +10,7 @@ import { RelationshipResult, RelationshipsService } from '../relationships/relat
 import { ResolutionResult, ResolutionService } from '../resolution/resolution.service';
 import { DocumentText, codePointOffsets, documentText } from '../text/document-text';
 import { splitSentences } from '../text/sentences';
-import { PermanentGraphError, StageError } from './errors';
 import { graphMetrics } from './graph-metrics';
-import { rowsOf } from './graph-options';
 import { inDocumentTransaction } from './transactions';
 
 export interface GraphDocumentResult {
@@ -118,7 +116,7 @@ export class GraphPipelineService {
     );
     const text = raw[0]?.raw_extracted_text;
     if (text === null || text === undefined) {
-      throw new PermanentGraphError('the document has no extracted text (no document_pages and no raw_extracted_text): run OCR first');
+      throw new PermanentError('the document has no extracted text (no document_pages and no raw_extracted_text): run OCR first', 'no-text');
     }
     return documentText([{ pageNumber: 1, text }]);
   }
@@ -132,7 +130,7 @@ export class GraphPipelineService {
     const timer = graphMetrics.stageSeconds.startTimer({ stage });
     try {
       if (opts.start !== false && !(await this.state.startStage(documentUuid, stage))) {
-        throw new PermanentGraphError(`document ${documentUuid} no longer exists`);
+        throw new DocumentMissingError(documentUuid);
       }
       const result = await fn();
       if (opts.complete !== false) await this.state.completeStage(documentUuid, stage, { final: opts.final });

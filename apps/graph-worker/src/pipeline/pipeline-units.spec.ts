@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig } from '@casegraph/platform';
 import { DocumentNotFoundError } from '@casegraph/project-context';
 import { checkGraphWorkerConfig, graphWorkerConfigSpec } from '../config';
-import { PermanentGraphError, StageError, isPermanent, reasonOf } from './errors';
+import { describeError } from '@casegraph/pipeline';
+import { PermanentError, StageError, isPermanent } from './errors';
 import { chunkUuidOf, mentionUuidOf, uuidV5 } from './ids';
 
 describe('uuidV5', () => {
@@ -19,13 +20,13 @@ describe('uuidV5', () => {
 describe('error classification', () => {
   it('unknown documents, missing text and rejected data are permanent; the rest is retried', () => {
     expect(isPermanent(new DocumentNotFoundError('x'))).toBe(true);
-    expect(isPermanent(new StageError('chunking', new PermanentGraphError('no text')))).toBe(true);
+    expect(isPermanent(new StageError('chunking', new PermanentError('no text')))).toBe(true);
     expect(isPermanent(Object.assign(new Error('invalid input syntax'), { code: '22P02' }))).toBe(true);
     expect(isPermanent(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
     expect(isPermanent(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe(false);
     expect(isPermanent(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(false);
     expect(isPermanent(new StageError('resolution', new Error('Connection terminated unexpectedly')))).toBe(false);
-    expect(reasonOf(new StageError('entities', new Error('boom')))).toBe('boom');
+    expect(describeError(new StageError('entities', new Error('boom')))).toBe('boom');
   });
 });
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
+import { sqlState } from '@casegraph/pipeline';
 
 /** Advisory-lock namespaces (first key of the two-key form) of the graph worker. */
 export const LOCK_NAMESPACE = {
@@ -11,12 +12,6 @@ export const LOCK_NAMESPACE = {
 
 /** SQLSTATEs after which the whole transaction can simply be run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
-
-export function sqlState(err: unknown): string | undefined {
-  const e = err as { code?: unknown; driverError?: { code?: unknown } };
-  const code = e?.code ?? e?.driverError?.code;
-  return typeof code === 'string' ? code : undefined;
-}
 
 /**
  * Runs `fn` in a transaction that first takes the document's transaction-level

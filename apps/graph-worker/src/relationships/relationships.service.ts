@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions, rowsOf } from '../pipeline/graph-options';
+import { rowsOf } from '@casegraph/pipeline';
+import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import type { Span } from '../text/sentences';
 import { EdgeContribution, ResolvedMention, documentContributions } from './co-occurrence';
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@casegraph/contracts';
-import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions, rowsOf } from '../pipeline/graph-options';
+import { rowsOf } from '@casegraph/pipeline';
+import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import { LOCK_NAMESPACE } from '../pipeline/transactions';
 import { recountMentions } from './entity-counts';
 import { clusterKeys, isFuzzyMatch } from './matcher';
