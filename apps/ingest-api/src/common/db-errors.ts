@@ -1,3 +1,5 @@
+import { errorCodes, sqlState } from '@casegraph/pipeline';
+
 /**
  * Classifies errors thrown by the pg driver / TypeORM so the API can answer 503
  * (database unreachable: retry later) instead of 500.
@@ -35,14 +37,6 @@ const CONNECTION_MESSAGES = [
   /Cannot use a pool after calling end/i,
 ];
 
-function codesOf(err: unknown, depth = 0): string[] {
-  if (!err || typeof err !== 'object' || depth > 3) return [];
-  const e = err as { code?: unknown; driverError?: unknown; errors?: unknown; cause?: unknown };
-  const own = typeof e.code === 'string' ? [e.code] : [];
-  const nested = [e.driverError, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])].flatMap((x) => codesOf(x, depth + 1));
-  return [...own, ...nested];
-}
-
 function messagesOf(err: unknown, depth = 0): string[] {
   if (!err || typeof err !== 'object' || depth > 3) return [];
   const e = err as { message?: unknown; driverError?: unknown; cause?: unknown };
@@ -52,11 +46,11 @@ function messagesOf(err: unknown, depth = 0): string[] {
 
 /** True when the error means "PostgreSQL is unreachable or going away", not "the query is wrong". */
 export function isDatabaseUnavailableError(err: unknown): boolean {
-  if (codesOf(err).some((c) => CONNECTION_CODES.has(c))) return true;
+  if (errorCodes(err).some((c) => CONNECTION_CODES.has(c))) return true;
   return messagesOf(err).some((m) => CONNECTION_MESSAGES.some((re) => re.test(m)));
 }
 
-/** SQLSTATE of a failed query, if any. */
+/** SQLSTATE of a failed query, if any (the pipeline's sqlState, shared with the workers). */
 export function sqlStateOf(err: unknown): string | undefined {
-  return codesOf(err).find((c) => /^(?:[0-9][0-9A-Z]|P0|XX|HV|F0)[0-9A-Z]{3}$/.test(c));
+  return sqlState(err);
 }
