@@ -4,3 +4,4 @@ export * from './stages';
 export * from './uuid';
 export * from './pages';
 export * from './graph';
+export * from './entity-key';

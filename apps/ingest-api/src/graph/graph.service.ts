@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
-import type { EntityType } from '@casegraph/contracts';
+import { type EntityType, entitySearchKey } from '@casegraph/contracts';
 import { apiError, notFound } from '../common/api-error';
 import { EXPORT_WRITERS, ExportEdge } from './graph-export';
 import {
@@ -35,15 +35,12 @@ const toEntity = (r: EntityRow): EntityDto => ({
   lastSeenAt: new Date(r.last_seen_at).toISOString(),
 });
 
-/** The search string as the worker normalises keys (lower case, no accents, punctuation -> space). */
-export function searchKey(q: string): string {
-  return q
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+/**
+ * The search string as a stored key: the graph worker's own normaliser (@casegraph/contracts), so
+ * `?q=Smith’s` looks for "smith" as the worker stored "Smith" (with ?type=, that type's rules too).
+ */
+export function searchKey(q: string, type?: EntityType): string {
+  return entitySearchKey(q, type);
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -78,7 +75,7 @@ export class GraphService {
 
   async listEntities(projectUuid: string, q: EntityListQueryDto): Promise<EntityPageDto> {
     await this.requireProject(projectUuid);
-    const key = q.q ? searchKey(q.q) : '';
+    const key = q.q ? searchKey(q.q, q.type) : '';
     if (q.q !== undefined && !key) throw apiError(HttpStatus.BAD_REQUEST, 'q must contain a letter or a digit');
     const where = `project_uuid = $1 AND mention_count > 0 AND ($2::text IS NULL OR entity_type = $2)
        AND ($3::text IS NULL OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE a ILIKE $4))`;
