@@ -22,8 +22,8 @@ import { DataSource } from 'typeorm';
 import { redisKeys } from '@casegraph/contracts';
 import { DEFAULT_DATABASE_URL, ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
 import { ProjectContextModule, ProjectContextModuleOptions, ProjectContextService, SELECT_ONE_SQL } from '@casegraph/project-context';
+import { freePort, startHungServer } from '@casegraph/testing';
 import { Stats, measure, printLatencyTable, stats } from './lib';
-import { freePort, startHungServer } from '../libs/project-context/src/testing/redis-servers';
 
 const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';

@@ -14,24 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { databaseUrlFor, dropDatabase, freePort, privateDatabaseName, waitFor } from '@casegraph/testing';
 import { fixtureDocument } from './support/fixtures';
 
 const ROOT = join(__dirname, '..');
 const run = randomUUID().slice(0, 8);
-const adminUrl = process.env.DATABASE_URL!.replace(/\/[^/?]+(\?.*)?$/, '/postgres');
-const dbName = `casegraph_x_ingestcli_${run}`;
-const databaseUrl = process.env.DATABASE_URL!.replace(/\/[^/?]+(\?.*)?$/, `/${dbName}`);
+const dbName = privateDatabaseName('ingestcli');
+const databaseUrl = databaseUrlFor(dbName);
 const bullPrefix = `bull-e2e-cli-${run}`;
 const storageDir = mkdtempSync(join(tmpdir(), 'casegraph-e2e-cli-'));
 const projectName = `e2e ingest CLI ${run}`;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 interface Proc {
   child: ChildProcess;
@@ -55,13 +47,14 @@ function start(cmd: string, args: string[], env: NodeJS.ProcessEnv): Proc {
   return { child, output: () => out, exited, signal: () => signal };
 }
 
-async function waitFor(proc: Proc, text: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!proc.output().includes(text)) {
-    if (proc.child.exitCode !== null) throw new Error(`exited with ${proc.child.exitCode} before "${text}":\n${proc.output().slice(-6000)}`);
-    if (Date.now() > until) throw new Error(`no "${text}" after ${ms} ms:\n${proc.output().slice(-6000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+async function waitForOutput(proc: Proc, text: string, ms: number): Promise<void> {
+  await waitFor(() => proc.output().includes(text), {
+    timeoutMs: ms,
+    intervalMs: 250,
+    what: `"${text}"`,
+    abort: () => (proc.child.exitCode !== null && !proc.output().includes(text) ? `exited with ${proc.child.exitCode}` : undefined),
+    detail: () => proc.output().slice(-6000),
+  });
 }
 
 const portOpen = (port: number) =>
@@ -110,10 +103,7 @@ describe('npm start + npm run ingest on two fixture documents', () => {
         }
       }
     }
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase(dbName);
     const redis = new Redis(process.env.REDIS_URL!);
     const keys: string[] = [];
     let cursor = '0';
@@ -131,7 +121,7 @@ describe('npm start + npm run ingest on two fixture documents', () => {
   it('starts the stack, ingests Apache-2.0.pdf and BSD-scanned.png to completion, prints the summary, stops on Ctrl-C', async () => {
     stack = start('npm', ['start'], env());
     // A build may run first when dist/ is older than the sources.
-    await waitFor(stack, 'CaseGraph is running', 6 * 60_000);
+    await waitForOutput(stack, 'CaseGraph is running', 6 * 60_000);
     expect(stack.output()).toContain(`http://localhost:${ports.api}/docs`);
     expect(stack.output()).toContain(`http://localhost:${ports.api}/admin/queues`);
 

@@ -5,10 +5,9 @@
  * and no stage may depend on doc:metadata being present.
  */
 import Redis from 'ioredis';
-import { PrivateRedis } from '../../apps/ingest-api/src/testing/redis-server';
 import { PipelineStack, waitUntilDone } from '../support/pipeline-harness';
-import { PrivateDatabase, createPrivateDatabase } from '../support/private-database';
-import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline, ocrStarted, until } from './scenario';
+import { PrivateDatabase, PrivateRedis, createPrivateDatabase, waitFor } from '@casegraph/testing';
+import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline, ocrStarted } from './scenario';
 
 jest.setTimeout(300_000);
 
@@ -37,7 +36,7 @@ describe('fault scenario: cache wiped', () => {
       const projects = await stack.ingest(PLAN);
       const t0 = Date.now();
       await client.flushall();
-      await until(() => ocrStarted(stack.db, projects), 60_000, 'OCR to start');
+      await waitFor(() => ocrStarted(stack.db, projects), { timeoutMs: 60_000, what: 'OCR to start' });
       await client.flushall();
       const metadataKeys = await client.keys('doc:metadata:*');
       expect(metadataKeys).toEqual([]);

@@ -12,7 +12,7 @@ import { backfill, countSick } from '../../apps/cli/src/context/backfill';
 import { enforce } from '../../apps/cli/src/context/enforce';
 import { IngestedProject, PipelineStack, waitUntilDone } from '../support/pipeline-harness';
 import { fixtureDocument } from '../support/fixtures';
-import { PrivateDatabase, createPrivateDatabase } from '../support/private-database';
+import { PrivateDatabase, createPrivateDatabase } from '@casegraph/testing';
 import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline } from './scenario';
 
 jest.setTimeout(300_000);

@@ -3,10 +3,9 @@
  * cuts (all connections dropped, new ones refused) for 5 s and then restores, as a server restart looks to
  * clients. The shared PostgreSQL itself is never touched. Every service must reconnect by itself.
  */
-import { TcpProxy } from '../../apps/ingest-api/src/testing/tcp-proxy';
 import { PipelineStack, waitUntilDone } from '../support/pipeline-harness';
-import { PrivateDatabase, createPrivateDatabase } from '../support/private-database';
-import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline, ocrStarted, until } from './scenario';
+import { PrivateDatabase, TcpProxy, createPrivateDatabase, waitFor } from '@casegraph/testing';
+import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline, ocrStarted } from './scenario';
 
 jest.setTimeout(300_000);
 
@@ -37,7 +36,7 @@ describe('fault scenario: PostgreSQL restart', () => {
   it('all connections cut for 5 s mid-run: every service reconnects, every document comes home', async () => {
     const base = await baseline(stack);
     const projects = await stack.ingest(PLAN);
-    await until(() => ocrStarted(stack.db, projects), 60_000, 'OCR to start');
+    await waitFor(() => ocrStarted(stack.db, projects), { timeoutMs: 60_000, what: 'OCR to start' });
     const t0 = Date.now();
     await proxy.cut();
     await new Promise((r) => setTimeout(r, 5_000));

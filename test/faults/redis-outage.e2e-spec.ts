@@ -5,10 +5,9 @@
  * and the sweeper (documents left processing) bring every document home.
  */
 import request from 'supertest';
-import { PrivateRedis } from '../../apps/ingest-api/src/testing/redis-server';
 import { PipelineStack, waitUntilDone } from '../support/pipeline-harness';
-import { PrivateDatabase, createPrivateDatabase } from '../support/private-database';
-import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline, ocrStarted, until } from './scenario';
+import { PrivateDatabase, PrivateRedis, createPrivateDatabase, waitFor } from '@casegraph/testing';
+import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline, ocrStarted } from './scenario';
 
 jest.setTimeout(300_000);
 
@@ -33,7 +32,7 @@ describe('fault scenario: Redis outage', () => {
   it('stopped 10 s mid-run and restarted empty: ingest accepts meanwhile, every document comes home', async () => {
     const base = await baseline(stack);
     const first = await stack.ingest([PLAN[0]]);
-    await until(() => ocrStarted(stack.db, first), 60_000, 'OCR to start');
+    await waitFor(() => ocrStarted(stack.db, first), { timeoutMs: 60_000, what: 'OCR to start' });
     const t0 = Date.now();
     await redis.stop();
 

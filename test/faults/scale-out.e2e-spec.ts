@@ -4,7 +4,7 @@
  */
 import { TestApp, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
 import { PipelineStack, waitUntilDone } from '../support/pipeline-harness';
-import { PrivateDatabase, createPrivateDatabase } from '../support/private-database';
+import { PrivateDatabase, createPrivateDatabase } from '@casegraph/testing';
 import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline } from './scenario';
 
 jest.setTimeout(300_000);

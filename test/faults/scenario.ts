@@ -90,16 +90,6 @@ export async function assertScenario(
   return figures;
 }
 
-/** Polls until `cond` holds (bounded). */
-export async function until(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** True once some document of the projects has started OCR (mid-run fault points). */
 export async function ocrStarted(db: DataSource, projects: IngestedProject[]): Promise<boolean> {
   const rows: Array<{ n: number }> = await db.query(

@@ -5,8 +5,8 @@
  * No document stays `processing` forever.
  */
 import { PipelineStack, waitUntilDone } from '../support/pipeline-harness';
-import { PrivateDatabase, createPrivateDatabase } from '../support/private-database';
-import { FAST_RECOVERY_ENV, until } from './scenario';
+import { PrivateDatabase, createPrivateDatabase, waitFor } from '@casegraph/testing';
+import { FAST_RECOVERY_ENV } from './scenario';
 
 jest.setTimeout(180_000);
 
@@ -26,10 +26,10 @@ describe('fault scenario: documents stuck in processing', () => {
 
   it('the sweeper re-enqueues a stranded document (completed by a worker) and fails one out of attempts', async () => {
     // Uploaded while no worker runs; then the jobs are lost and the rows look like a dead worker's.
-    const projects = await stack.ingest([{ label: 'S', files: ['MPL-2.0.pdf', 'GPL-3.pdf'] }]);
+    const projects = await stack.ingest([{ label: 'S', files: ['complaint.pdf', 'motion.pdf'] }]);
     const [revived, hopeless] = projects[0].documents;
     for (const d of projects[0].documents) {
-      await until(async () => !!(await stack.api.ocrQueue.getJob(d.documentUuid)), 10_000, 'the upload job');
+      await waitFor(async () => !!(await stack.api.ocrQueue.getJob(d.documentUuid)), { timeoutMs: 10_000, what: 'the upload job' });
       await (await stack.api.ocrQueue.getJob(d.documentUuid))!.remove();
     }
     const strand = (uuid: string, attempts: number) =>

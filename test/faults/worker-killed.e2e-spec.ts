@@ -8,8 +8,8 @@ import type { Queue } from 'bull';
 import { getQueueToken } from '@nestjs/bull';
 import { QUEUES } from '@casegraph/contracts';
 import { PipelineStack, WorkerProcess, waitUntilDone } from '../support/pipeline-harness';
-import { PrivateDatabase, createPrivateDatabase } from '../support/private-database';
-import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline, until } from './scenario';
+import { PrivateDatabase, createPrivateDatabase, waitFor } from '@casegraph/testing';
+import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline } from './scenario';
 
 jest.setTimeout(420_000);
 
@@ -30,7 +30,7 @@ describe('fault scenario: workers killed mid-job', () => {
 
   /** SIGKILLs `w` as soon as it has an active job on `queue`; returns the ids of the jobs it died holding. */
   async function killMidJob(w: WorkerProcess, queue: Queue): Promise<string[]> {
-    await until(async () => (await queue.getActiveCount()) > 0, 120_000, `an active job on ${queue.name}`);
+    await waitFor(async () => (await queue.getActiveCount()) > 0, { timeoutMs: 120_000, what: `an active job on ${queue.name}` });
     await w.kill();
     return (await queue.getActive()).map((j) => String(j.id));
   }

@@ -6,8 +6,7 @@ import { QUEUES } from '@casegraph/contracts';
 import { DATABASE_UNAVAILABLE_MESSAGE } from '../../apps/ingest-api/src/common/api-exception.filter';
 import { cleanupTestData, createTestApp, TestApp } from '../../apps/ingest-api/src/testing/test-app';
 import { createProject, filesUnder } from '../../apps/ingest-api/src/testing/helpers';
-import { PrivateRedis, freePort } from '../../apps/ingest-api/src/testing/redis-server';
-import { TcpProxy } from '../../apps/ingest-api/src/testing/tcp-proxy';
+import { PrivateRedis, TcpProxy, freePort, waitFor } from '@casegraph/testing';
 import { fixtureDocument } from '../support/fixtures';
 
 const GPL = readFileSync(fixtureDocument('GPL-3.pdf'));
@@ -19,14 +18,6 @@ const manifest = (projectUuid: string, n: number) => ({
 // ioredis gives a connection to a dead/hung server disconnectTimeout (2 s) before destroying it: let those
 // timers run out so jest exits cleanly.
 afterAll(() => new Promise((r) => setTimeout(r, 2500)));
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A direct connection to the test database, independent of the app's pool. */
 async function direct<T>(fn: (c: Client) => Promise<T>): Promise<T> {
@@ -57,10 +48,10 @@ describe('Redis down: ingest keeps accepting; the reconciler enqueues once Redis
 
   it('accepts uploads and batches as pending, then the reconciler gives each exactly one job', async () => {
     const p = await createProject(t, projectIds, 'redis-down');
-    await until('the queues to be connected', () => t.queues.isAvailable(QUEUES.OCR) && t.queues.isAvailable(QUEUES.GRAPH));
+    await waitFor(() => t.queues.isAvailable(QUEUES.OCR) && t.queues.isAvailable(QUEUES.GRAPH), { timeoutMs: 20_000, what: 'the queues to be connected' });
 
     await redis.stop();
-    await until('Bull to notice', () => !t.queues.isAvailable(QUEUES.OCR));
+    await waitFor(() => !t.queues.isAvailable(QUEUES.OCR), { timeoutMs: 20_000, what: 'Bull to notice' });
 
     const batch = await request(t.http).post('/v1/batches').send(manifest(p.projectUuid, 3)).expect(202);
     expect(batch.body.enqueued).toBe(false);
@@ -83,7 +74,7 @@ describe('Redis down: ingest keeps accepting; the reconciler enqueues once Redis
 
     // Redis comes back EMPTY (no persistence).
     await redis.start();
-    await until('Bull to reconnect', () => t.queues.isAvailable(QUEUES.OCR) && t.queues.isAvailable(QUEUES.GRAPH));
+    await waitFor(() => t.queues.isAvailable(QUEUES.OCR) && t.queues.isAvailable(QUEUES.GRAPH), { timeoutMs: 20_000, what: 'Bull to reconnect' });
     const report = await t.reconciler.tick({ minAgeSeconds: 0 });
     expect(report.skipped).toBeUndefined();
     expect(report.enqueued).toBeGreaterThanOrEqual(4);
@@ -201,7 +192,7 @@ describe('PostgreSQL down: 503 with a clear message, nothing half-written, recov
     expect(await t.ocrQueue.getJobCounts()).toEqual(jobsBefore);
 
     await proxy.restore();
-    await until('the API to recover', async () => (await request(t.http).get(`/v1/projects/${p.projectUuid}`)).status === 200);
+    await waitFor(async () => (await request(t.http).get(`/v1/projects/${p.projectUuid}`)).status === 200, { timeoutMs: 20_000, what: 'the API to recover' });
     await request(t.http).post('/v1/batches').send(manifest(p.projectUuid, 2)).expect(202);
     await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', GPL, 'gpl.pdf').expect(202);
   });

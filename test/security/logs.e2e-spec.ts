@@ -5,56 +5,37 @@
  * refused requests are made with a wrong key and with a key of another project; then every byte the three
  * processes wrote is searched for the keys and the marker.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
+import { AppName, SpawnedApp, freePort, spawnApp, waitFor } from '@casegraph/testing';
 import { buildPdf } from '../../apps/ocr-worker/src/testing/test-pdfs';
 
 jest.setTimeout(180_000);
 
-const ROOT = join(__dirname, '../..');
 const KEY = `sk-live-${randomUUID()}`;
 const BOUND = `sk-bound-${randomUUID()}`;
 const WRONG = `sk-wrong-${randomUUID()}`;
 const MARKER = `CONTENTMARKER${randomUUID().replace(/-/g, '')}`;
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  out: string[];
-}
-
 describe('logs never contain API keys or file contents', () => {
   const storageDir = mkdtempSync(join(tmpdir(), 'casegraph-sec-logs-'));
   const prefix = `bull-test-logs-${randomUUID().slice(0, 8)}`;
-  const children: Child[] = [];
+  const children: SpawnedApp[] = [];
   let api: string;
   let db: DataSource;
   let projectId: number | undefined;
   let projectUuid: string;
   let otherProjectUuid: string;
 
-  const start = (name: string, main: string, env: Record<string, string>) => {
-    const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', main], {
-      cwd: ROOT,
+  const start = async (app: AppName, env: Record<string, string>) => {
+    const child = await spawnApp({
+      app,
       env: {
-        ...process.env,
         NODE_ENV: 'production',
         LOG_LEVEL: 'trace',
         BULL_PREFIX: prefix,
@@ -62,28 +43,24 @@ describe('logs never contain API keys or file contents', () => {
         STORAGE_DRIVER: 'local',
         HEALTH_PORT: '0',
         SHUTDOWN_GRACE_MS: '3000',
-        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
         ...env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const child: Child = { name, proc, out: [] };
-    proc.stdout!.on('data', (b: Buffer) => child.out.push(b.toString('utf8')));
-    proc.stderr!.on('data', (b: Buffer) => child.out.push(b.toString('utf8')));
     children.push(child);
     return child;
   };
 
-  const waitFor = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 90_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (await Promise.resolve().then(check).catch(() => false)) return;
-      const dead = children.find((c) => c.proc.exitCode !== null);
-      if (dead) throw new Error(`${dead.name} exited (${dead.proc.exitCode}):\n${dead.out.join('').slice(-3000)}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
+  /** Waits while all three apps run (one that exits ends the wait, with its last output). */
+  const waitUntil = (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 90_000) =>
+    waitFor(check, {
+      timeoutMs,
+      intervalMs: 250,
+      what,
+      abort: () => {
+        const dead = children.find((c) => !c.running());
+        return dead ? `${dead.app} exited (${dead.exit()?.code}):\n${dead.output().slice(-3000)}` : undefined;
+      },
+    });
 
   beforeAll(async () => {
     db = new DataSource(dataSourceOptions(process.env.DATABASE_URL!, ENTITIES, MIGRATIONS, { poolSize: 2 }));
@@ -98,29 +75,21 @@ describe('logs never contain API keys or file contents', () => {
     (globalThis as Record<string, unknown>).__logsOther = rows[1].id;
     const port = await freePort();
     api = `http://127.0.0.1:${port}`;
-    start('ingest-api', 'apps/ingest-api/src/main.ts', {
+    await start('ingest-api', {
       PORT: String(port),
       CASEGRAPH_API_KEYS: `${KEY},${BOUND}:${projectUuid}`,
       RECONCILE_INTERVAL_SECONDS: '0',
       SWEEP_INTERVAL_SECONDS: '0',
       RATE_LIMIT_PER_MINUTE: '0',
     });
-    start('ocr-worker', 'apps/ocr-worker/src/main.ts', {});
-    start('graph-worker', 'apps/graph-worker/src/main.ts', {});
-    await waitFor('ingest-api ready', async () => (await request(api).get('/health/ready')).status === 200);
-    await waitFor('workers started', () => children.slice(1).every((c) => /started/.test(c.out.join(''))));
+    await start('ocr-worker', {});
+    await start('graph-worker', {});
+    await waitUntil('ingest-api ready', async () => (await request(api).get('/health/ready')).status === 200);
+    await waitUntil('workers started', () => children.slice(1).every((c) => /started/.test(c.output())));
   });
 
   afterAll(async () => {
-    for (const c of children) {
-      if (c.proc.exitCode === null) {
-        c.proc.kill('SIGTERM');
-        const exited = new Promise((r) => c.proc.once('exit', r));
-        const timer = setTimeout(() => c.proc.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-    }
+    for (const c of children) await c.stop(10_000);
     if (db?.isInitialized) {
       const ids = [projectId, (globalThis as Record<string, unknown>).__logsOther].filter((x) => x !== undefined);
       const uuids = (await db.query(`SELECT project_uuid FROM projects WHERE id = ANY($1::int[])`, [ids])).map((r: { project_uuid: string }) => r.project_uuid);
@@ -156,7 +125,7 @@ describe('logs never contain API keys or file contents', () => {
       .attach('files', pdf, 'settlement.pdf')
       .expect(202);
     const documentUuid: string = up.body.documents[0].documentUuid;
-    await waitFor(
+    await waitUntil(
       'document completed',
       async () => (await request(api).get(`/v1/documents/${documentUuid}`).set('X-API-Key', KEY)).body.status === 'completed',
       120_000,
@@ -174,10 +143,10 @@ describe('logs never contain API keys or file contents', () => {
     expect(JSON.stringify(ents.body)).toContain('Initech');
 
     // Let the last lines flush, then stop the apps like an operator (graceful shutdown logs too).
-    for (const c of children) c.proc.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.proc.exitCode !== null ? null : new Promise((r) => c.proc.once('exit', r)))));
+    for (const c of children) c.signal('SIGTERM');
+    await Promise.all(children.map((c) => c.exited));
 
-    const logs = Object.fromEntries(children.map((c) => [c.name, c.out.join('')]));
+    const logs = Object.fromEntries(children.map((c) => [c.app, c.output()]));
     for (const [name, out] of Object.entries(logs)) {
       // Each app did log (JSON lines from pino), at least one line mentioning this document or request.
       expect({ name, lines: out.split('\n').filter((l) => l.startsWith('{')).length > 0 }).toEqual({ name, lines: true });

@@ -5,26 +5,15 @@
  * connection does not hold the process open, and the process exits 0 well before
  * the grace runs out.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, IncomingMessage, request } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fixtureDocument } from '../support/fixtures';
+import { join } from 'node:path';
+import { SpawnedApp, freePort, spawnApp, waitFor } from '@casegraph/testing';
+import { generatedBytes } from '../../libs/testing/src/documents';
 
 jest.setTimeout(120_000);
-
-const ROOT = resolve(__dirname, '../..');
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function send(
   port: number,
@@ -43,21 +32,20 @@ function send(
 }
 
 describe('ingest-api SIGTERM', () => {
-  let child: ChildProcess | undefined;
+  let child: SpawnedApp | undefined;
   const storageDir = mkdtempSync(join(tmpdir(), 'casegraph-api-drain-'));
 
-  afterAll(() => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  afterAll(async () => {
+    await child?.kill();
     rmSync(storageDir, { recursive: true, force: true });
   });
 
   it('finishes the in-flight upload with Connection: close, is not held open by an idle keep-alive socket, and exits 0', async () => {
     const port = await freePort();
     const grace = 20_000;
-    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ingest-api/src/main.ts'], {
-      cwd: ROOT,
+    const api = await spawnApp({
+      app: 'ingest-api',
       env: {
-        ...process.env,
         PORT: String(port),
         BULL_PREFIX: `bull-test-api-drain-${randomUUID().slice(0, 8)}`,
         STORAGE_DRIVER: 'local',
@@ -66,18 +54,16 @@ describe('ingest-api SIGTERM', () => {
         RECONCILE_INTERVAL_SECONDS: '0',
         SWEEP_INTERVAL_SECONDS: '0',
         SHUTDOWN_GRACE_MS: String(grace),
-        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
       },
-      stdio: 'ignore',
     });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child!.once('exit', (code, signal) => r({ code, signal })));
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const ok = await send(port, { path: '/health/ready' }).then((r) => r.status === 200, () => false);
-      if (ok) break;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error('ingest-api never became ready');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    child = api;
+    await waitFor(() => send(port, { path: '/health/ready' }).then((r) => r.status === 200), {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+      what: 'ingest-api to be ready',
+      abort: () => (api.running() ? undefined : 'ingest-api exited'),
+      detail: () => api.output().slice(-3000),
+    });
     const project = JSON.parse(
       (await send(port, { method: 'POST', path: '/v1/projects', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: `drain ${randomUUID()}` }) })).body,
     ) as { projectUuid: string };
@@ -87,7 +73,7 @@ describe('ingest-api SIGTERM', () => {
     expect((await send(port, { path: '/health/live', agent: keepAlive })).status).toBe(200);
 
     // An upload whose body is only half sent when the signal arrives.
-    const content = readFileSync(fixtureDocument('GPL-3.pdf'));
+    const content = generatedBytes('complaint.pdf');
     const boundary = 'casegraph-drain-test';
     const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="drain.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
@@ -115,7 +101,7 @@ describe('ingest-api SIGTERM', () => {
     await new Promise((r) => setTimeout(r, 500));
 
     const sentAt = Date.now();
-    child.kill('SIGTERM');
+    api.signal('SIGTERM');
     await new Promise((r) => setTimeout(r, 300));
     uploadReq.write(content.subarray(64 * 1024));
     uploadReq.end(tail);
@@ -124,7 +110,7 @@ describe('ingest-api SIGTERM', () => {
     // Answered after the signal: the connection is not kept alive.
     expect(res.connection).toBe('close');
 
-    const { code, signal } = await exited;
+    const { code, signal } = await api.exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     // The idle keep-alive socket did not hold the server open until the grace.
     expect(Date.now() - sentAt).toBeLessThan(grace);

@@ -8,12 +8,12 @@
  * Either way the document is never lost and never duplicated: one set of pages,
  * one OCR job completed, exactly one graph job enqueued.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fixtureDocument } from '../support/fixtures';
+import { SpawnedApp, spawnApp, waitFor } from '@casegraph/testing';
+import { generatedBytes } from '../../libs/testing/src/documents';
 import {
   WorkerHandle,
   createDocument,
@@ -26,54 +26,20 @@ import {
 
 jest.setTimeout(240_000);
 
-const ROOT = resolve(__dirname, '../..');
-
-interface Child {
-  proc: ChildProcess;
-  lines: string[];
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+/** Starts an app's real main.ts (spawnApp); its output (JSON logs on stdout) is collected line by line. */
+function startApp(app: 'ocr-worker' | 'graph-worker', env: Record<string, string>): Promise<SpawnedApp> {
+  return spawnApp({ app, env: { HEALTH_PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env } });
 }
 
-/** Starts an app's real main.ts; stdout (JSON logs) is collected line by line. */
-function spawnApp(app: 'ocr-worker' | 'graph-worker', env: Record<string, string>): Child {
-  const proc = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`],
-    {
-      cwd: ROOT,
-      env: { ...process.env, HEALTH_PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'production', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const lines: string[] = [];
-  let buf = '';
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    buf += chunk.toString('utf8');
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    lines.push(...parts.filter(Boolean));
-  });
-  proc.stderr!.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    proc.once('exit', (code, signal) => r({ code, signal })),
-  );
-  return { proc, lines, exit };
-}
-
-async function waitFor(what: string, cond: () => Promise<boolean> | boolean, timeoutMs: number, child?: Child): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond()) return;
-    if (child && child.proc.exitCode !== null) throw new Error(`${what}: the child exited first\n${child.lines.join('\n')}`);
-    if (Date.now() > deadline) throw new Error(`${what}: timed out\n${child?.lines.join('\n') ?? ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Stops a wait as soon as the child has exited (naming its output). */
+const whileRunning = (child: SpawnedApp) => ({
+  abort: () => (child.running() ? undefined : `the child exited first (${JSON.stringify(child.exit())})`),
+  detail: () => child.lines().join('\n'),
+});
 
 /** Waits until the child is running the document's OCR job (active in Bull, stage processing in the database). */
-async function waitUntilRunning(producer: WorkerHandle, documentUuid: string, child: Child): Promise<void> {
+async function waitUntilRunning(producer: WorkerHandle, documentUuid: string, child: SpawnedApp): Promise<void> {
   await waitFor(
-    'the child never started the job',
     async () => {
       const job = await producer.ocrQueue.getJob(documentUuid);
       const rows: Array<{ ocr_status: string }> = await producer.db.query(
@@ -82,8 +48,7 @@ async function waitUntilRunning(producer: WorkerHandle, documentUuid: string, ch
       );
       return !!job && (await job.isActive()) && rows[0]?.ocr_status === 'processing';
     },
-    120_000,
-    child,
+    { timeoutMs: 120_000, intervalMs: 100, what: 'the child to start the job', ...whileRunning(child) },
   );
 }
 
@@ -93,8 +58,8 @@ async function graphJobs(w: WorkerHandle, documentUuid: string): Promise<number>
   return jobs.filter((j) => j?.data?.documentUuid === documentUuid).length;
 }
 
-function parsedLogs(child: Child): Array<Record<string, unknown>> {
-  return child.lines.flatMap((l) => {
+function parsedLogs(child: SpawnedApp): Array<Record<string, unknown>> {
+  return child.lines().flatMap((l) => {
     try {
       return [JSON.parse(l) as Record<string, unknown>];
     } catch {
@@ -105,7 +70,7 @@ function parsedLogs(child: Child): Array<Record<string, unknown>> {
 
 describe('SIGTERM', () => {
   const storageDir = mkdtempSync(join(tmpdir(), 'casegraph-sigterm-'));
-  const children: Child[] = [];
+  const children: SpawnedApp[] = [];
   let producer: WorkerHandle | undefined;
   let rescuer: WorkerHandle | undefined;
 
@@ -116,19 +81,19 @@ describe('SIGTERM', () => {
   });
 
   afterAll(async () => {
-    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+    for (const c of children) await c.kill();
     await rescuer?.close();
     await producer?.close();
     rmSync(storageDir, { recursive: true, force: true });
   });
 
   it.each(['ocr-worker', 'graph-worker'] as const)('%s with no job exits 0 without waiting out the grace', async (app) => {
-    const child = spawnApp(app, { BULL_PREFIX: `bull-test-sigterm-${randomUUID().slice(0, 8)}`, STORAGE_DIR: storageDir, SHUTDOWN_GRACE_MS: '60000' });
+    const child = await startApp(app, { BULL_PREFIX: `bull-test-sigterm-${randomUUID().slice(0, 8)}`, STORAGE_DIR: storageDir, SHUTDOWN_GRACE_MS: '60000' });
     children.push(child);
-    await waitFor('the worker never said it started', () => child.lines.some((l) => l.includes('started')), 60_000, child);
+    await child.waitForOutput('started', 60_000);
     const sentAt = Date.now();
-    child.proc.kill('SIGTERM');
-    const { code, signal } = await child.exit;
+    child.signal('SIGTERM');
+    const { code, signal } = await child.exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     // Far below the 60 s grace: nothing was running, so nothing was waited for.
     expect(Date.now() - sentAt).toBeLessThan(15_000);
@@ -136,16 +101,16 @@ describe('SIGTERM', () => {
 
   it('mid-job with a long grace: not ready within moments, the job completes, then the worker exits 0', async () => {
     const doc = await createDocument(producer!, {
-      name: 'Apache-2.0-scanned.pdf',
-      bytes: readFileSync(fixtureDocument('Apache-2.0-scanned.pdf')),
+      name: 'scanned-letter.pdf',
+      bytes: generatedBytes('scanned-letter.pdf'),
     });
-    const child = spawnApp('ocr-worker', { BULL_PREFIX: producer!.config.bullPrefix, STORAGE_DIR: storageDir, SHUTDOWN_GRACE_MS: '120000' });
+    const child = await startApp('ocr-worker', { BULL_PREFIX: producer!.config.bullPrefix, STORAGE_DIR: storageDir, SHUTDOWN_GRACE_MS: '120000' });
     children.push(child);
     await enqueueOcr(producer!, doc.documentUuid);
     await waitUntilRunning(producer!, doc.documentUuid, child);
-    const opsPort = Number(/health and metrics on :(\d+)/.exec(child.lines.join('\n'))?.[1]);
+    const opsPort = Number(/health and metrics on :(\d+)/.exec(child.lines().join('\n'))?.[1]);
     expect(opsPort).toBeGreaterThan(0);
-    child.proc.kill('SIGTERM');
+    child.signal('SIGTERM');
     // While it drains, the worker says it is not ready (and still serves the probe). The signal is delivered
     // asynchronously, so a probe sent in the same instant may still be answered before the handler runs: poll
     // briefly (the job itself takes several seconds, so this is long before the drain ends).
@@ -156,7 +121,7 @@ describe('SIGTERM', () => {
     }
     expect(ready.status).toBe(503);
     expect(JSON.stringify(await ready.json())).toContain('shutting down');
-    const { code, signal } = await child.exit;
+    const { code, signal } = await child.exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
 
     // Finished inside the grace by the same process: completed in Bull and in the database.
@@ -182,15 +147,15 @@ describe('SIGTERM', () => {
 
   it('mid-job with a short grace: exit 0, the job goes back to the queue and another worker completes it once', async () => {
     const doc = await createDocument(producer!, {
-      name: 'Apache-2.0-scanned.pdf',
-      bytes: readFileSync(fixtureDocument('Apache-2.0-scanned.pdf')),
+      name: 'scanned-letter.pdf',
+      bytes: generatedBytes('scanned-letter.pdf'),
     });
-    const child = spawnApp('ocr-worker', { BULL_PREFIX: producer!.config.bullPrefix, STORAGE_DIR: storageDir, SHUTDOWN_GRACE_MS: '300' });
+    const child = await startApp('ocr-worker', { BULL_PREFIX: producer!.config.bullPrefix, STORAGE_DIR: storageDir, SHUTDOWN_GRACE_MS: '300' });
     children.push(child);
     await enqueueOcr(producer!, doc.documentUuid);
     await waitUntilRunning(producer!, doc.documentUuid, child);
-    child.proc.kill('SIGTERM');
-    const { code, signal } = await child.exit;
+    child.signal('SIGTERM');
+    const { code, signal } = await child.exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(parsedLogs(child).some((l) => /returning them to the queue/.test(String(l.msg)))).toBe(true);
 

@@ -1,23 +1,24 @@
 /**
  * The whole pipeline for cross-service tests: ingest-api in-process (its real AppModule + configureApp,
  * through apps/ingest-api's test app), and ocr-worker / graph-worker either in-process (their modules'
- * forRoot(config)) or as child processes (ts-node of their real main.ts, so they can be SIGKILLed).
+ * forRoot(config)) or as child processes (spawnApp: ts-node of their real main.ts, so they can be SIGKILLed).
  * Every stack has its own Bull prefix and storage folder; the database and Redis are chosen by the caller
  * (a private database for scenarios whose reconciler/sweeper scan every row, a private redis-server for
  * scenarios that break Redis).
  */
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import request from 'supertest';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { redisKeys } from '@casegraph/contracts';
 import { loadConfig, redisOptionsFromUrl } from '@casegraph/platform';
+import { spawnApp, waitFor } from '@casegraph/testing';
 import { TestApp, createTestApp, deleteBullPrefix } from '../../apps/ingest-api/src/testing/test-app';
 import { SweeperService } from '../../apps/ingest-api/src/sweeper/sweeper.service';
 import { ocrWorkerConfigSpec } from '../../apps/ocr-worker/src/config';
@@ -25,8 +26,6 @@ import { OcrWorkerModule } from '../../apps/ocr-worker/src/worker.module';
 import { checkGraphWorkerConfig, graphWorkerConfigSpec } from '../../apps/graph-worker/src/config';
 import { GraphWorkerModule } from '../../apps/graph-worker/src/worker.module';
 import { fixtureDocument } from './fixtures';
-
-const ROOT = resolve(__dirname, '../..');
 
 export type WorkerKind = 'ocr' | 'graph';
 
@@ -143,36 +142,13 @@ export class PipelineStack {
   }
 
   private async spawnChild(kind: WorkerKind, env: Record<string, string>): Promise<WorkerProcess> {
-    const main = kind === 'ocr' ? 'apps/ocr-worker/src/main.ts' : 'apps/graph-worker/src/main.ts';
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', main], {
-      cwd: ROOT,
-      env: { ...env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    const waitExit = async (ms: number) => {
-      let timer: NodeJS.Timeout | undefined;
-      const t = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
-      clearTimeout(timer);
-      return t;
-    };
+    const app = await spawnApp({ app: kind === 'ocr' ? 'ocr-worker' : 'graph-worker', env, inheritEnv: false });
     return {
       kind,
       mode: 'child',
-      child,
-      stop: async () => {
-        if (child.exitCode !== null || child.signalCode) return;
-        child.kill('SIGTERM');
-        if (!(await waitExit(10_000))) {
-          child.kill('SIGKILL');
-          await exited;
-        }
-      },
-      kill: async () => {
-        if (child.exitCode !== null || child.signalCode) return;
-        child.kill('SIGKILL');
-        await exited;
-      },
+      child: app.child,
+      stop: async () => void (await app.stop(10_000)),
+      kill: async () => void (await app.kill()),
     };
   }
 
@@ -242,20 +218,21 @@ export async function unfinished(db: DataSource, projects: IngestedProject[]): P
 /** Waits (bounded) until every document of the projects is completed or failed; returns the wait in ms. */
 export async function waitUntilDone(db: DataSource, projects: IngestedProject[], timeoutMs = 120_000, onTick?: () => Promise<void>): Promise<number> {
   const start = Date.now();
-  for (;;) {
-    let left: Array<{ document_uuid: string; status: string }> = [];
-    try {
-      left = await unfinished(db, projects);
-    } catch {
-      left = [{ document_uuid: '?', status: 'database unreachable' }];
-    }
-    if (!left.length) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(`not done after ${timeoutMs} ms: ${JSON.stringify(left)}`);
-    }
-    if (onTick) await onTick().catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  let left: Array<{ document_uuid: string; status: string }> = [];
+  await waitFor(
+    async () => {
+      try {
+        left = await unfinished(db, projects);
+      } catch {
+        left = [{ document_uuid: '?', status: 'database unreachable' }];
+      }
+      if (!left.length) return true;
+      if (onTick) await onTick().catch(() => undefined);
+      return false;
+    },
+    { timeoutMs, intervalMs: 250, what: 'every document to be completed or failed', detail: () => `not done: ${JSON.stringify(left)}` },
+  );
+  return Date.now() - start;
 }
 
 export interface GraphSnapshot {

@@ -1,7 +1,8 @@
 import Redis from 'ioredis';
 import { register } from 'prom-client';
 import { redisKeys } from '@casegraph/contracts';
-import { SeededDoc, TestApp, cleanup, createTestApp, seedDocument, seedProject } from './testing/test-app';
+import { SeededDoc, cleanup, seedDocument, seedProject } from '@casegraph/testing';
+import { TestApp, createTestApp } from './testing/test-app';
 
 async function healedProjects(): Promise<number> {
   const m = register.getSingleMetric('casegraph_project_context_heals_total');

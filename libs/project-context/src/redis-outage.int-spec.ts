@@ -4,8 +4,8 @@ import { register } from 'prom-client';
 import { redisKeys } from '@casegraph/contracts';
 import { SELECT_ONE_SQL } from './context-repository';
 import { ProjectContextModuleOptions } from './project-context.types';
-import { PrivateRedis, RedisProxy, startHungServer } from './testing/redis-servers';
-import { SeededDoc, TestApp, cleanup, createTestApp, interceptPool, seedDocument, seedProject } from './testing/test-app';
+import { PrivateRedis, RedisProxy, SeededDoc, cleanup, seedDocument, seedProject, startHungServer } from '@casegraph/testing';
+import { TestApp, createTestApp, interceptPool } from './testing/test-app';
 
 /** Default budget: resolution without Redis costs at most this on top of the SQL query. */
 const BUDGET_MS = 150;

@@ -1,3 +1,12 @@
 // @casegraph/testing: what the test suites of every app and library share (test documents,
 // private databases and Redis servers, ports, waiters, proxies, spawned apps). Test code only:
 // no production module imports it.
+export * from './wait';
+export * from './ports';
+export * from './database';
+export * from './redis-server';
+export * from './tcp-proxy';
+export * from './spawn-app';
+export * from './project-rows';
+export * from './documents';
+export * from './fixtures';

@@ -1,10 +1,10 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { redisKeys } from '@casegraph/contracts';
-import { TestApp, cleanup, createTestApp, seedDocument, seedProject } from '../../../../libs/project-context/src/testing/test-app';
+import { cleanup, createPrivateDataSource, seedDocument, seedProject } from '@casegraph/testing';
+import { TestApp, createTestApp } from '../../../../libs/project-context/src/testing/test-app';
 import { audit } from './audit';
 import { backfill } from './backfill';
-import { createPrivateDb } from './testing/private-db';
 
 const zero = { nullInDb: 0, mismatchedInDb: 0, stale: 0, malformed: 0, missing: 0 };
 
@@ -95,7 +95,7 @@ describe('context audit [--repair] [--project]', () => {
   });
 
   it('whole-database audit in a private database: legacy projects with NULL UUIDs are found, and --repair heals them', async () => {
-    const db = await createPrivateDb();
+    const db = await createPrivateDataSource('audit', { applicationName: 'pc-private-test' });
     const seededKeys: string[] = [];
     try {
       const [p] = await db.ds.query(`INSERT INTO projects (name) VALUES ('legacy') RETURNING id`);

@@ -1,14 +1,8 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
+import { PrivateDataSource, createPrivateDataSource, spawnApp } from '@casegraph/testing';
 import { backfill, countSick } from './backfill';
 import { FK_NAME, enforce } from './enforce';
-import { PrivateDb, createPrivateDb } from './testing/private-db';
-
-const run = promisify(execFile);
-const ROOT = join(__dirname, '../../../..');
 
 /** The old system's data: projects and documents without UUIDs, plus one document pointing at the wrong project. */
 async function seedLegacy(ds: DataSource, projects: number, docsPerProject: number) {
@@ -37,10 +31,10 @@ async function consistent(ds: DataSource) {
 }
 
 describe('context backfill + enforce (private database: they touch every row and alter the schema)', () => {
-  let db: PrivateDb;
+  let db: PrivateDataSource;
 
   beforeEach(async () => {
-    db = await createPrivateDb();
+    db = await createPrivateDataSource('backfill', { applicationName: 'pc-private-test' });
   });
   afterEach(async () => {
     await db.drop();
@@ -111,12 +105,11 @@ describe('context backfill + enforce (private database: they touch every row and
 
   it('the CLI shell: enforce refuses with exit 1, backfill heals, enforce then succeeds (exit codes and output)', async () => {
     await seedLegacy(db.ds, 2, 3);
-    const env = { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'test' };
-    const cli = (...args: string[]) =>
-      run('node', ['-r', 'ts-node/register/transpile-only', '-r', './tools/register-paths.js', 'apps/cli/src/main.ts', 'context', ...args], { cwd: ROOT, env }).then(
-        (r) => ({ code: 0, ...r }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-      );
+    const cli = async (...args: string[]) => {
+      const p = await spawnApp({ app: 'cli', args: ['context', ...args], env: { DATABASE_URL: db.url, NODE_ENV: 'test' } });
+      const { code } = await p.exited;
+      return { code, stdout: p.stdout(), stderr: p.stderr() };
+    };
     const refused = await cli('enforce');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('refusing: 2 project(s) with a NULL project_uuid and 7 document(s)');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JOBS, redisKeys } from '@casegraph/contracts';
-import { PrivateDatabase, createPrivateDatabase } from '../../../../test/support/private-database';
+import { PrivateDatabase, createPrivateDatabase } from '@casegraph/testing';
 import { finishJob } from '../testing/helpers';
 import { TestApp, createTestApp, deleteBullPrefix } from '../testing/test-app';
 import { SweeperService } from './sweeper.service';

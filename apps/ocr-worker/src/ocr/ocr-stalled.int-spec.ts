@@ -5,25 +5,23 @@
  * leaves exactly one set of pages. The killed worker is the real entry point
  * (apps/ocr-worker/src/main.ts under ts-node) in a child process.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fixtureDocument } from '../../../../test/support/fixtures';
+import { join } from 'node:path';
+import { SpawnedApp, spawnApp, waitFor } from '@casegraph/testing';
+import { generatedBytes } from '@casegraph/testing';
 import { WorkerHandle, createDocument, enqueueOcr, pages, startWorker, waitForJob, waitForOcr } from '../testing/ocr-test-kit';
 
 jest.setTimeout(180_000);
 
-const ROOT = resolve(__dirname, '../../../..');
-
 describe('a worker killed mid-job', () => {
   let producer: WorkerHandle | undefined;
   let rescuer: WorkerHandle | undefined;
-  let child: ChildProcess | undefined;
+  let child: SpawnedApp | undefined;
   const storageDir = mkdtempSync(join(tmpdir(), 'casegraph-ocr-stalled-'));
 
   afterAll(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await child?.kill();
     await rescuer?.close();
     await producer?.close();
     rmSync(storageDir, { recursive: true, force: true });
@@ -33,32 +31,24 @@ describe('a worker killed mid-job', () => {
     // A producer app that does not consume: OCR_CONCURRENCY applies to its handler, so pause it locally.
     producer = await startWorker({ STORAGE_DIR: storageDir });
     await producer.ocrQueue.pause(true);
-    const doc = await createDocument(producer, { name: 'Apache-2.0-scanned.pdf', bytes: readFileSync(fixtureDocument('Apache-2.0-scanned.pdf')) });
+    const doc = await createDocument(producer, { name: 'scanned-letter.pdf', bytes: generatedBytes('scanned-letter.pdf') });
 
-    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ocr-worker/src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        BULL_PREFIX: producer.config.bullPrefix,
-        STORAGE_DIR: storageDir,
-        HEALTH_PORT: '0',
-        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
-      },
-      stdio: 'ignore',
-    });
+    const worker = await spawnApp({ app: 'ocr-worker', env: { BULL_PREFIX: producer.config.bullPrefix, STORAGE_DIR: storageDir, HEALTH_PORT: '0' } });
+    child = worker;
     await enqueueOcr(producer, doc.documentUuid);
     // Wait until the child has the job and is in the middle of it (the stage is marked processing).
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const job = await producer.ocrQueue.getJob(doc.documentUuid);
-      const rows: Array<{ ocr_status: string }> = await producer.db.query('SELECT ocr_status FROM source_documents WHERE document_uuid = $1', [doc.documentUuid]);
-      if (job && (await job.isActive()) && rows[0].ocr_status === 'processing') break;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error('the child worker never started the job');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(
+      async () => {
+        const job = await producer!.ocrQueue.getJob(doc.documentUuid);
+        const rows: Array<{ ocr_status: string }> = await producer!.db.query('SELECT ocr_status FROM source_documents WHERE document_uuid = $1', [
+          doc.documentUuid,
+        ]);
+        return !!job && (await job.isActive()) && rows[0].ocr_status === 'processing';
+      },
+      { timeoutMs: 90_000, intervalMs: 100, what: 'the child worker to start the job', abort: () => (worker.running() ? undefined : 'the child exited'), detail: () => worker.output().slice(-3000) },
+    );
     await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGKILL');
-    await new Promise((r) => child!.once('exit', r));
+    await worker.kill();
     expect(await pages(producer, doc.documentUuid)).toEqual([]);
 
     // Another worker on the same queue: once the dead worker's lock expires, the stalled job is run again.

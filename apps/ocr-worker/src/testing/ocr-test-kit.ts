@@ -13,6 +13,7 @@ import { DocumentJobData, JOBS, QUEUES, documentJobId } from '@casegraph/contrac
 import { loadConfig } from '@casegraph/platform';
 import { ProjectContextService } from '@casegraph/project-context';
 import { StorageService, documentObjectKey } from '@casegraph/storage';
+import { waitFor } from '@casegraph/testing';
 import { OcrWorkerConfig, ocrWorkerConfigSpec } from '../config';
 import { OcrWorkerModule, OcrWorkerModuleOverrides } from '../worker.module';
 
@@ -148,25 +149,26 @@ export async function documentState(w: WorkerHandle, documentUuid: string): Prom
 
 /** Waits until the document's ocr stage is completed or failed (polling PostgreSQL). */
 export async function waitForOcr(w: WorkerHandle, documentUuid: string, timeoutMs = 60_000): Promise<DocumentState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await documentState(w, documentUuid);
-    if (s && (s.ocr_status === 'completed' || s.ocr_status === 'failed')) return s;
-    if (Date.now() > deadline) throw new Error(`ocr of ${documentUuid} still ${s?.ocr_status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let last: DocumentState | undefined;
+  return waitFor(
+    async () => {
+      last = await documentState(w, documentUuid);
+      return last && (last.ocr_status === 'completed' || last.ocr_status === 'failed') ? last : undefined;
+    },
+    { timeoutMs, what: `the OCR of ${documentUuid} to finish`, detail: () => `ocr_status: ${last?.ocr_status}` },
+  );
 }
 
 /** Waits until a Bull job is finished (completed or failed) and returns it. */
 export async function waitForJob(queue: Queue, jobId: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await queue.getJob(jobId);
-    // Re-read once finished: a Job fetched while still active carries stale attempt counts.
-    if (job && ((await job.isCompleted()) || (await job.isFailed()))) return (await queue.getJob(jobId))!;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} not finished after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return waitFor(
+    async () => {
+      const job = await queue.getJob(jobId);
+      // Re-read once finished: a Job fetched while still active carries stale attempt counts.
+      return job && ((await job.isCompleted()) || (await job.isFailed())) ? queue.getJob(jobId) : undefined;
+    },
+    { timeoutMs, what: `job ${jobId} to finish` },
+  );
 }
 
 export async function pages(w: WorkerHandle, documentUuid: string) {

@@ -1,41 +1,29 @@
 /**
  * Private Redis servers and misbehaving TCP servers for outage tests (never the shared Redis).
- * The one implementation: the ingest-api and fault tests import it too.
+ * The one implementation: every app's, library's and cross-service test imports it from here.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { AddressInfo, Server, Socket, createConnection, createServer } from 'node:net';
-
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = createConnection({ port, host: '127.0.0.1' });
-      c.once('connect', () => (c.destroy(), resolve(true)));
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`port ${port} did not open`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { freePort, waitForPort } from './ports';
 
 /** A redis-server child on its own port, with no persistence. Can be stopped and started again on that port. */
 export class PrivateRedis {
   private child?: ChildProcess;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: string[],
+  ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const r = new PrivateRedis(await freePort());
+  /** `extraArgs` go to redis-server as they are (e.g. ['--requirepass', 'x']). */
+  static async start(extraArgs: string[] = []): Promise<PrivateRedis> {
+    const r = new PrivateRedis(await freePort(), extraArgs);
     await r.start();
     return r;
+  }
+
+  /** The child's pid while one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   get url(): string {
@@ -47,7 +35,7 @@ export class PrivateRedis {
     if (this.child) return;
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...this.extraArgs],
       { stdio: 'ignore' },
     );
     this.child = child;
@@ -68,7 +56,7 @@ export class PrivateRedis {
 }
 
 /** A TCP server that accepts connections and never answers: a hung Redis. */
-export async function startHungServer(): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startHungServer(): Promise<{ port: number; url: string; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((s) => {
     sockets.add(s);
@@ -78,6 +66,7 @@ export async function startHungServer(): Promise<{ url: string; close: () => Pro
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   return {
+    port,
     url: `redis://127.0.0.1:${port}`,
     close: async () => {
       for (const s of sockets) s.destroy();
