@@ -6,6 +6,7 @@ import { enableGracefulShutdown } from '@casegraph/platform';
 import { API_KEY_SECURITY } from './common/api-docs';
 import { ApiValidationPipe } from './common/api-validation.pipe';
 import { ApiExceptionFilter, expressErrorHandler } from './common/api-exception.filter';
+import { jsonDepthVerifier } from './common/json-depth';
 import type { IngestApiConfig } from './config';
 import { httpMetricsMiddleware } from './metrics';
 
@@ -17,8 +18,8 @@ export interface ConfigureAppOptions {
 }
 
 /**
- * Everything about the HTTP app that is not a module: body limits and JSON
- * errors for bad bodies, URI versioning (/v1, health and metrics unversioned),
+ * Everything about the HTTP app that is not a module: body size and depth limits
+ * and JSON errors for bad bodies, URI versioning (/v1, health and metrics unversioned),
  * the global ValidationPipe and exception filter, OpenAPI at /docs, shutdown.
  * main.ts and the e2e tests both call this, so tests exercise the real setup.
  */
@@ -34,8 +35,10 @@ export function configureApp(app: INestApplication, config: IngestApiConfig, opt
   express.disable('x-powered-by');
   // First in the chain: times every request, including body-parser errors and the dashboard.
   express.use(httpMetricsMiddleware);
-  // Registered before Nest's defaults, which then skip their own json/urlencoded parsers.
-  express.useBodyParser('json', { limit: `${config.jsonBodyLimitKb}kb`, strict: true });
+  // Registered before Nest's defaults, which then skip their own json/urlencoded parsers. Every JSON body, on every
+  // route, has its size bounded (413) and its nesting depth scanned before JSON.parse (400): the validation pipe
+  // recurses once per level, so a 5,000-deep array would otherwise overflow the stack there (a 500).
+  express.useBodyParser('json', { limit: `${config.jsonBodyLimitKb}kb`, strict: true, verify: jsonDepthVerifier(config.jsonMaxDepth) });
   express.useBodyParser('urlencoded', { limit: '64kb', extended: false, parameterLimit: 100 });
   // Body-parser errors (malformed JSON, too large) happen before Nest's pipeline: answer them as JSON too.
   express.use(expressErrorHandler);

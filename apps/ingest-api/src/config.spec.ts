@@ -11,6 +11,7 @@ describe('ingest-api config', () => {
       maxFilesPerUpload: 50,
       maxBatchDocuments: 1000,
       jsonBodyLimitKb: 4096,
+      jsonMaxDepth: 32,
       apiKeys: [],
       rateLimitPerMinute: 600,
       reconcileIntervalSeconds: 30,
@@ -54,6 +55,7 @@ describe('ingest-api config', () => {
       expect(msg).not.toContain('good');
     }
   });
+
   it('refuses S3 storage without a bucket, and half a pair of AWS credentials with S3', () => {
     expect(() => loadConfig(ingestApiConfigSpec, { STORAGE_DRIVER: 's3' })).toThrow(
       new ConfigError(['S3_BUCKET is required when STORAGE_DRIVER=s3']),

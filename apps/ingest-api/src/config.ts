@@ -21,6 +21,8 @@ export interface IngestApiConfig extends BaseConfig, StorageConfig {
   maxBatchDocuments: number;
   /** Largest JSON body, in KiB. */
   jsonBodyLimitKb: number;
+  /** Deepest nesting of arrays/objects in a JSON body (checked before parsing; deeper = 400). */
+  jsonMaxDepth: number;
   /** Empty = open API (a loud warning at boot). */
   apiKeys: ApiKeyEntry[];
   /** Requests per minute per API key (per IP when the API is open); 0 disables the limit. */
@@ -82,6 +84,8 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   maxFilesPerUpload: { env: 'MAX_FILES_PER_UPLOAD', default: '50', parse: parsers.int({ min: 1, max: 10_000 }) },
   maxBatchDocuments: { env: 'MAX_BATCH_DOCUMENTS', default: '1000', parse: parsers.int({ min: 1, max: 100_000 }) },
   jsonBodyLimitKb: { env: 'JSON_BODY_LIMIT_KB', default: '4096', parse: parsers.int({ min: 1, max: 1_048_576 }) },
+  // At least 3 (a batch manifest); capped well below where the validation pipe's recursion (frames per level) nears the stack limit.
+  jsonMaxDepth: { env: 'JSON_MAX_DEPTH', default: '32', parse: parsers.int({ min: 3, max: 512 }) },
   apiKeys: { env: 'CASEGRAPH_API_KEYS', default: ' ', parse: apiKeysParser },
   rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', default: '600', parse: parsers.int({ min: 0 }) },
   reconcileIntervalSeconds: { env: 'RECONCILE_INTERVAL_SECONDS', default: '30', parse: parsers.int({ min: 0, max: 86_400 }) },

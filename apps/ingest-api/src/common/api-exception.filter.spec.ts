@@ -2,6 +2,7 @@ import { BadRequestException, HttpStatus, Logger, NotFoundException } from '@nes
 import { InvalidStorageKeyError, StorageTooLargeError } from '@casegraph/storage';
 import { apiError } from './api-error';
 import { DATABASE_UNAVAILABLE_MESSAGE, toErrorResponse } from './api-exception.filter';
+import { JsonTooDeepError } from './json-depth';
 
 describe('toErrorResponse', () => {
   let logged: jest.SpyInstance;
@@ -27,7 +28,8 @@ describe('toErrorResponse', () => {
 
   it.each([
     [{ type: 'entity.parse.failed', status: 400, message: 'Unexpected token } in JSON at position 7' }, 400, 'Malformed JSON body'],
-    [{ type: 'entity.too.large', status: 413, limit: 4096 * 1024 }, 413, 'Body larger than the limit of 4096 KiB'],
+    [{ type: 'entity.too.large', status: 413, limit: 4096 * 1024 }, 413, 'Body larger than the limit of 4096 KiB (4194304 bytes)'],
+    [new JsonTooDeepError(32), 400, 'JSON body nested deeper than 32 levels (JSON_MAX_DEPTH)'],
     [{ type: 'charset.unsupported', status: 415 }, 415, 'Unsupported body encoding or charset'],
   ])('maps body-parser error %j', (err, status, message) => {
     expect(toErrorResponse(err)).toEqual({ status, body: { statusCode: status, error: expect.any(String), message } });

@@ -48,12 +48,14 @@ export function toErrorResponse(exception: unknown, req?: Pick<Request, 'method'
       bp.type === 'entity.parse.failed'
         ? 'Malformed JSON body'
         : bp.type === 'entity.too.large'
-          ? `Body larger than the limit of ${Math.floor(Number(bp.limit) / 1024)} KiB`
-          : bp.type === 'charset.unsupported' || bp.type === 'encoding.unsupported'
-            ? 'Unsupported body encoding or charset'
-            : bp.type === 'request.aborted'
-              ? 'Request aborted by the client'
-              : httpStatusText(status);
+          ? `Body larger than the limit of ${Math.floor(Number(bp.limit) / 1024)} KiB (${Number(bp.limit)} bytes)`
+          : bp.type === 'entity.too.deep' && exception instanceof Error
+            ? exception.message // JsonTooDeepError: names the depth limit
+            : bp.type === 'charset.unsupported' || bp.type === 'encoding.unsupported'
+              ? 'Unsupported body encoding or charset'
+              : bp.type === 'request.aborted'
+                ? 'Request aborted by the client'
+                : httpStatusText(status);
     return { status, body: { statusCode: status, error: httpStatusText(status), message } };
   }
 
