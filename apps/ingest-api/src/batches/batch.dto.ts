@@ -6,6 +6,7 @@ import {
   IsIn,
   IsNotEmpty,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -96,6 +97,8 @@ export class CreateBatchDto {
   @ApiProperty({ type: [BatchDocumentDto], description: 'At most MAX_BATCH_DOCUMENTS (default 1000)' })
   @ValidateNested({ each: true })
   @Type(() => BatchDocumentDto)
+  // ValidateNested walks INTO a nested array instead of refusing it, so `[[]]` or `[[doc]]` would pass validation.
+  @IsObject({ each: true, message: 'each entry of documents must be a JSON object' })
   @ArrayNotEmpty({ message: 'documents must contain at least one document' })
   @IsArray()
   documents: BatchDocumentDto[];
