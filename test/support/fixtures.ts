@@ -1,7 +1,2 @@
-import { join, resolve } from 'node:path';
-
-/** Root of the shared fixtures (../shared/fixtures beside the checkout), overridable by CASEGRAPH_FIXTURES. */
-export const FIXTURES_DIR = process.env.CASEGRAPH_FIXTURES || resolve(__dirname, '../../../shared/fixtures');
-
-export const fixtureDocument = (name: string) => join(FIXTURES_DIR, 'documents', name);
-export const fixtureTextract = (name: string) => join(FIXTURES_DIR, 'textract', name);
+// The shared fixtures folder and its gating now live in @casegraph/testing (libs/testing/src/fixtures.ts).
+export { FIXTURES_DIR, describeWithFixtures, fixtureDocument, fixtureTextract, fixturesAvailable } from '../../libs/testing/src/fixtures';
