@@ -33,13 +33,14 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      // test/deploy: manifest and packaging checks that need no services.
+      // test/deploy: manifest checks that need no services. No unit spec starts a process or a server:
+      // those are int specs (tools/start, test/deploy/packaging, the CLI through npm).
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'],
     },
     {
       ...common,
       displayName: 'int',
-      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts', '<rootDir>/test/deploy/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
     },

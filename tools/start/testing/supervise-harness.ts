@@ -1,5 +1,5 @@
 /**
- * Runs supervise() on dummy apps for tools/start/supervisor.spec.ts.
+ * Runs supervise() on dummy apps for tools/start/supervisor.int-spec.ts.
  * argv[2]: JSON array of { name, mode } ; argv[3]: stop timeout in ms.
  */
 import { join } from 'node:path';
