@@ -3,15 +3,19 @@
  * 1.1: POST /, `X-Amz-Target: Textract.<Operation>`, content-type
  * application/x-amz-json-1.1; errors as HTTP 400 `{"__type", "message"}` or
  * 5xx), so the real @aws-sdk/client-textract is exercised end to end through
- * its `endpoint` setting. It serves the REAL saved responses in
- * ../shared/fixtures/textract/, split into result pages with NextToken; async
- * jobs answer IN_PROGRESS a few times before their outcome; errors can be
- * injected per operation.
+ * its `endpoint` setting. By default it serves responses synthesised from the
+ * known text of generated documents (PAGE/LINE/WORD blocks with Geometry and
+ * Confidence: @casegraph/testing synthTextractResponse), so it works on a fresh
+ * clone; given a saved response's file name (`fixture`, `detectFixture`) it
+ * serves that REAL response from ../shared/fixtures/textract/ instead. Results
+ * are split into pages with NextToken; async jobs answer IN_PROGRESS a few times
+ * before their outcome; errors can be injected per operation.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { generatedDocument, synthTextractResponse } from '@casegraph/testing';
 import { fixtureTextract } from './fixtures';
 
 export type TextractOperation = 'DetectDocumentText' | 'StartDocumentTextDetection' | 'GetDocumentTextDetection';
@@ -25,9 +29,19 @@ export interface InjectedError {
   message?: string;
 }
 
+/** What a fake response holds: a saved real response (file name under fixtures/textract/) or the pages of a known text. */
+export type FakeTextractSource = string | { pages: string[] };
+
+/** StatusMessage of a job that ends FAILED. */
+export const FAKE_TEXTRACT_FAILED_MESSAGE = 'Unable to process the document (fake Textract)';
+
+/** Default results: the generated motion (2 text pages) for async jobs, the generated PNG notice for DetectDocumentText. */
+export const defaultJobSource = (): FakeTextractSource => ({ pages: generatedDocument('motion.pdf').pages });
+export const defaultDetectSource = (): FakeTextractSource => ({ pages: generatedDocument('scanned-notice.png').pages });
+
 export interface FakeJobSettings {
-  /** Fixture whose blocks the job returns (default: the 2-page textractor document). */
-  fixture?: string;
+  /** What the job returns (default: synthesised from the generated 2-page motion). */
+  fixture?: FakeTextractSource;
   outcome?: JobOutcome;
   /** GetDocumentTextDetection answers IN_PROGRESS this many times first. */
   inProgressPolls?: number;
@@ -36,8 +50,8 @@ export interface FakeJobSettings {
 export interface FakeTextractOptions extends FakeJobSettings {
   /** Most blocks in one result page (forces NextToken paging). Default 40. */
   blocksPerPage?: number;
-  /** Fixture of DetectDocumentText. */
-  detectFixture?: string;
+  /** What DetectDocumentText returns (default: synthesised from the generated PNG notice). */
+  detectFixture?: FakeTextractSource;
   /** When set, StartDocumentTextDetection checks that the S3 object exists (else InvalidS3ObjectException). */
   s3ObjectExists?: (bucket: string, key: string) => Promise<boolean>;
 }
@@ -58,15 +72,19 @@ interface FakeJob extends Required<FakeJobSettings> {
 }
 
 const fixtureCache = new Map<string, Record<string, unknown>>();
-function loadFixture(name: string): Record<string, unknown> {
-  let f = fixtureCache.get(name);
+function loadFixture(source: FakeTextractSource, job = true): Record<string, unknown> {
+  if (typeof source !== 'string') return synthTextractResponse(source.pages, { job }) as unknown as Record<string, unknown>;
+  let f = fixtureCache.get(source);
   if (!f) {
-    f = JSON.parse(readFileSync(fixtureTextract(name), 'utf8')) as Record<string, unknown>;
+    f = JSON.parse(readFileSync(fixtureTextract(source), 'utf8')) as Record<string, unknown>;
     delete f.ResponseMetadata;
-    fixtureCache.set(name, f);
+    fixtureCache.set(source, f);
   }
   return f;
 }
+
+const IN_PROGRESS = { JobStatus: 'IN_PROGRESS' };
+const FAILED = { JobStatus: 'FAILED', StatusMessage: FAKE_TEXTRACT_FAILED_MESSAGE };
 
 export class FakeTextract {
   readonly calls: RecordedCall[] = [];
@@ -74,6 +92,7 @@ export class FakeTextract {
   private readonly byToken = new Map<string, string>();
   private readonly injected = new Map<string, InjectedError[]>();
   private nextJobSettings: FakeJobSettings[] = [];
+  private nextDetectSources: FakeTextractSource[] = [];
   private server!: Server;
 
   private constructor(private readonly options: FakeTextractOptions) {}
@@ -99,6 +118,11 @@ export class FakeTextract {
   /** Settings of the next job started (queue; falls back to the server's options). */
   nextJob(settings: FakeJobSettings): void {
     this.nextJobSettings.push(settings);
+  }
+
+  /** What the next DetectDocumentText call returns (queue; falls back to the server's detectFixture). */
+  nextDetect(source: FakeTextractSource): void {
+    this.nextDetectSources.push(source);
   }
 
   callsOf(operation: TextractOperation): RecordedCall[] {
@@ -169,7 +193,8 @@ export class FakeTextract {
       return this.error(res, 'DetectDocumentText', body, { type: 'DocumentTooLargeException', message: 'S3 object size is more than the maximum limit' });
     }
     this.send(res, 'DetectDocumentText', { ...body, Document: { Bytes: `<${bytes.length} bytes>` } }, 200, loadFixture(
-      this.options.detectFixture ?? 'single-page-1.detect-document-text.json',
+      this.nextDetectSources.shift() ?? this.options.detectFixture ?? defaultDetectSource(),
+      false,
     ));
   }
 
@@ -200,7 +225,7 @@ export class FakeTextract {
       bucket: s3.Bucket,
       key: s3.Name,
       polls: 0,
-      fixture: settings.fixture ?? this.options.fixture ?? 'textractor-multipage-doc.get-document-text-detection.json',
+      fixture: settings.fixture ?? this.options.fixture ?? defaultJobSource(),
       outcome: settings.outcome ?? this.options.outcome ?? 'SUCCEEDED',
       inProgressPolls: settings.inProgressPolls ?? this.options.inProgressPolls ?? 2,
     };
@@ -214,9 +239,9 @@ export class FakeTextract {
     if (!job) return this.error(res, 'GetDocumentTextDetection', body, { type: 'InvalidJobIdException', message: 'An invalid job identifier was passed.' });
     if (!body.NextToken && job.polls < job.inProgressPolls) {
       job.polls++;
-      return this.send(res, 'GetDocumentTextDetection', body, 200, loadFixture('in-progress.json'));
+      return this.send(res, 'GetDocumentTextDetection', body, 200, IN_PROGRESS);
     }
-    if (job.outcome === 'FAILED') return this.send(res, 'GetDocumentTextDetection', body, 200, loadFixture('failed.json'));
+    if (job.outcome === 'FAILED') return this.send(res, 'GetDocumentTextDetection', body, 200, FAILED);
     const fixture = loadFixture(job.fixture);
     const blocks = (fixture.Blocks as unknown[]) ?? [];
     const per = Math.max(1, Math.min(Number(body.MaxResults ?? 1000), this.options.blocksPerPage ?? 40));

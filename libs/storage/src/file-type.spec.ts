@@ -1,18 +1,32 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { describeWithFixtures, fixtureDocument, generatedDocument } from '@casegraph/testing';
 import { sniffFileType } from './file-type';
-
-const fixtures = join(__dirname, '../../../../shared/fixtures/documents');
 
 describe('sniffFileType', () => {
   it.each([
-    ['GPL-3.pdf', 'application/pdf'],
-    ['Apache-2.0-scanned.pdf', 'application/pdf'],
-    ['BSD-scanned.png', 'image/png'],
-    ['single-page-1.png', 'image/png'],
-    ['GPL-3.txt', null],
-  ])('%s -> %s', (file, type) => {
-    expect(sniffFileType(readFileSync(join(fixtures, file)).subarray(0, 4096))).toBe(type);
+    ['complaint.pdf', 'application/pdf'],
+    ['scanned-letter.pdf', 'application/pdf'],
+    ['corrupt.pdf', 'application/pdf'],
+    ['scanned-notice.png', 'image/png'],
+    ['photo-noise.png', 'image/png'],
+  ] as const)('generated %s -> %s', (file, type) => {
+    expect(sniffFileType(generatedDocument(file).bytes.subarray(0, 4096))).toBe(type);
+  });
+
+  it('says null for plain text: the ground truth of a generated filing', () => {
+    expect(sniffFileType(Buffer.from(generatedDocument('complaint.pdf').text.slice(0, 4096)))).toBeNull();
+  });
+
+  describeWithFixtures('on the real fixtures', () => {
+    it.each([
+      ['GPL-3.pdf', 'application/pdf'],
+      ['Apache-2.0-scanned.pdf', 'application/pdf'],
+      ['BSD-scanned.png', 'image/png'],
+      ['single-page-1.png', 'image/png'],
+      ['GPL-3.txt', null],
+    ])('%s -> %s', (file, type) => {
+      expect(sniffFileType(readFileSync(fixtureDocument(file)).subarray(0, 4096))).toBe(type);
+    });
   });
 
   it('knows JPEG and both TIFF byte orders, and refuses empty input', () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fixtureDocument } from '../../../../test/support/fixtures';
+import { describeWithFixtures, fixtureDocument, generatedDocument, noisePng, renderScanPng } from '@casegraph/testing';
 import { imageDimensions } from './image-dimensions';
 
 /** A PNG signature + IHDR claiming width × height, and nothing else (the "bomb" header). */
@@ -14,10 +14,19 @@ function pngHeader(width: number, height: number): Buffer {
 }
 
 describe('imageDimensions', () => {
-  it('reads the IHDR of the real PNG fixtures', () => {
-    expect(imageDimensions(readFileSync(fixtureDocument('BSD-scanned.png')), 'image/png')).toEqual({ width: 1240, height: 1755 });
-    expect(imageDimensions(readFileSync(fixtureDocument('single-page-1.png')), 'image/png')).toEqual({ width: 1226, height: 1514 });
+  it('reads the IHDR of whole PNG files', () => {
+    // A US Letter page scanned at 150 and at 100 dpi, and a non-square image.
+    expect(imageDimensions(generatedDocument('scanned-notice.png').bytes, 'image/png')).toEqual({ width: 1275, height: 1650 });
+    expect(imageDimensions(renderScanPng(['Exhibit B'], { dpi: 100 }).png, 'image/png')).toEqual({ width: 850, height: 1100 });
+    expect(imageDimensions(noisePng(321, 123), 'image/png')).toEqual({ width: 321, height: 123 });
     expect(imageDimensions(pngHeader(50_000, 50_000), 'image/png')).toEqual({ width: 50_000, height: 50_000 });
+  });
+
+  describeWithFixtures('on the real fixtures', () => {
+    it('reads the IHDR of the real PNG fixtures', () => {
+      expect(imageDimensions(readFileSync(fixtureDocument('BSD-scanned.png')), 'image/png')).toEqual({ width: 1240, height: 1755 });
+      expect(imageDimensions(readFileSync(fixtureDocument('single-page-1.png')), 'image/png')).toEqual({ width: 1226, height: 1514 });
+    });
   });
 
   it('reads a JPEG frame header after APP segments and fill bytes', () => {

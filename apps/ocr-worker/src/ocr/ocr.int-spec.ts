@@ -11,8 +11,7 @@ import Redis from 'ioredis';
 import { JOBS, documentJobId, joinPages, redisKeys } from '@casegraph/contracts';
 import { OpsHttpServer } from '@casegraph/platform';
 import { LocalStorageDriver } from '@casegraph/storage';
-import { fixtureDocument } from '../../../../test/support/fixtures';
-import { buildPdf } from '../testing/test-pdfs';
+import { GeneratedDocumentName, buildPdf, generatedDocument } from '@casegraph/testing';
 import {
   WorkerHandle,
   createDocument,
@@ -27,7 +26,9 @@ import { OcrService } from './ocr.service';
 
 jest.setTimeout(120_000);
 
-const read = (name: string) => readFileSync(fixtureDocument(name));
+/** Generated documents (text-layer filings, scans, a corrupt PDF) with known text and page counts. */
+const read = (name: GeneratedDocumentName) => generatedDocument(name).bytes;
+const pageCount = (name: GeneratedDocumentName) => generatedDocument(name).pages.length;
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -55,7 +56,7 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
   });
 
   it('extracts a text PDF whose doc:metadata was deleted, and hands it to the graph queue with the right project', async () => {
-    const doc = await createDocument(w, { name: 'Apache-2.0.pdf', bytes: read('Apache-2.0.pdf') });
+    const doc = await createDocument(w, { name: 'motion.pdf', bytes: read('motion.pdf') });
     // The seed's failure: the cache entry is gone between ingest and OCR.
     await redis.del(redisKeys.docMetadata(doc.documentUuid));
     await enqueueOcr(w, doc.documentUuid);
@@ -63,7 +64,7 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
     expect(state).toMatchObject({
       ocr_status: 'completed',
       error_message: null,
-      page_count: 3,
+      page_count: 2,
       ocr_provider: 'local',
       detected_file_type: 'application/pdf',
     });
@@ -75,10 +76,9 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
     expect(rows.map((r) => [r.page_number, r.engine])).toEqual([
       [1, 'pdfjs'],
       [2, 'pdfjs'],
-      [3, 'pdfjs'],
     ]);
     expect(state.raw_extracted_text).toBe(joinPages(rows.map((r) => r.text)));
-    expect(state.raw_extracted_text).toContain('Apache License');
+    expect(state.raw_extracted_text).toContain('MOTION TO DISMISS THE SECOND AND FOURTH CLAIMS');
 
     const graphJob = await w.graphQueue.getJob(documentJobId(doc.documentUuid));
     expect(graphJob).not.toBeNull();
@@ -93,7 +93,7 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
   });
 
   it('processes a PNG named .pdf as the image it is (type from the bytes, not the name)', async () => {
-    const doc = await createDocument(w, { name: 'scan-of-contract.pdf', bytes: read('single-page-1.png') });
+    const doc = await createDocument(w, { name: 'scan-of-contract.pdf', bytes: read('scanned-notice.png') });
     await enqueueOcr(w, doc.documentUuid);
     const state = await waitForOcr(w, doc.documentUuid);
     expect(state.ocr_status).toBe('completed');
@@ -106,7 +106,7 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
   });
 
   it('fails corrupt, encrypted, empty and unsupported files at once with readable reasons; the rest of the batch completes', async () => {
-    const good = await createDocument(w, { name: 'MPL-2.0.pdf', bytes: read('MPL-2.0.pdf') });
+    const good = await createDocument(w, { name: 'complaint.pdf', bytes: read('complaint.pdf') });
     const corrupt = await createDocument(w, { name: 'corrupt.pdf', bytes: read('corrupt.pdf'), projectId: good.projectId });
     const encrypted = await createDocument(w, {
       name: 'privileged.pdf',
@@ -114,13 +114,13 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
       projectId: good.projectId,
     });
     const empty = await createDocument(w, { name: 'empty.pdf', bytes: Buffer.alloc(0), projectId: good.projectId });
-    const text = await createDocument(w, { name: 'notes.pdf', bytes: read('BSD.txt'), projectId: good.projectId });
+    const text = await createDocument(w, { name: 'notes.pdf', bytes: Buffer.from(generatedDocument('complaint.pdf').text), projectId: good.projectId });
     const all = [good, corrupt, encrypted, empty, text];
     await Promise.all(all.map((d) => enqueueOcr(w, d.documentUuid)));
     const states = await Promise.all(all.map((d) => waitForOcr(w, d.documentUuid)));
     const [g, c, e, z, t] = states;
     expect(g.ocr_status).toBe('completed');
-    expect(g.page_count).toBe(6);
+    expect(g.page_count).toBe(pageCount('complaint.pdf'));
     expect(c).toMatchObject({ status: 'failed', ocr_status: 'failed', error_message: expect.stringMatching(/corrupt/i) });
     expect(e).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/password-protected/) });
     expect(z).toMatchObject({ status: 'failed', error_message: 'file is empty (0 bytes)' });
@@ -162,7 +162,7 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
     // While the document waits for its retry it is still processing, not failed.
     expect((await documentState(w, doc.documentUuid)).ocr_status).toBe('processing');
     rmSync(path, { recursive: true });
-    writeFileSync(path, read('Apache-2.0.pdf'));
+    writeFileSync(path, read('motion.pdf'));
     const state = await waitForOcr(w, doc.documentUuid);
     expect(state.ocr_status).toBe('completed');
     const job = await waitForJob(w.ocrQueue, doc.documentUuid);
@@ -170,12 +170,12 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
   });
 
   it('is idempotent: a re-run (as after a stalled worker) and two overlapping runs leave the same pages, no duplicates', async () => {
-    const doc = await createDocument(w, { name: 'GPL-3.pdf', bytes: read('GPL-3.pdf') });
+    const doc = await createDocument(w, { name: 'complaint.pdf', bytes: read('complaint.pdf') });
     await enqueueOcr(w, doc.documentUuid);
     await waitForOcr(w, doc.documentUuid);
     await waitForJob(w.ocrQueue, doc.documentUuid);
     const first = await pages(w, doc.documentUuid);
-    expect(first).toHaveLength(10);
+    expect(first).toHaveLength(pageCount('complaint.pdf'));
 
     // Bull re-delivers the same job id: run it again through the queue.
     const job = await w.ocrQueue.getJob(doc.documentUuid);
@@ -193,7 +193,7 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
     const after = await pages(w, doc.documentUuid);
     expect(after.map((p) => [p.page_number, p.text, p.engine])).toEqual(first.map((p) => [p.page_number, p.text, p.engine]));
     const counts: Array<{ n: string }> = await w.db.query('SELECT count(*) AS n FROM document_pages WHERE document_uuid = $1', [doc.documentUuid]);
-    expect(Number(counts[0].n)).toBe(10);
+    expect(Number(counts[0].n)).toBe(pageCount('complaint.pdf'));
     const graphJobs = (await w.graphQueue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter(
       (j) => j?.data?.documentUuid === doc.documentUuid,
     );
@@ -216,7 +216,7 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
     w.ocrQueue.on('active', onActive).on('completed', onDone).on('failed', onDone);
     try {
       const docs = [];
-      for (let i = 0; i < 5; i++) docs.push(await createDocument(w, { name: 'GPL-3.pdf', bytes: read('GPL-3.pdf') }));
+      for (let i = 0; i < 5; i++) docs.push(await createDocument(w, { name: 'complaint.pdf', bytes: read('complaint.pdf') }));
       docs.forEach((d) => ours.add(d.documentUuid));
       await Promise.all(docs.map((d) => enqueueOcr(w, d.documentUuid)));
       const states = await Promise.all(docs.map((d) => waitForOcr(w, d.documentUuid)));
@@ -249,7 +249,7 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
   });
 
   it('serves health and OCR metrics on the ops server', async () => {
-    const doc = await createDocument(w, { name: 'Apache-2.0.pdf', bytes: read('Apache-2.0.pdf') });
+    const doc = await createDocument(w, { name: 'motion.pdf', bytes: read('motion.pdf') });
     await enqueueOcr(w, doc.documentUuid);
     await waitForOcr(w, doc.documentUuid);
     const port = w.app.get(OpsHttpServer).boundPort!;
@@ -267,7 +267,7 @@ describe('OCR worker with the project-context cache down', () => {
     // A closed port: every cache call fails fast; Bull keeps the real Redis.
     const w = await startWorker({}, { projectContext: { redisUrl: 'redis://127.0.0.1:1' } });
     try {
-      const doc = await createDocument(w, { name: 'Apache-2.0.pdf', bytes: read('Apache-2.0.pdf') });
+      const doc = await createDocument(w, { name: 'motion.pdf', bytes: read('motion.pdf') });
       await enqueueOcr(w, doc.documentUuid);
       const state = await waitForOcr(w, doc.documentUuid);
       expect(state.ocr_status).toBe('completed');

@@ -1,33 +1,31 @@
 /**
  * OCR_ENGINE=textract end to end: the real @aws-sdk/client-textract against the
- * local Textract stand-in (real saved responses, NextToken paging, IN_PROGRESS,
- * injected errors), documents on local storage staged to a local S3 server,
- * real PostgreSQL, Redis and Bull (delayed poll jobs).
+ * local Textract stand-in (responses synthesised from the generated documents'
+ * text, and the real saved responses when ../shared/fixtures is there; NextToken
+ * paging, IN_PROGRESS, injected errors), documents on local storage staged to a
+ * local S3 server, real PostgreSQL, Redis and Bull (delayed poll jobs).
  */
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { TextractClient } from '@aws-sdk/client-textract';
 import { readFileSync } from 'node:fs';
 import { JOBS, joinPages } from '@casegraph/contracts';
-import { FakeTextract } from '../../../../test/support/fake-textract';
-import { fixtureDocument, fixtureTextract } from '../../../../test/support/fixtures';
+import { GeneratedDocumentName, buildPdf, describeWithFixtures, fixtureDocument, fixtureTextract, generatedDocument, synthTextractResponse, textractLines } from '@casegraph/testing';
+import { FAKE_TEXTRACT_FAILED_MESSAGE, FakeTextract } from '../../../../test/support/fake-textract';
 import { LocalS3Server, startS3Server } from '../../../../test/support/s3-server';
 import { TextractEngine } from '../engines/textract/textract-engine';
-import { buildPdf } from '../testing/test-pdfs';
 import { PermanentError } from './ocr.errors';
 import { WorkerHandle, createDocument, enqueueOcr, pages, startWorker, waitForJob, waitForOcr } from '../testing/ocr-test-kit';
 
 jest.setTimeout(60_000);
 
 const read = (name: string) => readFileSync(fixtureDocument(name));
+const gen = (name: GeneratedDocumentName) => generatedDocument(name).bytes;
 const STAGING = 'textract-staging';
 
 /** LINE texts of a saved Textract response, per page, in response order. */
-function fixtureLines(name: string): Map<number, string[]> {
-  const doc = JSON.parse(readFileSync(fixtureTextract(name), 'utf8'));
-  const out = new Map<number, string[]>();
-  for (const b of doc.Blocks) if (b.BlockType === 'LINE') out.set(b.Page ?? 1, [...(out.get(b.Page ?? 1) ?? []), b.Text]);
-  return out;
-}
+const fixtureLines = (name: string) => textractLines(JSON.parse(readFileSync(fixtureTextract(name), 'utf8')));
+/** LINE texts the stand-in synthesises for a generated document (its default: the motion for jobs, the notice for images). */
+const generatedLines = (name: GeneratedDocumentName) => textractLines(synthTextractResponse(generatedDocument(name).pages));
 
 describe('OCR worker with OCR_ENGINE=textract (real SDK, local Textract and S3)', () => {
   let s3: LocalS3Server;
@@ -78,7 +76,7 @@ describe('OCR worker with OCR_ENGINE=textract (real SDK, local Textract and S3)'
   });
 
   it('stages a PDF, starts an async job, polls with delayed jobs through IN_PROGRESS, and pages the results with NextToken', async () => {
-    const doc = await createDocument(w, { name: 'textractor-multipage-doc.pdf', bytes: read('textractor-multipage-doc.pdf') });
+    const doc = await createDocument(w, { name: 'motion.pdf', bytes: gen('motion.pdf') });
     await enqueueOcr(w, doc.documentUuid);
     const state = await waitForOcr(w, doc.documentUuid);
     expect(state).toMatchObject({ ocr_status: 'completed', ocr_provider: 'textract', page_count: 2, detected_file_type: 'application/pdf' });
@@ -106,7 +104,7 @@ describe('OCR worker with OCR_ENGINE=textract (real SDK, local Textract and S3)'
       expect(pollJob?.opts.delay).toBeGreaterThan(0);
     }
 
-    const expected = fixtureLines('textractor-multipage-doc.get-document-text-detection.json');
+    const expected = generatedLines('motion.pdf');
     const rows = await pages(w, doc.documentUuid);
     expect(rows.map((r) => r.engine)).toEqual(['textract', 'textract']);
     for (const r of rows) expect(r.text.split('\n').sort()).toEqual([...expected.get(r.page_number)!].sort());
@@ -115,22 +113,48 @@ describe('OCR worker with OCR_ENGINE=textract (real SDK, local Textract and S3)'
   });
 
   it('OCRs an image synchronously with DetectDocumentText (bytes, no S3)', async () => {
-    const doc = await createDocument(w, { name: 'single-page-1.png', bytes: read('single-page-1.png') });
+    const doc = await createDocument(w, { name: 'scanned-notice.png', bytes: gen('scanned-notice.png') });
     const before = fake.callsOf('DetectDocumentText').length;
     await enqueueOcr(w, doc.documentUuid);
     const state = await waitForOcr(w, doc.documentUuid);
     expect(state).toMatchObject({ ocr_status: 'completed', ocr_provider: 'textract', page_count: 1, detected_file_type: 'image/png' });
     expect(fake.callsOf('DetectDocumentText').length).toBe(before + 1);
     const rows = await pages(w, doc.documentUuid);
-    expect(rows[0].text.split('\n').sort()).toEqual([...fixtureLines('single-page-1.detect-document-text.json').get(1)!].sort());
+    expect(rows[0].text.split('\n').sort()).toEqual([...generatedLines('scanned-notice.png').get(1)!].sort());
+    expect(rows[0].text).toContain('Case No. 3:24-cv-01187-JR');
     expect(rows[0].confidence).toBeGreaterThan(80);
+  });
+
+  describeWithFixtures('with the real saved Textract responses', () => {
+    it('pages a real 2-page GetDocumentTextDetection result with NextToken into the document pages', async () => {
+      fake.nextJob({ fixture: 'textractor-multipage-doc.get-document-text-detection.json' });
+      const doc = await createDocument(w, { name: 'textractor-multipage-doc.pdf', bytes: read('textractor-multipage-doc.pdf') });
+      await enqueueOcr(w, doc.documentUuid);
+      const state = await waitForOcr(w, doc.documentUuid);
+      expect(state).toMatchObject({ ocr_status: 'completed', ocr_provider: 'textract', page_count: 2 });
+      const expected = fixtureLines('textractor-multipage-doc.get-document-text-detection.json');
+      const rows = await pages(w, doc.documentUuid);
+      for (const r of rows) expect(r.text.split('\n').sort()).toEqual([...expected.get(r.page_number)!].sort());
+      const [job] = await w.db.query('SELECT job_id FROM textract_jobs WHERE document_uuid = $1', [doc.documentUuid]);
+      expect(fake.callsOf('GetDocumentTextDetection').filter((c) => c.body.JobId === job.job_id && c.body.NextToken).length).toBeGreaterThan(0);
+    });
+
+    it('OCRs a real image with a real DetectDocumentText response', async () => {
+      fake.nextDetect('single-page-1.detect-document-text.json');
+      const doc = await createDocument(w, { name: 'single-page-1.png', bytes: read('single-page-1.png') });
+      await enqueueOcr(w, doc.documentUuid);
+      expect(await waitForOcr(w, doc.documentUuid)).toMatchObject({ ocr_status: 'completed', page_count: 1 });
+      const rows = await pages(w, doc.documentUuid);
+      expect(rows[0].text.split('\n').sort()).toEqual([...fixtureLines('single-page-1.detect-document-text.json').get(1)!].sort());
+      expect(rows[0].confidence).toBeGreaterThan(80);
+    });
   });
 
   it('retries throttling and 5xx through Bull, then completes', async () => {
     fake.failNext('DetectDocumentText', { type: 'ThrottlingException', message: 'Rate exceeded' }, 1);
     fake.failNext('DetectDocumentText', { type: 'ProvisionedThroughputExceededException', message: 'Provisioned rate exceeded' }, 1);
     fake.failNext('DetectDocumentText', { status: 503, type: 'ServiceUnavailableException', message: 'try later' }, 1);
-    const doc = await createDocument(w, { name: 'single-page-1.png', bytes: read('single-page-1.png') });
+    const doc = await createDocument(w, { name: 'scanned-notice.png', bytes: gen('scanned-notice.png') });
     await enqueueOcr(w, doc.documentUuid, { attempts: 5, backoff: { type: 'fixed', delay: 50 } });
     const state = await waitForOcr(w, doc.documentUuid);
     expect(state.ocr_status).toBe('completed');
@@ -140,7 +164,7 @@ describe('OCR worker with OCR_ENGINE=textract (real SDK, local Textract and S3)'
 
   it('fails a document on a permanent Textract error with its message, without retry', async () => {
     fake.failNext('StartDocumentTextDetection', { type: 'UnsupportedDocumentException', message: 'Request has unsupported document format' });
-    const doc = await createDocument(w, { name: 'Apache-2.0.pdf', bytes: read('Apache-2.0.pdf') });
+    const doc = await createDocument(w, { name: 'complaint.pdf', bytes: gen('complaint.pdf') });
     await enqueueOcr(w, doc.documentUuid, { attempts: 5, backoff: { type: 'fixed', delay: 50 } });
     const state = await waitForOcr(w, doc.documentUuid);
     expect(state).toMatchObject({ ocr_status: 'failed', status: 'failed' });
@@ -151,20 +175,20 @@ describe('OCR worker with OCR_ENGINE=textract (real SDK, local Textract and S3)'
 
   it('fails the document when the Textract job ends FAILED', async () => {
     fake.nextJob({ outcome: 'FAILED', inProgressPolls: 1 });
-    const doc = await createDocument(w, { name: 'GPL-3.pdf', bytes: read('GPL-3.pdf') });
+    const doc = await createDocument(w, { name: 'complaint.pdf', bytes: gen('complaint.pdf') });
     await enqueueOcr(w, doc.documentUuid);
     const state = await waitForOcr(w, doc.documentUuid);
-    expect(state).toMatchObject({ ocr_status: 'failed', error_message: 'Textract job failed: Dummy Status Message' });
+    expect(state).toMatchObject({ ocr_status: 'failed', error_message: `Textract job failed: ${FAKE_TEXTRACT_FAILED_MESSAGE}` });
     const jobs: Array<{ status: string; error_message: string }> = await w.db.query(
       'SELECT status, error_message FROM textract_jobs WHERE document_uuid = $1',
       [doc.documentUuid],
     );
-    expect(jobs[0]).toMatchObject({ status: 'FAILED', error_message: 'Dummy Status Message' });
+    expect(jobs[0]).toMatchObject({ status: 'FAILED', error_message: FAKE_TEXTRACT_FAILED_MESSAGE });
   });
 
   it('completes a PARTIAL_SUCCESS job with its warnings recorded', async () => {
     fake.nextJob({ outcome: 'PARTIAL_SUCCESS', inProgressPolls: 0 });
-    const doc = await createDocument(w, { name: 'MPL-2.0.pdf', bytes: read('MPL-2.0.pdf') });
+    const doc = await createDocument(w, { name: 'motion.pdf', bytes: gen('motion.pdf') });
     await enqueueOcr(w, doc.documentUuid);
     const state = await waitForOcr(w, doc.documentUuid);
     expect(state.ocr_status).toBe('completed');
@@ -182,7 +206,7 @@ describe('OCR worker with OCR_ENGINE=textract (real SDK, local Textract and S3)'
 
   it('fails a job still IN_PROGRESS at the deadline', async () => {
     fake.nextJob({ inProgressPolls: 100_000 });
-    const doc = await createDocument(w, { name: 'Apache-2.0.pdf', bytes: read('Apache-2.0.pdf') });
+    const doc = await createDocument(w, { name: 'complaint.pdf', bytes: gen('complaint.pdf') });
     await enqueueOcr(w, doc.documentUuid);
     const state = await waitForOcr(w, doc.documentUuid, 30_000);
     expect(state.ocr_status).toBe('failed');
@@ -200,10 +224,12 @@ describe('OCR worker with OCR_ENGINE=textract (real SDK, local Textract and S3)'
     });
     try {
       const starts = fake.callsOf('StartDocumentTextDetection').length;
-      const doc = await createDocument(small, { name: 'GPL-3.pdf', bytes: read('GPL-3.pdf') });
+      const complaint = generatedDocument('complaint.pdf');
+      const doc = await createDocument(small, { name: 'complaint.pdf', bytes: complaint.bytes });
       await enqueueOcr(small, doc.documentUuid);
       const state = await waitForOcr(small, doc.documentUuid);
-      expect(state).toMatchObject({ ocr_status: 'failed', error_message: expect.stringContaining('PDF has 10 pages, over the limit of 5') });
+      expect(complaint.pages.length).toBeGreaterThan(5);
+      expect(state).toMatchObject({ ocr_status: 'failed', error_message: expect.stringContaining(`PDF has ${complaint.pages.length} pages, over the limit of 5`) });
       expect(fake.callsOf('StartDocumentTextDetection').length).toBe(starts);
       const locked = await createDocument(small, { name: 'locked.pdf', bytes: buildPdf(['Sealed'], { userPassword: 'pw' }) });
       await enqueueOcr(small, locked.documentUuid);
