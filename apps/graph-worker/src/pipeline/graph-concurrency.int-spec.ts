@@ -12,7 +12,7 @@ import {
   createDocument,
   createPipelineApp,
   createProject,
-  fixturePages,
+  generatedPages,
   redisUrl,
 } from '../testing/graph-test-kit';
 
@@ -124,7 +124,7 @@ describe('graph pipeline under concurrency, and project isolation', () => {
     const concurrent = await createProject(db, 'graph-concurrent');
     const sequential = await createProject(db, 'graph-sequential');
     projects.push(concurrent, sequential);
-    const texts = [...corpus(), fixturePages('GPL-3.txt'), fixturePages('Apache-2.0.txt'), fixturePages('MPL-2.0.txt')];
+    const texts = [...corpus(), generatedPages('complaint.pdf'), generatedPages('motion.pdf'), generatedPages('scanned-letter.pdf')];
     const cDocs: string[] = [];
     const sDocs: string[] = [];
     for (const [i, pages] of texts.entries()) {
@@ -164,12 +164,12 @@ describe('graph pipeline under concurrency, and project isolation', () => {
     const x = await createProject(db, 'graph-iso-x');
     const y = await createProject(db, 'graph-iso-y');
     projects.push(x, y);
-    const names = ['GPL-3.txt', 'Apache-2.0.txt', 'MPL-2.0.txt'];
+    const names = ['complaint.pdf', 'motion.pdf', 'scanned-letter.pdf'] as const;
     const xDocs = [];
     const yDocs = [];
     for (const n of names) {
-      xDocs.push(await createDocument(db, x, fixturePages(n), n));
-      yDocs.push(await createDocument(db, y, fixturePages(n), n));
+      xDocs.push(await createDocument(db, x, generatedPages(n), n));
+      yDocs.push(await createDocument(db, y, generatedPages(n), n));
     }
     // A poisoned cache entry claims the first X document belongs to project Y.
     const redis = new Redis(redisOptionsFromUrl(redisUrl()));
@@ -178,7 +178,7 @@ describe('graph pipeline under concurrency, and project isolation', () => {
       JSON.stringify({
         project_uuid: y.projectUuid,
         project_id: y.id,
-        document_metadata: { filename: 'GPL-3.txt', s3_bucket: null, s3_key: null, uploaded_at: new Date().toISOString() },
+        document_metadata: { filename: 'complaint.pdf', s3_bucket: null, s3_key: null, uploaded_at: new Date().toISOString() },
       }),
       'EX',
       300,
@@ -213,14 +213,15 @@ describe('graph pipeline under concurrency, and project isolation', () => {
       [x.projectUuid, xDocs],
     );
     expect(leaks).toEqual([]);
-    const fsf = await db.query(
+    // The plaintiff is named 6 times in the complaint, once in the motion and 3 times in the letter: 10 in each project.
+    const plaintiff = await db.query(
       `SELECT project_uuid, mention_count FROM canonical_entities
-        WHERE project_uuid = ANY($1::uuid[]) AND entity_type = 'ORG' AND normalized_key = 'free software foundation' ORDER BY project_uuid`,
+        WHERE project_uuid = ANY($1::uuid[]) AND entity_type = 'ORG' AND normalized_key = 'northwind freight' ORDER BY project_uuid`,
       [[x.projectUuid, y.projectUuid]],
     );
-    expect(fsf).toHaveLength(2);
-    expect(fsf[0].mention_count).toBe(6);
-    expect(fsf[1].mention_count).toBe(6);
+    expect(plaintiff).toHaveLength(2);
+    expect(plaintiff[0].mention_count).toBe(10);
+    expect(plaintiff[1].mention_count).toBe(10);
     expect(await summary(db, x.projectUuid)).toEqual(await summary(db, y.projectUuid));
   });
 });

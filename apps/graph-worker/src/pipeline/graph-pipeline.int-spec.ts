@@ -6,7 +6,7 @@ import {
   createDocument,
   createPipelineApp,
   createProject,
-  fixturePages,
+  generatedPages,
   ownFixture,
   snapshotProject,
 } from '../testing/graph-test-kit';
@@ -14,10 +14,11 @@ import {
 jest.setTimeout(120_000);
 
 /**
- * The shared fixtures' ground-truth texts (GPL-3, Apache-2.0, MPL-2.0) plus our
+ * The generated filings' ground-truth texts (a 6-page complaint, a motion to dismiss, a scanned demand
+ * letter: @casegraph/testing, text written for the tests, so every entity in them is known) plus our
  * Apache NOTICE file, processed into one project with real PostgreSQL and Redis.
  */
-describe('graph pipeline on the fixtures (PostgreSQL + Redis)', () => {
+describe('graph pipeline on the generated filings (PostgreSQL + Redis)', () => {
   let t: PipelineApp;
   let db: DataSource;
   const projects: TestProject[] = [];
@@ -27,11 +28,11 @@ describe('graph pipeline on the fixtures (PostgreSQL + Redis)', () => {
   beforeAll(async () => {
     t = await createPipelineApp();
     db = t.db;
-    project = await createProject(db, 'graph-fixtures');
+    project = await createProject(db, 'graph-filings');
     projects.push(project);
-    docs.gpl = await createDocument(db, project, fixturePages('GPL-3.txt'), 'GPL-3.pdf');
-    docs.apache = await createDocument(db, project, fixturePages('Apache-2.0.txt'), 'Apache-2.0.pdf');
-    docs.mpl = await createDocument(db, project, fixturePages('MPL-2.0.txt'), 'MPL-2.0.pdf');
+    docs.complaint = await createDocument(db, project, generatedPages('complaint.pdf'), 'complaint.pdf');
+    docs.motion = await createDocument(db, project, generatedPages('motion.pdf'), 'motion.pdf');
+    docs.letter = await createDocument(db, project, generatedPages('scanned-letter.pdf'), 'scanned-letter.pdf');
     docs.notice = await createDocument(db, project, [ownFixture('entities-apache-notice.txt')], 'NOTICE.txt');
     for (const d of Object.values(docs)) await t.pipeline.process(d);
   });
@@ -77,15 +78,15 @@ describe('graph pipeline on the fixtures (PostgreSQL + Redis)', () => {
       [Object.values(docs)],
     );
     expect(bad).toEqual([]);
-    const gpl = await db.query(
+    const complaint = await db.query(
       'SELECT chunk_index, char_start_index, char_end_index, page_numbers FROM document_chunks WHERE document_uuid = $1 ORDER BY chunk_index',
-      [docs.gpl],
+      [docs.complaint],
     );
-    expect(gpl.length).toBeGreaterThan(30); // 35 kB at ~1,000 characters a chunk with overlap
-    for (const c of gpl) expect(c.char_end_index - c.char_start_index).toBeLessThanOrEqual(1000);
-    expect(gpl[0].page_numbers).toEqual([1]);
-    expect(gpl[gpl.length - 1].page_numbers).toEqual([fixturePages('GPL-3.txt').length]);
-    expect(gpl.some((c: { page_numbers: number[] }) => c.page_numbers.length === 2)).toBe(true);
+    expect(complaint.length).toBeGreaterThan(18); // 18 kB at ~1,000 characters a chunk with overlap
+    for (const c of complaint) expect(c.char_end_index - c.char_start_index).toBeLessThanOrEqual(1000);
+    expect(complaint[0].page_numbers).toEqual([1]);
+    expect(complaint[complaint.length - 1].page_numbers).toEqual([generatedPages('complaint.pdf').length]);
+    expect(complaint.some((c: { page_numbers: number[] }) => c.page_numbers.length === 2)).toBe(true);
   });
 
   it('stores mentions at document-absolute offsets, with type, confidence, method and chunk', async () => {
@@ -106,26 +107,50 @@ describe('graph pipeline on the fixtures (PostgreSQL + Redis)', () => {
     expect(outside).toEqual([]);
   });
 
-  it('resolves the Free Software Foundation to one ORG with its aliases and exact mention count', async () => {
-    const fsf = await entities('ORG', '%free software%');
-    expect(fsf).toHaveLength(1);
-    expect(fsf[0].canonical_name).toBe('Free Software Foundation, Inc.');
-    expect(fsf[0].aliases).toEqual(expect.arrayContaining(['Free Software Foundation', 'Free Software Foundation, Inc.']));
-    const [{ n }] = await db.query('SELECT count(*)::int AS n FROM entity_mentions WHERE canonical_entity_uuid = $1', [
-      fsf[0].canonical_entity_uuid,
-    ]);
-    expect(fsf[0].mention_count).toBe(n);
-    expect(n).toBe(6); // GPL-3 names it 6 times (once wrapped across a line); no other document does
+  it('resolves the plaintiff to one ORG across documents, with its exact mention count', async () => {
+    const plaintiff = await entities('ORG', 'northwind%');
+    expect(plaintiff).toHaveLength(1);
+    expect(plaintiff[0].canonical_name).toBe('Northwind Freight Corporation');
+    expect(plaintiff[0].aliases).toEqual(expect.arrayContaining(['Northwind Freight Corporation']));
+    const perDoc: Array<{ document_uuid: string; n: number }> = await db.query(
+      'SELECT document_uuid, count(*)::int AS n FROM entity_mentions WHERE canonical_entity_uuid = $1 GROUP BY 1',
+      [plaintiff[0].canonical_entity_uuid],
+    );
+    const n = (d: string) => perDoc.find((r) => r.document_uuid === d)?.n ?? 0;
+    // The complaint names it 6 times (once wrapped across a line), the motion once, the letter 3 times, the NOTICE never.
+    expect([n(docs.complaint), n(docs.motion), n(docs.letter), n(docs.notice)]).toEqual([6, 1, 3, 0]);
+    expect(plaintiff[0].mention_count).toBe(10);
   });
 
-  it('resolves the Apache Software Foundation (incl. an OCR slip) and the Mozilla Foundation to one ORG each', async () => {
+  it('resolves the court, the case number and the defendant company to one entity each across the filings', async () => {
+    const court = await entities('COURT', '%district of oregon%');
+    expect(court.map((c: { normalized_key: string }) => c.normalized_key)).toEqual(['united states district court for the district of oregon']);
+    expect(court[0].mention_count).toBe(3); // complaint (wrapped), motion, letter (wrapped)
+    const caseNo = await entities('CASE_NUMBER', '%');
+    expect(caseNo.map((c: { canonical_name: string }) => c.canonical_name)).toEqual(['3:24-cv-01187-JR']);
+    expect(caseNo[0].mention_count).toBe(2); // the complaint's and the motion's captions
+    // "Halvorsen Marine Logistics, LLC (\"Halvorsen Marine\")": the full name and its short form are one company.
+    const llc = await entities('ORG', 'halvorsen marine%');
+    expect(llc.map((e: { canonical_name: string; aliases: string[] }) => [e.canonical_name, [...e.aliases].sort()])).toEqual([
+      ['Halvorsen Marine Logistics, LLC', expect.arrayContaining(['Halvorsen Marine', 'Halvorsen Marine Logistics, LLC'])],
+    ]);
+    expect(llc[0].mention_count).toBeGreaterThanOrEqual(20);
+  });
+
+  it('finds the reporter and statute citations of the filings', async () => {
+    const keys = (await entities('CITATION', '%')).map((c: { normalized_key: string }) => c.normalized_key);
+    expect(keys).toEqual(expect.arrayContaining(['410 us 113', '550 us 544', '556 us 662', '405 us 56', '28 usc 1332', 'fed r civ p 12 b']));
+    // Twombly and Iqbal are cited in the complaint and in the motion: one entity each, two mentions or more.
+    const twombly = await entities('CITATION', '550 us 544');
+    expect(twombly[0].mention_count).toBeGreaterThanOrEqual(2);
+  });
+
+  it('resolves the Apache Software Foundation of our NOTICE file (incl. an OCR slip) to one ORG', async () => {
     const asf = await entities('ORG', '%apache softwar%');
     expect(asf).toHaveLength(1);
     expect(asf[0].aliases).toEqual(expect.arrayContaining(['Apache Software Foundation', 'Apache Softwar Foundation']));
     expect(asf[0].canonical_name).toBe('Apache Software Foundation');
     expect(asf[0].mention_count).toBeGreaterThanOrEqual(4);
-    const mozilla = await entities('ORG', '%mozilla%');
-    expect(mozilla.map((m: { canonical_name: string }) => m.canonical_name)).toEqual(['Mozilla Foundation']);
   });
 
   it('finds the dates, URLs and e-mail addresses', async () => {
@@ -136,16 +161,23 @@ describe('graph pipeline on the fixtures (PostgreSQL + Redis)', () => {
           type,
         ])
       ).map((r: { normalized_key: string }) => r.normalized_key);
-    expect(await keys('DATE')).toEqual(expect.arrayContaining(['2007-06-29', '2004-01', '1996-12-20', '2007-03-28', '2024-03-15']));
-    expect(await keys('URL')).toEqual(
-      expect.arrayContaining(['fsf.org', 'gnu.org/licenses', 'apache.org/licenses', 'apache.org/licenses/LICENSE-2.0', 'mozilla.org/MPL/2.0']),
+    expect(await keys('DATE')).toEqual(expect.arrayContaining(['2022-03-03', '2024-01-15', '2023-12', '2024-04-02', '2024-03-15']));
+    expect(await keys('URL')).toEqual(expect.arrayContaining(['okaforlindqvist.example/litigation', 'apache.org/security']));
+    expect(await keys('EMAIL')).toEqual(
+      expect.arrayContaining([
+        'mokafor@okaforlindqvist.example',
+        'isolberg@halvorsenmarine.example',
+        'tkowalczyk@brandtkowalczyk.example',
+        'legal-discuss@apache.org',
+        'security@apache.org',
+      ]),
     );
-    expect(await keys('EMAIL')).toEqual(expect.arrayContaining(['legal-discuss@apache.org', 'trademarks@apache.org', 'security@apache.org']));
+    expect(await keys('MONEY')).toEqual(expect.arrayContaining(['usd 1284500']));
     const dateTexts = await db.query(
       `SELECT DISTINCT entity_text FROM entity_mentions WHERE project_uuid = $1 AND entity_type = 'DATE'`,
       [project.projectUuid],
     );
-    expect(dateTexts.map((r: { entity_text: string }) => r.entity_text)).toEqual(expect.arrayContaining(['29 June 2007', 'January 2004']));
+    expect(dateTexts.map((r: { entity_text: string }) => r.entity_text)).toEqual(expect.arrayContaining(['15 January 2024', 'March 3, 2022', 'January 15, 2024']));
   });
 
   it('keeps mention_count equal to the linked mentions for every entity', async () => {
@@ -160,26 +192,24 @@ describe('graph pipeline on the fixtures (PostgreSQL + Redis)', () => {
   });
 
   it('builds MENTIONED_IN and sentence-level CO_OCCURS edges, each the sum of its contributions', async () => {
-    const fsf = (await entities('ORG', '%free software%'))[0];
+    const plaintiff = (await entities('ORG', 'northwind%'))[0];
     const [mentioned] = await db.query(
       `SELECT weight, properties FROM relationship_staging
         WHERE project_uuid = $1 AND relationship_type = 'MENTIONED_IN' AND source_entity_uuid = $2 AND target_entity_uuid = $3`,
-      [project.projectUuid, fsf.canonical_entity_uuid, docs.gpl],
+      [project.projectUuid, plaintiff.canonical_entity_uuid, docs.complaint],
     );
     const [{ n }] = await db.query(
       'SELECT count(*)::int AS n FROM entity_mentions WHERE canonical_entity_uuid = $1 AND document_uuid = $2',
-      [fsf.canonical_entity_uuid, docs.gpl],
+      [plaintiff.canonical_entity_uuid, docs.complaint],
     );
     expect(mentioned.weight).toBe(n);
     expect(mentioned.properties.documentCount).toBe(1);
     expect(mentioned.properties.evidenceChunkUuids.length).toBeGreaterThan(0);
 
-    // "Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>": the FSF and its URL co-occur.
-    const [url] = await db.query(
-      `SELECT canonical_entity_uuid FROM canonical_entities WHERE project_uuid = $1 AND entity_type = 'URL' AND normalized_key = 'fsf.org'`,
-      [project.projectUuid],
-    );
-    const [a, b] = [fsf.canonical_entity_uuid, url.canonical_entity_uuid].sort();
+    // "The Agreement designates Ingrid Solberg, ... at isolberg@halvorsenmarine.example.": the person and her address co-occur.
+    const [person] = await entities('PERSON', 'ingrid solberg');
+    const [email] = await entities('EMAIL', 'isolberg@halvorsenmarine.example');
+    const [a, b] = [person.canonical_entity_uuid, email.canonical_entity_uuid].sort();
     const co = await db.query(
       `SELECT weight FROM relationship_staging WHERE project_uuid = $1 AND relationship_type = 'CO_OCCURS'
           AND source_entity_uuid = $2 AND target_entity_uuid = $3`,
@@ -218,7 +248,7 @@ describe('graph pipeline on the fixtures (PostgreSQL + Redis)', () => {
     const [{ entities: n, pairs }] = await db.query(
       `SELECT (SELECT count(DISTINCT canonical_entity_uuid) FROM entity_mentions WHERE document_uuid = $1)::int AS entities,
               (SELECT count(*) FROM relationship_contributions WHERE document_uuid = $1 AND relationship_type = 'CO_OCCURS')::int AS pairs`,
-      [docs.gpl],
+      [docs.complaint],
     );
     expect(n).toBeGreaterThan(5);
     expect(pairs).toBeLessThan((n * (n - 1)) / 2);
@@ -226,9 +256,9 @@ describe('graph pipeline on the fixtures (PostgreSQL + Redis)', () => {
 
   it('re-processing a document leaves identical rows (sequentially and twice at once)', async () => {
     const before = await snapshotProject(db, project.projectUuid);
-    await t.pipeline.process(docs.gpl);
+    await t.pipeline.process(docs.complaint);
     expect(await snapshotProject(db, project.projectUuid)).toEqual(before);
-    await Promise.all([t.pipeline.process(docs.mpl), t.pipeline.process(docs.mpl), t.pipeline.process(docs.notice)]);
+    await Promise.all([t.pipeline.process(docs.motion), t.pipeline.process(docs.motion), t.pipeline.process(docs.notice)]);
     expect(await snapshotProject(db, project.projectUuid)).toEqual(before);
   });
 });

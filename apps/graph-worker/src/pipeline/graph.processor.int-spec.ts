@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '@casegraph/contracts';
 import { OpsHttpServer, loadConfig } from '@casegraph/platform';
 import { graphWorkerConfigSpec } from '../config';
-import { TestProject, cleanupProjects, createDocument, createProject, fixturePages } from '../testing/graph-test-kit';
+import { TestProject, cleanupProjects, createDocument, createProject, generatedPages } from '../testing/graph-test-kit';
 import { GraphWorkerModule } from '../worker.module';
 import { StageError } from './errors';
 import { GraphPipelineService } from './graph-pipeline.service';
@@ -62,7 +62,7 @@ describe('GraphWorkerModule consuming the graph queue', () => {
     )[0];
 
   it('processes a document job to completion', async () => {
-    const doc = await createDocument(db, project, fixturePages('Apache-2.0.txt'), 'Apache-2.0.pdf');
+    const doc = await createDocument(db, project, generatedPages('motion.pdf'), 'motion.pdf');
     const job = await settle(await enqueue({ documentUuid: doc }));
     expect(await job.getState()).toBe('completed');
     expect(job.returnvalue).toMatchObject({ documentUuid: doc, projectUuid: project.projectUuid });

@@ -11,7 +11,7 @@ import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
 import { PipelineModule } from '@casegraph/pipeline';
 import { redisOptionsFromUrl } from '@casegraph/platform';
 import { ProjectContextModule } from '@casegraph/project-context';
-import { fixtureDocument } from '../../../../test/support/fixtures';
+import { GeneratedDocumentName, fixtureDocument, generatedDocument } from '@casegraph/testing';
 import { GraphPipelineOptions } from '../pipeline/graph-options';
 import { GraphPipelineModule } from '../pipeline/graph-pipeline.module';
 import { GraphPipelineService } from '../pipeline/graph-pipeline.service';
@@ -88,7 +88,15 @@ export async function createDocument(
   return documentUuid;
 }
 
-/** A fixture's ground-truth text split into pages of `linesPerPage` lines (the PDFs have ~66 lines a page). */
+/**
+ * The ground-truth pages of a generated document (@casegraph/testing): what the OCR worker leaves in
+ * document_pages for it. The filings are written for the tests, so their entities are known.
+ */
+export function generatedPages(name: GeneratedDocumentName): string[] {
+  return generatedDocument(name).pages;
+}
+
+/** A shared fixture's ground-truth text split into pages of `linesPerPage` lines (the PDFs have ~66 lines a page). Needs ../shared/fixtures. */
 export function fixturePages(name: string, linesPerPage = 66): string[] {
   const lines = readFileSync(fixtureDocument(name), 'utf8').replace(/\n$/, '').split('\n');
   const pages: string[] = [];

@@ -10,7 +10,7 @@ import {
   createDocument,
   createPipelineApp,
   createProject,
-  fixturePages,
+  generatedPages,
   ownFixture,
 } from '../../../graph-worker/src/testing/graph-test-kit';
 import { TestApp, cleanupTestData, createTestApp } from '../testing/test-app';
@@ -59,9 +59,9 @@ describe('graph read API (/v1/projects/:projectUuid/...)', () => {
     project = await createProject(t.db, 'graph-api');
     other = await createProject(t.db, 'graph-api-other');
     big = await createProject(t.db, 'graph-api-big');
-    docs.gpl = await createDocument(t.db, project, fixturePages('GPL-3.txt'), 'GPL-3.pdf');
+    docs.complaint = await createDocument(t.db, project, generatedPages('complaint.pdf'), 'complaint.pdf');
     docs.notice = await createDocument(t.db, project, [ownFixture('entities-apache-notice.txt')], 'NOTICE & <legal>.txt');
-    docs.other = await createDocument(t.db, other, fixturePages('Apache-2.0.txt'), 'Apache-2.0.pdf');
+    docs.other = await createDocument(t.db, other, generatedPages('motion.pdf'), 'motion.pdf');
     for (const d of Object.values(docs)) await worker.pipeline.process(d);
   });
 
@@ -88,13 +88,21 @@ describe('graph read API (/v1/projects/:projectUuid/...)', () => {
     });
 
     it('filters by type and searches names and aliases', async () => {
-      const orgs = await api().get(`${base()}/entities?type=ORG&q=free%20software`).expect(200);
-      expect(orgs.body.items).toHaveLength(1);
-      expect(orgs.body.items[0]).toMatchObject({ type: 'ORG', name: 'Free Software Foundation, Inc.', mentionCount: 6 });
-      expect(orgs.body.items[0].aliases).toContain('Free Software Foundation');
+      const orgs = await api().get(`${base()}/entities?type=ORG&q=northwind%20freight%20corp`).expect(200);
+      // The generated complaint names the plaintiff 6 times (once wrapped across a line), and its counsel once.
+      expect(orgs.body.items.map((e: { name: string; mentionCount: number }) => [e.name, e.mentionCount])).toEqual([
+        ['Northwind Freight Corporation', 6],
+        ['Attorneys for Plaintiff Northwind Freight Corporation', 1],
+      ]);
+      expect(orgs.body.items[0]).toMatchObject({ type: 'ORG', name: 'Northwind Freight Corporation', mentionCount: 6 });
+      expect(orgs.body.items[0].aliases).toContain('Northwind Freight Corporation');
       const emails = await api().get(`${base()}/entities?type=EMAIL`).expect(200);
       expect(emails.body.items.map((e: { name: string }) => e.name).sort()).toEqual([
+        'accounts@halvorsenmarine.example',
+        'dlindqvist@okaforlindqvist.example',
+        'isolberg@halvorsenmarine.example',
         'legal-discuss@apache.org',
+        'mokafor@okaforlindqvist.example',
         'security@apache.org',
         'trademarks@apache.org',
       ]);
