@@ -11,6 +11,7 @@ import { graphWorkerConfigSpec } from '../../apps/graph-worker/src/config';
 import { ingestApiConfigSpec } from '../../apps/ingest-api/src/config';
 import { ocrWorkerConfigSpec } from '../../apps/ocr-worker/src/config';
 import { buildOutputs } from '../../tools/start/build-check';
+import { appsBuiltByNpmBuild } from '../../tools/build-targets';
 
 export const ROOT = join(__dirname, '..', '..');
 export const K8S_DIR = join(ROOT, 'docker', 'k8s');
@@ -57,12 +58,11 @@ export const packageJson = (): { scripts: Record<string, string>; dependencies: 
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 /**
- * Bundles `npm run build` writes: the apps its script builds (`nest build <app>`),
- * mapped through nest-cli.json to their output files.
+ * Bundles `npm run build` writes: the apps it builds (`nest build <app>`, directly or
+ * through the Nx build targets), mapped through nest-cli.json to their output files.
  */
 export function builtEntryPoints(): Map<string, string> {
-  const script = packageJson().scripts.build ?? '';
-  const built = new Set([...script.matchAll(/nest build ([\w-]+)/g)].map((m) => m[1]));
+  const built = appsBuiltByNpmBuild(ROOT);
   return new Map(buildOutputs(ROOT).filter((o) => built.has(o.app)).map((o) => [o.output, o.app]));
 }
 
