@@ -4,7 +4,7 @@ import { register } from 'prom-client';
 import { redisKeys } from '@casegraph/contracts';
 import { SELECT_ONE_SQL } from './context-repository';
 import { ProjectContextModuleOptions } from './project-context.types';
-import { PrivateRedis, RedisProxy, SeededDoc, cleanup, seedDocument, seedProject, startHungServer } from '@casegraph/testing';
+import { PrivateRedis, RedisProxy, SeededDoc, cleanup, seedDocument, seedProject, startHungServer, waitFor } from '@casegraph/testing';
 import { TestApp, createTestApp, interceptPool } from './testing/test-app';
 
 /** Default budget: resolution without Redis costs at most this on top of the SQL query. */
@@ -22,13 +22,7 @@ async function counter(name: string): Promise<number> {
   return values.reduce((a, v) => a + v.value, 0);
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const eventually = (check: () => Promise<boolean>, timeoutMs = 10_000) => waitFor(check, { timeoutMs, what: 'the expected cache state' });
 
 describe('Redis down or hung: answers come from PostgreSQL within the budget', () => {
   // The shared DataSource seeds rows; each case builds its own app pointed at its own (broken) Redis.
