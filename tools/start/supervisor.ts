@@ -7,6 +7,11 @@
  * that, the terminal's SIGINT and a forwarded signal would both arrive, and the apps
  * treat a second signal as "exit now" (libs/platform enableGracefulShutdown).
  * A second Ctrl-C here kills the children at once; so does the stop deadline.
+ *
+ * SIGTERM to the `npm start` npm process does NOT reach this supervisor: npm forwards
+ * it to its `sh -c` child, which dies without passing it on, and this process is
+ * re-parented. So the supervisor also watches its parent: when process.ppid changes,
+ * it stops the apps exactly as on SIGHUP (one SIGTERM each, the same deadline).
  */
 import { ChildProcess, spawn as spawnChild, SpawnOptions } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,6 +20,8 @@ import { createConcurrently, LogError, LogExit, LogOutput, Logger } from 'concur
 import type { Command } from 'concurrently';
 
 const PARENT_WATCH = join(__dirname, 'parent-watch.js');
+/** The stop cause when the supervisor's own parent went away. */
+export const PARENT_EXITED = 'parent process exited';
 
 export interface AppProcess {
   name: string;
@@ -31,6 +38,8 @@ export interface SuperviseOptions {
   out?: Writable;
   /** Signals that stop the apps. */
   signals?: NodeJS.Signals[];
+  /** How often to check that the parent process is still there (ms); 0 = don't watch. Default 500. */
+  parentWatchMs?: number;
   /** Called once every app has been spawned; the AbortSignal fires when stopping begins. */
   onStarted?: (stopping: AbortSignal) => void;
   cwd?: string;
@@ -126,6 +135,20 @@ export function supervise(apps: AppProcess[], opts: SuperviseOptions): Promise<S
     };
     for (const s of signals) process.on(s, onSignal);
 
+    // Our parent died (npm got SIGTERM and its `sh -c` took it without forwarding): stop like on SIGHUP.
+    const parent = process.ppid;
+    const parentWatchMs = opts.parentWatchMs ?? 500;
+    const parentWatch =
+      parentWatchMs > 0
+        ? setInterval(() => {
+            if (process.ppid !== parent) {
+              clearInterval(parentWatch);
+              if (!stopping.signal.aborted) stop(PARENT_EXITED);
+            }
+          }, parentWatchMs)
+        : undefined;
+    parentWatch?.unref();
+
     // Never leave orphans behind if this process dies some other way.
     const onExit = () => {
       for (const child of children) if (child.pid) killGroup(child.pid, 'SIGTERM');
@@ -139,9 +162,10 @@ export function supervise(apps: AppProcess[], opts: SuperviseOptions): Promise<S
         if (!stopping.signal.aborted) stop(`${command.name} exited with code ${exitCode}`);
         if (running.size === 0) {
           if (deadline) clearTimeout(deadline);
+          if (parentWatch) clearInterval(parentWatch);
           for (const s of signals) process.off(s, onSignal);
           process.off('exit', onExit);
-          const bySignal = signals.includes(cause as NodeJS.Signals);
+          const bySignal = signals.includes(cause as NodeJS.Signals) || cause === PARENT_EXITED;
           // Exit 0, or death by the SIGTERM we sent (Nest's enableShutdownHooks re-raises it after closing).
           const clean = bySignal && !forced && exits.every((e) => e.exitCode === 0 || e.exitCode === 'SIGTERM');
           resolve({ exitCode: clean ? 0 : 1, cause, exits });
