@@ -14,11 +14,13 @@ export interface InputFile {
 
 export interface ExpandedInputs {
   files: InputFile[];
-  /** Files named on the command line that are not of a supported type, or empty. */
+  /** Files not uploaded, named or found in a folder: not of a supported type, empty, not a regular file. */
   skipped: Array<{ path: string; reason: string }>;
   /** Paths that do not exist or cannot be read (a usage error). */
   missing: Array<{ path: string; reason: string }>;
 }
+
+const UNSUPPORTED = `unsupported type (not one of ${INGEST_EXTENSIONS.join(' ')})`;
 
 export const isIngestible = (path: string) => (INGEST_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
 
@@ -29,7 +31,9 @@ async function walk(dir: string, out: InputFile[], skipped: ExpandedInputs['skip
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walk(path, out, skipped);
-    else if (entry.isFile() && isIngestible(entry.name)) {
+    else if (!entry.isFile()) skipped.push({ path, reason: entry.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file' });
+    else if (!isIngestible(entry.name)) skipped.push({ path, reason: UNSUPPORTED });
+    else {
       const s = await stat(path);
       if (s.size === 0) skipped.push({ path, reason: 'empty file' });
       else out.push({ path, name: entry.name, size: s.size });
@@ -38,8 +42,9 @@ async function walk(dir: string, out: InputFile[], skipped: ExpandedInputs['skip
 }
 
 /**
- * Folders are searched recursively for supported files (others are ignored quietly);
- * a file named explicitly but of another type is reported as skipped. Each file is
+ * Folders are searched recursively for supported files; every other file found there,
+ * like a file named explicitly but of another type, is reported as skipped with the
+ * reason (hidden files and folders, `.name`, are passed over quietly). Each file is
  * listed once even when named twice.
  */
 export async function expandInputs(paths: string[]): Promise<ExpandedInputs> {
@@ -63,7 +68,7 @@ export async function expandInputs(paths: string[]): Promise<ExpandedInputs> {
         missing.push({ path: raw, reason: (err as Error).message });
       }
     } else if (!isIngestible(path)) {
-      skipped.push({ path: raw, reason: `not one of ${INGEST_EXTENSIONS.join(' ')}` });
+      skipped.push({ path: raw, reason: UNSUPPORTED });
     } else if (s.size === 0) {
       skipped.push({ path: raw, reason: 'empty file' });
     } else {
