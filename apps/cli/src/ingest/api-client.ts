@@ -198,8 +198,10 @@ export class CaseGraphClient {
     const serverSays = typeof b?.message === 'string' ? b.message : Array.isArray(b?.message) ? b!.message.join('; ') : '';
     if (status === 401) {
       return this.opts.key
-        ? `the API at ${this.opts.baseUrl} refused the API key (401${serverSays ? `: ${serverSays}` : ''}); check --key or CASEGRAPH_API_KEY`
-        : `the API at ${this.opts.baseUrl} requires an API key (401); pass --key <key> or set CASEGRAPH_API_KEY`;
+        ? `the API at ${this.opts.baseUrl} refused the API key (401${serverSays ? `: ${serverSays}` : ''}); check --key or CASEGRAPH_API_KEY ` +
+            `(one key, which must be in the server's CASEGRAPH_API_KEYS list)`
+        : `the API at ${this.opts.baseUrl} requires an API key (401); pass --key <key> or set CASEGRAPH_API_KEY ` +
+            `(singular: one of the keys in the server's CASEGRAPH_API_KEYS)`;
     }
     if (status === 403) return `this API key may not do that (403${serverSays ? `: ${serverSays}` : ''})`;
     return serverSays || `${method} ${path} failed with HTTP ${status}${typeof b?.error === 'string' ? ` ${b.error}` : ''}`;

@@ -10,7 +10,8 @@ recursively) to a CaseGraph project, follows each document through the pipeline
 options:
   -p, --project <name>   project (legal matter) name; created if it does not exist   (required)
       --api <url>        API base URL          (env CASEGRAPH_API_URL, default http://localhost:3000)
-      --key <key>        API key               (env CASEGRAPH_API_KEY)
+      --key <key>        API key               (env CASEGRAPH_API_KEY, singular: ONE key, one of those
+                                              the server was started with in CASEGRAPH_API_KEYS)
       --batch <n>        files per upload request (default 20)
       --interval <ms>    status poll interval  (default 1000)
       --timeout <s>      give up following documents after this long (default 3600; 0 = never)

@@ -175,6 +175,7 @@ describe('npm run ingest (against a fake API)', () => {
     const none = await ingest([a, '--project', 'P', '--api', url]);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('requires an API key (401); pass --key <key> or set CASEGRAPH_API_KEY');
+    expect(none.stderr).toContain("(singular: one of the keys in the server's CASEGRAPH_API_KEYS)");
     const wrong = await ingest([a, '--project', 'P', '--api', url, '--key', 'wrong']);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('refused the API key (401: Invalid API key)');
