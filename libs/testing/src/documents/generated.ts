@@ -114,11 +114,11 @@ export function generatedDocumentPath(name: GeneratedDocumentName): string {
   return path;
 }
 
-/** Writes every generated document (and its ground truth as <name>.txt) into `target`; returns the paths. */
-export function writeGeneratedDocuments(target: string): string[] {
+/** Writes the generated documents (default: all) and their ground truth (<name>.txt) into `target`; returns the paths. */
+export function writeGeneratedDocuments(target: string, names: readonly GeneratedDocumentName[] = GENERATED_DOCUMENT_NAMES): string[] {
   mkdirSync(target, { recursive: true });
   const out: string[] = [];
-  for (const name of GENERATED_DOCUMENT_NAMES) {
+  for (const name of names) {
     const d = generatedDocument(name);
     writeFileSync(join(target, name), d.bytes);
     out.push(join(target, name));
