@@ -8,7 +8,7 @@ import { runJob } from './queue-observability.module';
 
 /** A job of a document queue: its payload names the document. */
 export type DocumentJob = Job<{ documentUuid?: string } & Record<string, unknown>>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler types its own job payload
 export type DocumentJobHandler = (job: Job<any>) => Promise<unknown>;
 
 /** The message Bull fails a job with once it stalled more than `maxStalledCount` times. */
@@ -151,7 +151,7 @@ class DocumentWorker implements RegisteredDocumentWorker {
   private async run(job: DocumentJob): Promise<unknown> {
     const handler = Object.prototype.hasOwnProperty.call(this.options.handlers, job.name) ? this.options.handlers[job.name] : undefined;
     if (!handler) {
-      job.discard();
+      await job.discard();
       throw new Error(`unknown job ${job.name} on the ${this.options.queue} queue`);
     }
     const m = this.options.metrics;
@@ -165,7 +165,7 @@ class DocumentWorker implements RegisteredDocumentWorker {
       if (this.isMissing(err)) {
         this.count('missing');
         this.logger.warn(`${job.name} ${job.id}: ${describeError(err)}; dropped without retry`);
-        job.discard();
+        await job.discard();
         throw err;
       }
       if (this.isPermanent(err)) {
@@ -183,7 +183,7 @@ class DocumentWorker implements RegisteredDocumentWorker {
           }
         }
         this.count('failed');
-        job.discard();
+        await job.discard();
         throw err;
       }
       const attempts = job.opts.attempts ?? 1;

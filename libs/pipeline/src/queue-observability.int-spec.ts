@@ -53,7 +53,7 @@ describe('queue observability on a real Bull queue', () => {
       }),
     );
     const ok = await queue.add('work', { documentUuid: randomUUID() }, { jobId: 'ok-1' });
-    const bad = await queue.add('work', { documentUuid: randomUUID(), fail: true }, { jobId: 'bad-1', attempts: 2 });
+    await queue.add('work', { documentUuid: randomUUID(), fail: true }, { jobId: 'bad-1', attempts: 2 });
     await ok.finished();
     // The local 'failed' event of the last attempt may come just after Bull settles the job.
     for (let i = 0; i < 100 && (await value('casegraph_jobs_failed_total', { queue: name, job: 'work' })) < 1; i++) {

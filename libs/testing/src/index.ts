@@ -10,3 +10,4 @@ export * from './spawn-app';
 export * from './project-rows';
 export * from './documents';
 export * from './fixtures';
+export * from './failure-policy';

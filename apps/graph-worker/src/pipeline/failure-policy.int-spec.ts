@@ -1,5 +1,5 @@
 /**
- * The shared failure-policy cases (libs/pipeline/src/testing/failure-policy.cases.ts) against the real
+ * The shared failure-policy cases (libs/testing/src/failure-policy.ts) against the real
  * GraphWorkerModule: real Bull queue on a private prefix, real PostgreSQL, faults injected into
  * GraphPipelineService.process. The same cases run against the OCR worker.
  */
@@ -12,7 +12,7 @@ import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '@casegraph/contracts';
 import { DocumentStateService, StageError } from '@casegraph/pipeline';
 import { loadConfig } from '@casegraph/platform';
-import { failurePolicyCases } from '../../../../libs/pipeline/src/testing/failure-policy.cases';
+import { failurePolicyCases } from '@casegraph/testing';
 import { graphWorkerConfigSpec } from '../config';
 import { TestProject, cleanupProjects, createDocument, createProject } from '../testing/graph-test-kit';
 import { GraphWorkerModule } from '../worker.module';

@@ -1,12 +1,12 @@
 /**
- * The shared failure-policy cases (libs/pipeline/src/testing/failure-policy.cases.ts) against the real
+ * The shared failure-policy cases (libs/testing/src/failure-policy.ts) against the real
  * OcrWorkerModule: real Bull queue on a private prefix, real PostgreSQL, local storage, faults injected into
  * OcrService.processDocument. The same cases run against the graph worker.
  */
 import { randomUUID } from 'node:crypto';
 import { JOBS, redisKeys } from '@casegraph/contracts';
 import { DocumentStateService, PermanentError } from '@casegraph/pipeline';
-import { failurePolicyCases } from '../../../../libs/pipeline/src/testing/failure-policy.cases';
+import { failurePolicyCases } from '@casegraph/testing';
 import { WorkerHandle, createDocument, startWorker } from '../testing/ocr-test-kit';
 import { buildPdf } from '../testing/test-pdfs';
 import { OcrService } from './ocr.service';

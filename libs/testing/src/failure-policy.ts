@@ -1,5 +1,5 @@
 /**
- * The failure policy of DocumentJobRunner as one set of cases, run against every document worker on its real
+ * The failure policy of DocumentJobRunner (libs/pipeline) as one set of cases, run against every document worker on its real
  * Bull queue and real PostgreSQL (apps/ocr-worker/src/ocr/failure-policy.int-spec.ts,
  * apps/graph-worker/src/pipeline/failure-policy.int-spec.ts). Faults are injected into the worker's real service
  * with jest.spyOn; SQL and Redis are never mocked. A worker's spec boots the app (private Bull prefix), supplies a
@@ -9,8 +9,7 @@ import type { Job, JobOptions, Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Stage, redisKeys } from '@casegraph/contracts';
-import { STALLED_OUT_MESSAGE } from '../document-job-runner';
-import { DocumentStateService } from '../document-state.service';
+import { DocumentStateService, STALLED_OUT_MESSAGE } from '@casegraph/pipeline';
 
 export interface InjectedFault {
   error: Error;
