@@ -1,6 +1,8 @@
 // Three jest projects: unit (*.spec.ts beside the code), int (*.int-spec.ts beside
 // the code, real PostgreSQL and Redis) and e2e (cross-service tests under test/).
 // All of them compile with @swc/jest; decorator metadata is on so Nest DI works.
+// `npm test` is tools/run-tests.js: two workers for the suites that own their rows, then the few that must
+// run alone (processes killed, connections cut, latency budgets) in band. Its SERIAL list names them.
 const { pathsToModuleNameMapper } = require('./tools/jest-paths');
 
 const transform = {

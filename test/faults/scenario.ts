@@ -1,5 +1,10 @@
 /** What every fault scenario shares: the document mix, the fault-free baseline and the final assertions. */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { waitFor } from '@casegraph/testing';
 import { GraphSnapshot, IngestedProject, PipelineStack, graphSnapshot, integrityReport, waitUntilDone } from '../support/pipeline-harness';
 
 /**
@@ -22,11 +27,51 @@ export const FAST_RECOVERY_ENV = {
   ENQUEUE_TIMEOUT_MS: '500',
 };
 
-/** Runs PLAN on a fault-free stack state and returns its graph (compare scenarios to this). */
+/**
+ * The graph of PLAN run fault-free (compare scenarios to this). Computed once per test run, by the first
+ * scenario that asks, on its own stack before any fault; the others read it from disk (keyed by the run
+ * and PLAN). A snapshot is keyed by project label and file name, so it compares across stacks.
+ */
 export async function baseline(stack: PipelineStack): Promise<GraphSnapshot> {
-  const projects = await stack.ingest(PLAN);
-  await waitUntilDone(stack.db, projects, 180_000);
-  return graphSnapshot(stack.db, projects);
+  return sharedBaseline(async () => {
+    const projects = await stack.ingest(PLAN);
+    await waitUntilDone(stack.db, projects, 180_000);
+    return graphSnapshot(stack.db, projects);
+  });
+}
+
+/** The baseline file of this run: CASEGRAPH_TEST_RUN is set once per jest run (test/support/global-setup.ts). */
+function baselineFile(): string {
+  const run = process.env.CASEGRAPH_TEST_RUN ?? `pid-${process.pid}`;
+  const key = createHash('sha256').update(JSON.stringify({ run, PLAN })).digest('hex').slice(0, 16);
+  return join(tmpdir(), `casegraph-fault-baseline-${key}.json`);
+}
+
+async function sharedBaseline(compute: () => Promise<GraphSnapshot>): Promise<GraphSnapshot> {
+  const file = baselineFile();
+  const lock = `${file}.lock`;
+  for (;;) {
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as GraphSnapshot;
+    let mine = false;
+    try {
+      closeSync(openSync(lock, 'wx'));
+      mine = true;
+    } catch {
+      // Another scenario (another worker) is computing it: wait for its file, or for its lock to go (it failed).
+      await waitFor(() => existsSync(file) || !existsSync(lock), { timeoutMs: 300_000, intervalMs: 250, what: 'the shared fault-free baseline' });
+    }
+    if (!mine) continue;
+    try {
+      const t0 = Date.now();
+      const snap = await compute();
+      console.info(`[faults] baseline: computed once in ${((Date.now() - t0) / 1000).toFixed(1)}s, shared by this run's scenarios (${file})`);
+      writeFileSync(`${file}.tmp`, JSON.stringify(snap));
+      renameSync(`${file}.tmp`, file);
+      return snap;
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  }
 }
 
 export interface ScenarioFigures {

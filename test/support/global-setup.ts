@@ -8,6 +8,9 @@ register({ baseUrl: `${__dirname}/../..`, paths: compilerOptions.paths });
 
 export default async function globalSetup(): Promise<void> {
   require('./test-env');
+  // One id per jest run: what a run computes once and shares between its files (the fault scenarios'
+  // baseline) is keyed by it. Set before the workers start, so every test file sees it.
+  process.env.CASEGRAPH_TEST_RUN ??= `${Date.now()}-${process.pid}`;
   const { migrate } = require('../../libs/entities/src/migrate');
   await migrate(process.env.DATABASE_URL!, () => undefined);
 }
