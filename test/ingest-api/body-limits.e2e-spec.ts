@@ -59,7 +59,7 @@ describe('JSON body depth and size limits (every JSON route)', () => {
 
   it('exactly at the limit the body reaches validation (its own 400), and brackets inside strings do not count', async () => {
     const atLimit = await post('/v1/batches', `{"projectUuid":"${p.projectUuid}","documents":${deepArray(31)}}`);
-    expectError(atLimit, 400, 'Validation failed: each entry of documents must be a JSON object');
+    expectError(atLimit, 400, 'Validation failed: documents[0] must be a JSON object');
     const name = `${uniqueName('limits')} ${'[{'.repeat(100)}`;
     const created = await post('/v1/projects', JSON.stringify({ name }));
     expect(created.status).toBe(201);
@@ -70,10 +70,10 @@ describe('JSON body depth and size limits (every JSON route)', () => {
   it('documents holding arrays instead of objects ([[]], [[doc]]) → 400, not a 500 in the service (class-validator walks into them)', async () => {
     const before = await footprint(t, p.id);
     const doc = { filename: 'a.pdf', s3Bucket: 'limits-bucket', s3Key: 'limits/b.pdf' };
-    for (const documents of [[[]], [[doc]], [doc, [doc]], [[[doc]]]]) {
+    for (const [documents, i] of [[[[]], 0], [[[doc]], 0], [[doc, [doc]], 1], [[[[doc]]], 0]] as const) {
       const res = await post('/v1/batches', JSON.stringify({ projectUuid: p.projectUuid, documents }));
-      expectError(res, 400, 'Validation failed: each entry of documents must be a JSON object');
-      expect(res.body.errors).toEqual([{ field: 'documents', messages: ['each entry of documents must be a JSON object'] }]);
+      expectError(res, 400, `Validation failed: documents[${i}] must be a JSON object`);
+      expect(res.body.errors).toEqual([{ field: 'documents', messages: [`documents[${i}] must be a JSON object`] }]);
     }
     expect(await footprint(t, p.id)).toEqual(before);
   });

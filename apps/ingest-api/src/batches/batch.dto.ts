@@ -50,6 +50,10 @@ export class BatchDocumentDto {
   mimeType?: string;
 }
 
+/** Index of the first entry that is not a JSON object (for the message: IsObject reports on `documents` as a whole). */
+const firstNonObject = (v: unknown): number =>
+  Array.isArray(v) ? v.findIndex((d) => typeof d !== 'object' || d === null || Array.isArray(d)) : 0;
+
 const DOCUMENT_KEYS = new Set(['filename', 's3Bucket', 's3Key', 'fileSizeMb', 'mimeType']);
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
@@ -98,7 +102,7 @@ export class CreateBatchDto {
   @ValidateNested({ each: true })
   @Type(() => BatchDocumentDto)
   // ValidateNested walks INTO a nested array instead of refusing it, so `[[]]` or `[[doc]]` would pass validation.
-  @IsObject({ each: true, message: 'each entry of documents must be a JSON object' })
+  @IsObject({ each: true, message: ({ value }) => `documents[${firstNonObject(value)}] must be a JSON object` })
   @ArrayNotEmpty({ message: 'documents must contain at least one document' })
   @IsArray()
   documents: BatchDocumentDto[];
