@@ -1,7 +1,7 @@
 /**
  * The product path end to end: `npm start` runs the REAL stack (built ingest-api,
  * ocr-worker and graph-worker against real PostgreSQL and Redis) and `npm run ingest`
- * drives two fixture documents (a text PDF and a scanned PNG) to completion.
+ * drives two generated documents (a text PDF and a scanned PNG) to completion.
  * Isolated from every other test: its own database (created by npm start's migration),
  * Bull prefix, storage folder and ports. Ends with Ctrl-C (SIGINT to the process group,
  * as a terminal sends it) and checks the three apps stopped cleanly.
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { databaseUrlFor, dropDatabase, freePort, privateDatabaseName, waitFor } from '@casegraph/testing';
-import { fixtureDocument } from './support/fixtures';
+import { generatedDocumentPath } from '../libs/testing/src/documents';
 
 const ROOT = join(__dirname, '..');
 const run = randomUUID().slice(0, 8);
@@ -132,8 +132,8 @@ describe('npm start + npm run ingest on two fixture documents', () => {
         '--silent',
         'ingest',
         '--',
-        fixtureDocument('Apache-2.0.pdf'),
-        fixtureDocument('BSD-scanned.png'),
+        generatedDocumentPath('motion.pdf'),
+        generatedDocumentPath('scanned-notice.png'),
         '--project',
         projectName,
         '--api',
@@ -152,11 +152,11 @@ describe('npm start + npm run ingest on two fixture documents', () => {
     if (code !== 0) throw new Error(`npm run ingest exited ${code}:\n${out}\n--- stack output ---\n${stack.output().slice(-8000)}`);
     process.stdout.write(`\n--- npm run ingest output ---\n${out}\n`);
 
-    expect(out).toMatch(/Apache-2\.0\.pdf\s+5\/5 completed/);
-    expect(out).toMatch(/BSD-scanned\.png\s+5\/5 completed/);
+    expect(out).toMatch(/motion\.pdf\s+5\/5 completed/);
+    expect(out).toMatch(/scanned-notice\.png\s+5\/5 completed/);
     expect(out).toContain(`Summary for project "${projectName}"`);
     expect(out).toContain('documents      2 completed, 0 failed');
-    expect(out).toMatch(/pages\s+\d+ \(Apache-2\.0\.pdf \d+, BSD-scanned\.png 1\)|pages\s+not reported/);
+    expect(out).toMatch(/pages\s+\d+ \(motion\.pdf \d+, scanned-notice\.png 1\)|pages\s+not reported/);
     expect(out).toMatch(/entities\s+\d+ in the project/);
     expect(out).toMatch(/\n\s+ORG\s+\d+/);
 

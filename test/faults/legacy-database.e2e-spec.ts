@@ -5,15 +5,14 @@
  * and then the context `enforce` command (NOT NULL + FK) succeeds. The graph equals a fresh ingest of the same files.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { StorageService } from '@casegraph/storage';
 import { backfill, countSick } from '../../apps/cli/src/context/backfill';
 import { enforce } from '../../apps/cli/src/context/enforce';
 import { IngestedProject, PipelineStack, waitUntilDone } from '../support/pipeline-harness';
-import { fixtureDocument } from '../support/fixtures';
+import { GeneratedDocumentName, generatedBytes } from '../../libs/testing/src/documents';
 import { PrivateDatabase, createPrivateDatabase } from '@casegraph/testing';
-import { FAST_RECOVERY_ENV, PLAN, assertScenario, baseline } from './scenario';
+import { DOCUMENTS, FAST_RECOVERY_ENV, PLAN, assertScenario, baseline } from './scenario';
 
 jest.setTimeout(300_000);
 
@@ -48,7 +47,7 @@ describe('fault scenario: legacy database', () => {
       for (const file of p.files) {
         const documentUuid = randomUUID();
         const key = `legacy-uploads/${row.id}/${documentUuid}/${file}`;
-        await storage.put(key, Readable.from([readFileSync(fixtureDocument(file))]));
+        await storage.put(key, Readable.from([generatedBytes(file as GeneratedDocumentName)]));
         await stack.db.query(
           `INSERT INTO source_documents (document_uuid, project_fk_id, original_file_name, file_name, s3_bucket, s3_key, status)
            VALUES ($1, $2, $3, $3, $4, $5, 'pending')`,
@@ -87,7 +86,7 @@ describe('fault scenario: legacy database', () => {
          FROM source_documents d JOIN projects p ON p.id = d.project_fk_id WHERE d.project_fk_id = ANY($1::int[])`,
       [legacy.map((p) => p.id)],
     );
-    expect(healed.filter((d) => d.status === 'completed')).toHaveLength(5);
+    expect(healed.filter((d) => d.status === 'completed')).toHaveLength(DOCUMENTS - 1); // all but corrupt.pdf
     expect(healed.filter((d) => !d.ok).map((d) => d.original_file_name)).toEqual([]);
     expect(await countSick(stack.db)).toEqual({ projects: 0, documents: 0 });
     // backfill has nothing left to do.

@@ -8,12 +8,12 @@ import { waitFor } from '@casegraph/testing';
 import { GraphSnapshot, IngestedProject, PipelineStack, graphSnapshot, integrityReport, waitUntilDone } from '../support/pipeline-harness';
 
 /**
- * Two projects; text PDFs (fast), the multipage Textractor PDF and one corrupt PDF. Apache-2.0 is in both
- * projects, so a row landing in the wrong project would show up as a graph difference.
+ * Two projects of generated filings: text PDFs (fast) and one corrupt PDF. The motion is in both projects,
+ * so a row landing in the wrong project would show up as a graph difference.
  */
 export const PLAN = [
-  { label: 'A', files: ['GPL-3.pdf', 'Apache-2.0.pdf', 'corrupt.pdf'] },
-  { label: 'B', files: ['MPL-2.0.pdf', 'textractor-multipage-doc.pdf', 'Apache-2.0.pdf'] },
+  { label: 'A', files: ['complaint.pdf', 'motion.pdf', 'corrupt.pdf'] },
+  { label: 'B', files: ['order.pdf', 'motion.pdf'] },
 ];
 export const DOCUMENTS = PLAN.reduce((n, p) => n + p.files.length, 0);
 

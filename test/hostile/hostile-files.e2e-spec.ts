@@ -4,7 +4,6 @@
  * memory, a PDF over OCR_MAX_PAGES, a decompression-bomb PNG header and a stored object whose
  * type changes between upload and processing.
  */
-import { readFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { cleanupProjects } from '../../apps/graph-worker/src/testing/graph-test-kit';
@@ -18,7 +17,7 @@ import {
   waitForOcr,
 } from '../../apps/ocr-worker/src/testing/ocr-test-kit';
 import { buildMixedPdf } from '../../apps/ocr-worker/src/testing/test-pdfs';
-import { fixtureDocument } from '../support/fixtures';
+import { generatedBytes, generatedDocument } from '../../libs/testing/src/documents';
 
 jest.setTimeout(120_000);
 
@@ -140,11 +139,11 @@ describe('hostile files through the OCR worker', () => {
     expect(s.error_message).toMatch(/50000 × 50000 pixels, more than the limit of 60000000 \(OCR_MAX_IMAGE_PIXELS\)/);
     expect(await pages(w, d.documentUuid)).toEqual([]);
     // The worker is still healthy: a real scan right after it goes through.
-    const ok = await track({ name: 'BSD-scanned.png', bytes: readFileSync(fixtureDocument('BSD-scanned.png')) });
+    const ok = await track({ name: 'scanned-notice.png', bytes: generatedBytes('scanned-notice.png') });
     await enqueueOcr(w, ok.documentUuid);
     const s2 = await waitForOcr(w, ok.documentUuid);
     expect(s2.ocr_status).toBe('completed');
-    expect(s2.raw_extracted_text).toMatch(/Redistribution and use in source and binary forms/);
+    expect(s2.raw_extracted_text).toMatch(/NOTICE OF APPEARANCE/);
   });
 
   it('a real decompression bomb (valid 10,000 × 10,000 PNG of ~100 KB) is refused before decoding', async () => {
@@ -161,22 +160,26 @@ describe('hostile files through the OCR worker', () => {
   });
 
   it('a stored object whose type changes after upload is processed by its real type, or failed with a reason', async () => {
-    const png = readFileSync(fixtureDocument('BSD-scanned.png'));
+    const png = generatedBytes('scanned-notice.png');
     // PNG uploaded, replaced by a text PDF before the worker reads it: processed as the PDF it now is.
     const toPdf = await track({ name: 'scan.png', bytes: png });
-    await w.storage.put(toPdf.key, Readable.from([readFileSync(fixtureDocument('MPL-2.0.pdf'))]));
+    await w.storage.put(toPdf.key, Readable.from([generatedBytes('complaint.pdf')]));
     // PNG uploaded, replaced by garbage: failed with a readable reason.
     const toJunk = await track({ name: 'scan2.png', bytes: png });
     await w.storage.put(toJunk.key, Readable.from([Buffer.from('this is not an image at all '.repeat(100))]));
     // PDF uploaded, replaced by a truncated copy of itself: failed as corrupt, not a crash.
-    const gpl = readFileSync(fixtureDocument('GPL-3.pdf'));
-    const toTruncated = await track({ name: 'GPL-3.pdf', bytes: gpl });
-    await w.storage.put(toTruncated.key, Readable.from([gpl.subarray(0, 600)]));
+    const pdf = generatedBytes('motion.pdf');
+    const toTruncated = await track({ name: 'motion.pdf', bytes: pdf });
+    await w.storage.put(toTruncated.key, Readable.from([pdf.subarray(0, 600)]));
 
     for (const d of [toPdf, toJunk, toTruncated]) await enqueueOcr(w, d.documentUuid);
     const [a, b, c] = await Promise.all([toPdf, toJunk, toTruncated].map((d) => waitForOcr(w, d.documentUuid)));
-    expect({ ocr: a.ocr_status, type: a.detected_file_type, pages: a.page_count }).toEqual({ ocr: 'completed', type: 'application/pdf', pages: 6 });
-    expect(a.raw_extracted_text).toMatch(/Mozilla Public License/);
+    expect({ ocr: a.ocr_status, type: a.detected_file_type, pages: a.page_count }).toEqual({
+      ocr: 'completed',
+      type: 'application/pdf',
+      pages: generatedDocument('complaint.pdf').pages.length,
+    });
+    expect(a.raw_extracted_text).toMatch(/COMPLAINT FOR BREACH OF CONTRACT/);
     expect(b.ocr_status).toBe('failed');
     expect(b.error_message).toMatch(/unsupported file type: "scan2.png" is not a PDF, PNG, JPEG or TIFF/);
     expect(c.ocr_status).toBe('failed');

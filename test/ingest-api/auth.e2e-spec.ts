@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/ingest-api/src/testing/test-app';
 import { filesUnder } from '../../apps/ingest-api/src/testing/helpers';
-import { fixtureDocument } from '../support/fixtures';
+import { generatedBytes } from '../../libs/testing/src/documents';
 
 const ADMIN = `admin-${randomUUID()}`;
 const BOUND = `bound-${randomUUID()}`;
 const OTHER = `other-${randomUUID()}`;
-const GPL = readFileSync(fixtureDocument('GPL-3.pdf'));
+const PDF = generatedBytes('complaint.pdf'); // a generated 6-page text PDF
 
 /** Stands in for another module's route under /v1/projects/:projectUuid/... (e.g. the graph read API). */
 @Controller({ path: 'projects/:projectUuid/probe', version: '1' })
@@ -142,7 +142,7 @@ describe('API keys', () => {
       .set(bound)
       .send({ projectUuid: a.projectUuid, documents: [{ filename: 'y.pdf', s3Bucket: 'bucket', s3Key: 'k/y.pdf' }] })
       .expect(202);
-    await request(t.http).post(`/v1/projects/${a.projectUuid}/documents`).set(bound).attach('files', GPL, 'mine.pdf').expect(202);
+    await request(t.http).post(`/v1/projects/${a.projectUuid}/documents`).set(bound).attach('files', PDF, 'mine.pdf').expect(202);
     const list = await request(t.http).get('/v1/projects?pageSize=100').set(bound).expect(200);
     expect(list.body.items.map((p: { projectUuid: string }) => p.projectUuid)).toEqual([a.projectUuid]);
     expect(list.body.total).toBe(1);
@@ -183,7 +183,7 @@ describe('API keys', () => {
         .set(bound)
         .send({ projectUuid, documents: [{ filename: 'z.pdf', s3Bucket: 'bucket', s3Key: 'k/z.pdf' }] })
         .expect(403);
-      await request(t.http).post(`/v1/projects/${projectUuid}/documents`).set(bound).attach('files', GPL, 'theirs.pdf').expect(403);
+      await request(t.http).post(`/v1/projects/${projectUuid}/documents`).set(bound).attach('files', PDF, 'theirs.pdf').expect(403);
     }
     await request(t.http).post('/v1/projects').set(bound).send({ name: 'new project' }).expect(403);
     await request(t.http).post('/v1/projects').set(bound).send({ name: 'b', id: b.id }).expect(403);

@@ -7,9 +7,9 @@ import { DATABASE_UNAVAILABLE_MESSAGE } from '../../apps/ingest-api/src/common/a
 import { cleanupTestData, createTestApp, TestApp } from '../../apps/ingest-api/src/testing/test-app';
 import { createProject, filesUnder } from '../../apps/ingest-api/src/testing/helpers';
 import { PrivateRedis, TcpProxy, freePort, waitFor } from '@casegraph/testing';
-import { fixtureDocument } from '../support/fixtures';
+import { generatedBytes } from '../../libs/testing/src/documents';
 
-const GPL = readFileSync(fixtureDocument('GPL-3.pdf'));
+const PDF = generatedBytes('complaint.pdf'); // a generated 6-page text PDF
 const manifest = (projectUuid: string, n: number) => ({
   projectUuid,
   documents: Array.from({ length: n }, (_, i) => ({ filename: `d${i}.pdf`, s3Bucket: 'bucket', s3Key: `k/d${i}.pdf` })),
@@ -55,7 +55,7 @@ describe('Redis down: ingest keeps accepting; the reconciler enqueues once Redis
 
     const batch = await request(t.http).post('/v1/batches').send(manifest(p.projectUuid, 3)).expect(202);
     expect(batch.body.enqueued).toBe(false);
-    const upload = await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', GPL, 'gpl.pdf').expect(202);
+    const upload = await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', PDF, 'gpl.pdf').expect(202);
     expect(upload.body.enqueued).toBe(false);
     const uuids: string[] = [
       ...batch.body.documents.map((d: { documentUuid: string }) => d.documentUuid),
@@ -164,7 +164,7 @@ describe('PostgreSQL down: 503 with a clear message, nothing half-written, recov
 
     const calls: Array<[string, () => request.Test]> = [
       ['batch', () => request(t.http).post('/v1/batches').send(manifest(p.projectUuid, 5))],
-      ['upload', () => request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', GPL, 'gpl.pdf')],
+      ['upload', () => request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', PDF, 'gpl.pdf')],
       ['create project', () => request(t.http).post('/v1/projects').send({ name: 'test-ingest never' })],
       ['get project', () => request(t.http).get(`/v1/projects/${p.projectUuid}`)],
       ['list projects', () => request(t.http).get('/v1/projects')],
@@ -194,6 +194,6 @@ describe('PostgreSQL down: 503 with a clear message, nothing half-written, recov
     await proxy.restore();
     await waitFor(async () => (await request(t.http).get(`/v1/projects/${p.projectUuid}`)).status === 200, { timeoutMs: 20_000, what: 'the API to recover' });
     await request(t.http).post('/v1/batches').send(manifest(p.projectUuid, 2)).expect(202);
-    await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', GPL, 'gpl.pdf').expect(202);
+    await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', PDF, 'gpl.pdf').expect(202);
   });
 });

@@ -8,13 +8,14 @@ import request from 'supertest';
 import { redisKeys } from '@casegraph/contracts';
 import { cleanupTestData, createTestApp, TestApp } from '../../apps/ingest-api/src/testing/test-app';
 import { createProject, filesUnder, footprint } from '../../apps/ingest-api/src/testing/helpers';
-import { fixtureDocument } from '../support/fixtures';
+import { generatedBytes, generatedDocument } from '../../libs/testing/src/documents';
 import { LocalS3Server, startS3Server } from '../support/s3-server';
 
-const GPL = readFileSync(fixtureDocument('GPL-3.pdf'));
-const BSD_PNG = readFileSync(fixtureDocument('BSD-scanned.png'));
-const BIG_PNG = readFileSync(fixtureDocument('single-page-1.png')); // 451 KB: over the 0.2 MiB limit below
-const TEXT = readFileSync(fixtureDocument('GPL-3.txt'));
+// Generated documents (@casegraph/testing): a text PDF, a scanned page, a grainy image and the PDF's text.
+const PDF = generatedBytes('complaint.pdf');
+const SCAN_PNG = generatedBytes('scanned-notice.png');
+const BIG_PNG = generatedBytes('photo-noise.png'); // 470 KB of noise: over the 0.2 MiB limit below
+const TEXT = Buffer.from(generatedDocument('complaint.pdf').text);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
@@ -38,14 +39,14 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
   it('streams files to storage, creates pending documents, caches their context and enqueues OCR', async () => {
     const p = await createProject(t, projectIds, 'upload');
     const res = await upload(p.projectUuid)
-      .attach('files', GPL, { filename: 'GPL-3.pdf', contentType: 'application/pdf' })
-      .attach('files', BSD_PNG, { filename: 'BSD scan.png', contentType: 'image/png' })
+      .attach('files', PDF, { filename: 'complaint.pdf', contentType: 'application/pdf' })
+      .attach('files', SCAN_PNG, { filename: 'notice scan.png', contentType: 'image/png' })
       .expect(202);
     expect(res.body.projectUuid).toBe(p.projectUuid);
     expect(res.body.enqueued).toBe(true);
     expect(res.body.documents).toEqual([
-      { documentUuid: expect.any(String), filename: 'GPL-3.pdf', status: 'pending' },
-      { documentUuid: expect.any(String), filename: 'BSD scan.png', status: 'pending' },
+      { documentUuid: expect.any(String), filename: 'complaint.pdf', status: 'pending' },
+      { documentUuid: expect.any(String), filename: 'notice scan.png', status: 'pending' },
     ]);
     const [gpl, bsd] = res.body.documents.map((d: { documentUuid: string }) => d.documentUuid);
 
@@ -62,22 +63,22 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
         project_uuid: p.projectUuid,
         status: 'pending',
         ocr_status: 'pending',
-        sha256: sha(GPL),
-        file_size_bytes: String(GPL.length),
+        sha256: sha(PDF),
+        file_size_bytes: String(PDF.length),
         detected_file_type: 'application/pdf',
-        s3_key: `documents/${p.projectUuid}/${gpl}/GPL-3.pdf`,
+        s3_key: `documents/${p.projectUuid}/${gpl}/complaint.pdf`,
         s3_bucket: null,
       },
-      expect.objectContaining({ document_uuid: bsd, sha256: sha(BSD_PNG), detected_file_type: 'image/png' }),
+      expect.objectContaining({ document_uuid: bsd, sha256: sha(SCAN_PNG), detected_file_type: 'image/png' }),
     ]);
 
     // Storage: the exact bytes under documents/{projectUuid}/{documentUuid}/{safe name}.
-    expect(readFileSync(join(t.storageDir, rows[0].s3_key)).equals(GPL)).toBe(true);
-    expect(readFileSync(join(t.storageDir, `documents/${p.projectUuid}/${bsd}/BSD scan.png`)).equals(BSD_PNG)).toBe(true);
+    expect(readFileSync(join(t.storageDir, rows[0].s3_key)).equals(PDF)).toBe(true);
+    expect(readFileSync(join(t.storageDir, `documents/${p.projectUuid}/${bsd}/notice scan.png`)).equals(SCAN_PNG)).toBe(true);
 
     // Redis: doc:metadata written after commit, in the old system's shape.
     const meta = JSON.parse((await redis.get(redisKeys.docMetadata(gpl)))!);
-    expect(meta).toMatchObject({ project_uuid: p.projectUuid, project_id: p.id, document_metadata: { filename: 'GPL-3.pdf' } });
+    expect(meta).toMatchObject({ project_uuid: p.projectUuid, project_id: p.id, document_metadata: { filename: 'complaint.pdf' } });
 
     // Bull: one OCR job per document, jobId = documentUuid, the payload carries the id only.
     for (const uuid of [gpl, bsd]) {
@@ -91,14 +92,14 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
   it('finds duplicates by content: same project -> duplicateOf, nothing new; another project -> independent', async () => {
     const a = await createProject(t, projectIds, 'dup-a');
     const b = await createProject(t, projectIds, 'dup-b');
-    const first = await upload(a.projectUuid).attach('files', GPL, 'original.pdf').expect(202);
+    const first = await upload(a.projectUuid).attach('files', PDF, 'original.pdf').expect(202);
     const original = first.body.documents[0].documentUuid;
     const jobsBefore = (await footprint(t)).ocrJobs;
 
     const again = await upload(a.projectUuid)
-      .attach('files', GPL, 'renamed copy.pdf')
-      .attach('files', BSD_PNG, 'new.png')
-      .attach('files', BSD_PNG, 'same again.png')
+      .attach('files', PDF, 'renamed copy.pdf')
+      .attach('files', SCAN_PNG, 'new.png')
+      .attach('files', SCAN_PNG, 'same again.png')
       .expect(202);
     const [dup, fresh, dupInRequest] = again.body.documents;
     expect(dup).toEqual({ documentUuid: original, filename: 'renamed copy.pdf', status: 'pending', duplicateOf: original });
@@ -112,7 +113,7 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
       [`documents/${a.projectUuid}/${original}/original.pdf`, `documents/${a.projectUuid}/${fresh.documentUuid}/new.png`].sort(),
     );
 
-    const other = await upload(b.projectUuid).attach('files', GPL, 'original.pdf').expect(202);
+    const other = await upload(b.projectUuid).attach('files', PDF, 'original.pdf').expect(202);
     expect(other.body.documents[0].duplicateOf).toBeUndefined();
     expect(other.body.documents[0].documentUuid).not.toBe(original);
     expect((await footprint(t, b.id)).rows).toBe(1);
@@ -121,7 +122,7 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
   it('keeps exactly one document when the same file is uploaded concurrently', async () => {
     const p = await createProject(t, projectIds, 'dup-race');
     const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => upload(p.projectUuid).attach('files', BSD_PNG, `copy-${i}.png`)),
+      Array.from({ length: 6 }, (_, i) => upload(p.projectUuid).attach('files', SCAN_PNG, `copy-${i}.png`)),
     );
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(202));
     const uuids = new Set(results.map((r) => r.body.documents[0].documentUuid));
@@ -182,8 +183,8 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
   it('sanitises file names with path separators and keeps the object inside the storage root', async () => {
     const p = await createProject(t, projectIds, 'names');
     const res = await upload(p.projectUuid)
-      .attach('files', GPL, { filename: '../../../etc/passwd.pdf' })
-      .attach('files', BSD_PNG, { filename: '..\\..\\windows\\win.png' })
+      .attach('files', PDF, { filename: '../../../etc/passwd.pdf' })
+      .attach('files', SCAN_PNG, { filename: '..\\..\\windows\\win.png' })
       .expect(202);
     expect(res.body.documents.map((d: { filename: string }) => d.filename)).toEqual(['passwd.pdf', 'win.png']);
     const files = (await filesUnder(t.storageDir)).filter((f) => f.startsWith(`documents/${p.projectUuid}/`));
@@ -209,7 +210,7 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
 
     it('413 for a file over MAX_FILE_MB, even after a good file in the same request', () =>
       refused(
-        () => upload(p.projectUuid).attach('files', GPL, 'ok.pdf').attach('files', BIG_PNG, 'big.png'),
+        () => upload(p.projectUuid).attach('files', PDF, 'ok.pdf').attach('files', BIG_PNG, 'big.png'),
         413,
         /big\.png is larger than MAX_FILE_MB \(0\.2 MiB\)/,
       ).then((res) => expect(res.body.errors).toEqual([{ field: 'files[1]', messages: [expect.any(String)] }])));
@@ -232,7 +233,7 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
       refused(
         () =>
           upload(p.projectUuid)
-            .attach('files', GPL, 'ok.pdf')
+            .attach('files', PDF, 'ok.pdf')
             .attach('files', TEXT, { filename: 'license.pdf', contentType: 'application/pdf' }),
         415,
         /license\.pdf is not a PDF, PNG, JPEG or TIFF/,
@@ -251,11 +252,11 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
     });
 
     it('400 for a file in another field, 413 for too many files', async () => {
-      await refused(() => upload(p.projectUuid).attach('file', GPL, 'a.pdf'), 400, /unexpected file field/);
+      await refused(() => upload(p.projectUuid).attach('file', PDF, 'a.pdf'), 400, /unexpected file field/);
       await refused(
         () => {
           let r = upload(p.projectUuid);
-          for (let i = 0; i < 5; i++) r = r.attach('files', Buffer.concat([GPL, Buffer.from([i])]), `f${i}.pdf`);
+          for (let i = 0; i < 5; i++) r = r.attach('files', Buffer.concat([PDF, Buffer.from([i])]), `f${i}.pdf`);
           return r;
         },
         413,
@@ -277,11 +278,11 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
 
     it('404 for an unknown project and 400 for an invalid project UUID, before storing anything', async () => {
       await refused(
-        () => upload('00000000-0000-4000-8000-000000000000').attach('files', GPL, 'a.pdf'),
+        () => upload('00000000-0000-4000-8000-000000000000').attach('files', PDF, 'a.pdf'),
         404,
         /Project 00000000-0000-4000-8000-000000000000 not found/,
       );
-      await refused(() => upload('not-a-uuid').attach('files', GPL, 'a.pdf'), 400, /projectUuid must be a UUID/);
+      await refused(() => upload('not-a-uuid').attach('files', PDF, 'a.pdf'), 400, /projectUuid must be a UUID/);
     });
   });
 });
@@ -321,18 +322,18 @@ describe('uploads with the S3 storage driver (local S3 server, real SDK)', () =>
     const p = await createProject(t, projectIds, 's3');
     const res = await request(t.http)
       .post(`/v1/projects/${p.projectUuid}/documents`)
-      .attach('files', GPL, 'gpl.pdf')
-      .attach('files', GPL, 'gpl-copy.pdf')
+      .attach('files', PDF, 'gpl.pdf')
+      .attach('files', PDF, 'gpl-copy.pdf')
       .expect(202);
     const uuid = res.body.documents[0].documentUuid;
     expect(res.body.documents[1].duplicateOf).toBe(uuid);
     const [row] = await t.db.query(`SELECT s3_bucket, s3_key, sha256 FROM source_documents WHERE document_uuid = $1`, [uuid]);
-    expect(row).toEqual({ s3_bucket: 'ingest-docs', s3_key: `documents/${p.projectUuid}/${uuid}/gpl.pdf`, sha256: sha(GPL) });
+    expect(row).toEqual({ s3_bucket: 'ingest-docs', s3_key: `documents/${p.projectUuid}/${uuid}/gpl.pdf`, sha256: sha(PDF) });
     const body = await (await client.send(new GetObjectCommand({ Bucket: 'ingest-docs', Key: row.s3_key }))).Body!.transformToByteArray();
-    expect(Buffer.from(body).equals(GPL)).toBe(true);
+    expect(Buffer.from(body).equals(PDF)).toBe(true);
     expect(await objects(`documents/${p.projectUuid}/`)).toEqual([row.s3_key]);
 
-    await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', BSD_PNG, 'ok.png').attach('files', BIG_PNG, 'big.png').expect(413);
+    await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', SCAN_PNG, 'ok.png').attach('files', BIG_PNG, 'big.png').expect(413);
     await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', TEXT, 'text.pdf').expect(415);
     expect(await objects(`documents/${p.projectUuid}/`)).toEqual([row.s3_key]);
   });

@@ -1,15 +1,15 @@
 /**
- * Acceptance of issue 5: every shared fixture document goes through the real HTTP upload → ocr-worker →
+ * Acceptance of issue 5: every generated test document (@casegraph/testing: three text-layer filings, a
+ * scanned letter PDF, a PNG scan, a corrupt PDF) goes through the real HTTP upload → ocr-worker →
  * graph-worker, in-process Nest apps built from their real modules, sharing one private Bull prefix and one
- * private storage folder, against the real PostgreSQL and Redis. Project A gets every fixture, project B the
- * three license PDFs. Two graph-worker instances consume the graph queue at once.
+ * private storage folder, against the real PostgreSQL and Redis. Project A gets every document, project B
+ * the three text filings. Two graph-worker instances consume the graph queue at once.
  */
 import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '@casegraph/contracts';
@@ -20,23 +20,14 @@ import { snapshotProject } from '../../apps/graph-worker/src/testing/graph-test-
 import { GraphWorkerModule } from '../../apps/graph-worker/src/worker.module';
 import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/ingest-api/src/testing/test-app';
 import { WorkerHandle, startWorker } from '../../apps/ocr-worker/src/testing/ocr-test-kit';
-import { fixtureDocument } from '../support/fixtures';
+import { GeneratedDocumentName, generatedBytes } from '../../libs/testing/src/documents';
 
 jest.setTimeout(240_000);
 
 const KEY = `pipeline-${randomUUID()}`;
 const auth = { Authorization: `Bearer ${KEY}` };
-const ALL = [
-  'GPL-3.pdf',
-  'Apache-2.0.pdf',
-  'MPL-2.0.pdf',
-  'Apache-2.0-scanned.pdf',
-  'textractor-multipage-doc.pdf',
-  'BSD-scanned.png',
-  'single-page-1.png',
-  'corrupt.pdf',
-];
-const LICENSES = ['GPL-3.pdf', 'Apache-2.0.pdf', 'MPL-2.0.pdf'];
+const ALL: GeneratedDocumentName[] = ['complaint.pdf', 'motion.pdf', 'order.pdf', 'scanned-letter.pdf', 'scanned-notice.png', 'corrupt.pdf'];
+const FILINGS: GeneratedDocumentName[] = ['complaint.pdf', 'motion.pdf', 'order.pdf'];
 
 interface GraphWorker {
   app: INestApplicationContext;
@@ -58,7 +49,7 @@ async function startGraphWorker(prefix: string): Promise<GraphWorker> {
   return { app, pipeline: app.get(GraphPipelineService), queue: app.get<Queue>(getQueueToken(QUEUES.GRAPH)) };
 }
 
-describe('pipeline acceptance: all shared fixtures, upload → OCR → graph, two projects', () => {
+describe('pipeline acceptance: all generated documents, upload → OCR → graph, two projects', () => {
   let api: TestApp;
   let ocr: WorkerHandle;
   const graph: GraphWorker[] = [];
@@ -69,9 +60,9 @@ describe('pipeline acceptance: all shared fixtures, upload → OCR → graph, tw
   const docsB = new Map<string, string>();
   const processed = [0, 0];
 
-  const upload = async (projectUuid: string, files: string[]) => {
+  const upload = async (projectUuid: string, files: GeneratedDocumentName[]) => {
     let req = request(api.http).post(`/v1/projects/${projectUuid}/documents`).set(auth);
-    for (const f of files) req = req.attach('files', readFileSync(fixtureDocument(f)), f);
+    for (const f of files) req = req.attach('files', generatedBytes(f), f);
     const res = await req;
     expect(res.status).toBe(202);
     return new Map<string, string>(res.body.documents.map((d: { filename: string; documentUuid: string }) => [d.filename, d.documentUuid]));
@@ -108,7 +99,7 @@ describe('pipeline acceptance: all shared fixtures, upload → OCR → graph, tw
       if (label === 'A') A = r.body;
       else B = r.body;
     }
-    const [a, b] = await Promise.all([upload(A.projectUuid, ALL), upload(B.projectUuid, LICENSES)]);
+    const [a, b] = await Promise.all([upload(A.projectUuid, ALL), upload(B.projectUuid, FILINGS)]);
     a.forEach((v, k) => docsA.set(k, v));
     b.forEach((v, k) => docsB.set(k, v));
     await waitSettled([...docsA.values(), ...docsB.values()]);
@@ -133,7 +124,7 @@ describe('pipeline acceptance: all shared fixtures, upload → OCR → graph, tw
     (await request(api.http).get(`/v1/projects/${projectUuid}/entities`).query({ pageSize: '100', ...query }).set(auth).expect(200)).body
       .items as Array<{ uuid: string; type: string; name: string; aliases: string[]; mentionCount: number }>;
 
-  it('every fixture ends completed, except corrupt.pdf which is failed with a readable reason (read through the API)', async () => {
+  it('every document ends completed, except corrupt.pdf which is failed with a readable reason (read through the API)', async () => {
     expect(docsA.size).toBe(ALL.length);
     const outcome: Record<string, unknown> = {};
     for (const [name, uuid] of docsA) {
@@ -153,16 +144,19 @@ describe('pipeline acceptance: all shared fixtures, upload → OCR → graph, tw
     expect(processed[1]).toBeGreaterThan(0);
   });
 
-  it('each project has its own entities and edges: the foundations resolve to one ORG each, dates are found', async () => {
+  it('each project has its own entities and edges: the parties resolve to one ORG each, dates are found', async () => {
     for (const p of [A, B]) {
-      const orgs = await entities(p.projectUuid, { type: 'ORG', q: 'foundation' });
-      const named = (re: RegExp) => orgs.filter((e) => re.test(e.name) || e.aliases.some((a) => re.test(a)));
-      expect(named(/free software foundation/i)).toHaveLength(1);
-      expect(named(/mozilla foundation/i)).toHaveLength(1);
-      expect(named(/apache software foundation/i).length).toBeLessThanOrEqual(1);
-      expect(named(/free software foundation/i)[0].mentionCount).toBeGreaterThan(1);
-      const dates = await entities(p.projectUuid, { type: 'DATE', q: '29 June 2007' });
-      expect(dates.map((d) => d.name)).toContain('29 June 2007');
+      const orgs = await entities(p.projectUuid, { type: 'ORG', q: 'northwind' });
+      expect(orgs.filter((e) => e.name === 'Northwind Freight Corporation')).toHaveLength(1);
+      expect(orgs.find((e) => e.name === 'Northwind Freight Corporation')!.mentionCount).toBeGreaterThan(5);
+      const llc = await entities(p.projectUuid, { type: 'ORG', q: 'halvorsen marine' });
+      expect(llc.filter((e) => /^Halvorsen Marine Logistics, LLC$/.test(e.name) || e.aliases.includes('Halvorsen Marine Logistics, LLC'))).toHaveLength(1);
+      const courts = await entities(p.projectUuid, { type: 'COURT', q: 'district of oregon' });
+      expect(courts).toHaveLength(1);
+      // "15 January 2024" and "January 15, 2024" are one date.
+      const dates = await entities(p.projectUuid, { type: 'DATE', q: '15 January 2024' });
+      expect(dates).toHaveLength(1);
+      expect([dates[0].name, ...dates[0].aliases]).toContain('15 January 2024');
       const urls = await entities(p.projectUuid, { type: 'URL' });
       expect(urls.length).toBeGreaterThan(0);
       const g = (await request(api.http).get(`/v1/projects/${p.projectUuid}/graph`).query({ limit: '2000' }).set(auth).expect(200)).body;
@@ -171,7 +165,7 @@ describe('pipeline acceptance: all shared fixtures, upload → OCR → graph, tw
       const ids = new Set(g.nodes.map((n: { id: string }) => n.id));
       for (const e of g.edges) expect(ids.has(e.source) && ids.has(e.target)).toBe(true);
     }
-    // A has more (the scans, the textractor document) than B.
+    // A has more (the scanned letter and notice) than B.
     const [a, b] = await Promise.all([A, B].map((p) => api.db.query(`SELECT count(*)::int AS n FROM canonical_entities WHERE project_uuid = $1`, [p.projectUuid])));
     expect(a[0].n).toBeGreaterThan(b[0].n);
   });
@@ -226,7 +220,7 @@ describe('pipeline acceptance: all shared fixtures, upload → OCR → graph, tw
   it('re-processing is idempotent and safe under concurrency: retry is 409, re-queued graph and OCR jobs on two graph workers and simultaneous runs leave the same graph', async () => {
     const completed = [...docsA.entries()].filter(([n]) => n !== 'corrupt.pdf').map(([, u]) => u);
     // The API refuses to retry a document that did not fail.
-    const retry = await request(api.http).post(`/v1/documents/${docsA.get('GPL-3.pdf')}/retry`).set(auth);
+    const retry = await request(api.http).post(`/v1/documents/${docsA.get('complaint.pdf')}/retry`).set(auth);
     expect(retry.status).toBe(409);
 
     const before = await snapshotProject(api.db, A.projectUuid);
@@ -244,7 +238,7 @@ describe('pipeline acceptance: all shared fixtures, upload → OCR → graph, tw
 
     // OCR re-run too (a text PDF and a scan): new OCR jobs re-extract, hand the documents to the graph queue again
     // (the finished graph job is replaced), and everything ends where it was.
-    const again = [docsA.get('MPL-2.0.pdf')!, docsA.get('BSD-scanned.png')!];
+    const again = [docsA.get('order.pdf')!, docsA.get('scanned-notice.png')!];
     const [{ now }] = await api.db.query(`SELECT now() AS now`);
     for (const u of again) await ocr.ocrQueue.add(JOBS.OCR_DOCUMENT, { documentUuid: u }, { jobId: `${u}:rerun`, attempts: 2 });
     const deadline = Date.now() + 60_000;

@@ -14,7 +14,7 @@ import { filesUnder } from '../../apps/ingest-api/src/testing/helpers';
 import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/ingest-api/src/testing/test-app';
 import { WorkerHandle, startWorker, waitForOcr } from '../../apps/ocr-worker/src/testing/ocr-test-kit';
 import { buildPdf } from '../../apps/ocr-worker/src/testing/test-pdfs';
-import { fixtureDocument } from '../support/fixtures';
+import { generatedBytes } from '../../libs/testing/src/documents';
 
 jest.setTimeout(90_000);
 
@@ -65,9 +65,9 @@ describe('storage root containment', () => {
       '..',
       '.hidden.pdf',
     ];
-    const gpl = readFileSync(fixtureDocument('MPL-2.0.pdf'));
+    const pdf = generatedBytes('complaint.pdf');
     for (const name of names) {
-      const res = await request(t.http).post(`/v1/projects/${project.projectUuid}/documents`).attach('files', gpl, name);
+      const res = await request(t.http).post(`/v1/projects/${project.projectUuid}/documents`).attach('files', pdf, name);
       expect({ name, status: res.status < 500 }).toEqual({ name, status: true });
       if (res.status === 202) {
         for (const d of res.body.documents) {
@@ -142,7 +142,7 @@ describe('storage root containment', () => {
       expect(s.error_message ?? '').not.toContain(MARKER);
       if (s.ocr_status === 'failed') expect(s.error_message).toMatch(/not found|no stored file|Object/i);
     }
-    // Uploaded ones were processed from their stored copy (the MPL text), manifest ones failed as missing.
+    // Uploaded ones were processed from their stored copy (the complaint's text), manifest ones failed as missing.
     expect(states.filter((s) => s.ocr_status === 'completed').length).toBeGreaterThan(0);
     expect(states.filter((s) => s.ocr_status === 'failed').length).toBe(4);
   });

@@ -25,7 +25,7 @@ import { ocrWorkerConfigSpec } from '../../apps/ocr-worker/src/config';
 import { OcrWorkerModule } from '../../apps/ocr-worker/src/worker.module';
 import { checkGraphWorkerConfig, graphWorkerConfigSpec } from '../../apps/graph-worker/src/config';
 import { GraphWorkerModule } from '../../apps/graph-worker/src/worker.module';
-import { fixtureDocument } from './fixtures';
+import { fixtureDocument, generatedBytes, isGeneratedDocumentName } from '../../libs/testing/src';
 
 export type WorkerKind = 'ocr' | 'graph';
 
@@ -152,7 +152,10 @@ export class PipelineStack {
     };
   }
 
-  /** Creates projects and uploads fixture files to each through the real HTTP API (one multipart request per project). */
+  /**
+   * Creates projects and uploads files to each through the real HTTP API (one multipart request per project). A file is
+   * a generated document's name (complaint.pdf, corrupt.pdf, ...: @casegraph/testing), else a name under ../shared/fixtures/documents.
+   */
   async ingest(plan: Array<{ label: string; files: string[] }>): Promise<IngestedProject[]> {
     const out: IngestedProject[] = [];
     for (const p of plan) {
@@ -160,7 +163,7 @@ export class PipelineStack {
       const created = await request(this.api.http).post('/v1/projects').send({ name });
       if (created.status !== 201) throw new Error(`project not created: ${created.status} ${JSON.stringify(created.body)}`);
       let req = request(this.api.http).post(`/v1/projects/${created.body.projectUuid}/documents`);
-      for (const f of p.files) req = req.attach('files', readFileSync(fixtureDocument(f)), f);
+      for (const f of p.files) req = req.attach('files', isGeneratedDocumentName(f) ? generatedBytes(f) : readFileSync(fixtureDocument(f)), f);
       const res = await req;
       if (res.status !== 202) throw new Error(`upload refused: ${res.status} ${JSON.stringify(res.body)}`);
       for (const d of res.body.documents as Array<{ documentUuid: string }>) this.documentUuids.add(d.documentUuid);

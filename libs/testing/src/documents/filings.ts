@@ -334,6 +334,6 @@ export function schedulingOrderParagraphs(): string[] {
     '',
     '|                              /s/ Eleanor V. Marsh',
     '|                              Eleanor V. Marsh',
-    '|                              United States District Judge',
+    '|                              District Judge',
   ];
 }
