@@ -70,7 +70,8 @@ describe('POST /v1/batches and GET /v1/batches/:batchId', () => {
         project_uuid: p.projectUuid,
         document_metadata: { s3_bucket: 'casegraph-intake' },
       });
-      expect((await t.ocrQueue.getJob(uuid))?.data).toEqual({ documentUuid: uuid });
+      // IDs, plus the filename and project for Bull Board (display only).
+      expect((await t.ocrQueue.getJob(uuid))?.data).toEqual({ documentUuid: uuid, filename: expect.any(String), projectUuid: p.projectUuid });
     }
 
     const status = await request(t.http).get(`/v1/batches/${res.body.batchId}`).expect(200);
@@ -161,7 +162,7 @@ describe('POST /v1/batches and GET /v1/batches/:batchId', () => {
       await refused({ projectUuid: p.projectUuid, documents: 'all' }, 400, 'documents', /documents must be an array/);
       await refused({ projectUuid: p.projectUuid, documents: [doc(1, { fileSizeMb: '12' })] }, 400, 'documents[0].fileSizeMb', /fileSizeMb must be a number/);
       await refused({ projectUuid: p.projectUuid, documents: [doc(1, { filename: 7 })] }, 400, 'documents[0].filename', /filename must be a string/);
-      await refused({ projectUuid: p.projectUuid, documents: [doc(1), 'x'] }, 400, 'documents[1]', /nested property documents must be either object or array/);
+      await refused({ projectUuid: p.projectUuid, documents: [doc(1), 'x'] }, 400, 'documents', /documents\[1\] must be a JSON object/);
       await refused({ projectUuid: p.projectUuid, documents: [doc(1, { mimeType: 'text/plain' })] }, 400, 'documents[0].mimeType', /mimeType must be one of/);
       await refused({ projectUuid: p.projectUuid, documents: [doc(1, { s3Bucket: 'Bad_Bucket!' })] }, 400, 'documents[0].s3Bucket', /valid bucket name/);
     });

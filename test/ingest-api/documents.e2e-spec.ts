@@ -138,7 +138,7 @@ describe('document status, listing and retry', () => {
       expect(res.body).toEqual({ documentUuid: uuid, status: 'pending', retryFrom: 'ocr', queue: 'ocr', enqueued: true });
       const job = await t.ocrQueue.getJob(uuid);
       expect(await job!.getState()).toBe('waiting');
-      expect(job!.data).toEqual({ documentUuid: uuid });
+      expect(job!.data).toEqual({ documentUuid: uuid, filename: expect.any(String), projectUuid: expect.any(String) });
       expect(job!.attemptsMade).toBe(0);
       const [row] = await t.db.query(
         `SELECT status, failed_stage, error_message, ocr_status, ocr_started_at, stage_attempts FROM source_documents WHERE document_uuid = $1`,

@@ -85,7 +85,7 @@ describe('Redis down: ingest keeps accepting; the reconciler enqueues once Redis
         uuid,
         id: uuid,
         name: 'ocr-document',
-        data: { documentUuid: uuid },
+        data: expect.objectContaining({ documentUuid: uuid }),
         state: 'waiting',
       });
     }

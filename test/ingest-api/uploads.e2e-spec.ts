@@ -80,11 +80,15 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
     const meta = JSON.parse((await redis.get(redisKeys.docMetadata(gpl)))!);
     expect(meta).toMatchObject({ project_uuid: p.projectUuid, project_id: p.id, document_metadata: { filename: 'complaint.pdf' } });
 
-    // Bull: one OCR job per document, jobId = documentUuid, the payload carries the id only.
-    for (const uuid of [gpl, bsd]) {
+    // Bull: one OCR job per document, jobId = documentUuid; the payload carries the id, plus the filename and
+    // project for Bull Board (display only: the workers read neither).
+    for (const [uuid, filename] of [
+      [gpl, 'complaint.pdf'],
+      [bsd, 'notice scan.png'],
+    ]) {
       const job = await t.ocrQueue.getJob(uuid);
       expect(job?.name).toBe('ocr-document');
-      expect(job?.data).toEqual({ documentUuid: uuid });
+      expect(job?.data).toEqual({ documentUuid: uuid, filename, projectUuid: p.projectUuid });
       expect(job?.opts.attempts).toBe(5);
     }
   });

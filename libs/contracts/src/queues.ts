@@ -20,6 +20,18 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
 export interface DocumentJobData {
   documentUuid: string;
+  /**
+   * DISPLAY ONLY (Bull Board shows job data; a UUID alone tells an operator nothing). Never read by a worker:
+   * the document's row is the truth, and a job added without them (older jobs, the sweeper) works the same.
+   */
+  filename?: string;
+  /** DISPLAY ONLY, like `filename`: workers resolve the project from the document, never from the job. */
+  projectUuid?: string;
+}
+
+/** The display-only fields of a document job, omitted when unknown. */
+export function jobDisplayFields(d: { filename?: string | null; projectUuid?: string | null }): Pick<DocumentJobData, 'filename' | 'projectUuid'> {
+  return { ...(d.filename ? { filename: d.filename } : {}), ...(d.projectUuid ? { projectUuid: d.projectUuid } : {}) };
 }
 
 export interface TextractPollJobData {

@@ -107,9 +107,9 @@ export class DocumentsService {
    * reconciler enqueues it.
    */
   async retry(documentUuid: string): Promise<RetryAcceptedDto> {
-    const stage = await this.db.transaction(async (m) => {
+    const retried = await this.db.transaction(async (m) => {
       const rows: Row[] = await m.query(
-        `SELECT status, failed_stage, ${STAGES.map((s) => `${s}_status`).join(', ')}
+        `SELECT status, failed_stage, original_file_name, project_uuid, ${STAGES.map((s) => `${s}_status`).join(', ')}
            FROM source_documents WHERE document_uuid = $1 FOR UPDATE`,
         [documentUuid],
       );
@@ -128,12 +128,14 @@ export class DocumentsService {
           WHERE document_uuid = $1`,
         [documentUuid],
       );
-      return from;
+      // filename/projectUuid: display only, for the job's data in Bull Board.
+      return { from, filename: row.original_file_name as string | null, projectUuid: row.project_uuid as string | null };
     });
+    const { from: stage, filename, projectUuid } = retried;
     const queue = queueForStage(stage);
     let enqueued = false;
     if (await this.queues.removeFinishedJob(queue, documentUuid)) {
-      enqueued = (await this.queues.enqueue([{ documentUuid, stage }], 'retry')).enqueued;
+      enqueued = (await this.queues.enqueue([{ documentUuid, stage, filename, projectUuid }], 'retry')).enqueued;
     }
     return { documentUuid, status: 'pending', retryFrom: stage, queue, enqueued };
   }

@@ -137,7 +137,7 @@ export class DocumentIntakeService {
 
     // 3. One addBulk. Never fails the request.
     const outcome = await this.queues.enqueue(
-      created.map((d) => ({ documentUuid: d.documentUuid, stage: 'ocr' as const })),
+      created.map((d) => ({ documentUuid: d.documentUuid, stage: 'ocr' as const, filename: d.filename, projectUuid: project.projectUuid })),
       'request',
     );
     end();

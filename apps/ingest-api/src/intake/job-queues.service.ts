@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { DocumentJobData, JOBS, QUEUES, Stage, documentJobId, queueForStage } from '@casegraph/contracts';
+import { DocumentJobData, JOBS, QUEUES, Stage, documentJobId, jobDisplayFields, queueForStage } from '@casegraph/contracts';
 import { APP_CONFIG } from '@casegraph/platform';
 import type { IngestApiConfig } from '../config';
 import { ingestMetrics } from '../metrics';
@@ -12,6 +12,9 @@ export interface EnqueueRequest {
   documentUuid: string;
   /** The stage the document starts (or resumes) at; decides the queue. */
   stage: Stage;
+  /** Display only (Bull Board): copied into the job data, never read by a worker. */
+  filename?: string | null;
+  projectUuid?: string | null;
 }
 
 export interface EnqueueOutcome {
@@ -59,32 +62,33 @@ export class JobQueuesService {
     return this.queue(name).client.status === 'ready';
   }
 
-  /** One addBulk per queue touched (normally one): jobId = documentUuid, payload {documentUuid}. */
+  /** One addBulk per queue touched (normally one): jobId = documentUuid, payload {documentUuid} plus display-only fields. */
   async enqueue(items: EnqueueRequest[], by: 'request' | 'reconciler' | 'retry' | 'sweeper'): Promise<EnqueueOutcome> {
     if (!items.length) return { enqueued: true };
-    const groups = new Map<DocumentQueue, string[]>();
+    const groups = new Map<DocumentQueue, EnqueueRequest[]>();
     for (const it of items) {
       const q = queueForStage(it.stage) as DocumentQueue;
-      groups.set(q, [...(groups.get(q) ?? []), it.documentUuid]);
+      groups.set(q, [...(groups.get(q) ?? []), it]);
     }
     let outcome: EnqueueOutcome = { enqueued: true };
-    for (const [name, uuids] of groups) {
-      const r = await this.addBulk(name, uuids, by);
+    for (const [name, group] of groups) {
+      const r = await this.addBulk(name, group, by);
       if (!r.enqueued) outcome = r;
     }
     return outcome;
   }
 
-  private async addBulk(name: DocumentQueue, uuids: string[], by: string): Promise<EnqueueOutcome> {
+  private async addBulk(name: DocumentQueue, items: EnqueueRequest[], by: string): Promise<EnqueueOutcome> {
+    const uuids = items.map((i) => i.documentUuid);
     if (!this.isAvailable(name)) {
       ingestMetrics.enqueueDeferred.inc({ reason: 'redis-unavailable' }, uuids.length);
       return { enqueued: false, reason: 'redis-unavailable' };
     }
     const jobName = name === QUEUES.OCR ? JOBS.OCR_DOCUMENT : JOBS.GRAPH_DOCUMENT;
-    const jobs = uuids.map((documentUuid) => ({
+    const jobs = items.map((it) => ({
       name: jobName,
-      data: { documentUuid },
-      opts: { jobId: documentJobId(documentUuid) },
+      data: { documentUuid: it.documentUuid, ...jobDisplayFields(it) },
+      opts: { jobId: documentJobId(it.documentUuid) },
     }));
     try {
       await withTimeout(this.queue(name).addBulk(jobs), this.timeoutMs, `addBulk on ${name}`);

@@ -28,6 +28,8 @@ interface PendingRow {
   entities_status: string;
   resolution_status: string;
   relationships_status: string;
+  original_file_name: string | null;
+  project_uuid: string | null;
 }
 
 
@@ -116,7 +118,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       for (;;) {
         const rows: PendingRow[] = await this.db.query(
           `SELECT document_uuid, updated_at::text AS updated_at, ocr_status, chunking_status, entities_status,
-                  resolution_status, relationships_status
+                  resolution_status, relationships_status, original_file_name, project_uuid
              FROM source_documents
             WHERE status = 'pending' AND updated_at < $1::timestamptz
               AND ($2::timestamptz IS NULL OR (updated_at, document_uuid) > ($2::timestamptz, $3::uuid))
@@ -126,7 +128,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         );
         if (!rows.length) break;
         report.scanned += rows.length;
-        const items = rows.map((r) => ({ documentUuid: r.document_uuid, stage: resumeStage(r as never) }));
+        const items = rows.map((r) => ({
+          documentUuid: r.document_uuid,
+          stage: resumeStage(r as never),
+          filename: r.original_file_name,
+          projectUuid: r.project_uuid,
+        }));
         report.staleJobsRemoved += await this.removeStaleJobs(items);
         const outcome = await this.queues.enqueue(items, 'reconciler');
         if (!outcome.enqueued) {

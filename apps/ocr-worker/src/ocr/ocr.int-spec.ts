@@ -83,7 +83,8 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
     const graphJob = await w.graphQueue.getJob(documentJobId(doc.documentUuid));
     expect(graphJob).not.toBeNull();
     expect(graphJob!.name).toBe(JOBS.GRAPH_DOCUMENT);
-    expect(graphJob!.data).toEqual({ documentUuid: doc.documentUuid });
+    // The filename and project are handed on for Bull Board (display only).
+    expect(graphJob!.data).toEqual({ documentUuid: doc.documentUuid, filename: 'motion.pdf', projectUuid: doc.projectUuid });
 
     // resolve() went to PostgreSQL and wrote the cache back with the right project.
     const cached = JSON.parse((await redis.get(redisKeys.docMetadata(doc.documentUuid)))!);
@@ -272,7 +273,7 @@ describe('OCR worker with the project-context cache down', () => {
       const state = await waitForOcr(w, doc.documentUuid);
       expect(state.ocr_status).toBe('completed');
       expect(state.ocr_metadata).toMatchObject({ projectUuid: doc.projectUuid });
-      expect((await w.graphQueue.getJob(doc.documentUuid))?.data).toEqual({ documentUuid: doc.documentUuid });
+      expect((await w.graphQueue.getJob(doc.documentUuid))?.data).toMatchObject({ documentUuid: doc.documentUuid });
     } finally {
       await w.close();
     }

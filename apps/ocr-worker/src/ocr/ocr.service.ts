@@ -5,7 +5,7 @@ import type { JobOptions, Queue } from 'bull';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { JOBS, QUEUES, TextractPollJobData, documentJobId, joinPages } from '@casegraph/contracts';
+import { JOBS, QUEUES, TextractPollJobData, documentJobId, jobDisplayFields, joinPages } from '@casegraph/contracts';
 import { DocumentMissingError, DocumentStateService } from '@casegraph/pipeline';
 import { ProjectContextService } from '@casegraph/project-context';
 import {
@@ -370,7 +370,9 @@ export class OcrService {
         [documentUuid, text, pages.length, meanConfidence, result.provider, type, JSON.stringify(metadata)],
       );
     });
-    await addReplacingFinished(this.graphQueue, JOBS.GRAPH_DOCUMENT, { documentUuid }, { jobId: documentJobId(documentUuid) });
+    // filename/projectUuid: display only (Bull Board), handed on from the document; the graph worker reads neither.
+    const data = { documentUuid, ...jobDisplayFields({ filename: row.original_file_name, projectUuid: ctx.projectUuid }) };
+    await addReplacingFinished(this.graphQueue, JOBS.GRAPH_DOCUMENT, data, { jobId: documentJobId(documentUuid) });
     await this.state.completeStage(documentUuid, 'ocr');
     for (const p of pages) {
       ocrMetrics.pages.inc({ engine: p.engine });
