@@ -238,6 +238,18 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
     expect((await waitForJob(w.ocrQueue, doc.documentUuid)).attemptsMade).toBe(1);
   });
 
+  it('a missing file of a manifest row on local storage names the path it was looked for under STORAGE_DIR, not s3://', async () => {
+    const doc = await createDocument(w, { name: 'contract.pdf', bytes: null, key: 'incoming/2026/contract.pdf' });
+    await w.db.query(`UPDATE source_documents SET s3_bucket = 'casegraph-intake' WHERE document_uuid = $1`, [doc.documentUuid]);
+    await enqueueOcr(w, doc.documentUuid);
+    const state = await waitForOcr(w, doc.documentUuid);
+    expect(state.ocr_status).toBe('failed');
+    expect(state.error_message).toContain(
+      'stored file not found: STORAGE_DIR/incoming/2026/contract.pdf (local storage; the bucket "casegraph-intake" is not used)',
+    );
+    expect(state.error_message).not.toContain('s3://');
+  });
+
   it('drops a job whose document does not exist, without retry and without creating anything', async () => {
     const ghost = randomUUID();
     await enqueueOcr(w, ghost);

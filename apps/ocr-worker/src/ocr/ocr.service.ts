@@ -186,7 +186,12 @@ export class OcrService {
   /** The stored bytes. A missing, empty or oversized file is permanent; any other storage error is retried. */
   private async readBytes(row: DocumentRow): Promise<Buffer> {
     if (!row.s3_key) throw new PermanentError('document has no stored file (s3_key is empty)', 'no-file');
-    const where = row.s3_bucket ? `s3://${row.s3_bucket}/${row.s3_key}` : row.s3_key;
+    // Name where the file was really looked for. The local driver reads the key under STORAGE_DIR and ignores the
+    // bucket (a manifest's s3Bucket included): say so, relative to STORAGE_DIR (the server's own paths stay private).
+    const where =
+      this.storage.driver.name === 'local'
+        ? `STORAGE_DIR/${row.s3_key} (local storage${row.s3_bucket ? `; the bucket ${JSON.stringify(row.s3_bucket)} is not used` : ''})`
+        : `s3://${row.s3_bucket ?? this.storage.bucket}/${row.s3_key}`;
     let stat: { sizeBytes: number } | null;
     try {
       stat = await this.storage.stat(row.s3_key, row.s3_bucket);
