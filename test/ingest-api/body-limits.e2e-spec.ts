@@ -13,7 +13,11 @@ const DEPTH_MESSAGE = 'JSON body nested deeper than 32 levels (JSON_MAX_DEPTH)';
 
 function expectError(res: request.Response, status: number, message: string | RegExp): void {
   expect(res.type).toBe('application/json');
-  expect(res.body).toMatchObject({ statusCode: status, error: expect.any(String), message: typeof message === 'string' ? message : expect.stringMatching(message) });
+  expect(res.body).toMatchObject({
+    statusCode: status,
+    error: expect.any(String),
+    message: typeof message === 'string' ? message : expect.stringMatching(message),
+  });
   expect(res.status).toBe(status);
 }
 
@@ -70,7 +74,12 @@ describe('JSON body depth and size limits (every JSON route)', () => {
   it('documents holding arrays instead of objects ([[]], [[doc]]) → 400, not a 500 in the service (class-validator walks into them)', async () => {
     const before = await footprint(t, p.id);
     const doc = { filename: 'a.pdf', s3Bucket: 'limits-bucket', s3Key: 'limits/b.pdf' };
-    for (const [documents, i] of [[[[]], 0], [[[doc]], 0], [[doc, [doc]], 1], [[[[doc]]], 0]] as const) {
+    for (const [documents, i] of [
+      [[[]], 0],
+      [[[doc]], 0],
+      [[doc, [doc]], 1],
+      [[[[doc]]], 0],
+    ] as const) {
       const res = await post('/v1/batches', JSON.stringify({ projectUuid: p.projectUuid, documents }));
       expectError(res, 400, `Validation failed: documents[${i}] must be a JSON object`);
       expect(res.body.errors).toEqual([{ field: 'documents', messages: [`documents[${i}] must be a JSON object`] }]);
@@ -107,7 +116,10 @@ describe('JSON_MAX_DEPTH at its largest allowed value (512)', () => {
       expect(res.status).toBe(400);
       expect(res.body.message).not.toContain('nested deeper');
     }
-    const res = await request(t.http).post('/v1/batches').set('Content-Type', 'application/json').send(`{"documents":${deepArray(512)}}`);
+    const res = await request(t.http)
+      .post('/v1/batches')
+      .set('Content-Type', 'application/json')
+      .send(`{"documents":${deepArray(512)}}`);
     expectError(res, 400, 'JSON body nested deeper than 512 levels (JSON_MAX_DEPTH)');
   });
 });

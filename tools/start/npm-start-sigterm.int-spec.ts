@@ -97,7 +97,12 @@ describe('SIGTERM to the parent of the supervisor stops the apps', () => {
     const apps = ['ingest-api', 'ocr-worker', 'graph-worker'].map((name) => ({ name, mode: 'graceful' }));
     // `; exit $?` keeps dash from exec-ing node in its place, as it does not under npm either.
     const script = `"${process.execPath}" -r ts-node/register/transpile-only "${HARNESS}" '${JSON.stringify(apps)}' 5000; exit $?`;
-    const sh = spawn('sh', ['-c', script], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const sh = spawn('sh', ['-c', script], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     const output = capture(sh);
     let procs: Array<{ pid: number; cmd: string }> = [];
     try {
@@ -139,37 +144,41 @@ describe('SIGTERM to the parent of the supervisor stops the apps', () => {
       rmSync(storageDir, { recursive: true, force: true });
     });
 
-    it('SIGTERM to the npm process: ingest-api, ocr-worker and graph-worker all exit within the grace', async () => {
-      const env = {
-        ...process.env,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: process.env.DATABASE_URL!.replace(/\/[^/?]+(\?.*)?$/, `/${dbName}`),
-        BULL_PREFIX: bullPrefix,
-        STORAGE_DRIVER: 'local',
-        STORAGE_DIR: storageDir,
-        PORT: String(await freePort()),
-        OCR_HEALTH_PORT: String(await freePort()),
-        GRAPH_HEALTH_PORT: String(await freePort()),
-        SHUTDOWN_GRACE_MS: '5000',
-        CASEGRAPH_API_KEYS: `int-sigterm-${run}`,
-        FORCE_COLOR: '0',
-      };
-      const npm = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      const output = capture(npm);
-      // A build may run first when dist/ is older than the sources.
-      await waitFor(output, npm, (o) => o.includes('CaseGraph is running'), 6 * 60_000);
-      procs = descendants(npm.pid!);
-      const apps = procs.filter((p) => /dist\/apps\/(ingest-api|ocr-worker|graph-worker)\/main\.js/.test(p.cmd));
-      expect(apps).toHaveLength(3);
+    it(
+      'SIGTERM to the npm process: ingest-api, ocr-worker and graph-worker all exit within the grace',
+      async () => {
+        const env = {
+          ...process.env,
+          NODE_ENV: 'development',
+          LOG_LEVEL: 'warn',
+          DATABASE_URL: process.env.DATABASE_URL!.replace(/\/[^/?]+(\?.*)?$/, `/${dbName}`),
+          BULL_PREFIX: bullPrefix,
+          STORAGE_DRIVER: 'local',
+          STORAGE_DIR: storageDir,
+          PORT: String(await freePort()),
+          OCR_HEALTH_PORT: String(await freePort()),
+          GRAPH_HEALTH_PORT: String(await freePort()),
+          SHUTDOWN_GRACE_MS: '5000',
+          CASEGRAPH_API_KEYS: `int-sigterm-${run}`,
+          FORCE_COLOR: '0',
+        };
+        const npm = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        const output = capture(npm);
+        // A build may run first when dist/ is older than the sources.
+        await waitFor(output, npm, (o) => o.includes('CaseGraph is running'), 6 * 60_000);
+        procs = descendants(npm.pid!);
+        const apps = procs.filter((p) => /dist\/apps\/(ingest-api|ocr-worker|graph-worker)\/main\.js/.test(p.cmd));
+        expect(apps).toHaveLength(3);
 
-      const npmExited = new Promise<void>((r) => npm.once('exit', () => r()));
-      process.kill(npm.pid!, 'SIGTERM');
-      await npmExited;
-      // Grace (5 s) + the apps' force-exit (5 s) + the supervisor's parent check; everything it started is gone.
-      expect(await waitGone(procs, 15_000)).toEqual([]);
-      expect(output()).toContain('parent process exited: stopping ingest-api, ocr-worker, graph-worker');
-      expect(output()).toContain('stopped (parent process exited)');
-    }, 8 * 60_000);
+        const npmExited = new Promise<void>((r) => npm.once('exit', () => r()));
+        process.kill(npm.pid!, 'SIGTERM');
+        await npmExited;
+        // Grace (5 s) + the apps' force-exit (5 s) + the supervisor's parent check; everything it started is gone.
+        expect(await waitGone(procs, 15_000)).toEqual([]);
+        expect(output()).toContain('parent process exited: stopping ingest-api, ocr-worker, graph-worker');
+        expect(output()).toContain('stopped (parent process exited)');
+      },
+      8 * 60_000,
+    );
   });
 });

@@ -51,8 +51,7 @@ export class BatchDocumentDto {
 }
 
 /** Index of the first entry that is not a JSON object (for the message: IsObject reports on `documents` as a whole). */
-const firstNonObject = (v: unknown): number =>
-  Array.isArray(v) ? v.findIndex((d) => typeof d !== 'object' || d === null || Array.isArray(d)) : 0;
+const firstNonObject = (v: unknown): number => (Array.isArray(v) ? v.findIndex((d) => typeof d !== 'object' || d === null || Array.isArray(d)) : 0);
 
 const DOCUMENT_KEYS = new Set(['filename', 's3Bucket', 's3Key', 'fileSizeMb', 'mimeType']);
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

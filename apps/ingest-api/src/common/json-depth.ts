@@ -42,11 +42,10 @@ const BACKSLASH = 0x5c; // \
  * ASCII brackets, quote and backslash are never part of one.
  */
 export function jsonNestedDeeperThan(text: Uint8Array | string, maxDepth: number): boolean {
-  const isString = typeof text === 'string';
   let depth = 0;
   let inString = false;
   for (let i = 0, n = text.length; i < n; i++) {
-    const c = isString ? (text as string).charCodeAt(i) : (text as Uint8Array)[i];
+    const c = typeof text === 'string' ? text.charCodeAt(i) : text[i];
     if (inString) {
       if (c === BACKSLASH) i++;
       else if (c === QUOTE) inString = false;
