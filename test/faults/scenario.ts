@@ -64,7 +64,7 @@ async function sharedBaseline(compute: () => Promise<GraphSnapshot>): Promise<Gr
     try {
       const t0 = Date.now();
       const snap = await compute();
-      console.info(`[faults] baseline: computed once in ${((Date.now() - t0) / 1000).toFixed(1)}s, shared by this run's scenarios (${file})`);
+      console.info(`[faults] baseline: computed once in ${((Date.now() - t0) / 1000).toFixed(1)}s, shared by this run's scenarios`);
       writeFileSync(`${file}.tmp`, JSON.stringify(snap));
       renameSync(`${file}.tmp`, file);
       return snap;
