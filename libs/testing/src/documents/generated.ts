@@ -114,15 +114,15 @@ export function generatedDocumentPath(name: GeneratedDocumentName): string {
   return path;
 }
 
-/** Writes the generated documents (default: all) and their ground truth (<name>.txt) into `target`; returns the paths. */
-export function writeGeneratedDocuments(target: string, names: readonly GeneratedDocumentName[] = GENERATED_DOCUMENT_NAMES): string[] {
+/** Writes the generated documents (default: all) into `target`, with their ground truth as <name>.txt if `text`; returns the paths. */
+export function writeGeneratedDocuments(target: string, names: readonly GeneratedDocumentName[] = GENERATED_DOCUMENT_NAMES, opts: { text?: boolean } = {}): string[] {
   mkdirSync(target, { recursive: true });
   const out: string[] = [];
   for (const name of names) {
     const d = generatedDocument(name);
     writeFileSync(join(target, name), d.bytes);
     out.push(join(target, name));
-    if (d.text) writeFileSync(join(target, `${name}.txt`), `${d.text}\n`);
+    if (opts.text && d.text) writeFileSync(join(target, `${name}.txt`), `${d.text}\n`);
   }
   return out;
 }
