@@ -88,8 +88,8 @@ export async function spawnApp(opts: SpawnAppOptions): Promise<SpawnedApp> {
     partial[from] = parts.pop() ?? '';
     lines.push(...parts.filter(Boolean));
   };
-  child.stdout!.on('data', collect('stdout'));
-  child.stderr!.on('data', collect('stderr'));
+  child.stdout.on('data', collect('stdout'));
+  child.stderr.on('data', collect('stderr'));
   let ended: AppExit | undefined;
   const exited = new Promise<AppExit>((r) =>
     child.once('exit', (code, signal) => {

@@ -26,7 +26,7 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: WaitOptions = {
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
       last = v;
       lastError = undefined;
     } catch (e) {
@@ -36,7 +36,7 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: WaitOptions = {
     if (aborted) throw new Error(`stopped waiting for ${what}: ${aborted}${suffix(opts)}`);
     const waited = Date.now() - started;
     if (waited > timeoutMs) {
-      const seen = lastError ? `last error: ${(lastError as Error).message ?? String(lastError)}` : `last value: ${show(last)}`;
+      const seen = lastError ? `last error: ${lastError instanceof Error ? lastError.message : show(lastError)}` : `last value: ${show(last)}`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${seen})${suffix(opts)}`);
     }
     await sleep(intervalMs);
