@@ -64,7 +64,7 @@ const portOpen = (port: number) =>
     s.listen(port, () => s.close(() => resolve(false)));
   });
 
-describe('npm start + npm run ingest on two fixture documents', () => {
+describe('npm start + npm run ingest on two generated documents', () => {
   jest.setTimeout(10 * 60_000);
   let stack: Proc | undefined;
   let ports: { api: number; ocr: number; graph: number };
@@ -118,7 +118,7 @@ describe('npm start + npm run ingest on two fixture documents', () => {
     rmSync(storageDir, { recursive: true, force: true });
   });
 
-  it('starts the stack, ingests Apache-2.0.pdf and BSD-scanned.png to completion, prints the summary, stops on Ctrl-C', async () => {
+  it('starts the stack, ingests motion.pdf and scanned-notice.png to completion, prints the summary, stops on Ctrl-C', async () => {
     stack = start('npm', ['start'], env());
     // A build may run first when dist/ is older than the sources.
     await waitForOutput(stack, 'CaseGraph is running', 6 * 60_000);
