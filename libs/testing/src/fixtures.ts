@@ -6,7 +6,7 @@
  * (CI), which makes them fail instead.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 /** Root of the shared fixtures: CASEGRAPH_FIXTURES, else ../shared/fixtures beside the checkout. */
 export const FIXTURES_DIR = process.env.CASEGRAPH_FIXTURES || resolve(__dirname, '../../../../shared/fixtures');
@@ -40,6 +40,7 @@ export function describeWithFixtures(name: string, fn: () => void): void {
     });
     return;
   }
-  process.stderr.write(`skipped "${name}": ${why}\n`);
+  const file = (expect.getState().testPath as string | undefined) ?? '';
+  process.stderr.write(`skipped "${name}"${file ? ` in ${relative(process.cwd(), file)}` : ''}: ${why}\n`);
   describe.skip(`${name} ${FIXTURES_SKIP_MARK}`, fn);
 }
