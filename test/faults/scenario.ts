@@ -33,11 +33,14 @@ export const FAST_RECOVERY_ENV = {
  * and PLAN). A snapshot is keyed by project label and file name, so it compares across stacks.
  */
 export async function baseline(stack: PipelineStack): Promise<GraphSnapshot> {
-  return sharedBaseline(async () => {
+  const compute = async () => {
     const projects = await stack.ingest(PLAN);
     await waitUntilDone(stack.db, projects, 180_000);
     return graphSnapshot(stack.db, projects);
-  });
+  };
+  // CASEGRAPH_FAULT_BASELINE=per-scenario: each scenario computes its own, on its own stack (to tell a
+  // scenario's fault from a graph that depends on the order the documents were processed in).
+  return process.env.CASEGRAPH_FAULT_BASELINE === 'per-scenario' ? compute() : sharedBaseline(compute);
 }
 
 /** The baseline file of this run: CASEGRAPH_TEST_RUN is set once per jest run (test/support/global-setup.ts). */
