@@ -57,7 +57,10 @@ function fixtureTexts(): Array<{ name: string; pages: string[] }> {
   if (!fixturesAvailable()) {
     console.log(`bench graph: no fixtures folder at ${FIXTURES_DIR}; measuring on the generated filings instead (figures differ from docs/graph.md)`);
     return [
-      ...(['complaint.pdf', 'motion.pdf', 'order.pdf', 'scanned-letter.pdf', 'scanned-notice.png'] as const).map((name) => ({ name, pages: generatedDocument(name).pages })),
+      ...(['complaint.pdf', 'motion.pdf', 'order.pdf', 'scanned-letter.pdf', 'scanned-notice.png'] as const).map((name) => ({
+        name,
+        pages: generatedDocument(name).pages,
+      })),
       { name: 'entities-apache-notice.txt', pages: [ownFixture('entities-apache-notice.txt')] },
     ];
   }
@@ -65,7 +68,9 @@ function fixtureTexts(): Array<{ name: string; pages: string[] }> {
     ...FIXTURES.map((name) => ({
       name,
       pages: name.includes('scanned')
-        ? readFileSync(fixtureDocument(name), 'utf8').split('\f').filter((p) => p.trim())
+        ? readFileSync(fixtureDocument(name), 'utf8')
+            .split('\f')
+            .filter((p) => p.trim())
         : fixturePages(name),
     })),
     { name: 'entities-apache-notice.txt', pages: [ownFixture('entities-apache-notice.txt')] },
@@ -96,7 +101,12 @@ async function extractorComparison(texts: string[]): Promise<void> {
       'wink-nlp (raw: entities())',
       async () => {
         const c: Record<string, number> = {};
-        for (const t of texts) wink.readDoc(t).entities().out(wink.its.type).forEach((ty) => (c[ty] = (c[ty] ?? 0) + 1));
+        for (const t of texts)
+          wink
+            .readDoc(t)
+            .entities()
+            .out(wink.its.type)
+            .forEach((ty) => (c[ty] = (c[ty] ?? 0) + 1));
         return c;
       },
     ],
@@ -123,7 +133,14 @@ async function extractorComparison(texts: string[]): Promise<void> {
       times.push(now() - t0);
     }
     const ms = stats(times).p50;
-    rows.push([name, f1(ms), f1(chars / 1024 / (ms / 1000)), Object.entries(found).map(([k, v]) => `${k} ${v}`).join(', ')]);
+    rows.push([
+      name,
+      f1(ms),
+      f1(chars / 1024 / (ms / 1000)),
+      Object.entries(found)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ]);
   }
   table(['case', 'ms', 'KiB/s', 'found'], rows);
 
@@ -169,9 +186,7 @@ async function wholeStage(t: PipelineApp, projects: TestProject[], fixtures: Arr
   );
   const seconds = (now() - t0) / 1000;
   const after = await Promise.all(stages.map(stageMean));
-  const perStage = stages
-    .map((st, i) => `${st} ${f1(((after[i].sum - before[i].sum) / (after[i].count - before[i].count)) * 1000)}`)
-    .join(', ');
+  const perStage = stages.map((st, i) => `${st} ${f1(((after[i].sum - before[i].sum) / (after[i].count - before[i].count)) * 1000)}`).join(', ');
 
   // Floor: the same CPU work without the stages (chunk + extract), then one raw bulk INSERT of the same rows.
   const ex = createEntityExtractor('offline');
@@ -191,14 +206,10 @@ async function wholeStage(t: PipelineApp, projects: TestProject[], fixtures: Arr
   await t.db.transaction(async (m) => {
     await m.query(`CREATE TEMP TABLE bench_chunks ON COMMIT DROP AS SELECT ${CHUNK_COLS} FROM document_chunks WITH NO DATA`);
     await m.query(`CREATE TEMP TABLE bench_mentions ON COMMIT DROP AS SELECT ${MENTION_COLS} FROM entity_mentions WITH NO DATA`);
-    await m.query(
-      `INSERT INTO bench_chunks SELECT * FROM jsonb_populate_recordset(NULL::bench_chunks, $1::jsonb)`,
-      [JSON.stringify(chunkRows)],
-    );
-    await m.query(
-      `INSERT INTO bench_mentions SELECT * FROM jsonb_populate_recordset(NULL::bench_mentions, $1::jsonb)`,
-      [JSON.stringify(mentionRows)],
-    );
+    await m.query(`INSERT INTO bench_chunks SELECT * FROM jsonb_populate_recordset(NULL::bench_chunks, $1::jsonb)`, [JSON.stringify(chunkRows)]);
+    await m.query(`INSERT INTO bench_mentions SELECT * FROM jsonb_populate_recordset(NULL::bench_mentions, $1::jsonb)`, [
+      JSON.stringify(mentionRows),
+    ]);
   });
   const writeSeconds = (now() - w0) / 1000;
   // One process has one event loop: the CPU part does not run 2 at a time, so the floor adds it up.
@@ -289,7 +300,11 @@ async function growth(t: PipelineApp, projects: TestProject[]): Promise<void> {
         [project.projectUuid, JSON.stringify([{ t: 'ORG', k: 'acme holdings' }])],
       );
     });
-    const index = plan.map((p) => p['QUERY PLAN']).join(' ').match(/idx_canonical_entities_\w+|uq_canonical_entities_\w+|Seq Scan on \w+/g) ?? [];
+    const index =
+      plan
+        .map((p) => p['QUERY PLAN'])
+        .join(' ')
+        .match(/idx_canonical_entities_\w+|uq_canonical_entities_\w+|Seq Scan on \w+/g) ?? [];
     rows.push([
       String(n),
       f1(resMs),

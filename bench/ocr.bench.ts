@@ -62,7 +62,10 @@ async function benchText(): Promise<void> {
     for (let r = 0; r < TEXT_ROUNDS; r++) for (const [pdf] of TEXT_PDFS) pages += (await extractText(engine, pdf)).pages;
     const ours = pages / (Number(process.hrtime.bigint() - t0) / 1e9);
     const cers = await Promise.all(
-      TEXT_PDFS.map(async ([pdf, truth]) => `${pdf} ${pct(characterErrorRate((await extractText(engine, pdf)).text, readFileSync(fixtureDocument(truth), 'utf8')))}`),
+      TEXT_PDFS.map(
+        async ([pdf, truth]) =>
+          `${pdf} ${pct(characterErrorRate((await extractText(engine, pdf)).text, readFileSync(fixtureDocument(truth), 'utf8')))}`,
+      ),
     );
     console.log(`casegraph (PDF.js thread)  ${ours.toFixed(0).padStart(6)} pages/s   CER ${cers.join(', ')}`);
     if (!has('pdftotext')) {
@@ -97,7 +100,9 @@ async function benchText(): Promise<void> {
  */
 async function benchLongText(engine: LocalEngine): Promise<void> {
   const pagesWanted = Number(process.env.BENCH_LONG_PAGES ?? 300);
-  const lines = readFileSync(fixtureDocument('GPL-3.txt'), 'latin1').split('\n').map((l) => l.slice(0, 90));
+  const lines = readFileSync(fixtureDocument('GPL-3.txt'), 'latin1')
+    .split('\n')
+    .map((l) => l.slice(0, 90));
   const pages: Array<{ lines: string[] }> = [];
   for (let i = 0; pages.length < pagesWanted; i += 38) pages.push({ lines: Array.from({ length: 38 }, (_, k) => lines[(i + k) % lines.length]) });
   const bytes = buildMixedPdf(pages);
@@ -166,7 +171,10 @@ async function benchScans(): Promise<void> {
   try {
     // Page images for the CLI (not timed): the same 150 dpi grey pages our engine renders.
     spawnSync('pdftoppm', ['-r', '150', '-gray', fixtureDocument('Apache-2.0-scanned.pdf'), join(dir, 'apache')]);
-    const apachePages = readdirSync(dir).filter((f) => f.startsWith('apache')).sort().map((f) => join(dir, f));
+    const apachePages = readdirSync(dir)
+      .filter((f) => f.startsWith('apache'))
+      .sort()
+      .map((f) => join(dir, f));
     const images: Array<[string, string[]]> = [
       ['Apache-2.0-scanned.gt.txt', apachePages],
       ['BSD.txt', [fixtureDocument('BSD-scanned.png')]],
@@ -181,17 +189,23 @@ async function benchScans(): Promise<void> {
         text += `${out.stdout.toString('utf8')}\n`;
         pages++;
       }
-      cer.push(`${truth === 'BSD.txt' ? 'BSD-scanned.png' : 'Apache-2.0-scanned.pdf'} ${pct(characterErrorRate(text, readFileSync(fixtureDocument(truth), 'utf8')))}`);
+      cer.push(
+        `${truth === 'BSD.txt' ? 'BSD-scanned.png' : 'Apache-2.0-scanned.pdf'} ${pct(characterErrorRate(text, readFileSync(fixtureDocument(truth), 'utf8')))}`,
+      );
     }
     const floor = Number(process.hrtime.bigint() - t0) / 1e9 / pages;
     console.log(`tesseract CLI (floor, OMP_THREAD_LIMIT=1)    ${floor.toFixed(2)} s/page   CER ${cer.join(', ')}`);
     const ratio = ours.secPerPage / floor;
     console.log(`ratio: ${ratio.toFixed(2)}× the CLI's time per page (goal ≤ ${SCAN_GOAL}×: ${ratio <= SCAN_GOAL ? 'met' : 'MISSED'})`);
-    const cliData = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/4.00/tessdata'].find((d) => existsSync(join(d, 'eng.traineddata')));
+    const cliData = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tesseract-ocr/4.00/tessdata'].find((d) =>
+      existsSync(join(d, 'eng.traineddata')),
+    );
     if (cliData) {
       const same = await oursOnScans(cases, cliData);
       const r2 = same.secPerPage / floor;
-      console.log(`casegraph with the CLI's own model (OCR_TESSDATA_DIR=${cliData})  ${same.secPerPage.toFixed(2)} s/page   CER ${same.cer.join(', ')}`);
+      console.log(
+        `casegraph with the CLI's own model (OCR_TESSDATA_DIR=${cliData})  ${same.secPerPage.toFixed(2)} s/page   CER ${same.cer.join(', ')}`,
+      );
       console.log(`ratio, same model: ${r2.toFixed(2)}× (goal ≤ ${SCAN_GOAL}×: ${r2 <= SCAN_GOAL ? 'met' : 'MISSED'})`);
     }
   } finally {

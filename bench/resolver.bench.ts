@@ -64,9 +64,10 @@ async function measureInterleaved(cases: Sampler[], iterations: number, warmup =
 export default async function resolverBench(): Promise<void> {
   const seedDs = new DataSource(dataSourceOptions(DATABASE_URL, ENTITIES, MIGRATIONS, { poolSize: 2, applicationName: 'casegraph-bench-seed' }));
   await seedDs.initialize();
-  const [project] = await seedDs.query(`INSERT INTO projects (name, project_uuid) VALUES ($1, gen_random_uuid()) RETURNING id, project_uuid::text AS u`, [
-    `bench-resolver-${randomUUID()}`,
-  ]);
+  const [project] = await seedDs.query(
+    `INSERT INTO projects (name, project_uuid) VALUES ($1, gen_random_uuid()) RETURNING id, project_uuid::text AS u`,
+    [`bench-resolver-${randomUUID()}`],
+  );
   const docs: string[] = (
     await seedDs.query(
       `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name, s3_bucket, s3_key)

@@ -22,8 +22,8 @@ const jest = require.resolve('jest/bin/jest');
 const args = process.argv.slice(2);
 let outputFile;
 const passed = args.filter((a, i) => {
-  if (a.startsWith('--outputFile=')) return (outputFile = a.slice('--outputFile='.length)), false;
-  if (a === '--outputFile') return (outputFile = args[i + 1]), false;
+  if (a.startsWith('--outputFile=')) return ((outputFile = a.slice('--outputFile='.length)), false);
+  if (a === '--outputFile') return ((outputFile = args[i + 1]), false);
   return !(i > 0 && args[i - 1] === '--outputFile');
 });
 // One id for both runs (what a run shares between its files is keyed by it: test/support/global-setup.ts).

@@ -192,7 +192,10 @@ function dashboardNote(status: number | undefined): string {
 
 /** Status of GET /admin/queues (with the first API key, as the dashboard sits behind it); undefined if unreachable. */
 async function dashboardStatus(port: number): Promise<number | undefined> {
-  const key = (process.env.CASEGRAPH_API_KEYS ?? '').split(',')[0]?.trim().replace(/:[0-9a-f-]{36}$/i, '');
+  const key = (process.env.CASEGRAPH_API_KEYS ?? '')
+    .split(',')[0]
+    ?.trim()
+    .replace(/:[0-9a-f-]{36}$/i, '');
   try {
     const res = await fetch(`http://127.0.0.1:${port}/admin/queues`, {
       headers: key ? { authorization: `Bearer ${key}` } : {},

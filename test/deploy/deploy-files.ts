@@ -45,14 +45,12 @@ export const APPS: AppFacts[] = [
 ];
 
 /** Environment variable names a spec reads. */
-export const varsOf = (spec: ConfigSpec<unknown>): string[] =>
-  Object.values(spec as Record<string, { env: string }>).map((v) => v.env);
+export const varsOf = (spec: ConfigSpec<unknown>): string[] => Object.values(spec as Record<string, { env: string }>).map((v) => v.env);
 
 /** Variables read by something other than our config specs, allowed in env blocks. */
 export const EXTERNAL_VARS = /^(AWS_[A-Z_]+|NODE_OPTIONS|TZ|NODE_EXTRA_CA_CERTS)$/;
 
-export const allAppVars = (): Set<string> =>
-  new Set([...varsOf(baseConfigSpec as ConfigSpec<unknown>), ...APPS.flatMap((a) => varsOf(a.spec))]);
+export const allAppVars = (): Set<string> => new Set([...varsOf(baseConfigSpec as ConfigSpec<unknown>), ...APPS.flatMap((a) => varsOf(a.spec))]);
 
 export const packageJson = (): { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> } =>
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -63,7 +61,11 @@ export const packageJson = (): { scripts: Record<string, string>; dependencies: 
  */
 export function builtEntryPoints(): Map<string, string> {
   const built = appsBuiltByNpmBuild(ROOT);
-  return new Map(buildOutputs(ROOT).filter((o) => built.has(o.app)).map((o) => [o.output, o.app]));
+  return new Map(
+    buildOutputs(ROOT)
+      .filter((o) => built.has(o.app))
+      .map((o) => [o.output, o.app]),
+  );
 }
 
 /** A container/compose command that runs something we ship: a package.json script or a built bundle. */

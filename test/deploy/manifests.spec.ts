@@ -27,7 +27,8 @@ import {
 } from './deploy-files';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const modelFor = (apiVersion: string, kind: string) => require(`kubernetes-models/${apiVersion}`)[kind] as (new (d: Obj) => { validate(): void }) | undefined;
+const modelFor = (apiVersion: string, kind: string) =>
+  require(`kubernetes-models/${apiVersion}`)[kind] as (new (d: Obj) => { validate(): void }) | undefined;
 
 /**
  * Runs the schema validator on a proxy that records every property it reads. A field
@@ -341,7 +342,7 @@ describe('docker/compose.yaml', () => {
     expect(services['ocr-worker'].environment.STORAGE_DRIVER).toBe('local');
   });
 
-  it("gives each app an environment its config validation accepts, with only variables it reads, and publishes its port", () => {
+  it('gives each app an environment its config validation accepts, with only variables it reads, and publishes its port', () => {
     for (const app of APPS) {
       const env = Object.fromEntries(Object.entries(services[app.name].environment as Obj).map(([k, v]) => [k, interpolate(String(v))]));
       expect(() => loadConfig(app.spec, env)).not.toThrow();
@@ -400,21 +401,35 @@ describe('docker/Dockerfile', () => {
     const runtime = stage('runtime').lines;
     const user = runtime.find((l) => l.startsWith('USER '))!.split(/\s+/)[1];
     expect(user).toMatch(/^[1-9]\d*(:\d+)?$/);
-    expect(execForm(runtime.find((l) => l.startsWith('ENTRYPOINT'))!, 'ENTRYPOINT')).toEqual(['/usr/bin/tini', '--']);
+    expect(
+      execForm(
+        runtime.find((l) => l.startsWith('ENTRYPOINT'))!,
+        'ENTRYPOINT',
+      ),
+    ).toEqual(['/usr/bin/tini', '--']);
     expect(runtime.some((l) => /apt-get install .*\btini\b/.test(l))).toBe(true);
   });
 
   it.each(APPS)('$name: CMD is its bundle, EXPOSE and HEALTHCHECK use its real port variable and default', (app) => {
     const lines = stage(app.name).lines;
-    const cmd = execForm(lines.find((l) => l.startsWith('CMD'))!, 'CMD')!;
+    const cmd = execForm(
+      lines.find((l) => l.startsWith('CMD'))!,
+      'CMD',
+    )!;
     expect(builtEntryPoints().get(cmd[1])).toBe(app.name);
     expect(lines).toContain(`EXPOSE ${app.defaultPort}`);
-    const hc = execForm(lines.find((l) => l.startsWith('HEALTHCHECK'))!, 'HEALTHCHECK');
+    const hc = execForm(
+      lines.find((l) => l.startsWith('HEALTHCHECK'))!,
+      'HEALTHCHECK',
+    );
     expect(hc).toEqual(['node', 'docker/healthcheck.js', app.portVar, String(app.defaultPort)]);
   });
 
   it('the cli target runs migrations, like the compose migrate service and the Kubernetes Job', () => {
-    const cmd = execForm(stage('cli').lines.find((l) => l.startsWith('CMD'))!, 'CMD');
+    const cmd = execForm(
+      stage('cli').lines.find((l) => l.startsWith('CMD'))!,
+      'CMD',
+    );
     expect(cmd).toEqual(['node', 'dist/apps/cli/main.js', 'migrate']);
   });
 
@@ -424,7 +439,12 @@ describe('docker/Dockerfile', () => {
     const sources = stages
       .flatMap((s) => s.lines)
       .filter((l) => l.startsWith('COPY ') && !l.startsWith('COPY --from='))
-      .flatMap((l) => l.split(/\s+/).slice(1, -1).filter((a) => !a.startsWith('--')));
+      .flatMap((l) =>
+        l
+          .split(/\s+/)
+          .slice(1, -1)
+          .filter((a) => !a.startsWith('--')),
+      );
     expect(sources.length).toBeGreaterThan(5);
     for (const s of sources) expect([s, existsSync(join(K8S_DIR, '..', '..', s))]).toEqual([s, true]);
   });

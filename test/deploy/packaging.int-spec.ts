@@ -15,8 +15,8 @@ import { ROOT, packageJson } from './deploy-files';
 
 const ALIASES: Record<string, string> = Object.fromEntries(
   Object.entries(
-    (JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } })
-      .compilerOptions.paths,
+    (JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions
+      .paths,
   ).map(([alias, [target]]) => [alias, join(ROOT, target)]),
 );
 
@@ -29,7 +29,8 @@ const OPTIONAL_AT_RUNTIME: Record<string, string> = {
 };
 
 // import x from 'a' | import 'a' | export { x } from 'a' | import('a') | require('a'); not `import type`.
-const SPECIFIERS = /(?:^|[\s;])(?:import|export)\s+(?!type\s)(?:[^'"`;]*?\sfrom\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
+const SPECIFIERS =
+  /(?:^|[\s;])(?:import|export)\s+(?!type\s)(?:[^'"`;]*?\sfrom\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function resolveLocal(from: string, spec: string): string | undefined {
   const base = spec.startsWith('.') ? join(dirname(from), spec) : ALIASES[spec];
@@ -51,7 +52,9 @@ function reachablePackages(entry: string): Map<string, string> {
     const file = queue.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    const source = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const source = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
     for (const m of source.matchAll(SPECIFIERS)) {
       const spec = m[1] ?? m[2] ?? m[3];
       if (spec.startsWith('.') || ALIASES[spec]) {

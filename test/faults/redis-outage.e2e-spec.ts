@@ -38,10 +38,9 @@ describe('fault scenario: Redis outage', () => {
 
     // During the outage: uploads are still accepted, left pending for the reconciler.
     const second = await stack.ingest([PLAN[1]]);
-    const during: Array<{ status: string }> = await stack.db.query(
-      `SELECT status FROM source_documents WHERE project_uuid = $1`,
-      [second[0].projectUuid],
-    );
+    const during: Array<{ status: string }> = await stack.db.query(`SELECT status FROM source_documents WHERE project_uuid = $1`, [
+      second[0].projectUuid,
+    ]);
     expect(during.map((d) => d.status)).toEqual(PLAN[1].files.map(() => 'pending'));
     const health = await request(stack.api.http).get('/health/live');
     expect(health.status).toBe(200);

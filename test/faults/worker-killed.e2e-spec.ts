@@ -59,7 +59,9 @@ describe('fault scenario: workers killed mid-job', () => {
     for (const id of orphanedOcr) expect(['completed', 'failed']).toContain(await (await ocrQueue.getJob(id))?.getState());
     const figures = await assertScenario('worker-killed', stack.db, projects, base, recoverMs);
     expect(figures.duplicates).toBe(0);
-    console.info(`[faults] worker-killed: orphaned ocr jobs=${orphanedOcr.length} graph jobs=${orphanedGraph.length}, ` +
-      `ocr kill to done ${((Date.now() - ocrKilledAt) / 1000).toFixed(1)}s`);
+    console.info(
+      `[faults] worker-killed: orphaned ocr jobs=${orphanedOcr.length} graph jobs=${orphanedGraph.length}, ` +
+        `ocr kill to done ${((Date.now() - ocrKilledAt) / 1000).toFixed(1)}s`,
+    );
   });
 });

@@ -34,7 +34,12 @@ function bombPng(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // depth
   ihdr[9] = 2; // RGB
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', Buffer.from('789c030000000001', 'hex')), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', Buffer.from('789c030000000001', 'hex')),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A valid grey PNG of width × height zero pixels (correct CRCs, real zlib stream): what a decoder would inflate. */
@@ -58,7 +63,11 @@ function zeroPng(width: number, height: number): Buffer {
 
 const textPages = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
-    lines: [`Page ${i + 1} of the exhibit bundle`, `Case No. 1:23-cv-${String(4000 + (i % 900)).padStart(5, '0')} filed by Acme Corp.`, 'The parties agree as follows.'],
+    lines: [
+      `Page ${i + 1} of the exhibit bundle`,
+      `Case No. 1:23-cv-${String(4000 + (i % 900)).padStart(5, '0')} filed by Acme Corp.`,
+      'The parties agree as follows.',
+    ],
   }));
 
 describe('hostile files through the OCR worker', () => {

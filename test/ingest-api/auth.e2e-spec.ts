@@ -37,7 +37,10 @@ describe('API keys', () => {
     const setup = await createTestApp();
     try {
       for (const label of ['a', 'b']) {
-        const r = await request(setup.http).post('/v1/projects').send({ name: uniqueName(`auth-${label}`) }).expect(201);
+        const r = await request(setup.http)
+          .post('/v1/projects')
+          .send({ name: uniqueName(`auth-${label}`) })
+          .expect(201);
         projectIds.push(r.body.id);
         if (label === 'a') a = r.body;
         else b = r.body;
@@ -103,7 +106,9 @@ describe('API keys', () => {
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
     });
-    const v1 = Object.entries<Record<string, { security?: unknown; responses: Record<string, unknown> }>>(doc.paths).filter(([p]) => p.startsWith('/v1/') && !p.endsWith('/probe')); // probe: this test's stand-in route
+    const v1 = Object.entries<Record<string, { security?: unknown; responses: Record<string, unknown> }>>(doc.paths).filter(
+      ([p]) => p.startsWith('/v1/') && !p.endsWith('/probe'),
+    ); // probe: this test's stand-in route
     expect(v1.map(([p]) => p)).toEqual(
       expect.arrayContaining([
         '/v1/projects',
@@ -128,7 +133,10 @@ describe('API keys', () => {
   it('accepts a key as Bearer token or X-API-Key header', async () => {
     await request(t.http).get(`/v1/projects/${a.projectUuid}`).set(admin).expect(200);
     await request(t.http).get(`/v1/projects/${b.projectUuid}`).set({ 'X-API-Key': ADMIN }).expect(200);
-    await request(t.http).get(`/v1/projects/${a.projectUuid}`).set({ authorization: `bearer ${BOUND}` }).expect(200);
+    await request(t.http)
+      .get(`/v1/projects/${a.projectUuid}`)
+      .set({ authorization: `bearer ${BOUND}` })
+      .expect(200);
   });
 
   it('lets a bound key work on its own project', async () => {

@@ -31,7 +31,10 @@ describe('POST /v1/batches and GET /v1/batches/:batchId', () => {
     await t?.close();
   });
 
-  const post = (body: unknown) => request(t.http).post('/v1/batches').send(body as object);
+  const post = (body: unknown) =>
+    request(t.http)
+      .post('/v1/batches')
+      .send(body as object);
 
   it('creates every document of a manifest as pending with its batch id, caches contexts and enqueues OCR', async () => {
     const res = await post({
@@ -90,10 +93,9 @@ describe('POST /v1/batches and GET /v1/batches/:batchId', () => {
     });
 
     // Counts follow the rows.
-    await t.db.query(
-      `UPDATE source_documents SET status = 'failed', failed_stage = 'ocr', error_message = 'unreadable' WHERE document_uuid = $1`,
-      [uuids[1]],
-    );
+    await t.db.query(`UPDATE source_documents SET status = 'failed', failed_stage = 'ocr', error_message = 'unreadable' WHERE document_uuid = $1`, [
+      uuids[1],
+    ]);
     const after = await request(t.http).get(`/v1/batches/${res.body.batchId}`).expect(200);
     expect(after.body.counts).toEqual({ pending: 2, processing: 0, completed: 0, failed: 1, total: 3 });
     expect(after.body.documents[1]).toMatchObject({ status: 'failed', failedStage: 'ocr', error: 'unreadable' });
@@ -141,9 +143,7 @@ describe('POST /v1/batches and GET /v1/batches/:batchId', () => {
   describe('refusals (4xx with field-level messages, nothing written)', () => {
     async function refused(body: unknown, status: number, field: string | null, message: RegExp, raw?: string) {
       const before = await footprint(t, p.id);
-      const res = raw !== undefined
-        ? await request(t.http).post('/v1/batches').set('Content-Type', 'application/json').send(raw)
-        : await post(body);
+      const res = raw !== undefined ? await request(t.http).post('/v1/batches').set('Content-Type', 'application/json').send(raw) : await post(body);
       expect({ status: res.status, type: res.type }).toEqual({ status, type: 'application/json' });
       expect(res.body.statusCode).toBe(status);
       expect(res.body.message).toMatch(message);
@@ -155,24 +155,55 @@ describe('POST /v1/batches and GET /v1/batches/:batchId', () => {
     it('a body that is not an object', () => refused(null, 400, null, /must be a JSON object/, '[{"filename":"a"}]'));
     it('unknown fields, top level and nested', async () => {
       await refused({ projectUuid: p.projectUuid, documents: [doc(1)], priority: 'high' }, 400, 'priority', /unknown field priority/);
-      await refused({ projectUuid: p.projectUuid, documents: [doc(1, { owner: 'me' })] }, 400, 'documents[0].owner', /unknown field documents\[0\]\.owner/);
+      await refused(
+        { projectUuid: p.projectUuid, documents: [doc(1, { owner: 'me' })] },
+        400,
+        'documents[0].owner',
+        /unknown field documents\[0\]\.owner/,
+      );
     });
     it('wrong types', async () => {
       await refused({ projectUuid: 42, documents: [doc(1)] }, 400, 'projectUuid', /projectUuid must be a UUID/);
       await refused({ projectUuid: p.projectUuid, documents: 'all' }, 400, 'documents', /documents must be an array/);
-      await refused({ projectUuid: p.projectUuid, documents: [doc(1, { fileSizeMb: '12' })] }, 400, 'documents[0].fileSizeMb', /fileSizeMb must be a number/);
+      await refused(
+        { projectUuid: p.projectUuid, documents: [doc(1, { fileSizeMb: '12' })] },
+        400,
+        'documents[0].fileSizeMb',
+        /fileSizeMb must be a number/,
+      );
       await refused({ projectUuid: p.projectUuid, documents: [doc(1, { filename: 7 })] }, 400, 'documents[0].filename', /filename must be a string/);
       await refused({ projectUuid: p.projectUuid, documents: [doc(1), 'x'] }, 400, 'documents', /documents\[1\] must be a JSON object/);
-      await refused({ projectUuid: p.projectUuid, documents: [doc(1, { mimeType: 'text/plain' })] }, 400, 'documents[0].mimeType', /mimeType must be one of/);
-      await refused({ projectUuid: p.projectUuid, documents: [doc(1, { s3Bucket: 'Bad_Bucket!' })] }, 400, 'documents[0].s3Bucket', /valid bucket name/);
+      await refused(
+        { projectUuid: p.projectUuid, documents: [doc(1, { mimeType: 'text/plain' })] },
+        400,
+        'documents[0].mimeType',
+        /mimeType must be one of/,
+      );
+      await refused(
+        { projectUuid: p.projectUuid, documents: [doc(1, { s3Bucket: 'Bad_Bucket!' })] },
+        400,
+        'documents[0].s3Bucket',
+        /valid bucket name/,
+      );
     });
     it('a JSON body over JSON_BODY_LIMIT_KB (413, before parsing)', () =>
-      refused(null, 413, null, /Body larger than the limit of 4096 KiB/, JSON.stringify({ projectUuid: p.projectUuid, documents: [doc(1, { filename: 'x'.repeat(4200 * 1024) })] })));
+      refused(
+        null,
+        413,
+        null,
+        /Body larger than the limit of 4096 KiB/,
+        JSON.stringify({ projectUuid: p.projectUuid, documents: [doc(1, { filename: 'x'.repeat(4200 * 1024) })] }),
+      ));
     it('an empty documents array', () => refused({ projectUuid: p.projectUuid, documents: [] }, 400, 'documents', /at least one document/));
     it('a batch over MAX_BATCH_DOCUMENTS', () =>
       refused({ projectUuid: p.projectUuid, documents: Array.from({ length: 1001 }, (_, i) => doc(i)) }, 413, 'documents', /at most 1000/));
     it('a declared file size over MAX_FILE_MB', () =>
-      refused({ projectUuid: p.projectUuid, documents: [doc(1), doc(2, { fileSizeMb: 51 })] }, 413, 'documents[1].fileSizeMb', /larger than MAX_FILE_MB/));
+      refused(
+        { projectUuid: p.projectUuid, documents: [doc(1), doc(2, { fileSizeMb: 51 })] },
+        413,
+        'documents[1].fileSizeMb',
+        /larger than MAX_FILE_MB/,
+      ));
     it.each([
       ['../../etc/passwd', /contains a \. or \.\. segment/],
       ['incoming/../../x.pdf', /contains a \. or \.\. segment/],
@@ -182,7 +213,8 @@ describe('POST /v1/batches and GET /v1/batches/:batchId', () => {
       ['incoming\\a.pdf', /contains a backslash/],
       ['', /s3Key is invalid: empty/],
     ])('an unsafe s3Key %j', (s3Key, message) =>
-      refused({ projectUuid: p.projectUuid, documents: [doc(1), doc(2, { s3Key })] }, 400, 'documents[1].s3Key', message));
+      refused({ projectUuid: p.projectUuid, documents: [doc(1), doc(2, { s3Key })] }, 400, 'documents[1].s3Key', message),
+    );
     it('an unknown project (404) and an invalid one (400)', async () => {
       await refused({ projectUuid: '00000000-0000-4000-8000-000000000001', documents: [doc(1)] }, 404, null, /Project .* not found/);
       await refused({ projectUuid: 'nope', documents: [doc(1)] }, 400, 'projectUuid', /must be a UUID/);

@@ -144,7 +144,14 @@ describe('document status, listing and retry', () => {
         `SELECT status, failed_stage, error_message, ocr_status, ocr_started_at, stage_attempts FROM source_documents WHERE document_uuid = $1`,
         [uuid],
       );
-      expect(row).toEqual({ status: 'pending', failed_stage: null, error_message: null, ocr_status: 'pending', ocr_started_at: null, stage_attempts: 0 });
+      expect(row).toEqual({
+        status: 'pending',
+        failed_stage: null,
+        error_message: null,
+        ocr_status: 'pending',
+        ocr_started_at: null,
+        stage_attempts: 0,
+      });
       // Now it is pending: a second retry is a conflict.
       const again = await request(t.http).post(`/v1/documents/${uuid}/retry`).expect(409);
       expect(again.body.message).toMatch(/Document is pending; only a failed document can be retried/);

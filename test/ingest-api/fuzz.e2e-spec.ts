@@ -38,7 +38,10 @@ describe('bad input at scale (fast-check)', () => {
     fc.string({ maxLength: 40 }),
     fc.constantFrom('..', '%2e%2e', '%00', 'null', '-1', '1e309', '\u0000', ' ', '😀', 'a'.repeat(300), '__proto__', 'constructor'),
   );
-  const json = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.anything({ maxDepth: 2 }).map((v) => (v === undefined ? null : v)));
+  const json = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.anything({ maxDepth: 2 }).map((v) => (v === undefined ? null : v)),
+  );
   const docEntry = fc.record(
     {
       filename: fc.oneof(fc.constantFrom('a.pdf', '../../x.pdf'), weird, fc.integer()),
@@ -110,7 +113,12 @@ describe('bad input at scale (fast-check)', () => {
     // class-validator's ValidateNested walks into nested arrays instead of refusing them.
     const goodDoc = fc.constant({ filename: 'a.pdf', s3Bucket: 'fuzz-bucket', s3Key: 'k/a.pdf' });
     const nestedDocs = fc
-      .tuple(fc.array(goodDoc, { maxLength: 2 }), fc.array(goodDoc, { maxLength: 2 }), fc.integer({ min: 1, max: 3 }), fc.array(goodDoc, { maxLength: 2 }))
+      .tuple(
+        fc.array(goodDoc, { maxLength: 2 }),
+        fc.array(goodDoc, { maxLength: 2 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(goodDoc, { maxLength: 2 }),
+      )
       .map(([before, inner, levels, after]) => {
         let entry: unknown = inner;
         for (let i = 1; i < levels; i++) entry = [entry];
@@ -152,13 +160,23 @@ describe('bad input at scale (fast-check)', () => {
       json.filter((v) => !(typeof v === 'object' && v !== null && !Array.isArray(v) && 'name' in v)),
       fc.record(
         {
-          name: fc.oneof(fc.constant('fuzz-ok'), weird.map((w) => `fuzz-${w}`), json.filter((v) => typeof v !== 'string')),
+          name: fc.oneof(
+            fc.constant('fuzz-ok'),
+            weird.map((w) => `fuzz-${w}`),
+            json.filter((v) => typeof v !== 'string'),
+          ),
           id: invalidId,
         },
         { requiredKeys: [] },
       ),
     );
-    const type = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/xml');
+    const type = fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+      'application/xml',
+    );
     // Nesting depth: the deep text as the body or as the name (never a valid name, so nothing is created by it).
     const deep = fc.tuple(nested, fc.boolean()).map(([n, asName]) => (asName ? { levels: n.levels + 1, text: `{"name":${n.text}}` } : n));
     const text = fc.oneof(
@@ -196,7 +214,10 @@ describe('bad input at scale (fast-check)', () => {
   });
 
   it('GET and POST routes with random path parameters and query strings', async () => {
-    const seg = fc.oneof(uuid, weird.map((w) => encodeURIComponent(w)));
+    const seg = fc.oneof(
+      uuid,
+      weird.map((w) => encodeURIComponent(w)),
+    );
     const query = fc.dictionary(fc.constantFrom('page', 'pageSize', 'status', 'x', 'page[]'), weird.map(encodeURIComponent), { maxKeys: 3 });
     const route = fc.oneof(
       seg.map((s) => ['get', `/v1/projects/${s}`]),
@@ -249,7 +270,13 @@ describe('bad input at scale (fast-check)', () => {
             : req.field(x.field || 'f', x.content.toString('latin1').replace(/\r|\n/g, ''));
         }
         const res = await (parts.length ? req : req.set('Content-Type', 'multipart/form-data; boundary=x').send('--x--'));
-        if (checkAnswer(res, parts.map((x) => ({ ...x, content: x.content.length })))) expect(await footprint(t, p.id)).toEqual(before);
+        if (
+          checkAnswer(
+            res,
+            parts.map((x) => ({ ...x, content: x.content.length })),
+          )
+        )
+          expect(await footprint(t, p.id)).toEqual(before);
       }),
       { numRuns: RUNS },
     );

@@ -48,7 +48,10 @@ describe('Redis down: ingest keeps accepting; the reconciler enqueues once Redis
 
   it('accepts uploads and batches as pending, then the reconciler gives each exactly one job', async () => {
     const p = await createProject(t, projectIds, 'redis-down');
-    await waitFor(() => t.queues.isAvailable(QUEUES.OCR) && t.queues.isAvailable(QUEUES.GRAPH), { timeoutMs: 20_000, what: 'the queues to be connected' });
+    await waitFor(() => t.queues.isAvailable(QUEUES.OCR) && t.queues.isAvailable(QUEUES.GRAPH), {
+      timeoutMs: 20_000,
+      what: 'the queues to be connected',
+    });
 
     await redis.stop();
     await waitFor(() => !t.queues.isAvailable(QUEUES.OCR), { timeoutMs: 20_000, what: 'Bull to notice' });
@@ -57,14 +60,8 @@ describe('Redis down: ingest keeps accepting; the reconciler enqueues once Redis
     expect(batch.body.enqueued).toBe(false);
     const upload = await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', PDF, 'gpl.pdf').expect(202);
     expect(upload.body.enqueued).toBe(false);
-    const uuids: string[] = [
-      ...batch.body.documents.map((d: { documentUuid: string }) => d.documentUuid),
-      upload.body.documents[0].documentUuid,
-    ];
-    const rows = await t.db.query(
-      `SELECT document_uuid, status, project_uuid FROM source_documents WHERE document_uuid = ANY($1::uuid[])`,
-      [uuids],
-    );
+    const uuids: string[] = [...batch.body.documents.map((d: { documentUuid: string }) => d.documentUuid), upload.body.documents[0].documentUuid];
+    const rows = await t.db.query(`SELECT document_uuid, status, project_uuid FROM source_documents WHERE document_uuid = ANY($1::uuid[])`, [uuids]);
     expect(rows).toHaveLength(4);
     expect(rows.every((r: { status: string; project_uuid: string }) => r.status === 'pending' && r.project_uuid === p.projectUuid)).toBe(true);
     // Status reads are PostgreSQL only: they work too.
@@ -192,7 +189,10 @@ describe('PostgreSQL down: 503 with a clear message, nothing half-written, recov
     expect(await t.ocrQueue.getJobCounts()).toEqual(jobsBefore);
 
     await proxy.restore();
-    await waitFor(async () => (await request(t.http).get(`/v1/projects/${p.projectUuid}`)).status === 200, { timeoutMs: 20_000, what: 'the API to recover' });
+    await waitFor(async () => (await request(t.http).get(`/v1/projects/${p.projectUuid}`)).status === 200, {
+      timeoutMs: 20_000,
+      what: 'the API to recover',
+    });
     await request(t.http).post('/v1/batches').send(manifest(p.projectUuid, 2)).expect(202);
     await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', PDF, 'gpl.pdf').expect(202);
   });

@@ -34,7 +34,10 @@ describe('/v1/projects', () => {
   });
 
   it('POST without id creates a project with a new UUID', async () => {
-    const res = await request(t.http).post('/v1/projects').send({ name: `  ${uniqueName('trim')}  ` }).expect(201);
+    const res = await request(t.http)
+      .post('/v1/projects')
+      .send({ name: `  ${uniqueName('trim')}  ` })
+      .expect(201);
     projectIds.push(res.body.id);
     expect(res.body.name).toMatch(/^test-ingest trim /); // trimmed
     const rows = await t.db.query(`SELECT project_uuid FROM projects WHERE id = $1`, [res.body.id]);
@@ -62,7 +65,12 @@ describe('/v1/projects', () => {
   });
 
   it('GET /:projectUuid returns the project with its document counts; unknown -> 404, invalid -> 400', async () => {
-    const p = (await request(t.http).post('/v1/projects').send({ name: uniqueName('get') }).expect(201)).body;
+    const p = (
+      await request(t.http)
+        .post('/v1/projects')
+        .send({ name: uniqueName('get') })
+        .expect(201)
+    ).body;
     projectIds.push(p.id);
     await t.db.query(
       `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name, status)
@@ -85,7 +93,10 @@ describe('/v1/projects', () => {
   it('GET / is paginated and ordered by id', async () => {
     const mine: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await request(t.http).post('/v1/projects').send({ name: uniqueName(`list-${i}`) }).expect(201);
+      const r = await request(t.http)
+        .post('/v1/projects')
+        .send({ name: uniqueName(`list-${i}`) })
+        .expect(201);
       mine.push(r.body.id);
       projectIds.push(r.body.id);
     }

@@ -125,9 +125,7 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
 
   it('keeps exactly one document when the same file is uploaded concurrently', async () => {
     const p = await createProject(t, projectIds, 'dup-race');
-    const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => upload(p.projectUuid).attach('files', SCAN_PNG, `copy-${i}.png`)),
-    );
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => upload(p.projectUuid).attach('files', SCAN_PNG, `copy-${i}.png`)));
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(202));
     const uuids = new Set(results.map((r) => r.body.documents[0].documentUuid));
     expect(uuids.size).toBe(1);
@@ -235,23 +233,15 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
 
     it('415 for bytes that are not PDF/PNG/JPEG/TIFF, whatever the name and declared type', () =>
       refused(
-        () =>
-          upload(p.projectUuid)
-            .attach('files', PDF, 'ok.pdf')
-            .attach('files', TEXT, { filename: 'license.pdf', contentType: 'application/pdf' }),
+        () => upload(p.projectUuid).attach('files', PDF, 'ok.pdf').attach('files', TEXT, { filename: 'license.pdf', contentType: 'application/pdf' }),
         415,
         /license\.pdf is not a PDF, PNG, JPEG or TIFF/,
       ));
 
-    it('400 for an empty file', () =>
-      refused(() => upload(p.projectUuid).attach('files', Buffer.alloc(0), 'empty.pdf'), 400, /empty\.pdf is empty/));
+    it('400 for an empty file', () => refused(() => upload(p.projectUuid).attach('files', Buffer.alloc(0), 'empty.pdf'), 400, /empty\.pdf is empty/));
 
     it('400 for a multipart request without files', async () => {
-      await refused(
-        () => upload(p.projectUuid).set('Content-Type', 'multipart/form-data; boundary=xyz').send('--xyz--\r\n'),
-        400,
-        /no files/,
-      );
+      await refused(() => upload(p.projectUuid).set('Content-Type', 'multipart/form-data; boundary=xyz').send('--xyz--\r\n'), 400, /no files/);
       await refused(() => upload(p.projectUuid).field('note', 'hello'), 400, /unknown field/);
     });
 
@@ -313,7 +303,10 @@ describe('uploads with the S3 storage driver (local S3 server, real SDK)', () =>
     await t?.close();
     client?.destroy();
     await s3?.close();
-    for (const [k, v] of [['AWS_ACCESS_KEY_ID', savedEnv.id], ['AWS_SECRET_ACCESS_KEY', savedEnv.secret]] as const) {
+    for (const [k, v] of [
+      ['AWS_ACCESS_KEY_ID', savedEnv.id],
+      ['AWS_SECRET_ACCESS_KEY', savedEnv.secret],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -337,7 +330,11 @@ describe('uploads with the S3 storage driver (local S3 server, real SDK)', () =>
     expect(Buffer.from(body).equals(PDF)).toBe(true);
     expect(await objects(`documents/${p.projectUuid}/`)).toEqual([row.s3_key]);
 
-    await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', SCAN_PNG, 'ok.png').attach('files', BIG_PNG, 'big.png').expect(413);
+    await request(t.http)
+      .post(`/v1/projects/${p.projectUuid}/documents`)
+      .attach('files', SCAN_PNG, 'ok.png')
+      .attach('files', BIG_PNG, 'big.png')
+      .expect(413);
     await request(t.http).post(`/v1/projects/${p.projectUuid}/documents`).attach('files', TEXT, 'text.pdf').expect(415);
     expect(await objects(`documents/${p.projectUuid}/`)).toEqual([row.s3_key]);
   });

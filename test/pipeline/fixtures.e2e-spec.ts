@@ -71,10 +71,9 @@ describe('pipeline acceptance: all generated documents, upload → OCR → graph
   const waitSettled = async (uuids: string[], timeoutMs = 180_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const rows: Array<{ status: string }> = await api.db.query(
-        `SELECT status FROM source_documents WHERE document_uuid = ANY($1::uuid[])`,
-        [uuids],
-      );
+      const rows: Array<{ status: string }> = await api.db.query(`SELECT status FROM source_documents WHERE document_uuid = ANY($1::uuid[])`, [
+        uuids,
+      ]);
       if (rows.length === uuids.length && rows.every((r) => r.status === 'completed' || r.status === 'failed')) return;
       if (Date.now() > deadline) throw new Error(`documents not settled: ${JSON.stringify(rows)}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -94,7 +93,11 @@ describe('pipeline acceptance: all generated documents, upload → OCR → graph
       graph.push(g);
     }
     for (const label of ['A', 'B']) {
-      const r = await request(api.http).post('/v1/projects').set(auth).send({ name: uniqueName(`pipeline-${label}`) }).expect(201);
+      const r = await request(api.http)
+        .post('/v1/projects')
+        .set(auth)
+        .send({ name: uniqueName(`pipeline-${label}`) })
+        .expect(201);
       projectIds.push(r.body.id);
       if (label === 'A') A = r.body;
       else B = r.body;
@@ -121,8 +124,13 @@ describe('pipeline acceptance: all generated documents, upload → OCR → graph
   });
 
   const entities = async (projectUuid: string, query: Record<string, string>) =>
-    (await request(api.http).get(`/v1/projects/${projectUuid}/entities`).query({ pageSize: '100', ...query }).set(auth).expect(200)).body
-      .items as Array<{ uuid: string; type: string; name: string; aliases: string[]; mentionCount: number }>;
+    (
+      await request(api.http)
+        .get(`/v1/projects/${projectUuid}/entities`)
+        .query({ pageSize: '100', ...query })
+        .set(auth)
+        .expect(200)
+    ).body.items as Array<{ uuid: string; type: string; name: string; aliases: string[]; mentionCount: number }>;
 
   it('every document ends completed, except corrupt.pdf which is failed with a readable reason (read through the API)', async () => {
     expect(docsA.size).toBe(ALL.length);
@@ -150,7 +158,9 @@ describe('pipeline acceptance: all generated documents, upload → OCR → graph
       expect(orgs.filter((e) => e.name === 'Northwind Freight Corporation')).toHaveLength(1);
       expect(orgs.find((e) => e.name === 'Northwind Freight Corporation')!.mentionCount).toBeGreaterThan(5);
       const llc = await entities(p.projectUuid, { type: 'ORG', q: 'halvorsen marine' });
-      expect(llc.filter((e) => /^Halvorsen Marine Logistics, LLC$/.test(e.name) || e.aliases.includes('Halvorsen Marine Logistics, LLC'))).toHaveLength(1);
+      expect(
+        llc.filter((e) => /^Halvorsen Marine Logistics, LLC$/.test(e.name) || e.aliases.includes('Halvorsen Marine Logistics, LLC')),
+      ).toHaveLength(1);
       const courts = await entities(p.projectUuid, { type: 'COURT', q: 'district of oregon' });
       expect(courts).toHaveLength(1);
       // "15 January 2024" and "January 15, 2024" are one date.
@@ -166,7 +176,9 @@ describe('pipeline acceptance: all generated documents, upload → OCR → graph
       for (const e of g.edges) expect(ids.has(e.source) && ids.has(e.target)).toBe(true);
     }
     // A has more (the scanned letter and notice) than B.
-    const [a, b] = await Promise.all([A, B].map((p) => api.db.query(`SELECT count(*)::int AS n FROM canonical_entities WHERE project_uuid = $1`, [p.projectUuid])));
+    const [a, b] = await Promise.all(
+      [A, B].map((p) => api.db.query(`SELECT count(*)::int AS n FROM canonical_entities WHERE project_uuid = $1`, [p.projectUuid])),
+    );
     expect(a[0].n).toBeGreaterThan(b[0].n);
   });
 
@@ -210,7 +222,12 @@ describe('pipeline acceptance: all generated documents, upload → OCR → graph
         WHERE rs.project_uuid = ANY($2::uuid[]) AND s.project_uuid IS DISTINCT FROM rs.project_uuid`,
       [all, [A.projectUuid, B.projectUuid]],
     );
-    expect(Object.fromEntries(mismatches.map((r: { t: string; n: number }) => [r.t, r.n]))).toEqual({ chunk: 0, mention: 0, contribution: 0, edge: 0 });
+    expect(Object.fromEntries(mismatches.map((r: { t: string; n: number }) => [r.t, r.n]))).toEqual({
+      chunk: 0,
+      mention: 0,
+      contribution: 0,
+      edge: 0,
+    });
     const [{ n: edgesA }] = await api.db.query(`SELECT count(*)::int AS n FROM relationship_staging WHERE project_uuid = $1`, [A.projectUuid]);
     const [{ n: edgesB }] = await api.db.query(`SELECT count(*)::int AS n FROM relationship_staging WHERE project_uuid = $1`, [B.projectUuid]);
     expect(edgesA).toBeGreaterThan(0);
@@ -220,7 +237,9 @@ describe('pipeline acceptance: all generated documents, upload → OCR → graph
   it('re-processing is idempotent and safe under concurrency: retry is 409, re-queued graph and OCR jobs on two graph workers and simultaneous runs leave the same graph', async () => {
     const completed = [...docsA.entries()].filter(([n]) => n !== 'corrupt.pdf').map(([, u]) => u);
     // The API refuses to retry a document that did not fail.
-    const retry = await request(api.http).post(`/v1/documents/${docsA.get('complaint.pdf')}/retry`).set(auth);
+    const retry = await request(api.http)
+      .post(`/v1/documents/${docsA.get('complaint.pdf')}/retry`)
+      .set(auth);
     expect(retry.status).toBe(409);
 
     const before = await snapshotProject(api.db, A.projectUuid);

@@ -20,7 +20,10 @@ describe('API keys on the graph read API', () => {
     const setup = await createTestApp();
     try {
       for (const label of ['a', 'b']) {
-        const r = await request(setup.http).post('/v1/projects').send({ name: uniqueName(`sec-keys-${label}`) }).expect(201);
+        const r = await request(setup.http)
+          .post('/v1/projects')
+          .send({ name: uniqueName(`sec-keys-${label}`) })
+          .expect(201);
         projectIds.push(r.body.id);
         if (label === 'a') a = r.body;
         else b = r.body;

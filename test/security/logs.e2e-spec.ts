@@ -92,7 +92,9 @@ describe('logs never contain API keys or file contents', () => {
     for (const c of children) await c.stop(10_000);
     if (db?.isInitialized) {
       const ids = [projectId, (globalThis as Record<string, unknown>).__logsOther].filter((x) => x !== undefined);
-      const uuids = (await db.query(`SELECT project_uuid FROM projects WHERE id = ANY($1::int[])`, [ids])).map((r: { project_uuid: string }) => r.project_uuid);
+      const uuids = (await db.query(`SELECT project_uuid FROM projects WHERE id = ANY($1::int[])`, [ids])).map(
+        (r: { project_uuid: string }) => r.project_uuid,
+      );
       for (const table of ['relationship_staging', 'relationship_contributions', 'entity_mentions', 'canonical_entities', 'document_chunks']) {
         await db.query(`DELETE FROM ${table} WHERE project_uuid = ANY($1::uuid[])`, [uuids]);
       }
@@ -137,7 +139,11 @@ describe('logs never contain API keys or file contents', () => {
     await request(api).get(`/v1/projects/${projectUuid}`).set('X-API-Key', WRONG).expect(401);
     await request(api).get(`/v1/projects/${projectUuid}`).set('Authorization', `Bearer ${WRONG}`).expect(401);
     await request(api).get(`/v1/projects/${otherProjectUuid}/graph`).set('X-API-Key', BOUND).expect(403);
-    await request(api).post('/v1/batches').set('X-API-Key', KEY).send({ projectUuid, apiKey: KEY, documents: [{ filename: MARKER }] }).expect(400);
+    await request(api)
+      .post('/v1/batches')
+      .set('X-API-Key', KEY)
+      .send({ projectUuid, apiKey: KEY, documents: [{ filename: MARKER }] })
+      .expect(400);
     // Reading the graph returns the document's entities (Initech) in the body; bodies are not logged.
     const ents = await request(api).get(`/v1/projects/${projectUuid}/entities`).query({ type: 'ORG' }).set('X-API-Key', BOUND).expect(200);
     expect(JSON.stringify(ents.body)).toContain('Initech');
@@ -158,7 +164,9 @@ describe('logs never contain API keys or file contents', () => {
     expect(logs['ingest-api']).toMatch(/"url":"\/v1\/projects\/[0-9a-f-]{36}\/documents"/); // the request log is there
     expect(logs['ocr-worker'] + logs['graph-worker']).toContain(documentUuid);
     process.stdout.write(
-      `[logs] bytes written: ${Object.entries(logs).map(([n, o]) => `${n} ${o.length}`).join(', ')}\n`,
+      `[logs] bytes written: ${Object.entries(logs)
+        .map(([n, o]) => `${n} ${o.length}`)
+        .join(', ')}\n`,
     );
   });
 });

@@ -37,7 +37,10 @@ describe('storage root containment', () => {
     writeFileSync(join(parent, 'documents', 'secret.pdf'), secret);
     t = await createTestApp({ STORAGE_DIR: root });
     w = await startWorker({ BULL_PREFIX: t.config.bullPrefix, STORAGE_DIR: root });
-    const r = await request(t.http).post('/v1/projects').send({ name: uniqueName('sec-storage') }).expect(201);
+    const r = await request(t.http)
+      .post('/v1/projects')
+      .send({ name: uniqueName('sec-storage') })
+      .expect(201);
     projectIds.push(r.body.id);
     project = r.body;
   });

@@ -20,12 +20,15 @@ function send(
   opts: { method?: string; path: string; agent?: Agent; headers?: Record<string, string | number>; body?: Buffer | string },
 ): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
   return new Promise((resolvePromise, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, agent: opts.agent, headers: opts.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, agent: opts.agent, headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -65,7 +68,14 @@ describe('ingest-api SIGTERM', () => {
       detail: () => api.output().slice(-3000),
     });
     const project = JSON.parse(
-      (await send(port, { method: 'POST', path: '/v1/projects', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: `drain ${randomUUID()}` }) })).body,
+      (
+        await send(port, {
+          method: 'POST',
+          path: '/v1/projects',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name: `drain ${randomUUID()}` }),
+        })
+      ).body,
     ) as { projectUuid: string };
 
     // An idle keep-alive connection, as a proxy or a client pool would keep.
@@ -75,7 +85,9 @@ describe('ingest-api SIGTERM', () => {
     // An upload whose body is only half sent when the signal arrives.
     const content = generatedBytes('complaint.pdf');
     const boundary = 'casegraph-drain-test';
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="drain.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="drain.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     let uploadReq!: ReturnType<typeof request>;
     const upload = new Promise<{ status: number; connection?: string; body: string }>((resolvePromise, reject) => {

@@ -14,15 +14,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SpawnedApp, spawnApp, waitFor } from '@casegraph/testing';
 import { generatedBytes } from '../../libs/testing/src/documents';
-import {
-  WorkerHandle,
-  createDocument,
-  enqueueOcr,
-  pages,
-  startWorker,
-  waitForJob,
-  waitForOcr,
-} from '../../apps/ocr-worker/src/testing/ocr-test-kit';
+import { WorkerHandle, createDocument, enqueueOcr, pages, startWorker, waitForJob, waitForOcr } from '../../apps/ocr-worker/src/testing/ocr-test-kit';
 
 jest.setTimeout(240_000);
 
@@ -42,10 +34,9 @@ async function waitUntilRunning(producer: WorkerHandle, documentUuid: string, ch
   await waitFor(
     async () => {
       const job = await producer.ocrQueue.getJob(documentUuid);
-      const rows: Array<{ ocr_status: string }> = await producer.db.query(
-        'SELECT ocr_status FROM source_documents WHERE document_uuid = $1',
-        [documentUuid],
-      );
+      const rows: Array<{ ocr_status: string }> = await producer.db.query('SELECT ocr_status FROM source_documents WHERE document_uuid = $1', [
+        documentUuid,
+      ]);
       return !!job && (await job.isActive()) && rows[0]?.ocr_status === 'processing';
     },
     { timeoutMs: 120_000, intervalMs: 100, what: 'the child to start the job', ...whileRunning(child) },
@@ -88,7 +79,11 @@ describe('SIGTERM', () => {
   });
 
   it.each(['ocr-worker', 'graph-worker'] as const)('%s with no job exits 0 without waiting out the grace', async (app) => {
-    const child = await startApp(app, { BULL_PREFIX: `bull-test-sigterm-${randomUUID().slice(0, 8)}`, STORAGE_DIR: storageDir, SHUTDOWN_GRACE_MS: '60000' });
+    const child = await startApp(app, {
+      BULL_PREFIX: `bull-test-sigterm-${randomUUID().slice(0, 8)}`,
+      STORAGE_DIR: storageDir,
+      SHUTDOWN_GRACE_MS: '60000',
+    });
     children.push(child);
     await child.waitForOutput('started', 60_000);
     const sentAt = Date.now();
@@ -127,10 +122,9 @@ describe('SIGTERM', () => {
     // Finished inside the grace by the same process: completed in Bull and in the database.
     const job = await producer!.ocrQueue.getJob(doc.documentUuid);
     expect(await job!.isCompleted()).toBe(true);
-    const rows: Array<{ ocr_status: string }> = await producer!.db.query(
-      'SELECT ocr_status FROM source_documents WHERE document_uuid = $1',
-      [doc.documentUuid],
-    );
+    const rows: Array<{ ocr_status: string }> = await producer!.db.query('SELECT ocr_status FROM source_documents WHERE document_uuid = $1', [
+      doc.documentUuid,
+    ]);
     expect(rows[0].ocr_status).toBe('completed');
     expect((await pages(producer!, doc.documentUuid)).map((p) => p.page_number)).toEqual([1, 2]);
     expect(await graphJobs(producer!, doc.documentUuid)).toBe(1);

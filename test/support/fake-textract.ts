@@ -190,12 +190,18 @@ export class FakeTextract {
     }
     const bytes = Buffer.from(doc.Bytes, 'base64');
     if (bytes.length > 10 * 1024 * 1024) {
-      return this.error(res, 'DetectDocumentText', body, { type: 'DocumentTooLargeException', message: 'S3 object size is more than the maximum limit' });
+      return this.error(res, 'DetectDocumentText', body, {
+        type: 'DocumentTooLargeException',
+        message: 'S3 object size is more than the maximum limit',
+      });
     }
-    this.send(res, 'DetectDocumentText', { ...body, Document: { Bytes: `<${bytes.length} bytes>` } }, 200, loadFixture(
-      this.nextDetectSources.shift() ?? this.options.detectFixture ?? defaultDetectSource(),
-      false,
-    ));
+    this.send(
+      res,
+      'DetectDocumentText',
+      { ...body, Document: { Bytes: `<${bytes.length} bytes>` } },
+      200,
+      loadFixture(this.nextDetectSources.shift() ?? this.options.detectFixture ?? defaultDetectSource(), false),
+    );
   }
 
   private async startJob(res: ServerResponse, body: Record<string, unknown>): Promise<void> {
@@ -215,7 +221,10 @@ export class FakeTextract {
       return this.send(res, 'StartDocumentTextDetection', body, 200, { JobId: this.byToken.get(token) });
     }
     if (this.options.s3ObjectExists && !(await this.options.s3ObjectExists(s3.Bucket, s3.Name))) {
-      return this.error(res, 'StartDocumentTextDetection', body, { type: 'InvalidS3ObjectException', message: 'Unable to get object metadata from S3. Check object key, region and/or access permissions.' });
+      return this.error(res, 'StartDocumentTextDetection', body, {
+        type: 'InvalidS3ObjectException',
+        message: 'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
+      });
     }
     const settings = this.nextJobSettings.shift() ?? {};
     const job: FakeJob = {
@@ -236,7 +245,8 @@ export class FakeTextract {
 
   private getJob(res: ServerResponse, body: Record<string, unknown>): void {
     const job = this.jobs.get(String(body.JobId));
-    if (!job) return this.error(res, 'GetDocumentTextDetection', body, { type: 'InvalidJobIdException', message: 'An invalid job identifier was passed.' });
+    if (!job)
+      return this.error(res, 'GetDocumentTextDetection', body, { type: 'InvalidJobIdException', message: 'An invalid job identifier was passed.' });
     if (!body.NextToken && job.polls < job.inProgressPolls) {
       job.polls++;
       return this.send(res, 'GetDocumentTextDetection', body, 200, IN_PROGRESS);

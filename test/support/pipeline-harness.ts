@@ -257,14 +257,20 @@ export interface GraphSnapshot {
 export async function graphSnapshot(db: DataSource, projects: IngestedProject[]): Promise<GraphSnapshot> {
   const snap: GraphSnapshot = { documents: {}, entities: {}, edges: {}, perDocument: {} };
   for (const p of projects) {
-    const docs: Array<{ document_uuid: string; original_file_name: string; status: string; error_message: string | null; chunks: number; mentions: number }> =
-      await db.query(
-        `SELECT d.document_uuid, d.original_file_name, d.status, d.error_message,
+    const docs: Array<{
+      document_uuid: string;
+      original_file_name: string;
+      status: string;
+      error_message: string | null;
+      chunks: number;
+      mentions: number;
+    }> = await db.query(
+      `SELECT d.document_uuid, d.original_file_name, d.status, d.error_message,
                 (SELECT count(*)::int FROM document_chunks c WHERE c.document_uuid = d.document_uuid) AS chunks,
                 (SELECT count(*)::int FROM entity_mentions m WHERE m.document_uuid = d.document_uuid) AS mentions
            FROM source_documents d WHERE d.project_uuid = $1`,
-        [p.projectUuid],
-      );
+      [p.projectUuid],
+    );
     const fileOf = new Map(docs.map((d) => [d.document_uuid, d.original_file_name]));
     for (const d of docs) {
       snap.documents[`${p.label}|${d.original_file_name}`] = d.status === 'failed' ? `failed` : d.status;

@@ -36,7 +36,14 @@ describe('buildStatus', () => {
   let root: string;
   beforeEach(() => {
     root = workspace();
-    for (const f of ['apps/api/src/main.ts', 'apps/cli/src/main.ts', 'libs/lib/src/index.ts', 'nest-cli.json', 'apps/api/tsconfig.app.json', 'apps/cli/tsconfig.app.json']) {
+    for (const f of [
+      'apps/api/src/main.ts',
+      'apps/cli/src/main.ts',
+      'libs/lib/src/index.ts',
+      'nest-cli.json',
+      'apps/api/tsconfig.app.json',
+      'apps/cli/tsconfig.app.json',
+    ]) {
       setTime(root, f, 1_000_000);
     }
   });

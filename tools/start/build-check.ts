@@ -77,9 +77,7 @@ export function buildStatus(root: string): BuildStatus {
   const outputs = buildOutputs(root).map((o) => o.output);
   const missing = outputs.filter((o) => !existsSync(join(root, o)));
   if (missing.length) return { needed: true, reason: `missing ${missing.join(', ')}`, outputs };
-  const oldest = outputs
-    .map((o) => ({ o, mtimeMs: statSync(join(root, o)).mtimeMs }))
-    .reduce((a, b) => (b.mtimeMs < a.mtimeMs ? b : a));
+  const oldest = outputs.map((o) => ({ o, mtimeMs: statSync(join(root, o)).mtimeMs })).reduce((a, b) => (b.mtimeMs < a.mtimeMs ? b : a));
   const newest = newestSource(root);
   if (newest.mtimeMs > oldest.mtimeMs) {
     return { needed: true, reason: `${relative(root, newest.path)} is newer than ${oldest.o}`, outputs };

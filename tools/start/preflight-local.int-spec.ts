@@ -146,7 +146,7 @@ describe('configProblems: npm start validates each app with its own spec', () =>
     expect(configProblems(apps(), {})).toEqual([]);
   });
 
-  it('runs the apps\' cross-variable rules, naming the apps a problem belongs to', () => {
+  it("runs the apps' cross-variable rules, naming the apps a problem belongs to", () => {
     expect(configProblems(apps(), { STORAGE_DRIVER: 's3', OCR_ENGINE: 'textract', CHUNK_SIZE: '500', CHUNK_OVERLAP: '600' })).toEqual([
       'S3_BUCKET is required when STORAGE_DRIVER=s3 (ingest-api, ocr-worker)',
       'CHUNK_OVERLAP (600) must be smaller than CHUNK_SIZE (500) (graph-worker)',

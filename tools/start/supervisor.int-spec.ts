@@ -13,11 +13,12 @@ interface Run {
 
 /** Starts the harness in its own process group, as a terminal runs `npm start`. */
 function startHarness(apps: Array<{ name: string; mode: string; log?: string }>, stopTimeoutMs = 5000): Run {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', HARNESS, JSON.stringify(apps), String(stopTimeoutMs)],
-    { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
-  );
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', HARNESS, JSON.stringify(apps), String(stopTimeoutMs)], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   let out = '';
   const expectedReady = apps.length;
   let readyLines = 0;
@@ -30,9 +31,7 @@ function startHarness(apps: Array<{ name: string; mode: string; log?: string }>,
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.on('exit', (code, signal) => r({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
   return { child, output: () => out, started, exited };
 }
 

@@ -119,9 +119,7 @@ export function supervise(apps: AppProcess[], opts: SuperviseOptions): Promise<S
       if (stopping.signal.aborted) return;
       cause = why;
       stopping.abort();
-      logger.logGlobalEvent(
-        `${why}: stopping ${[...running].map((c) => c.name).join(', ')} (up to ${Math.round(opts.stopTimeoutMs / 1000)} s)`,
-      );
+      logger.logGlobalEvent(`${why}: stopping ${[...running].map((c) => c.name).join(', ')} (up to ${Math.round(opts.stopTimeoutMs / 1000)} s)`);
       for (const c of running) c.kill('SIGTERM');
       deadline = setTimeout(() => forceKill(`still running after ${Math.round(opts.stopTimeoutMs / 1000)} s`), opts.stopTimeoutMs);
     };

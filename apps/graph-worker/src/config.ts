@@ -28,8 +28,7 @@ export const graphWorkerConfigSpec: ConfigSpec<GraphWorkerConfig> = {
   fuzzyThreshold: { env: 'RESOLUTION_FUZZY_THRESHOLD', default: '0.55', parse: parsers.number({ min: 0.1, max: 1 }) },
   cooccurrenceMaxEntities: { env: 'COOCCURRENCE_MAX_ENTITIES', default: '20', parse: parsers.int({ min: 2, max: 200 }) },
   crossChecks: [
-    (c) =>
-      c.chunkOverlap >= c.chunkSize ? `CHUNK_OVERLAP (${c.chunkOverlap}) must be smaller than CHUNK_SIZE (${c.chunkSize})` : undefined,
+    (c) => (c.chunkOverlap >= c.chunkSize ? `CHUNK_OVERLAP (${c.chunkOverlap}) must be smaller than CHUNK_SIZE (${c.chunkSize})` : undefined),
   ],
 };
 

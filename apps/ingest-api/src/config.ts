@@ -60,20 +60,22 @@ const optionalSeconds: Parser<number | null> = (raw, name) =>
  * the key to a project only when it is a UUID, so keys may themselves contain colons.
  */
 export const apiKeysParser: Parser<ApiKeyEntry[]> = (raw, name) =>
-  parsers.list()(raw, name).map((item, i): ApiKeyEntry => {
-    // Never echo a key in an error message: name the entry by position.
-    const colon = item.lastIndexOf(':');
-    const suffix = colon >= 0 ? item.slice(colon + 1).trim() : '';
-    let entry: ApiKeyEntry = { key: item, projectUuid: null };
-    if (isUuid(suffix)) entry = { key: item.slice(0, colon).trim(), projectUuid: suffix.toLowerCase() };
-    else if (/^[0-9a-f-]{16,}$/i.test(suffix)) {
-      // Looks like a mistyped binding: refusing is safer than silently granting every project.
-      throw new Error(`${name}: entry ${i + 1} is bound to ${JSON.stringify(suffix)}, which is not a UUID`);
-    }
-    if (!entry.key) throw new Error(`${name}: entry ${i + 1} has an empty key`);
-    if (/\s/.test(entry.key)) throw new Error(`${name}: entry ${i + 1} contains whitespace`);
-    return entry;
-  });
+  parsers
+    .list()(raw, name)
+    .map((item, i): ApiKeyEntry => {
+      // Never echo a key in an error message: name the entry by position.
+      const colon = item.lastIndexOf(':');
+      const suffix = colon >= 0 ? item.slice(colon + 1).trim() : '';
+      let entry: ApiKeyEntry = { key: item, projectUuid: null };
+      if (isUuid(suffix)) entry = { key: item.slice(0, colon).trim(), projectUuid: suffix.toLowerCase() };
+      else if (/^[0-9a-f-]{16,}$/i.test(suffix)) {
+        // Looks like a mistyped binding: refusing is safer than silently granting every project.
+        throw new Error(`${name}: entry ${i + 1} is bound to ${JSON.stringify(suffix)}, which is not a UUID`);
+      }
+      if (!entry.key) throw new Error(`${name}: entry ${i + 1} has an empty key`);
+      if (/\s/.test(entry.key)) throw new Error(`${name}: entry ${i + 1} contains whitespace`);
+      return entry;
+    });
 
 export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   ...baseConfigSpec,

@@ -33,9 +33,9 @@ describe('ocr-worker config', () => {
   });
 
   it('names every bad variable', () => {
-    expect(() =>
-      loadConfig(ocrWorkerConfigSpec, { OCR_CONCURRENCY: '0', OCR_ENGINE: 'gpt', TEXTRACT_ENDPOINT: 'nope', BULL_PREFIX: 'a b' }),
-    ).toThrow(ConfigError);
+    expect(() => loadConfig(ocrWorkerConfigSpec, { OCR_CONCURRENCY: '0', OCR_ENGINE: 'gpt', TEXTRACT_ENDPOINT: 'nope', BULL_PREFIX: 'a b' })).toThrow(
+      ConfigError,
+    );
     try {
       loadConfig(ocrWorkerConfigSpec, { OCR_CONCURRENCY: '0', OCR_ENGINE: 'gpt', TEXTRACT_ENDPOINT: 'nope', BULL_PREFIX: 'a b' });
     } catch (err) {

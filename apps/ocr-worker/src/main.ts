@@ -15,10 +15,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(PinoLogger));
   // Exit 0 after a clean close (WorkerDrainModule waits for active jobs up to SHUTDOWN_GRACE_MS).
   enableGracefulShutdown(app, { graceMs: config.shutdownGraceMs, logger: new Logger('Shutdown') });
-  Logger.log(
-    `ocr-worker started (engine ${config.ocrEngine}, concurrency ${config.ocrConcurrency}, prefix ${config.bullPrefix})`,
-    'Bootstrap',
-  );
+  Logger.log(`ocr-worker started (engine ${config.ocrEngine}, concurrency ${config.ocrConcurrency}, prefix ${config.bullPrefix})`, 'Bootstrap');
 }
 
 bootstrap().catch((err) => {

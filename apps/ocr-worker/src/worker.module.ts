@@ -46,11 +46,7 @@ export class OcrWorkerModule {
         WorkerDrainModule.forRoot({ queues: [QUEUES.OCR], graceMs: config.shutdownGraceMs }),
         QueueObservabilityModule.forRoot({ queues: [QUEUES.OCR], jobEvents: true, readiness: true }),
       ],
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: OPS_HTTP_PORT, useValue: config.healthPort },
-        OpsHttpServer,
-      ],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: OPS_HTTP_PORT, useValue: config.healthPort }, OpsHttpServer],
       exports: [APP_CONFIG],
     };
   }

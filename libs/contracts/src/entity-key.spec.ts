@@ -25,7 +25,7 @@ describe('entity keys: one normaliser for the worker (stored keys) and the API (
     expect(normalizeEntity('ORG', 'Société Générale S.A.')).toBe('societe generale');
   });
 
-  it('with a type, applies that type\'s rules as the worker does', () => {
+  it("with a type, applies that type's rules as the worker does", () => {
     expect(entitySearchKey('Acme Corp.', 'ORG')).toBe(normalizeEntity('ORG', 'Acme Inc.'));
     expect(entitySearchKey('June 29, 2007', 'DATE')).toBe('2007-06-29');
     expect(entitySearchKey('$2.5 million', 'MONEY')).toBe('usd 2500000');

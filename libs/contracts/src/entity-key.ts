@@ -39,14 +39,49 @@ const PERSON_TRAILING = new Set(['esq', 'esquire', 'phd', 'md', 'jd']);
 
 /** Corporate forms, as token sequences after basicNormalize ("l.l.c." -> "l l c"). */
 const CORPORATE_FORMS: string[][] = [
-  'incorporated', 'inc', 'corporation', 'corp', 'company', 'co', 'limited', 'ltd', 'llc', 'l l c', 'llp', 'l l p', 'lp',
-  'l p', 'pllc', 'plc', 'gmbh', 'ag', 'sa', 's a', 'nv', 'n v', 'bv', 'b v', 'pc', 'p c', 'spa', 's p a', 'srl', 'sarl',
-  'pty', 'pty ltd', 'kg', 'oy', 'ab', 'se', 'bhd', 'sdn bhd',
+  'incorporated',
+  'inc',
+  'corporation',
+  'corp',
+  'company',
+  'co',
+  'limited',
+  'ltd',
+  'llc',
+  'l l c',
+  'llp',
+  'l l p',
+  'lp',
+  'l p',
+  'pllc',
+  'plc',
+  'gmbh',
+  'ag',
+  'sa',
+  's a',
+  'nv',
+  'n v',
+  'bv',
+  'b v',
+  'pc',
+  'p c',
+  'spa',
+  's p a',
+  'srl',
+  'sarl',
+  'pty',
+  'pty ltd',
+  'kg',
+  'oy',
+  'ab',
+  'se',
+  'bhd',
+  'sdn bhd',
 ].map((f) => f.split(' '));
 
 function stripTrailingForms(tokens: string[]): string[] {
   let out = tokens;
-  for (let changed = true; changed && out.length > 1; ) {
+  for (let changed = true; changed && out.length > 1;) {
     changed = false;
     for (const form of CORPORATE_FORMS) {
       if (form.length < out.length && form.every((t, i) => out[out.length - form.length + i] === t)) {
@@ -64,8 +99,30 @@ function dropLeadingThe(tokens: string[]): string[] {
 }
 
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6, jul: 7, july: 7,
-  aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11, november: 11, dec: 12, december: 12,
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
 };
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -156,7 +213,10 @@ function citationKey(text: string): string {
   const t = text
     .replace(/\s*\([^()]*\)\s*$/, '') // parenthetical "(2007)", "(2d Cir. 2019)"
     .replace(/^(\d+\s+\D+?\s+\d+),\s*\d+(?:\s*[-–]\s*\d+)?\s*$/, '$1'); // pinpoint ", 570"
-  return basicNormalize(t.replace(/§/g, ' ')).replace(/\b(u) (s) (c)\b/, 'usc').replace(/\b(c) (f) (r)\b/, 'cfr').replace(/\b(u) (s)\b/, 'us');
+  return basicNormalize(t.replace(/§/g, ' '))
+    .replace(/\b(u) (s) (c)\b/, 'usc')
+    .replace(/\b(c) (f) (r)\b/, 'cfr')
+    .replace(/\b(u) (s)\b/, 'us');
 }
 
 /** The normalised key of a mention of `type`; falls back to basicNormalize (never empty for non-empty text). */

@@ -1,17 +1,5 @@
 /** Entity types the graph worker extracts and the read API filters on. */
-export const ENTITY_TYPES = [
-  'PERSON',
-  'ORG',
-  'LOCATION',
-  'DATE',
-  'MONEY',
-  'CASE_NUMBER',
-  'CITATION',
-  'COURT',
-  'EMAIL',
-  'PHONE',
-  'URL',
-] as const;
+export const ENTITY_TYPES = ['PERSON', 'ORG', 'LOCATION', 'DATE', 'MONEY', 'CASE_NUMBER', 'CITATION', 'COURT', 'EMAIL', 'PHONE', 'URL'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
 export function isEntityType(value: unknown): value is EntityType {

@@ -9,9 +9,7 @@ import { ENTITIES, MIGRATIONS } from './schema';
  */
 export async function migrate(databaseUrl: string, log: (line: string) => void = console.log): Promise<string[]> {
   if (await ensureDatabase(databaseUrl)) log(`created database ${redactUrl(databaseUrl)}`);
-  const ds = new DataSource(
-    dataSourceOptions(databaseUrl, ENTITIES, MIGRATIONS, { poolSize: 2, applicationName: 'casegraph-migrate' }),
-  );
+  const ds = new DataSource(dataSourceOptions(databaseUrl, ENTITIES, MIGRATIONS, { poolSize: 2, applicationName: 'casegraph-migrate' }));
   await ds.initialize();
   try {
     // One migrator at a time, even when several replicas start the job.

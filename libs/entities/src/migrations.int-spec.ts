@@ -16,9 +16,7 @@ describe('migrate', () => {
       expect(await migrate(url, () => undefined)).toEqual([]);
       const c = new Client({ connectionString: url });
       await c.connect();
-      const t = await c.query(
-        `SELECT table_name FROM information_schema.tables WHERE table_schema='public' ORDER BY 1`,
-      );
+      const t = await c.query(`SELECT table_name FROM information_schema.tables WHERE table_schema='public' ORDER BY 1`);
       await c.end();
       expect(t.rows.map((r) => r.table_name)).toEqual(
         expect.arrayContaining([

@@ -66,7 +66,8 @@ describe('queue observability on a real Bull queue', () => {
     expect(await value('casegraph_jobs_failed_total', { queue: name, job: 'work' })).toBe(1);
     const hist = await queueMetrics.duration.get();
     const count = (outcome: string) =>
-      hist.values.find((v) => v.metricName === 'casegraph_job_duration_seconds_count' && v.labels.queue === name && v.labels.outcome === outcome)?.value;
+      hist.values.find((v) => v.metricName === 'casegraph_job_duration_seconds_count' && v.labels.queue === name && v.labels.outcome === outcome)
+        ?.value;
     expect(count('completed')).toBe(1);
     expect(count('failed')).toBe(1);
     expect(seen).toContainEqual({ queue: name, jobId: 'ok-1', documentUuid: ok.data.documentUuid, stage: name });

@@ -65,9 +65,7 @@ export class WorkerDrainService implements OnModuleInit, BeforeApplicationShutdo
     clearTimeout(timer);
     if (outcome === 'timeout') {
       const running = [...(this.active.get(name) ?? [])];
-      this.logger.warn(
-        `queue ${name}: ${running.length} active job(s) still running after ${this.options.graceMs} ms; returning them to the queue`,
-      );
+      this.logger.warn(`queue ${name}: ${running.length} active job(s) still running after ${this.options.graceMs} ms; returning them to the queue`);
       // Drop their locks now: the next stalled-job check of any worker (at its start, then every
       // stalledInterval) moves them back to waiting, instead of waiting for the lock to expire.
       await Promise.all(

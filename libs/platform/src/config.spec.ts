@@ -22,9 +22,7 @@ describe('loadConfig', () => {
   });
 
   it('reports a missing required variable', () => {
-    expect(() => loadConfig({ key: { env: 'SOME_KEY', parse: parsers.string() } }, {})).toThrow(
-      'SOME_KEY is required',
-    );
+    expect(() => loadConfig({ key: { env: 'SOME_KEY', parse: parsers.string() } }, {})).toThrow('SOME_KEY is required');
   });
 
   it('parses integers strictly', () => {

@@ -28,19 +28,32 @@ describe('cache entry codec', () => {
     const raw = encodeEntry(c);
     expect(JSON.parse(raw).document_metadata).toEqual({ filename: 'x.png', s3_bucket: null, s3_key: null, uploaded_at: '2025-01-01T00:00:00.000Z' });
     const d = decodeEntry(raw, c.documentUuid);
-    expect(d.ok && d.context.documentMetadata).toEqual({ filename: 'x.png', s3Bucket: undefined, s3Key: undefined, uploadedAt: '2025-01-01T00:00:00.000Z' });
+    expect(d.ok && d.context.documentMetadata).toEqual({
+      filename: 'x.png',
+      s3Bucket: undefined,
+      s3Key: undefined,
+      uploadedAt: '2025-01-01T00:00:00.000Z',
+    });
   });
 
   it('accepts an entry written by the old system (no document_uuid)', () => {
     const doc = randomUUID();
     const pu = randomUUID();
-    const raw = JSON.stringify({ project_uuid: pu, project_id: 1, document_metadata: { filename: 'f', s3_bucket: 'b', s3_key: 'k', uploaded_at: '2025-06-05T02:20:00' } });
+    const raw = JSON.stringify({
+      project_uuid: pu,
+      project_id: 1,
+      document_metadata: { filename: 'f', s3_bucket: 'b', s3_key: 'k', uploaded_at: '2025-06-05T02:20:00' },
+    });
     const d = decodeEntry(raw, doc);
     expect(d.ok && d.context.projectUuid).toBe(pu);
   });
 
   const doc = randomUUID();
-  const good = { project_uuid: randomUUID(), project_id: 3, document_metadata: { filename: 'f', s3_bucket: null, s3_key: null, uploaded_at: '2025-01-01T00:00:00Z' } };
+  const good = {
+    project_uuid: randomUUID(),
+    project_id: 3,
+    document_metadata: { filename: 'f', s3_bucket: null, s3_key: null, uploaded_at: '2025-01-01T00:00:00Z' },
+  };
   it.each([
     ['garbage', '{not json', 'not JSON'],
     ['a JSON string', '"hello"', 'not an object'],
@@ -52,8 +65,16 @@ describe('cache entry codec', () => {
     ['another document', JSON.stringify({ ...good, document_uuid: randomUUID() }), 'document_uuid does not match the key'],
     ['no metadata', JSON.stringify({ ...good, document_metadata: undefined }), 'document_metadata missing'],
     ['no filename', JSON.stringify({ ...good, document_metadata: { ...good.document_metadata, filename: 1 } }), 'document_metadata.filename missing'],
-    ['bad date', JSON.stringify({ ...good, document_metadata: { ...good.document_metadata, uploaded_at: 'yesterday' } }), 'document_metadata.uploaded_at is not a date'],
-    ['numeric bucket', JSON.stringify({ ...good, document_metadata: { ...good.document_metadata, s3_bucket: 5 } }), 'document_metadata.s3_* is not a string'],
+    [
+      'bad date',
+      JSON.stringify({ ...good, document_metadata: { ...good.document_metadata, uploaded_at: 'yesterday' } }),
+      'document_metadata.uploaded_at is not a date',
+    ],
+    [
+      'numeric bucket',
+      JSON.stringify({ ...good, document_metadata: { ...good.document_metadata, s3_bucket: 5 } }),
+      'document_metadata.s3_* is not a string',
+    ],
   ])('rejects %s', (_name, raw, reason) => {
     expect(decodeEntry(raw, doc)).toEqual({ ok: false, reason });
   });

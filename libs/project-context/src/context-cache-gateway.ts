@@ -188,7 +188,14 @@ export class ContextCacheGateway implements OnModuleInit, OnModuleDestroy {
       // The common single-document case, without a pipeline object.
       const [meta, version, missing] = docKeys(keys[0]);
       const written = await this.cacheOp('write', () =>
-        this.redis.cgWriteBack(meta, version, missing, versions.get(keys[0]) ?? '', encodeEntry(contexts.get(keys[0])!), jitteredTtlMs(this.opts.ttlSeconds)),
+        this.redis.cgWriteBack(
+          meta,
+          version,
+          missing,
+          versions.get(keys[0]) ?? '',
+          encodeEntry(contexts.get(keys[0])!),
+          jitteredTtlMs(this.opts.ttlSeconds),
+        ),
       );
       if (written === 0) this.refused(keys[0]);
       return;
@@ -285,7 +292,9 @@ export class ContextCacheGateway implements OnModuleInit, OnModuleDestroy {
       // While the server stays silent the new connection is not ready, so
       // commands fail at once instead of each waiting for the timeout.
       if (/timed out/i.test(this.lastRedisError) && !this.destroyed) this.redis.disconnect(true);
-      this.logger.warn(`Redis cache unavailable (${this.lastRedisError}); serving from PostgreSQL, probing again in ${this.opts.breakerCooldownMs} ms`);
+      this.logger.warn(
+        `Redis cache unavailable (${this.lastRedisError}); serving from PostgreSQL, probing again in ${this.opts.breakerCooldownMs} ms`,
+      );
     } else if (to === 'closed') {
       this.logger.log('Redis cache is back; caching resumed');
       this.notifyAvailable();

@@ -102,9 +102,7 @@ export async function healRows(db: Queryable, rows: ContextRow[]): Promise<{ con
   const projectUuids = new Map<number, string>();
   const nullProjects = [...new Set(sick.filter((r) => r.project_uuid === null).map((r) => Number(r.project_id)))];
   if (nullProjects.length) {
-    const healedProjects = rowsOf<{ id: number; project_uuid: string; healed: boolean }>(
-      await db.query(HEAL_PROJECTS_SQL, [nullProjects]),
-    );
+    const healedProjects = rowsOf<{ id: number; project_uuid: string; healed: boolean }>(await db.query(HEAL_PROJECTS_SQL, [nullProjects]));
     for (const p of healedProjects) {
       projectUuids.set(Number(p.id), p.project_uuid);
       if (p.healed) healed.projects++;
@@ -124,10 +122,7 @@ export async function healRows(db: Queryable, rows: ContextRow[]): Promise<{ con
 }
 
 /** Looks up (and heals) the given documents: one SELECT, plus heal statements only when something is NULL. */
-export async function loadContexts(
-  db: Queryable,
-  documentUuids: string[],
-): Promise<{ contexts: Map<string, ProjectContext>; healed: HealCounts }> {
+export async function loadContexts(db: Queryable, documentUuids: string[]): Promise<{ contexts: Map<string, ProjectContext>; healed: HealCounts }> {
   if (!documentUuids.length) return { contexts: new Map(), healed: { projects: 0, documents: 0 } };
   const rows =
     documentUuids.length === 1
@@ -182,18 +177,14 @@ export async function ensureProjectTx(db: Queryable, input: { id?: number; name:
     return out(existing[0]);
   }
   await db.query(`SELECT pg_advisory_xact_lock(hashtext('casegraph:project-name:' || $1))`, [input.name]);
-  const found = rowsOf<Row>(
-    await db.query(`SELECT id, project_uuid::text, name FROM projects WHERE name = $1 ORDER BY id LIMIT 1`, [input.name]),
-  );
+  const found = rowsOf<Row>(await db.query(`SELECT id, project_uuid::text, name FROM projects WHERE name = $1 ORDER BY id LIMIT 1`, [input.name]));
   if (found.length) {
     if (found[0].project_uuid) return out(found[0]);
     const healed = rowsOf<{ id: number; project_uuid: string }>(await db.query(HEAL_PROJECTS_SQL, [[found[0].id]]));
     return { id: Number(found[0].id), projectUuid: healed[0].project_uuid, name: found[0].name };
   }
   const created = rowsOf<Row>(
-    await db.query(`INSERT INTO projects (name, project_uuid) VALUES ($1, gen_random_uuid()) RETURNING id, project_uuid::text, name`, [
-      input.name,
-    ]),
+    await db.query(`INSERT INTO projects (name, project_uuid) VALUES ($1, gen_random_uuid()) RETURNING id, project_uuid::text, name`, [input.name]),
   );
   return out(created[0]);
 }

@@ -16,12 +16,16 @@ describe('ProjectContextService remember / invalidate (real PostgreSQL and Redis
     await w.t.service.settle();
     expect(await w.redis.exists(redisKeys.docMetadataMissing(documentUuid))).toBe(1);
     // The document is created (the ingest API inserts, commits, then remembers).
-    await w.t.db.query(`INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name) VALUES ($1, $2, $3, 'new.pdf')`, [
+    await w.t.db.query(
+      `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name) VALUES ($1, $2, $3, 'new.pdf')`,
+      [documentUuid, p.id, p.projectUuid],
+    );
+    const ctx = {
       documentUuid,
-      p.id,
-      p.projectUuid,
-    ]);
-    const ctx = { documentUuid, projectUuid: p.projectUuid!, projectId: p.id, documentMetadata: { filename: 'new.pdf', uploadedAt: new Date().toISOString() } };
+      projectUuid: p.projectUuid!,
+      projectId: p.id,
+      documentMetadata: { filename: 'new.pdf', uploadedAt: new Date().toISOString() },
+    };
     await w.t.service.remember(ctx);
     expect(await w.redis.exists(redisKeys.docMetadataMissing(documentUuid))).toBe(0);
     w.t.counter.reset();
@@ -65,7 +69,11 @@ describe('ProjectContextService remember / invalidate (real PostgreSQL and Redis
       try {
         const stale = w.t.service.resolve(d.documentUuid);
         await atGate;
-        await w.t.db.query(`UPDATE source_documents SET project_fk_id = $2, project_uuid = $3 WHERE document_uuid = $1`, [d.documentUuid, b.id, b.projectUuid]);
+        await w.t.db.query(`UPDATE source_documents SET project_fk_id = $2, project_uuid = $3 WHERE document_uuid = $1`, [
+          d.documentUuid,
+          b.id,
+          b.projectUuid,
+        ]);
         await other.service.invalidate(d.documentUuid);
         const prevented = await metric('stale_writes_prevented_total');
         release();
@@ -124,7 +132,11 @@ describe('ProjectContextService remember / invalidate (real PostgreSQL and Redis
       expect(y.counter.queries).toHaveLength(0);
 
       for (const d of docs) {
-        await w.t.db.query(`UPDATE source_documents SET project_fk_id = $2, project_uuid = $3 WHERE document_uuid = $1`, [d.documentUuid, b.id, b.projectUuid]);
+        await w.t.db.query(`UPDATE source_documents SET project_fk_id = $2, project_uuid = $3 WHERE document_uuid = $1`, [
+          d.documentUuid,
+          b.id,
+          b.projectUuid,
+        ]);
         await x.service.invalidate(d.documentUuid);
         expect((await y.service.resolve(d.documentUuid)).projectUuid).toBe(b.projectUuid);
         expect((await x.service.resolve(d.documentUuid)).projectUuid).toBe(b.projectUuid);

@@ -60,10 +60,7 @@ export function projectContextMetrics(): ProjectContextMetrics {
     redisErrors: counter('redis_errors_total', 'Failed or timed-out cache commands', ['op']),
     dbLookups: counter('db_lookups_total', 'SQL lookups of document contexts (one per batch)'),
     dbFallbacks: counter('db_fallbacks_total', 'Resolutions answered from PostgreSQL because Redis was unavailable'),
-    staleWritesPrevented: counter(
-      'stale_writes_prevented_total',
-      'Write-backs refused because the entry was invalidated while it was being loaded',
-    ),
+    staleWritesPrevented: counter('stale_writes_prevented_total', 'Write-backs refused because the entry was invalidated while it was being loaded'),
     breakerState,
   };
   return cached;

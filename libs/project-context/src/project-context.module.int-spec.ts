@@ -49,7 +49,13 @@ describe('ProjectContextModule', () => {
     const db = app.get(DataSource);
     const p = await seedProject(db);
     try {
-      expect(options).toMatchObject({ redisUrl: process.env.REDIS_URL, ttlSeconds: 600, negativeTtlSeconds: 5, maxConcurrentDbLookups: 8, l1: false });
+      expect(options).toMatchObject({
+        redisUrl: process.env.REDIS_URL,
+        ttlSeconds: 600,
+        negativeTtlSeconds: 5,
+        maxConcurrentDbLookups: 8,
+        l1: false,
+      });
       const d = await seedDocument(db, p);
       expect((await service.resolve(d.documentUuid)).projectUuid).toBe(p.projectUuid);
       await service.invalidate(d.documentUuid);

@@ -71,7 +71,8 @@ export class ProjectContextService {
         this.bus.l1Set(key, cached, epoch);
         return cloneContext(cached);
       }
-      pending = cached === null ? Promise.resolve(null) : this.flight.do(key, () => this.loadMisses([key], read, epoch).then((m) => m.get(key) ?? null));
+      pending =
+        cached === null ? Promise.resolve(null) : this.flight.do(key, () => this.loadMisses([key], read, epoch).then((m) => m.get(key) ?? null));
     }
     const ctx = await pending;
     if (!ctx) throw new DocumentNotFoundError(documentUuid);

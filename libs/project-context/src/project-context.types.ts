@@ -81,9 +81,7 @@ export function resolveOptions(o: ProjectContextModuleOptions): ResolvedOptions 
     maxConcurrentDbLookups: pos(o.maxConcurrentDbLookups, 8, 'maxConcurrentDbLookups'),
     invalidationAckTimeoutMs: pos(o.invalidationAckTimeoutMs, 250, 'invalidationAckTimeoutMs'),
     maxPendingInvalidations: pos(o.maxPendingInvalidations, 10_000, 'maxPendingInvalidations', 0),
-    l1: o.l1
-      ? { maxEntries: pos(o.l1.maxEntries, 10_000, 'l1.maxEntries'), ttlMs: pos(o.l1.ttlMs, 5_000, 'l1.ttlMs') }
-      : false,
+    l1: o.l1 ? { maxEntries: pos(o.l1.maxEntries, 10_000, 'l1.maxEntries'), ttlMs: pos(o.l1.ttlMs, 5_000, 'l1.ttlMs') } : false,
     connectionName: o.connectionName ?? 'casegraph-project-context',
   };
 }

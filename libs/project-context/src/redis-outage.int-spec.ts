@@ -177,7 +177,11 @@ describe('Redis down or hung: answers come from PostgreSQL within the budget', (
       await t.service.settle();
 
       await proxy.stop();
-      await seed.db.query(`UPDATE source_documents SET project_fk_id = $2, project_uuid = $3 WHERE document_uuid = $1`, [d.documentUuid, other.id, other.projectUuid]);
+      await seed.db.query(`UPDATE source_documents SET project_fk_id = $2, project_uuid = $3 WHERE document_uuid = $1`, [
+        d.documentUuid,
+        other.id,
+        other.projectUuid,
+      ]);
       await t.service.invalidate(d.documentUuid);
       expect(t.service.pendingInvalidationCount).toBe(1);
       expect((await t.service.resolve(d.documentUuid)).projectUuid).toBe(other.projectUuid);

@@ -18,7 +18,12 @@ describe('ProjectContextService.resolve (TypeOrmModule.forRoot + ProjectContextM
       documentUuid: d.documentUuid,
       projectUuid: p.projectUuid,
       projectId: p.id,
-      documentMetadata: { filename: d.filename, s3Bucket: 'bucket', s3Key: `documents/${d.documentUuid}/${d.filename}`, uploadedAt: expect.any(String) },
+      documentMetadata: {
+        filename: d.filename,
+        s3Bucket: 'bucket',
+        s3Key: `documents/${d.documentUuid}/${d.filename}`,
+        uploadedAt: expect.any(String),
+      },
     });
     // A healthy row costs exactly one SELECT: no UPDATE of any kind.
     expect(w.t.counter.queries).toHaveLength(1);
@@ -29,7 +34,12 @@ describe('ProjectContextService.resolve (TypeOrmModule.forRoot + ProjectContextM
       project_uuid: p.projectUuid,
       project_id: p.id,
       document_uuid: d.documentUuid,
-      document_metadata: { filename: d.filename, s3_bucket: 'bucket', s3_key: `documents/${d.documentUuid}/${d.filename}`, uploaded_at: ctx.documentMetadata.uploadedAt },
+      document_metadata: {
+        filename: d.filename,
+        s3_bucket: 'bucket',
+        s3_key: `documents/${d.documentUuid}/${d.filename}`,
+        uploaded_at: ctx.documentMetadata.uploadedAt,
+      },
     });
     const pttl = await w.redis.pttl(redisKeys.docMetadata(d.documentUuid));
     expect(pttl).toBeGreaterThan(86400 * 900 - 5000);
@@ -110,7 +120,12 @@ describe('ProjectContextService.resolve (TypeOrmModule.forRoot + ProjectContextM
     );
     await w.redis.set(
       redisKeys.docMetadata(foreign.documentUuid),
-      JSON.stringify({ project_uuid: randomUUID(), project_id: 1, document_uuid: randomUUID(), document_metadata: { filename: 'x', s3_bucket: null, s3_key: null, uploaded_at: '2025-01-01T00:00:00Z' } }),
+      JSON.stringify({
+        project_uuid: randomUUID(),
+        project_id: 1,
+        document_uuid: randomUUID(),
+        document_metadata: { filename: 'x', s3_bucket: null, s3_key: null, uploaded_at: '2025-01-01T00:00:00Z' },
+      }),
     );
     const invalid = await metric('invalid_entries_total');
     for (const d of [garbage, notUuid, foreign]) {
@@ -151,7 +166,15 @@ describe('ProjectContextService.resolve (TypeOrmModule.forRoot + ProjectContextM
   it('metrics live in the default registry, and a second instance in the process reuses them', async () => {
     const second = await createTestApp();
     try {
-      for (const name of ['hits_total', 'misses_total', 'negative_hits_total', 'heals_total', 'redis_errors_total', 'breaker_state', 'db_fallbacks_total']) {
+      for (const name of [
+        'hits_total',
+        'misses_total',
+        'negative_hits_total',
+        'heals_total',
+        'redis_errors_total',
+        'breaker_state',
+        'db_fallbacks_total',
+      ]) {
         expect(register.getSingleMetric(`casegraph_project_context_${name}`)).toBeDefined();
       }
       const text = await register.metrics();

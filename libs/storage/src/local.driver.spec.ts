@@ -67,7 +67,7 @@ describe('LocalStorageDriver', () => {
     expect(Buffer.concat(back).equals(body)).toBe(true);
   });
 
-  it('stores an empty object (refusing empty uploads is the caller\'s decision)', async () => {
+  it("stores an empty object (refusing empty uploads is the caller's decision)", async () => {
     const stored = await driver.put('a/empty.bin', Readable.from([]));
     expect(stored.sizeBytes).toBe(0);
     expect(stored.head.length).toBe(0);
@@ -96,9 +96,7 @@ describe('LocalStorageDriver', () => {
   });
 
   it('refuses a body over maxBytes and leaves neither the object nor a temp file', async () => {
-    await expect(driver.put('documents/p/d/big.pdf', chunks(10, 1024), { maxBytes: 5000 })).rejects.toBeInstanceOf(
-      StorageTooLargeError,
-    );
+    await expect(driver.put('documents/p/d/big.pdf', chunks(10, 1024), { maxBytes: 5000 })).rejects.toBeInstanceOf(StorageTooLargeError);
     expect(await filesUnder(root)).toEqual([]);
     expect(await driver.stat('documents/p/d/big.pdf')).toBeNull();
     // Exactly at the limit is fine.

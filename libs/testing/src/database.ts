@@ -66,7 +66,10 @@ export async function createPrivateDatabase(label = 'x', opts: { migrate?: boole
 export async function createPrivateDataSource(label = 'x', opts: { poolSize?: number; applicationName?: string } = {}): Promise<PrivateDataSource> {
   const db = await createPrivateDatabase(label);
   const ds = new DataSource(
-    dataSourceOptions(db.url, ENTITIES, MIGRATIONS, { poolSize: opts.poolSize ?? 4, applicationName: opts.applicationName ?? 'casegraph-private-test' }),
+    dataSourceOptions(db.url, ENTITIES, MIGRATIONS, {
+      poolSize: opts.poolSize ?? 4,
+      applicationName: opts.applicationName ?? 'casegraph-private-test',
+    }),
   );
   try {
     await ds.initialize();

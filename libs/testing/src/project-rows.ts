@@ -9,7 +9,10 @@ export interface SeededDoc {
 }
 
 /** A project of our own (unique name). `legacy` leaves its project_uuid NULL, as the old system did. */
-export async function seedProject(db: DataSource, opts: { legacy?: boolean } = {}): Promise<{ id: number; projectUuid: string | null; name: string }> {
+export async function seedProject(
+  db: DataSource,
+  opts: { legacy?: boolean } = {},
+): Promise<{ id: number; projectUuid: string | null; name: string }> {
   const name = `pc-test-${randomUUID()}`;
   const rows = await db.query(
     `INSERT INTO projects (name, project_uuid) VALUES ($1, ${opts.legacy ? 'NULL' : 'gen_random_uuid()'}) RETURNING id, project_uuid::text, name`,
@@ -19,7 +22,11 @@ export async function seedProject(db: DataSource, opts: { legacy?: boolean } = {
 }
 
 /** A document of a project; `legacy` leaves its project_uuid NULL. */
-export async function seedDocument(db: DataSource, project: { id: number; projectUuid: string | null }, opts: { legacy?: boolean } = {}): Promise<SeededDoc> {
+export async function seedDocument(
+  db: DataSource,
+  project: { id: number; projectUuid: string | null },
+  opts: { legacy?: boolean } = {},
+): Promise<SeededDoc> {
   const documentUuid = randomUUID();
   const filename = `doc-${documentUuid.slice(0, 8)}.pdf`;
   await db.query(

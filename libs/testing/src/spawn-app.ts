@@ -109,7 +109,8 @@ export async function spawnApp(opts: SpawnAppOptions): Promise<SpawnedApp> {
     }
   };
   const tail = () => `--- ${opts.app} output (last 4000 characters) ---\n${out.slice(-4000)}`;
-  const exitedFirst = () => (running() ? undefined : `${opts.app} exited first (${JSON.stringify(ended ?? { code: child.exitCode, signal: child.signalCode })})`);
+  const exitedFirst = () =>
+    running() ? undefined : `${opts.app} exited first (${JSON.stringify(ended ?? { code: child.exitCode, signal: child.signalCode })})`;
   const handle: SpawnedApp = {
     app: opts.app,
     child,
@@ -123,7 +124,13 @@ export async function spawnApp(opts: SpawnAppOptions): Promise<SpawnedApp> {
     running,
     waitForOutput: async (m, timeoutMs = opts.readyTimeoutMs ?? 90_000) => {
       const seen = () => lines.some((l) => matches(l, m)) || matches(partial.stdout, m) || matches(partial.stderr, m);
-      await waitFor(seen, { timeoutMs, intervalMs: 50, what: `${opts.app} to print ${String(m)}`, abort: () => (seen() ? undefined : exitedFirst()), detail: tail });
+      await waitFor(seen, {
+        timeoutMs,
+        intervalMs: 50,
+        what: `${opts.app} to print ${String(m)}`,
+        abort: () => (seen() ? undefined : exitedFirst()),
+        detail: tail,
+      });
     },
     signal,
     stop: async (graceMs = 10_000) => {

@@ -9,11 +9,14 @@ const onSignal = (sig) => {
   console.log(`${name} got ${sig} #${signals}`);
   if (signals > 1) process.exit(1);
   if (mode === 'stubborn') return;
-  setTimeout(() => {
-    console.log(`${name} stopped cleanly`);
-    if (process.env.DUMMY_LOG) require('node:fs').appendFileSync(process.env.DUMMY_LOG, `${name} stopped cleanly after ${sig}\n`);
-    process.exit(0);
-  }, Number(process.env.DUMMY_STOP_MS || 200));
+  setTimeout(
+    () => {
+      console.log(`${name} stopped cleanly`);
+      if (process.env.DUMMY_LOG) require('node:fs').appendFileSync(process.env.DUMMY_LOG, `${name} stopped cleanly after ${sig}\n`);
+      process.exit(0);
+    },
+    Number(process.env.DUMMY_STOP_MS || 200),
+  );
 };
 process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);

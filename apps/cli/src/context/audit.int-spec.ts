@@ -31,14 +31,19 @@ describe('context audit [--repair] [--project]', () => {
     projects.push(p.id, elsewhere.id);
     const docs = [];
     for (let i = 0; i < 14; i++) docs.push(await seedDocument(t.db, p, { legacy: i >= 12 }));
-    for (const d of docs) keys.push(...[redisKeys.docMetadata, redisKeys.docMetadataVersion, redisKeys.docMetadataMissing].map((k) => k(d.documentUuid)));
+    for (const d of docs)
+      keys.push(...[redisKeys.docMetadata, redisKeys.docMetadataVersion, redisKeys.docMetadataMissing].map((k) => k(d.documentUuid)));
     // 0-4 good entries, 5-6 missing, 7-8 stale (another project), 9 garbage JSON, 10 non-UUID project, 11 mismatched in DB, 12-13 NULL in DB.
     for (const d of docs.slice(0, 5)) await t.service.resolve(d.documentUuid);
     await t.service.settle();
     for (const d of docs.slice(7, 9)) {
       await redis.set(
         redisKeys.docMetadata(d.documentUuid),
-        JSON.stringify({ project_uuid: elsewhere.projectUuid, project_id: elsewhere.id, document_metadata: { filename: d.filename, s3_bucket: null, s3_key: null, uploaded_at: new Date().toISOString() } }),
+        JSON.stringify({
+          project_uuid: elsewhere.projectUuid,
+          project_id: elsewhere.id,
+          document_metadata: { filename: d.filename, s3_bucket: null, s3_key: null, uploaded_at: new Date().toISOString() },
+        }),
       );
     }
     await redis.set(redisKeys.docMetadata(docs[9].documentUuid), 'not json{');
@@ -51,14 +56,33 @@ describe('context audit [--repair] [--project]', () => {
       batchSize: 4,
       progress: (total) => (progress.push(total), { increment: (n) => progress.push(n), stop: () => undefined }),
     });
-    expect(report).toEqual({ scanned: 14, ok: 5, missing: 5, stale: 2, malformed: 2, nullInDb: 2, mismatchedInDb: 1, repairedEntries: 0, healedRows: 0 });
+    expect(report).toEqual({
+      scanned: 14,
+      ok: 5,
+      missing: 5,
+      stale: 2,
+      malformed: 2,
+      nullInDb: 2,
+      mismatchedInDb: 1,
+      repairedEntries: 0,
+      healedRows: 0,
+    });
     // Keyset batches of 4: 4 + 4 + 4 + 2.
     expect(progress).toEqual([14, 4, 4, 4, 2]);
     // Without --repair nothing changed.
     expect(await redis.get(redisKeys.docMetadata(docs[9].documentUuid))).toBe('not json{');
 
     const repaired = await audit(t.db, redis, { projectUuid: p.projectUuid!, batchSize: 4, repair: true });
-    expect(repaired).toMatchObject({ scanned: 14, missing: 5, stale: 2, malformed: 2, nullInDb: 2, mismatchedInDb: 1, repairedEntries: 9, healedRows: 3 });
+    expect(repaired).toMatchObject({
+      scanned: 14,
+      missing: 5,
+      stale: 2,
+      malformed: 2,
+      nullInDb: 2,
+      mismatchedInDb: 1,
+      repairedEntries: 9,
+      healedRows: 3,
+    });
 
     const again = await audit(t.db, redis, { projectUuid: p.projectUuid!, batchSize: 4 });
     expect(again).toEqual({ scanned: 14, ok: 14, ...zero, repairedEntries: 0, healedRows: 0 });
@@ -81,7 +105,11 @@ describe('context audit [--repair] [--project]', () => {
       keys.push(redisKeys.docMetadata(d.documentUuid), redisKeys.docMetadataVersion(d.documentUuid));
       expect((await x.service.resolve(d.documentUuid)).projectUuid).toBe(a.projectUuid);
       // Moved behind the resolver's back (no invalidate()): Redis and the L1 are stale.
-      await t.db.query(`UPDATE source_documents SET project_fk_id = $2, project_uuid = $3 WHERE document_uuid = $1`, [d.documentUuid, b.id, b.projectUuid]);
+      await t.db.query(`UPDATE source_documents SET project_fk_id = $2, project_uuid = $3 WHERE document_uuid = $1`, [
+        d.documentUuid,
+        b.id,
+        b.projectUuid,
+      ]);
       const r = await audit(t.db, redis, { projectUuid: b.projectUuid!, repair: true });
       expect(r).toMatchObject({ scanned: 1, stale: 1, repairedEntries: 1 });
       for (let i = 0; i < 50; i++) {
@@ -106,11 +134,23 @@ describe('context audit [--repair] [--project]', () => {
         )
       ).map((r: { u: string }) => r.u);
       for (const u of uuids) seededKeys.push(redisKeys.docMetadata(u), redisKeys.docMetadataVersion(u), redisKeys.docMetadataMissing(u));
-      expect(await audit(db.ds, redis, { batchSize: 10 })).toEqual({ scanned: 25, ok: 0, missing: 25, stale: 0, malformed: 0, nullInDb: 25, mismatchedInDb: 0, repairedEntries: 0, healedRows: 0 });
+      expect(await audit(db.ds, redis, { batchSize: 10 })).toEqual({
+        scanned: 25,
+        ok: 0,
+        missing: 25,
+        stale: 0,
+        malformed: 0,
+        nullInDb: 25,
+        mismatchedInDb: 0,
+        repairedEntries: 0,
+        healedRows: 0,
+      });
       expect(await audit(db.ds, redis, { batchSize: 10, repair: true })).toMatchObject({ repairedEntries: 25, healedRows: 26 });
       expect(await audit(db.ds, redis, { batchSize: 10 })).toMatchObject({ scanned: 25, ok: 25, ...zero });
       const [{ u }] = await db.ds.query(`SELECT project_uuid::text AS u FROM projects WHERE id = $1`, [p.id]);
-      expect(new Set((await redis.mget(uuids.map((x: string) => redisKeys.docMetadata(x)))).map((e) => JSON.parse(e!).project_uuid))).toEqual(new Set([u]));
+      expect(new Set((await redis.mget(uuids.map((x: string) => redisKeys.docMetadata(x)))).map((e) => JSON.parse(e!).project_uuid))).toEqual(
+        new Set([u]),
+      );
       expect(await backfill(db.ds)).toMatchObject({ projectsHealed: 0, documentsHealed: 0 });
     } finally {
       if (seededKeys.length) await redis.del(...seededKeys);

@@ -68,7 +68,17 @@ export async function audit(db: Queryable, redisClient: Redis, opts: AuditOption
   const batchSize = opts.batchSize ?? 1000;
   const ttlSeconds = opts.ttlSeconds ?? 86400;
   const byProject = opts.projectUuid !== undefined;
-  const report: AuditReport = { scanned: 0, ok: 0, missing: 0, stale: 0, malformed: 0, nullInDb: 0, mismatchedInDb: 0, repairedEntries: 0, healedRows: 0 };
+  const report: AuditReport = {
+    scanned: 0,
+    ok: 0,
+    missing: 0,
+    stale: 0,
+    malformed: 0,
+    nullInDb: 0,
+    mismatchedInDb: 0,
+    repairedEntries: 0,
+    healedRows: 0,
+  };
 
   const [{ n: total }] = rowsOf<{ n: number }>(
     await db.query(
@@ -94,7 +104,14 @@ export async function audit(db: Queryable, redisClient: Redis, opts: AuditOption
   return report;
 }
 
-async function auditBatch(db: Queryable, redis: ReturnType<typeof withContextScripts>, rows: Row[], report: AuditReport, repair: boolean, ttlSeconds: number): Promise<void> {
+async function auditBatch(
+  db: Queryable,
+  redis: ReturnType<typeof withContextScripts>,
+  rows: Row[],
+  report: AuditReport,
+  repair: boolean,
+  ttlSeconds: number,
+): Promise<void> {
   report.scanned += rows.length;
   const cached = await redis.mget(rows.flatMap((r) => docKeys(r.document_uuid).slice(0, 2)));
   const sick: Row[] = [];

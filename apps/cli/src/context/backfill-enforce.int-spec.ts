@@ -16,8 +16,13 @@ async function seedLegacy(ds: DataSource, projects: number, docsPerProject: numb
       [p.id, docsPerProject],
     );
   }
-  const [healthy] = await ds.query(`INSERT INTO projects (name, project_uuid) VALUES ('healthy', gen_random_uuid()) RETURNING id, project_uuid::text AS u`);
-  await ds.query(`INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name) VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'wrong.pdf')`, [healthy.id]);
+  const [healthy] = await ds.query(
+    `INSERT INTO projects (name, project_uuid) VALUES ('healthy', gen_random_uuid()) RETURNING id, project_uuid::text AS u`,
+  );
+  await ds.query(
+    `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name) VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'wrong.pdf')`,
+    [healthy.id],
+  );
   return { ids, healthy };
 }
 
@@ -43,7 +48,12 @@ describe('context backfill + enforce (private database: they touch every row and
   it('enforce refuses with counts, backfill heals in batches (idempotent), then enforce adds NOT NULL and the FK (idempotent)', async () => {
     await seedLegacy(db.ds, 7, 5);
     const refused = await enforce(db.ds);
-    expect(refused).toEqual({ ok: false, nullProjects: 7, sickDocuments: 36, message: expect.stringContaining('7 project(s) with a NULL project_uuid and 36 document(s)') });
+    expect(refused).toEqual({
+      ok: false,
+      nullProjects: 7,
+      sickDocuments: 36,
+      message: expect.stringContaining('7 project(s) with a NULL project_uuid and 36 document(s)'),
+    });
 
     const seen: number[] = [];
     const r = await backfill(db.ds, {
@@ -83,7 +93,11 @@ describe('context backfill + enforce (private database: they touch every row and
       db.ds.query(`INSERT INTO source_documents (document_uuid, project_fk_id, original_file_name) VALUES ($1, $2, 'x')`, [randomUUID(), p.id]),
     ).rejects.toThrow(/null value/);
     await expect(
-      db.ds.query(`INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name) VALUES ($1, $2, $3, 'x')`, [randomUUID(), p.id, randomUUID()]),
+      db.ds.query(`INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name) VALUES ($1, $2, $3, 'x')`, [
+        randomUUID(),
+        p.id,
+        randomUUID(),
+      ]),
     ).rejects.toThrow(new RegExp(FK_NAME));
     expect(await db.ds.query(`SELECT conname FROM pg_constraint WHERE conname LIKE '%project_uuid_not_null'`)).toEqual([]);
   });

@@ -63,7 +63,8 @@ export function formatAudit(r: AuditReport, repair: boolean): string {
     `  NULL project_uuid in database    ${r.nullInDb}`,
     `  mismatched project_uuid in DB    ${r.mismatchedInDb}`,
   ];
-  if (repair) lines.push(`repaired: ${r.repairedEntries} entr${r.repairedEntries === 1 ? 'y' : 'ies'} written, ${r.healedRows} database row(s) healed`);
+  if (repair)
+    lines.push(`repaired: ${r.repairedEntries} entr${r.repairedEntries === 1 ? 'y' : 'ies'} written, ${r.healedRows} database row(s) healed`);
   return lines.join('\n');
 }
 
@@ -73,7 +74,9 @@ export async function runContextCommand(args: string[], config: BaseConfig): Pro
     process.stderr.write(`${parsed.error}\n${USAGE}\n`);
     return 2;
   }
-  const ds = new DataSource(dataSourceOptions(config.databaseUrl, ENTITIES, MIGRATIONS, { poolSize: 2, applicationName: `casegraph-context-${parsed.command}` }));
+  const ds = new DataSource(
+    dataSourceOptions(config.databaseUrl, ENTITIES, MIGRATIONS, { poolSize: 2, applicationName: `casegraph-context-${parsed.command}` }),
+  );
   try {
     await ds.initialize();
   } catch (err) {
@@ -87,7 +90,9 @@ export async function runContextCommand(args: string[], config: BaseConfig): Pro
         process.stdout.write(`backfill: healed ${r.projectsHealed} project(s) and ${r.documentsHealed} document(s)\n`);
         const left = r.remaining.projects + r.remaining.documents;
         if (left) {
-          process.stdout.write(`backfill: ${r.remaining.projects} project(s) and ${r.remaining.documents} document(s) still need healing (locked or written meanwhile); run it again\n`);
+          process.stdout.write(
+            `backfill: ${r.remaining.projects} project(s) and ${r.remaining.documents} document(s) still need healing (locked or written meanwhile); run it again\n`,
+          );
           return 1;
         }
         process.stdout.write('backfill: nothing left to heal; `npm run context -- enforce` can run\n');
@@ -109,7 +114,13 @@ export async function runContextCommand(args: string[], config: BaseConfig): Pro
         }
       }
       case 'audit': {
-        const redis = new Redis({ ...redisOptionsFromUrl(config.redisUrl), lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000, connectionName: 'casegraph-context-audit' });
+        const redis = new Redis({
+          ...redisOptionsFromUrl(config.redisUrl),
+          lazyConnect: true,
+          maxRetriesPerRequest: 1,
+          connectTimeout: 5000,
+          connectionName: 'casegraph-context-audit',
+        });
         redis.on('error', () => undefined);
         try {
           await redis.connect();

@@ -3,9 +3,7 @@ import { countSick } from './backfill';
 
 export const FK_NAME = 'fk_source_documents_project_uuid';
 
-export type EnforceResult =
-  | { ok: true; actions: string[] }
-  | { ok: false; nullProjects: number; sickDocuments: number; message: string };
+export type EnforceResult = { ok: true; actions: string[] } | { ok: false; nullProjects: number; sickDocuments: number; message: string };
 
 async function isNullable(db: Queryable, table: string): Promise<boolean> {
   const [r] = rowsOf<{ is_nullable: string }>(

@@ -141,11 +141,7 @@ export class CaseGraphClient {
     if (slot > now) await this.sleep(slot - now);
   }
 
-  private async request<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    body: { json?: unknown; form?: () => Promise<FormData> } = {},
-  ): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST', path: string, body: { json?: unknown; form?: () => Promise<FormData> } = {}): Promise<T> {
     const url = `${this.opts.baseUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       await this.pace();

@@ -50,7 +50,12 @@ afterAll(() => {
 
 async function ingest(args: string[], opts: { tty?: boolean; env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}) {
   const s = sinks(opts.tty);
-  const code = await runIngestCommand([...args, '--interval', '10', '--rate', '2000'], { out: s.out, err: s.err, env: opts.env ?? {}, signal: opts.signal });
+  const code = await runIngestCommand([...args, '--interval', '10', '--rate', '2000'], {
+    out: s.out,
+    err: s.err,
+    env: opts.env ?? {},
+    signal: opts.signal,
+  });
   return { code, stdout: s.stdout(), stderr: s.stderr() };
 }
 
@@ -154,7 +159,12 @@ describe('npm run ingest (against a fake API)', () => {
     const files = Array.from({ length: 5 }, (_, i) => file(d, `f${i}.pdf`));
     expect((await ingest([...files, '--project', 'B', '--api', url, '--batch', '2'])).code).toBe(0);
     expect(api.count('POST', /\/documents$/)).toBe(3);
-    expect(batches(files.map((p, i) => ({ path: p, name: `f${i}`, size: 60 * 1024 * 1024 })), 10).map((b) => b.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(
+      batches(
+        files.map((p, i) => ({ path: p, name: `f${i}`, size: 60 * 1024 * 1024 })),
+        10,
+      ).map((b) => b.length),
+    ).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('follows many documents through the project list instead of one GET each', async () => {

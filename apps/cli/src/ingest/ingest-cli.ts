@@ -215,10 +215,16 @@ async function followAndSummarise(c: FollowContext): Promise<number> {
         timedOut = true;
         break;
       }
-      await pollOnce(client, project.projectUuid, pending(), (doc) => view.update(doc), (msg) => {
-        if (msg !== lastError) view.log(`warning: ${msg}`);
-        lastError = msg;
-      });
+      await pollOnce(
+        client,
+        project.projectUuid,
+        pending(),
+        (doc) => view.update(doc),
+        (msg) => {
+          if (msg !== lastError) view.log(`warning: ${msg}`);
+          lastError = msg;
+        },
+      );
       const stuck = pending().find((t) => t.misses >= 30);
       if (stuck) throw new Error(`could not read the state of ${stuck.label} 30 times in a row (${lastError})`);
       if (pending().length) await sleep(opts.intervalMs, signal);
@@ -256,8 +262,7 @@ async function followAndSummarise(c: FollowContext): Promise<number> {
       relationships,
     }),
   );
-  const anyFailed =
-    c.refused.length > 0 || unfinished.length > 0 || [...tracked.values()].some((t) => t.state?.status === 'failed');
+  const anyFailed = c.refused.length > 0 || unfinished.length > 0 || [...tracked.values()].some((t) => t.state?.status === 'failed');
   return anyFailed ? 1 : 0;
 }
 

@@ -24,7 +24,9 @@ export function stagesDone(doc: DocumentState): number {
 /** The stage a document is in (or failed in), from the API's answer. */
 export function activeStage(doc: DocumentState): string | undefined {
   if (doc.status === 'failed') return doc.failedStage ?? STAGES.find((s) => doc.stages?.[s]?.status === 'failed');
-  return doc.currentStage ?? STAGES.find((s) => doc.stages?.[s]?.status === 'processing') ?? STAGES.find((s) => doc.stages?.[s]?.status !== 'completed');
+  return (
+    doc.currentStage ?? STAGES.find((s) => doc.stages?.[s]?.status === 'processing') ?? STAGES.find((s) => doc.stages?.[s]?.status !== 'completed')
+  );
 }
 
 /** One short phrase: "queued", "ocr…", "completed (3 pages)", "failed in ocr: reason". */

@@ -52,9 +52,9 @@ describe('chunkText', () => {
     const word = fc.stringMatching(/^[A-Za-z]{1,12}$/);
     const sep = fc.constantFrom(' ', ' ', ' ', '. ', '.\n', '\n\n', ', ', '\n');
     const textArb = fc.array(fc.tuple(word, sep), { maxLength: 600 }).map((parts) => parts.map(([w, s]) => w + s).join(''));
-    const optsArb = fc.integer({ min: 50, max: 1200 }).chain((size) =>
-      fc.record({ size: fc.constant(size), overlap: fc.integer({ min: 0, max: size - 1 }) }),
-    );
+    const optsArb = fc
+      .integer({ min: 50, max: 1200 })
+      .chain((size) => fc.record({ size: fc.constant(size), overlap: fc.integer({ min: 0, max: size - 1 }) }));
     fc.assert(
       fc.property(textArb, optsArb, (text, opts) => {
         const chunks = chunkText(text, opts);

@@ -78,11 +78,7 @@ export function chunkText(text: string, options: ChunkingOptions): TextChunk[] {
     } else {
       const limit = p + size;
       const minBreak = p + Math.max(Math.floor(size / 2), overlap + 1);
-      end =
-        lastIn(paragraphEnds, minBreak, limit) ??
-        lastIn(sentenceEnds, minBreak, limit) ??
-        lastWhitespace(text, minBreak, limit) ??
-        limit;
+      end = lastIn(paragraphEnds, minBreak, limit) ?? lastIn(sentenceEnds, minBreak, limit) ?? lastWhitespace(text, minBreak, limit) ?? limit;
       while (end > p + 1 && isSpace(text[end - 1])) end--;
     }
     chunks.push({ index: chunks.length, start: p, end, text: text.slice(p, end) });

@@ -28,7 +28,11 @@ describe('CompromiseFinder (general types)', () => {
   });
 
   it('keeps calendar dates, drops durations and the modal "may"', () => {
-    const dates = (t: string) => finder.find(t).filter((m) => m.type === 'DATE').map((m) => m.text);
+    const dates = (t: string) =>
+      finder
+        .find(t)
+        .filter((m) => m.type === 'DATE')
+        .map((m) => m.text);
     expect(dates('Version 2.0, January 2004')).toEqual(['January 2004']);
     expect(dates('It was signed on June 29, 2007 and on 03/15/2021.')).toEqual(['June 29, 2007', '03/15/2021']);
     expect(dates('Within 30 days you may cure the breach.')).toEqual([]);
@@ -54,7 +58,10 @@ describe('offline extractor (compromise + patterns)', () => {
 
   it('combines the NLP types with the legal patterns, without overlaps', async () => {
     expect(
-      await pairs(offline, 'Plaintiff Jane Roe sued Acme Holdings, Inc. in the United States District Court for the Southern District of New York on March 3, 2021.'),
+      await pairs(
+        offline,
+        'Plaintiff Jane Roe sued Acme Holdings, Inc. in the United States District Court for the Southern District of New York on March 3, 2021.',
+      ),
     ).toEqual([
       ['PERSON', 'Jane Roe'],
       ['ORG', 'Acme Holdings, Inc.'],

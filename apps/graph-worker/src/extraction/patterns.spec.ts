@@ -21,10 +21,7 @@ describe('legal and contact patterns', () => {
   });
 
   it('CITATION: U.S.C., C.F.R., reporters with pinpoints and parentheticals, federal rules', () => {
-    expect(found('Claims arise under 42 U.S.C. § 1983 and 28 U.S.C. §§ 1331.', 'CITATION')).toEqual([
-      '42 U.S.C. § 1983',
-      '28 U.S.C. §§ 1331',
-    ]);
+    expect(found('Claims arise under 42 U.S.C. § 1983 and 28 U.S.C. §§ 1331.', 'CITATION')).toEqual(['42 U.S.C. § 1983', '28 U.S.C. §§ 1331']);
     expect(found('Rule 10b-5, 17 C.F.R. 240.10b-5, prohibits fraud.', 'CITATION')).toEqual(['17 C.F.R. 240.10b-5']);
     expect(found('Twombly, 550 U.S. 544, 570 (2007), governs.', 'CITATION')).toEqual(['550 U.S. 544, 570 (2007)']);
     expect(found('See 129 S. Ct. 1937 and 5 F.4th 123 (2d Cir. 2021).', 'CITATION')).toEqual(['129 S. Ct. 1937', '5 F.4th 123 (2d Cir. 2021)']);

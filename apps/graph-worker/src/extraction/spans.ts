@@ -49,16 +49,10 @@ export function mention(
  * Keeps a set of non-overlapping mentions: higher priority first, then longer, then
  * earlier, then by type name (so the result does not depend on input order).
  */
-export function resolveOverlaps(
-  mentions: ExtractedMention[],
-  priority: (m: ExtractedMention) => number,
-): ExtractedMention[] {
+export function resolveOverlaps(mentions: ExtractedMention[], priority: (m: ExtractedMention) => number): ExtractedMention[] {
   const ranked = [...mentions].sort(
     (a, b) =>
-      priority(b) - priority(a) ||
-      b.end - b.start - (a.end - a.start) ||
-      a.start - b.start ||
-      (a.type < b.type ? -1 : a.type > b.type ? 1 : 0),
+      priority(b) - priority(a) || b.end - b.start - (a.end - a.start) || a.start - b.start || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0),
   );
   const kept: ExtractedMention[] = [];
   // Kept spans sorted by start, for an O(log n) overlap test.

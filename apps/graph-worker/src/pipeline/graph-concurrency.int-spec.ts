@@ -134,8 +134,16 @@ describe('graph pipeline under concurrency, and project isolation', () => {
 
     // Both workers at once, 4 documents at a time each.
     await Promise.all([
-      pool(cDocs.filter((_, i) => i % 2 === 0), 4, (d) => a.pipeline.process(d)),
-      pool(cDocs.filter((_, i) => i % 2 === 1), 4, (d) => b.pipeline.process(d)),
+      pool(
+        cDocs.filter((_, i) => i % 2 === 0),
+        4,
+        (d) => a.pipeline.process(d),
+      ),
+      pool(
+        cDocs.filter((_, i) => i % 2 === 1),
+        4,
+        (d) => b.pipeline.process(d),
+      ),
     ]);
     for (const d of sDocs) await a.pipeline.process(d);
 
@@ -152,10 +160,7 @@ describe('graph pipeline under concurrency, and project isolation', () => {
 
     // Re-processing everything concurrently again changes nothing.
     const before = await summary(db, concurrent.projectUuid);
-    await Promise.all([
-      pool(cDocs.slice(0, 14), 3, (d) => a.pipeline.process(d)),
-      pool(cDocs.slice(10), 3, (d) => b.pipeline.process(d)),
-    ]);
+    await Promise.all([pool(cDocs.slice(0, 14), 3, (d) => a.pipeline.process(d)), pool(cDocs.slice(10), 3, (d) => b.pipeline.process(d))]);
     await expectConsistent(db, concurrent.projectUuid);
     expect(await summary(db, concurrent.projectUuid)).toEqual(before);
   });

@@ -155,12 +155,9 @@ describe('graph pipeline on the generated filings (PostgreSQL + Redis)', () => {
 
   it('finds the dates, URLs and e-mail addresses', async () => {
     const keys = async (type: string) =>
-      (
-        await db.query('SELECT normalized_key FROM canonical_entities WHERE project_uuid = $1 AND entity_type = $2', [
-          project.projectUuid,
-          type,
-        ])
-      ).map((r: { normalized_key: string }) => r.normalized_key);
+      (await db.query('SELECT normalized_key FROM canonical_entities WHERE project_uuid = $1 AND entity_type = $2', [project.projectUuid, type])).map(
+        (r: { normalized_key: string }) => r.normalized_key,
+      );
     expect(await keys('DATE')).toEqual(expect.arrayContaining(['2022-03-03', '2024-01-15', '2023-12', '2024-04-02', '2024-03-15']));
     expect(await keys('URL')).toEqual(expect.arrayContaining(['okaforlindqvist.example/litigation', 'apache.org/security']));
     expect(await keys('EMAIL')).toEqual(
@@ -173,11 +170,12 @@ describe('graph pipeline on the generated filings (PostgreSQL + Redis)', () => {
       ]),
     );
     expect(await keys('MONEY')).toEqual(expect.arrayContaining(['usd 1284500']));
-    const dateTexts = await db.query(
-      `SELECT DISTINCT entity_text FROM entity_mentions WHERE project_uuid = $1 AND entity_type = 'DATE'`,
-      [project.projectUuid],
+    const dateTexts = await db.query(`SELECT DISTINCT entity_text FROM entity_mentions WHERE project_uuid = $1 AND entity_type = 'DATE'`, [
+      project.projectUuid,
+    ]);
+    expect(dateTexts.map((r: { entity_text: string }) => r.entity_text)).toEqual(
+      expect.arrayContaining(['15 January 2024', 'March 3, 2022', 'January 15, 2024']),
     );
-    expect(dateTexts.map((r: { entity_text: string }) => r.entity_text)).toEqual(expect.arrayContaining(['15 January 2024', 'March 3, 2022', 'January 15, 2024']));
   });
 
   it('keeps mention_count equal to the linked mentions for every entity', async () => {
@@ -198,10 +196,10 @@ describe('graph pipeline on the generated filings (PostgreSQL + Redis)', () => {
         WHERE project_uuid = $1 AND relationship_type = 'MENTIONED_IN' AND source_entity_uuid = $2 AND target_entity_uuid = $3`,
       [project.projectUuid, plaintiff.canonical_entity_uuid, docs.complaint],
     );
-    const [{ n }] = await db.query(
-      'SELECT count(*)::int AS n FROM entity_mentions WHERE canonical_entity_uuid = $1 AND document_uuid = $2',
-      [plaintiff.canonical_entity_uuid, docs.complaint],
-    );
+    const [{ n }] = await db.query('SELECT count(*)::int AS n FROM entity_mentions WHERE canonical_entity_uuid = $1 AND document_uuid = $2', [
+      plaintiff.canonical_entity_uuid,
+      docs.complaint,
+    ]);
     expect(mentioned.weight).toBe(n);
     expect(mentioned.properties.documentCount).toBe(1);
     expect(mentioned.properties.evidenceChunkUuids.length).toBeGreaterThan(0);

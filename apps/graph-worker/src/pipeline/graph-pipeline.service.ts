@@ -60,9 +60,7 @@ export class GraphPipelineService {
 
     const mentions = await this.stage(documentUuid, 'entities', async () => {
       const rows = await this.extraction.extract(documentUuid, doc.text, chunks);
-      await inDocumentTransaction(this.db, documentUuid, (m) =>
-        this.extraction.replace(m, projectUuid, documentUuid, rows, toCodePoint),
-      );
+      await inDocumentTransaction(this.db, documentUuid, (m) => this.extraction.replace(m, projectUuid, documentUuid, rows, toCodePoint));
       for (const r of rows) graphMetrics.mentions.inc({ type: r.type });
       return rows;
     });

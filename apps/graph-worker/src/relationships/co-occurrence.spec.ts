@@ -10,11 +10,7 @@ describe('documentContributions', () => {
       { start: 100, end: 200 },
       { start: 200, end: 300 },
     ];
-    const out = documentContributions(
-      DOC,
-      [m('a', 10), m('b', 20), m('a', 30), m('c', 110), m('a', 210, 'c2'), m('b', 220, 'c2')],
-      sentences,
-    );
+    const out = documentContributions(DOC, [m('a', 10), m('b', 20), m('a', 30), m('c', 110), m('a', 210, 'c2'), m('b', 220, 'c2')], sentences);
     expect(out).toEqual([
       { source: 'a', target: 'b', type: 'CO_OCCURS', weight: 2, evidence: ['c1', 'c2'] },
       { source: 'a', target: DOC, type: 'MENTIONED_IN', weight: 3, evidence: ['c1', 'c2'] },

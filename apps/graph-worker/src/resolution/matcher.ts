@@ -7,7 +7,12 @@ export const DEFAULT_FUZZY_THRESHOLD = 0.55;
 /** Two tokens are "the same word" (a typo or OCR slip apart) at this Jaro-Winkler score. */
 export const TOKEN_MATCH = 0.9;
 
-const numbersOf = (key: string) => key.split(' ').filter((t) => /\d/.test(t)).sort().join(' ');
+const numbersOf = (key: string) =>
+  key
+    .split(' ')
+    .filter((t) => /\d/.test(t))
+    .sort()
+    .join(' ');
 
 /**
  * Whether two different normalised keys of one type name the same entity. The
@@ -60,11 +65,7 @@ export function isFuzzyMatch(type: EntityType, a: string, b: string, threshold =
  * longest, then in code-point order, so the grouping is deterministic.
  * Returns key -> representative key.
  */
-export function clusterKeys(
-  type: EntityType,
-  keys: Array<{ key: string; count: number }>,
-  threshold = DEFAULT_FUZZY_THRESHOLD,
-): Map<string, string> {
+export function clusterKeys(type: EntityType, keys: Array<{ key: string; count: number }>, threshold = DEFAULT_FUZZY_THRESHOLD): Map<string, string> {
   const ordered = [...keys].sort((x, y) => y.count - x.count || y.key.length - x.key.length || (x.key < y.key ? -1 : 1));
   const reps: string[] = [];
   const out = new Map<string, string>();

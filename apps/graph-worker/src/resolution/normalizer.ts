@@ -8,7 +8,10 @@ export const FUZZY_TYPES: ReadonlySet<EntityType> = new Set<EntityType>(['PERSON
 
 /** A display form of a mention: white space collapsed, a leading "the" dropped. */
 export function displayForm(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().replace(/^the\s+(?=\S+\s)/i, '');
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^the\s+(?=\S+\s)/i, '');
 }
 
 /**

@@ -136,10 +136,7 @@ export class ResolutionService {
            last_seen_at = now(),
            updated_at = now()
          RETURNING c.entity_type, c.normalized_key, c.canonical_entity_uuid, (c.xmax = 0) AS inserted`,
-        [
-          projectUuid,
-          JSON.stringify([...rows.values()].map((r) => ({ t: r.t, k: r.k, name: r.name, aliases: [...r.aliases].sort() }))),
-        ],
+        [projectUuid, JSON.stringify([...rows.values()].map((r) => ({ t: r.t, k: r.k, name: r.name, aliases: [...r.aliases].sort() })))],
       ),
     );
     const uuidOf = new Map(upserted.map((r) => [id(r.entity_type, r.normalized_key), r.canonical_entity_uuid]));
@@ -164,11 +161,7 @@ export class ResolutionService {
   }
 
   /** Existing entities for keys: by exact key (unique index), else by the best accepted trigram candidate (GIN index). */
-  private async lookup(
-    manager: EntityManager,
-    projectUuid: string,
-    keys: Array<{ type: EntityType; key: string }>,
-  ): Promise<Map<string, Match>> {
+  private async lookup(manager: EntityManager, projectUuid: string, keys: Array<{ type: EntityType; key: string }>): Promise<Map<string, Match>> {
     const out = new Map<string, Match>();
     if (!keys.length) return out;
     const exact = rowsOf<{ entity_type: string; normalized_key: string; canonical_name: string }>(

@@ -30,9 +30,7 @@ export interface PipelineApp {
 export async function createPipelineApp(options: Partial<GraphPipelineOptions> = {}, poolSize = 6): Promise<PipelineApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot(
-        dataSourceOptions(databaseUrl(), ENTITIES, MIGRATIONS, { poolSize, applicationName: 'casegraph-graph-test' }),
-      ),
+      TypeOrmModule.forRoot(dataSourceOptions(databaseUrl(), ENTITIES, MIGRATIONS, { poolSize, applicationName: 'casegraph-graph-test' })),
       ProjectContextModule.forRoot({ redisUrl: redisUrl() }),
       PipelineModule.forRoot({ redisUrl: redisUrl() }),
       GraphPipelineModule.forRoot(options),
@@ -114,10 +112,9 @@ export async function cleanupProjects(db: DataSource, projects: TestProject[]): 
   if (!projects.length) return;
   const uuids = projects.map((p) => p.projectUuid);
   const ids = projects.map((p) => p.id);
-  const docs: Array<{ document_uuid: string }> = await db.query(
-    'SELECT document_uuid FROM source_documents WHERE project_fk_id = ANY($1::int[])',
-    [ids],
-  );
+  const docs: Array<{ document_uuid: string }> = await db.query('SELECT document_uuid FROM source_documents WHERE project_fk_id = ANY($1::int[])', [
+    ids,
+  ]);
   const docUuids = docs.map((d) => d.document_uuid);
   await db.query('DELETE FROM relationship_staging WHERE project_uuid = ANY($1::uuid[])', [uuids]);
   await db.query('DELETE FROM relationship_contributions WHERE project_uuid = ANY($1::uuid[])', [uuids]);

@@ -35,9 +35,7 @@ describe('splitSentences', () => {
   const texts = (t: string) => splitSentences(t).map((s) => t.slice(s.start, s.end));
 
   it('splits at sentence ends but not after legal abbreviations', () => {
-    expect(
-      texts('See Bell Atlantic Corp. v. Twombly, 550 U.S. 544 (2007). The claim under 42 U.S.C. § 1983 fails. Mr. Smith agreed.'),
-    ).toEqual([
+    expect(texts('See Bell Atlantic Corp. v. Twombly, 550 U.S. 544 (2007). The claim under 42 U.S.C. § 1983 fails. Mr. Smith agreed.')).toEqual([
       'See Bell Atlantic Corp. v. Twombly, 550 U.S. 544 (2007).',
       'The claim under 42 U.S.C. § 1983 fails.',
       'Mr. Smith agreed.',

@@ -41,14 +41,25 @@ describe('CreateBatchDto.fastAccept (the fast path of the ValidationPipe)', () =
   it('never accepts what class-validator refuses (property-based)', async () => {
     const str = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', ' ', '..', '/', 'a/../b', 'x'.repeat(1025), 'a\u0000b', 'A_B'));
     // Mostly valid values, sometimes a wrong one: both sides of the boundary get exercised.
-    const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) =>
-      fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
+    const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) => fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
     const field = {
       filename: mostly(fc.constantFrom('a.pdf', 'ü.pdf', '../x.pdf', 'x'.repeat(1024)), fc.oneof(str, fc.integer(), fc.constant(null))),
-      s3Bucket: mostly(fc.constantFrom('casegraph-intake', 'abc', 'a.b.c', 'x1-y2'), fc.oneof(fc.constantFrom('ab', '192.168.1.1', 'Upper', '-bad'), str)),
-      s3Key: mostly(fc.constantFrom('incoming/a.pdf', 'a', 'a..b/c', 'dir/f g.pdf'), fc.oneof(fc.constantFrom('./a', '/a', 'a\\b', 'C:/x', ''), str, fc.integer())),
-      fileSizeMb: mostly(fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.nat()), fc.oneof(fc.double(), fc.constantFrom(-1, NaN, Infinity, '1', null))),
-      mimeType: mostly(fc.constantFrom('application/pdf', 'image/png', 'image/jpeg', 'image/tiff'), fc.oneof(fc.constantFrom('text/plain', null), str)),
+      s3Bucket: mostly(
+        fc.constantFrom('casegraph-intake', 'abc', 'a.b.c', 'x1-y2'),
+        fc.oneof(fc.constantFrom('ab', '192.168.1.1', 'Upper', '-bad'), str),
+      ),
+      s3Key: mostly(
+        fc.constantFrom('incoming/a.pdf', 'a', 'a..b/c', 'dir/f g.pdf'),
+        fc.oneof(fc.constantFrom('./a', '/a', 'a\\b', 'C:/x', ''), str, fc.integer()),
+      ),
+      fileSizeMb: mostly(
+        fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.nat()),
+        fc.oneof(fc.double(), fc.constantFrom(-1, NaN, Infinity, '1', null)),
+      ),
+      mimeType: mostly(
+        fc.constantFrom('application/pdf', 'image/png', 'image/jpeg', 'image/tiff'),
+        fc.oneof(fc.constantFrom('text/plain', null), str),
+      ),
     };
     const doc = fc.oneof(
       { arbitrary: fc.record(field, { requiredKeys: ['filename', 's3Bucket', 's3Key'] }), weight: 8 },

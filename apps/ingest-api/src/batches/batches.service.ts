@@ -25,11 +25,9 @@ export class BatchesService {
   async create(dto: CreateBatchDto): Promise<BatchAcceptedDto> {
     const max = this.config.maxBatchDocuments;
     if (dto.documents.length > max) {
-      throw apiError(
-        HttpStatus.PAYLOAD_TOO_LARGE,
-        `documents: ${dto.documents.length} documents, at most ${max} per batch (MAX_BATCH_DOCUMENTS)`,
-        [{ field: 'documents', messages: [`at most ${max} documents per batch`] }],
-      );
+      throw apiError(HttpStatus.PAYLOAD_TOO_LARGE, `documents: ${dto.documents.length} documents, at most ${max} per batch (MAX_BATCH_DOCUMENTS)`, [
+        { field: 'documents', messages: [`at most ${max} documents per batch`] },
+      ]);
     }
     const tooBig = dto.documents.findIndex((d) => d.fileSizeMb != null && d.fileSizeMb > this.config.maxFileMb);
     if (tooBig >= 0) {

@@ -7,7 +7,12 @@ const ve = (property: string, constraints?: Record<string, string>, children: Va
 describe('validation errors', () => {
   const tree = [
     ve('projectUuid', { isUuid: 'projectUuid must be a UUID' }),
-    ve('documents', undefined, [ve('3', undefined, [ve('s3Key', { isSafeStorageKey: 's3Key is invalid: is an absolute path' }), ve('owner', { whitelistValidation: 'property owner should not exist' })])]),
+    ve('documents', undefined, [
+      ve('3', undefined, [
+        ve('s3Key', { isSafeStorageKey: 's3Key is invalid: is an absolute path' }),
+        ve('owner', { whitelistValidation: 'property owner should not exist' }),
+      ]),
+    ]),
   ];
 
   it('flattens nested errors into documents[3].s3Key style fields', () => {
@@ -23,8 +28,7 @@ describe('validation errors', () => {
     expect(body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message:
-        'Validation failed: projectUuid must be a UUID; s3Key is invalid: is an absolute path; unknown field documents[3].owner',
+      message: 'Validation failed: projectUuid must be a UUID; s3Key is invalid: is an absolute path; unknown field documents[3].owner',
       errors: expect.any(Array),
     });
   });

@@ -14,7 +14,10 @@ describe('toErrorResponse', () => {
 
   it('keeps the API error body of HttpExceptions, including field errors', () => {
     const r = toErrorResponse(apiError(HttpStatus.CONFLICT, 'not failed', [{ field: 'x', messages: ['y'] }]));
-    expect(r).toEqual({ status: 409, body: { statusCode: 409, error: 'Conflict', message: 'not failed', errors: [{ field: 'x', messages: ['y'] }] } });
+    expect(r).toEqual({
+      status: 409,
+      body: { statusCode: 409, error: 'Conflict', message: 'not failed', errors: [{ field: 'x', messages: ['y'] }] },
+    });
   });
 
   it("normalises Nest's own exceptions (array messages, string bodies)", () => {

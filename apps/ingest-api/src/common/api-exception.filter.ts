@@ -6,11 +6,13 @@ import { isDatabaseUnavailableError, sqlStateOf } from './db-errors';
 
 const logger = new Logger('ApiExceptionFilter');
 
-export const DATABASE_UNAVAILABLE_MESSAGE =
-  'The database is unavailable, so nothing was written. Retry in a few seconds.';
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable, so nothing was written. Retry in a few seconds.';
 
 /** Maps anything thrown to the API's JSON error body. Never leaks a stack trace or an internal message. */
-export function toErrorResponse(exception: unknown, req?: Pick<Request, 'method' | 'originalUrl' | 'url'>): {
+export function toErrorResponse(
+  exception: unknown,
+  req?: Pick<Request, 'method' | 'originalUrl' | 'url'>,
+): {
   status: number;
   body: ApiErrorDto;
   headers?: Record<string, string>;

@@ -9,4 +9,3 @@ export function addCount(counts: DocumentCountsDto, status: string, n: number): 
   if ((DOCUMENT_STATUSES as readonly string[]).includes(status)) counts[status as DocumentStatus] += n;
   counts.total += n;
 }
-

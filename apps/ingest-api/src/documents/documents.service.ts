@@ -75,10 +75,7 @@ export class DocumentsService {
     return dto;
   }
 
-  async listForProject(
-    projectUuid: string,
-    q: { status?: DocumentStatus; page: number; pageSize: number },
-  ): Promise<DocumentPageDto> {
+  async listForProject(projectUuid: string, q: { status?: DocumentStatus; page: number; pageSize: number }): Promise<DocumentPageDto> {
     const project: Array<{ id: number }> = await this.db.query(`SELECT id FROM projects WHERE project_uuid = $1`, [projectUuid]);
     if (!project.length) throw notFound('Project', projectUuid);
     const id = project[0].id;
@@ -90,10 +87,10 @@ export class DocumentsService {
           LIMIT $3 OFFSET $4`,
         [id, q.status ?? null, q.pageSize, (q.page - 1) * q.pageSize],
       ) as Promise<Row[]>,
-      this.db.query(
-        `SELECT count(*)::int AS n FROM source_documents WHERE project_fk_id = $1 AND ($2::text IS NULL OR status = $2)`,
-        [id, q.status ?? null],
-      ) as Promise<Array<{ n: number }>>,
+      this.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE project_fk_id = $1 AND ($2::text IS NULL OR status = $2)`, [
+        id,
+        q.status ?? null,
+      ]) as Promise<Array<{ n: number }>>,
     ]);
     return { items: rows.map(toDocumentDto), page: q.page, pageSize: q.pageSize, total: count[0].n };
   }

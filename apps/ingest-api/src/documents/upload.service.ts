@@ -4,14 +4,7 @@ import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { APP_CONFIG } from '@casegraph/platform';
-import {
-  StorageService,
-  StorageTooLargeError,
-  StoredObject,
-  documentObjectKey,
-  safeFilename,
-  sniffFileType,
-} from '@casegraph/storage';
+import { StorageService, StorageTooLargeError, StoredObject, documentObjectKey, safeFilename, sniffFileType } from '@casegraph/storage';
 import { apiError, fieldError, notFound } from '../common/api-error';
 import type { IngestApiConfig } from '../config';
 import { DocumentIntakeService, IntakeResult, NewDocument } from '../intake/document-intake.service';
@@ -59,10 +52,7 @@ export class UploadService {
       throw await this.refuse(
         req,
         'content-type',
-        apiError(
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-          `Expected multipart/form-data with one or more file parts named "${FILES_FIELD}"`,
-        ),
+        apiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `Expected multipart/form-data with one or more file parts named "${FILES_FIELD}"`),
       );
     }
     const declaredLength = Number(req.headers['content-length']);
@@ -138,8 +128,8 @@ export class UploadService {
         });
       } catch (err) {
         // Not a parseable multipart content-type (e.g. no boundary).
-        void this.refuse(req, 'malformed', apiError(HttpStatus.BAD_REQUEST, `Malformed multipart request: ${(err as Error).message}`)).then(
-          (e) => resolve({ parts, failure: e }),
+        void this.refuse(req, 'malformed', apiError(HttpStatus.BAD_REQUEST, `Malformed multipart request: ${(err as Error).message}`)).then((e) =>
+          resolve({ parts, failure: e }),
         );
         return;
       }
@@ -219,9 +209,7 @@ export class UploadService {
       bb.on('field', (name: string) =>
         fail(fieldError(name || '(unnamed)', `unknown field; only file parts named "${FILES_FIELD}" are accepted`), 'unexpected-field'),
       );
-      bb.on('fieldsLimit', () =>
-        fail(apiError(HttpStatus.BAD_REQUEST, `Only file parts named "${FILES_FIELD}" are accepted`), 'unexpected-field'),
-      );
+      bb.on('fieldsLimit', () => fail(apiError(HttpStatus.BAD_REQUEST, `Only file parts named "${FILES_FIELD}" are accepted`), 'unexpected-field'));
       bb.on('filesLimit', () =>
         fail(
           apiError(HttpStatus.PAYLOAD_TOO_LARGE, `Too many files: at most ${this.config.maxFilesPerUpload} per request (MAX_FILES_PER_UPLOAD)`),

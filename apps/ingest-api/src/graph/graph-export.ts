@@ -127,8 +127,7 @@ const csv: ExportWriter = {
   contentType: 'text/csv; charset=utf-8',
   extension: 'csv',
   header: () => 'record,id,kind,type,name,mention_count,source,target,weight,document_count\r\n',
-  node: (n) =>
-    ['node', n.id, n.kind, n.type, csvField(n.name, true), csvField(n.mentionCount), '', '', '', ''].join(',') + '\r\n',
+  node: (n) => ['node', n.id, n.kind, n.type, csvField(n.name, true), csvField(n.mentionCount), '', '', '', ''].join(',') + '\r\n',
   between: () => '',
   edge: (e) => ['edge', e.id, 'relationship', e.type, '', '', e.source, e.target, num(e.weight), String(e.documentCount)].join(',') + '\r\n',
   footer: () => '',

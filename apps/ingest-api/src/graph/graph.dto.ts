@@ -11,7 +11,10 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const toList = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
     ? undefined
-    : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+    : (Array.isArray(value) ? value : [value])
+        .flatMap((v) => String(v).split(','))
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 export class EntityListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ENTITY_TYPES, description: 'Only entities of this type' })

@@ -26,11 +26,11 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === ',') (row.push(field), (field = ''));
     else if (c === '\r' && text[i + 1] === '\n') {
       row.push(field);
       rows.push(row);
@@ -106,7 +106,9 @@ describe('graph read API (/v1/projects/:projectUuid/...)', () => {
         'security@apache.org',
         'trademarks@apache.org',
       ]);
-      const none = await api().get(`${base()}/entities?q=${encodeURIComponent('%_nothing_%')}`).expect(200);
+      const none = await api()
+        .get(`${base()}/entities?q=${encodeURIComponent('%_nothing_%')}`)
+        .expect(200);
       expect(none.body).toMatchObject({ items: [], total: 0 });
     });
 

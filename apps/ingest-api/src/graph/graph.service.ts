@@ -4,16 +4,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { type EntityType, entitySearchKey } from '@casegraph/contracts';
 import { apiError, notFound } from '../common/api-error';
 import { EXPORT_WRITERS, ExportEdge } from './graph-export';
-import {
-  EntityDetailDto,
-  EntityDto,
-  EntityListQueryDto,
-  EntityPageDto,
-  ExportFormat,
-  GraphDto,
-  GraphQueryDto,
-  MentionDto,
-} from './graph.dto';
+import { EntityDetailDto, EntityDto, EntityListQueryDto, EntityPageDto, ExportFormat, GraphDto, GraphQueryDto, MentionDto } from './graph.dto';
 
 interface EntityRow {
   canonical_entity_uuid: string;
@@ -152,20 +143,18 @@ export class GraphService {
     return {
       ...toEntity(rows[0]),
       mentionsTotal: rows[0].mention_count,
-      mentions: mentions.map(
-        (m): MentionDto => ({
-          mentionUuid: m.mention_uuid,
-          documentUuid: m.document_uuid,
-          documentName: m.original_file_name,
-          text: m.entity_text,
-          start: m.start_char,
-          end: m.end_char,
-          pages: m.page_numbers ?? [],
-          snippet: snippet(m.chunk_text, m.char_start_index, m.start_char, m.end_char),
-          confidence: m.confidence_score,
-          method: m.method,
-        }),
-      ),
+      mentions: mentions.map((m): MentionDto => ({
+        mentionUuid: m.mention_uuid,
+        documentUuid: m.document_uuid,
+        documentName: m.original_file_name,
+        text: m.entity_text,
+        start: m.start_char,
+        end: m.end_char,
+        pages: m.page_numbers ?? [],
+        snippet: snippet(m.chunk_text, m.char_start_index, m.start_char, m.end_char),
+        confidence: m.confidence_score,
+        method: m.method,
+      })),
       documents: documents.map((d) => ({ documentUuid: d.document_uuid, documentName: d.original_file_name, mentions: d.weight })),
       neighbours: neighbours.map((n) => ({
         uuid: n.canonical_entity_uuid,

@@ -51,7 +51,6 @@ export interface IntakeResult {
   enqueued: boolean;
 }
 
-
 /**
  * Creates documents in the order that keeps every one of them reachable:
  *  1. ONE transaction: look up the project, ONE multi-row INSERT (unnest) of every
@@ -82,11 +81,7 @@ export class DocumentIntakeService {
     return rows.length ? { id: Number(rows[0].id), projectUuid: rows[0].project_uuid, name: rows[0].name } : null;
   }
 
-  async create(
-    projectUuid: string,
-    docs: NewDocument[],
-    opts: { batchId?: string | null; source: 'upload' | 'batch' },
-  ): Promise<IntakeResult> {
+  async create(projectUuid: string, docs: NewDocument[], opts: { batchId?: string | null; source: 'upload' | 'batch' }): Promise<IntakeResult> {
     const end = ingestMetrics.intakeSeconds.startTimer({ source: opts.source });
     const { project, inserted, duplicates } = await this.db.transaction(async (m) => {
       const project = await this.findProject(projectUuid, m, true);
@@ -145,12 +140,7 @@ export class DocumentIntakeService {
   }
 
   /** ONE statement for any number of rows: arrays in, unnest, ON CONFLICT on the per-project content hash. */
-  private async insertRows(
-    m: EntityManager,
-    project: IntakeProject,
-    docs: NewDocument[],
-    batchId: string | null,
-  ): Promise<Map<string, Date>> {
+  private async insertRows(m: EntityManager, project: IntakeProject, docs: NewDocument[], batchId: string | null): Promise<Map<string, Date>> {
     const rows: Array<{ document_uuid: string; created_at: Date }> = await m.query(
       `INSERT INTO source_documents
          (document_uuid, project_fk_id, project_uuid, batch_id, original_file_name, file_name, s3_bucket, s3_key,

@@ -6,9 +6,9 @@ describe('resumeStage', () => {
     expect(resumeStage({})).toBe('ocr');
     expect(resumeStage({ ocr_status: 'pending' })).toBe('ocr');
     expect(resumeStage({ ocr_status: 'completed', chunking_status: 'failed' })).toBe('chunking');
-    expect(
-      resumeStage({ ocr_status: 'completed', chunking_status: 'completed', entities_status: 'completed', resolution_status: 'pending' }),
-    ).toBe('resolution');
+    expect(resumeStage({ ocr_status: 'completed', chunking_status: 'completed', entities_status: 'completed', resolution_status: 'pending' })).toBe(
+      'resolution',
+    );
   });
 
   it('starts again at OCR when every stage is completed', () => {

@@ -32,7 +32,6 @@ interface PendingRow {
   project_uuid: string | null;
 }
 
-
 /** The first stage that is not completed: where a pending document starts or resumes. */
 export function resumeStage(row: Partial<Record<`${Stage}_status`, string>>): Stage {
   return STAGES.find((s) => row[`${s}_status`] !== 'completed') ?? 'ocr';
@@ -110,10 +109,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   private async passLocked(report: ReconcileReport, extend: () => Promise<void>, minAgeSeconds: number): Promise<ReconcileReport> {
     try {
-      const [{ cutoff }]: Array<{ cutoff: string }> = await this.db.query(
-        `SELECT (now() - make_interval(secs => $1))::text AS cutoff`,
-        [minAgeSeconds],
-      );
+      const [{ cutoff }]: Array<{ cutoff: string }> = await this.db.query(`SELECT (now() - make_interval(secs => $1))::text AS cutoff`, [
+        minAgeSeconds,
+      ]);
       let after: { updatedAt: string; uuid: string } | null = null;
       for (;;) {
         const rows: PendingRow[] = await this.db.query(

@@ -6,9 +6,7 @@ const LOCK_TTL_MS = 60_000;
 const RELEASE_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const EXTEND_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
-export type Exclusive<T> =
-  | { ran: true; value: T }
-  | { ran: false; skipped: 'redis-unavailable' | 'locked'; error?: string };
+export type Exclusive<T> = { ran: true; value: T } | { ran: false; skipped: 'redis-unavailable' | 'locked'; error?: string };
 
 /**
  * Runs `fn` on one replica at a time (the reconciler and the sweeper): a Redis

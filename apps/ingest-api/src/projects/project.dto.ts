@@ -16,7 +16,7 @@ export class CreateProjectDto {
 
   @ApiPropertyOptional({
     example: 42,
-    description: 'Integer id of the project (the old system\'s id). Posting the same id again returns the same project.',
+    description: "Integer id of the project (the old system's id). Posting the same id again returns the same project.",
   })
   @IsOptional()
   @Max(2_147_483_647)

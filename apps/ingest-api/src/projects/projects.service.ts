@@ -35,10 +35,10 @@ export class ProjectsService {
       const rows: ProjectRow[] =
         dto.id !== undefined
           ? await this.db.query(`SELECT id, project_uuid, name, created_at FROM projects WHERE id = $1`, [dto.id])
-          : await this.db.query(
-              `SELECT id, project_uuid, name, created_at FROM projects WHERE name = $1 AND project_uuid = $2 LIMIT 1`,
-              [dto.name, auth.projectUuid],
-            );
+          : await this.db.query(`SELECT id, project_uuid, name, created_at FROM projects WHERE name = $1 AND project_uuid = $2 LIMIT 1`, [
+              dto.name,
+              auth.projectUuid,
+            ]);
       if (!rows.length || rows[0].project_uuid !== auth.projectUuid) throw apiError(HttpStatus.FORBIDDEN, FORBIDDEN_MESSAGE);
       return { project: toDto(rows[0]), created: false };
     }
@@ -56,10 +56,7 @@ export class ProjectsService {
   }
 
   async get(projectUuid: string): Promise<ProjectDetailDto> {
-    const rows: ProjectRow[] = await this.db.query(
-      `SELECT id, project_uuid, name, created_at FROM projects WHERE project_uuid = $1`,
-      [projectUuid],
-    );
+    const rows: ProjectRow[] = await this.db.query(`SELECT id, project_uuid, name, created_at FROM projects WHERE project_uuid = $1`, [projectUuid]);
     if (!rows.length) throw notFound('Project', projectUuid);
     const counts: Array<{ status: string; n: number }> = await this.db.query(
       `SELECT status, count(*)::int AS n FROM source_documents WHERE project_fk_id = $1 GROUP BY status`,
@@ -83,9 +80,7 @@ export class ProjectsService {
           LIMIT $2 OFFSET $3`,
         [only, pageSize, (page - 1) * pageSize],
       ) as Promise<Array<ProjectRow & { document_count: number }>>,
-      this.db.query(`SELECT count(*)::int AS n FROM projects WHERE ($1::uuid IS NULL OR project_uuid = $1)`, [only]) as Promise<
-        Array<{ n: number }>
-      >,
+      this.db.query(`SELECT count(*)::int AS n FROM projects WHERE ($1::uuid IS NULL OR project_uuid = $1)`, [only]) as Promise<Array<{ n: number }>>,
     ]);
     return {
       items: rows.map((r) => ({ ...toDto(r), documentCount: r.document_count })),

@@ -65,7 +65,11 @@ describe('SweeperService (real PostgreSQL + Redis)', () => {
   }
 
   const row = async (uuid: string) =>
-    (await t.db.query(`SELECT status, error_message, failed_stage, ocr_status, entities_status FROM source_documents WHERE document_uuid = $1`, [uuid]))[0];
+    (
+      await t.db.query(`SELECT status, error_message, failed_stage, ocr_status, entities_status FROM source_documents WHERE document_uuid = $1`, [
+        uuid,
+      ])
+    )[0];
 
   it('re-enqueues a stuck document on its stage queue, leaves it while the job waits, then fails it after MAX_STAGE_ATTEMPTS', async () => {
     const uuid = await stuckDocument('ocr', 120, 1);
@@ -112,7 +116,12 @@ describe('SweeperService (real PostgreSQL + Redis)', () => {
       expect(await sweeper.tick()).toMatchObject({ skipped: 'locked', requeued: 0 });
       expect(await t.ocrQueue.getJob(uuid)).toBeNull();
       await redis.del(lock);
-      const second = await createTestApp({ DATABASE_URL: db.url, SWEEP_INTERVAL_SECONDS: '0', STAGE_TIMEOUT_OCR_SECONDS: '60', BULL_PREFIX: t.config.bullPrefix });
+      const second = await createTestApp({
+        DATABASE_URL: db.url,
+        SWEEP_INTERVAL_SECONDS: '0',
+        STAGE_TIMEOUT_OCR_SECONDS: '60',
+        BULL_PREFIX: t.config.bullPrefix,
+      });
       try {
         const reports = await Promise.all([sweeper.tick(), second.app.get(SweeperService).tick()]);
         expect(reports.map((x) => x.requeued).reduce((a, b) => a + b, 0)).toBe(1);

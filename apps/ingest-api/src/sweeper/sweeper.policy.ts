@@ -41,13 +41,7 @@ export function stageTimeoutSeconds(config: TimeoutConfig, stage: Stage): number
  * queue (null: no such job); `attempts` is source_documents.stage_attempts (starts of
  * the stage by a worker).
  */
-export function decide(input: {
-  stage: Stage;
-  since: Date;
-  attempts: number;
-  jobState: string | null;
-  maxAttempts: number;
-}): SweepDecision {
+export function decide(input: { stage: Stage; since: Date; attempts: number; jobState: string | null; maxAttempts: number }): SweepDecision {
   if (input.jobState && (LIVE_JOB_STATES as readonly string[]).includes(input.jobState)) return { action: 'leave' };
   if (input.attempts >= input.maxAttempts) {
     return {

@@ -36,7 +36,6 @@ interface StuckRow {
   relationships_status: string;
 }
 
-
 /**
  * Brings home documents stuck in `processing`: a stage that has been processing
  * longer than its timeout (STAGE_TIMEOUT_SECONDS, per-stage overrides) while no
@@ -142,8 +141,7 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
    * whose row changed) longer ago than that stage's timeout. Keyset on document_uuid.
    */
   private stuckBatch(timeouts: number[], after: string | null): Promise<StuckRow[]> {
-    const stageCase = (col: (s: Stage) => string) =>
-      `CASE current_stage ${STAGES.map((s) => `WHEN '${s}' THEN ${col(s)}`).join(' ')} END`;
+    const stageCase = (col: (s: Stage) => string) => `CASE current_stage ${STAGES.map((s) => `WHEN '${s}' THEN ${col(s)}`).join(' ')} END`;
     return this.db.query(
       `SELECT document_uuid, current_stage, stage_attempts, since::text AS since, ocr_status, chunking_status,
               entities_status, resolution_status, relationships_status
@@ -162,9 +160,8 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
   private async handle(row: StuckRow): Promise<'alive' | 'requeued' | 'failed' | 'redis-unavailable'> {
     // The stage to resume: the current one, or the next one when the current one completed but
     // its hand-off job to the next queue was lost.
-    const stage: Stage = isStage(row.current_stage) && row[`${row.current_stage}_status`] !== 'completed'
-      ? row.current_stage
-      : resumeStage(row as never);
+    const stage: Stage =
+      isStage(row.current_stage) && row[`${row.current_stage}_status`] !== 'completed' ? row.current_stage : resumeStage(row as never);
     const queueName = queueForStage(stage) as DocumentQueue;
     const since = new Date(row.since);
     let jobState: string | null;

@@ -51,7 +51,10 @@ export async function createProject(
   label = 'p',
   headers: Record<string, string> = {},
 ): Promise<{ id: number; projectUuid: string; name: string }> {
-  const res = await request(t.http).post('/v1/projects').set(headers).send({ name: uniqueName(label) });
+  const res = await request(t.http)
+    .post('/v1/projects')
+    .set(headers)
+    .send({ name: uniqueName(label) });
   if (res.status !== 201) throw new Error(`project not created: ${res.status} ${JSON.stringify(res.body)}`);
   ids.push(res.body.id);
   return res.body;
@@ -62,13 +65,7 @@ export async function createProject(
  * attempt would. Only that job is touched (a real worker would also take other waiting jobs):
  * it is moved to active by hand and finished with Bull's own moveToCompleted/moveToFailed.
  */
-export async function finishJob(
-  _t: TestApp,
-  queue: Queue,
-  jobName: string,
-  documentUuid: string,
-  outcome: 'completed' | 'failed',
-): Promise<void> {
+export async function finishJob(_t: TestApp, queue: Queue, jobName: string, documentUuid: string, outcome: 'completed' | 'failed'): Promise<void> {
   await queue.add(jobName, { documentUuid }, { jobId: documentUuid, attempts: 1 });
   await queue.client.multi().lrem(queue.toKey('wait'), 0, documentUuid).lpush(queue.toKey('active'), documentUuid).exec();
   const job = (await queue.getJob(documentUuid))!;

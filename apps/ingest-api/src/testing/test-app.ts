@@ -36,10 +36,7 @@ export interface TestApp {
  * tick()). `env` overrides any variable (e.g. CASEGRAPH_API_KEYS, REDIS_URL); `extra.controllers`
  * adds test-only routes (e.g. to prove the global guard covers routes of other modules).
  */
-export async function createTestApp(
-  env: Record<string, string> = {},
-  extra: { controllers?: Type<unknown>[] } = {},
-): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, extra: { controllers?: Type<unknown>[] } = {}): Promise<TestApp> {
   const storageDir = await mkdtemp(join(tmpdir(), 'casegraph-ingest-'));
   const config = loadConfig(ingestApiConfigSpec, {
     ...process.env,
@@ -88,22 +85,15 @@ export async function createTestApp(
 }
 
 /** Deletes everything a test created: its projects' rows, their context keys and the Bull keys of its prefix. */
-export async function cleanupTestData(
-  t: { db?: DataSource; config: IngestApiConfig },
-  projectIds: number[],
-  db?: DataSource,
-): Promise<void> {
+export async function cleanupTestData(t: { db?: DataSource; config: IngestApiConfig }, projectIds: number[], db?: DataSource): Promise<void> {
   const ds = db ?? t.db!;
   const redis = new Redis({ ...redisOptionsFromUrl(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), lazyConnect: true });
   try {
     // Only projects this suite named (never someone else's row that happens to share an id).
     const mine: number[] = projectIds.length
-      ? (
-          await ds.query(
-            `SELECT id FROM projects WHERE id = ANY($1::int[]) AND (name LIKE 'test-ingest%' OR name LIKE 'fuzz-%')`,
-            [projectIds],
-          )
-        ).map((r: { id: number }) => r.id)
+      ? (await ds.query(`SELECT id FROM projects WHERE id = ANY($1::int[]) AND (name LIKE 'test-ingest%' OR name LIKE 'fuzz-%')`, [projectIds])).map(
+          (r: { id: number }) => r.id,
+        )
       : [];
     projectIds = mine;
     if (projectIds.length) {

@@ -23,10 +23,20 @@ describe('failure policy: OCR worker (DocumentJobRunner on the real ocr queue)',
 
   afterAll(async () => {
     if (w && projects.length) {
-      const docs: Array<{ document_uuid: string }> = await w.db.query('SELECT document_uuid FROM source_documents WHERE project_fk_id = ANY($1::int[])', [projects]);
-      const keys = docs.flatMap((d) => [redisKeys.docState(d.document_uuid), redisKeys.docMetadata(d.document_uuid), redisKeys.docMetadataVersion(d.document_uuid)]);
+      const docs: Array<{ document_uuid: string }> = await w.db.query(
+        'SELECT document_uuid FROM source_documents WHERE project_fk_id = ANY($1::int[])',
+        [projects],
+      );
+      const keys = docs.flatMap((d) => [
+        redisKeys.docState(d.document_uuid),
+        redisKeys.docMetadata(d.document_uuid),
+        redisKeys.docMetadataVersion(d.document_uuid),
+      ]);
       if (keys.length) await w.ocrQueue.client.del(...keys).catch(() => undefined);
-      await w.db.query('DELETE FROM document_pages WHERE document_uuid IN (SELECT document_uuid FROM source_documents WHERE project_fk_id = ANY($1::int[]))', [projects]);
+      await w.db.query(
+        'DELETE FROM document_pages WHERE document_uuid IN (SELECT document_uuid FROM source_documents WHERE project_fk_id = ANY($1::int[]))',
+        [projects],
+      );
       await w.db.query('DELETE FROM source_documents WHERE project_fk_id = ANY($1::int[])', [projects]);
       await w.db.query('DELETE FROM projects WHERE id = ANY($1::int[])', [projects]);
     }
@@ -43,7 +53,11 @@ describe('failure policy: OCR worker (DocumentJobRunner on the real ocr queue)',
     stallStage: 'ocr',
     createDocument: async () => {
       // A small text PDF (pdfjs, no tesseract), unique bytes per document (one sha256 per project).
-      const doc = await createDocument(w, { name: 'policy.pdf', bytes: buildPdf([`Failure policy test page ${randomUUID()}.`]), projectId: projects[0] });
+      const doc = await createDocument(w, {
+        name: 'policy.pdf',
+        bytes: buildPdf([`Failure policy test page ${randomUUID()}.`]),
+        projectId: projects[0],
+      });
       if (!projects.length) projects.push(doc.projectId);
       return doc.documentUuid;
     },

@@ -45,7 +45,13 @@ describe('a worker killed mid-job', () => {
         ]);
         return !!job && (await job.isActive()) && rows[0].ocr_status === 'processing';
       },
-      { timeoutMs: 90_000, intervalMs: 100, what: 'the child worker to start the job', abort: () => (worker.running() ? undefined : 'the child exited'), detail: () => worker.output().slice(-3000) },
+      {
+        timeoutMs: 90_000,
+        intervalMs: 100,
+        what: 'the child worker to start the job',
+        abort: () => (worker.running() ? undefined : 'the child exited'),
+        detail: () => worker.output().slice(-3000),
+      },
     );
     await new Promise((r) => setTimeout(r, 1500));
     await worker.kill();

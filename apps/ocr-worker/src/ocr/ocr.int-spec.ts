@@ -12,16 +12,7 @@ import { JOBS, documentJobId, joinPages, redisKeys } from '@casegraph/contracts'
 import { OpsHttpServer } from '@casegraph/platform';
 import { LocalStorageDriver } from '@casegraph/storage';
 import { GeneratedDocumentName, buildPdf, generatedDocument } from '@casegraph/testing';
-import {
-  WorkerHandle,
-  createDocument,
-  documentState,
-  enqueueOcr,
-  pages,
-  startWorker,
-  waitForJob,
-  waitForOcr,
-} from '../testing/ocr-test-kit';
+import { WorkerHandle, createDocument, documentState, enqueueOcr, pages, startWorker, waitForJob, waitForOcr } from '../testing/ocr-test-kit';
 import { OcrService } from './ocr.service';
 
 jest.setTimeout(120_000);
@@ -115,7 +106,11 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
       projectId: good.projectId,
     });
     const empty = await createDocument(w, { name: 'empty.pdf', bytes: Buffer.alloc(0), projectId: good.projectId });
-    const text = await createDocument(w, { name: 'notes.pdf', bytes: Buffer.from(generatedDocument('complaint.pdf').text), projectId: good.projectId });
+    const text = await createDocument(w, {
+      name: 'notes.pdf',
+      bytes: Buffer.from(generatedDocument('complaint.pdf').text),
+      projectId: good.projectId,
+    });
     const all = [good, corrupt, encrypted, empty, text];
     await Promise.all(all.map((d) => enqueueOcr(w, d.documentUuid)));
     const states = await Promise.all(all.map((d) => waitForOcr(w, d.documentUuid)));

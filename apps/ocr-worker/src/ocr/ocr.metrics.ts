@@ -13,12 +13,7 @@ function histogram(name: string, help: string, buckets: number[], labelNames: st
 export const ocrMetrics = {
   documents: counter('casegraph_ocr_documents_total', 'OCR jobs finished, by outcome', ['engine', 'outcome']),
   pages: counter('casegraph_ocr_pages_total', 'Pages extracted, by page engine (pdfjs, tesseract, textract)', ['engine']),
-  pageSeconds: histogram(
-    'casegraph_ocr_page_seconds',
-    'Time to extract one page',
-    [0.005, 0.02, 0.1, 0.5, 1, 2, 4, 8, 16, 32, 64],
-    ['engine'],
-  ),
+  pageSeconds: histogram('casegraph_ocr_page_seconds', 'Time to extract one page', [0.005, 0.02, 0.1, 0.5, 1, 2, 4, 8, 16, 32, 64], ['engine']),
   documentSeconds: histogram(
     'casegraph_ocr_document_seconds',
     'Time of one OCR job (read, extract, persist, enqueue)',

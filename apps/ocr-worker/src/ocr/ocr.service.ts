@@ -8,14 +8,7 @@ import { DataSource } from 'typeorm';
 import { JOBS, QUEUES, TextractPollJobData, documentJobId, jobDisplayFields, joinPages } from '@casegraph/contracts';
 import { DocumentMissingError, DocumentStateService } from '@casegraph/pipeline';
 import { ProjectContextService } from '@casegraph/project-context';
-import {
-  InvalidStorageKeyError,
-  S3StorageDriver,
-  SniffedType,
-  StorageNotFoundError,
-  StorageService,
-  sniffFileType,
-} from '@casegraph/storage';
+import { InvalidStorageKeyError, S3StorageDriver, SniffedType, StorageNotFoundError, StorageService, sniffFileType } from '@casegraph/storage';
 import type { OcrWorkerConfig } from '../config';
 import type { ExtractionResult } from '../engines/engine.types';
 import { OCR_CONFIG, OcrEngines } from '../engines/ocr-engines';
@@ -166,10 +159,9 @@ export class OcrService {
 
   /** Current ocr status of a document, or null when it does not exist. */
   async ocrStatus(documentUuid: string): Promise<string | null> {
-    const rows: Array<{ ocr_status: string }> = await this.db.query(
-      'SELECT ocr_status FROM source_documents WHERE document_uuid = $1',
-      [documentUuid],
-    );
+    const rows: Array<{ ocr_status: string }> = await this.db.query('SELECT ocr_status FROM source_documents WHERE document_uuid = $1', [
+      documentUuid,
+    ]);
     return rows[0]?.ocr_status ?? null;
   }
 
@@ -202,10 +194,7 @@ export class OcrService {
     if (!stat) throw new PermanentError(`stored file not found: ${where}`, 'file-missing');
     if (stat.sizeBytes === 0) throw new PermanentError('file is empty (0 bytes)', 'empty');
     if (stat.sizeBytes > this.config.ocrMaxFileBytes) {
-      throw new PermanentError(
-        `file is ${stat.sizeBytes} bytes, over the limit of ${this.config.ocrMaxFileBytes} (OCR_MAX_FILE_BYTES)`,
-        'too-large',
-      );
+      throw new PermanentError(`file is ${stat.sizeBytes} bytes, over the limit of ${this.config.ocrMaxFileBytes} (OCR_MAX_FILE_BYTES)`, 'too-large');
     }
     try {
       const bytes = await this.storage.readBuffer(row.s3_key, row.s3_bucket, this.config.ocrMaxFileBytes);
@@ -347,10 +336,7 @@ export class OcrService {
           const b = j * 5;
           return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
         });
-        await m.query(
-          `INSERT INTO document_pages (document_uuid, page_number, text, confidence, engine) VALUES ${values.join(', ')}`,
-          params,
-        );
+        await m.query(`INSERT INTO document_pages (document_uuid, page_number, text, confidence, engine) VALUES ${values.join(', ')}`, params);
       }
       const metadata = {
         provider: result.provider,

@@ -9,7 +9,16 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { TextractClient } from '@aws-sdk/client-textract';
 import { readFileSync } from 'node:fs';
 import { JOBS, joinPages } from '@casegraph/contracts';
-import { GeneratedDocumentName, buildPdf, describeWithFixtures, fixtureDocument, fixtureTextract, generatedDocument, synthTextractResponse, textractLines } from '@casegraph/testing';
+import {
+  GeneratedDocumentName,
+  buildPdf,
+  describeWithFixtures,
+  fixtureDocument,
+  fixtureTextract,
+  generatedDocument,
+  synthTextractResponse,
+  textractLines,
+} from '@casegraph/testing';
 import { FAKE_TEXTRACT_FAILED_MESSAGE, FakeTextract } from '../../../../test/support/fake-textract';
 import { LocalS3Server, startS3Server } from '../../../../test/support/s3-server';
 import { TextractEngine } from '../engines/textract/textract-engine';
@@ -229,11 +238,17 @@ describe('OCR worker with OCR_ENGINE=textract (real SDK, local Textract and S3)'
       await enqueueOcr(small, doc.documentUuid);
       const state = await waitForOcr(small, doc.documentUuid);
       expect(complaint.pages.length).toBeGreaterThan(5);
-      expect(state).toMatchObject({ ocr_status: 'failed', error_message: expect.stringContaining(`PDF has ${complaint.pages.length} pages, over the limit of 5`) });
+      expect(state).toMatchObject({
+        ocr_status: 'failed',
+        error_message: expect.stringContaining(`PDF has ${complaint.pages.length} pages, over the limit of 5`),
+      });
       expect(fake.callsOf('StartDocumentTextDetection').length).toBe(starts);
       const locked = await createDocument(small, { name: 'locked.pdf', bytes: buildPdf(['Sealed'], { userPassword: 'pw' }) });
       await enqueueOcr(small, locked.documentUuid);
-      expect(await waitForOcr(small, locked.documentUuid)).toMatchObject({ ocr_status: 'failed', error_message: expect.stringContaining('password-protected') });
+      expect(await waitForOcr(small, locked.documentUuid)).toMatchObject({
+        ocr_status: 'failed',
+        error_message: expect.stringContaining('password-protected'),
+      });
       expect(fake.callsOf('StartDocumentTextDetection').length).toBe(starts);
     } finally {
       await small.close();

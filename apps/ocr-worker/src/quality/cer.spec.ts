@@ -27,9 +27,13 @@ describe('levenshtein', () => {
 
   it('equals the textbook algorithm on random strings, including far-apart ones (band doubling)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 60, unit: fc.constantFrom('a', 'b', 'c', ' ') }), fc.string({ maxLength: 60, unit: fc.constantFrom('a', 'b', 'c', ' ') }), (a, b) => {
-        expect(levenshtein(a, b)).toBe(naive(a, b));
-      }),
+      fc.property(
+        fc.string({ maxLength: 60, unit: fc.constantFrom('a', 'b', 'c', ' ') }),
+        fc.string({ maxLength: 60, unit: fc.constantFrom('a', 'b', 'c', ' ') }),
+        (a, b) => {
+          expect(levenshtein(a, b)).toBe(naive(a, b));
+        },
+      ),
       { numRuns: 400 },
     );
   });

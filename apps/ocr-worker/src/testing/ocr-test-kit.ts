@@ -29,10 +29,7 @@ export interface WorkerHandle {
 }
 
 /** A worker app on the test database with a private Bull prefix and storage folder. */
-export async function startWorker(
-  env: Record<string, string> = {},
-  overrides: OcrWorkerModuleOverrides = {},
-): Promise<WorkerHandle> {
+export async function startWorker(env: Record<string, string> = {}, overrides: OcrWorkerModuleOverrides = {}): Promise<WorkerHandle> {
   const storageDir = env.STORAGE_DIR ?? mkdtempSync(join(tmpdir(), 'casegraph-ocr-test-'));
   const config = loadConfig(ocrWorkerConfigSpec, {
     DATABASE_URL: process.env.DATABASE_URL,
@@ -107,12 +104,14 @@ export async function createDocument(
      VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, 'pending')`,
     [documentUuid, projectId, projectUuid, file.name, w.storage.bucket, key, size, sha],
   );
-  await w.context.remember({
-    documentUuid,
-    projectUuid,
-    projectId,
-    documentMetadata: { filename: file.name, s3Key: key, uploadedAt: new Date().toISOString() },
-  }).catch(() => undefined);
+  await w.context
+    .remember({
+      documentUuid,
+      projectUuid,
+      projectId,
+      documentMetadata: { filename: file.name, s3Key: key, uploadedAt: new Date().toISOString() },
+    })
+    .catch(() => undefined);
   return { documentUuid, projectUuid, projectId, key };
 }
 
@@ -172,8 +171,7 @@ export async function waitForJob(queue: Queue, jobId: string, timeoutMs = 60_000
 }
 
 export async function pages(w: WorkerHandle, documentUuid: string) {
-  return (await w.db.query(
-    'SELECT page_number, text, confidence, engine FROM document_pages WHERE document_uuid = $1 ORDER BY page_number',
-    [documentUuid],
-  )) as Array<{ page_number: number; text: string; confidence: number | null; engine: string }>;
+  return (await w.db.query('SELECT page_number, text, confidence, engine FROM document_pages WHERE document_uuid = $1 ORDER BY page_number', [
+    documentUuid,
+  ])) as Array<{ page_number: number; text: string; confidence: number | null; engine: string }>;
 }

@@ -41,7 +41,10 @@ export function pgPool(db: DataSource): { query: (sql: string, params?: unknown[
  * Wraps the pool's query function (the resolver's lookups and heals), e.g. to
  * count or hold them. Returns a function that restores the original.
  */
-export function interceptPool(db: DataSource, around: (sql: string, params: unknown[] | undefined, run: () => Promise<unknown>) => Promise<unknown>): () => void {
+export function interceptPool(
+  db: DataSource,
+  around: (sql: string, params: unknown[] | undefined, run: () => Promise<unknown>) => Promise<unknown>,
+): () => void {
   const pool = pgPool(db);
   const original = pool.query;
   pool.query = (sql: string, params?: unknown[]) => around(sql, params, () => original.call(pool, sql, params));
@@ -58,10 +61,7 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function createTestApp(
-  options: Partial<ProjectContextModuleOptions> = {},
-  databaseUrl = process.env.DATABASE_URL!,
-): Promise<TestApp> {
+export async function createTestApp(options: Partial<ProjectContextModuleOptions> = {}, databaseUrl = process.env.DATABASE_URL!): Promise<TestApp> {
   const counter = new QueryCounter();
   const moduleRef = await Test.createTestingModule({
     imports: [

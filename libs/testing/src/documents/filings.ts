@@ -50,7 +50,9 @@ function scheduleA(): string[] {
     const year = 2022 + Math.floor(i / 48);
     const amount = 4_150 + ((i * 2_713) % 19_000) + (i % 4) * 0.25;
     const money = `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-    rows.push(`|${String(i + 1).padStart(3, ' ')}. Bill of lading NWF-${year}-${String(4100 + i * 13)}, ${month} ${day}, ${year}, ${PORTS[i % 5]} to ${DESTINATIONS[i % 6]}, ${money}`);
+    rows.push(
+      `|${String(i + 1).padStart(3, ' ')}. Bill of lading NWF-${year}-${String(4100 + i * 13)}, ${month} ${day}, ${year}, ${PORTS[i % 5]} to ${DESTINATIONS[i % 6]}, ${money}`,
+    );
   }
   return rows;
 }
@@ -134,7 +136,7 @@ export function complaintParagraphs(): string[] {
     '',
     '|FOURTH CLAIM: Unjust Enrichment (in the alternative, against both Defendants)',
     '',
-    '19. Northwind realleges paragraphs 1 through 18. To the extent the Agreement or the Guaranty is found unenforceable, Defendants received and accepted the benefit of Northwind\'s carriage services with knowledge that Northwind expected payment, and it would be unjust for them to retain that benefit without paying its value.',
+    "19. Northwind realleges paragraphs 1 through 18. To the extent the Agreement or the Guaranty is found unenforceable, Defendants received and accepted the benefit of Northwind's carriage services with knowledge that Northwind expected payment, and it would be unjust for them to retain that benefit without paying its value.",
     '',
     '20. A complaint states a claim when it pleads facts that allow the court to draw the reasonable inference that the defendant is liable. Bell Atlantic Corp. v. Twombly, 550 U.S. 544, 570 (2007); Ashcroft v. Iqbal, 556 U.S. 662, 678 (2009). The facts above meet that standard for each claim.',
     '',
@@ -188,7 +190,7 @@ export function motionParagraphs(): string[] {
     '|PIETER HALVORSEN,',
     '|                    Defendants.',
     '',
-    '|DEFENDANT PIETER HALVORSEN\'S MOTION TO DISMISS THE SECOND AND FOURTH CLAIMS',
+    "|DEFENDANT PIETER HALVORSEN'S MOTION TO DISMISS THE SECOND AND FOURTH CLAIMS",
     '',
     'Defendant Pieter Halvorsen moves under Fed. R. Civ. P. 12(b)(6) to dismiss the Second Claim (breach of guaranty) and the Fourth Claim (unjust enrichment) of the Complaint filed on February 12, 2024. Counsel conferred with counsel for Plaintiff by telephone on March 20, 2024, and the parties could not resolve the motion.',
     '',
@@ -319,7 +321,7 @@ export function schedulingOrderParagraphs(): string[] {
     '',
     '|SCHEDULING ORDER',
     '',
-    'Having considered the parties\' joint report filed on May 6, 2024, the Court orders as follows:',
+    "Having considered the parties' joint report filed on May 6, 2024, the Court orders as follows:",
     '',
     '1. Initial disclosures under Fed. R. Civ. P. 26(a)(1) are due by June 7, 2024.',
     '2. Motions to amend the pleadings or to add parties are due by August 30, 2024.',

@@ -8,7 +8,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { complaintParagraphs, demandLetterPages, motionParagraphs, noticeOfAppearanceLines, paginate, schedulingOrderParagraphs, wrapParagraphs } from './filings';
+import {
+  complaintParagraphs,
+  demandLetterPages,
+  motionParagraphs,
+  noticeOfAppearanceLines,
+  paginate,
+  schedulingOrderParagraphs,
+  wrapParagraphs,
+} from './filings';
 import { buildMixedPdf, buildTextPdf } from './pdf';
 import { noisePng, renderScanPng } from './scan';
 
@@ -72,9 +80,27 @@ const BUILDERS: Record<GeneratedDocumentName, () => GeneratedDocument> = {
     const notice = noticeOfAppearanceLines();
     const scan = renderScanPng(notice);
     const text = notice.join('\n');
-    return { name: 'scanned-notice.png', bytes: scan.png, type: 'image/png', pages: [text], text, textLayer: false, width: scan.width, height: scan.height };
+    return {
+      name: 'scanned-notice.png',
+      bytes: scan.png,
+      type: 'image/png',
+      pages: [text],
+      text,
+      textLayer: false,
+      width: scan.width,
+      height: scan.height,
+    };
   },
-  'photo-noise.png': () => ({ name: 'photo-noise.png', bytes: noisePng(800, 600), type: 'image/png', pages: [], text: '', textLayer: false, width: 800, height: 600 }),
+  'photo-noise.png': () => ({
+    name: 'photo-noise.png',
+    bytes: noisePng(800, 600),
+    type: 'image/png',
+    pages: [],
+    text: '',
+    textLayer: false,
+    width: 800,
+    height: 600,
+  }),
   'corrupt.pdf': () => ({ name: 'corrupt.pdf', bytes: corruptPdf(), type: 'application/pdf', pages: [], text: '', textLayer: false }),
 };
 
@@ -115,7 +141,11 @@ export function generatedDocumentPath(name: GeneratedDocumentName): string {
 }
 
 /** Writes the generated documents (default: all) into `target`, with their ground truth as <name>.txt if `text`; returns the paths. */
-export function writeGeneratedDocuments(target: string, names: readonly GeneratedDocumentName[] = GENERATED_DOCUMENT_NAMES, opts: { text?: boolean } = {}): string[] {
+export function writeGeneratedDocuments(
+  target: string,
+  names: readonly GeneratedDocumentName[] = GENERATED_DOCUMENT_NAMES,
+  opts: { text?: boolean } = {},
+): string[] {
   mkdirSync(target, { recursive: true });
   const out: string[] = [];
   for (const name of names) {

@@ -30,7 +30,11 @@ const md5 = (...parts: Buffer[]) => createHash('md5').update(Buffer.concat(parts
 const padded = (pw: string) => Buffer.concat([Buffer.from(pw, 'latin1'), PAD]).subarray(0, 32);
 
 function escapePdfString(s: Buffer): string {
-  return s.toString('latin1').replace(/[\\()]/g, (c) => `\\${c}`).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return s
+    .toString('latin1')
+    .replace(/[\\()]/g, (c) => `\\${c}`)
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n');
 }
 
 /** The pieces of a non-interlaced 8-bit PNG that a PDF can embed as-is (FlateDecode + PNG predictors). */
@@ -41,7 +45,7 @@ function pngForPdf(png: Buffer): { width: number; height: number; colors: number
   const [depth, colorType, , , interlace] = png.subarray(24, 29);
   if (depth !== 8 || interlace !== 0 || ![0, 2].includes(colorType)) throw new Error('only 8-bit grey/RGB non-interlaced PNGs');
   const idat: Buffer[] = [];
-  for (let o = 8; o < png.length; ) {
+  for (let o = 8; o < png.length;) {
     const len = png.readUInt32BE(o);
     if (png.toString('latin1', o + 4, o + 8) === 'IDAT') idat.push(png.subarray(o + 8, o + 8 + len));
     o += 12 + len;
@@ -80,7 +84,11 @@ export function buildMixedPdf(pagesIn: Array<{ lines: string[] } | { png: Buffer
       );
       const stamp = p.stamp ? ` BT /F1 8 Tf ${w - 100} 12 Td (${esc(p.stamp)}) Tj ET` : '';
       const content = streamObj('', Buffer.from(`q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q${stamp}`, 'latin1'));
-      kids.push(add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w} ${h}] /Contents ${content} 0 R /Resources << /XObject << /Im0 ${image} 0 R >> /Font << /F1 ${font} 0 R >> >> >>`));
+      kids.push(
+        add(
+          `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w} ${h}] /Contents ${content} 0 R /Resources << /XObject << /Im0 ${image} 0 R >> /Font << /F1 ${font} 0 R >> >> >>`,
+        ),
+      );
     }
   }
   objects[1] = Buffer.from(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`);
@@ -97,7 +105,9 @@ function serialize(objects: Buffer[], trailerExtra: string): Buffer {
     parts.push(obj);
     size += obj.length;
   });
-  const xref = [`xref\n0 ${objects.length + 1}\n`, '0000000000 65535 f \n', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
+  const xref = [`xref\n0 ${objects.length + 1}\n`, '0000000000 65535 f \n', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join(
+    '',
+  );
   parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} ${trailerExtra} >>\nstartxref\n${size}\n%%EOF\n`, 'latin1'));
   return Buffer.concat(parts);
 }

@@ -63,7 +63,12 @@ export function synthTextractBlocks(pages: string[], idSeed = ''): SynthBlock[] 
   pages.forEach((pageText, p) => {
     const page = p + 1;
     const lines = pageText.split('\n');
-    const pageBlock: SynthBlock = { BlockType: 'PAGE', Id: blockId(`${idSeed}/p${page}`), Geometry: geometry(0, 0, 1, 1), Relationships: [{ Type: 'CHILD', Ids: [] }] };
+    const pageBlock: SynthBlock = {
+      BlockType: 'PAGE',
+      Id: blockId(`${idSeed}/p${page}`),
+      Geometry: geometry(0, 0, 1, 1),
+      Relationships: [{ Type: 'CHILD', Ids: [] }],
+    };
     if (multi) pageBlock.Page = page;
     blocks.push(pageBlock);
     const lineHeight = 0.9 / Math.max(lines.length, 40);

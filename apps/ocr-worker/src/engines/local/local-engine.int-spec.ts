@@ -38,21 +38,24 @@ describe('LocalEngine (PDF.js thread + tesseract.js)', () => {
 
   const extract = (bytes: Buffer, e = engine) => e.extract({ documentUuid: 'test', bytes, type: sniffFileType(bytes)! });
 
-  it.each([['complaint.pdf' as const], ['motion.pdf' as const]])('%s: text layer, one page per PDF page, CER <= 0.5%% against its ground truth', async (name) => {
-    const doc = gen(name);
-    const result = await extract(doc.bytes);
-    expect(result.pages.map((p) => p.pageNumber)).toEqual(doc.pages.map((_, i) => i + 1));
-    expect(result.pages.every((p) => p.engine === 'pdfjs' && p.confidence === 100)).toBe(true);
-    const cer = characterErrorRate(result.pages.map((p) => p.text).join('\n'), doc.text);
-    expect(cer).toBeLessThanOrEqual(0.005);
-    // Line breaks are kept: the text has about as many lines as the source, page by page.
-    result.pages.forEach((p, i) => {
-      const lines = p.text.split('\n').filter((l) => l.trim()).length;
-      const truthLines = doc.pages[i].split('\n').filter((l) => l.trim()).length;
-      expect(Math.abs(lines - truthLines)).toBeLessThanOrEqual(Math.ceil(truthLines * 0.02));
-    });
-    expect(result.pages[0].text).toContain('Case No. 3:24-cv-01187-JR');
-  });
+  it.each([['complaint.pdf' as const], ['motion.pdf' as const]])(
+    '%s: text layer, one page per PDF page, CER <= 0.5%% against its ground truth',
+    async (name) => {
+      const doc = gen(name);
+      const result = await extract(doc.bytes);
+      expect(result.pages.map((p) => p.pageNumber)).toEqual(doc.pages.map((_, i) => i + 1));
+      expect(result.pages.every((p) => p.engine === 'pdfjs' && p.confidence === 100)).toBe(true);
+      const cer = characterErrorRate(result.pages.map((p) => p.text).join('\n'), doc.text);
+      expect(cer).toBeLessThanOrEqual(0.005);
+      // Line breaks are kept: the text has about as many lines as the source, page by page.
+      result.pages.forEach((p, i) => {
+        const lines = p.text.split('\n').filter((l) => l.trim()).length;
+        const truthLines = doc.pages[i].split('\n').filter((l) => l.trim()).length;
+        expect(Math.abs(lines - truthLines)).toBeLessThanOrEqual(Math.ceil(truthLines * 0.02));
+      });
+      expect(result.pages[0].text).toContain('Case No. 3:24-cv-01187-JR');
+    },
+  );
 
   it('OCRs the scanned letter (image-only PDF, 150 dpi) with CER <= 2%', async () => {
     const doc = gen('scanned-letter.pdf');
@@ -72,7 +75,10 @@ describe('LocalEngine (PDF.js thread + tesseract.js)', () => {
     expect(image.pages[0].engine).toBe('tesseract');
     expect(characterErrorRate(image.pages[0].text, notice.text)).toBeLessThanOrEqual(0.02);
 
-    const mixed = buildMixedPdf([{ lines: ['Exhibit A: typed cover page', 'Signed by both parties on 3 March 2024'] }, { png: notice.bytes, stamp: 'ACME-000123' }]);
+    const mixed = buildMixedPdf([
+      { lines: ['Exhibit A: typed cover page', 'Signed by both parties on 3 March 2024'] },
+      { png: notice.bytes, stamp: 'ACME-000123' },
+    ]);
     const result = await extract(mixed);
     expect(result.pages.map((p) => p.engine)).toEqual(['pdfjs', 'tesseract']);
     expect(result.details).toMatchObject({ method: 'mixed', textLayerPages: 1, ocrPages: 1 });
@@ -94,7 +100,10 @@ describe('LocalEngine (PDF.js thread + tesseract.js)', () => {
       const cer = characterErrorRate(result.pages.map((p) => p.text).join('\n'), read(truth).toString('utf8'));
       expect(cer).toBeLessThanOrEqual(0.005);
       const lines = result.pages.flatMap((p) => p.text.split('\n')).filter((l) => l.trim()).length;
-      const truthLines = read(truth).toString('utf8').split('\n').filter((l) => l.trim()).length;
+      const truthLines = read(truth)
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim()).length;
       expect(Math.abs(lines - truthLines)).toBeLessThanOrEqual(truthLines * 0.02);
     });
 
@@ -145,7 +154,10 @@ describe('LocalEngine (PDF.js thread + tesseract.js)', () => {
       const small = new LocalEngine({ ...options, maxPages: 5 }, pool, tesseract);
       const complaint = gen('complaint.pdf');
       expect(complaint.pages.length).toBeGreaterThan(5);
-      await expect(extract(complaint.bytes, small)).rejects.toMatchObject({ reason: 'too-many-pages', message: expect.stringContaining(`${complaint.pages.length} pages`) });
+      await expect(extract(complaint.bytes, small)).rejects.toMatchObject({
+        reason: 'too-many-pages',
+        message: expect.stringContaining(`${complaint.pages.length} pages`),
+      });
       expect(spy.mock.calls.map((c) => c[0])).toEqual(['open', 'close']);
     } finally {
       spy.mockRestore();

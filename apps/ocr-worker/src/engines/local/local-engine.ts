@@ -92,10 +92,7 @@ export class LocalEngine {
     const { pageTimeoutMs } = this.options;
     const numPages = await this.open(thread, input.bytes);
     if (numPages > this.options.maxPages) {
-      throw new PermanentError(
-        `PDF has ${numPages} pages, more than the limit of ${this.options.maxPages} (OCR_MAX_PAGES)`,
-        'too-many-pages',
-      );
+      throw new PermanentError(`PDF has ${numPages} pages, more than the limit of ${this.options.maxPages} (OCR_MAX_PAGES)`, 'too-many-pages');
     }
     if (numPages === 0) throw new PermanentError('PDF has no pages', 'empty');
     const pages: PageText[] = [];
@@ -126,11 +123,15 @@ export class LocalEngine {
       }
       let image: { image: ArrayBuffer; width: number; height: number };
       try {
-        image = await thread.request('raster', {
-          page,
-          dpi: this.options.rasterDpi,
-          maxPixels: this.options.maxRasterPixels ?? MAX_RASTER_PIXELS_DEFAULT,
-        }, pageTimeoutMs);
+        image = await thread.request(
+          'raster',
+          {
+            page,
+            dpi: this.options.rasterDpi,
+            maxPixels: this.options.maxRasterPixels ?? MAX_RASTER_PIXELS_DEFAULT,
+          },
+          pageTimeoutMs,
+        );
       } catch (err) {
         if (err instanceof PdfThreadTimeoutError) throw pageTimeout(page, pageTimeoutMs);
         if (err instanceof PdfThreadExitError) throw pdfThreadDied(err);
@@ -156,7 +157,12 @@ export class LocalEngine {
   private async ocr(image: Buffer, page: number): Promise<{ text: string; confidence: number }> {
     try {
       const r = await this.tesseract.recognize(image, this.options.pageTimeoutMs);
-      return { text: cleanText(r.text).replace(/[ \t]+$/gm, '').replace(/^\n+|\n+$/g, ''), confidence: r.confidence };
+      return {
+        text: cleanText(r.text)
+          .replace(/[ \t]+$/gm, '')
+          .replace(/^\n+|\n+$/g, ''),
+        confidence: r.confidence,
+      };
     } catch (err) {
       if (err instanceof TesseractTimeoutError) throw pageTimeout(page, this.options.pageTimeoutMs);
       // Missing language data or a worker that will not start: an environment problem, retried.

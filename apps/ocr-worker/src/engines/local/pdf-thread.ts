@@ -16,7 +16,10 @@ export class PdfThreadError extends Error {
 
 /** The thread did not answer within the time limit and was terminated. */
 export class PdfThreadTimeoutError extends Error {
-  constructor(readonly op: string, readonly ms: number) {
+  constructor(
+    readonly op: string,
+    readonly ms: number,
+  ) {
     super(`PDF ${op} took longer than ${ms} ms`);
     this.name = 'PdfThreadTimeoutError';
   }
@@ -24,7 +27,10 @@ export class PdfThreadTimeoutError extends Error {
 
 /** The thread died (out of memory, crash) while working. */
 export class PdfThreadExitError extends Error {
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'PdfThreadExitError';
   }

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { SynthBlock, describeWithFixtures, fixtureTextract, generatedDocument, synthTextractBlocks, synthTextractResponse, textractLines } from '@casegraph/testing';
+import {
+  SynthBlock,
+  describeWithFixtures,
+  fixtureTextract,
+  generatedDocument,
+  synthTextractBlocks,
+  synthTextractResponse,
+  textractLines,
+} from '@casegraph/testing';
 import { PermanentError } from '../../ocr/ocr.errors';
 import { pagesFromBlocks, TextractPageBuilder } from './textract-blocks';
 import { classifyTextractError, clientRequestToken, isThrottling, jobTag } from './textract-engine';
@@ -31,7 +39,12 @@ describe('Textract page text', () => {
     expect(pages[0].text.split('\n')).toEqual(lines.get(1));
     expect(pages[1].text.split('\n')).toEqual(lines.get(2));
     // The LINE texts are the ground truth's non-blank lines with runs of spaces folded.
-    expect(pages[0].text.split('\n')).toEqual(motion.pages[0].split('\n').filter((t) => t.trim()).map((t) => t.trim().split(/\s+/).join(' ')));
+    expect(pages[0].text.split('\n')).toEqual(
+      motion.pages[0]
+        .split('\n')
+        .filter((t) => t.trim())
+        .map((t) => t.trim().split(/\s+/).join(' ')),
+    );
     expect(pages[0].confidence).toBeGreaterThan(90);
   });
 
@@ -108,15 +121,18 @@ describe('Textract request identifiers', () => {
 describe('classifyTextractError', () => {
   const err = (name: string, message = 'm') => Object.assign(new Error(message), { name });
 
-  it.each(['InvalidS3ObjectException', 'UnsupportedDocumentException', 'DocumentTooLargeException', 'BadDocumentException', 'InvalidParameterException'])(
-    '%s is permanent, with Textract message',
-    (name) => {
-      const out = classifyTextractError(err(name, 'Textract says no'));
-      expect(out).toBeInstanceOf(PermanentError);
-      expect(out.message).toContain('Textract says no');
-      expect(out.message).toContain(name);
-    },
-  );
+  it.each([
+    'InvalidS3ObjectException',
+    'UnsupportedDocumentException',
+    'DocumentTooLargeException',
+    'BadDocumentException',
+    'InvalidParameterException',
+  ])('%s is permanent, with Textract message', (name) => {
+    const out = classifyTextractError(err(name, 'Textract says no'));
+    expect(out).toBeInstanceOf(PermanentError);
+    expect(out.message).toContain('Textract says no');
+    expect(out.message).toContain(name);
+  });
 
   it.each(['ProvisionedThroughputExceededException', 'ThrottlingException', 'LimitExceededException', 'InternalServerError'])(
     '%s stays transient',

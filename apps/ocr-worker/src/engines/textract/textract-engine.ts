@@ -31,11 +31,7 @@ export const TEXTRACT_PERMANENT_ERRORS = new Set([
 ]);
 
 /** Throttling: retried (by the SDK a few times, then by Bull with backoff). */
-export const TEXTRACT_THROTTLING_ERRORS = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'LimitExceededException',
-]);
+export const TEXTRACT_THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'LimitExceededException']);
 
 /**
  * Textract's ClientRequestToken: the same project and content always give the
@@ -84,10 +80,7 @@ export class TextractEngine {
   /** Synchronous OCR of one image (≤ 10 MB). */
   async detect(bytes: Buffer): Promise<ExtractionResult> {
     if (bytes.length > TEXTRACT_LIMITS.syncMaxBytes) {
-      throw new PermanentError(
-        `file is ${bytes.length} bytes, over Textract's synchronous limit of ${TEXTRACT_LIMITS.syncMaxBytes}`,
-        'too-large',
-      );
+      throw new PermanentError(`file is ${bytes.length} bytes, over Textract's synchronous limit of ${TEXTRACT_LIMITS.syncMaxBytes}`, 'too-large');
     }
     const t0 = Date.now();
     let out;
