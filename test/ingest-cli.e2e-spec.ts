@@ -35,8 +35,8 @@ interface Proc {
 function start(cmd: string, args: string[], env: NodeJS.ProcessEnv): Proc {
   const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   let signal: NodeJS.Signals | null = null;
   const exited = new Promise<number | null>((r) =>
     child.on('exit', (code, sig) => {

@@ -1,6 +1,5 @@
 import { Controller, Get, Logger, Param } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/ingest-api/src/testing/test-app';
 import { filesUnder } from '../../apps/ingest-api/src/testing/helpers';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createServer, Server, Socket } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';

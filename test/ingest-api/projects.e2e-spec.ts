@@ -140,7 +140,7 @@ describe('/v1/projects', () => {
   ])('POST refuses %s with 400 and creates nothing', async (_, body, message, field) => {
     const before = await t.db.query(`SELECT count(*)::int AS n FROM projects WHERE name = 'x'`);
     const req = request(t.http).post('/v1/projects').set('Content-Type', 'application/json');
-    const res = await (typeof body === 'string' ? req.send(body) : req.send(body as object));
+    const res = await (typeof body === 'string' ? req.send(body) : req.send(body));
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(message);
     if (field) expect(res.body.errors[0].field).toBe(field);

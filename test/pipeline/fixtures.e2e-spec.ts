@@ -11,7 +11,6 @@ import { Test } from '@nestjs/testing';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '@casegraph/contracts';
 import { loadConfig } from '@casegraph/platform';
 import { graphWorkerConfigSpec } from '../../apps/graph-worker/src/config';

@@ -306,7 +306,7 @@ export async function graphSnapshot(db: DataSource, projects: IngestedProject[])
  */
 export async function integrityReport(db: DataSource, projects: IngestedProject[]): Promise<Record<string, number>> {
   const uuids = projects.map((p) => p.projectUuid);
-  const one = async (sql: string) => ((await db.query(sql, [uuids])) as Array<{ n: number }>)[0].n;
+  const one = async (sql: string) => (await db.query<Array<{ n: number }>>(sql, [uuids]))[0].n;
   return {
     documentsWrongProject: await one(
       `SELECT count(*)::int AS n FROM source_documents d JOIN projects p ON p.id = d.project_fk_id

@@ -29,8 +29,8 @@ function startHarness(apps: Array<{ name: string; mode: string; log?: string }>,
     readyLines = (out.match(/ ready pid=\d+\n/g) ?? []).length;
     if (out.includes('HARNESS STARTED') && readyLines >= expectedReady) resolveStarted();
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
   return { child, output: () => out, started, exited };
 }

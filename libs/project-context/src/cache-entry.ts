@@ -70,12 +70,12 @@ export function decodeEntry(raw: string, documentUuid: string): DecodedEntry {
     ok: true,
     context: {
       documentUuid,
-      projectUuid: (e.project_uuid as string).toLowerCase(),
+      projectUuid: e.project_uuid.toLowerCase(),
       projectId: e.project_id,
       documentMetadata: {
         filename: m.filename,
-        s3Bucket: (m.s3_bucket as string | null | undefined) ?? undefined,
-        s3Key: (m.s3_key as string | null | undefined) ?? undefined,
+        s3Bucket: m.s3_bucket ?? undefined,
+        s3Key: m.s3_key ?? undefined,
         uploadedAt: m.uploaded_at,
       },
     },

@@ -228,7 +228,7 @@ export class ContextRepository {
       throw new RangeError(`project id must be a positive 32-bit integer, got ${input.id}`);
     }
     if (typeof input.name !== 'string') throw new TypeError('project name must be a string');
-    if (manager?.queryRunner?.isTransactionActive) return ensureProjectTx(manager as Queryable, input);
+    if (manager?.queryRunner?.isTransactionActive) return ensureProjectTx(manager, input);
     return this.db.transaction((m) => ensureProjectTx(m as Queryable, input));
   }
 

@@ -40,7 +40,7 @@ export function describeWithFixtures(name: string, fn: () => void): void {
     });
     return;
   }
-  const file = (expect.getState().testPath as string | undefined) ?? '';
+  const file = expect.getState().testPath ?? '';
   process.stderr.write(`skipped "${name}"${file ? ` in ${relative(process.cwd(), file)}` : ''}: ${why}\n`);
   describe.skip(`${name} ${FIXTURES_SKIP_MARK}`, fn);
 }

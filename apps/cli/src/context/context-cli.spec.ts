@@ -22,7 +22,7 @@ describe('parseContextArgs', () => {
     [['backfill', '--repair'], 'unknown option "--repair" for backfill'],
     [['enforce', '--batch-size', '5'], 'unknown option "--batch-size" for enforce'],
   ])('rejects %j with a clear message', (args, error) => {
-    expect(parseContextArgs(args as string[])).toEqual({ error });
+    expect(parseContextArgs(args)).toEqual({ error });
   });
 });
 

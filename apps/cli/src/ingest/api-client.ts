@@ -191,7 +191,7 @@ export class CaseGraphClient {
 
   private explain(status: number, body: unknown, method: string, path: string): string {
     const b = body as { message?: unknown; error?: unknown } | undefined;
-    const serverSays = typeof b?.message === 'string' ? b.message : Array.isArray(b?.message) ? b!.message.join('; ') : '';
+    const serverSays = typeof b?.message === 'string' ? b.message : Array.isArray(b?.message) ? b.message.join('; ') : '';
     if (status === 401) {
       return this.opts.key
         ? `the API at ${this.opts.baseUrl} refused the API key (401${serverSays ? `: ${serverSays}` : ''}); check --key or CASEGRAPH_API_KEY ` +

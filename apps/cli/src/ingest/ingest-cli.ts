@@ -304,7 +304,7 @@ async function pollOnce(
     } catch (err) {
       if (err instanceof ApiUnreachableError || (err instanceof ApiError && err.status >= 500)) {
         for (const t of open) t.misses++;
-        onError((err as Error).message);
+        onError(err.message);
         return;
       }
       throw err;

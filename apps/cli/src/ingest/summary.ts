@@ -25,17 +25,17 @@ export interface Relationship {
 
 type Json = Record<string, unknown>;
 const str = (o: Json, ...keys: string[]) => {
-  for (const k of keys) if (typeof o[k] === 'string' && o[k]) return o[k] as string;
+  for (const k of keys) if (typeof o[k] === 'string' && o[k]) return o[k];
   return undefined;
 };
 const num = (o: Json, ...keys: string[]) => {
-  for (const k of keys) if (typeof o[k] === 'number' && Number.isFinite(o[k])) return o[k] as number;
+  for (const k of keys) if (typeof o[k] === 'number' && Number.isFinite(o[k])) return o[k];
   return undefined;
 };
 const itemsOf = (body: unknown): Json[] | undefined => {
   if (Array.isArray(body)) return body as Json[];
   const b = body as Json | undefined;
-  for (const k of ['items', 'entities', 'data', 'results']) if (Array.isArray(b?.[k])) return b![k] as Json[];
+  for (const k of ['items', 'entities', 'data', 'results']) if (Array.isArray(b?.[k])) return b[k] as Json[];
   return undefined;
 };
 const reason = (err: unknown) => (err instanceof ApiError ? `HTTP ${err.status}: ${err.message}` : (err as Error).message);

@@ -60,6 +60,38 @@ export function isFuzzyMatch(type: EntityType, a: string, b: string, threshold =
 }
 
 /**
+ * Order on the normalised keys of one entity that picks its canonical key: more tokens beat
+ * fewer, then more characters, then code-point order. "halvorsen marine logistics" beats
+ * "halvorsen marine", "seattle washington" beats "washington". It uses nothing but the two
+ * keys (no counts, no arrival order), so the key an entity ends up with is the maximum over
+ * the variants that joined it, whatever order they came in. Mirrored in SQL by
+ * MORE_INFORMATIVE_KEY_SQL.
+ */
+export function moreInformativeKey(a: string, b: string): boolean {
+  const na = a.split(' ').length;
+  const nb = b.split(' ').length;
+  if (na !== nb) return na > nb;
+  const la = [...a].length;
+  const lb = [...b].length;
+  if (la !== lb) return la > lb;
+  return a < b;
+}
+
+/** The most informative of keys (see moreInformativeKey). */
+export function mostInformativeKey(keys: Iterable<string>): string {
+  let best: string | undefined;
+  for (const k of keys) if (best === undefined || moreInformativeKey(k, best)) best = k;
+  if (best === undefined) throw new Error('mostInformativeKey: no keys');
+  return best;
+}
+
+/** SQL of moreInformativeKey(a, b) for two text expressions (keys are single-space separated, never empty). */
+export const moreInformativeKeySql = (a: string, b: string) =>
+  `((array_length(string_to_array(${a}, ' '), 1), char_length(${a})) > (array_length(string_to_array(${b}, ' '), 1), char_length(${b}))
+    OR ((array_length(string_to_array(${a}, ' '), 1), char_length(${a})) = (array_length(string_to_array(${b}, ' '), 1), char_length(${b}))
+        AND ${a} COLLATE "C" < ${b} COLLATE "C"))`;
+
+/**
  * Groups the new keys of one document and type: each key joins the first earlier
  * representative it fuzzily matches; keys are taken most-mentioned first, then
  * longest, then in code-point order, so the grouping is deterministic.

@@ -5,7 +5,7 @@ import { rowsOf } from '@casegraph/pipeline';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import { LOCK_NAMESPACE } from '../pipeline/transactions';
 import { recountMentions } from './entity-counts';
-import { clusterKeys, isFuzzyMatch } from './matcher';
+import { clusterKeys, isFuzzyMatch, moreInformativeKey, moreInformativeKeySql, mostInformativeKey } from './matcher';
 import { FUZZY_TYPES, displayForm, moreInformative } from './normalizer';
 
 export interface ResolutionResult {
@@ -26,11 +26,18 @@ interface KeyGroup {
 }
 
 interface Match {
+  /** '' for an entity still to be created. */
+  uuid: string;
   key: string;
   name: string;
 }
 
 const id = (type: string, key: string) => `${type}\u0000${key}`;
+
+/** SQL of moreInformative(a, b) on display forms: mixed case beats ALL CAPS, then longer, then code-point order. */
+const MORE_INFORMATIVE_NAME_SQL = (a: string, b: string) =>
+  `((${a} <> upper(${a}), char_length(${a})) > (${b} <> upper(${b}), char_length(${b}))
+    OR ((${a} <> upper(${a}), char_length(${a})) = (${b} <> upper(${b}), char_length(${b})) AND ${a} COLLATE "C" < ${b} COLLATE "C"))`;
 
 /**
  * Stage 3: links the document's mentions to the project's canonical entities.
@@ -75,74 +82,140 @@ export class ResolutionService {
     const found = await this.lookup(manager, projectUuid, [...groups.values()]);
     for (const [gid, match] of found) target.set(gid, match);
 
-    // 3. new keys: group them within the document, then create under the (project, type) lock.
+    // 3. new keys: group them within the document (each group's key is its most informative member).
     const fresh = [...groups.entries()].filter(([gid]) => !target.has(gid)).map(([, g]) => g);
-    if (fresh.length) {
-      const types = [...new Set(fresh.map((g) => g.type))].sort();
-      for (const type of types) {
-        await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE.ENTITY_TYPE, `${projectUuid}:${type}`]);
+    const repOf = new Map<string, string>();
+    for (const type of [...new Set(fresh.map((g) => g.type))]) {
+      const ofType = fresh.filter((g) => g.type === type);
+      const clusters = clusterKeys(type, ofType, this.options.fuzzyThreshold);
+      const members = new Map<string, string[]>();
+      for (const g of ofType) {
+        const rep = clusters.get(g.key)!;
+        members.set(rep, [...(members.get(rep) ?? []), g.key]);
       }
-      const repOf = new Map<string, string>();
-      for (const type of types) {
-        const ofType = fresh.filter((g) => g.type === type);
-        const clusters = clusterKeys(type, ofType, this.options.fuzzyThreshold);
-        for (const g of ofType) repOf.set(id(type, g.key), clusters.get(g.key)!);
-      }
-      // Look again: another worker may have created some of them while we waited for the lock.
-      const reps = [...new Set(fresh.map((g) => id(g.type, repOf.get(id(g.type, g.key))!)))].map((rid) => {
-        const [type, key] = rid.split('\u0000') as [EntityType, string];
-        return { type, key };
-      });
-      const again = await this.lookup(manager, projectUuid, reps);
-      for (const g of fresh) {
-        const rep = repOf.get(id(g.type, g.key))!;
-        target.set(id(g.type, g.key), again.get(id(g.type, rep)) ?? { key: rep, name: '' });
+      for (const keys of members.values()) {
+        const best = mostInformativeKey(keys);
+        for (const k of keys) repOf.set(id(type, k), best);
       }
     }
 
-    // 4. upsert every target entity (sorted: a fixed lock order across workers).
-    const rows = new Map<string, { t: string; k: string; name: string; aliases: Set<string> }>();
+    // The key an existing entity should have: the most informative of its key and the keys joining it now.
+    const wanted = new Map<string, { type: EntityType; key: string; current: string }>();
+    for (const [gid, g] of groups) {
+      const match = target.get(gid);
+      if (!match) continue;
+      const w = wanted.get(match.uuid) ?? { type: g.type, key: match.key, current: match.key };
+      if (moreInformativeKey(g.key, w.key)) w.key = g.key;
+      wanted.set(match.uuid, w);
+    }
+    const renames = [...wanted.values()].filter((w) => w.key !== w.current);
+
+    // New entities and renamed keys enter the (project, type) key space under its lock (fixed order).
+    const lockTypes = [...new Set([...fresh.map((g) => g.type), ...renames.map((w) => w.type)])].sort();
+    for (const type of lockTypes) {
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE.ENTITY_TYPE, `${projectUuid}:${type}`]);
+    }
+    if (fresh.length) {
+      // Look again: another worker may have created some of them while we waited for the lock.
+      const again = await this.lookup(manager, projectUuid, fresh);
+      const clusterTarget = new Map<string, Match>();
+      for (const g of [...fresh].sort((x, y) => (moreInformativeKey(x.key, y.key) ? -1 : 1))) {
+        const cid = id(g.type, repOf.get(id(g.type, g.key))!);
+        const found = again.get(id(g.type, g.key));
+        if (found && !clusterTarget.has(cid)) clusterTarget.set(cid, found);
+      }
+      for (const g of fresh) {
+        const rep = repOf.get(id(g.type, g.key))!;
+        target.set(id(g.type, g.key), clusterTarget.get(id(g.type, rep)) ?? { uuid: '', key: rep, name: '' });
+      }
+    }
+
+    // 4. write every target entity: existing ones by uuid (renamed when a more informative key joined),
+    // new ones by INSERT … ON CONFLICT on the key; both in a fixed order across workers.
+    const rows = new Map<string, { u: string; t: EntityType; k: string; name: string; aliases: Set<string> }>();
     let fuzzyMatches = 0;
     for (const [gid, g] of groups) {
       const match = target.get(gid)!;
       if (match.key !== g.key) fuzzyMatches++;
-      const tid = id(g.type, match.key);
-      const row = rows.get(tid) ?? { t: g.type, k: match.key, name: match.name, aliases: new Set<string>() };
-      for (const f of g.forms) {
-        row.aliases.add(f);
-        // Only a form whose own key is the entity's key may become its name.
-        if (g.key === match.key && (!row.name || moreInformative(f, row.name))) row.name = f;
+      const tid = match.uuid || id(g.type, match.key);
+      const row = rows.get(tid) ?? { u: match.uuid, t: g.type, k: match.key, name: '', aliases: new Set<string>() };
+      if (match.uuid) {
+        const w = wanted.get(match.uuid);
+        if (w && moreInformativeKey(w.key, row.k)) row.k = w.key;
       }
-      if (!row.name) row.name = [...g.forms].reduce((a, b) => (moreInformative(b, a) ? b : a));
+      for (const f of g.forms) row.aliases.add(f);
       rows.set(tid, row);
     }
-    const upserted = rowsOf<{ entity_type: string; normalized_key: string; canonical_entity_uuid: string; inserted: boolean }>(
+    for (const [gid, g] of groups) {
+      const match = target.get(gid)!;
+      const row = rows.get(match.uuid || id(g.type, match.key))!;
+      // Only a form whose own key is the entity's key may become its name.
+      if (g.key === row.k) for (const f of g.forms) if (!row.name || moreInformative(f, row.name)) row.name = f;
+    }
+    type Row = typeof rows extends Map<string, infer R> ? R : never;
+    const json = (list: Row[]) =>
+      JSON.stringify(list.map((r) => ({ u: r.u || undefined, t: r.t, k: r.k, name: r.name, aliases: [...r.aliases].sort() })));
+    const existing = [...rows.values()].filter((r) => r.u);
+    const created = [...rows.values()].filter((r) => !r.u);
+    const uuidOf = new Map<string, string>();
+    let inserted = 0;
+    if (existing.length) {
       await manager.query(
-        `INSERT INTO canonical_entities AS c (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key,
-                                              aliases, mention_count, first_seen_at, last_seen_at)
-         SELECT gen_random_uuid(), $1, r.t, r.name, r.k, r.aliases, 0, now(), now()
-           FROM jsonb_to_recordset($2::jsonb) AS r(t text, k text, name text, aliases text[])
-          ORDER BY r.t, r.k
-         ON CONFLICT (project_uuid, entity_type, normalized_key) DO UPDATE SET
+        `SELECT 1 FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])
+          ORDER BY project_uuid, entity_type, normalized_key FOR UPDATE`,
+        [existing.map((r) => r.u)],
+      );
+      // A rename needs the type lock (taken above) and a key no other entity of the project holds.
+      await manager.query(
+        `UPDATE canonical_entities c SET
+           normalized_key = CASE WHEN x.ren THEN x.k ELSE c.normalized_key END,
            canonical_name = CASE
-             WHEN (EXCLUDED.canonical_name <> upper(EXCLUDED.canonical_name), char_length(EXCLUDED.canonical_name))
-                > (c.canonical_name <> upper(c.canonical_name), char_length(c.canonical_name))
-               OR ((EXCLUDED.canonical_name <> upper(EXCLUDED.canonical_name), char_length(EXCLUDED.canonical_name))
-                 = (c.canonical_name <> upper(c.canonical_name), char_length(c.canonical_name))
-                 AND EXCLUDED.canonical_name COLLATE "C" < c.canonical_name COLLATE "C")
-             THEN EXCLUDED.canonical_name ELSE c.canonical_name END,
+             WHEN x.ren AND x.name <> '' THEN x.name
+             WHEN x.name <> '' AND x.k = c.normalized_key AND ${MORE_INFORMATIVE_NAME_SQL('x.name', 'c.canonical_name')} THEN x.name
+             ELSE c.canonical_name END,
            aliases = (SELECT coalesce((array_agg(a ORDER BY a COLLATE "C"))[1:100], '{}')
-                        FROM (SELECT DISTINCT a FROM unnest(c.aliases || EXCLUDED.aliases) AS a) AS s),
+                        FROM (SELECT DISTINCT a FROM unnest(c.aliases || x.aliases) AS a) AS s),
            last_seen_at = now(),
            updated_at = now()
-         RETURNING c.entity_type, c.normalized_key, c.canonical_entity_uuid, (c.xmax = 0) AS inserted`,
-        [projectUuid, JSON.stringify([...rows.values()].map((r) => ({ t: r.t, k: r.k, name: r.name, aliases: [...r.aliases].sort() })))],
-      ),
-    );
-    const uuidOf = new Map(upserted.map((r) => [id(r.entity_type, r.normalized_key), r.canonical_entity_uuid]));
+         FROM (SELECT r.u, r.k, r.name, r.aliases,
+                      ${moreInformativeKeySql('r.k', 'e.normalized_key')}
+                      AND NOT EXISTS (SELECT 1 FROM canonical_entities o
+                                       WHERE o.project_uuid = e.project_uuid AND o.entity_type = e.entity_type AND o.normalized_key = r.k) AS ren
+                 FROM jsonb_to_recordset($1::jsonb) AS r(u uuid, k text, name text, aliases text[])
+                 JOIN canonical_entities e ON e.canonical_entity_uuid = r.u) AS x
+        WHERE c.canonical_entity_uuid = x.u`,
+        [json(existing)],
+      );
+      for (const r of existing) uuidOf.set(r.u, r.u);
+    }
+    if (created.length) {
+      const upserted = rowsOf<{ entity_type: string; normalized_key: string; canonical_entity_uuid: string; inserted: boolean }>(
+        await manager.query(
+          `INSERT INTO canonical_entities AS c (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key,
+                                                aliases, mention_count, first_seen_at, last_seen_at)
+           SELECT gen_random_uuid(), $1, r.t, r.name, r.k, r.aliases, 0, now(), now()
+             FROM jsonb_to_recordset($2::jsonb) AS r(t text, k text, name text, aliases text[])
+            ORDER BY r.t, r.k
+           ON CONFLICT (project_uuid, entity_type, normalized_key) DO UPDATE SET
+             canonical_name = CASE WHEN ${MORE_INFORMATIVE_NAME_SQL('EXCLUDED.canonical_name', 'c.canonical_name')}
+               THEN EXCLUDED.canonical_name ELSE c.canonical_name END,
+             aliases = (SELECT coalesce((array_agg(a ORDER BY a COLLATE "C"))[1:100], '{}')
+                          FROM (SELECT DISTINCT a FROM unnest(c.aliases || EXCLUDED.aliases) AS a) AS s),
+             last_seen_at = now(),
+             updated_at = now()
+           RETURNING c.entity_type, c.normalized_key, c.canonical_entity_uuid, (c.xmax = 0) AS inserted`,
+          [projectUuid, json(created)],
+        ),
+      );
+      for (const r of upserted) uuidOf.set(id(r.entity_type, r.normalized_key), r.canonical_entity_uuid);
+      inserted = upserted.filter((r) => r.inserted).length;
+    }
 
     // 5. link the mentions.
-    const links = [...groups.entries()].map(([gid, g]) => ({ t: g.type, k: g.key, u: uuidOf.get(id(g.type, target.get(gid)!.key)) }));
+    const links = [...groups.entries()].map(([gid, g]) => {
+      const match = target.get(gid)!;
+      return { t: g.type, k: g.key, u: uuidOf.get(match.uuid || id(g.type, match.key)) };
+    });
     await manager.query(
       `UPDATE entity_mentions m SET canonical_entity_uuid = x.u
          FROM jsonb_to_recordset($2::jsonb) AS x(t text, k text, u uuid)
@@ -153,8 +226,8 @@ export class ResolutionService {
     // 6. exact counts for every entity this document touched, now or before.
     await recountMentions(manager, [...uuidOf.values(), ...previous]);
     return {
-      entities: uuidOf.size,
-      created: upserted.filter((r) => r.inserted).length,
+      entities: new Set(uuidOf.values()).size,
+      created: inserted,
       fuzzyMatches,
       mentions: mentions.length,
     };
@@ -164,24 +237,24 @@ export class ResolutionService {
   private async lookup(manager: EntityManager, projectUuid: string, keys: Array<{ type: EntityType; key: string }>): Promise<Map<string, Match>> {
     const out = new Map<string, Match>();
     if (!keys.length) return out;
-    const exact = rowsOf<{ entity_type: string; normalized_key: string; canonical_name: string }>(
+    const exact = rowsOf<{ entity_type: string; k: string; uuid: string; normalized_key: string; canonical_name: string }>(
       await manager.query(
-        `SELECT c.entity_type, c.normalized_key, c.canonical_name
+        `SELECT c.entity_type, q.k, c.canonical_entity_uuid AS uuid, c.normalized_key, c.canonical_name
            FROM jsonb_to_recordset($2::jsonb) AS q(t text, k text)
            JOIN canonical_entities c ON c.project_uuid = $1 AND c.entity_type = q.t AND c.normalized_key = q.k`,
         [projectUuid, JSON.stringify(keys.map((k) => ({ t: k.type, k: k.key })))],
       ),
     );
-    for (const r of exact) out.set(id(r.entity_type, r.normalized_key), { key: r.normalized_key, name: r.canonical_name });
+    for (const r of exact) out.set(id(r.entity_type, r.k), { uuid: r.uuid, key: r.normalized_key, name: r.canonical_name });
 
     const fuzzy = keys.filter((k) => FUZZY_TYPES.has(k.type) && !out.has(id(k.type, k.key)));
     if (!fuzzy.length) return out;
-    const candidates = rowsOf<{ t: EntityType; k: string; candidate: string; canonical_name: string; sim: number }>(
+    const candidates = rowsOf<{ t: EntityType; k: string; uuid: string; candidate: string; canonical_name: string; sim: number }>(
       await manager.query(
-        `SELECT q.t, q.k, c.normalized_key AS candidate, c.canonical_name, c.sim
+        `SELECT q.t, q.k, c.canonical_entity_uuid AS uuid, c.normalized_key AS candidate, c.canonical_name, c.sim
            FROM jsonb_to_recordset($2::jsonb) AS q(t text, k text)
            CROSS JOIN LATERAL (
-             SELECT e.normalized_key, e.canonical_name, similarity(e.normalized_key, q.k) AS sim
+             SELECT e.canonical_entity_uuid, e.normalized_key, e.canonical_name, similarity(e.normalized_key, q.k) AS sim
                FROM canonical_entities e
               WHERE e.normalized_key % q.k AND e.project_uuid = $1 AND e.entity_type = q.t
               ORDER BY sim DESC, e.normalized_key COLLATE "C"
@@ -194,7 +267,7 @@ export class ResolutionService {
       const qid = id(c.t, c.k);
       if (out.has(qid)) continue; // best accepted candidate first
       if (isFuzzyMatch(c.t, c.k, c.candidate, this.options.fuzzyThreshold, Number(c.sim))) {
-        out.set(qid, { key: c.candidate, name: c.canonical_name });
+        out.set(qid, { uuid: c.uuid, key: c.candidate, name: c.canonical_name });
       }
     }
     return out;

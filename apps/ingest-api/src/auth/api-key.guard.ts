@@ -9,7 +9,7 @@ import { ANY_PROJECT_KEY } from './any-project.decorator';
 import { ApiKeyRing, AuthenticatedRequest, RequestAuth, presentedKey } from './api-keys';
 import { ProjectScopeService } from './project-scope.service';
 
-const OPEN: RequestAuth = Object.freeze({ mode: 'open', keyId: null, projectUuid: null }) as RequestAuth;
+const OPEN: RequestAuth = Object.freeze({ mode: 'open', keyId: null, projectUuid: null });
 
 export const FORBIDDEN_MESSAGE = 'This API key may not access this resource';
 

@@ -46,7 +46,7 @@ export class BatchDocumentDto {
 
   @ApiPropertyOptional({ enum: ACCEPTED_MIME_TYPES })
   @IsOptional()
-  @IsIn(ACCEPTED_MIME_TYPES as unknown as string[])
+  @IsIn(ACCEPTED_MIME_TYPES)
   mimeType?: string;
 }
 

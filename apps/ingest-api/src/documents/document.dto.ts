@@ -48,7 +48,7 @@ export class DocumentDto {
 export class DocumentListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DOCUMENT_STATUSES })
   @IsOptional()
-  @IsIn(DOCUMENT_STATUSES as unknown as string[])
+  @IsIn(DOCUMENT_STATUSES)
   status?: DocumentStatus;
 }
 

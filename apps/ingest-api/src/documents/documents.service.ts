@@ -80,17 +80,17 @@ export class DocumentsService {
     if (!project.length) throw notFound('Project', projectUuid);
     const id = project[0].id;
     const [rows, count] = await Promise.all([
-      this.db.query(
+      this.db.query<Row[]>(
         `SELECT ${DOCUMENT_COLUMNS} FROM source_documents d JOIN projects p ON p.id = d.project_fk_id
           WHERE d.project_fk_id = $1 AND ($2::text IS NULL OR d.status = $2)
           ORDER BY d.created_at DESC, d.id DESC
           LIMIT $3 OFFSET $4`,
         [id, q.status ?? null, q.pageSize, (q.page - 1) * q.pageSize],
-      ) as Promise<Row[]>,
-      this.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE project_fk_id = $1 AND ($2::text IS NULL OR status = $2)`, [
-        id,
-        q.status ?? null,
-      ]) as Promise<Array<{ n: number }>>,
+      ),
+      this.db.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM source_documents WHERE project_fk_id = $1 AND ($2::text IS NULL OR status = $2)`,
+        [id, q.status ?? null],
+      ),
     ]);
     return { items: rows.map(toDocumentDto), page: q.page, pageSize: q.pageSize, total: count[0].n };
   }
@@ -115,7 +115,7 @@ export class DocumentsService {
       if (row.status !== 'failed') {
         throw apiError(HttpStatus.CONFLICT, `Document is ${row.status as string}; only a failed document can be retried`);
       }
-      const from: Stage = isStage(row.failed_stage) ? row.failed_stage : resumeStage(row as never);
+      const from: Stage = isStage(row.failed_stage) ? row.failed_stage : resumeStage(row);
       const reset = STAGES.slice(STAGES.indexOf(from))
         .map((s) => `${s}_status = 'pending', ${s}_started_at = NULL, ${s}_completed_at = NULL`)
         .join(', ');

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import { type EntityType, entitySearchKey } from '@casegraph/contracts';
 import { apiError, notFound } from '../common/api-error';
-import { EXPORT_WRITERS, ExportEdge } from './graph-export';
+import { EXPORT_WRITERS } from './graph-export';
 import { EntityDetailDto, EntityDto, EntityListQueryDto, EntityPageDto, ExportFormat, GraphDto, GraphQueryDto, MentionDto } from './graph.dto';
 
 interface EntityRow {
@@ -72,14 +72,14 @@ export class GraphService {
        AND ($3::text IS NULL OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE a ILIKE $4))`;
     const params = [projectUuid, q.type ?? null, key ? `%${likeEscape(key)}%` : null, q.q ? `%${likeEscape(q.q.trim())}%` : null];
     const [rows, total] = await Promise.all([
-      this.db.query(
+      this.db.query<EntityRow[]>(
         `SELECT canonical_entity_uuid, entity_type, canonical_name, aliases, mention_count, first_seen_at, last_seen_at
            FROM canonical_entities WHERE ${where}
           ORDER BY mention_count DESC, canonical_name, canonical_entity_uuid
           LIMIT $5 OFFSET $6`,
         [...params, q.pageSize, (q.page - 1) * q.pageSize],
-      ) as Promise<EntityRow[]>,
-      this.db.query(`SELECT count(*)::int AS n FROM canonical_entities WHERE ${where}`, params) as Promise<Array<{ n: number }>>,
+      ),
+      this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM canonical_entities WHERE ${where}`, params),
     ]);
     return { items: rows.map(toEntity), page: q.page, pageSize: q.pageSize, total: total[0].n };
   }
@@ -94,17 +94,7 @@ export class GraphService {
     if (!rows.length) throw apiError(HttpStatus.NOT_FOUND, `Entity ${entityUuid} not found in project ${projectUuid}`);
 
     const [mentions, documents, neighbours] = await Promise.all([
-      this.db.query(
-        `SELECT m.mention_uuid, m.document_uuid, d.original_file_name, m.entity_text, m.start_char, m.end_char,
-                m.confidence_score, m.method, c.text AS chunk_text, c.char_start_index, c.page_numbers
-           FROM entity_mentions m
-           JOIN source_documents d ON d.document_uuid = m.document_uuid
-           LEFT JOIN document_chunks c ON c.chunk_uuid = m.chunk_uuid
-          WHERE m.canonical_entity_uuid = $1 AND m.project_uuid = $2
-          ORDER BY d.original_file_name, m.document_uuid, m.start_char
-          LIMIT 50`,
-        [entityUuid, projectUuid],
-      ) as Promise<
+      this.db.query<
         Array<{
           mention_uuid: string;
           document_uuid: string;
@@ -118,15 +108,25 @@ export class GraphService {
           char_start_index: number | null;
           page_numbers: number[] | null;
         }>
-      >,
-      this.db.query(
+      >(
+        `SELECT m.mention_uuid, m.document_uuid, d.original_file_name, m.entity_text, m.start_char, m.end_char,
+                m.confidence_score, m.method, c.text AS chunk_text, c.char_start_index, c.page_numbers
+           FROM entity_mentions m
+           JOIN source_documents d ON d.document_uuid = m.document_uuid
+           LEFT JOIN document_chunks c ON c.chunk_uuid = m.chunk_uuid
+          WHERE m.canonical_entity_uuid = $1 AND m.project_uuid = $2
+          ORDER BY d.original_file_name, m.document_uuid, m.start_char
+          LIMIT 50`,
+        [entityUuid, projectUuid],
+      ),
+      this.db.query<Array<{ document_uuid: string; original_file_name: string; weight: number }>>(
         `SELECT r.target_entity_uuid AS document_uuid, d.original_file_name, r.weight
            FROM relationship_staging r JOIN source_documents d ON d.document_uuid = r.target_entity_uuid
           WHERE r.project_uuid = $1 AND r.source_entity_uuid = $2 AND r.relationship_type = 'MENTIONED_IN'
           ORDER BY r.weight DESC, d.original_file_name LIMIT 100`,
         [projectUuid, entityUuid],
-      ) as Promise<Array<{ document_uuid: string; original_file_name: string; weight: number }>>,
-      this.db.query(
+      ),
+      this.db.query<Array<{ canonical_entity_uuid: string; entity_type: EntityType; canonical_name: string; weight: number; documents: number }>>(
         `SELECT e.canonical_entity_uuid, e.entity_type, e.canonical_name, n.weight, n.documents
            FROM (SELECT CASE WHEN r.source_entity_uuid = $2 THEN r.target_entity_uuid ELSE r.source_entity_uuid END AS other,
                         r.weight, coalesce((r.properties->>'documentCount')::int, 0) AS documents
@@ -137,7 +137,7 @@ export class GraphService {
            JOIN canonical_entities e ON e.canonical_entity_uuid = n.other AND e.project_uuid = $1
           ORDER BY n.weight DESC, e.canonical_name`,
         [projectUuid, entityUuid],
-      ) as Promise<Array<{ canonical_entity_uuid: string; entity_type: EntityType; canonical_name: string; weight: number; documents: number }>>,
+      ),
     ]);
 
     return {
@@ -254,9 +254,7 @@ export class GraphService {
         [project.projectUuid],
       )) {
         yield batch
-          .map((r) =>
-            w.edge({ id: r.uuid, source: r.source, target: r.target, type: r.type, weight: r.weight, documentCount: r.documents } as ExportEdge),
-          )
+          .map((r) => w.edge({ id: r.uuid, source: r.source, target: r.target, type: r.type, weight: r.weight, documentCount: r.documents }))
           .join('');
       }
       yield w.footer();

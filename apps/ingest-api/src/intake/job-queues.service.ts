@@ -67,7 +67,7 @@ export class JobQueuesService {
     if (!items.length) return { enqueued: true };
     const groups = new Map<DocumentQueue, EnqueueRequest[]>();
     for (const it of items) {
-      const q = queueForStage(it.stage) as DocumentQueue;
+      const q = queueForStage(it.stage);
       groups.set(q, [...(groups.get(q) ?? []), it]);
     }
     let outcome: EnqueueOutcome = { enqueued: true };

@@ -160,7 +160,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private async removeStaleJobs(items: Array<{ documentUuid: string; stage: Stage }>): Promise<number> {
     const byQueue = new Map<DocumentQueue, string[]>();
     for (const it of items) {
-      const q = queueForStage(it.stage) as DocumentQueue;
+      const q = queueForStage(it.stage);
       byQueue.set(q, [...(byQueue.get(q) ?? []), documentJobId(it.documentUuid)]);
     }
     let removed = 0;

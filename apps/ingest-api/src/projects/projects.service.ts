@@ -71,7 +71,7 @@ export class ProjectsService {
   async list(page: number, pageSize: number, auth: RequestAuth | undefined): Promise<ProjectPageDto> {
     const only = auth?.projectUuid ?? null;
     const [rows, total] = await Promise.all([
-      this.db.query(
+      this.db.query<Array<ProjectRow & { document_count: number }>>(
         `SELECT p.id, p.project_uuid, p.name, p.created_at,
                 (SELECT count(*)::int FROM source_documents d WHERE d.project_fk_id = p.id) AS document_count
            FROM projects p
@@ -79,8 +79,8 @@ export class ProjectsService {
           ORDER BY p.id
           LIMIT $2 OFFSET $3`,
         [only, pageSize, (page - 1) * pageSize],
-      ) as Promise<Array<ProjectRow & { document_count: number }>>,
-      this.db.query(`SELECT count(*)::int AS n FROM projects WHERE ($1::uuid IS NULL OR project_uuid = $1)`, [only]) as Promise<Array<{ n: number }>>,
+      ),
+      this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM projects WHERE ($1::uuid IS NULL OR project_uuid = $1)`, [only]),
     ]);
     return {
       items: rows.map((r) => ({ ...toDto(r), documentCount: r.document_count })),

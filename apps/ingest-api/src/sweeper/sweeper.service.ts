@@ -160,9 +160,8 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
   private async handle(row: StuckRow): Promise<'alive' | 'requeued' | 'failed' | 'redis-unavailable'> {
     // The stage to resume: the current one, or the next one when the current one completed but
     // its hand-off job to the next queue was lost.
-    const stage: Stage =
-      isStage(row.current_stage) && row[`${row.current_stage}_status`] !== 'completed' ? row.current_stage : resumeStage(row as never);
-    const queueName = queueForStage(stage) as DocumentQueue;
+    const stage: Stage = isStage(row.current_stage) && row[`${row.current_stage}_status`] !== 'completed' ? row.current_stage : resumeStage(row);
+    const queueName = queueForStage(stage);
     const since = new Date(row.since);
     let jobState: string | null;
     try {

@@ -4,9 +4,8 @@
  * creates them; assertions read the database, Redis and the graph queue.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { JOBS, documentJobId, joinPages, redisKeys } from '@casegraph/contracts';
 import { OpsHttpServer } from '@casegraph/platform';

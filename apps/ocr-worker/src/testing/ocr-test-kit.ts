@@ -171,7 +171,8 @@ export async function waitForJob(queue: Queue, jobId: string, timeoutMs = 60_000
 }
 
 export async function pages(w: WorkerHandle, documentUuid: string) {
-  return (await w.db.query('SELECT page_number, text, confidence, engine FROM document_pages WHERE document_uuid = $1 ORDER BY page_number', [
-    documentUuid,
-  ])) as Array<{ page_number: number; text: string; confidence: number | null; engine: string }>;
+  return await w.db.query<Array<{ page_number: number; text: string; confidence: number | null; engine: string }>>(
+    'SELECT page_number, text, confidence, engine FROM document_pages WHERE document_uuid = $1 ORDER BY page_number',
+    [documentUuid],
+  );
 }

@@ -24,7 +24,7 @@ export class ReadinessService {
     const result = await this.redis.isHealthy('redis');
     if (this.options.redisRequired !== false) return result;
     const { status, ...details } = result.redis;
-    return { redis: { ...details, status: 'up', reachable: status === 'up', required: false } } as HealthIndicatorResult;
+    return { redis: { ...details, status: 'up', reachable: status === 'up', required: false } };
   }
 
   /** Adds a readiness check (e.g. the worker's Bull queue connection). */
@@ -41,10 +41,9 @@ export class ReadinessService {
     const checks: Array<[string, Check]> = [
       [
         'process',
-        async () =>
-          ({
-            process: this.shutdown.isShuttingDown ? { status: 'down', message: 'shutting down' } : { status: 'up' },
-          }) as HealthIndicatorResult,
+        async () => ({
+          process: this.shutdown.isShuttingDown ? { status: 'down', message: 'shutting down' } : { status: 'up' },
+        }),
       ],
       ['database', () => this.db.pingCheck('database', { timeout: 1500 })],
       ['redis', () => this.redisCheck()],
@@ -57,7 +56,7 @@ export class ReadinessService {
         } catch (err) {
           if (err instanceof ServiceUnavailableException) throw err;
           // A plain error from a check means "down", with its message, never a 500.
-          return { [key]: { status: 'down', message: (err as Error).message } } as HealthIndicatorResult;
+          return { [key]: { status: 'down', message: (err as Error).message } };
         }
       }),
     );

@@ -101,7 +101,7 @@ export class PdfThread {
       if (!p) return;
       this.pending.delete(msg.id);
       clearTimeout(p.timer);
-      if (msg.ok) p.resolve(msg as unknown as Record<string, unknown>);
+      if (msg.ok) p.resolve(msg);
       else p.reject(new PdfThreadError(msg.error?.name ?? 'Error', msg.error?.message ?? 'unknown error'));
     });
     const fail = (err: Error) => {
