@@ -16,7 +16,6 @@ import { appsBuiltByNpmBuild } from '../../tools/build-targets';
 export const ROOT = join(__dirname, '..', '..');
 export const K8S_DIR = join(ROOT, 'docker', 'k8s');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
 
 export interface AppFacts {

@@ -4,9 +4,11 @@
  * ports, routes and variables; docker/compose.yaml and docker/Dockerfile against
  * package.json, the build outputs and each other.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
-import { ConfigSpec, OpsHttpServer, ReadinessService, baseConfigSpec, loadConfig } from '@casegraph/platform';
+import { OpsHttpServer, ReadinessService, baseConfigSpec, loadConfig } from '@casegraph/platform';
 import { HealthController } from '../../libs/platform/src/health/health.controller';
 import {
   APPS,
@@ -23,11 +25,12 @@ import {
   k8sFiles,
   kustomization,
   loadManifests,
+  packageJson,
   varsOf,
 } from './deploy-files';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const modelFor = (apiVersion: string, kind: string) =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- kubernetes-models has one module per apiVersion, picked at run time
   require(`kubernetes-models/${apiVersion}`)[kind] as (new (d: Obj) => { validate(): void }) | undefined;
 
 /**
@@ -39,7 +42,7 @@ function unknownFields(Model: new (d: Obj) => { validate(): void }, doc: Obj): s
   const read = new Set<string>();
   const track = (o: unknown, path: string): unknown => {
     if (o === null || typeof o !== 'object') return o;
-    return new Proxy(o as object, {
+    return new Proxy(o, {
       get(target, key, receiver) {
         const value = Reflect.get(target, key, receiver);
         if (typeof key !== 'string') return value;
@@ -346,7 +349,7 @@ describe('docker/compose.yaml', () => {
     for (const app of APPS) {
       const env = Object.fromEntries(Object.entries(services[app.name].environment as Obj).map(([k, v]) => [k, interpolate(String(v))]));
       expect(() => loadConfig(app.spec, env)).not.toThrow();
-      const known = new Set(varsOf(app.spec as ConfigSpec<unknown>));
+      const known = new Set(varsOf(app.spec));
       expect([app.name, Object.keys(env).filter((k) => !known.has(k) && !EXTERNAL_VARS.test(k))]).toEqual([app.name, []]);
       const port = env[app.portVar] !== undefined ? Number(env[app.portVar]) : app.defaultPort;
       expect((services[app.name].ports as string[]).some((p) => interpolate(p).endsWith(`:${port}`))).toBe(true);
@@ -392,7 +395,7 @@ describe('docker/Dockerfile', () => {
     const lines = stage('prod-deps').lines.join('\n');
     expect(lines).toContain('test -s node_modules/@tesseract.js-data/eng/4.0.0/eng.traineddata.gz');
     expect(lines).toMatch(/RUN --network=none node -e .*createWorker\('eng'/);
-    const pkg = require('../../package.json') as { dependencies: Record<string, string> };
+    const pkg = packageJson();
     expect(pkg.dependencies['@tesseract.js-data/eng']).toBeDefined();
     expect(pkg.dependencies['tesseract.js']).toBeDefined();
   });
@@ -434,8 +437,6 @@ describe('docker/Dockerfile', () => {
   });
 
   it('copies only files that exist', () => {
-    const { existsSync } = require('node:fs') as typeof import('node:fs');
-    const { join } = require('node:path') as typeof import('node:path');
     const sources = stages
       .flatMap((s) => s.lines)
       .filter((l) => l.startsWith('COPY ') && !l.startsWith('COPY --from='))

@@ -5,7 +5,7 @@
  * dependency, or the container dies at start with "Cannot find module".
  * Also: docker/healthcheck.js, the images' HEALTHCHECK, against a real HTTP server.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { builtinModules } from 'node:module';
@@ -113,7 +113,6 @@ describe('docker/healthcheck.js', () => {
   // Run asynchronously: the server answering lives in this process.
   const check = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const { spawn } = require('node:child_process') as typeof import('node:child_process');
       const child = spawn(process.execPath, [join(ROOT, 'docker/healthcheck.js'), ...args], { env: { PATH: process.env.PATH, ...env } });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
