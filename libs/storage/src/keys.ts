@@ -8,6 +8,7 @@ export function safeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   let clean = base
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- strips control characters from file names
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .replace(/[<>:"|?*]/g, '_')
     .replace(/\s+/g, ' ')
@@ -34,6 +35,7 @@ export function documentObjectKey(projectUuid: string, documentUuid: string, fil
 export function assertSafeKey(key: string): string {
   if (typeof key !== 'string' || key.length === 0) throw new InvalidStorageKeyError(String(key), 'empty');
   if (key.length > 1024) throw new InvalidStorageKeyError(key, 'longer than 1024 characters');
+  // eslint-disable-next-line no-control-regex -- a storage key must not contain control characters
   if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidStorageKeyError(key, 'contains a control character');
   if (key.includes('\\')) throw new InvalidStorageKeyError(key, 'contains a backslash');
   if (key.startsWith('/')) throw new InvalidStorageKeyError(key, 'is an absolute path');

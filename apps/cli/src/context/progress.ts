@@ -22,7 +22,7 @@ type BarCtor = new (opts: Record<string, unknown>, preset?: unknown) => Bar;
 export function createProgress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
   if (stream.isTTY) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a TTY; if it fails to load we fall back to plain lines
       const lib = require('cli-progress') as { SingleBar: BarCtor; Presets: { shades_classic: unknown } };
       const bar = new lib.SingleBar(
         { format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`, stream, hideCursor: true },

@@ -59,7 +59,7 @@ export class BarsView implements ProgressView {
 
   static tryCreate(stream: NodeJS.WritableStream, labelWidth: number): BarsView | undefined {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a TTY; if it fails to load we fall back to plain lines
       const lib = require('cli-progress') as typeof import('cli-progress');
       return new BarsView(lib, stream, labelWidth);
     } catch {

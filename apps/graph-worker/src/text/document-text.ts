@@ -12,7 +12,7 @@ export interface DocumentText {
  * so every offset stays the same.
  */
 export function sanitizeText(text: string): string {
-  return text.includes('\u0000') ? text.replace(/\u0000/g, ' ') : text;
+  return text.includes('\u0000') ? text.replaceAll('\u0000', ' ') : text;
 }
 
 /**

@@ -166,7 +166,7 @@ function isSentenceEnd(body: string, punctAt: number, punctEnd: number): boolean
   if (body[punctAt] !== '.') return nextStartsSentence(body, punctEnd);
   // The word before the period, e.g. "U.S.C" or "Inc" or "2007".
   let w = punctAt;
-  while (w > 0 && !/[\s(\["“]/.test(body[w - 1])) w--;
+  while (w > 0 && !/[\s(["“]/.test(body[w - 1])) w--;
   const word = body.slice(w, punctAt);
   const lower = word.toLowerCase().replace(/^[^a-z0-9]+/, '');
   if (ABBREVIATIONS.has(lower)) return false;

@@ -1,4 +1,4 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- spyOn needs the real module object; an import * namespace is a copy
 const crypto = require('node:crypto') as typeof import('node:crypto');
 import { ApiKeyRing, presentedKey } from './api-keys';
 

@@ -20,6 +20,7 @@ export interface ExportEdge {
 }
 
 /** Characters XML 1.0 does not allow at all (they are dropped), then the five that must be escaped. */
+// eslint-disable-next-line no-control-regex -- matching the control characters XML 1.0 forbids is the point
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 export function xmlEscape(s: string): string {
   return s
@@ -39,6 +40,7 @@ export function cypherString(s: string): string {
     .replace(/\n/g, '\\n')
     .replace(/\r/g, '\\r')
     .replace(/\t/g, '\\t')
+    // eslint-disable-next-line no-control-regex -- escapes the control characters a Cypher string cannot hold raw
     .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
 }
 

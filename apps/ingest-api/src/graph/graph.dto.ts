@@ -26,6 +26,7 @@ export class EntityListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  // eslint-disable-next-line no-control-regex -- rejects control characters in the search text
   @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'q must not contain control characters' })
   q?: string;
 }

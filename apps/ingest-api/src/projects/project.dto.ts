@@ -8,6 +8,7 @@ import { DocumentCountsDto } from '../documents/document.dto';
 export class CreateProjectDto {
   @ApiProperty({ example: 'Smith v. Jones', maxLength: 255, description: 'Project (legal matter) name' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  // eslint-disable-next-line no-control-regex -- rejects control characters in project names
   @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'name must not contain control characters' })
   @MaxLength(255)
   @IsNotEmpty()

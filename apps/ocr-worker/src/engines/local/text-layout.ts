@@ -70,7 +70,7 @@ export function layoutPageText(items: readonly LayoutItem[]): string {
  * cannot hold it), other control characters except tab/newline, and form feeds.
  */
 export function cleanText(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- strips the C0 control characters (but tab and newline) and DEL from OCR output
   return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 }
 
