@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { redisKeys } from '@casegraph/contracts';
 import { decodeEntry, encodeEntry, jitteredTtlMs } from './cache-entry';
 import { CacheRead, ContextRedis, VERSION_TTL_SECONDS, createCacheClient, docKeys, failOnError } from './context-cache';
@@ -201,7 +200,7 @@ export class ContextCacheGateway implements OnModuleInit, OnModuleDestroy {
       return;
     }
     const result = await this.cacheOp('write', () => {
-      const p = this.redis.pipeline() as unknown as ContextRedis;
+      const p = this.redis.pipeline();
       let n = 0;
       for (const key of keys) {
         const ctx = contexts.get(key);
@@ -216,7 +215,7 @@ export class ContextCacheGateway implements OnModuleInit, OnModuleDestroy {
         }
       }
       if (!n) return Promise.resolve([] as Array<[Error | null, unknown]>);
-      return (p as unknown as ReturnType<Redis['pipeline']>).exec().then(failOnError);
+      return p.exec().then(failOnError);
     });
     if (result === SKIPPED) return;
     let i = 0;

@@ -1,4 +1,4 @@
-import Redis, { RedisOptions } from 'ioredis';
+import Redis, { ChainableCommander, RedisOptions } from 'ioredis';
 import { redisKeys } from '@casegraph/contracts';
 import { redisOptionsFromUrl } from '@casegraph/platform';
 import type { ProjectContext } from './project-context.types';
@@ -48,9 +48,18 @@ const SCRIPTS = {
 export const VERSION_TTL_SECONDS = 24 * 3600;
 
 export interface ContextRedis extends Redis {
+  /** Its pipelines know the scripts too. */
+  pipeline(commands?: unknown[][]): ContextPipeline;
   cgWriteBack(meta: string, version: string, missing: string, expected: string, json: string, ttlMs: number): Promise<number>;
   cgWriteNegative(meta: string, version: string, missing: string, expected: string, ttlMs: number): Promise<number>;
   cgInvalidate(meta: string, version: string, missing: string, versionTtl: number, channel: string, message: string): Promise<[number, number]>;
+}
+
+/** A pipeline of a ContextRedis: each script call queues a command (and returns the pipeline); exec() runs them. */
+export interface ContextPipeline extends ChainableCommander {
+  cgWriteBack(meta: string, version: string, missing: string, expected: string, json: string, ttlMs: number): ContextPipeline;
+  cgWriteNegative(meta: string, version: string, missing: string, expected: string, ttlMs: number): ContextPipeline;
+  cgInvalidate(meta: string, version: string, missing: string, versionTtl: number, channel: string, message: string): ContextPipeline;
 }
 
 /** Adds the scripts to a client (also available in its pipelines). */
@@ -74,8 +83,8 @@ export interface CacheRead {
 
 /** A pipeline's replies, or its first error thrown. */
 export function failOnError(r: Array<[Error | null, unknown]> | null): Array<[Error | null, unknown]> {
-  const failed = (r ?? []).find(([err]) => err);
-  if (failed) throw failed[0];
+  const failed = (r ?? []).find(([err]) => err)?.[0];
+  if (failed) throw failed;
   return r ?? [];
 }
 

@@ -7,7 +7,7 @@ import { Semaphore } from './util/semaphore';
 
 /** Anything with TypeORM's `query(sql, params)`: a DataSource, an EntityManager or a QueryRunner. */
 export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<any>;
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
 }
 
 /** TypeORM's postgres driver returns `[rows, rowCount]` for UPDATE/DELETE … RETURNING, and rows otherwise. */
@@ -243,7 +243,7 @@ export class ContextRepository {
       const master = (this.db.driver as { master?: { query?: unknown } }).master;
       this.pool =
         master && typeof master.query === 'function'
-          ? { query: (sql: string, params?: unknown[]) => (master as PgPoolLike).query(sql, params).then((r) => r.rows) }
+          ? { query: <T>(sql: string, params?: unknown[]) => (master as PgPoolLike).query(sql, params).then((r) => r.rows as T) }
           : null;
     }
     return this.pool ?? this.db;

@@ -152,19 +152,19 @@ async function auditBatch(
 
   const invalidations = toWrite.filter((w) => w.invalidateFirst);
   if (invalidations.length) {
-    const p = redis.pipeline() as unknown as ReturnType<typeof withContextScripts>;
+    const p = redis.pipeline();
     for (const w of invalidations) {
       const [meta, version, missing] = docKeys(w.uuid);
       p.cgInvalidate(meta, version, missing, 24 * 3600, redisKeys.contextInvalidationChannel(), `inv audit-${process.pid}:${w.uuid} ${w.uuid}`);
     }
-    const res = (await (p as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
+    const res = (await p.exec()) ?? [];
     invalidations.forEach((w, i) => {
       const [err, value] = res[i] ?? [];
       if (err) throw err;
       w.expectedVersion = String((value as [number, number])[0]);
     });
   }
-  const p = redis.pipeline() as unknown as ReturnType<typeof withContextScripts>;
+  const p = redis.pipeline();
   let n = 0;
   for (const w of toWrite) {
     const ctx = contexts.get(w.uuid);
@@ -174,7 +174,7 @@ async function auditBatch(
     n++;
   }
   if (!n) return;
-  const res = (await (p as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
+  const res = (await p.exec()) ?? [];
   for (const [err, written] of res) {
     if (err) throw err;
     if (written === 1) report.repairedEntries++;

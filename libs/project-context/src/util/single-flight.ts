@@ -2,6 +2,11 @@
  * Coalesces concurrent work by key: while a call for a key is in flight, later
  * callers for that key get the same promise instead of starting their own.
  */
+/** Calls `fn` at once; a synchronous throw becomes a rejection, as if `fn` were async. */
+function callNow<T>(fn: () => Promise<T>): Promise<T> {
+  return (async () => fn())();
+}
+
 export class SingleFlight<V> {
   private readonly inflight = new Map<string, Promise<V>>();
 
@@ -17,12 +22,7 @@ export class SingleFlight<V> {
   do(key: string, fn: () => Promise<V>): Promise<V> {
     const existing = this.inflight.get(key);
     if (existing) return existing;
-    let p: Promise<V>;
-    try {
-      p = fn();
-    } catch (err) {
-      p = Promise.reject(err);
-    }
+    const p = callNow(fn);
     const tracked = p.finally(() => {
       if (this.inflight.get(key) === tracked) this.inflight.delete(key);
     });
@@ -48,12 +48,7 @@ export class SingleFlight<V> {
       else owned.push(k);
     }
     if (!owned.length) return out;
-    let batch: Promise<Map<string, V>>;
-    try {
-      batch = fn(owned);
-    } catch (err) {
-      batch = Promise.reject(err);
-    }
+    const batch = callNow(() => fn(owned));
     for (const k of owned) {
       const p = batch.then((m) => m.get(k));
       // A key missing from the batch result is "not found": joiners see undefined too.
