@@ -103,7 +103,10 @@ class DocumentWorker implements RegisteredDocumentWorker {
   private readonly logger: Logger;
   private readonly onFailedEvent = (job: DocumentJob | null, err: Error) => {
     if (!job) return;
-    void runJob(this.options.queue, job, () => this.onFailed(job, err)).catch(() => undefined);
+    // Fire and forget from an event listener: onFailed logs its own failures; anything else is logged here.
+    void runJob(this.options.queue, job, () => this.onFailed(job, err)).catch((e) =>
+      this.logger.error(`${this.options.queue} failed-job handler for ${job.data?.documentUuid}: ${describeError(e)}`),
+    );
   };
   private readonly onError = (err: Error) => this.logger.warn(`${this.options.queue} queue error: ${err?.message}`);
 

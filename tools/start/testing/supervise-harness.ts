@@ -16,7 +16,12 @@ supervise(
     color: ['cyan', 'magenta', 'yellow'][i % 3],
   })),
   { stopTimeoutMs, onStarted: () => process.stdout.write('HARNESS STARTED\n') },
-).then((r) => {
-  process.stdout.write(`HARNESS RESULT ${JSON.stringify(r)}\n`);
-  process.exit(r.exitCode);
-});
+)
+  .then((r) => {
+    process.stdout.write(`HARNESS RESULT ${JSON.stringify(r)}\n`);
+    process.exit(r.exitCode);
+  })
+  .catch((err: unknown) => {
+    process.stderr.write(`HARNESS FAILED ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
