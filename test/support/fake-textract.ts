@@ -257,7 +257,9 @@ export class FakeTextract {
     const per = Math.max(1, Math.min(Number(body.MaxResults ?? 1000), this.options.blocksPerPage ?? 40));
     let offset = 0;
     if (body.NextToken) {
-      const [id, at] = Buffer.from(String(body.NextToken), 'base64url').toString('utf8').split(':');
+      // A token that is not a string decodes to nothing, so it is invalid like any other unknown token.
+      const token = typeof body.NextToken === 'string' ? body.NextToken : '';
+      const [id, at] = Buffer.from(token, 'base64url').toString('utf8').split(':');
       if (id !== job.jobId || !Number.isInteger(Number(at))) {
         return this.error(res, 'GetDocumentTextDetection', body, { type: 'InvalidParameterException', message: 'Invalid NextToken' });
       }

@@ -16,9 +16,10 @@ export class KeyThrottlerGuard extends ThrottlerGuard {
     return !isApiPath(req.originalUrl ?? req.url);
   }
 
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
-    const auth = (req as AuthenticatedRequest).auth;
+  // ThrottlerGuard hands over the HTTP request (shouldSkip lets nothing else through).
+  protected override async getTracker(req: Request & AuthenticatedRequest): Promise<string> {
+    const auth = req.auth;
     if (auth?.keyId) return `key:${auth.keyId}`;
-    return `ip:${(req as Request).ip ?? 'unknown'}`;
+    return `ip:${req.ip ?? 'unknown'}`;
   }
 }

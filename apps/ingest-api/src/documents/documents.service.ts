@@ -38,7 +38,7 @@ export function toDocumentDto(r: Row): DocumentDto {
     batchId: (r.batch_id as string | null) ?? null,
     fileSizeBytes: r.file_size_bytes === null || r.file_size_bytes === undefined ? null : Number(r.file_size_bytes),
     fileType: (r.file_type as string | null) ?? null,
-    sha256: r.sha256 ? String(r.sha256).trim() : null,
+    sha256: typeof r.sha256 === 'string' && r.sha256 ? r.sha256.trim() : null,
     pageCount: (r.page_count as number | null) ?? null,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,

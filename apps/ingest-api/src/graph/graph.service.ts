@@ -222,7 +222,7 @@ export class GraphService {
       await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       open = true;
       yield w.header(project.projectUuid);
-      for await (const batch of this.batches(
+      for await (const batch of this.batches<{ uuid: string; name: string; type: string; mention_count: number }>(
         runner,
         `SELECT id, canonical_entity_uuid AS uuid, canonical_name AS name, entity_type AS type, mention_count
            FROM canonical_entities WHERE project_uuid = $1 AND mention_count > 0 AND id > $2 ORDER BY id LIMIT $3`,
@@ -232,7 +232,7 @@ export class GraphService {
           .map((r) => w.node({ kind: 'entity', id: r.uuid, name: r.name, type: r.type, mentionCount: r.mention_count }, project.projectUuid))
           .join('');
       }
-      for await (const batch of this.batches(
+      for await (const batch of this.batches<{ uuid: string; name: string }>(
         runner,
         `SELECT id, document_uuid AS uuid, original_file_name AS name FROM source_documents d
           WHERE project_fk_id = $1 AND id > $2
@@ -246,7 +246,7 @@ export class GraphService {
           .join('');
       }
       yield w.between();
-      for await (const batch of this.batches(
+      for await (const batch of this.batches<{ uuid: string; source: string; target: string; type: string; weight: number; documents: number }>(
         runner,
         `SELECT id, relationship_uuid AS uuid, source_entity_uuid AS source, target_entity_uuid AS target,
                 relationship_type AS type, weight, coalesce((properties->>'documentCount')::int, 0) AS documents
@@ -267,11 +267,11 @@ export class GraphService {
     }
   }
 
-  /** Keyset batches: `sql` takes ($1 = first param, $2 = last id, $3 = limit, $4… = the other params). */
-  private async *batches(runner: QueryRunner, sql: string, params: unknown[]): AsyncGenerator<Array<Record<string, any>>> {
+  /** Keyset batches: `sql` takes ($1 = first param, $2 = last id, $3 = limit, $4… = the other params) and selects `id`. */
+  private async *batches<R>(runner: QueryRunner, sql: string, params: unknown[]): AsyncGenerator<Array<R & { id: string | number }>> {
     let last = 0;
     for (;;) {
-      const rows: Array<Record<string, any>> = await runner.query(sql, [params[0], last, EXPORT_BATCH, ...params.slice(1)]);
+      const rows: Array<R & { id: string | number }> = await runner.query(sql, [params[0], last, EXPORT_BATCH, ...params.slice(1)]);
       if (!rows.length) return;
       yield rows;
       last = Number(rows[rows.length - 1].id);

@@ -34,8 +34,11 @@ export function currentLogContext(): LogContext {
 
 function clean(fields: LogContext): LogContext {
   const out: LogContext = {};
+  // The fields come from job data, untyped at run time: a number (a Bull job id) is written as its digits,
+  // anything that is not a string or a number is no log field.
   for (const [k, v] of Object.entries(fields) as Array<[keyof LogContext, unknown]>) {
-    if (v !== undefined && v !== null && v !== '') out[k] = String(v);
+    if (typeof v === 'string' && v !== '') out[k] = v;
+    else if (typeof v === 'number' || typeof v === 'bigint') out[k] = String(v);
   }
   return out;
 }

@@ -64,6 +64,7 @@ function loadTesseract(req: NodeRequire): typeof import('tesseract.js') {
   class RecordedWorker extends Original {
     constructor(...args: ConstructorParameters<typeof Original>) {
       super(...args);
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- records the new thread so a failed start can still terminate it
       lastSpawned = this;
     }
   }
