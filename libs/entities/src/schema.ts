@@ -11,6 +11,7 @@ import {
 } from './entities';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
 import { GraphEntityTrigramLookup1764400000000 } from './migrations/1764400000000-graph-entity-trigram-lookup';
+import { EntityMentionKeyLookup1764500000000 } from './migrations/1764500000000-entity-mention-key-lookup';
 
 export const ENTITIES = [
   Project,
@@ -25,4 +26,4 @@ export const ENTITIES = [
 ];
 
 /** In order. Migrations are classes, not globs, so bundled builds run them too. */
-export const MIGRATIONS = [InitialSchema1764300000000, GraphEntityTrigramLookup1764400000000];
+export const MIGRATIONS = [InitialSchema1764300000000, GraphEntityTrigramLookup1764400000000, EntityMentionKeyLookup1764500000000];

@@ -1,4 +1,4 @@
-import { clusterKeys, isFuzzyMatch } from './matcher';
+import { clusterKeys, isFuzzyMatch, moreInformativeKey, mostInformativeKey } from './matcher';
 import { normalizeEntity } from './normalizer';
 import { jaroWinkler, trigramSimilarity } from './similarity';
 
@@ -60,5 +60,24 @@ describe('clusterKeys', () => {
     expect(groups.get('free softwre foundation')).toBe('free software foundation');
     expect(groups.get('free software foundation')).toBe('free software foundation');
     expect(groups.get('apache software foundation')).toBe('apache software foundation');
+  });
+});
+
+describe('moreInformativeKey', () => {
+  it('prefers more tokens, then more characters, then code-point order, whatever the argument order', () => {
+    expect(moreInformativeKey('halvorsen marine logistics', 'halvorsen marine')).toBe(true);
+    expect(moreInformativeKey('halvorsen marine', 'halvorsen marine logistics')).toBe(false);
+    expect(moreInformativeKey('seattle washington', 'washington')).toBe(true);
+    expect(moreInformativeKey('free software foundation', 'free softwre foundation')).toBe(true);
+    expect(moreInformativeKey('acme holdings', 'acme holdingz')).toBe(true);
+    expect(moreInformativeKey('acme holdingz', 'acme holdings')).toBe(false);
+    expect(moreInformativeKey('acme', 'acme')).toBe(false);
+  });
+
+  it('mostInformativeKey does not depend on the order of the keys', () => {
+    const keys = ['united states', 'united states district', 'united statez district', 'states district'];
+    const best = mostInformativeKey(keys);
+    expect(best).toBe('united states district');
+    expect(mostInformativeKey([...keys].reverse())).toBe(best);
   });
 });

@@ -32,6 +32,15 @@ interface Match {
   name: string;
 }
 
+/** What one document writes to one canonical entity (u = '' for an entity to create). */
+interface EntityRow {
+  u: string;
+  t: EntityType;
+  k: string;
+  name: string;
+  aliases: Set<string>;
+}
+
 const id = (type: string, key: string) => `${type}\u0000${key}`;
 
 /** SQL of moreInformative(a, b) on display forms: mixed case beats ALL CAPS, then longer, then code-point order. */
@@ -41,11 +50,15 @@ const MORE_INFORMATIVE_NAME_SQL = (a: string, b: string) =>
 
 /**
  * Stage 3: links the document's mentions to the project's canonical entities.
- * For each (type, normalised key): an existing entity with that key; else the most
- * similar existing entity of the type that passes isFuzzyMatch (candidates come
- * from the pg_trgm GIN index, never from a scan of the project); else a new entity.
- * New keys of one document are first grouped among themselves. Creating entities
- * takes a (project, type) advisory lock and looks again, so two workers that meet
+ * For each (type, normalised key): the entity with that key; else (fuzzy types) the entity
+ * the key's earlier mentions are linked to; else the most similar existing entity of the
+ * type that passes isFuzzyMatch (candidates come from the pg_trgm GIN index, never from a
+ * scan of the project); else a new entity. New keys of one document are first grouped among
+ * themselves. An entity's key is the most informative of the variants that joined it
+ * (moreInformativeKey: tokens, then length, then code points; no counts, no arrival order),
+ * so a variant that joins with a better key renames the entity in place (same uuid: mentions
+ * and edges stay); its name is the most informative form of that key. Creating entities and
+ * renaming keys take a (project, type) advisory lock and look again, so two workers that meet
  * the same new name at once agree on one entity; the unique key
  * (project_uuid, entity_type, normalized_key) and INSERT … ON CONFLICT make a
  * duplicate impossible under any interleaving.
@@ -100,15 +113,18 @@ export class ResolutionService {
     }
 
     // The key an existing entity should have: the most informative of its key and the keys joining it now.
-    const wanted = new Map<string, { type: EntityType; key: string; current: string }>();
-    for (const [gid, g] of groups) {
-      const match = target.get(gid);
-      if (!match) continue;
-      const w = wanted.get(match.uuid) ?? { type: g.type, key: match.key, current: match.key };
-      if (moreInformativeKey(g.key, w.key)) w.key = g.key;
-      wanted.set(match.uuid, w);
-    }
-    const renames = [...wanted.values()].filter((w) => w.key !== w.current);
+    const wantedKeys = () => {
+      const wanted = new Map<string, { type: EntityType; key: string; current: string }>();
+      for (const [gid, g] of groups) {
+        const match = target.get(gid);
+        if (!match?.uuid) continue;
+        const w = wanted.get(match.uuid) ?? { type: g.type, key: match.key, current: match.key };
+        if (moreInformativeKey(g.key, w.key)) w.key = g.key;
+        wanted.set(match.uuid, w);
+      }
+      return wanted;
+    };
+    const renames = [...wantedKeys().values()].filter((w) => w.key !== w.current);
 
     // New entities and renamed keys enter the (project, type) key space under its lock (fixed order).
     const lockTypes = [...new Set([...fresh.map((g) => g.type), ...renames.map((w) => w.type)])].sort();
@@ -119,7 +135,7 @@ export class ResolutionService {
       // Look again: another worker may have created some of them while we waited for the lock.
       const again = await this.lookup(manager, projectUuid, fresh);
       const clusterTarget = new Map<string, Match>();
-      for (const g of [...fresh].sort((x, y) => (moreInformativeKey(x.key, y.key) ? -1 : 1))) {
+      for (const g of [...fresh].sort((x, y) => (x.type < y.type ? -1 : x.type > y.type ? 1 : moreInformativeKey(x.key, y.key) ? -1 : 1))) {
         const cid = id(g.type, repOf.get(id(g.type, g.key))!);
         const found = again.get(id(g.type, g.key));
         if (found && !clusterTarget.has(cid)) clusterTarget.set(cid, found);
@@ -130,9 +146,12 @@ export class ResolutionService {
       }
     }
 
+    // Entities found by the second look are renamed too (their types are locked: they are fresh keys' types).
+    const wanted = wantedKeys();
+
     // 4. write every target entity: existing ones by uuid (renamed when a more informative key joined),
     // new ones by INSERT … ON CONFLICT on the key; both in a fixed order across workers.
-    const rows = new Map<string, { u: string; t: EntityType; k: string; name: string; aliases: Set<string> }>();
+    const rows = new Map<string, EntityRow>();
     let fuzzyMatches = 0;
     for (const [gid, g] of groups) {
       const match = target.get(gid)!;
@@ -152,8 +171,7 @@ export class ResolutionService {
       // Only a form whose own key is the entity's key may become its name.
       if (g.key === row.k) for (const f of g.forms) if (!row.name || moreInformative(f, row.name)) row.name = f;
     }
-    type Row = typeof rows extends Map<string, infer R> ? R : never;
-    const json = (list: Row[]) =>
+    const json = (list: EntityRow[]) =>
       JSON.stringify(list.map((r) => ({ u: r.u || undefined, t: r.t, k: r.k, name: r.name, aliases: [...r.aliases].sort() })));
     const existing = [...rows.values()].filter((r) => r.u);
     const created = [...rows.values()].filter((r) => !r.u);
@@ -233,7 +251,10 @@ export class ResolutionService {
     };
   }
 
-  /** Existing entities for keys: by exact key (unique index), else by the best accepted trigram candidate (GIN index). */
+  /**
+   * Existing entities for keys: by exact key (unique index), else (fuzzy types) the entity mentions with that key
+   * are linked to, else the best accepted trigram candidate (GIN index).
+   */
   private async lookup(manager: EntityManager, projectUuid: string, keys: Array<{ type: EntityType; key: string }>): Promise<Map<string, Match>> {
     const out = new Map<string, Match>();
     if (!keys.length) return out;
@@ -247,7 +268,28 @@ export class ResolutionService {
     );
     for (const r of exact) out.set(id(r.entity_type, r.k), { uuid: r.uuid, key: r.normalized_key, name: r.canonical_name });
 
-    const fuzzy = keys.filter((k) => FUZZY_TYPES.has(k.type) && !out.has(id(k.type, k.key)));
+    // A variant that is not the key of its entity (it joined one with a more informative key) is found
+    // through the mentions that carry it, so it keeps resolving to that entity.
+    const variants = keys.filter((k) => FUZZY_TYPES.has(k.type) && !out.has(id(k.type, k.key)));
+    if (!variants.length) return out;
+    const known = rowsOf<{ t: string; k: string; uuid: string; normalized_key: string; canonical_name: string }>(
+      await manager.query(
+        `SELECT q.t, q.k, e.canonical_entity_uuid AS uuid, e.normalized_key, e.canonical_name
+           FROM jsonb_to_recordset($2::jsonb) AS q(t text, k text)
+           CROSS JOIN LATERAL (
+             SELECT c.canonical_entity_uuid, c.normalized_key, c.canonical_name
+               FROM canonical_entities c
+              WHERE c.canonical_entity_uuid IN (
+                      SELECT m.canonical_entity_uuid FROM entity_mentions m
+                       WHERE m.project_uuid = $1 AND m.entity_type = q.t AND m.normalized_key = q.k AND m.canonical_entity_uuid IS NOT NULL)
+              ORDER BY c.normalized_key COLLATE "C"
+              LIMIT 1) AS e`,
+        [projectUuid, JSON.stringify(variants.map((k) => ({ t: k.type, k: k.key })))],
+      ),
+    );
+    for (const r of known) out.set(id(r.t, r.k), { uuid: r.uuid, key: r.normalized_key, name: r.canonical_name });
+
+    const fuzzy = variants.filter((k) => !out.has(id(k.type, k.key)));
     if (!fuzzy.length) return out;
     const candidates = rowsOf<{ t: EntityType; k: string; uuid: string; candidate: string; canonical_name: string; sim: number }>(
       await manager.query(

@@ -6,6 +6,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Index('uq_entity_mentions_span', ['documentUuid', 'entityType', 'startChar', 'endChar'], { unique: true })
 @Index('idx_entity_mentions_canonical', ['canonicalEntityUuid'])
 @Index('idx_entity_mentions_project', ['projectUuid'])
+@Index('idx_entity_mentions_project_type_key', ['projectUuid', 'entityType', 'normalizedKey'])
 export class EntityMention {
   @PrimaryGeneratedColumn()
   id: number;
