@@ -42,7 +42,9 @@ module.exports = {
     {
       ...common,
       displayName: 'int',
-      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts', '<rootDir>/test/deploy/**/*.int-spec.ts'],
+      // test/schema: the entities against their migrations, on a private database from @casegraph/testing (which
+      // itself imports @casegraph/entities, so these suites cannot live in the entities project).
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts', '<rootDir>/test/deploy/**/*.int-spec.ts', '<rootDir>/test/schema/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
     },

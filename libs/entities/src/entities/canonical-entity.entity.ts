@@ -5,7 +5,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 @Index('uq_canonical_entities_uuid', ['canonicalEntityUuid'], { unique: true })
 @Index('uq_canonical_entities_project_type_key', ['projectUuid', 'entityType', 'normalizedKey'], { unique: true })
 // GIN trigram indexes (gin_trgm_ops, btree_gin, fastupdate = off) cannot be expressed by @Index: the migrations own
-// them, and synchronize: false tells TypeORM's schema diff they are meant to exist (see schema-drift.int-spec.ts).
+// them, and synchronize: false tells TypeORM's schema diff they are meant to exist (see test/schema/schema-drift.int-spec.ts).
 @Index('idx_canonical_entities_key_trgm', { synchronize: false })
 @Index('idx_canonical_entities_project_type_key_trgm', { synchronize: false })
 export class CanonicalEntity {

@@ -1,8 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
 import { type PrivateDatabase, createPrivateDatabase } from '@casegraph/testing';
-import { dataSourceOptions } from './data-source-options';
-import { ENTITIES, MIGRATIONS } from './schema';
 
 /**
  * The entities and the migrations must describe the same schema: TypeORM's own schema
