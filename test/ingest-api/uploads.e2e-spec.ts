@@ -9,7 +9,7 @@ import { redisKeys } from '@casegraph/contracts';
 import { cleanupTestData, createTestApp, TestApp } from '../../apps/ingest-api/src/testing/test-app';
 import { createProject, filesUnder, footprint } from '../../apps/ingest-api/src/testing/helpers';
 import { generatedBytes, generatedDocument } from '../../libs/testing/src/documents';
-import { LocalS3Server, startS3Server } from '../support/s3-server';
+import { LocalS3Server, startS3Server } from '@casegraph/testing';
 
 // Generated documents (@casegraph/testing): a text PDF, a scanned page, a grainy image and the PDF's text.
 const PDF = generatedBytes('complaint.pdf');

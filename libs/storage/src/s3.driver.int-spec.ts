@@ -2,7 +2,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { loadConfig } from '@casegraph/platform';
-import { LocalS3Server, startS3Server } from '../../../test/support/s3-server';
+import { LocalS3Server, startS3Server } from '@casegraph/testing';
 import { S3StorageDriver } from './s3.driver';
 import { storageConfigSpec } from './storage.config';
 import { StorageService } from './storage.service';

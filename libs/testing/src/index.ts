@@ -1,5 +1,5 @@
 // @casegraph/testing: what the test suites of every app and library share (test documents,
-// private databases and Redis servers, ports, waiters, proxies, spawned apps). Test code only:
+// private databases and Redis servers, a local S3 and a fake Textract, ports, waiters, proxies, spawned apps). Test code only:
 // no production module imports it.
 export * from './wait';
 export * from './ports';
@@ -11,3 +11,5 @@ export * from './project-rows';
 export * from './documents';
 export * from './fixtures';
 export * from './failure-policy';
+export * from './s3-server';
+export * from './fake-textract';

@@ -10,17 +10,19 @@ import { TextractClient } from '@aws-sdk/client-textract';
 import { readFileSync } from 'node:fs';
 import { JOBS, joinPages } from '@casegraph/contracts';
 import {
+  FAKE_TEXTRACT_FAILED_MESSAGE,
+  FakeTextract,
   GeneratedDocumentName,
+  LocalS3Server,
   buildPdf,
   describeWithFixtures,
   fixtureDocument,
   fixtureTextract,
   generatedDocument,
+  startS3Server,
   synthTextractResponse,
   textractLines,
 } from '@casegraph/testing';
-import { FAKE_TEXTRACT_FAILED_MESSAGE, FakeTextract } from '../../../../test/support/fake-textract';
-import { LocalS3Server, startS3Server } from '../../../../test/support/s3-server';
 import { TextractEngine } from '../engines/textract/textract-engine';
 import { PermanentError } from './ocr.errors';
 import { WorkerHandle, createDocument, enqueueOcr, pages, startWorker, waitForJob, waitForOcr } from '../testing/ocr-test-kit';

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { generatedDocument, synthTextractResponse } from '@casegraph/testing';
+import { generatedDocument, synthTextractResponse } from './documents';
 import { fixtureTextract } from './fixtures';
 
 export type TextractOperation = 'DetectDocumentText' | 'StartDocumentTextDetection' | 'GetDocumentTextDetection';
