@@ -12,8 +12,8 @@ import {
   createProject,
   generatedPages,
   ownFixture,
-} from '../../../graph-worker/src/testing/graph-test-kit';
-import { TestApp, cleanupTestData, createTestApp } from '../testing/test-app';
+} from '../../apps/graph-worker/src/testing/graph-test-kit';
+import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
 
 jest.setTimeout(120_000);
 
@@ -26,12 +26,16 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\r' && text[i + 1] === '\n') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
       row.push(field);
       rows.push(row);
       row = [];

@@ -6,8 +6,8 @@ import {
   createDocument,
   createPipelineApp,
   createProject,
-} from '../../../graph-worker/src/testing/graph-test-kit';
-import { TestApp, cleanupTestData, createTestApp } from '../testing/test-app';
+} from '../../apps/graph-worker/src/testing/graph-test-kit';
+import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
 
 jest.setTimeout(120_000);
 
