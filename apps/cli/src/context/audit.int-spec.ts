@@ -1,10 +1,37 @@
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { redisKeys } from '@casegraph/contracts';
+import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
+import { ProjectContextModule, ProjectContextModuleOptions, ProjectContextService } from '@casegraph/project-context';
 import { cleanup, createPrivateDataSource, seedDocument, seedProject } from '@casegraph/testing';
-import { TestApp, createTestApp } from '../../../../libs/project-context/src/testing/test-app';
 import { audit } from './audit';
 import { backfill } from './backfill';
+
+interface TestApp {
+  service: ProjectContextService;
+  db: DataSource;
+  close: () => Promise<void>;
+}
+
+/** The resolver as an app hosts it (TypeORM on the test database, the shared Redis): what the audit checks and repairs. */
+async function createTestApp(options: Partial<ProjectContextModuleOptions> = {}): Promise<TestApp> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot(
+        dataSourceOptions(process.env.DATABASE_URL!, ENTITIES, MIGRATIONS, {
+          poolSize: 12,
+          applicationName: `audit-test-${randomUUID().slice(0, 8)}`,
+        }),
+      ),
+      ProjectContextModule.forRoot({ redisUrl: process.env.REDIS_URL!, ...options }),
+    ],
+  }).compile();
+  const app = await moduleRef.init();
+  return { service: app.get(ProjectContextService), db: app.get<DataSource>(getDataSourceToken()), close: () => app.close() };
+}
 
 const zero = { nullInDb: 0, mismatchedInDb: 0, stale: 0, malformed: 0, missing: 0 };
 
