@@ -8,8 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpawnedApp, spawnApp, waitFor } from '@casegraph/testing';
-import { generatedBytes } from '@casegraph/testing';
+import { SpawnedApp, generatedBytes, spawnApp, waitFor } from '@casegraph/testing';
 import { WorkerHandle, createDocument, enqueueOcr, pages, startWorker, waitForJob, waitForOcr } from '../testing/ocr-test-kit';
 
 jest.setTimeout(180_000);

@@ -152,19 +152,6 @@ export class OcrService {
     return this.finish(row, type, result, { readMs: 0, extractMs: Date.now() - t0, startedAt: t0 });
   }
 
-  /** Marks the document failed at the ocr stage with a readable reason (no-op when it is already failed). */
-  async failDocument(documentUuid: string, reason: string): Promise<void> {
-    await this.state.failStage(documentUuid, 'ocr', reason);
-  }
-
-  /** Current ocr status of a document, or null when it does not exist. */
-  async ocrStatus(documentUuid: string): Promise<string | null> {
-    const rows: Array<{ ocr_status: string }> = await this.db.query('SELECT ocr_status FROM source_documents WHERE document_uuid = $1', [
-      documentUuid,
-    ]);
-    return rows[0]?.ocr_status ?? null;
-  }
-
   private async loadRow(documentUuid: string): Promise<DocumentRow> {
     const rows: DocumentRow[] = await this.db.query(
       `SELECT document_uuid, project_uuid, original_file_name, s3_bucket, s3_key, sha256, file_type, ocr_status
