@@ -12,7 +12,7 @@ const KEEP_PERIOD = /(?:\b(?:Inc|Corp|Co|Ltd|Bros|Jr|Sr|Esq|Dr|Mr|Mrs|Ms|St|Cir|
 export function trimSpan(text: string, start: number, end: number): { start: number; end: number } | undefined {
   for (;;) {
     const before = [start, end];
-    while (start < end && /[\s"'“”‘’(\[{<,;:]/.test(text[start])) start++;
+    while (start < end && /[\s"'“”‘’([{<,;:]/.test(text[start])) start++;
     while (end > start && /[\s"'“”‘’)\]}>,;:!?]/.test(text[end - 1])) {
       // Keep a closing bracket that closes one inside the span: "1983(a)", ".../Erie_(disambiguation)".
       const c = text[end - 1];

@@ -25,8 +25,8 @@ export class WinkFinder implements GeneralEntityFinder {
     const its = nlp.its;
     const doc = nlp.readDoc(segment);
     // wink is lossless: preceding spaces + token values rebuild the text, which gives offsets.
-    const values = doc.tokens().out(its.value) as string[];
-    const spaces = doc.tokens().out(its.precedingSpaces) as string[];
+    const values = doc.tokens().out(its.value);
+    const spaces = doc.tokens().out(its.precedingSpaces);
     const starts: number[] = [];
     const ends: number[] = [];
     let at = 0;
@@ -41,7 +41,7 @@ export class WinkFinder implements GeneralEntityFinder {
     }
     const out: ExtractedMention[] = [];
     doc.entities().each((e: ItemEntity) => {
-      const type = e.out(its.type) as string;
+      const type = e.out(its.type);
       if (type !== 'DATE' && type !== 'MONEY') return;
       const [a, b] = e.out(its.span) as unknown as [number, number];
       const m = mention(segment, type, starts[a], ends[b], type === 'DATE' ? 0.85 : 0.85, this.method);
