@@ -51,7 +51,7 @@ describe('isFuzzyMatch (resolution threshold 0.55)', () => {
 });
 
 describe('clusterKeys', () => {
-  it('groups the new keys of one document around the most mentioned one', () => {
+  it('groups the new keys of one document under their most informative key', () => {
     const groups = clusterKeys('ORG', [
       { key: 'free softwre foundation', count: 1 },
       { key: 'free software foundation', count: 5 },
@@ -60,6 +60,19 @@ describe('clusterKeys', () => {
     expect(groups.get('free softwre foundation')).toBe('free software foundation');
     expect(groups.get('free software foundation')).toBe('free software foundation');
     expect(groups.get('apache software foundation')).toBe('apache software foundation');
+  });
+
+  it('groups by connected components, whatever the order of the keys', () => {
+    const keys = ['united states', 'united states district', 'united states district judge', 'district of oregon'];
+    for (const order of [keys, [...keys].reverse(), [keys[2], keys[0], keys[3], keys[1]]]) {
+      const groups = clusterKeys(
+        'LOCATION',
+        order.map((key) => ({ key, count: 1 })),
+      );
+      expect(groups.get('united states')).toBe('united states district judge');
+      expect(groups.get('united states district')).toBe('united states district judge');
+      expect(groups.get('district of oregon')).toBe('district of oregon');
+    }
   });
 });
 

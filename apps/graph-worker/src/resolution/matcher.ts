@@ -92,22 +92,37 @@ export const moreInformativeKeySql = (a: string, b: string) =>
         AND ${a} COLLATE "C" < ${b} COLLATE "C"))`;
 
 /**
- * Groups the new keys of one document and type: each key joins the first earlier
- * representative it fuzzily matches; keys are taken most-mentioned first, then
- * longest, then in code-point order, so the grouping is deterministic.
- * Returns key -> representative key.
+ * Groups the new keys of one document and type: the groups are the connected components
+ * of isFuzzyMatch over the keys (a key that matches any member joins the group, and a key
+ * that matches two groups joins them), and each group is represented by its most
+ * informative key (moreInformativeKey). Neither depends on the order of `keys` or on the
+ * counts, so "united states", "united states district" and "united states district judge"
+ * are one group however the document lists them. Returns key -> representative key.
  */
-export function clusterKeys(type: EntityType, keys: Array<{ key: string; count: number }>, threshold = DEFAULT_FUZZY_THRESHOLD): Map<string, string> {
-  const ordered = [...keys].sort((x, y) => y.count - x.count || y.key.length - x.key.length || (x.key < y.key ? -1 : 1));
-  const reps: string[] = [];
-  const out = new Map<string, string>();
-  for (const { key } of ordered) {
-    const rep = FUZZY_TYPES.has(type) ? reps.find((r) => isFuzzyMatch(type, key, r, threshold)) : undefined;
-    if (rep) out.set(key, rep);
-    else {
-      reps.push(key);
-      out.set(key, key);
+export function clusterKeys(
+  type: EntityType,
+  keys: Array<{ key: string; count?: number }>,
+  threshold = DEFAULT_FUZZY_THRESHOLD,
+): Map<string, string> {
+  const list = [...new Set(keys.map((k) => k.key))].sort();
+  const parent = list.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  if (FUZZY_TYPES.has(type)) {
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        if (find(i) !== find(j) && isFuzzyMatch(type, list[i], list[j], threshold)) parent[find(j)] = find(i);
+      }
     }
+  }
+  const members = new Map<number, string[]>();
+  list.forEach((k, i) => members.set(find(i), [...(members.get(find(i)) ?? []), k]));
+  const out = new Map<string, string>();
+  for (const group of members.values()) {
+    const rep = mostInformativeKey(group);
+    for (const k of group) out.set(k, rep);
   }
   return out;
 }

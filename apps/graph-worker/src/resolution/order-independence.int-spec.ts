@@ -69,11 +69,11 @@ describe('resolution does not depend on the order documents are processed in (Po
     await t.close();
   });
 
-  async function load(label: string): Promise<{ project: TestProject; docs: Record<string, string> }> {
+  async function load(label: string, pagesOf = generatedPages): Promise<{ project: TestProject; docs: Record<string, string> }> {
     const project = await createProject(db, label);
     projects.push(project);
     const docs: Record<string, string> = {};
-    for (const name of FILINGS) docs[name] = await createDocument(db, project, generatedPages(name), name);
+    for (const name of FILINGS) docs[name] = await createDocument(db, project, pagesOf(name), name);
     return { project, docs };
   }
 
@@ -94,5 +94,20 @@ describe('resolution does not depend on the order documents are processed in (Po
     // Re-processing (in yet another order) changes nothing.
     for (const name of ['motion.pdf', 'order.pdf', 'complaint.pdf']) await t.pipeline.process(a.docs[name]);
     expect(await projectGraph(db, a.project.projectUuid)).toEqual(ga);
+  });
+
+  it('also with the scheduling order signed "United States District Judge" (the wording that once split "united states")', async () => {
+    const original = (name: GeneratedDocumentName) =>
+      generatedPages(name).map((p) => (name === 'order.pdf' ? p.replace(/^(\s*)District Judge$/m, '$1United States District Judge') : p));
+    expect(original('order.pdf').join('\n')).toContain('United States District Judge');
+    const a = await load('order-judge-a', original);
+    for (const name of ['complaint.pdf', 'motion.pdf', 'order.pdf']) await t.pipeline.process(a.docs[name]);
+    const b = await load('order-judge-b', original);
+    for (const name of ['order.pdf', 'motion.pdf', 'complaint.pdf']) await t.pipeline.process(b.docs[name]);
+    const c = await load('order-judge-c', original);
+    await Promise.all(FILINGS.map((name) => t.pipeline.process(c.docs[name])));
+    const ga = await projectGraph(db, a.project.projectUuid);
+    expect(await projectGraph(db, b.project.projectUuid)).toEqual(ga);
+    expect(await projectGraph(db, c.project.projectUuid)).toEqual(ga);
   });
 });

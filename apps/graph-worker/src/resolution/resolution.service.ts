@@ -5,7 +5,7 @@ import { rowsOf } from '@casegraph/pipeline';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import { LOCK_NAMESPACE } from '../pipeline/transactions';
 import { recountMentions } from './entity-counts';
-import { clusterKeys, isFuzzyMatch, moreInformativeKey, moreInformativeKeySql, mostInformativeKey } from './matcher';
+import { clusterKeys, isFuzzyMatch, moreInformativeKey, moreInformativeKeySql } from './matcher';
 import { FUZZY_TYPES, displayForm, moreInformative } from './normalizer';
 
 export interface ResolutionResult {
@@ -95,21 +95,16 @@ export class ResolutionService {
     const found = await this.lookup(manager, projectUuid, [...groups.values()]);
     for (const [gid, match] of found) target.set(gid, match);
 
-    // 3. new keys: group them within the document (each group's key is its most informative member).
+    // 3. new keys: group them within the document (connected components, each under its most informative key).
     const fresh = [...groups.entries()].filter(([gid]) => !target.has(gid)).map(([, g]) => g);
     const repOf = new Map<string, string>();
     for (const type of [...new Set(fresh.map((g) => g.type))]) {
-      const ofType = fresh.filter((g) => g.type === type);
-      const clusters = clusterKeys(type, ofType, this.options.fuzzyThreshold);
-      const members = new Map<string, string[]>();
-      for (const g of ofType) {
-        const rep = clusters.get(g.key)!;
-        members.set(rep, [...(members.get(rep) ?? []), g.key]);
-      }
-      for (const keys of members.values()) {
-        const best = mostInformativeKey(keys);
-        for (const k of keys) repOf.set(id(type, k), best);
-      }
+      const clusters = clusterKeys(
+        type,
+        fresh.filter((g) => g.type === type),
+        this.options.fuzzyThreshold,
+      );
+      for (const [k, rep] of clusters) repOf.set(id(type, k), rep);
     }
 
     // The key an existing entity should have: the most informative of its key and the keys joining it now.
