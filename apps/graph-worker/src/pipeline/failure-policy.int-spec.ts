@@ -3,19 +3,14 @@
  * GraphWorkerModule: real Bull queue on a private prefix, real PostgreSQL, faults injected into
  * GraphPipelineService.process. The same cases run against the OCR worker.
  */
-import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { JOBS, QUEUES } from '@casegraph/contracts';
+import { JOBS } from '@casegraph/contracts';
 import { DocumentStateService, StageError } from '@casegraph/pipeline';
-import { loadConfig } from '@casegraph/platform';
 import { failurePolicyCases } from '@casegraph/testing';
-import { graphWorkerConfigSpec } from '../config';
-import { TestProject, cleanupProjects, createDocument, createProject } from '../testing/graph-test-kit';
-import { GraphWorkerModule } from '../worker.module';
+import { TestProject, cleanupProjects, createDocument, createProject, startGraphWorker } from '../testing/graph-test-kit';
 import { GraphPipelineService } from './graph-pipeline.service';
 
 jest.setTimeout(60_000);
@@ -28,18 +23,7 @@ describe('failure policy: graph worker (DocumentJobRunner on the real graph queu
   const prefix = `bull-test-graph-policy-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    const config = loadConfig(graphWorkerConfigSpec, {
-      ...process.env,
-      BULL_PREFIX: prefix,
-      HEALTH_PORT: '0',
-      GRAPH_CONCURRENCY: '2',
-      SHUTDOWN_GRACE_MS: '2000',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [GraphWorkerModule.forRoot(config)] }).compile();
-    app = moduleRef.createNestApplication({ logger: ['error'] });
-    await (app as unknown as { init(): Promise<unknown> }).init();
-    queue = app.get<Queue>(getQueueToken(QUEUES.GRAPH));
-    db = app.get(DataSource);
+    ({ app, queue, db } = await startGraphWorker(prefix));
     project = await createProject(db, 'graph-failure-policy');
   });
 

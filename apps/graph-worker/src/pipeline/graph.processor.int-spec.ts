@@ -1,14 +1,10 @@
-import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type { Job, Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { JOBS, QUEUES } from '@casegraph/contracts';
-import { OpsHttpServer, loadConfig } from '@casegraph/platform';
-import { graphWorkerConfigSpec } from '../config';
-import { TestProject, cleanupProjects, createDocument, createProject, generatedPages } from '../testing/graph-test-kit';
-import { GraphWorkerModule } from '../worker.module';
+import { JOBS } from '@casegraph/contracts';
+import { OpsHttpServer } from '@casegraph/platform';
+import { TestProject, cleanupProjects, createDocument, createProject, generatedPages, startGraphWorker } from '../testing/graph-test-kit';
 import { StageError } from './errors';
 import { GraphPipelineService } from './graph-pipeline.service';
 
@@ -23,18 +19,7 @@ describe('GraphWorkerModule consuming the graph queue', () => {
   const prefix = `bull-test-graph-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    const config = loadConfig(graphWorkerConfigSpec, {
-      ...process.env,
-      BULL_PREFIX: prefix,
-      HEALTH_PORT: '0',
-      GRAPH_CONCURRENCY: '2',
-      SHUTDOWN_GRACE_MS: '2000',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [GraphWorkerModule.forRoot(config)] }).compile();
-    app = moduleRef.createNestApplication({ logger: ['error'] });
-    await (app as unknown as { init(): Promise<unknown> }).init();
-    queue = app.get<Queue>(getQueueToken(QUEUES.GRAPH));
-    db = app.get(DataSource);
+    ({ app, queue, db } = await startGraphWorker(prefix));
     project = await createProject(db, 'graph-processor');
   });
 

@@ -1,20 +1,24 @@
+import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { joinPages, redisKeys } from '@casegraph/contracts';
+import { QUEUES, joinPages, redisKeys } from '@casegraph/contracts';
 import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
 import { PipelineModule } from '@casegraph/pipeline';
-import { redisOptionsFromUrl } from '@casegraph/platform';
+import { loadConfig, redisOptionsFromUrl } from '@casegraph/platform';
 import { ProjectContextModule } from '@casegraph/project-context';
 import { GeneratedDocumentName, fixtureDocument, generatedDocument } from '@casegraph/testing';
+import { graphWorkerConfigSpec } from '../config';
 import { GraphPipelineOptions } from '../pipeline/graph-options';
 import { GraphPipelineModule } from '../pipeline/graph-pipeline.module';
 import { GraphPipelineService } from '../pipeline/graph-pipeline.service';
+import { GraphWorkerModule } from '../worker.module';
 
 export const databaseUrl = () => process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/casegraph_test';
 export const redisUrl = () => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,6 +47,27 @@ export async function createPipelineApp(options: Partial<GraphPipelineOptions> =
     db: app.get(DataSource),
     close: () => app.close(),
   };
+}
+
+export interface GraphWorkerApp {
+  app: INestApplicationContext;
+  queue: Queue;
+  db: DataSource;
+}
+
+/** The real GraphWorkerModule (Bull consumer, ops server) as main.ts builds it, on a private Bull prefix. */
+export async function startGraphWorker(bullPrefix: string): Promise<GraphWorkerApp> {
+  const config = loadConfig(graphWorkerConfigSpec, {
+    ...process.env,
+    BULL_PREFIX: bullPrefix,
+    HEALTH_PORT: '0',
+    GRAPH_CONCURRENCY: '2',
+    SHUTDOWN_GRACE_MS: '2000',
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [GraphWorkerModule.forRoot(config)] }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  await (app as unknown as { init(): Promise<unknown> }).init();
+  return { app, queue: app.get<Queue>(getQueueToken(QUEUES.GRAPH)), db: app.get(DataSource) };
 }
 
 export interface TestProject {
