@@ -13,7 +13,7 @@ import { PermanentError } from '../../ocr/ocr.errors';
 import { characterErrorRate } from '../../quality/cer';
 import { LocalEngine, LocalEngineOptions } from './local-engine';
 import { PdfThread, PdfThreadPool } from './pdf-thread';
-import { TesseractInitError, TesseractRunner } from './tesseract-runner';
+import { TesseractInitError, TesseractRunner, TesseractStoppedError } from './tesseract-runner';
 
 jest.setTimeout(120_000);
 
@@ -182,6 +182,27 @@ describe('LocalEngine (PDF.js thread + tesseract.js)', () => {
       await broken.terminate();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('terminate() while a page is being recognised rejects it with TesseractStoppedError and nothing escapes unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const runner = new TesseractRunner({ initTimeoutMs: 30_000 });
+      await runner.recognize(gen('scanned-notice.png').bytes, 60_000); // started and warm
+      // tesseract.js's own terminate() here used to crash the process from an unawaited send().
+      for (const delay of [0, 1, 5, 20]) {
+        const page = runner.recognize(gen('scanned-notice.png').bytes, 60_000);
+        await new Promise((r) => setTimeout(r, delay));
+        await runner.terminate();
+        await expect(page).rejects.toBeInstanceOf(TesseractStoppedError);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
     }
   });
 

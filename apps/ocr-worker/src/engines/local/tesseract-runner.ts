@@ -27,6 +27,14 @@ export class TesseractTimeoutError extends Error {
   }
 }
 
+/** The runner was terminated (the worker is shutting down) while a page was being recognised. */
+export class TesseractStoppedError extends Error {
+  constructor() {
+    super('tesseract was stopped before the page was recognised (the worker is shutting down)');
+    this.name = 'TesseractStoppedError';
+  }
+}
+
 export interface RecognizeResult {
   text: string;
   confidence: number;
@@ -104,6 +112,10 @@ function retire(thread: ThreadWorker | undefined): void {
 export class TesseractRunner {
   private running?: Promise<Running>;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Counts terminate() calls: a recognition asked for before one is stopped by it. */
+  private generation = 0;
+  /** Rejects the recognitions in flight when terminate() is called. */
+  private readonly inFlight = new Set<(err: Error) => void>();
   private readonly req = createRequire(__filename);
   /** Workers created so far (a restart after a failure adds one). */
   created = 0;
@@ -176,11 +188,14 @@ export class TesseractRunner {
 
   /** Recognises one image (PNG, JPEG, TIFF, BMP or PGM bytes). */
   recognize(image: Buffer | Uint8Array, timeoutMs: number): Promise<RecognizeResult> {
+    const generation = this.generation; // asked before a terminate(): stopped by it, even if still queued
     const run = async (): Promise<RecognizeResult> => {
+      if (generation !== this.generation) throw new TesseractStoppedError();
       const running = await (this.running ?? this.start());
+      if (generation !== this.generation) throw new TesseractStoppedError(); // terminated while starting
       const bytes = Buffer.isBuffer(image) ? image : Buffer.from(image.buffer, image.byteOffset, image.byteLength);
       try {
-        const { data } = await withTimeout(running.api.recognize(bytes), timeoutMs, () => new TesseractTimeoutError(timeoutMs));
+        const { data } = await withTimeout(this.untilStopped(running.api.recognize(bytes)), timeoutMs, () => new TesseractTimeoutError(timeoutMs));
         return { text: data.text ?? '', confidence: Number.isFinite(data.confidence) ? data.confidence : 0 };
       } catch (err) {
         // Timed out or failed: this worker is done; the next page gets a new one.
@@ -198,15 +213,31 @@ export class TesseractRunner {
     return result;
   }
 
+  /** `p`, or a TesseractStoppedError as soon as terminate() is called. */
+  private untilStopped<T>(p: Promise<T>): Promise<T> {
+    let stop!: (err: Error) => void;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    this.inFlight.add(stop);
+    p.catch(() => undefined); // may settle after the stop, unobserved
+    return Promise.race([p, stopped]).finally(() => this.inFlight.delete(stop));
+  }
+
+  /**
+   * Stops the worker thread. Not through the tesseract.js API: its terminate() nulls the worker, and a
+   * recognize() still preparing its image then throws from an unawaited send (an unhandled rejection that
+   * kills the process). Ending the thread itself is safe; recognitions in flight reject with TesseractStoppedError.
+   */
   async terminate(): Promise<void> {
     const r = this.running;
     this.running = undefined;
     this.runningValue = undefined;
+    this.generation++;
+    for (const stop of [...this.inFlight]) stop(new TesseractStoppedError());
     if (r) {
       await r
         .then(async (running) => {
-          await running.api.terminate().catch(() => undefined);
-          retire(running.thread);
+          if (running.thread) retire(running.thread);
+          else await running.api.terminate().catch(() => undefined); // no thread recorded: only the API can end it
         })
         .catch(() => undefined);
     }
