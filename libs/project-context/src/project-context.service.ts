@@ -56,27 +56,29 @@ export class ProjectContextService {
       this.hitL1.inc();
       return cloneContext(hit);
     }
-    // A load of this document is already running here: join it, do not even read Redis.
-    let pending = this.flight.get(key);
-    if (!pending) {
-      const epoch = this.bus.currentEpoch;
-      const read = await this.cache.readOne(key, this.bus.pending);
-      if (!('found' in read)) {
-        // A Redis hit decoded for this call alone: nobody else holds it unless the L1 does.
-        this.bus.l1Set(key, read, epoch);
-        return this.bus.l1Enabled ? cloneContext(read) : read;
-      }
-      const cached = read.found.get(key);
-      if (cached) {
-        this.bus.l1Set(key, cached, epoch);
-        return cloneContext(cached);
-      }
-      pending =
-        cached === null ? Promise.resolve(null) : this.flight.do(key, () => this.loadMisses([key], read, epoch).then((m) => m.get(key) ?? null));
-    }
-    const ctx = await pending;
+    // One flight per document covers the Redis read and the load together: concurrent callers
+    // join it before reading Redis, so a caller whose read is still on the wire when the load
+    // ends cannot start a second load (the stampede costs one GET and one SELECT).
+    const ctx = await this.flight.do(key, () => this.readThrough(key));
     if (!ctx) throw new DocumentNotFoundError(documentUuid);
     return cloneContext(ctx);
+  }
+
+  /** Redis, then PostgreSQL on a miss (healed and written back); null for an unknown document. */
+  private async readThrough(key: string): Promise<ProjectContext | null> {
+    const epoch = this.bus.currentEpoch;
+    const read = await this.cache.readOne(key, this.bus.pending);
+    if (!('found' in read)) {
+      this.bus.l1Set(key, read, epoch);
+      return read;
+    }
+    const cached = read.found.get(key);
+    if (cached) {
+      this.bus.l1Set(key, cached, epoch);
+      return cached;
+    }
+    if (cached === null) return null;
+    return (await this.loadMisses([key], read, epoch)).get(key) ?? null;
   }
 
   /**
