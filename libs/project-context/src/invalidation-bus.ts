@@ -68,11 +68,6 @@ export class InvalidationBus implements OnModuleInit, OnModuleDestroy {
     return this.l1Live;
   }
 
-  /** The L1 is configured (live or not): values handed out may be shared with it. */
-  get l1Enabled(): boolean {
-    return this.l1 !== undefined;
-  }
-
   /** The current epoch; pass it back to l1Set() for what was read from now on. */
   get currentEpoch(): number {
     return this.epoch;
