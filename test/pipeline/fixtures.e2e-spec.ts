@@ -5,18 +5,13 @@
  * private storage folder, against the real PostgreSQL and Redis. Project A gets every document, project B
  * the three text filings. Two graph-worker instances consume the graph queue at once.
  */
-import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { JOBS, QUEUES } from '@casegraph/contracts';
-import { loadConfig } from '@casegraph/platform';
-import { graphWorkerConfigSpec } from '../../apps/graph-worker/src/config';
+import { JOBS } from '@casegraph/contracts';
 import { GraphPipelineService } from '../../apps/graph-worker/src/pipeline/graph-pipeline.service';
-import { snapshotProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
-import { GraphWorkerModule } from '../../apps/graph-worker/src/worker.module';
+import { snapshotProject, startGraphWorker } from '../../apps/graph-worker/src/testing/graph-test-kit';
 import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/ingest-api/src/testing/test-app';
 import { WorkerHandle, startWorker } from '../../apps/ocr-worker/src/testing/ocr-test-kit';
 import { GeneratedDocumentName, generatedBytes } from '../../libs/testing/src/documents';
@@ -34,18 +29,9 @@ interface GraphWorker {
   queue: Queue;
 }
 
-async function startGraphWorker(prefix: string): Promise<GraphWorker> {
-  const config = loadConfig(graphWorkerConfigSpec, {
-    ...process.env,
-    BULL_PREFIX: prefix,
-    HEALTH_PORT: '0',
-    GRAPH_CONCURRENCY: '2',
-    SHUTDOWN_GRACE_MS: '2000',
-  });
-  const moduleRef = await Test.createTestingModule({ imports: [GraphWorkerModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
-  await (app as unknown as { init(): Promise<unknown> }).init();
-  return { app, pipeline: app.get(GraphPipelineService), queue: app.get<Queue>(getQueueToken(QUEUES.GRAPH)) };
+async function startGraph(prefix: string): Promise<GraphWorker> {
+  const { app, queue } = await startGraphWorker(prefix);
+  return { app, queue, pipeline: app.get(GraphPipelineService) };
 }
 
 describe('pipeline acceptance: all generated documents, upload → OCR → graph, two projects', () => {
@@ -83,7 +69,7 @@ describe('pipeline acceptance: all generated documents, upload → OCR → graph
     api = await createTestApp({ CASEGRAPH_API_KEYS: KEY, SWEEP_INTERVAL_SECONDS: '0' });
     ocr = await startWorker({ BULL_PREFIX: api.config.bullPrefix, STORAGE_DIR: api.storageDir, OCR_CONCURRENCY: '2' });
     for (let i = 0; i < 2; i++) {
-      const g = await startGraphWorker(api.config.bullPrefix);
+      const g = await startGraph(api.config.bullPrefix);
       const original = g.pipeline.process.bind(g.pipeline);
       jest.spyOn(g.pipeline, 'process').mockImplementation(async (uuid: string) => {
         processed[i]++;
