@@ -8,7 +8,6 @@ export {
   healRows,
   needsHeal,
   rowToContext,
-  rowsOf,
   SELECT_ONE_SQL,
   SELECT_MANY_SQL,
   HEAL_PROJECTS_SQL,

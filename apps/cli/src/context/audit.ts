@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { isUuid } from '@casegraph/contracts';
+import { rowsOf } from '@casegraph/entities';
 import {
   ContextRow,
   ProjectContext,
@@ -11,7 +12,6 @@ import {
   jitteredTtlMs,
   needsHeal,
   rowToContext,
-  rowsOf,
   withContextScripts,
 } from '@casegraph/project-context';
 import { redisKeys } from '@casegraph/contracts';

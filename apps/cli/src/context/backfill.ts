@@ -1,4 +1,5 @@
-import { Queryable, rowsOf } from '@casegraph/project-context';
+import { rowsOf } from '@casegraph/entities';
+import { Queryable } from '@casegraph/project-context';
 import { Progress, silentProgress } from './progress';
 
 export interface BackfillResult {

@@ -1,4 +1,5 @@
-import { Queryable, rowsOf } from '@casegraph/project-context';
+import { rowsOf } from '@casegraph/entities';
+import { Queryable } from '@casegraph/project-context';
 import { countSick } from './backfill';
 
 export const FK_NAME = 'fk_source_documents_project_uuid';
