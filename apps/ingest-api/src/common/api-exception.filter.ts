@@ -2,7 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { NextFunction, Request, Response } from 'express';
 import { InvalidStorageKeyError, StorageNotFoundError, StorageTooLargeError } from '@casegraph/storage';
 import { ApiErrorDto, FieldErrorDto, httpStatusText } from './api-error';
-import { isDatabaseUnavailableError, sqlStateOf } from './db-errors';
+import { sqlState } from '@casegraph/pipeline';
+import { isDatabaseUnavailableError } from './db-errors';
 
 const logger = new Logger('ApiExceptionFilter');
 
@@ -70,7 +71,7 @@ export function toErrorResponse(
     return { ...simple(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE), headers: { 'Retry-After': '5' } };
   }
 
-  const state = sqlStateOf(exception);
+  const state = sqlState(exception);
   if (state === '23505') return simple(HttpStatus.CONFLICT, 'Conflicting concurrent change; retry the request');
   if (state === '40001' || state === '40P01') {
     return { ...simple(HttpStatus.SERVICE_UNAVAILABLE, 'Concurrent update conflict; retry the request'), headers: { 'Retry-After': '1' } };

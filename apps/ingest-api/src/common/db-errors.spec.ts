@@ -1,5 +1,6 @@
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailableError, sqlStateOf } from './db-errors';
+import { sqlState } from '@casegraph/pipeline';
+import { isDatabaseUnavailableError } from './db-errors';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -30,11 +31,11 @@ describe('isDatabaseUnavailableError', () => {
   });
 });
 
-describe('sqlStateOf', () => {
+describe("sqlState (the pipeline's, as the API uses it)", () => {
   it('finds the SQLSTATE, also inside TypeORM errors, and ignores errno names', () => {
-    expect(sqlStateOf(new QueryFailedError('x', [], pgError('23505')))).toBe('23505');
-    expect(sqlStateOf(pgError('22P02'))).toBe('22P02');
-    expect(sqlStateOf(pgError('EPIPE'))).toBeUndefined();
-    expect(sqlStateOf(new Error('x'))).toBeUndefined();
+    expect(sqlState(new QueryFailedError('x', [], pgError('23505')))).toBe('23505');
+    expect(sqlState(pgError('22P02'))).toBe('22P02');
+    expect(sqlState(pgError('EPIPE'))).toBeUndefined();
+    expect(sqlState(new Error('x'))).toBeUndefined();
   });
 });

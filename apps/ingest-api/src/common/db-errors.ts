@@ -1,4 +1,4 @@
-import { errorCodes, sqlState } from '@casegraph/pipeline';
+import { errorCodes } from '@casegraph/pipeline';
 
 /**
  * Classifies errors thrown by the pg driver / TypeORM so the API can answer 503
@@ -48,9 +48,4 @@ function messagesOf(err: unknown, depth = 0): string[] {
 export function isDatabaseUnavailableError(err: unknown): boolean {
   if (errorCodes(err).some((c) => CONNECTION_CODES.has(c))) return true;
   return messagesOf(err).some((m) => CONNECTION_MESSAGES.some((re) => re.test(m)));
-}
-
-/** SQLSTATE of a failed query, if any (the pipeline's sqlState, shared with the workers). */
-export function sqlStateOf(err: unknown): string | undefined {
-  return sqlState(err);
 }
