@@ -3,4 +3,3 @@ export * from './schema';
 export * from './database-url';
 export * from './data-source-options';
 export * from './migrate';
-export * from './query-rows';

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { DocumentStatus, STAGES, Stage, redisKeys } from '@casegraph/contracts';
 import { bindLogContext, redisOptionsFromUrl } from '@casegraph/platform';
-import { rowsOf } from '@casegraph/entities';
+import { rowsOf } from './errors';
 
 export const DOCUMENT_STATE_OPTIONS = Symbol('DOCUMENT_STATE_OPTIONS');
 export interface DocumentStateOptions {

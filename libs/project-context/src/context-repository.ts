@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { rowsOf } from '@casegraph/entities';
 import { projectContextMetrics } from './project-context.metrics';
 import { PROJECT_CONTEXT_OPTIONS, ProjectContext, ResolvedOptions } from './project-context.types';
 import { Semaphore } from './util/semaphore';
@@ -9,6 +8,14 @@ import { Semaphore } from './util/semaphore';
 /** Anything with TypeORM's `query(sql, params)`: a DataSource, an EntityManager or a QueryRunner. */
 export interface Queryable {
   query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
+}
+
+/** TypeORM's postgres driver returns `[rows, rowCount]` for UPDATE/DELETE … RETURNING, and rows otherwise. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[0] as T[];
+  }
+  return Array.isArray(result) ? (result as T[]) : [];
 }
 
 /** One row of the lookup: the document joined to its project (by project_fk_id, the enforced FK). */

@@ -8,6 +8,7 @@ export {
   healRows,
   needsHeal,
   rowToContext,
+  rowsOf,
   SELECT_ONE_SQL,
   SELECT_MANY_SQL,
   HEAL_PROJECTS_SQL,

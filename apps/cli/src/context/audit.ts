@@ -1,6 +1,5 @@
 import type Redis from 'ioredis';
 import { isUuid } from '@casegraph/contracts';
-import { rowsOf } from '@casegraph/entities';
 import {
   ContextRow,
   ProjectContext,
@@ -12,6 +11,7 @@ import {
   jitteredTtlMs,
   needsHeal,
   rowToContext,
+  rowsOf,
   withContextScripts,
 } from '@casegraph/project-context';
 import { redisKeys } from '@casegraph/contracts';

@@ -1,5 +1,4 @@
-import { rowsOf } from '@casegraph/entities';
-import { Queryable } from '@casegraph/project-context';
+import { Queryable, rowsOf } from '@casegraph/project-context';
 import { Progress, silentProgress } from './progress';
 
 export interface BackfillResult {

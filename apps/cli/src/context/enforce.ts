@@ -1,5 +1,4 @@
-import { rowsOf } from '@casegraph/entities';
-import { Queryable } from '@casegraph/project-context';
+import { Queryable, rowsOf } from '@casegraph/project-context';
 import { countSick } from './backfill';
 
 export const FK_NAME = 'fk_source_documents_project_uuid';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { rowsOf } from '@casegraph/entities';
+import { rowsOf } from '@casegraph/pipeline';
 import { ChunkRow, chunkOfSpan } from '../chunking/chunking.service';
 import { mentionUuidOf } from '../pipeline/ids';
 import { recountMentions } from '../resolution/entity-counts';

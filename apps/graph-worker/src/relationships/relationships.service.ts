@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { rowsOf } from '@casegraph/entities';
+import { rowsOf } from '@casegraph/pipeline';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import type { Span } from '../text/sentences';
 import { EdgeContribution, ResolvedMention, documentContributions } from './co-occurrence';

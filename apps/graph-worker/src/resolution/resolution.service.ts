@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@casegraph/contracts';
-import { rowsOf } from '@casegraph/entities';
+import { rowsOf } from '@casegraph/pipeline';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import { LOCK_NAMESPACE } from '../pipeline/transactions';
 import { recountMentions } from './entity-counts';
