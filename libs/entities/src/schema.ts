@@ -12,6 +12,8 @@ import {
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
 import { GraphEntityTrigramLookup1764400000000 } from './migrations/1764400000000-graph-entity-trigram-lookup';
 import { EntityMentionKeyLookup1764500000000 } from './migrations/1764500000000-entity-mention-key-lookup';
+import { AdoptLegacyDatabase1764600000000 } from './migrations/1764600000000-adopt-legacy-database';
+import { AliasesJsonbOffsetsUnknown1764700000000 } from './migrations/1764700000000-aliases-jsonb-offsets-unknown';
 
 export const ENTITIES = [
   Project,
@@ -26,4 +28,10 @@ export const ENTITIES = [
 ];
 
 /** In order. Migrations are classes, not globs, so bundled builds run them too. */
-export const MIGRATIONS = [InitialSchema1764300000000, GraphEntityTrigramLookup1764400000000, EntityMentionKeyLookup1764500000000];
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  GraphEntityTrigramLookup1764400000000,
+  EntityMentionKeyLookup1764500000000,
+  AdoptLegacyDatabase1764600000000,
+  AliasesJsonbOffsetsUnknown1764700000000,
+];

@@ -180,3 +180,18 @@ async function auditBatch(
     if (written === 1) report.repairedEntries++;
   }
 }
+
+export function formatAudit(r: AuditReport, repair: boolean): string {
+  const lines = [
+    `audit: ${r.scanned} document(s) scanned`,
+    `  ok (entry matches the database)  ${r.ok}`,
+    `  missing entry                    ${r.missing}`,
+    `  stale entry (wrong project)      ${r.stale}`,
+    `  malformed entry                  ${r.malformed}`,
+    `  NULL project_uuid in database    ${r.nullInDb}`,
+    `  mismatched project_uuid in DB    ${r.mismatchedInDb}`,
+  ];
+  if (repair)
+    lines.push(`repaired: ${r.repairedEntries} entr${r.repairedEntries === 1 ? 'y' : 'ies'} written, ${r.healedRows} database row(s) healed`);
+  return lines.join('\n');
+}

@@ -1,4 +1,5 @@
-import { formatAudit, parseContextArgs } from './context-cli';
+import { formatAudit } from './audit';
+import { parseContextArgs } from './context-cli';
 
 describe('parseContextArgs', () => {
   it('parses every command and option', () => {

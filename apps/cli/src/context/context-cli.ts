@@ -13,7 +13,7 @@ import { DataSource } from 'typeorm';
 import { isUuid } from '@casegraph/contracts';
 import { ENTITIES, MIGRATIONS, dataSourceOptions, redactUrl } from '@casegraph/entities';
 import { BaseConfig, redisOptionsFromUrl } from '@casegraph/platform';
-import { audit, AuditReport } from './audit';
+import { audit, formatAudit } from './audit';
 import { backfill } from './backfill';
 import { enforce } from './enforce';
 import { createProgress } from './progress';
@@ -51,21 +51,6 @@ export function parseContextArgs(args: string[]): ParsedArgs | { error: string }
     } else return { error: `unknown option "${a}" for ${command}` };
   }
   return out;
-}
-
-export function formatAudit(r: AuditReport, repair: boolean): string {
-  const lines = [
-    `audit: ${r.scanned} document(s) scanned`,
-    `  ok (entry matches the database)  ${r.ok}`,
-    `  missing entry                    ${r.missing}`,
-    `  stale entry (wrong project)      ${r.stale}`,
-    `  malformed entry                  ${r.malformed}`,
-    `  NULL project_uuid in database    ${r.nullInDb}`,
-    `  mismatched project_uuid in DB    ${r.mismatchedInDb}`,
-  ];
-  if (repair)
-    lines.push(`repaired: ${r.repairedEntries} entr${r.repairedEntries === 1 ? 'y' : 'ies'} written, ${r.healedRows} database row(s) healed`);
-  return lines.join('\n');
 }
 
 export async function runContextCommand(args: string[], config: BaseConfig): Promise<number> {
