@@ -251,7 +251,7 @@ async function growth(t: PipelineApp, projects: TestProject[]): Promise<void> {
     for (const p of [project, floorProject]) {
       await t.db.query(
         `INSERT INTO canonical_entities (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key, aliases, mention_count)
-         SELECT gen_random_uuid(), $1, (ARRAY['ORG','PERSON','LOCATION'])[1 + i % 3], k, k, ARRAY[k], 1
+         SELECT gen_random_uuid(), $1, (ARRAY['ORG','PERSON','LOCATION'])[1 + i % 3], k, k, to_jsonb(ARRAY[k]), 1
            FROM (SELECT i, translate(substr(md5(i::text), 1, 7), '0123456789', 'aeiouybrst') || ' ' ||
                            translate(substr(md5(i::text), 9, 6), '0123456789', 'aeiouybrst') || ' ' ||
                            (ARRAY['holdings','partners','foundation','group','bank','trust'])[1 + i % 6] AS k

@@ -232,7 +232,7 @@ describe('graph read API (/v1/projects/:projectUuid/...)', () => {
       // 2,500 entities and 2,499 edges written directly: more than two export batches of each.
       await t.db.query(
         `INSERT INTO canonical_entities (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key, aliases, mention_count)
-         SELECT gen_random_uuid(), $1, 'ORG', 'Org ' || i || ' & Co <' || i || '>', 'org ' || i, ARRAY['Org ' || i], 1
+         SELECT gen_random_uuid(), $1, 'ORG', 'Org ' || i || ' & Co <' || i || '>', 'org ' || i, to_jsonb(ARRAY['Org ' || i]), 1
            FROM generate_series(1, 2500) AS i`,
         [big.projectUuid],
       );

@@ -42,12 +42,16 @@ describe('schema drift: entities vs migrations', () => {
     expect({ drift: statements }).toEqual({ drift: [] });
   }, 30_000);
 
-  it('catches a deliberate drift (a dropped column, a missing index)', async () => {
+  it('catches a deliberate drift (a dropped column, a missing index, a type and a NOT NULL back as before)', async () => {
     const c = new Client({ connectionString: db.url });
     await c.connect();
     try {
       await c.query('ALTER TABLE textract_jobs DROP COLUMN job_tag');
       await c.query('DROP INDEX idx_entity_mentions_project');
+      // What migration 1764700000000 changed, undone: the entities must notice.
+      await c.query(`ALTER TABLE canonical_entities ALTER COLUMN aliases DROP DEFAULT,
+                       ALTER COLUMN aliases TYPE text[] USING casegraph_aliases(aliases), ALTER COLUMN aliases SET DEFAULT '{}'`);
+      await c.query('ALTER TABLE entity_mentions ALTER COLUMN start_char SET NOT NULL');
     } finally {
       await c.end();
     }
@@ -56,6 +60,8 @@ describe('schema drift: entities vs migrations', () => {
       expect.arrayContaining([
         expect.stringMatching(/ALTER TABLE "textract_jobs" ADD "job_tag" character varying\(64\)/),
         expect.stringMatching(/CREATE INDEX "idx_entity_mentions_project" ON "entity_mentions" \("project_uuid"\)/),
+        expect.stringMatching(/ALTER TABLE "canonical_entities" ADD "aliases" jsonb/),
+        expect.stringMatching(/ALTER TABLE "entity_mentions" ALTER COLUMN "start_char" DROP NOT NULL/),
       ]),
     );
   }, 30_000);

@@ -35,7 +35,7 @@ describe('API keys on the graph read API', () => {
     // A real entity in B, so "existing" really exists down to the entity.
     const rows = await t.db.query(
       `INSERT INTO canonical_entities (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key, aliases, mention_count)
-       VALUES (gen_random_uuid(), $1, 'ORG', 'Initech LLC', 'initech', ARRAY['Initech LLC'], 1) RETURNING canonical_entity_uuid`,
+       VALUES (gen_random_uuid(), $1, 'ORG', 'Initech LLC', 'initech', '["Initech LLC"]'::jsonb, 1) RETURNING canonical_entity_uuid`,
       [b.projectUuid],
     );
     entityB = rows[0].canonical_entity_uuid;

@@ -33,4 +33,16 @@ describe('documentContributions', () => {
     const out = documentContributions(DOC, mentions, [{ start: 0, end: 400 }], { maxEntitiesPerWindow: 5, maxEvidence: 20 });
     expect(out.filter((e) => e.type === 'CO_OCCURS')).toHaveLength(10);
   });
+
+  it('counts a mention with unknown offsets for MENTIONED_IN only, never in a sentence pair', () => {
+    const unknown = (canonicalUuid: string, chunkUuid: string | null = 'c9') => ({ canonicalUuid, start: null, end: null, chunkUuid });
+    // 'x' has only an unknown-offset mention; 'a' has a placed one and an unknown one.
+    const out = documentContributions(DOC, [unknown('x'), m('a', 10), m('b', 20), unknown('a', null)], [{ start: 0, end: 100 }]);
+    expect(out).toEqual([
+      { source: 'a', target: 'b', type: 'CO_OCCURS', weight: 1, evidence: ['c1'] },
+      { source: 'a', target: DOC, type: 'MENTIONED_IN', weight: 2, evidence: ['c1'] },
+      { source: 'b', target: DOC, type: 'MENTIONED_IN', weight: 1, evidence: ['c1'] },
+      { source: 'x', target: DOC, type: 'MENTIONED_IN', weight: 1, evidence: ['c9'] },
+    ]);
+  });
 });

@@ -2,10 +2,14 @@ import type { Span } from '../text/sentences';
 
 export interface ResolvedMention {
   canonicalUuid: string;
-  start: number;
-  end: number;
+  /** null: unknown (an old row); such a mention counts for MENTIONED_IN but is in no sentence. */
+  start: number | null;
+  end: number | null;
   chunkUuid: string | null;
 }
+
+type PlacedMention = ResolvedMention & { start: number; end: number };
+const placed = (m: ResolvedMention): m is PlacedMention => m.start !== null && m.end !== null;
 
 export interface EdgeContribution {
   source: string;
@@ -33,6 +37,7 @@ export const DEFAULT_CO_OCCURRENCE: CoOccurrenceOptions = { maxEntitiesPerWindow
  *   those sentences. Stored once per pair with source < target.
  * Pairs are formed per sentence, never across the whole document, so the edge count
  * grows with the number of sentences, not quadratically with the document's entities.
+ * A mention whose offsets are unknown (NULL) is in no sentence: it adds to MENTIONED_IN only.
  */
 export function documentContributions(
   documentUuid: string,
@@ -40,9 +45,10 @@ export function documentContributions(
   sentences: Span[],
   options: CoOccurrenceOptions = DEFAULT_CO_OCCURRENCE,
 ): EdgeContribution[] {
-  const sorted = [...mentions].sort((a, b) => a.start - b.start || a.end - b.end);
+  const sorted = mentions.filter(placed).sort((a, b) => a.start - b.start || a.end - b.end);
   const mentionedIn = new Map<string, { weight: number; evidence: Set<string> }>();
-  for (const m of sorted) {
+  // Placed mentions in document order, then the unplaced ones in the order given (evidence is capped).
+  for (const m of [...sorted, ...mentions.filter((x) => !placed(x))]) {
     const e = mentionedIn.get(m.canonicalUuid) ?? { weight: 0, evidence: new Set<string>() };
     e.weight++;
     if (m.chunkUuid && e.evidence.size < options.maxEvidence) e.evidence.add(m.chunkUuid);

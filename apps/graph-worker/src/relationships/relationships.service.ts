@@ -24,10 +24,15 @@ export class RelationshipsService {
   constructor(@Inject(GRAPH_PIPELINE_OPTIONS) private readonly options: GraphPipelineOptions) {}
 
   async recompute(manager: EntityManager, projectUuid: string, documentUuid: string, sentences: Span[]): Promise<RelationshipResult> {
-    const mentions = rowsOf<{ canonical_entity_uuid: string; start_char: number; end_char: number; chunk_uuid: string | null }>(
+    // Offsets count only when document-absolute (offset_basis 'document'); others are unknown (NULL).
+    const mentions = rowsOf<{ canonical_entity_uuid: string; start_char: number | null; end_char: number | null; chunk_uuid: string | null }>(
       await manager.query(
-        `SELECT canonical_entity_uuid, start_char, end_char, chunk_uuid FROM entity_mentions
-          WHERE document_uuid = $1 AND canonical_entity_uuid IS NOT NULL`,
+        `SELECT canonical_entity_uuid,
+                CASE WHEN offset_basis = 'document' THEN start_char END AS start_char,
+                CASE WHEN offset_basis = 'document' THEN end_char END AS end_char, chunk_uuid
+           FROM entity_mentions
+          WHERE document_uuid = $1 AND canonical_entity_uuid IS NOT NULL
+          ORDER BY start_char NULLS LAST, end_char NULLS LAST, mention_uuid`,
         [documentUuid],
       ),
     );

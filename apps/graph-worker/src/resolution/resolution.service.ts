@@ -49,6 +49,17 @@ const MORE_INFORMATIVE_NAME_SQL = (a: string, b: string) =>
     OR ((${a} <> upper(${a}), char_length(${a})) = (${b} <> upper(${b}), char_length(${b})) AND ${a} COLLATE "C" < ${b} COLLATE "C"))`;
 
 /**
+ * SQL of an entity's aliases (jsonb) from a text[] of candidate forms: the distinct strings, in code-point
+ * order (COLLATE "C"), at most MAX_ALIASES, as a jsonb array. Stored aliases are read through
+ * casegraph_aliases() (migration 1764700000000): an old row's jsonb may hold anything (NULL, '{}', numbers),
+ * and only its strings take part.
+ */
+const MAX_ALIASES = 100;
+const MERGED_ALIASES_SQL = (forms: string) =>
+  `(SELECT coalesce(to_jsonb((array_agg(a ORDER BY a COLLATE "C"))[1:${MAX_ALIASES}]), '[]'::jsonb)
+      FROM (SELECT DISTINCT a FROM unnest(${forms}) AS a WHERE a IS NOT NULL) AS s)`;
+
+/**
  * Stage 3: links the document's mentions to the project's canonical entities.
  * For each (type, normalised key): the entity with that key; else (fuzzy types) the entity
  * the key's earlier mentions are linked to; else the most similar existing entity of the
@@ -186,8 +197,7 @@ export class ResolutionService {
              WHEN x.ren AND x.name <> '' THEN x.name
              WHEN x.name <> '' AND x.k = c.normalized_key AND ${MORE_INFORMATIVE_NAME_SQL('x.name', 'c.canonical_name')} THEN x.name
              ELSE c.canonical_name END,
-           aliases = (SELECT coalesce((array_agg(a ORDER BY a COLLATE "C"))[1:100], '{}')
-                        FROM (SELECT DISTINCT a FROM unnest(c.aliases || x.aliases) AS a) AS s),
+           aliases = ${MERGED_ALIASES_SQL('casegraph_aliases(c.aliases) || x.aliases')},
            last_seen_at = now(),
            updated_at = now()
          FROM (SELECT r.u, r.k, r.name, r.aliases,
@@ -206,14 +216,13 @@ export class ResolutionService {
         await manager.query(
           `INSERT INTO canonical_entities AS c (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key,
                                                 aliases, mention_count, first_seen_at, last_seen_at)
-           SELECT gen_random_uuid(), $1, r.t, r.name, r.k, r.aliases, 0, now(), now()
+           SELECT gen_random_uuid(), $1, r.t, r.name, r.k, ${MERGED_ALIASES_SQL('r.aliases')}, 0, now(), now()
              FROM jsonb_to_recordset($2::jsonb) AS r(t text, k text, name text, aliases text[])
             ORDER BY r.t, r.k
            ON CONFLICT (project_uuid, entity_type, normalized_key) DO UPDATE SET
              canonical_name = CASE WHEN ${MORE_INFORMATIVE_NAME_SQL('EXCLUDED.canonical_name', 'c.canonical_name')}
                THEN EXCLUDED.canonical_name ELSE c.canonical_name END,
-             aliases = (SELECT coalesce((array_agg(a ORDER BY a COLLATE "C"))[1:100], '{}')
-                          FROM (SELECT DISTINCT a FROM unnest(c.aliases || EXCLUDED.aliases) AS a) AS s),
+             aliases = ${MERGED_ALIASES_SQL('casegraph_aliases(c.aliases) || casegraph_aliases(EXCLUDED.aliases)')},
              last_seen_at = now(),
              updated_at = now()
            RETURNING c.entity_type, c.normalized_key, c.canonical_entity_uuid, (c.xmax = 0) AS inserted`,

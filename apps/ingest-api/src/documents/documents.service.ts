@@ -39,7 +39,8 @@ export function toDocumentDto(r: Row): DocumentDto {
     fileSizeBytes: r.file_size_bytes === null || r.file_size_bytes === undefined ? null : Number(r.file_size_bytes),
     fileType: (r.file_type as string | null) ?? null,
     sha256: typeof r.sha256 === 'string' && r.sha256 ? r.sha256.trim() : null,
-    pageCount: (r.page_count as number | null) ?? null,
+    // int here; an adopted database's columns may be numeric/bigint (pg returns a string): read as a number.
+    pageCount: r.page_count === null || r.page_count === undefined ? null : Number(r.page_count),
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
     completedAt: iso(r.processing_completed_at),

@@ -86,10 +86,12 @@ export class MentionDto {
   @ApiProperty({ format: 'uuid' }) documentUuid: string;
   @ApiProperty({ example: 'GPL-3.pdf' }) documentName: string;
   @ApiProperty({ example: 'Free Software Foundation, Inc.' }) text: string;
-  @ApiProperty({ description: 'Code-point offset into the document text' }) start: number;
-  @ApiProperty() end: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Code-point offset into the document text; null when unknown (an old row)' })
+  start: number | null;
+  @ApiProperty({ type: Number, nullable: true }) end: number | null;
   @ApiProperty({ type: [Number], description: 'Pages of the chunk the mention is in' }) pages: number[];
-  @ApiProperty({ example: '…Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>…' }) snippet: string;
+  @ApiProperty({ example: '…Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>…', description: "'' when the offsets are unknown" })
+  snippet: string;
   @ApiProperty() confidence: number;
   @ApiProperty({ example: 'pattern:org' }) method: string;
 }

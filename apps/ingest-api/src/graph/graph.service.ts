@@ -36,9 +36,9 @@ export function searchKey(q: string, type?: EntityType): string {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Text around a mention, from its chunk (offsets are code points). */
-export function snippet(chunkText: string | null, chunkStart: number | null, start: number, end: number, radius = 100): string {
-  if (chunkText === null || chunkStart === null) return '';
+/** Text around a mention, from its chunk (offsets are code points); '' when the chunk or an offset is unknown. */
+export function snippet(chunkText: string | null, chunkStart: number | null, start: number | null, end: number | null, radius = 100): string {
+  if (chunkText === null || chunkStart === null || start === null || end === null) return '';
   const chars = Array.from(chunkText);
   const a = Math.max(0, start - chunkStart - radius);
   const b = Math.min(chars.length, end - chunkStart + radius);
@@ -69,11 +69,11 @@ export class GraphService {
     const key = q.q ? searchKey(q.q, q.type) : '';
     if (q.q !== undefined && !key) throw apiError(HttpStatus.BAD_REQUEST, 'q must contain a letter or a digit');
     const where = `project_uuid = $1 AND mention_count > 0 AND ($2::text IS NULL OR entity_type = $2)
-       AND ($3::text IS NULL OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE a ILIKE $4))`;
+       AND ($3::text IS NULL OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(casegraph_aliases(aliases)) a WHERE a ILIKE $4))`;
     const params = [projectUuid, q.type ?? null, key ? `%${likeEscape(key)}%` : null, q.q ? `%${likeEscape(q.q.trim())}%` : null];
     const [rows, total] = await Promise.all([
       this.db.query<EntityRow[]>(
-        `SELECT canonical_entity_uuid, entity_type, canonical_name, aliases, mention_count, first_seen_at, last_seen_at
+        `SELECT canonical_entity_uuid, entity_type, canonical_name, casegraph_aliases(aliases) AS aliases, mention_count, first_seen_at, last_seen_at
            FROM canonical_entities WHERE ${where}
           ORDER BY mention_count DESC, canonical_name, canonical_entity_uuid
           LIMIT $5 OFFSET $6`,
@@ -87,7 +87,7 @@ export class GraphService {
   async getEntity(projectUuid: string, entityUuid: string): Promise<EntityDetailDto> {
     await this.requireProject(projectUuid);
     const rows: EntityRow[] = await this.db.query(
-      `SELECT canonical_entity_uuid, entity_type, canonical_name, aliases, mention_count, first_seen_at, last_seen_at
+      `SELECT canonical_entity_uuid, entity_type, canonical_name, casegraph_aliases(aliases) AS aliases, mention_count, first_seen_at, last_seen_at
          FROM canonical_entities WHERE project_uuid = $1 AND canonical_entity_uuid = $2`,
       [projectUuid, entityUuid],
     );
@@ -100,8 +100,8 @@ export class GraphService {
           document_uuid: string;
           original_file_name: string;
           entity_text: string;
-          start_char: number;
-          end_char: number;
+          start_char: number | null;
+          end_char: number | null;
           confidence_score: number;
           method: string;
           chunk_text: string | null;
@@ -109,13 +109,17 @@ export class GraphService {
           page_numbers: number[] | null;
         }>
       >(
-        `SELECT m.mention_uuid, m.document_uuid, d.original_file_name, m.entity_text, m.start_char, m.end_char,
+        // Offsets are document-absolute only with offset_basis 'document': an old row not healed yet (NULL)
+        // or one whose offsets are unknown ('unknown', NULL offsets) reads as null offsets and no snippet.
+        `SELECT m.mention_uuid, m.document_uuid, d.original_file_name, m.entity_text,
+                CASE WHEN m.offset_basis = 'document' THEN m.start_char END AS start_char,
+                CASE WHEN m.offset_basis = 'document' THEN m.end_char END AS end_char,
                 m.confidence_score, m.method, c.text AS chunk_text, c.char_start_index, c.page_numbers
            FROM entity_mentions m
            JOIN source_documents d ON d.document_uuid = m.document_uuid
            LEFT JOIN document_chunks c ON c.chunk_uuid = m.chunk_uuid
           WHERE m.canonical_entity_uuid = $1 AND m.project_uuid = $2
-          ORDER BY d.original_file_name, m.document_uuid, m.start_char
+          ORDER BY d.original_file_name, m.document_uuid, start_char NULLS LAST, m.mention_uuid
           LIMIT 50`,
         [entityUuid, projectUuid],
       ),

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { aliasesTransformer } from './transformers';
 
 /** A resolved entity of one project. The same name in two projects is two rows. */
 @Entity({ name: 'canonical_entities' })
@@ -27,7 +28,8 @@ export class CanonicalEntity {
   @Column({ name: 'normalized_key', type: 'text' })
   normalizedKey: string;
 
-  @Column({ name: 'aliases', type: 'text', array: true, default: () => "'{}'" })
+  /** jsonb array of strings (the old system's type). SQL reads it through casegraph_aliases(aliases). */
+  @Column({ name: 'aliases', type: 'jsonb', default: () => "'[]'", transformer: aliasesTransformer })
   aliases: string[];
 
   @Column({ name: 'mention_count', type: 'int', default: 0 })

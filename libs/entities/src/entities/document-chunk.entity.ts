@@ -24,11 +24,12 @@ export class DocumentChunk {
   @Column({ name: 'text', type: 'text' })
   text: string;
 
-  @Column({ name: 'char_start_index', type: 'int' })
-  charStartIndex: number;
+  /** NULL in a legacy row whose offsets are unknown (its start_char_index/end_char_index, if any, are copied by backfill). */
+  @Column({ name: 'char_start_index', type: 'int', nullable: true })
+  charStartIndex: number | null;
 
-  @Column({ name: 'char_end_index', type: 'int' })
-  charEndIndex: number;
+  @Column({ name: 'char_end_index', type: 'int', nullable: true })
+  charEndIndex: number | null;
 
   @Column({ name: 'page_numbers', type: 'int', array: true, default: () => "'{}'" })
   pageNumbers: number[];

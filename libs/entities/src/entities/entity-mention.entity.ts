@@ -1,6 +1,10 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One occurrence of an entity in a document, at document-absolute offsets. */
+/**
+ * One occurrence of an entity in a document, at document-absolute offsets (offset_basis 'document').
+ * Offsets are NULL (offset_basis 'unknown') for an old row whose chunk start was unknown; offset_basis is
+ * NULL for an old row that backfill has not healed yet.
+ */
 @Entity({ name: 'entity_mentions' })
 @Index('uq_entity_mentions_mention_uuid', ['mentionUuid'], { unique: true })
 @Index('uq_entity_mentions_span', ['documentUuid', 'entityType', 'startChar', 'endChar'], { unique: true })
@@ -29,11 +33,15 @@ export class EntityMention {
   @Column({ name: 'entity_type', type: 'varchar', length: 32 })
   entityType: string;
 
-  @Column({ name: 'start_char', type: 'int' })
-  startChar: number;
+  @Column({ name: 'start_char', type: 'int', nullable: true })
+  startChar: number | null;
 
-  @Column({ name: 'end_char', type: 'int' })
-  endChar: number;
+  @Column({ name: 'end_char', type: 'int', nullable: true })
+  endChar: number | null;
+
+  /** 'document' (absolute offsets) or 'unknown' (offsets NULL); NULL = a legacy row not healed yet. */
+  @Column({ name: 'offset_basis', type: 'varchar', length: 10, nullable: true, default: 'document' })
+  offsetBasis: 'document' | 'unknown' | null;
 
   @Column({ name: 'confidence_score', type: 'real' })
   confidenceScore: number;

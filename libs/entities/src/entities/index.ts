@@ -6,3 +6,4 @@ export * from './entity-mention.entity';
 export * from './canonical-entity.entity';
 export * from './relationship.entity';
 export * from './textract-job.entity';
+export * from './transformers';

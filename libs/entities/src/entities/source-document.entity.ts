@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { DocumentStatus, Stage } from '@casegraph/contracts';
 import { Project } from './project.entity';
+import { numberTransformer } from './transformers';
 
 /**
  * One submitted document. Both `project_fk_id` and `project_uuid` are written by
@@ -118,7 +119,8 @@ export class SourceDocument {
   @Column({ name: 'ocr_provider', type: 'varchar', length: 50, nullable: true })
   ocrProvider: string | null;
 
-  @Column({ name: 'ocr_confidence_score', type: 'real', nullable: true })
+  /** `real` here; `numeric` in an adopted database (pg returns a string): the transformer reads both as a number. */
+  @Column({ name: 'ocr_confidence_score', type: 'real', nullable: true, transformer: numberTransformer })
   ocrConfidenceScore: number | null;
 
   @Column({ name: 'page_count', type: 'int', nullable: true })
