@@ -20,7 +20,7 @@ describe('cache entry codec', () => {
       document_uuid: c.documentUuid,
       document_metadata: { filename: 'a.pdf', s3_bucket: 'b', s3_key: 'k/a.pdf', uploaded_at: '2025-06-05T02:20:00.000Z' },
     });
-    expect(decodeEntry(raw, c.documentUuid)).toEqual({ ok: true, context: c });
+    expect(decodeEntry(raw, c.documentUuid)).toEqual({ ok: true, complete: true, legacy: undefined, context: c });
   });
 
   it('stores absent S3 fields as null and reads them back as undefined', () => {
@@ -28,7 +28,7 @@ describe('cache entry codec', () => {
     const raw = encodeEntry(c);
     expect(JSON.parse(raw).document_metadata).toEqual({ filename: 'x.png', s3_bucket: null, s3_key: null, uploaded_at: '2025-01-01T00:00:00.000Z' });
     const d = decodeEntry(raw, c.documentUuid);
-    expect(d.ok && d.context.documentMetadata).toEqual({
+    expect(d.ok && d.complete && d.context.documentMetadata).toEqual({
       filename: 'x.png',
       s3Bucket: undefined,
       s3Key: undefined,
@@ -45,7 +45,7 @@ describe('cache entry codec', () => {
       document_metadata: { filename: 'f', s3_bucket: 'b', s3_key: 'k', uploaded_at: '2025-06-05T02:20:00' },
     });
     const d = decodeEntry(raw, doc);
-    expect(d.ok && d.context.projectUuid).toBe(pu);
+    expect(d).toMatchObject({ ok: true, complete: true, legacy: undefined, context: { projectUuid: pu, projectId: 1 } });
   });
 
   const doc = randomUUID();
@@ -82,6 +82,107 @@ describe('cache entry codec', () => {
   it('accepts the same document in upper case', () => {
     const c = ctx();
     expect(decodeEntry(encodeEntry(c), c.documentUuid.toUpperCase()).ok).toBe(true);
+  });
+});
+
+describe("the old system's entry shapes", () => {
+  const doc = randomUUID();
+  const pu = randomUUID();
+  /** Shape A, as the old intake wrote it (no TTL). */
+  const intake = {
+    document_uuid: doc,
+    project_id: 12,
+    project_uuid: pu,
+    filename: 'Complaint.pdf',
+    s3_bucket: 'legal-docs',
+    s3_key: `documents/${doc}/Complaint.pdf`,
+    created_at: '2025-06-05T02:20:00.123456+00:00',
+    status: 'pending',
+  };
+  /** Shape B, as the old pipeline wrote it (TTL 86400). */
+  const pipeline = {
+    project_uuid: pu,
+    document_metadata: { documentId: doc, name: 'Complaint.pdf', file_type: 'pdf', project_uuid: pu },
+    file_path: `s3://legal-docs/documents/${doc}/Complaint.pdf`,
+    pipeline_started: '2025-06-05T02:21:00',
+  };
+
+  it('reads a complete intake entry as a context: the serial id, the UUID, filename, S3 and created_at', () => {
+    expect(decodeEntry(JSON.stringify(intake), doc)).toEqual({
+      ok: true,
+      complete: true,
+      legacy: 'intake',
+      context: {
+        documentUuid: doc,
+        projectUuid: pu,
+        projectId: 12,
+        documentMetadata: { filename: 'Complaint.pdf', s3Bucket: 'legal-docs', s3Key: intake.s3_key, uploadedAt: intake.created_at },
+      },
+    });
+    // Upper-case UUIDs (key and values) are the same document and project.
+    const upper = decodeEntry(JSON.stringify({ ...intake, document_uuid: doc.toUpperCase(), project_uuid: pu.toUpperCase() }), doc);
+    expect(upper).toMatchObject({ ok: true, complete: true, context: { projectUuid: pu } });
+    // NULL S3 fields and status are fine.
+    expect(decodeEntry(JSON.stringify({ ...intake, s3_bucket: null, s3_key: null, status: null }), doc)).toMatchObject({ ok: true, complete: true });
+  });
+
+  it.each([
+    ['a NULL filename', { filename: null }],
+    ['no filename', { filename: undefined }],
+    ['a NULL created_at', { created_at: null }],
+    ['no created_at', { created_at: undefined }],
+  ])('reads an intake entry with %s as incomplete (a miss, not malformed)', (_name, over) => {
+    const d = decodeEntry(JSON.stringify({ ...intake, ...over }), doc);
+    expect(d).toMatchObject({ ok: true, complete: false, legacy: 'intake', context: { documentUuid: doc, projectUuid: pu, projectId: 12 } });
+  });
+
+  it('reads a pipeline entry as incomplete (it has no project id), with its project UUID', () => {
+    expect(decodeEntry(JSON.stringify(pipeline), doc)).toEqual({
+      ok: true,
+      complete: false,
+      legacy: 'pipeline',
+      context: { documentUuid: doc, projectUuid: pu, filename: 'Complaint.pdf' },
+    });
+    const bare = { project_uuid: pu, document_metadata: { documentId: doc, name: null } };
+    expect(decodeEntry(JSON.stringify(bare), doc)).toEqual({
+      ok: true,
+      complete: false,
+      legacy: 'pipeline',
+      context: { documentUuid: doc, projectUuid: pu },
+    });
+  });
+
+  it.each([
+    ['intake: another document', { ...intake, document_uuid: randomUUID() }, 'document_uuid does not match the key'],
+    ['intake: document_uuid not a string', { ...intake, document_uuid: 5 }, 'document_uuid does not match the key'],
+    ['intake: project_uuid not a UUID', { ...intake, project_uuid: 'None' }, 'project_uuid is not a UUID'],
+    ['intake: NULL project_uuid', { ...intake, project_uuid: null }, 'project_uuid is not a UUID'],
+    ['intake: project_id a string', { ...intake, project_id: '12' }, 'project_id is not a positive integer'],
+    ['intake: project_id NULL', { ...intake, project_id: null }, 'project_id is not a positive integer'],
+    ['intake: project_id 0', { ...intake, project_id: 0 }, 'project_id is not a positive integer'],
+    ['intake: project_id a fraction', { ...intake, project_id: 1.5 }, 'project_id is not a positive integer'],
+    ['intake: numeric filename', { ...intake, filename: 7 }, 'filename is not a string'],
+    ['intake: numeric s3_key', { ...intake, s3_key: 7 }, 's3_* is not a string'],
+    ['intake: created_at not a date', { ...intake, created_at: 'yesterday' }, 'created_at is not a date'],
+    ['intake: numeric status', { ...intake, status: 3 }, 'status is not a string'],
+    ['pipeline: project_uuid not a UUID', { ...pipeline, project_uuid: 'None' }, 'project_uuid is not a UUID'],
+    [
+      'pipeline: another document',
+      { ...pipeline, document_metadata: { ...pipeline.document_metadata, documentId: randomUUID() } },
+      'document_metadata.documentId does not match the key',
+    ],
+    [
+      'pipeline: two projects',
+      { ...pipeline, document_metadata: { ...pipeline.document_metadata, project_uuid: randomUUID() } },
+      'document_metadata.project_uuid disagrees with project_uuid',
+    ],
+    ['pipeline: numeric name', { ...pipeline, document_metadata: { ...pipeline.document_metadata, name: 1 } }, 'a file field is not a string'],
+    ['pipeline: numeric file_path', { ...pipeline, file_path: 1 }, 'a file field is not a string'],
+    // Neither old shape nor ours: a flat entry without document_uuid, or a metadata object of neither kind.
+    ['flat, no document_uuid', { project_uuid: pu, project_id: 12, filename: 'x' }, 'document_metadata missing'],
+    ['metadata of no known kind', { project_uuid: pu, document_metadata: { title: 'x' } }, 'project_id is not a positive integer'],
+  ])('still rejects %s', (_name, value, reason) => {
+    expect(decodeEntry(JSON.stringify(value), doc)).toEqual({ ok: false, reason });
   });
 });
 

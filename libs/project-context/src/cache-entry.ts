@@ -19,7 +19,25 @@ export interface CacheEntryJson {
   };
 }
 
-export type DecodedEntry = { ok: true; context: ProjectContext } | { ok: false; reason: string };
+export type LegacyShape = 'intake' | 'pipeline';
+
+/** What an incomplete entry tells: its project's UUID, and the serial id when it has one. Never served. */
+export interface PartialContext {
+  documentUuid: string;
+  projectUuid: string;
+  projectId?: number;
+  filename?: string;
+}
+
+/**
+ * A decoded entry. `complete` entries (ours, or the old intake shape with every field) are served like any hit;
+ * incomplete ones (old shapes that lack a field we need) are a miss that is loaded and written back in our shape,
+ * never deleted as malformed. `legacy` names the old shape, undefined for ours.
+ */
+export type DecodedEntry =
+  | { ok: true; complete: true; legacy: LegacyShape | undefined; context: ProjectContext }
+  | { ok: true; complete: false; legacy: LegacyShape; context: PartialContext }
+  | { ok: false; reason: string };
 
 export function encodeEntry(c: ProjectContext): string {
   const json: CacheEntryJson = {
@@ -37,11 +55,16 @@ export function encodeEntry(c: ProjectContext): string {
 }
 
 const optString = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+const isDate = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+const sameUuid = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 
 /**
- * Parses and validates a cache entry read for `documentUuid`. Anything that is
- * not exactly a well-formed entry for that document is rejected with a reason;
- * the caller deletes it and treats it as a miss.
+ * Parses and validates a cache entry read for `documentUuid`: ours, or one of
+ * the old system's two shapes (see DecodedEntry). Anything that is not exactly
+ * a well-formed entry for that document is rejected with a reason; the caller
+ * deletes it and treats it as a miss.
  */
 export function decodeEntry(raw: string, documentUuid: string): DecodedEntry {
   let v: unknown;
@@ -50,35 +73,104 @@ export function decodeEntry(raw: string, documentUuid: string): DecodedEntry {
   } catch {
     return { ok: false, reason: 'not JSON' };
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return { ok: false, reason: 'not an object' };
-  const e = v as Record<string, unknown>;
+  if (!isObject(v)) return { ok: false, reason: 'not an object' };
+  const e = v;
   if (!isUuid(e.project_uuid)) return { ok: false, reason: 'project_uuid is not a UUID' };
-  if (typeof e.project_id !== 'number' || !Number.isSafeInteger(e.project_id) || e.project_id < 1) {
-    return { ok: false, reason: 'project_id is not a positive integer' };
-  }
-  if (e.document_uuid !== undefined && (typeof e.document_uuid !== 'string' || e.document_uuid.toLowerCase() !== documentUuid.toLowerCase())) {
+  if (isIntakeShape(e)) return decodeIntake(e, documentUuid, e.project_uuid.toLowerCase());
+  if (isPipelineShape(e)) return decodePipeline(e, documentUuid, e.project_uuid.toLowerCase());
+  if (!isPositiveInt(e.project_id)) return { ok: false, reason: 'project_id is not a positive integer' };
+  if (e.document_uuid !== undefined && !sameUuid(e.document_uuid, documentUuid)) {
     return { ok: false, reason: 'document_uuid does not match the key' };
   }
-  const m = e.document_metadata as Record<string, unknown> | undefined;
-  if (!m || typeof m !== 'object' || Array.isArray(m)) return { ok: false, reason: 'document_metadata missing' };
+  const m = e.document_metadata;
+  if (!isObject(m)) return { ok: false, reason: 'document_metadata missing' };
   if (typeof m.filename !== 'string') return { ok: false, reason: 'document_metadata.filename missing' };
-  if (typeof m.uploaded_at !== 'string' || Number.isNaN(Date.parse(m.uploaded_at))) {
-    return { ok: false, reason: 'document_metadata.uploaded_at is not a date' };
-  }
+  if (!isDate(m.uploaded_at)) return { ok: false, reason: 'document_metadata.uploaded_at is not a date' };
   if (!optString(m.s3_bucket) || !optString(m.s3_key)) return { ok: false, reason: 'document_metadata.s3_* is not a string' };
   return {
     ok: true,
+    complete: true,
+    legacy: undefined,
     context: {
       documentUuid,
       projectUuid: e.project_uuid.toLowerCase(),
       projectId: e.project_id,
       documentMetadata: {
         filename: m.filename,
-        s3Bucket: m.s3_bucket ?? undefined,
-        s3Key: m.s3_key ?? undefined,
+        s3Bucket: (m.s3_bucket as string | null) ?? undefined,
+        s3Key: (m.s3_key as string | null) ?? undefined,
         uploadedAt: m.uploaded_at,
       },
     },
+  };
+}
+
+/** The old intake's shape: flat, `document_uuid` and `filename`/`created_at` at the top, no document_metadata. */
+function isIntakeShape(e: Record<string, unknown>): boolean {
+  return !('document_metadata' in e) && 'document_uuid' in e && ('filename' in e || 'created_at' in e);
+}
+
+/** The old pipeline's shape: document_metadata {documentId, name, …} and no project_id. */
+function isPipelineShape(e: Record<string, unknown>): boolean {
+  const m = e.document_metadata;
+  return !('project_id' in e) && isObject(m) && ('documentId' in m || 'name' in m) && !('uploaded_at' in m) && !('filename' in m);
+}
+
+/**
+ * `{document_uuid, project_id: <serial>, project_uuid, filename, s3_bucket, s3_key, created_at, status}`.
+ * Complete when the filename and created_at are there; a field of the wrong kind rejects it.
+ */
+function decodeIntake(e: Record<string, unknown>, documentUuid: string, projectUuid: string): DecodedEntry {
+  if (!sameUuid(e.document_uuid, documentUuid)) return { ok: false, reason: 'document_uuid does not match the key' };
+  if (!isPositiveInt(e.project_id)) return { ok: false, reason: 'project_id is not a positive integer' };
+  if (!optString(e.filename)) return { ok: false, reason: 'filename is not a string' };
+  if (!optString(e.s3_bucket) || !optString(e.s3_key)) return { ok: false, reason: 's3_* is not a string' };
+  if (e.created_at !== undefined && e.created_at !== null && !isDate(e.created_at)) return { ok: false, reason: 'created_at is not a date' };
+  if (!optString(e.status)) return { ok: false, reason: 'status is not a string' };
+  if (typeof e.filename !== 'string' || !isDate(e.created_at)) {
+    return {
+      ok: true,
+      complete: false,
+      legacy: 'intake',
+      context: { documentUuid, projectUuid, projectId: e.project_id, ...(typeof e.filename === 'string' ? { filename: e.filename } : {}) },
+    };
+  }
+  return {
+    ok: true,
+    complete: true,
+    legacy: 'intake',
+    context: {
+      documentUuid,
+      projectUuid,
+      projectId: e.project_id,
+      documentMetadata: {
+        filename: e.filename,
+        s3Bucket: (e.s3_bucket as string | null) ?? undefined,
+        s3Key: (e.s3_key as string | null) ?? undefined,
+        uploadedAt: e.created_at,
+      },
+    },
+  };
+}
+
+/**
+ * `{project_uuid, document_metadata: {documentId, name, file_type, project_uuid}, file_path, pipeline_started}`.
+ * Always incomplete (no project id); rejected when it names another document or disagrees on the project.
+ */
+function decodePipeline(e: Record<string, unknown>, documentUuid: string, projectUuid: string): DecodedEntry {
+  const m = e.document_metadata as Record<string, unknown>;
+  if (m.documentId !== undefined && m.documentId !== null && !sameUuid(m.documentId, documentUuid)) {
+    return { ok: false, reason: 'document_metadata.documentId does not match the key' };
+  }
+  if (m.project_uuid !== undefined && m.project_uuid !== null && !sameUuid(m.project_uuid, projectUuid)) {
+    return { ok: false, reason: 'document_metadata.project_uuid disagrees with project_uuid' };
+  }
+  if (!optString(m.name) || !optString(m.file_type) || !optString(e.file_path)) return { ok: false, reason: 'a file field is not a string' };
+  return {
+    ok: true,
+    complete: false,
+    legacy: 'pipeline',
+    context: { documentUuid, projectUuid, ...(typeof m.name === 'string' ? { filename: m.name } : {}) },
   };
 }
 

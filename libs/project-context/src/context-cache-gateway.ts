@@ -102,7 +102,7 @@ export class ContextCacheGateway implements OnModuleInit, OnModuleDestroy {
     const raw = read[0];
     if (raw !== null && !distrusted.size) {
       const entry = decodeEntry(raw, key);
-      if (entry.ok) {
+      if (entry.ok && entry.complete) {
         this.hitRedis.inc();
         return entry.context;
       }
@@ -113,7 +113,9 @@ export class ContextCacheGateway implements OnModuleInit, OnModuleDestroy {
   /**
    * Reads the cache for `keys` in one MGET (entry, version, negative marker of
    * each). `found` holds hits (a context) and negative hits (null); `misses`
-   * the rest. Invalid entries are deleted and counted as misses.
+   * the rest. Invalid entries are deleted and counted as misses; an old-shape
+   * entry is served when complete, else it is a miss (not deleted: the
+   * write-back replaces it).
    */
   async read(keys: string[], distrusted: ReadonlySet<string>): Promise<CacheRead> {
     const read = await this.cacheOp('read', () => this.redis.mget(keys.flatMap(docKeys)));
@@ -139,9 +141,14 @@ export class ContextCacheGateway implements OnModuleInit, OnModuleDestroy {
       }
       if (raw !== null) {
         const entry = decodeEntry(raw, key);
-        if (entry.ok) {
+        if (entry.ok && entry.complete) {
           this.hitRedis.inc();
           found.set(key, entry.context);
+          continue;
+        }
+        if (entry.ok) {
+          // An old shape that lacks a field we need: a miss, loaded and written back in our shape (never deleted).
+          misses.push(key);
           continue;
         }
         this.metrics.invalidEntries.inc();

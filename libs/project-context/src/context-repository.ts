@@ -18,11 +18,16 @@ export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : [];
 }
 
-/** One row of the lookup: the document joined to its project (by project_fk_id, the enforced FK). */
+/**
+ * One row of the lookup: the document joined to its project by project_fk_id (the enforced FK), else by
+ * project_uuid (rows the old CLI import wrote without project_fk_id, or with a dangling one). `project_id` and
+ * `project_uuid` are the project's; NULL project_id: an orphan (its project is missing in both columns).
+ */
 export interface ContextRow {
   document_uuid: string;
   doc_project_uuid: string | null;
-  project_id: number;
+  doc_project_fk_id: number | null;
+  project_id: number | null;
   project_uuid: string | null;
   original_file_name: string;
   s3_bucket: string | null;
@@ -30,10 +35,25 @@ export interface ContextRow {
   created_at: Date | string;
 }
 
-const SELECT_COLUMNS = `sd.document_uuid::text AS document_uuid, sd.project_uuid::text AS doc_project_uuid,
-       p.id AS project_id, p.project_uuid::text AS project_uuid,
-       sd.original_file_name, sd.s3_bucket, sd.s3_key, sd.created_at
-  FROM source_documents sd JOIN projects p ON p.id = sd.project_fk_id`;
+/**
+ * The document's project: by project_fk_id, else (NULL or dangling fk) by project_uuid; both on unique indexes.
+ * The second join is `pf.id IS NULL AND pu.project_uuid = sd.project_uuid`, written as an index condition that is
+ * NULL when pf was found: PostgreSQL then skips that probe (no buffer touched), where the plain AND would probe
+ * the index for every row and filter afterwards.
+ */
+export const PROJECT_JOIN_SQL = `LEFT JOIN projects pf ON pf.id = sd.project_fk_id
+  LEFT JOIN projects pu ON pu.project_uuid = CASE WHEN pf.id IS NULL THEN sd.project_uuid END`;
+
+/** The file name of a context: never NULL (old rows may lack original_file_name), so an entry we write is one we read. */
+export const FILE_NAME_SQL = `COALESCE(sd.original_file_name, sd.file_name, regexp_replace(sd.s3_key, '^.*/', ''), '')`;
+
+/** The columns of a ContextRow, from source_documents sd and PROJECT_JOIN_SQL's pf/pu. */
+export const CONTEXT_COLUMNS_SQL = `sd.document_uuid::text AS document_uuid, sd.project_uuid::text AS doc_project_uuid, sd.project_fk_id AS doc_project_fk_id,
+       COALESCE(pf.id, pu.id) AS project_id, COALESCE(pf.project_uuid, pu.project_uuid)::text AS project_uuid,
+       ${FILE_NAME_SQL} AS original_file_name, sd.s3_bucket, sd.s3_key, sd.created_at`;
+
+const SELECT_COLUMNS = `${CONTEXT_COLUMNS_SQL}
+  FROM source_documents sd ${PROJECT_JOIN_SQL}`;
 
 /** The lookup of one document: a plain SELECT on the unique index of document_uuid. */
 export const SELECT_ONE_SQL = `SELECT ${SELECT_COLUMNS} WHERE sd.document_uuid = $1`;
@@ -44,7 +64,9 @@ export const SELECT_MANY_SQL = `SELECT ${SELECT_COLUMNS} WHERE sd.document_uuid 
  * Gives every listed project a UUID if it has none. The UUID is generated in
  * SQL under the row lock (FOR UPDATE re-reads the latest committed version), so
  * any number of concurrent healers in any number of processes end with the same
- * single UUID. Returns every listed project's final UUID and whether we set it.
+ * single UUID. On an adopted database the trigger casegraph_project_uuid_sync
+ * replaces it with the old projects.project_id (the project's original UUID).
+ * Returns every listed project's final UUID and whether we set it.
  */
 export const HEAL_PROJECTS_SQL = `WITH old AS (
     SELECT id, project_uuid FROM projects WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE
@@ -57,15 +79,50 @@ export const HEAL_PROJECTS_SQL = `WITH old AS (
     FROM old LEFT JOIN healed ON healed.id = old.id`;
 
 /**
- * Fills source_documents.project_uuid from the document's project (project_fk_id
- * is the truth) where it is NULL or disagrees. Never touches updated_at: the
- * pipeline's sweeper reads it.
+ * Fills the NULL one of source_documents.project_uuid / project_fk_id from the
+ * document's project (PROJECT_JOIN_SQL). Only NULLs are filled (re-checked on
+ * the row's latest version), so it never overwrites an old value and needs no
+ * log. Orphans are left as they are. Never touches updated_at: the pipeline's
+ * sweeper reads it.
  */
-export const HEAL_DOCUMENTS_SQL = `UPDATE source_documents sd SET project_uuid = p.project_uuid
-    FROM projects p
-   WHERE p.id = sd.project_fk_id AND sd.document_uuid = ANY($1::uuid[])
-     AND p.project_uuid IS NOT NULL AND sd.project_uuid IS DISTINCT FROM p.project_uuid
+export const HEAL_DOCUMENTS_SQL = `WITH target AS (
+    SELECT sd.id, COALESCE(pf.id, pu.id) AS fk, COALESCE(pf.project_uuid, pu.project_uuid) AS uuid
+      FROM source_documents sd ${PROJECT_JOIN_SQL}
+     WHERE sd.document_uuid = ANY($1::uuid[])
+  )
+  UPDATE source_documents sd SET project_uuid = COALESCE(sd.project_uuid, t.uuid), project_fk_id = COALESCE(sd.project_fk_id, t.fk)
+    FROM target t
+   WHERE sd.id = t.id AND t.fk IS NOT NULL AND t.uuid IS NOT NULL AND (sd.project_uuid IS NULL OR sd.project_fk_id IS NULL)
   RETURNING sd.document_uuid::text AS document_uuid`;
+
+/**
+ * HEAL_DOCUMENTS_SQL that may also overwrite: a project_uuid that disagrees
+ * with project_fk_id's project (project_fk_id wins), and a dangling
+ * project_fk_id (project_uuid's project wins). Every overwritten old value is
+ * kept in casegraph_adoption_log. The rows are locked first (latest version),
+ * so the logged old value is the one overwritten. Never touches updated_at.
+ */
+export const HEAL_DOCUMENTS_LOGGED_SQL = `WITH target AS (
+    SELECT sd.id, sd.project_uuid AS old_uuid, sd.project_fk_id AS old_fk,
+           COALESCE(pf.id, pu.id) AS fk, COALESCE(pf.project_uuid, pu.project_uuid) AS uuid
+      FROM source_documents sd ${PROJECT_JOIN_SQL}
+     WHERE sd.document_uuid = ANY($1::uuid[])
+     ORDER BY sd.id FOR UPDATE OF sd
+  ), healed AS (
+    UPDATE source_documents sd SET project_uuid = t.uuid, project_fk_id = t.fk
+      FROM target t
+     WHERE sd.id = t.id AND t.fk IS NOT NULL AND t.uuid IS NOT NULL
+       AND (sd.project_uuid IS DISTINCT FROM t.uuid OR sd.project_fk_id IS DISTINCT FROM t.fk)
+    RETURNING sd.id, sd.document_uuid::text AS document_uuid, t.old_uuid, t.old_fk, t.uuid, t.fk
+  ), logged AS (
+    INSERT INTO casegraph_adoption_log (table_name, row_id, column_name, old_value, new_value, reason)
+    SELECT 'source_documents', h.id::text, 'project_uuid', to_jsonb(h.old_uuid), to_jsonb(h.uuid), 'mismatched project_uuid (project_fk_id is the truth)'
+      FROM healed h WHERE h.old_uuid IS NOT NULL AND h.old_uuid <> h.uuid
+    UNION ALL
+    SELECT 'source_documents', h.id::text, 'project_fk_id', to_jsonb(h.old_fk), to_jsonb(h.fk), 'dangling project_fk_id (project_uuid is the truth)'
+      FROM healed h WHERE h.old_fk IS NOT NULL AND h.old_fk <> h.fk
+  )
+  SELECT document_uuid FROM healed`;
 
 export interface HealCounts {
   projects: number;
@@ -78,7 +135,7 @@ export function rowToContext(r: ContextRow, projectUuid: string): ProjectContext
     projectUuid,
     projectId: Number(r.project_id),
     documentMetadata: {
-      filename: r.original_file_name,
+      filename: r.original_file_name ?? '',
       s3Bucket: r.s3_bucket ?? undefined,
       s3Key: r.s3_key ?? undefined,
       uploadedAt: (r.created_at instanceof Date ? r.created_at : new Date(r.created_at)).toISOString(),
@@ -86,14 +143,35 @@ export function rowToContext(r: ContextRow, projectUuid: string): ProjectContext
   };
 }
 
-/** True when the row needs healing (a NULL anywhere, or a document UUID that disagrees with its project). */
+/** True when the document's project is missing in both columns: not found, nothing to heal (see `context orphans`). */
+export function isOrphan(r: ContextRow): boolean {
+  return r.project_id === null;
+}
+
+/** True when the row needs healing (a NULL anywhere, or a document column that disagrees with its project). */
 export function needsHeal(r: ContextRow): boolean {
-  return r.project_uuid === null || r.doc_project_uuid !== r.project_uuid;
+  if (isOrphan(r)) return false;
+  return (
+    r.project_uuid === null ||
+    r.doc_project_uuid !== r.project_uuid ||
+    r.doc_project_fk_id === null ||
+    Number(r.doc_project_fk_id) !== Number(r.project_id)
+  );
+}
+
+/** True when healing the row overwrites a non-NULL old value (then it is logged). */
+export function healOverwrites(r: ContextRow): boolean {
+  if (isOrphan(r)) return false;
+  return (
+    (r.doc_project_uuid !== null && r.doc_project_uuid !== r.project_uuid) ||
+    (r.doc_project_fk_id !== null && Number(r.doc_project_fk_id) !== Number(r.project_id))
+  );
 }
 
 /**
  * Heals the given rows (from SELECT_*_SQL) in SQL and returns their contexts by
- * document UUID. Rows that need nothing cost nothing: no statement is run for them.
+ * document UUID (orphans have none). Rows that need nothing cost nothing: no
+ * statement is run for them.
  */
 export async function healRows(db: Queryable, rows: ContextRow[]): Promise<{ contexts: Map<string, ProjectContext>; healed: HealCounts }> {
   const contexts = new Map<string, ProjectContext>();
@@ -109,10 +187,12 @@ export async function healRows(db: Queryable, rows: ContextRow[]): Promise<{ con
     }
   }
   if (sick.length) {
-    const docs = rowsOf(await db.query(HEAL_DOCUMENTS_SQL, [sick.map((r) => r.document_uuid)]));
+    const sql = sick.some(healOverwrites) ? HEAL_DOCUMENTS_LOGGED_SQL : HEAL_DOCUMENTS_SQL;
+    const docs = rowsOf(await db.query(sql, [sick.map((r) => r.document_uuid)]));
     healed.documents = docs.length;
   }
   for (const r of rows) {
+    if (isOrphan(r)) continue;
     const projectUuid = r.project_uuid ?? projectUuids.get(Number(r.project_id));
     // The project row vanished between the statements (deleted): treat as not found.
     if (!projectUuid) continue;

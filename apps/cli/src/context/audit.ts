@@ -1,13 +1,16 @@
 import type Redis from 'ioredis';
 import { isUuid } from '@casegraph/contracts';
 import {
+  CONTEXT_COLUMNS_SQL,
   ContextRow,
+  PROJECT_JOIN_SQL,
   ProjectContext,
   Queryable,
   decodeEntry,
   docKeys,
   encodeEntry,
   healRows,
+  isOrphan,
   jitteredTtlMs,
   needsHeal,
   rowToContext,
@@ -33,13 +36,23 @@ export interface AuditReport {
   ok: number;
   /** No entry (normal for a lazily filled cache; --repair fills it). */
   missing: number;
-  /** Valid entry naming another project than the database. */
+  /** Valid entry (ours or an old shape) naming another project than the database. */
   stale: number;
-  /** Entry that is not valid JSON of the expected shape. */
+  /** Entry that is not valid JSON of any known shape. */
   malformed: number;
-  /** Document or its project has a NULL project_uuid in the database. */
+  /**
+   * Entry in one of the old system's shapes that matches the database. Left as it is, except that --repair
+   * rewrites the incomplete ones (the pipeline shape, or an intake entry lacking a field) in our shape.
+   */
+  legacy: number;
+  /**
+   * Documents whose project is missing in both project_fk_id and project_uuid: resolve() does not find them, audit
+   * cannot check or repair their entry (left untouched); `npm run context -- orphans` lists, assigns or quarantines them.
+   */
+  orphans: number;
+  /** Document or its project has a NULL project_uuid, or the document a NULL project_fk_id, in the database. */
   nullInDb: number;
-  /** Document project_uuid disagrees with its project's (project_fk_id is the truth). */
+  /** Document project_uuid disagrees with its project's (project_fk_id is the truth), or its project_fk_id is dangling. */
   mismatchedInDb: number;
   /** Entries written or rewritten, and database rows healed, by --repair. */
   repairedEntries: number;
@@ -48,11 +61,10 @@ export interface AuditReport {
 
 type Row = ContextRow & { id: number };
 
-const BATCH_SQL = (byProject: boolean) => `SELECT sd.id, sd.document_uuid::text AS document_uuid, sd.project_uuid::text AS doc_project_uuid,
-       p.id AS project_id, p.project_uuid::text AS project_uuid,
-       sd.original_file_name, sd.s3_bucket, sd.s3_key, sd.created_at
-  FROM source_documents sd JOIN projects p ON p.id = sd.project_fk_id
- WHERE sd.id > $1 ${byProject ? 'AND p.project_uuid = $3' : ''}
+/** The documents (with or without project_fk_id) joined to their project as resolve() joins it. */
+const BATCH_SQL = (byProject: boolean) => `SELECT sd.id, ${CONTEXT_COLUMNS_SQL}
+  FROM source_documents sd ${PROJECT_JOIN_SQL}
+ WHERE sd.id > $1 ${byProject ? 'AND COALESCE(pf.project_uuid, pu.project_uuid) = $3' : ''}
  ORDER BY sd.id LIMIT $2`;
 
 /**
@@ -74,6 +86,8 @@ export async function audit(db: Queryable, redisClient: Redis, opts: AuditOption
     missing: 0,
     stale: 0,
     malformed: 0,
+    legacy: 0,
+    orphans: 0,
     nullInDb: 0,
     mismatchedInDb: 0,
     repairedEntries: 0,
@@ -83,7 +97,7 @@ export async function audit(db: Queryable, redisClient: Redis, opts: AuditOption
   const [{ n: total }] = rowsOf<{ n: number }>(
     await db.query(
       byProject
-        ? `SELECT count(*)::int AS n FROM source_documents sd JOIN projects p ON p.id = sd.project_fk_id WHERE p.project_uuid = $1`
+        ? `SELECT count(*)::int AS n FROM source_documents sd ${PROJECT_JOIN_SQL} WHERE COALESCE(pf.project_uuid, pu.project_uuid) = $1`
         : `SELECT count(*)::int AS n FROM source_documents`,
       byProject ? [opts.projectUuid] : [],
     ),
@@ -119,31 +133,47 @@ async function auditBatch(
   rows.forEach((r, i) => {
     const raw = cached[i * 2];
     const version = cached[i * 2 + 1] ?? '';
-    if (r.project_uuid === null || r.doc_project_uuid === null) {
+    if (isOrphan(r)) {
+      // No truth to check the entry against, and it may be the only trace of the project: left as it is.
+      report.orphans++;
+      return;
+    }
+    if (r.project_uuid === null || r.doc_project_uuid === null || r.doc_project_fk_id === null) {
       report.nullInDb++;
       sick.push(r);
     } else if (needsHeal(r)) {
       report.mismatchedInDb++;
       sick.push(r);
     }
-    let entry: 'missing' | 'malformed' | 'stale' | 'ok';
+    let entry: 'missing' | 'malformed' | 'stale' | 'legacy' | 'ok';
+    let incomplete = false;
     if (raw === null) entry = 'missing';
     else {
       const e = decodeEntry(raw, r.document_uuid);
       if (!e.ok) entry = 'malformed';
       // The truth is the project's UUID; with a NULL there the entry cannot be right until healed.
-      else if (r.project_uuid === null || e.context.projectUuid !== r.project_uuid || e.context.projectId !== Number(r.project_id)) entry = 'stale';
-      else entry = 'ok';
+      else if (
+        r.project_uuid === null ||
+        e.context.projectUuid !== r.project_uuid ||
+        (e.context.projectId !== undefined && e.context.projectId !== Number(r.project_id))
+      )
+        entry = 'stale';
+      else if (e.legacy) {
+        entry = 'legacy';
+        incomplete = !e.complete;
+      } else entry = 'ok';
     }
     report[entry]++;
-    if (entry !== 'ok') toWrite.push({ uuid: r.document_uuid, expectedVersion: version, invalidateFirst: entry !== 'missing' });
+    if (entry === 'ok' || (entry === 'legacy' && !incomplete)) return;
+    // Stale and malformed entries may sit in an L1 or be re-written by a load in flight: invalidated first.
+    toWrite.push({ uuid: r.document_uuid, expectedVersion: version, invalidateFirst: entry === 'stale' || entry === 'malformed' });
   });
   if (!repair) return;
   if (!toWrite.length && !sick.length) return;
 
   // Database first: the entries are written from the healed truth.
   const contexts = new Map<string, ProjectContext>();
-  for (const r of rows) if (r.project_uuid !== null) contexts.set(r.document_uuid, rowToContext(r, r.project_uuid));
+  for (const r of rows) if (r.project_uuid !== null && !isOrphan(r)) contexts.set(r.document_uuid, rowToContext(r, r.project_uuid));
   if (sick.length) {
     const healed = await healRows(db, sick);
     report.healedRows += healed.healed.projects + healed.healed.documents;
@@ -188,9 +218,15 @@ export function formatAudit(r: AuditReport, repair: boolean): string {
     `  missing entry                    ${r.missing}`,
     `  stale entry (wrong project)      ${r.stale}`,
     `  malformed entry                  ${r.malformed}`,
+    `  legacy entry (old shape, right)  ${r.legacy}`,
     `  NULL project_uuid in database    ${r.nullInDb}`,
     `  mismatched project_uuid in DB    ${r.mismatchedInDb}`,
+    `  orphan (no project found)        ${r.orphans}`,
   ];
+  if (r.orphans)
+    lines.push(
+      `${r.orphans} orphan document(s): their project is missing in both project_fk_id and project_uuid; list them, assign them to a project or quarantine them with \`npm run context -- orphans\``,
+    );
   if (repair)
     lines.push(`repaired: ${r.repairedEntries} entr${r.repairedEntries === 1 ? 'y' : 'ies'} written, ${r.healedRows} database row(s) healed`);
   return lines.join('\n');

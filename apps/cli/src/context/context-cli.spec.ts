@@ -28,12 +28,33 @@ describe('parseContextArgs', () => {
 });
 
 describe('formatAudit', () => {
+  const r = {
+    scanned: 12,
+    ok: 4,
+    missing: 2,
+    stale: 1,
+    malformed: 1,
+    legacy: 3,
+    orphans: 1,
+    nullInDb: 1,
+    mismatchedInDb: 1,
+    repairedEntries: 4,
+    healedRows: 2,
+  };
+
   it('prints every count and the repair line only when repairing', () => {
-    const r = { scanned: 10, ok: 4, missing: 2, stale: 1, malformed: 1, nullInDb: 1, mismatchedInDb: 1, repairedEntries: 4, healedRows: 2 };
     const plain = formatAudit(r, false);
-    expect(plain).toContain('audit: 10 document(s) scanned');
-    expect(plain).toMatch(/stale entry \(wrong project\)\s+1/);
+    expect(plain).toContain('audit: 12 document(s) scanned');
+    expect(plain).toMatch(/stale entry \(wrong project\)\s+1\n/);
+    expect(plain).toMatch(/legacy entry \(old shape, right\)\s+3\n/);
+    expect(plain).toMatch(/orphan \(no project found\)\s+1\n/);
     expect(plain).not.toContain('repaired');
     expect(formatAudit(r, true)).toContain('repaired: 4 entries written, 2 database row(s) healed');
+  });
+
+  it('names the orphans command when there are orphans, and only then', () => {
+    expect(formatAudit(r, false)).toContain('1 orphan document(s): their project is missing in both project_fk_id and project_uuid');
+    expect(formatAudit(r, false)).toContain('`npm run context -- orphans`');
+    expect(formatAudit({ ...r, orphans: 0 }, false)).not.toContain('npm run context -- orphans');
   });
 });

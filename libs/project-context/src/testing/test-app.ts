@@ -8,6 +8,7 @@ import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
 import { ProjectContextModule } from '../project-context.module';
 import { ProjectContextService } from '../project-context.service';
 import { ProjectContextModuleOptions } from '../project-context.types';
+import { ensureAdoptionLog } from './adoption-log';
 
 /** Counts the SQL statements a DataSource runs, by kind (a TypeORM logger). */
 export class QueryCounter implements TypeOrmLogger {
@@ -17,10 +18,10 @@ export class QueryCounter implements TypeOrmLogger {
   }
   /** Lookups of document contexts (the resolver's SELECT joined to projects). */
   get lookups(): number {
-    return this.queries.filter((q) => /FROM source_documents sd JOIN projects p/.test(q)).length;
+    return this.queries.filter((q) => /FROM source_documents sd LEFT JOIN projects pf/.test(q)).length;
   }
   get heals(): number {
-    return this.queries.filter((q) => /^\s*(WITH old AS|UPDATE source_documents sd SET project_uuid)/.test(q)).length;
+    return this.queries.filter((q) => /^\s*(WITH old AS|WITH target AS)/.test(q)).length;
   }
   reset(): void {
     this.queries.length = 0;
@@ -75,6 +76,8 @@ export async function createTestApp(options: Partial<ProjectContextModuleOptions
   }).compile();
   const app = await moduleRef.init();
   const db = app.get<DataSource>(getDataSourceToken());
+  await ensureAdoptionLog(db);
+  counter.reset();
   // TypeORM's logger sees TypeORM's queries; the resolver's lookups go to the pool directly.
   interceptPool(db, (sql, _params, run) => (counter.logQuery(sql), run()));
   return {
