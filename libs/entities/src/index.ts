@@ -3,3 +3,4 @@ export * from './schema';
 export * from './database-url';
 export * from './data-source-options';
 export * from './migrate';
+export * from './adoption';
