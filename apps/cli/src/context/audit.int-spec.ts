@@ -200,6 +200,119 @@ describe('context audit [--repair] [--project]', () => {
     }
   });
 
+  it('old rows and old cache shapes in a private database: legacy entries, orphans, NULL project_fk_id, NULL file names', async () => {
+    const db = await createPrivateDataSource('auditlegacy', { applicationName: 'pc-private-test' });
+    const seededKeys: string[] = [];
+    try {
+      await ensureAdoptionLog(db.ds);
+      // Loosened like the old schema: project_fk_id nullable without a foreign key, original_file_name nullable.
+      const fks = await db.ds.query(
+        `SELECT conname FROM pg_constraint WHERE conrelid = 'source_documents'::regclass AND contype = 'f'
+            AND conkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE attrelid = 'source_documents'::regclass AND attname = 'project_fk_id')]::int2[]`,
+      );
+      for (const { conname } of fks) await db.ds.query(`ALTER TABLE source_documents DROP CONSTRAINT "${conname}"`);
+      await db.ds.query(`ALTER TABLE source_documents ALTER COLUMN project_fk_id DROP NOT NULL, ALTER COLUMN original_file_name DROP NOT NULL`);
+      const [p, q] = await db.ds.query(
+        `INSERT INTO projects (name, project_uuid) VALUES ('p', gen_random_uuid()), ('q', gen_random_uuid()) RETURNING id, project_uuid::text AS uuid`,
+      );
+      const doc = async (fk: number | null, uuid: string | null, name: string | null = 'a.pdf', s3Key: string | null = null) => {
+        const [r] = await db.ds.query(
+          `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name, s3_key) VALUES (gen_random_uuid(), $1, $2, $3, $4)
+           RETURNING document_uuid::text AS u`,
+          [fk, uuid, name, s3Key],
+        );
+        seededKeys.push(redisKeys.docMetadata(r.u), redisKeys.docMetadataVersion(r.u), redisKeys.docMetadataMissing(r.u));
+        return r.u as string;
+      };
+      const intake = (u: string, project: { id: number; uuid: string }, over: object = {}) =>
+        JSON.stringify({
+          document_uuid: u,
+          project_id: project.id,
+          project_uuid: project.uuid,
+          filename: 'a.pdf',
+          s3_bucket: null,
+          s3_key: null,
+          created_at: '2025-06-05T02:20:00+00:00',
+          status: 'pending',
+          ...over,
+        });
+      const pipeline = (u: string, projectUuid: string) =>
+        JSON.stringify({
+          project_uuid: projectUuid,
+          document_metadata: { documentId: u, name: 'a.pdf', file_type: 'pdf', project_uuid: projectUuid },
+          file_path: 'a.pdf',
+          pipeline_started: '2025-06-05T02:21:00',
+        });
+      const d = [];
+      for (let i = 0; i < 10; i++) {
+        if (i === 6) d.push(await doc(null, randomUUID()));
+        else if (i === 7) d.push(await doc(null, p.uuid));
+        else if (i === 8) d.push(await doc(p.id, p.uuid, null, 'documents/x/Scan 0001.pdf'));
+        else d.push(await doc(p.id, p.uuid));
+      }
+      const set = (u: string, raw: string) => redis.set(redisKeys.docMetadata(u), raw);
+      // 0 ours; 1 complete intake; 2 intake without filename; 3 pipeline; 4 intake of another project; 5 pipeline of
+      // another project; 6 orphan with an intake entry; 7 NULL project_fk_id, no entry; 8 NULL file name, no entry;
+      // 9 intake with the right UUID but another project's serial id.
+      await set(
+        d[0],
+        JSON.stringify({
+          project_uuid: p.uuid,
+          project_id: p.id,
+          document_uuid: d[0],
+          document_metadata: { filename: 'a.pdf', s3_bucket: null, s3_key: null, uploaded_at: '2025-06-05T02:20:00Z' },
+        }),
+      );
+      await set(d[1], intake(d[1], p));
+      await set(d[2], intake(d[2], p, { filename: null }));
+      await set(d[3], pipeline(d[3], p.uuid));
+      await set(d[4], intake(d[4], q));
+      await set(d[5], pipeline(d[5], q.uuid));
+      await set(d[6], intake(d[6], q));
+      await set(d[9], intake(d[9], { id: q.id, uuid: p.uuid }));
+      const raw = async (u: string) => redis.get(redisKeys.docMetadata(u));
+      const [orphanBefore, completeBefore] = [await raw(d[6]), await raw(d[1])];
+
+      expect(await audit(db.ds, redis, { batchSize: 3 })).toEqual({
+        scanned: 10,
+        ok: 1,
+        missing: 2,
+        stale: 3,
+        malformed: 0,
+        legacy: 3,
+        orphans: 1,
+        nullInDb: 1,
+        mismatchedInDb: 0,
+        repairedEntries: 0,
+        healedRows: 0,
+      });
+      expect(await audit(db.ds, redis, { batchSize: 3, repair: true })).toMatchObject({ scanned: 10, repairedEntries: 7, healedRows: 1 });
+      // The complete old entry and the orphan's entry are left as they were.
+      expect(await raw(d[1])).toBe(completeBefore);
+      expect(await raw(d[6])).toBe(orphanBefore);
+      for (const i of [2, 3, 4, 5, 7, 8, 9]) {
+        expect(JSON.parse((await raw(d[i]))!)).toMatchObject({ project_uuid: p.uuid, project_id: p.id, document_uuid: d[i] });
+      }
+      expect(JSON.parse((await raw(d[8]))!).document_metadata.filename).toBe('Scan 0001.pdf');
+      const [healed] = await db.ds.query(`SELECT project_fk_id FROM source_documents WHERE document_uuid = $1`, [d[7]]);
+      expect(healed.project_fk_id).toBe(p.id);
+      expect(await audit(db.ds, redis, { batchSize: 3 })).toEqual({
+        scanned: 10,
+        ok: 8,
+        ...zero,
+        legacy: 1,
+        orphans: 1,
+        repairedEntries: 0,
+        healedRows: 0,
+      });
+      // Per project: the orphan belongs to none.
+      expect(await audit(db.ds, redis, { projectUuid: p.uuid })).toMatchObject({ scanned: 9, ok: 8, legacy: 1, orphans: 0 });
+    } finally {
+      if (seededKeys.length) await redis.del(...seededKeys);
+      await db.drop();
+    }
+  });
+
   it('rejects a --project that is not a UUID', async () => {
     await expect(audit(t.db, redis, { projectUuid: 'x' })).rejects.toThrow('--project must be a UUID');
   });

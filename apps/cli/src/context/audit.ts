@@ -70,9 +70,12 @@ const BATCH_SQL = (byProject: boolean) => `SELECT sd.id, ${CONTEXT_COLUMNS_SQL}
 /**
  * Compares every document's cache entry with the database, in keyset-paginated
  * batches (one SELECT and one MGET per batch; the table is never loaded whole).
- * With `repair`, heals NULLs in SQL and rewrites missing, stale and malformed
- * entries from the database. Stale and malformed entries are first invalidated
- * (version bump + pub/sub), so in-flight loads and L1 caches drop them too.
+ * With `repair`, heals the database rows in SQL (both project columns; an
+ * overwritten old value is logged) and rewrites missing, stale, malformed and
+ * incomplete old-shape entries from the database. Stale and malformed entries
+ * are first invalidated (version bump + pub/sub), so in-flight loads and L1
+ * caches drop them too. A complete old-shape entry that matches is left as it
+ * is; an orphan's entry is never touched (nothing to check it against).
  */
 export async function audit(db: Queryable, redisClient: Redis, opts: AuditOptions = {}): Promise<AuditReport> {
   if (opts.projectUuid !== undefined && !isUuid(opts.projectUuid)) throw new Error(`--project must be a UUID, got ${opts.projectUuid}`);
