@@ -3,6 +3,7 @@ export * from './profile';
 export * from './contract';
 export {
   ADOPTION_ARCHIVE_TABLE,
+  AdoptLegacyDatabase1764600000000,
   ADOPTION_LOG_TABLE,
   FK_ADAPTATIONS,
   HEAL_COLUMNS,
