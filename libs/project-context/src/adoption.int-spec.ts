@@ -117,6 +117,33 @@ describe('resolve() on the old system’s rows (private database)', () => {
     expect(await logOf(u)).toHaveLength(1);
   });
 
+  it('two processes heal the same mismatched and fk-less documents at once: one overwrite, one log row per old value', async () => {
+    const b = await createTestApp({}, db.url);
+    try {
+      const p = await project();
+      const other = await project();
+      const mismatched = await Promise.all(Array.from({ length: 6 }, () => doc({ fk: p.id, uuid: other.uuid })));
+      const fkLess = await Promise.all(Array.from({ length: 6 }, () => doc({ fk: null, uuid: p.uuid })));
+      const all = [...mismatched, ...fkLess];
+      t.counter.reset();
+      b.counter.reset();
+      // Every document from both DataSources, single lookups and overlapping batches, all at once.
+      const calls: Array<Promise<unknown>> = [];
+      for (const [i, u] of all.entries()) {
+        calls.push(t.service.resolve(u), b.service.resolve(u));
+        if (i % 3 === 0) calls.push((i % 2 ? t : b).service.resolveMany(all.slice(i, i + 5)));
+      }
+      await Promise.all(calls);
+      expect(t.counter.heals).toBeGreaterThan(0);
+      expect(b.counter.heals).toBeGreaterThan(0);
+      for (const u of all) expect(await row(u)).toMatchObject({ project_fk_id: p.id, project_uuid: p.uuid });
+      for (const u of mismatched) expect((await logOf(u)).map((l: { old_value: string }) => l.old_value)).toEqual([other.uuid]);
+      for (const u of fkLess) expect(await logOf(u)).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  });
+
   it('an orphan (project missing in both columns) is not found, and nothing is changed', async () => {
     const gone = randomUUID();
     const orphans = [await doc({ fk: null, uuid: gone }), await doc({ fk: 876543, uuid: gone }), await doc({ fk: null, uuid: null })];
