@@ -13,3 +13,4 @@ export * from './fixtures';
 export * from './failure-policy';
 export * from './s3-server';
 export * from './fake-textract';
+export * from './legacy';
