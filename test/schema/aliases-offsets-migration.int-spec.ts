@@ -5,6 +5,9 @@ import { CanonicalEntity, ENTITIES, MIGRATIONS, SourceDocument, dataSourceOption
 import { AliasesJsonbOffsetsUnknown1764700000000 } from '../../libs/entities/src/migrations/1764700000000-aliases-jsonb-offsets-unknown';
 import { type PrivateDatabase, createPrivateDatabase } from '@casegraph/testing';
 
+// Private databases are created, migrated and dropped (WITH FORCE): slow on a busy server.
+jest.setTimeout(180_000);
+
 /**
  * Migration 1764700000000 on both kinds of database: a CaseGraph one that already holds rows (text[] aliases,
  * NOT NULL offsets) and one whose canonical_entities / entity_mentions have the old system's shape (jsonb
@@ -164,7 +167,7 @@ describe('migration 1764700000000: aliases jsonb, unknown offsets', () => {
         { aliases: ['Acme Corp', 'Acme'] },
       ]);
     });
-  }, 60_000);
+  });
 
   it('leaves an old database jsonb column as it is, and its unhealed mentions without an offset basis', async () => {
     const db = await createPrivateDatabase('alias_old', { migrate: false });
@@ -205,7 +208,7 @@ describe('migration 1764700000000: aliases jsonb, unknown offsets', () => {
       await c.query(`INSERT INTO entity_mentions (document_uuid, entity_text, entity_type, method) VALUES (gen_random_uuid(), 'New', 'ORG', 'x')`);
       expect((await c.query(`SELECT offset_basis FROM entity_mentions WHERE entity_text = 'New'`)).rows).toEqual([{ offset_basis: 'document' }]);
     });
-  }, 60_000);
+  });
 
   it('casegraph_aliases(): the string elements of an array, {} for anything else, never an error; IMMUTABLE PARALLEL SAFE', async () => {
     const db = await createPrivateDatabase('alias_fn');
@@ -234,7 +237,7 @@ describe('migration 1764700000000: aliases jsonb, unknown offsets', () => {
       await c.query(`CREATE INDEX tmp_aliases_idx ON canonical_entities USING gin (casegraph_aliases(aliases))`);
       await c.query(`DROP INDEX tmp_aliases_idx`);
     });
-  }, 60_000);
+  });
 
   it('SourceDocument reads a numeric ocr_confidence_score (an adopted column) as a number', async () => {
     const db = await createPrivateDatabase('ocr_numeric');
@@ -257,5 +260,5 @@ describe('migration 1764700000000: aliases jsonb, unknown offsets', () => {
     } finally {
       await ds.destroy();
     }
-  }, 60_000);
+  });
 });

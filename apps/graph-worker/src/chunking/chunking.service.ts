@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { rowsOf } from '@casegraph/pipeline';
 import { chunkUuidOf } from '../pipeline/ids';
+import { recountMentions } from '../resolution/entity-counts';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import { DocumentText, pageNumbersOf } from '../text/document-text';
 import { chunkText } from './chunker';
@@ -17,6 +19,9 @@ export interface ChunkRow {
 /** Stage 1: the document's chunks, with offsets into the full text and page numbers. */
 @Injectable()
 export class ChunkingService {
+  /** Whether document_chunks has the old system's document_fk_id (an adopted database); read once. */
+  private legacyDocumentFk?: Promise<boolean>;
+
   constructor(@Inject(GRAPH_PIPELINE_OPTIONS) private readonly options: GraphPipelineOptions) {}
 
   chunk(documentUuid: string, doc: DocumentText): ChunkRow[] {
@@ -33,6 +38,12 @@ export class ChunkingService {
   /**
    * Replaces the document's chunks (inside the caller's document transaction).
    * `toCodePoint` converts the in-memory UTF-16 offsets to the stored code-point offsets.
+   *
+   * In an adopted database the old foreign keys from entity_mentions to document_chunks (chunk_uuid, chunk_fk_id)
+   * are ON DELETE CASCADE: deleting the chunks also deletes the document's mentions. The entities whose mention
+   * count that changes are recounted here, in the same transaction (the entities stage then finds nothing to
+   * delete). Old chunks that name their document only by document_fk_id (document_uuid NULL until backfill) are
+   * the document's chunks too and are replaced as well (found through the document_uuid index's NULL entries).
    */
   async replace(
     manager: EntityManager,
@@ -41,7 +52,28 @@ export class ChunkingService {
     chunks: ChunkRow[],
     toCodePoint: (i: number) => number = (i) => i,
   ): Promise<void> {
+    const linked = () =>
+      manager
+        .query(
+          `SELECT canonical_entity_uuid AS u, count(*)::int AS n FROM entity_mentions
+            WHERE document_uuid = $1 AND canonical_entity_uuid IS NOT NULL GROUP BY 1`,
+          [documentUuid],
+        )
+        .then((r) => new Map(rowsOf<{ u: string; n: number }>(r).map((x) => [x.u, x.n])));
+    const before = await linked();
     await manager.query('DELETE FROM document_chunks WHERE document_uuid = $1', [documentUuid]);
+    if (await this.hasLegacyDocumentFk(manager)) {
+      await manager.query(
+        `DELETE FROM document_chunks
+          WHERE document_uuid IS NULL AND document_fk_id = (SELECT id FROM source_documents WHERE document_uuid = $1)`,
+        [documentUuid],
+      );
+    }
+    if (before.size) {
+      const after = await linked();
+      const changed = [...before].filter(([u, n]) => after.get(u) !== n).map(([u]) => u);
+      await recountMentions(manager, changed);
+    }
     if (!chunks.length) return;
     const rows = chunks.map((c) => ({
       chunk_uuid: c.chunkUuid,
@@ -60,6 +92,18 @@ export class ChunkingService {
                                                  char_end_index int, page_numbers int[], metadata jsonb)`,
       [documentUuid, projectUuid, JSON.stringify(rows)],
     );
+  }
+
+  private hasLegacyDocumentFk(manager: EntityManager): Promise<boolean> {
+    this.legacyDocumentFk ??= manager
+      .query(
+        `SELECT 1 FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = 'document_chunks' AND column_name = 'document_fk_id'`,
+      )
+      .then((r) => rowsOf(r).length > 0);
+    // A failed look is not kept: the next document asks again.
+    this.legacyDocumentFk.catch(() => (this.legacyDocumentFk = undefined));
+    return this.legacyDocumentFk;
   }
 }
 

@@ -8,6 +8,9 @@ import { inDocumentTransaction } from '../pipeline/transactions';
 import { normalizeEntity } from './normalizer';
 import { ResolutionService } from './resolution.service';
 
+// Private databases are created, migrated and dropped (WITH FORCE): slow on a busy server.
+jest.setTimeout(180_000);
+
 /**
  * Resolution on a database whose canonical_entities has the old system's shape: aliases is jsonb, nullable,
  * and the old code left odd values in it (NULL, '{}', 'null', numbers and objects among the strings). The
@@ -36,7 +39,7 @@ describe('resolution merges aliases into old jsonb rows (private database, old c
     await setup.destroy();
     await migrate(db.url, () => undefined);
     await ds.initialize();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (ds?.isInitialized) await ds.destroy();
@@ -96,7 +99,7 @@ describe('resolution merges aliases into old jsonb rows (private database, old c
     // The entity reads them as string[].
     const rows = await ds.getRepository(CanonicalEntity).find({ where: { projectUuid: project }, order: { canonicalName: 'ASC' } });
     expect(rows.map((r) => r.aliases)).toEqual(expected.map((e) => e.aliases));
-  }, 60_000);
+  });
 
   it('an old row whose aliases is a jsonb object reads as [] through the entity (not {})', async () => {
     const [{ canonical_entity_uuid: uuid }] = await oldEntity('Soylent', '{"a": "b"}');

@@ -30,11 +30,14 @@ export interface PipelineApp {
   close(): Promise<void>;
 }
 
-/** The graph stages on their own DataSource (one per call: two calls = two "workers"). */
-export async function createPipelineApp(options: Partial<GraphPipelineOptions> = {}, poolSize = 6): Promise<PipelineApp> {
+/**
+ * The graph stages on their own DataSource (one per call: two calls = two "workers"), on the shared test
+ * database or on `url` (a private one).
+ */
+export async function createPipelineApp(options: Partial<GraphPipelineOptions> = {}, poolSize = 6, url = databaseUrl()): Promise<PipelineApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot(dataSourceOptions(databaseUrl(), ENTITIES, MIGRATIONS, { poolSize, applicationName: 'casegraph-graph-test' })),
+      TypeOrmModule.forRoot(dataSourceOptions(url, ENTITIES, MIGRATIONS, { poolSize, applicationName: 'casegraph-graph-test' })),
       ProjectContextModule.forRoot({ redisUrl: redisUrl() }),
       PipelineModule.forRoot({ redisUrl: redisUrl() }),
       GraphPipelineModule.forRoot(options),

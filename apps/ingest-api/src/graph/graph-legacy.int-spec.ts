@@ -4,6 +4,9 @@ import { ENTITIES, MIGRATIONS, dataSourceOptions, migrate } from '@casegraph/ent
 import { type PrivateDatabase, createPrivateDatabase } from '@casegraph/testing';
 import { GraphService } from './graph.service';
 
+// Private databases are created, migrated and dropped (WITH FORCE): slow on a busy server.
+jest.setTimeout(180_000);
+
 /**
  * The read API on rows the old system left: canonical_entities.aliases of the old jsonb shape (NULL, '{}',
  * 'null', numbers among the strings) and mentions whose offsets are unknown (offset_basis 'unknown', NULL
@@ -68,7 +71,7 @@ describe('graph read API on old rows (private database, old canonical_entities s
               (gen_random_uuid(), $1, $2, $3, 'Acme', 'ORG', 10, 14, 0.5, 'legacy', 'acme', $4, NULL)`,
       [documentUuid, chunkUuid, project, uuids['Acme Corp']],
     );
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (ds?.isInitialized) await ds.destroy();
