@@ -40,45 +40,58 @@ describe('context backfill + enforce (private database: they touch every row and
 
   beforeEach(async () => {
     db = await createPrivateDataSource('backfill', { applicationName: 'pc-private-test' });
-  });
+  }, 60_000);
   afterEach(async () => {
     await db.drop();
-  });
+  }, 30_000);
 
   it('enforce refuses with counts, backfill heals in batches (idempotent), then enforce adds NOT NULL and the FK (idempotent)', async () => {
     await seedLegacy(db.ds, 7, 5);
     const refused = await enforce(db.ds);
-    expect(refused).toEqual({
-      ok: false,
-      nullProjects: 7,
-      sickDocuments: 36,
-      message: expect.stringContaining('7 project(s) with a NULL project_uuid and 36 document(s)'),
-    });
+    expect(refused).toMatchObject({ ok: false, nullProjects: 7, sickDocuments: 36 });
+    if (refused.ok) throw new Error('unreachable');
+    // Each blocked item with its count and the command that heals it (backfill can: no "run it again").
+    expect(refused.blocked).toEqual(
+      expect.arrayContaining([
+        { item: 'NOT NULL projects.project_uuid', state: 'blocked', blockers: 7, fix: '`npm run context -- backfill`' },
+        { item: 'NOT NULL source_documents.project_uuid', state: 'blocked', blockers: 35, fix: '`npm run context -- backfill`' },
+      ]),
+    );
+    expect(refused.message).toContain('NOT NULL projects.project_uuid: 7 blocking row(s); fix: `npm run context -- backfill`');
+    expect(refused.message).not.toMatch(/again/);
 
     const seen: number[] = [];
     const r = await backfill(db.ds, {
       batchSize: 4,
       progress: (total) => (seen.push(total), { increment: (n) => seen.push(n), stop: () => undefined }),
     });
-    expect(r).toEqual({ projectsHealed: 7, documentsHealed: 36, remaining: { projects: 0, documents: 0 } });
+    expect(r).toMatchObject({ projectsHealed: 7, documentsHealed: 36, remaining: { projects: 0, documents: 0 }, orphans: 0 });
     expect(seen[0]).toBe(43);
     // Several batches of at most 4 rows.
     expect(seen.slice(1).every((n) => n <= 4)).toBe(true);
     expect(seen.slice(1).reduce((a, b) => a + b, 0)).toBe(43);
     expect(await consistent(db.ds)).toEqual({ null_projects: 0, bad_docs: 0, project_uuids: 8, projects: 8 });
 
-    expect(await backfill(db.ds, { batchSize: 4 })).toEqual({ projectsHealed: 0, documentsHealed: 0, remaining: { projects: 0, documents: 0 } });
+    const again = await backfill(db.ds, { batchSize: 4 });
+    expect(again).toMatchObject({ projectsHealed: 0, documentsHealed: 0, remaining: { projects: 0, documents: 0 } });
+    expect(again.phases.map((p) => p.phase)).toEqual(['projects', 'documents', 'chunks', 'mentions', 'entities', 'edges', 'textract', 'indexes']);
+    for (const p of again.phases) for (const [k, v] of Object.entries(p.counts)) expect([p.phase, k, v]).toEqual([p.phase, k, 0]);
 
     const qr = db.ds.createQueryRunner();
     try {
       expect(await enforce(qr)).toEqual({
         ok: true,
-        actions: ['projects.project_uuid SET NOT NULL', 'source_documents.project_uuid SET NOT NULL', `${FK_NAME} added`, `${FK_NAME} validated`],
+        actions: [
+          'NOT NULL projects.project_uuid: set',
+          'NOT NULL source_documents.project_uuid: set',
+          `FOREIGN KEY ${FK_NAME} source_documents (project_uuid) -> projects (project_uuid) ON DELETE RESTRICT: added and validated`,
+        ],
       });
       expect(await enforce(qr)).toEqual({ ok: true, actions: [] });
     } finally {
       await qr.release();
     }
+    console.info(`[backfill] fresh database, 43 rows: ${r.phases.map((p) => `${p.phase}=${p.ms}ms`).join(' ')}`);
     const cols = await db.ds.query(
       `SELECT table_name, is_nullable FROM information_schema.columns WHERE column_name = 'project_uuid' AND table_name IN ('projects', 'source_documents') ORDER BY 1`,
     );
@@ -100,7 +113,7 @@ describe('context backfill + enforce (private database: they touch every row and
       ]),
     ).rejects.toThrow(new RegExp(FK_NAME));
     expect(await db.ds.query(`SELECT conname FROM pg_constraint WHERE conname LIKE '%project_uuid_not_null'`)).toEqual([]);
-  });
+  }, 60_000);
 
   it('two backfills racing from two connections pools still give each project exactly one UUID', async () => {
     await seedLegacy(db.ds, 20, 10);
@@ -115,7 +128,7 @@ describe('context backfill + enforce (private database: they touch every row and
     } finally {
       await other.destroy();
     }
-  });
+  }, 60_000);
 
   it('the CLI shell: enforce refuses with exit 1, backfill heals, enforce then succeeds (exit codes and output)', async () => {
     await seedLegacy(db.ds, 2, 3);
@@ -126,14 +139,16 @@ describe('context backfill + enforce (private database: they touch every row and
     };
     const refused = await cli('enforce');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('refusing: 2 project(s) with a NULL project_uuid and 7 document(s)');
+    expect(refused.stderr).toContain('NOT NULL projects.project_uuid: 2 blocking row(s); fix: `npm run context -- backfill`');
     const healed = await cli('backfill', '--batch-size', '2');
     expect(healed.code).toBe(0);
     expect(healed.stdout).toContain('backfill: healed 2 project(s) and 7 document(s)');
     expect(healed.stderr).toContain('backfill: 9/9');
     const done = await cli('enforce');
     expect(done.code).toBe(0);
-    expect(done.stdout).toContain(`enforce: ${FK_NAME} validated`);
+    expect(done.stdout).toContain(
+      `enforce: FOREIGN KEY ${FK_NAME} source_documents (project_uuid) -> projects (project_uuid) ON DELETE RESTRICT: added and validated`,
+    );
     expect((await cli('enforce')).stdout).toContain('already enforced');
     // `--project <uuid>` reaches our parser (a preload that reads argv would take it for a tsconfig path).
     const [{ u }] = await db.ds.query(`SELECT project_uuid::text AS u FROM projects ORDER BY id LIMIT 1`);
@@ -143,5 +158,5 @@ describe('context backfill + enforce (private database: they touch every row and
     const usage = await cli('vacuum');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('unknown context command "vacuum"');
-  }, 60_000);
+  }, 240_000);
 });

@@ -1,45 +1,53 @@
+import { DataSource } from 'typeorm';
 import { Queryable, rowsOf } from '@casegraph/project-context';
+import { chunksPhase } from './heal/chunks';
+import { Catalogue, Counts, Phase, ensureAdoptionTables } from './heal/common';
+import { documentsPhase } from './heal/documents';
+import { edgesPhase } from './heal/edges';
+import { entitiesPhase } from './heal/entities';
+import { indexesPhase } from './heal/indexes';
+import { mentionsPhase } from './heal/mentions';
+import { projectsPhase } from './heal/projects';
+import { textractPhase } from './heal/textract';
 import { Progress, silentProgress } from './progress';
+
+/** The phases of DESIGN.md "Backfill phases", in order: each one heals what the next one reads. */
+export const PHASES: Phase[] = [projectsPhase, documentsPhase, chunksPhase, mentionsPhase, entitiesPhase, edgesPhase, textractPhase, indexesPhase];
+
+/** Counts that describe the data (left as it is) rather than rows a phase changes: not part of the progress total. */
+const INFO_COUNTS = new Set(['orphans', 'withoutDocument', 'duplicateGroups', 'duplicateSpans', 'blocked', 'global', 'merged', 'copies']);
+
+export function workOf(counts: Counts): number {
+  return Object.entries(counts).reduce((n, [k, v]) => (INFO_COUNTS.has(k) ? n : n + v), 0);
+}
+
+export interface PhaseReport {
+  phase: string;
+  counts: Counts;
+  ms: number;
+}
 
 export interface BackfillResult {
   projectsHealed: number;
   documentsHealed: number;
-  /** NULL or mismatched rows still left (locked by someone else during every pass, or written meanwhile). */
+  /** NULL or mismatched rows still left (orphans, rows locked during every pass, or written meanwhile). */
   remaining: { projects: number; documents: number };
+  /** Documents whose project is missing in both columns: `npm run context -- orphans`. */
+  orphans: number;
+  phases: PhaseReport[];
+  dryRun: boolean;
 }
 
 export interface BackfillOptions {
   batchSize?: number;
-  /** Passes over the table while rows were skipped because they were locked. Default 3. */
+  /** Passes over a table while rows were skipped because they were locked. Default 3. */
   maxPasses?: number;
   progress?: (total: number) => Progress;
+  /** Count what each phase would do; write nothing. */
+  dryRun?: boolean;
+  /** Only these phases (by name), e.g. after `orphans --assign`. */
+  only?: string[];
 }
-
-/** Projects without a UUID: the UUID is generated in SQL, under the row lock (same rule as the resolver). */
-const PROJECTS_BATCH_SQL = `WITH batch AS (
-    SELECT id FROM projects WHERE project_uuid IS NULL AND id > $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
-  ), upd AS (
-    UPDATE projects p SET project_uuid = COALESCE(p.project_uuid, gen_random_uuid())
-      FROM batch WHERE p.id = batch.id
-    RETURNING p.id
-  )
-  SELECT (SELECT max(id) FROM batch) AS last_id, (SELECT count(*) FROM upd)::int AS updated`;
-
-/**
- * Documents whose project_uuid is NULL or disagrees with their project
- * (project_fk_id is the truth). Keyset over the primary key; only rows that
- * need a change are locked, and rows locked by the pipeline are skipped and
- * picked up by the next pass. updated_at is left alone (the sweeper reads it).
- */
-const DOCUMENTS_BATCH_SQL = `WITH batch AS (
-    SELECT sd.id, p.project_uuid FROM source_documents sd JOIN projects p ON p.id = sd.project_fk_id
-     WHERE sd.id > $2 AND p.project_uuid IS NOT NULL AND sd.project_uuid IS DISTINCT FROM p.project_uuid
-     ORDER BY sd.id LIMIT $1 FOR UPDATE OF sd SKIP LOCKED
-  ), upd AS (
-    UPDATE source_documents sd SET project_uuid = batch.project_uuid FROM batch WHERE sd.id = batch.id
-    RETURNING sd.id
-  )
-  SELECT (SELECT max(id) FROM batch) AS last_id, (SELECT count(*) FROM upd)::int AS updated`;
 
 export const COUNT_SICK_SQL = `SELECT
     (SELECT count(*) FROM projects WHERE project_uuid IS NULL)::int AS projects,
@@ -51,39 +59,69 @@ export async function countSick(db: Queryable): Promise<{ projects: number; docu
   return { projects: r.projects, documents: r.documents };
 }
 
-async function healInBatches(db: Queryable, sql: string, batchSize: number, maxPasses: number, onBatch: (n: number) => void): Promise<number> {
-  let total = 0;
-  for (let pass = 0; pass < maxPasses; pass++) {
-    let last = 0;
-    let passUpdated = 0;
-    for (;;) {
-      const [r] = rowsOf<{ last_id: number | null; updated: number }>(await db.query(sql, [batchSize, last]));
-      if (r.last_id === null) break;
-      last = Number(r.last_id);
-      passUpdated += r.updated;
-      onBatch(r.updated);
-    }
-    total += passUpdated;
-    if (passUpdated === 0) break;
-  }
-  return total;
-}
-
 /**
- * Heals every NULL project_uuid online: projects first, then documents from
- * their project, in batches (each its own short transaction). Idempotent: a
- * second run finds nothing to do.
+ * Heals the adopted database online, phase by phase (DESIGN.md "Backfill phases"): in batches keyset on id, each
+ * its own short transaction, rows locked by the pipeline skipped (FOR UPDATE SKIP LOCKED) and picked up by a later
+ * pass. Idempotent: a second run finds nothing to do. Two backfills at once split the row phases between them and
+ * take turns on the group steps (duplicates, splits, edges, indexes). updated_at is left alone (the migration's
+ * keeper trigger restores it when only heal columns change). Overwritten non-NULL old values go to
+ * casegraph_adoption_log, removed rows to casegraph_adoption_archive.
  */
-export async function backfill(db: Queryable, opts: BackfillOptions = {}): Promise<BackfillResult> {
+export async function backfill(db: DataSource, opts: BackfillOptions = {}): Promise<BackfillResult> {
   const batchSize = opts.batchSize ?? 1000;
   const maxPasses = opts.maxPasses ?? 3;
-  const before = await countSick(db);
-  const progress = (opts.progress ?? silentProgress)(before.projects + before.documents);
+  const cat = await Catalogue.read(db);
+  const phases = PHASES.filter((p) => !opts.only || opts.only.includes(p.name));
+  const plans: PhaseReport[] = [];
+  for (const p of phases) {
+    const t0 = Date.now();
+    plans.push({ phase: p.name, counts: await p.plan(db, cat), ms: Date.now() - t0 });
+  }
+  const orphansOf = (r: PhaseReport[]) => r.find((x) => x.phase === 'documents')?.counts.orphans ?? 0;
+  if (opts.dryRun) {
+    return {
+      projectsHealed: 0,
+      documentsHealed: 0,
+      remaining: cat.has('projects', 'project_uuid') ? await countSick(db) : { projects: -1, documents: -1 },
+      orphans: orphansOf(plans),
+      phases: plans,
+      dryRun: true,
+    };
+  }
+  await ensureAdoptionTables(db);
+  const progress = (opts.progress ?? silentProgress)(plans.reduce((n, p) => n + workOf(p.counts), 0));
+  const done: PhaseReport[] = [];
   try {
-    const projectsHealed = before.projects ? await healInBatches(db, PROJECTS_BATCH_SQL, batchSize, maxPasses, (n) => progress.increment(n)) : 0;
-    const documentsHealed = await healInBatches(db, DOCUMENTS_BATCH_SQL, batchSize, maxPasses, (n) => progress.increment(n));
-    return { projectsHealed, documentsHealed, remaining: await countSick(db) };
+    for (const p of phases) {
+      const t0 = Date.now();
+      // Re-read the catalogue: phase 8 and the migrations of a concurrent deploy change the indexes.
+      const counts = await p.run({ db, cat: p === indexesPhase ? await Catalogue.read(db) : cat, batchSize, maxPasses, progress });
+      done.push({ phase: p.name, counts, ms: Date.now() - t0 });
+    }
   } finally {
     progress.stop();
   }
+  const get = (phase: string) => done.find((x) => x.phase === phase)?.counts ?? {};
+  const proj = get('projects');
+  const docs = get('documents');
+  return {
+    projectsHealed: (proj.adopted ?? 0) + (proj.generated ?? 0),
+    documentsHealed: (docs.fkFromUuid ?? 0) + (docs.uuidFromFk ?? 0),
+    remaining: await countSick(db),
+    orphans: orphansOf(done),
+    phases: done,
+    dryRun: false,
+  };
+}
+
+/** The phases as lines for a human (the CLI prints them). */
+export function formatPhases(phases: PhaseReport[], dryRun: boolean): string {
+  return phases
+    .map((p, i) => {
+      const counts = Object.entries(p.counts)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      return `  ${i + 1}. ${p.phase.padEnd(10)} ${counts}${dryRun ? '' : ` (${p.ms} ms)`}`;
+    })
+    .join('\n');
 }

@@ -2,41 +2,52 @@
  * `npm run context -- <command>`: a thin shell over backfill(), enforce() and
  * audit(), which the tests call directly.
  *
- *   backfill [--batch-size N]                          heal NULL project_uuid online, in batches
- *   enforce                                            NOT NULL + FK once nothing is left to heal
+ *   backfill [--batch-size N] [--dry-run]              heal the adopted database online, phase by phase
+ *   enforce                                            every contract item the data allows; names what blocks the rest
  *   audit [--repair] [--project <uuid>] [--batch-size N]   compare Redis entries with the database
+ *   orphans [--assign <project uuid|id>] [--quarantine]   documents whose project is missing in both columns
+ *   adopt [--dry-run] [--batch-size N]                 migrate, backfill, enforce (--dry-run: the plan, nothing written)
  *
  * Exit codes: 0 done / clean; 1 refused, or problems found and not repaired; 2 usage.
  */
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { isUuid } from '@casegraph/contracts';
-import { ENTITIES, MIGRATIONS, dataSourceOptions, redactUrl } from '@casegraph/entities';
+import { ENTITIES, MIGRATIONS, dataSourceOptions, migrate, redactUrl } from '@casegraph/entities';
 import { BaseConfig, redisOptionsFromUrl } from '@casegraph/platform';
 import { audit, formatAudit } from './audit';
-import { backfill } from './backfill';
+import { backfill, formatPhases } from './backfill';
 import { enforce } from './enforce';
+import { assignOrphans, countOrphans, formatOrphans, listOrphans, quarantineOrphans } from './orphans';
+import { adoptPlan, formatPlan } from './plan';
 import { createProgress } from './progress';
 
 const USAGE = `usage:
-  npm run context -- backfill [--batch-size N]
+  npm run context -- backfill [--batch-size N] [--dry-run]
   npm run context -- enforce
-  npm run context -- audit [--repair] [--project <uuid>] [--batch-size N]`;
+  npm run context -- audit [--repair] [--project <uuid>] [--batch-size N]
+  npm run context -- orphans [--assign <project uuid|id>] [--quarantine]
+  npm run context -- adopt [--dry-run] [--batch-size N]`;
+
+const COMMANDS = ['backfill', 'enforce', 'audit', 'orphans', 'adopt'] as const;
 
 export interface ParsedArgs {
-  command: 'backfill' | 'enforce' | 'audit';
+  command: (typeof COMMANDS)[number];
   repair: boolean;
   projectUuid?: string;
   batchSize: number;
+  dryRun?: boolean;
+  assign?: string;
+  quarantine?: boolean;
 }
 
 /** Parses the arguments; returns an error message for anything it does not understand. */
 export function parseContextArgs(args: string[]): ParsedArgs | { error: string } {
   const [command, ...rest] = args;
-  if (command !== 'backfill' && command !== 'enforce' && command !== 'audit') {
+  if (!(COMMANDS as readonly string[]).includes(command)) {
     return { error: command ? `unknown context command "${command}"` : 'missing context command' };
   }
-  const out: ParsedArgs = { command, repair: false, batchSize: 1000 };
+  const out: ParsedArgs = { command: command as ParsedArgs['command'], repair: false, batchSize: 1000 };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--repair' && command === 'audit') out.repair = true;
@@ -44,7 +55,13 @@ export function parseContextArgs(args: string[]): ParsedArgs | { error: string }
       const v = rest[++i];
       if (!isUuid(v)) return { error: `--project needs a project UUID, got ${v ?? 'nothing'}` };
       out.projectUuid = v.toLowerCase();
-    } else if (a === '--batch-size' && command !== 'enforce') {
+    } else if (a === '--dry-run' && (command === 'backfill' || command === 'adopt')) out.dryRun = true;
+    else if (a === '--quarantine' && command === 'orphans' && out.assign === undefined) out.quarantine = true;
+    else if (a === '--assign' && command === 'orphans' && !out.quarantine) {
+      const v = rest[++i];
+      if (!v || !(isUuid(v) || /^\d+$/.test(v))) return { error: `--assign needs a project UUID or id, got ${v ?? 'nothing'}` };
+      out.assign = isUuid(v) ? v.toLowerCase() : v;
+    } else if (a === '--batch-size' && command !== 'enforce' && command !== 'orphans') {
       const v = Number(rest[++i]);
       if (!Number.isInteger(v) || v < 1 || v > 100_000) return { error: `--batch-size must be an integer 1..100000, got ${rest[i] ?? 'nothing'}` };
       out.batchSize = v;
@@ -59,8 +76,18 @@ export async function runContextCommand(args: string[], config: BaseConfig): Pro
     process.stderr.write(`${parsed.error}\n${USAGE}\n`);
     return 2;
   }
+  if (parsed.command === 'adopt' && !parsed.dryRun) {
+    // Migrate first (its own connection, advisory lock): the plan below then reads the migrated catalogue.
+    process.stdout.write('adopt 1/3: migrate\n');
+    try {
+      await migrate(config.databaseUrl, (line) => process.stdout.write(`  ${line}\n`));
+    } catch (err) {
+      process.stderr.write(`adopt: migrate failed: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
   const ds = new DataSource(
-    dataSourceOptions(config.databaseUrl, ENTITIES, MIGRATIONS, { poolSize: 2, applicationName: `casegraph-context-${parsed.command}` }),
+    dataSourceOptions(config.databaseUrl, ENTITIES, MIGRATIONS, { poolSize: 4, applicationName: `casegraph-context-${parsed.command}` }),
   );
   try {
     await ds.initialize();
@@ -70,33 +97,22 @@ export async function runContextCommand(args: string[], config: BaseConfig): Pro
   }
   try {
     switch (parsed.command) {
-      case 'backfill': {
-        const r = await backfill(ds, { batchSize: parsed.batchSize, progress: (total) => createProgress('backfill', total) });
-        process.stdout.write(`backfill: healed ${r.projectsHealed} project(s) and ${r.documentsHealed} document(s)\n`);
-        const left = r.remaining.projects + r.remaining.documents;
-        if (left) {
-          process.stdout.write(
-            `backfill: ${r.remaining.projects} project(s) and ${r.remaining.documents} document(s) still need healing (locked or written meanwhile); run it again\n`,
-          );
-          return 1;
-        }
-        process.stdout.write('backfill: nothing left to heal; `npm run context -- enforce` can run\n');
-        return 0;
-      }
-      case 'enforce': {
-        // One connection, so the session's lock_timeout applies to every statement.
-        const qr = ds.createQueryRunner();
-        try {
-          const r = await enforce(qr);
-          if (!r.ok) {
-            process.stderr.write(`enforce: ${r.message}\n`);
-            return 1;
-          }
-          process.stdout.write(r.actions.length ? r.actions.map((a) => `enforce: ${a}\n`).join('') : 'enforce: already enforced, nothing to do\n');
+      case 'backfill':
+        return await runBackfill(ds, parsed);
+      case 'enforce':
+        return await runEnforce(ds);
+      case 'orphans':
+        return await runOrphans(ds, parsed);
+      case 'adopt': {
+        if (parsed.dryRun) {
+          process.stdout.write(`${formatPlan(await adoptPlan(ds))}\n`);
           return 0;
-        } finally {
-          await qr.release();
         }
+        process.stdout.write('adopt 2/3: backfill\n');
+        const b = await runBackfill(ds, parsed);
+        if (b === 2) return b;
+        process.stdout.write('adopt 3/3: enforce\n');
+        return await runEnforce(ds);
       }
       case 'audit': {
         const redis = new Redis({
@@ -132,4 +148,65 @@ export async function runContextCommand(args: string[], config: BaseConfig): Pro
   } finally {
     await ds.destroy();
   }
+}
+
+async function runBackfill(ds: DataSource, parsed: ParsedArgs): Promise<number> {
+  const r = await backfill(ds, {
+    batchSize: parsed.batchSize,
+    dryRun: parsed.dryRun,
+    progress: (total) => createProgress('backfill', total),
+  });
+  if (r.dryRun) {
+    process.stdout.write(`backfill --dry-run (nothing written; counted on the data as it is now):\n${formatPhases(r.phases, true)}\n`);
+    return 0;
+  }
+  process.stdout.write(`backfill: healed ${r.projectsHealed} project(s) and ${r.documentsHealed} document(s)\n${formatPhases(r.phases, false)}\n`);
+  const orphans = await countOrphans(ds);
+  const lockedLeft = Math.max(0, r.remaining.projects + r.remaining.documents - orphans.documents);
+  if (orphans.documents) {
+    process.stdout.write(
+      `backfill: ${orphans.documents} orphan document(s) (no project in either column) cannot be healed by backfill: \`npm run context -- orphans\`\n`,
+    );
+  }
+  if (lockedLeft) {
+    process.stdout.write(`backfill: ${lockedLeft} row(s) were locked by the pipeline in every pass; a later backfill picks them up\n`);
+    return 1;
+  }
+  process.stdout.write(`backfill: nothing left that backfill can heal; \`npm run context -- enforce\` can run\n`);
+  return 0;
+}
+
+async function runEnforce(ds: DataSource): Promise<number> {
+  // One connection outside a transaction: lock_timeout is per session, CREATE INDEX CONCURRENTLY needs it.
+  const qr = ds.createQueryRunner();
+  try {
+    const r = await enforce(qr);
+    const done = r.actions.length ? r.actions.map((a) => `enforce: ${a}\n`).join('') : '';
+    if (!r.ok) {
+      process.stdout.write(done);
+      process.stderr.write(`enforce: ${r.message}\n`);
+      return 1;
+    }
+    process.stdout.write(done || 'enforce: already enforced, nothing to do\n');
+    return 0;
+  } finally {
+    await qr.release();
+  }
+}
+
+async function runOrphans(ds: DataSource, parsed: ParsedArgs): Promise<number> {
+  if (parsed.assign !== undefined || parsed.quarantine) {
+    const r = parsed.quarantine ? await quarantineOrphans(ds) : await assignOrphans(ds, parsed.assign!);
+    process.stdout.write(
+      `orphans: ${r.documents} document(s) assigned to project ${r.project.id} (${r.project.projectUuid}); graph healed by backfill\n` +
+        (parsed.quarantine
+          ? `orphans: archived ${r.archived.entities} entit(ies), ${r.archived.edges} edge(s), ${r.archived.chunks} chunk(s), ${r.archived.mentions} mention(s), ${r.archived.embeddings} embedding(s) left without a project\n`
+          : ''),
+    );
+    process.stdout.write(`${formatOrphans([], r.left)}\n`);
+    return 0;
+  }
+  const counts = await countOrphans(ds);
+  process.stdout.write(`${formatOrphans(await listOrphans(ds), counts)}\n`);
+  return 0;
 }

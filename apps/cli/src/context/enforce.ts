@@ -1,74 +1,106 @@
-import { Queryable, rowsOf } from '@casegraph/project-context';
-import { countSick } from './backfill';
+import { DataSource, QueryRunner } from 'typeorm';
+import { CONTRACT, ContractItem, ItemState, applyItem, blockersSql, countBlockers, describeItem, itemState } from '@casegraph/entities';
+import { PHASES, countSick, workOf } from './backfill';
+import { Catalogue } from './heal/common';
+import { OrphanCounts, countOrphans } from './orphans';
 
 export const FK_NAME = 'fk_source_documents_project_uuid';
 
-export type EnforceResult = { ok: true; actions: string[] } | { ok: false; nullProjects: number; sickDocuments: number; message: string };
+export const BACKFILL_COMMAND = 'npm run context -- backfill';
+export const ORPHANS_COMMAND = 'npm run context -- orphans';
+export const MIGRATE_COMMAND = 'npm run db:migrate';
 
-async function isNullable(db: Queryable, table: string): Promise<boolean> {
-  const [r] = rowsOf<{ is_nullable: string }>(
-    await db.query(
-      `SELECT is_nullable FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'project_uuid'`,
-      [table],
-    ),
-  );
-  return r?.is_nullable === 'YES';
+export interface BlockedItem {
+  item: string;
+  state: Exclude<ItemState, 'done' | 'possible'>;
+  blockers: number;
+  /** The command that removes the blockers (never "run it again" when backfill cannot). */
+  fix: string;
 }
 
-async function constraintExists(db: Queryable, name: string): Promise<boolean> {
-  const rows = rowsOf(await db.query(`SELECT 1 FROM pg_constraint WHERE conname = $1 AND connamespace = current_schema()::regnamespace`, [name]));
-  return rows.length > 0;
+export type EnforceResult =
+  | { ok: true; actions: string[] }
+  | { ok: false; actions: string[]; blocked: BlockedItem[]; nullProjects: number; sickDocuments: number; orphans: OrphanCounts; message: string };
+
+/** The backfill phase that heals an item's table (its NULLs, its duplicates). */
+const PHASE_OF: Record<string, string> = {
+  projects: 'projects',
+  source_documents: 'documents',
+  document_chunks: 'chunks',
+  entity_mentions: 'mentions',
+  canonical_entities: 'entities',
+  relationship_staging: 'edges',
+  textract_jobs: 'textract',
+};
+
+/** Tables whose blockers orphans can cause (rows that have no project because their document has none). */
+const ORPHAN_TABLES = new Set(['source_documents', 'document_chunks', 'entity_mentions', 'canonical_entities', 'relationship_staging']);
+
+function fixFor(item: ContractItem, state: BlockedItem['state'], healable: Map<string, number>, orphans: OrphanCounts): string {
+  if (state === 'missing-column') return `\`${MIGRATE_COMMAND}\` first`;
+  const phase = PHASE_OF[item.table];
+  const byBackfill = phase ? (healable.get(phase) ?? 0) + (healable.get('documents') ?? 0) + (healable.get('projects') ?? 0) : 0;
+  const orphanRows = orphans.documents + orphans.entities + orphans.edges + orphans.chunks + orphans.mentions;
+  const orphanFix = `\`${ORPHANS_COMMAND}\` (lists them), then \`${ORPHANS_COMMAND} --assign <project uuid|id>\` or \`${ORPHANS_COMMAND} --quarantine\``;
+  if (byBackfill > 0) return `\`${BACKFILL_COMMAND}\`${orphanRows && ORPHAN_TABLES.has(item.table) ? `, then ${orphanFix}` : ''}`;
+  if (orphanRows && ORPHAN_TABLES.has(item.table) && item.kind !== 'unique') return orphanFix;
+  return `not healed by backfill: look at the rows with \`${blockersSql(item).replace(/\s+/g, ' ')}\` and fix or remove them by hand`;
 }
 
 /**
- * The contract step of expand/heal/contract: NOT NULL on projects.project_uuid
- * and source_documents.project_uuid, and a foreign key from
- * source_documents.project_uuid to projects(project_uuid). Refuses (with the
- * counts) while any NULL or mismatched row is left. Idempotent.
- *
- * Each step takes only short locks: a CHECK … NOT VALID is added, validated
- * without blocking writes, and then lets SET NOT NULL skip its table scan; the
- * foreign key is added NOT VALID and validated the same way.
+ * The contract step of expand/heal/contract, from the CONTRACT list (@casegraph/entities): every item the data
+ * allows is put in force (NOT NULL via CHECK … NOT VALID + VALIDATE; unique indexes CONCURRENTLY; the foreign key
+ * NOT VALID + VALIDATE: short locks only); every item still blocked is reported with its blocker count and the
+ * command that removes them. Idempotent. Needs one connection outside a transaction: pass a QueryRunner, or a
+ * DataSource (one is taken from it).
  */
-export async function enforce(db: Queryable): Promise<EnforceResult> {
-  const sick = await countSick(db);
-  if (sick.projects || sick.documents) {
-    return {
-      ok: false,
-      nullProjects: sick.projects,
-      sickDocuments: sick.documents,
-      message:
-        `refusing: ${sick.projects} project(s) with a NULL project_uuid and ${sick.documents} document(s) with a NULL ` +
-        `or mismatched project_uuid are left; run \`npm run context -- backfill\` first`,
-    };
-  }
-  const actions: string[] = [];
-  await db.query(`SET lock_timeout = '10s'`);
+export async function enforce(db: DataSource | QueryRunner): Promise<EnforceResult> {
+  const own = 'createQueryRunner' in db ? db.createQueryRunner() : undefined;
+  const q = own ?? (db as QueryRunner);
   try {
-    for (const table of ['projects', 'source_documents']) {
-      if (!(await isNullable(db, table))) continue;
-      const check = `${table}_project_uuid_not_null`;
-      if (!(await constraintExists(db, check))) {
-        await db.query(`ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (project_uuid IS NOT NULL) NOT VALID`);
+    const actions: string[] = [];
+    const pending: Array<{ item: ContractItem; state: BlockedItem['state'] }> = [];
+    for (const item of CONTRACT) {
+      let state = await itemState(q, item);
+      if (state === 'possible') {
+        try {
+          actions.push(await applyItem(q, item));
+          continue;
+        } catch (err) {
+          // Rows written meanwhile (a duplicate, a NULL): report it as blocked with its count.
+          state = await itemState(q, item);
+          if (state === 'done') continue;
+          if (state === 'possible') throw err;
+        }
       }
-      await db.query(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${check}`);
-      await db.query(`ALTER TABLE ${table} ALTER COLUMN project_uuid SET NOT NULL`);
-      await db.query(`ALTER TABLE ${table} DROP CONSTRAINT ${check}`);
-      actions.push(`${table}.project_uuid SET NOT NULL`);
+      if (state === 'blocked' || state === 'missing-column') pending.push({ item, state });
     }
-    if (!(await constraintExists(db, FK_NAME))) {
-      await db.query(
-        `ALTER TABLE source_documents ADD CONSTRAINT ${FK_NAME} FOREIGN KEY (project_uuid) REFERENCES projects (project_uuid) ON DELETE RESTRICT NOT VALID`,
-      );
-      actions.push(`${FK_NAME} added`);
+    if (!pending.length) return { ok: true, actions };
+
+    const ds = own ? (db as DataSource) : q.connection;
+    const cat = await Catalogue.read(q);
+    const healable = new Map<string, number>();
+    for (const p of PHASES) if (p.name !== 'indexes') healable.set(p.name, workOf(await p.plan(ds, cat)));
+    const orphans = await countOrphans(ds, cat);
+    const blocked: BlockedItem[] = [];
+    for (const { item, state } of pending) {
+      blocked.push({
+        item: describeItem(item),
+        state,
+        blockers: state === 'blocked' ? await countBlockers(q, item) : 0,
+        fix: fixFor(item, state, healable, orphans),
+      });
     }
-    const [fk] = rowsOf<{ convalidated: boolean }>(await db.query(`SELECT convalidated FROM pg_constraint WHERE conname = $1`, [FK_NAME]));
-    if (!fk.convalidated) {
-      await db.query(`ALTER TABLE source_documents VALIDATE CONSTRAINT ${FK_NAME}`);
-      actions.push(`${FK_NAME} validated`);
-    }
+    const sick = cat.has('projects', 'project_uuid') ? await countSick(q) : { projects: 0, documents: 0 };
+    const message = [
+      `${blocked.length} contract item(s) still blocked${actions.length ? ` (${actions.length} put in force now)` : ''}:`,
+      ...blocked.map((b) => `  ${b.item}: ${b.state === 'blocked' ? `${b.blockers} blocking row(s)` : 'column missing'}; fix: ${b.fix}`),
+      ...(orphans.documents
+        ? [`  orphans: ${orphans.documents} document(s) whose project is missing in both columns; see \`${ORPHANS_COMMAND}\``]
+        : []),
+    ].join('\n');
+    return { ok: false, actions, blocked, nullProjects: sick.projects, sickDocuments: sick.documents, orphans, message };
   } finally {
-    await db.query(`RESET lock_timeout`);
+    if (own) await own.release();
   }
-  return { ok: true, actions };
 }

@@ -1,0 +1,191 @@
+import { rowsOf } from '@casegraph/project-context';
+import {
+  BATCH_RESULT,
+  Catalogue,
+  Counts,
+  Db,
+  Phase,
+  PhaseContext,
+  Tx,
+  archiveRows,
+  count,
+  docProjectJoin,
+  keysetBatches,
+  logSql,
+  relink,
+  tx,
+  withPhaseLock,
+} from './common';
+
+const DUP_REASON = 'duplicate chunk (document_uuid, chunk_index)';
+
+function offsetsWhere(cat: Catalogue): string | null {
+  if (!cat.has('document_chunks', 'start_char_index', 'end_char_index', 'char_start_index', 'char_end_index')) return null;
+  return `((c.char_start_index IS NULL AND c.start_char_index IS NOT NULL) OR (c.char_end_index IS NULL AND c.end_char_index IS NOT NULL))`;
+}
+
+const DUP_GROUPS_SQL = `SELECT count(*) AS n FROM (SELECT 1 FROM document_chunks c WHERE c.document_uuid IS NOT NULL GROUP BY c.document_uuid, c.chunk_index HAVING count(*) > 1) g`;
+const DUP_ROWS_SQL = `SELECT coalesce(sum(k - 1), 0) AS n FROM (SELECT count(*) AS k FROM document_chunks c WHERE c.document_uuid IS NOT NULL GROUP BY c.document_uuid, c.chunk_index HAVING count(*) > 1) g`;
+
+/** Document of a chunk by document_uuid, or (an old row) by document_fk_id. */
+function docUuidExpr(cat: Catalogue): string {
+  return cat.has('document_chunks', 'document_fk_id')
+    ? `COALESCE(c.document_uuid, (SELECT d.document_uuid FROM source_documents d WHERE d.id = c.document_fk_id))`
+    : 'c.document_uuid';
+}
+
+/**
+ * Phase 3, chunks: document_uuid from document_fk_id; project_uuid from the document (when the document names a
+ * project that exists); char_start_index/char_end_index from the old start_char_index/end_char_index. Duplicates
+ * (document_uuid, chunk_index): the chunk referenced by most mentions is kept (tie: lowest id); mentions, edges,
+ * embeddings and contributions are relinked to it; the others are archived and deleted.
+ */
+export const chunksPhase: Phase = {
+  name: 'chunks',
+  async plan(db: Db, cat: Catalogue): Promise<Counts> {
+    const hasProject = cat.has('document_chunks', 'project_uuid');
+    const pu = cat.has('projects', 'project_uuid') ? 'p.project_uuid' : cat.type('projects', 'project_id') === 'uuid' ? 'p.project_id' : 'NULL::uuid';
+    const off = offsetsWhere(cat);
+    const docFromFk = cat.has('document_chunks', 'document_fk_id')
+      ? await count(
+          db,
+          `SELECT count(*) AS n FROM document_chunks c JOIN source_documents d ON d.id = c.document_fk_id WHERE c.document_uuid IS NULL`,
+        )
+      : 0;
+    const project = await count(
+      db,
+      `SELECT count(*) AS n FROM document_chunks c
+         JOIN source_documents d ON d.document_uuid = ${docUuidExpr(cat)}
+         ${docProjectJoin(cat)}
+        WHERE ${hasProject ? `c.project_uuid IS DISTINCT FROM ${pu}` : 'true'}`,
+    );
+    return {
+      documentFromFk: docFromFk,
+      project,
+      offsets: off ? await count(db, `SELECT count(*) AS n FROM document_chunks c WHERE ${off}`) : 0,
+      duplicateGroups: await count(db, DUP_GROUPS_SQL),
+      archived: await count(db, DUP_ROWS_SQL),
+      withoutDocument: await count(db, `SELECT count(*) AS n FROM document_chunks c WHERE ${docUuidExpr(cat)} IS NULL`),
+    };
+  },
+  async run(ctx: PhaseContext): Promise<Counts> {
+    const { cat } = ctx;
+    const documentFromFk = cat.has('document_chunks', 'document_fk_id')
+      ? await keysetBatches(
+          ctx,
+          `WITH batch AS (
+             SELECT c.id, d.document_uuid AS new FROM document_chunks c JOIN source_documents d ON d.id = c.document_fk_id
+              WHERE c.id > $2 AND c.document_uuid IS NULL ORDER BY c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED
+           ), upd AS (
+             UPDATE document_chunks c SET document_uuid = b.new FROM batch b WHERE c.id = b.id AND c.document_uuid IS NULL RETURNING c.id
+           )
+           ${BATCH_RESULT}`,
+        )
+      : 0;
+    const project = await keysetBatches(
+      ctx,
+      `WITH batch AS (
+         SELECT c.id, c.project_uuid AS old, p.project_uuid AS new FROM document_chunks c
+           JOIN source_documents d ON d.document_uuid = c.document_uuid
+           JOIN projects p ON p.project_uuid = d.project_uuid
+          WHERE c.id > $2 AND c.project_uuid IS DISTINCT FROM p.project_uuid ORDER BY c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED
+       ), upd AS (
+         UPDATE document_chunks c SET project_uuid = b.new FROM batch b WHERE c.id = b.id RETURNING c.id
+       ), lg AS (${logSql('document_chunks', 'project_uuid', "project_uuid from the chunk's document", 'SELECT id, old, new FROM batch')})
+       ${BATCH_RESULT}`,
+    );
+    const off = offsetsWhere(cat);
+    const offsets = off
+      ? await keysetBatches(
+          ctx,
+          `WITH batch AS (
+             SELECT c.id FROM document_chunks c WHERE c.id > $2 AND ${off} ORDER BY c.id LIMIT $1 FOR UPDATE SKIP LOCKED
+           ), upd AS (
+             UPDATE document_chunks c SET char_start_index = COALESCE(c.char_start_index, c.start_char_index),
+                                          char_end_index = COALESCE(c.char_end_index, c.end_char_index)
+               FROM batch b WHERE c.id = b.id RETURNING c.id
+           )
+           ${BATCH_RESULT}`,
+        )
+      : 0;
+    const dup = await withPhaseLock(ctx.db, 'chunks:duplicates', () => dedupChunks(ctx));
+    return {
+      documentFromFk,
+      project,
+      offsets,
+      duplicateGroups: dup.groups,
+      archived: dup.archived,
+      withoutDocument: await count(ctx.db, `SELECT count(*) AS n FROM document_chunks c WHERE c.document_uuid IS NULL`),
+    };
+  },
+};
+
+async function dedupChunks(ctx: PhaseContext): Promise<{ groups: number; archived: number }> {
+  let groups = 0;
+  let archived = 0;
+  let last: [string, number] | null = null;
+  for (;;) {
+    const batch: Array<{ d: string; i: number }> = rowsOf<{ d: string; i: number }>(
+      await ctx.db.query(
+        `SELECT c.document_uuid::text AS d, c.chunk_index AS i FROM document_chunks c
+          WHERE c.document_uuid IS NOT NULL ${last ? 'AND (c.document_uuid, c.chunk_index) > ($2::uuid, $3::int)' : ''}
+          GROUP BY c.document_uuid, c.chunk_index HAVING count(*) > 1 ORDER BY 1, 2 LIMIT $1`,
+        last ? [ctx.batchSize, last[0], last[1]] : [ctx.batchSize],
+      ),
+    );
+    if (!batch.length) break;
+    for (const g of batch) {
+      const n = await tx(ctx.db, (m) => resolveChunkGroup(m, ctx.cat, g.d, g.i));
+      if (n) groups++;
+      archived += n;
+      ctx.progress.increment(n);
+    }
+    const tail = batch[batch.length - 1];
+    last = [tail.d, tail.i];
+  }
+  return { groups, archived };
+}
+
+/** Keeps one chunk of (document, index), relinks everything that points at the others, archives and deletes them. */
+async function resolveChunkGroup(m: Tx, cat: Catalogue, documentUuid: string, chunkIndex: number): Promise<number> {
+  const locked = rowsOf<{ id: number; u: string }>(
+    await m.query(`SELECT id, chunk_uuid::text AS u FROM document_chunks WHERE document_uuid = $1 AND chunk_index = $2 ORDER BY id FOR UPDATE`, [
+      documentUuid,
+      chunkIndex,
+    ]),
+  );
+  if (locked.length < 2) return 0;
+  const byFk = cat.has('entity_mentions', 'chunk_fk_id');
+  const refs = rowsOf<{ id: number; n: number }>(
+    await m.query(
+      `SELECT c.id, (SELECT count(*) FROM entity_mentions em WHERE em.chunk_uuid = c.chunk_uuid ${byFk ? 'OR em.chunk_fk_id = c.id' : ''})::int AS n
+         FROM document_chunks c WHERE c.id = ANY($1::int[])`,
+      [locked.map((r) => r.id)],
+    ),
+  );
+  const refOf = new Map(refs.map((r) => [Number(r.id), Number(r.n)]));
+  const keep = [...locked].sort((a, b) => (refOf.get(Number(b.id)) ?? 0) - (refOf.get(Number(a.id)) ?? 0) || Number(a.id) - Number(b.id))[0];
+  let archived = 0;
+  for (const loser of locked) {
+    if (loser.id === keep.id) continue;
+    await relink(m, 'entity_mentions', 'chunk_uuid', loser.u, keep.u, DUP_REASON);
+    if (byFk) await relink(m, 'entity_mentions', 'chunk_fk_id', loser.id, keep.id, DUP_REASON);
+    if (cat.has('relationship_staging', 'source_chunk_uuid'))
+      await relink(m, 'relationship_staging', 'source_chunk_uuid', loser.u, keep.u, DUP_REASON);
+    if (cat.has('chunk_embeddings', 'chunk_uuid', 'model_name')) {
+      const clash = `t.chunk_uuid = $1 AND EXISTS (SELECT 1 FROM chunk_embeddings k WHERE k.chunk_uuid = $2 AND k.model_name = t.model_name)`;
+      await archiveRows(m, 'chunk_embeddings', clash, [loser.u, keep.u], DUP_REASON, null);
+      await m.query(`DELETE FROM chunk_embeddings t WHERE ${clash}`, [loser.u, keep.u]);
+      await relink(m, 'chunk_embeddings', 'chunk_uuid', loser.u, keep.u, DUP_REASON);
+    }
+    if (cat.has('relationship_contributions', 'evidence_chunk_uuids')) {
+      await m.query(
+        `UPDATE relationship_contributions SET evidence_chunk_uuids = array_replace(evidence_chunk_uuids, $1::uuid, $2::uuid) WHERE $1::uuid = ANY(evidence_chunk_uuids)`,
+        [loser.u, keep.u],
+      );
+    }
+    archived += await archiveRows(m, 'document_chunks', 't.id = $1', [loser.id], DUP_REASON, String(keep.id));
+    await m.query(`DELETE FROM document_chunks WHERE id = $1`, [loser.id]);
+  }
+  return archived;
+}
