@@ -68,7 +68,7 @@ describe('resolve() on the old system’s rows (private database)', () => {
     );
     if (fk) await t.db.query(`ALTER TABLE source_documents DROP CONSTRAINT "${fk.conname}"`);
     await t.db.query(`ALTER TABLE source_documents ALTER COLUMN project_fk_id DROP NOT NULL, ALTER COLUMN original_file_name DROP NOT NULL`);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
@@ -142,7 +142,7 @@ describe('resolve() on the old system’s rows (private database)', () => {
     } finally {
       await b.close();
     }
-  });
+  }, 30_000);
 
   it('an orphan (project missing in both columns) is not found, and nothing is changed', async () => {
     const gone = randomUUID();

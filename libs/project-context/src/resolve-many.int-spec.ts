@@ -132,5 +132,5 @@ describe('ProjectContextService.resolveMany (real PostgreSQL and Redis)', () => 
       await proxy.close();
       await db.drop();
     }
-  });
+  }, 60_000);
 });

@@ -198,7 +198,7 @@ describe('context audit [--repair] [--project]', () => {
       if (seededKeys.length) await redis.del(...seededKeys);
       await db.drop();
     }
-  });
+  }, 60_000);
 
   it('old rows and old cache shapes in a private database: legacy entries, orphans, NULL project_fk_id, NULL file names', async () => {
     const db = await createPrivateDataSource('auditlegacy', { applicationName: 'pc-private-test' });
@@ -311,7 +311,7 @@ describe('context audit [--repair] [--project]', () => {
       if (seededKeys.length) await redis.del(...seededKeys);
       await db.drop();
     }
-  });
+  }, 60_000);
 
   it('rejects a --project that is not a UUID', async () => {
     await expect(audit(t.db, redis, { projectUuid: 'x' })).rejects.toThrow('--project must be a UUID');
