@@ -185,7 +185,7 @@ export async function snapshotProject(db: DataSource, projectUuid: string): Prom
     mentions: await db.query(
       `SELECT mention_uuid, document_uuid, chunk_uuid, entity_type, entity_text, start_char, end_char, confidence_score,
               method, normalized_key, canonical_entity_uuid
-         FROM entity_mentions WHERE project_uuid = $1 ORDER BY document_uuid, start_char, entity_type`,
+         FROM entity_mentions WHERE project_uuid = $1 ORDER BY document_uuid, start_char NULLS LAST, entity_type, mention_uuid`,
       [projectUuid],
     ),
     entities: await db.query(

@@ -52,5 +52,8 @@ describe('read helpers', () => {
     // chunk starts at code point 100 of the document; "Free" is at code point 100 + 21
     expect(snippet(chunk, 100, 121, 151, 5)).toBe('…2007 Free Software Foundation, Inc. <htt…');
     expect(snippet(null, null, 1, 2)).toBe('');
+    // Unknown offsets (an old mention): no snippet, whatever the chunk.
+    expect(snippet(chunk, 100, null, null)).toBe('');
+    expect(snippet(chunk, 100, 121, null)).toBe('');
   });
 });
