@@ -98,7 +98,7 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
   afterAll(async () => {
     await c?.end();
     await db?.drop();
-  });
+  }, 30_000);
 
   it('the profile of the un-migrated old database: project UUID in project_id, jsonb aliases, old triggers, nothing adopted', () => {
     expect(profileBefore).toMatchObject({
@@ -111,7 +111,7 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
     expect(profileBefore.legacyUpdatedAtTriggers.sort()).toEqual([...new Set(schema.triggers.map((t) => t.event_object_table))].sort());
     expect([...profileBefore.tables.keys()].sort()).toEqual(Object.keys(schema.tables).sort());
     expect(profileBefore.tables.get('projects')!.get('project_id')).toEqual({ type: 'uuid', nullable: false, hasDefault: true });
-  });
+  }, 30_000);
 
   it('migrate succeeds on the seeded database, the second run is a no-op, and no old value changed', async () => {
     expect(applied).toEqual(ALL);
@@ -127,7 +127,7 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
       entities: seed.counts.canonical_entities,
       edges: seed.counts.relationship_staging,
     });
-  });
+  }, 30_000);
 
   it('the old duplicates leave their unique indexes to the contract, blocked by exactly the retries', async () => {
     const chunks = uniqueItem('uq_document_chunks_document_index');
@@ -141,7 +141,7 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
     const method = CONTRACT.find((i) => i.kind === 'not-null' && i.table === 'entity_mentions' && i.column === 'method') as ContractItem;
     expect(await itemState(c, method)).toBe('blocked');
     expect(await countBlockers(c, method)).toBe(seed.counts.entity_mentions);
-  });
+  }, 30_000);
 
   it('every project carries its old project_id as project_uuid; the catalogue profile shows the adoption', async () => {
     const r = await c.query(`SELECT id, project_id::text, project_uuid::text FROM projects ORDER BY id`);
@@ -153,7 +153,7 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
     // A keeper after every old updated_at trigger of a table that has heal columns (processing_tasks has none).
     expect(after.adoption.keeperTables.sort()).toEqual(profileBefore.legacyUpdatedAtTriggers.filter((t) => t !== 'processing_tasks').sort());
     expect(after.appliedMigrations).toEqual(ALL);
-  });
+  }, 30_000);
 
   it('a project inserted the CaseGraph way and one inserted the old way both get project_uuid = project_id', async () => {
     const r = await c.query(
@@ -167,7 +167,7 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
       `UPDATE projects SET project_uuid = COALESCE(project_uuid, gen_random_uuid()) WHERE name = 'old way' RETURNING project_id = project_uuid AS same`,
     );
     expect(healed.rows).toEqual([{ same: true }]);
-  });
+  }, 30_000);
 
   it('a heal-only UPDATE keeps updated_at; an UPDATE of status still bumps it (the old trigger)', async () => {
     const intake = seed.byCase.intake[0];
@@ -191,7 +191,7 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
       [intake.id],
     );
     expect(mixed.rows[0].updated_at.getTime()).toBe(mixed.rows[0].now.getTime());
-  });
+  }, 30_000);
 
   it('a document inserted with an adopted project_uuid satisfies the old FK and, once applied, ours', async () => {
     const [p] = (await c.query(`INSERT INTO projects (name) VALUES ('new uploads') RETURNING id, project_uuid::text`)).rows;
@@ -213,7 +213,7 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
     await expect(
       c.query(`INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid) VALUES (gen_random_uuid(), $1, gen_random_uuid())`, [p.id]),
     ).rejects.toThrow(/foreign key/);
-  });
+  }, 30_000);
 
   it("deleting a document's chunks works with old mentions referencing them by chunk_fk_id; edges keep their row", async () => {
     const byFk = seed.mentions.find((m) => m.chunkRef === 'fk' || m.chunkRef === 'both');
@@ -238,7 +238,7 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
     expect((await c.query(`SELECT count(*)::int AS n FROM relationship_staging WHERE source_chunk_uuid = $1`, [chunk.chunkUuid])).rows).toEqual([
       { n: 0 },
     ]);
-  });
+  }, 30_000);
 
   it('a MENTIONED_IN edge (target = a document) can be written: the old target FK is gone, the source FK stays', async () => {
     const e = seed.entities[0];
@@ -252,7 +252,7 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
         e.uuid,
       ]),
     ).rejects.toThrow(/relationship_staging_source_entity_uuid_fkey/);
-  });
+  }, 30_000);
 
   it('down() restores the old foreign keys and triggers; up() again re-adapts them (idempotent)', async () => {
     const adaptedFks = await fkDefs(c);
@@ -301,7 +301,7 @@ describe('adoption migrations on a fresh database', () => {
   afterAll(async () => {
     await c?.end();
     await db?.drop();
-  });
+  }, 30_000);
 
   it('only the two adoption tables: no trigger, no project_id, nothing adapted, project UUIDs are our own', async () => {
     const p = await detectSchemaProfile(c);

@@ -36,7 +36,7 @@ describe('migrate', () => {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
-  });
+  }, 60_000);
 
   it('adopts a legacy database: keeps its rows and leaves NULL project_uuid in place', async () => {
     const name = `casegraph_legacy_${randomUUID().slice(0, 8)}`;
@@ -62,7 +62,7 @@ describe('migrate', () => {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
-  });
+  }, 60_000);
 
   it('expands old graph tables that hold rows and duplicates: nullable columns, unique indexes left for later', async () => {
     const name = `casegraph_legacy_${randomUUID().slice(0, 8)}`;
@@ -122,5 +122,5 @@ describe('migrate', () => {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
-  });
+  }, 60_000);
 });

@@ -258,6 +258,24 @@ async function relationExists(q: QueryRunner, name: string): Promise<boolean> {
   return r.present;
 }
 
+/**
+ * Whether the duplicate check must scan: not when the index is already there, when a key column was just added
+ * (NULL everywhere: no row takes part), or when the old table already has a valid unique key on the same columns.
+ */
+async function mayHoldDuplicates(q: QueryRunner, ix: IndexSpec, allNull: Set<string>): Promise<boolean> {
+  if (await relationExists(q, ix.name)) return false;
+  if (ix.columns.some((c) => allNull.has(`${ix.table}.${c}`))) return false;
+  const same: unknown[] = await q.query(
+    `SELECT 1 FROM pg_index i
+      WHERE i.indrelid = to_regclass(quote_ident(current_schema()) || '.' || $1) AND i.indisunique AND i.indisvalid
+        AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnkeyatts = cardinality($2::text[])
+        AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey))
+            = (SELECT array_agg(x ORDER BY x) FROM unnest($2::text[]) x)`,
+    [ix.table, ix.columns],
+  );
+  return same.length === 0;
+}
+
 export class InitialSchema1764300000000 implements MigrationInterface {
   name = 'InitialSchema1764300000000';
 
@@ -265,12 +283,17 @@ export class InitialSchema1764300000000 implements MigrationInterface {
     await q.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
     // Tables that existed before (the old system's): expanded only, never by a step that can fail on their rows.
     const adopted = new Set<string>();
+    // Columns just added to an adopted table without a DEFAULT: NULL in every row.
+    const allNull = new Set<string>();
     for (const [table, columns] of Object.entries(TABLES)) {
       if (await relationExists(q, table)) {
         adopted.add(table);
         const existing = await columnsOf(q, table);
         for (const [column, type] of columns) {
-          if (!existing.has(column)) await q.query(`ALTER TABLE ${table} ADD COLUMN ${column} ${adoptedColumnType(type)}`);
+          if (existing.has(column)) continue;
+          const adoptedType = adoptedColumnType(type);
+          await q.query(`ALTER TABLE ${table} ADD COLUMN ${column} ${adoptedType}`);
+          if (!/\bDEFAULT\b/i.test(adoptedType)) allNull.add(`${table}.${column}`);
         }
         continue;
       }
@@ -280,7 +303,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
       }
     }
     for (const ix of INDEXES) {
-      if (ix.unique && adopted.has(ix.table) && !(await relationExists(q, ix.name))) {
+      if (ix.unique && adopted.has(ix.table) && (await mayHoldDuplicates(q, ix, allNull))) {
         // Old duplicates: the index is a contract item (backfill resolves them, enforce builds it CONCURRENTLY).
         const [d]: Array<{ n: number }> = await q.query(duplicateRowsSql(ix));
         if (d.n > 0) continue;
