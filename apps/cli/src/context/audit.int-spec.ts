@@ -2,11 +2,28 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { redisKeys } from '@casegraph/contracts';
-import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
+import { ENTITIES, MIGRATIONS, dataSourceOptions, migrate } from '@casegraph/entities';
 import { ProjectContextModule, ProjectContextModuleOptions, ProjectContextService } from '@casegraph/project-context';
-import { cleanup, createPrivateDataSource, seedDocument, seedProject } from '@casegraph/testing';
+import {
+  type LegacyCacheEntry,
+  type LegacySchema,
+  type LegacySeed,
+  OWN_LEGACY_SCHEMA,
+  type PrivateDatabase,
+  buildLegacyDatabase,
+  cleanup,
+  createPrivateDataSource,
+  createPrivateDatabase,
+  describeWithLegacySeed,
+  requireSharedLegacySchema,
+  seedDocument,
+  seedLegacyCache,
+  seedLegacyRows,
+  seedProject,
+} from '@casegraph/testing';
 import { audit } from './audit';
 import { backfill } from './backfill';
 
@@ -17,11 +34,11 @@ interface TestApp {
 }
 
 /** The resolver as an app hosts it (TypeORM on the test database, the shared Redis): what the audit checks and repairs. */
-async function createTestApp(options: Partial<ProjectContextModuleOptions> = {}): Promise<TestApp> {
+async function createTestApp(options: Partial<ProjectContextModuleOptions> = {}, databaseUrl = process.env.DATABASE_URL!): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot(
-        dataSourceOptions(process.env.DATABASE_URL!, ENTITIES, MIGRATIONS, {
+        dataSourceOptions(databaseUrl, ENTITIES, MIGRATIONS, {
           poolSize: 12,
           applicationName: `audit-test-${randomUUID().slice(0, 8)}`,
         }),
@@ -30,18 +47,7 @@ async function createTestApp(options: Partial<ProjectContextModuleOptions> = {})
     ],
   }).compile();
   const app = await moduleRef.init();
-  await ensureAdoptionLog(app.get<DataSource>(getDataSourceToken()));
   return { service: app.get(ProjectContextService), db: app.get<DataSource>(getDataSourceToken()), close: () => app.close() };
-}
-
-/**
- * TEMPORARY, until migration 1764600000000 creates it on every database (DESIGN.md): the log that --repair's
- * overwriting heal writes to. IF NOT EXISTS: a no-op once the migration has run. Remove with its calls then.
- */
-async function ensureAdoptionLog(db: { query: (sql: string) => Promise<unknown> }): Promise<void> {
-  await db.query(`CREATE TABLE IF NOT EXISTS casegraph_adoption_log (
-    id bigserial PRIMARY KEY, table_name text NOT NULL, row_id text NOT NULL, column_name text NOT NULL,
-    old_value jsonb, new_value jsonb, reason text NOT NULL, logged_at timestamptz NOT NULL DEFAULT now())`);
 }
 
 const zero = { nullInDb: 0, mismatchedInDb: 0, stale: 0, malformed: 0, missing: 0, legacy: 0, orphans: 0 };
@@ -204,7 +210,6 @@ describe('context audit [--repair] [--project]', () => {
     const db = await createPrivateDataSource('auditlegacy', { applicationName: 'pc-private-test' });
     const seededKeys: string[] = [];
     try {
-      await ensureAdoptionLog(db.ds);
       // Loosened like the old schema: project_fk_id nullable without a foreign key, original_file_name nullable.
       const fks = await db.ds.query(
         `SELECT conname FROM pg_constraint WHERE conrelid = 'source_documents'::regclass AND contype = 'f'
@@ -316,4 +321,122 @@ describe('context audit [--repair] [--project]', () => {
   it('rejects a --project that is not a UUID', async () => {
     await expect(audit(t.db, redis, { projectUuid: 'x' })).rejects.toThrow('--project must be a UUID');
   });
+});
+
+/**
+ * The old system's database (built column for column by H1's builder, seeded the way its code paths wrote rows and
+ * cache entries), after `db:migrate` only: audit sees the old cache shapes as legacy (stale where they name the
+ * wrong project), the orphans as orphans; --repair heals both project columns and rewrites what is stale or
+ * incomplete; resolve() then answers every document with its ORIGINAL project UUID (projects.project_id).
+ */
+function legacyDatabaseSuite(label: string, schemaOf: () => LegacySchema): void {
+  let db: PrivateDatabase;
+  let t: TestApp;
+  let redis: Redis;
+  let seed: LegacySeed;
+  let entries: LegacyCacheEntry[];
+  const keys: string[] = [];
+
+  beforeAll(async () => {
+    const schema = schemaOf();
+    db = await createPrivateDatabase(`auditold_${label}`, { migrate: false });
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      await buildLegacyDatabase(c, schema);
+      seed = await seedLegacyRows(c, schema);
+    } finally {
+      await c.end();
+    }
+    await migrate(db.url, () => undefined);
+    redis = new Redis(process.env.REDIS_URL!);
+    for (const d of seed.documents)
+      keys.push(redisKeys.docMetadata(d.documentUuid), redisKeys.docMetadataVersion(d.documentUuid), redisKeys.docMetadataMissing(d.documentUuid));
+    entries = await seedLegacyCache(redis, seed);
+    t = await createTestApp({}, db.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (keys.length) await redis?.del(...keys);
+    redis?.disconnect();
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('audit → audit --repair → audit, then resolve(): original project UUIDs, old entries kept or rewritten as they should be', async () => {
+    const docs = seed.documents;
+    const orphans = docs.filter((d) => d.originalProjectId === null);
+    const stale = entries.filter((e) => e.variant === 'stale-project');
+    const legacy = entries.filter((e) => e.variant !== 'stale-project');
+    const completeIntake = entries.filter((e) => e.shape === 'intake' && e.variant === 'complete');
+    expect(orphans.length).toBeGreaterThan(0);
+    expect(stale.length).toBeGreaterThan(0);
+    expect(entries.some((e) => e.shape === 'pipeline')).toBe(true);
+    expect(completeIntake.length).toBeGreaterThan(0);
+    const report = await audit(t.db, redis, { batchSize: 5 });
+    expect(report).toMatchObject({
+      scanned: docs.length,
+      stale: stale.length,
+      legacy: legacy.length,
+      orphans: orphans.length,
+      malformed: 0,
+      missing: docs.length - orphans.length - entries.length,
+      ok: 0,
+    });
+    const raw = async (u: string) => redis.get(redisKeys.docMetadata(u));
+    const before = new Map(await Promise.all(completeIntake.map(async (e) => [e.documentUuid, await raw(e.documentUuid)] as const)));
+
+    const repaired = await audit(t.db, redis, { batchSize: 5, repair: true });
+    expect(repaired.healedRows).toBeGreaterThan(0);
+    // Everything but the complete old intake entries (left as they are) is written in our shape.
+    expect(repaired.repairedEntries).toBe(docs.length - orphans.length - completeIntake.length);
+    expect(await audit(t.db, redis, { batchSize: 5 })).toEqual({
+      scanned: docs.length,
+      ok: docs.length - orphans.length - completeIntake.length,
+      ...zero,
+      legacy: completeIntake.length,
+      orphans: orphans.length,
+      repairedEntries: 0,
+      healedRows: 0,
+    });
+    for (const [u, value] of before) expect(await raw(u)).toBe(value);
+
+    const m = await t.service.resolveMany(docs.map((d) => d.documentUuid));
+    for (const d of docs) {
+      if (d.originalProjectId === null) {
+        expect(m.has(d.documentUuid)).toBe(false);
+        continue;
+      }
+      expect({ doc: d.documentUuid, ...m.get(d.documentUuid) }).toMatchObject({
+        doc: d.documentUuid,
+        projectUuid: d.originalProjectUuid,
+        projectId: d.originalProjectId,
+      });
+    }
+    // The rows: both project columns of every non-orphan document name its original project.
+    const rows: Array<{ u: string; fk: number | null; pu: string | null }> = await t.db.query(
+      `SELECT document_uuid::text AS u, project_fk_id AS fk, project_uuid::text AS pu FROM source_documents`,
+    );
+    const byUuid = new Map(rows.map((r) => [r.u, r]));
+    for (const d of docs.filter((x) => x.originalProjectId !== null)) {
+      expect(byUuid.get(d.documentUuid)).toEqual({ u: d.documentUuid, fk: d.originalProjectId, pu: d.originalProjectUuid });
+    }
+    // And a cold resolve() (cache dropped) reads the same from the database, with the COALESCEd file name.
+    for (const d of docs.filter((x) => x.originalProjectId !== null)) {
+      await t.service.invalidate(d.documentUuid);
+      expect(await t.service.resolve(d.documentUuid)).toMatchObject({
+        projectUuid: d.originalProjectUuid,
+        projectId: d.originalProjectId,
+        documentMetadata: { filename: d.displayName },
+      });
+    }
+  });
+}
+
+describe('audit and resolve() on the old database (project-owned legacy schema)', () => {
+  legacyDatabaseSuite('own', () => OWN_LEGACY_SCHEMA);
+});
+
+describeWithLegacySeed('audit and resolve() on the old database (real legacy schema, shared seed)', () => {
+  legacyDatabaseSuite('real', requireSharedLegacySchema);
 });

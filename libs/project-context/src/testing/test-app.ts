@@ -8,7 +8,6 @@ import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
 import { ProjectContextModule } from '../project-context.module';
 import { ProjectContextService } from '../project-context.service';
 import { ProjectContextModuleOptions } from '../project-context.types';
-import { ensureAdoptionLog } from './adoption-log';
 
 /** Counts the SQL statements a DataSource runs, by kind (a TypeORM logger). */
 export class QueryCounter implements TypeOrmLogger {
@@ -76,8 +75,6 @@ export async function createTestApp(options: Partial<ProjectContextModuleOptions
   }).compile();
   const app = await moduleRef.init();
   const db = app.get<DataSource>(getDataSourceToken());
-  await ensureAdoptionLog(db);
-  counter.reset();
   // TypeORM's logger sees TypeORM's queries; the resolver's lookups go to the pool directly.
   interceptPool(db, (sql, _params, run) => (counter.logQuery(sql), run()));
   return {
