@@ -159,4 +159,30 @@ describe('contract items on a real database', () => {
     expect(await applyItem(c, sd)).toBe('NOT NULL source_documents.project_uuid: set');
     expect(await itemState(c, sd)).toBe('done');
   });
+
+  it('two appliers of the same items at once: each item is applied once, the other caller finds it in force', async () => {
+    const items = [unique('uq_entity_mentions_span'), notNull('canonical_entities', 'project_uuid')];
+    await c.query('DROP INDEX uq_entity_mentions_span');
+    await c.query('ALTER TABLE canonical_entities ALTER COLUMN project_uuid DROP NOT NULL');
+    for (const i of items) expect(await itemState(c, i)).toBe('possible');
+    const other = new Client({ connectionString: serverUrl(name) });
+    await other.connect();
+    try {
+      const inTurn = async (client: Client) => {
+        const out: string[] = [];
+        for (const i of items) out.push(await applyItem(client, i));
+        return out;
+      };
+      const [a, b] = await Promise.all([inTurn(c), inTurn(other)]);
+      // Per item: one "built"/"set", one "(already in force)".
+      items.forEach((_, k) => {
+        const results = [a[k], b[k]];
+        expect(results.filter((r) => r.endsWith('(already in force)'))).toHaveLength(1);
+        expect(results.filter((r) => /: (built|set)$/.test(r))).toHaveLength(1);
+      });
+    } finally {
+      await other.end();
+    }
+    for (const i of items) expect(await itemState(c, i)).toBe('done');
+  }, 30_000);
 });

@@ -200,8 +200,27 @@ export class ContractItemBlockedError extends Error {
  * - unique: CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS; an INVALID leftover of an interrupted build is dropped
  *   first, and a build that fails (a duplicate written meanwhile) drops its own leftover before rethrowing.
  * - foreign key: ADD … NOT VALID (instant), then VALIDATE.
+ * Concurrent calls for the same item are serialised by a session advisory lock (the later one returns '(already…)').
  */
 export async function applyItem(q: SqlRunner, item: ContractItem, opts: { lockTimeout?: string } = {}): Promise<string> {
+  // One applier per item at a time (two enforces, or backfill's index phase beside enforce): the second waits here,
+  // not on the table lock (where lock_timeout would fail it), and then finds the item in force. It polls with
+  // pg_try_advisory_lock instead of blocking in pg_advisory_lock: a blocked statement holds a snapshot, which a
+  // CREATE INDEX CONCURRENTLY of the holder would wait for (a deadlock).
+  const key = `casegraph contract: ${describeItem(item)}`;
+  for (;;) {
+    const [r] = await queryRows<{ ok: boolean }>(q, 'SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [key]);
+    if (r?.ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    return await applyLocked(q, item, opts);
+  } finally {
+    await q.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+  }
+}
+
+async function applyLocked(q: SqlRunner, item: ContractItem, opts: { lockTimeout?: string }): Promise<string> {
   const what = describeItem(item);
   const state = await itemState(q, item);
   if (state === 'done') return `${what} (already in force)`;
