@@ -12,6 +12,9 @@ import { legacyShape, readLegacyCatalogue } from './catalogue';
 import { type LegacySchema, describeWithLegacySeed, requireSharedLegacySchema } from './legacy-schema';
 import { OWN_LEGACY_SCHEMA } from './own-legacy-schema';
 
+// Building and seeding private databases takes seconds on a busy machine.
+jest.setTimeout(120_000);
+
 async function builtDatabase(schema: LegacySchema): Promise<{ db: PrivateDatabase; client: Client }> {
   const db = await createPrivateDatabase('legacy_build', { migrate: false });
   const client = new Client({ connectionString: db.url });

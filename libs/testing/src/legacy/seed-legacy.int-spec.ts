@@ -22,6 +22,9 @@ import {
   seedLegacyRows,
 } from './seed-legacy';
 
+// Building and seeding private databases takes seconds on a busy machine.
+jest.setTimeout(120_000);
+
 async function legacyDatabase(schema: LegacySchema, label: string): Promise<{ db: PrivateDatabase; client: Client }> {
   const db = await createPrivateDatabase(label, { migrate: false });
   const client = new Client({ connectionString: db.url });
