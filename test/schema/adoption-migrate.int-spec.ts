@@ -218,26 +218,26 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
   it("deleting a document's chunks works with old mentions referencing them by chunk_fk_id; edges keep their row", async () => {
     const byFk = seed.mentions.find((m) => m.chunkRef === 'fk' || m.chunkRef === 'both');
     expect(byFk).toBeDefined();
-    const chunk = seed.chunks.find((ch) => ch.id === byFk!.chunkId)!;
-    const edgesBefore = (await c.query(`SELECT count(*)::int AS n FROM relationship_staging`)).rows[0].n;
-    const otherMentions = (
-      await c.query(`SELECT count(*)::int AS n FROM entity_mentions WHERE chunk_fk_id IS DISTINCT FROM $1 AND chunk_uuid IS DISTINCT FROM $2`, [
-        chunk.id,
-        chunk.chunkUuid,
-      ])
-    ).rows[0].n;
-    const del = await c.query(`DELETE FROM document_chunks WHERE id = $1`, [chunk.id]);
-    expect(del.rowCount).toBe(1);
-    const left = await c.query(`SELECT count(*)::int AS n FROM entity_mentions WHERE chunk_fk_id = $1 OR chunk_uuid = $2`, [
-      chunk.id,
-      chunk.chunkUuid,
-    ]);
-    expect(left.rows).toEqual([{ n: 0 }]);
-    expect((await c.query(`SELECT count(*)::int AS n FROM entity_mentions`)).rows[0].n).toBe(otherMentions);
-    expect((await c.query(`SELECT count(*)::int AS n FROM relationship_staging`)).rows[0].n).toBe(edgesBefore);
-    expect((await c.query(`SELECT count(*)::int AS n FROM relationship_staging WHERE source_chunk_uuid = $1`, [chunk.chunkUuid])).rows).toEqual([
-      { n: 0 },
-    ]);
+    const doc = seed.documents.find((d) => d.id === byFk!.documentId)!;
+    const chunks = seed.chunks.filter((ch) => ch.documentId === doc.id);
+    const ids = chunks.map((ch) => ch.id);
+    const uuids = chunks.map((ch) => ch.chunkUuid);
+    const count = async (sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows[0].n as number;
+    const edgesBefore = await count(`SELECT count(*)::int AS n FROM relationship_staging`);
+    const otherMentions = await count(
+      `SELECT count(*)::int AS n FROM entity_mentions WHERE NOT COALESCE(chunk_fk_id = ANY($1), false) AND NOT COALESCE(chunk_uuid = ANY($2::uuid[]), false)`,
+      [ids, uuids],
+    );
+    expect(await count(`SELECT count(*)::int AS n FROM entity_mentions WHERE chunk_fk_id = ANY($1)`, [ids])).toBeGreaterThan(0);
+    // Re-chunking a document: all its chunks go, whichever document column they carry.
+    const del = await c.query(`DELETE FROM document_chunks WHERE document_uuid = $1 OR document_fk_id = $2`, [doc.documentUuid, doc.id]);
+    expect(del.rowCount).toBe(chunks.length);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM entity_mentions WHERE chunk_fk_id = ANY($1) OR chunk_uuid = ANY($2::uuid[])`, [ids, uuids]),
+    ).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM entity_mentions`)).toBe(otherMentions);
+    expect(await count(`SELECT count(*)::int AS n FROM relationship_staging`)).toBe(edgesBefore);
+    expect(await count(`SELECT count(*)::int AS n FROM relationship_staging WHERE source_chunk_uuid = ANY($1::uuid[])`, [uuids])).toBe(0);
   }, 30_000);
 
   it('a MENTIONED_IN edge (target = a document) can be written: the old target FK is gone, the source FK stays', async () => {
