@@ -24,8 +24,10 @@ function offsetsWhere(cat: Catalogue): string | null {
   return `((c.char_start_index IS NULL AND c.start_char_index IS NOT NULL) OR (c.char_end_index IS NULL AND c.end_char_index IS NOT NULL))`;
 }
 
-const DUP_GROUPS_SQL = `SELECT count(*) AS n FROM (SELECT 1 FROM document_chunks c WHERE c.document_uuid IS NOT NULL GROUP BY c.document_uuid, c.chunk_index HAVING count(*) > 1) g`;
-const DUP_ROWS_SQL = `SELECT coalesce(sum(k - 1), 0) AS n FROM (SELECT count(*) AS k FROM document_chunks c WHERE c.document_uuid IS NOT NULL GROUP BY c.document_uuid, c.chunk_index HAVING count(*) > 1) g`;
+/** (document, chunk_index) groups with more than one row, the document by document_uuid or document_fk_id. */
+const dupGroups = (cat: Catalogue) =>
+  `(SELECT x.d, x.i, count(*) AS k FROM (SELECT ${docUuidExpr(cat)} AS d, c.chunk_index AS i FROM document_chunks c) x
+     WHERE x.d IS NOT NULL GROUP BY x.d, x.i HAVING count(*) > 1)`;
 
 /** Document of a chunk by document_uuid, or (an old row) by document_fk_id. */
 function docUuidExpr(cat: Catalogue): string {
@@ -63,13 +65,16 @@ export const chunksPhase: Phase = {
       documentFromFk: docFromFk,
       project,
       offsets: off ? await count(db, `SELECT count(*) AS n FROM document_chunks c WHERE ${off}`) : 0,
-      duplicateGroups: await count(db, DUP_GROUPS_SQL),
-      archived: await count(db, DUP_ROWS_SQL),
+      duplicateGroups: await count(db, `SELECT count(*) AS n FROM ${dupGroups(cat)} g`),
+      archived: await count(db, `SELECT coalesce(sum(k - 1), 0) AS n FROM ${dupGroups(cat)} g`),
       withoutDocument: await count(db, `SELECT count(*) AS n FROM document_chunks c WHERE ${docUuidExpr(cat)} IS NULL`),
     };
   },
   async run(ctx: PhaseContext): Promise<Counts> {
     const { cat } = ctx;
+    // Duplicates first, on the document the row names in either column: the copies are archived as the old code
+    // left them (before any column of theirs is healed).
+    const dup = await withPhaseLock(ctx.db, 'chunks:duplicates', () => dedupChunks(ctx));
     const documentFromFk = cat.has('document_chunks', 'document_fk_id')
       ? await keysetBatches(
           ctx,
@@ -108,7 +113,6 @@ export const chunksPhase: Phase = {
            ${BATCH_RESULT}`,
         )
       : 0;
-    const dup = await withPhaseLock(ctx.db, 'chunks:duplicates', () => dedupChunks(ctx));
     return {
       documentFromFk,
       project,
@@ -127,9 +131,7 @@ async function dedupChunks(ctx: PhaseContext): Promise<{ groups: number; archive
   for (;;) {
     const batch: Array<{ d: string; i: number }> = rowsOf<{ d: string; i: number }>(
       await ctx.db.query(
-        `SELECT c.document_uuid::text AS d, c.chunk_index AS i FROM document_chunks c
-          WHERE c.document_uuid IS NOT NULL ${last ? 'AND (c.document_uuid, c.chunk_index) > ($2::uuid, $3::int)' : ''}
-          GROUP BY c.document_uuid, c.chunk_index HAVING count(*) > 1 ORDER BY 1, 2 LIMIT $1`,
+        `SELECT g.d::text AS d, g.i FROM ${dupGroups(ctx.cat)} g ${last ? 'WHERE (g.d, g.i) > ($2::uuid, $3::int)' : ''} ORDER BY g.d, g.i LIMIT $1`,
         last ? [ctx.batchSize, last[0], last[1]] : [ctx.batchSize],
       ),
     );
@@ -148,11 +150,14 @@ async function dedupChunks(ctx: PhaseContext): Promise<{ groups: number; archive
 
 /** Keeps one chunk of (document, index), relinks everything that points at the others, archives and deletes them. */
 async function resolveChunkGroup(m: Tx, cat: Catalogue, documentUuid: string, chunkIndex: number): Promise<number> {
+  const byDocFk = cat.has('document_chunks', 'document_fk_id')
+    ? 'OR (c.document_uuid IS NULL AND c.document_fk_id = (SELECT d.id FROM source_documents d WHERE d.document_uuid = $1))'
+    : '';
   const locked = rowsOf<{ id: number; u: string }>(
-    await m.query(`SELECT id, chunk_uuid::text AS u FROM document_chunks WHERE document_uuid = $1 AND chunk_index = $2 ORDER BY id FOR UPDATE`, [
-      documentUuid,
-      chunkIndex,
-    ]),
+    await m.query(
+      `SELECT c.id, c.chunk_uuid::text AS u FROM document_chunks c WHERE c.chunk_index = $2 AND (c.document_uuid = $1 ${byDocFk}) ORDER BY c.id FOR UPDATE OF c`,
+      [documentUuid, chunkIndex],
+    ),
   );
   if (locked.length < 2) return 0;
   const byFk = cat.has('entity_mentions', 'chunk_fk_id');

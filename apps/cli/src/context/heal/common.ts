@@ -148,12 +148,23 @@ export function logSql(table: string, column: string, reason: string, src: strin
       FROM (${src}) s WHERE s.old IS NOT NULL AND s.old IS DISTINCT FROM s.new`;
 }
 
-/** Archives rows of `table` (full row as jsonb) chosen by `where` (on alias t), with the id of the row kept. */
+/**
+ * jsonb of a row (alias `alias` of `table`) as it was before the adoption: the current row with every value the
+ * adoption log kept for it put back (the first logged old value of each column). What the archive stores, so the
+ * archive alone gives back the old row even when earlier phases healed it before it was found to be a duplicate.
+ */
+export function originalRowSql(table: string, alias: string): string {
+  return `(to_jsonb(${alias}) || coalesce((SELECT jsonb_object_agg(l.column_name, coalesce(l.old_value, 'null'::jsonb))
+      FROM (SELECT DISTINCT ON (column_name) column_name, old_value FROM casegraph_adoption_log
+             WHERE table_name = '${table}' AND row_id = ${alias}.id::text ORDER BY column_name, id) l), '{}'::jsonb))`;
+}
+
+/** Archives rows of `table` (the row as it was before the adoption, jsonb) chosen by `where` (on alias t), with the id of the row kept. */
 export async function archiveRows(m: Tx, table: string, where: string, params: unknown[], reason: string, keptRowId: string | null): Promise<number> {
   const r = rowsOf<{ id: number }>(
     await m.query(
       `INSERT INTO casegraph_adoption_archive (table_name, row_id, row_data, reason, kept_row_id)
-       SELECT '${table}', t.id::text, to_jsonb(t), $${params.length + 1}, $${params.length + 2} FROM ${table} t WHERE ${where} RETURNING id`,
+       SELECT '${table}', t.id::text, ${originalRowSql(table, 't')}, $${params.length + 1}, $${params.length + 2} FROM ${table} t WHERE ${where} RETURNING id`,
       [...params, reason, keptRowId],
     ),
   );
@@ -176,6 +187,8 @@ export async function ensureAdoptionTables(db: Db): Promise<void> {
   await db.query(`CREATE TABLE IF NOT EXISTS casegraph_adoption_archive (
     id bigserial PRIMARY KEY, table_name text NOT NULL, row_id text NOT NULL, row_data jsonb NOT NULL,
     reason text NOT NULL, kept_row_id text, archived_at timestamptz NOT NULL DEFAULT now())`);
+  // The archive reads a row's logged old values back (originalRowSql): by row, not by scanning the log.
+  await db.query(`CREATE INDEX IF NOT EXISTS casegraph_adoption_log_row ON casegraph_adoption_log (table_name, row_id, id)`);
 }
 
 /** `alias.column` when the column exists, else a typed NULL (a dry run before db:migrate, a fresh database). */

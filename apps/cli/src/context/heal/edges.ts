@@ -12,14 +12,15 @@ const ROOT = (cat: Catalogue, e: string) =>
 
 /**
  * Phase 6, relationship_staging rows without a project (old edges): the project of the source chunk's document,
- * else the one project both endpoints' entity families share (the entity and its per-project copies); endpoints are
+ * else the projects both endpoints' entity families share (the entity and its per-project copies: the row goes to the
+ * first, a copy to each other one, metadata.split_from = the row's id); endpoints are
  * remapped to that project's member of their family (a copy is made when it has none there); an edge that then
  * equals another is merged into it (archived, deleted). No project found: orphan edge (left, counted).
  */
 export const edgesPhase: Phase = {
   name: 'edges',
   async plan(db: Db, cat: Catalogue): Promise<Counts> {
-    if (!cat.has('relationship_staging', 'source_entity_uuid')) return { byChunk: 0, byEndpoints: 0, orphans: 0 };
+    if (!cat.has('relationship_staging', 'source_entity_uuid')) return { byChunk: 0, byEndpoints: 0, edgeCopies: 0, orphans: 0 };
     const hasProject = cat.has('relationship_staging', 'project_uuid');
     const pu = cat.has('projects', 'project_uuid')
       ? 'pr.project_uuid'
@@ -41,14 +42,15 @@ export const edgesPhase: Phase = {
                  (SELECT count(*) FROM ep a JOIN ep b ON a.p = b.p WHERE a.e = r.source_entity_uuid AND b.e = r.target_entity_uuid) AS shared
             FROM relationship_staging r WHERE ${hasProject ? 'r.project_uuid IS NULL' : 'true'})
         SELECT count(*) FILTER (WHERE chunk_project IS NOT NULL)::int AS "byChunk",
-               count(*) FILTER (WHERE chunk_project IS NULL AND shared = 1)::int AS "byEndpoints",
-               count(*) FILTER (WHERE chunk_project IS NULL AND shared <> 1)::int AS orphans
+               count(*) FILTER (WHERE chunk_project IS NULL AND shared >= 1)::int AS "byEndpoints",
+               coalesce(sum(shared - 1) FILTER (WHERE chunk_project IS NULL AND shared > 1), 0)::int AS "edgeCopies",
+               count(*) FILTER (WHERE chunk_project IS NULL AND shared = 0)::int AS orphans
           FROM edges`),
     );
     return r;
   },
   async run(ctx: PhaseContext): Promise<Counts> {
-    const out = { byChunk: 0, byEndpoints: 0, merged: 0, copies: 0, orphans: 0 };
+    const out = { byChunk: 0, byEndpoints: 0, merged: 0, copies: 0, edgeCopies: 0, orphans: 0 };
     if (!ctx.cat.has('relationship_staging', 'project_uuid', 'source_entity_uuid')) return out;
     await withPhaseLock(ctx.db, 'edges:assign', async () => {
       let last = 0;
@@ -66,6 +68,7 @@ export const edgesPhase: Phase = {
           else if (r) {
             out[r.how]++;
             out.copies += r.copies;
+            out.edgeCopies += r.edgeCopies;
             if (r.merged) out.merged++;
             ctx.progress.increment(1);
           }
@@ -121,7 +124,7 @@ async function assignEdge(
   m: Tx,
   cat: Catalogue,
   id: number,
-): Promise<{ how: 'byChunk' | 'byEndpoints'; copies: number; merged: boolean } | 'orphan' | null> {
+): Promise<{ how: 'byChunk' | 'byEndpoints'; copies: number; edgeCopies: number; merged: boolean } | 'orphan' | null> {
   const [edge] = rowsOf<{ id: number; s: string | null; t: string | null; r: string; p: string | null; chunk: string | null }>(
     await m.query(
       `SELECT id, source_entity_uuid::text AS s, target_entity_uuid::text AS t, relationship_type AS r, project_uuid::text AS p,
@@ -135,6 +138,7 @@ async function assignEdge(
   const target = await entityByUuid(m, cat, edge.t);
   if (!source || !target) return 'orphan';
   let project: string | undefined;
+  let extra: string[] = [];
   let how: 'byChunk' | 'byEndpoints' = 'byChunk';
   if (edge.chunk) {
     const [r] = rowsOf<{ p: string }>(
@@ -151,12 +155,17 @@ async function assignEdge(
     const a = await familyProjects(m, cat, source.root);
     const b = new Set(await familyProjects(m, cat, target.root));
     const shared = a.filter((p) => b.has(p));
-    if (shared.length !== 1) return 'orphan';
-    project = shared[0];
+    if (!shared.length) return 'orphan';
+    // Several projects share both endpoints: the edge holds in each (an old edge had no project); the row goes to
+    // the first (lowest project id), every other one gets a copy.
+    const ordered = rowsOf<{ p: string }>(
+      await m.query(`SELECT project_uuid::text AS p FROM projects WHERE project_uuid = ANY($1::uuid[]) ORDER BY id`, [shared]),
+    ).map((r) => r.p);
+    [project, ...extra] = ordered;
   }
   const s = await memberIn(m, cat, source, project);
   const t = await memberIn(m, cat, target, project);
-  const copies = (s.copied ? 1 : 0) + (t.copied ? 1 : 0);
+  let copies = (s.copied ? 1 : 0) + (t.copied ? 1 : 0);
   const [other] = rowsOf<{ id: number }>(
     await m.query(
       `SELECT id FROM relationship_staging WHERE source_entity_uuid = $1 AND target_entity_uuid = $2 AND relationship_type = $3 AND id <> $4 LIMIT 1`,
@@ -176,6 +185,37 @@ async function assignEdge(
     if (s.u !== edge.s) await logValue(m, 'relationship_staging', edge.id, 'source_entity_uuid', edge.s, s.u, EDGE_REASON);
     if (t.u !== edge.t) await logValue(m, 'relationship_staging', edge.id, 'target_entity_uuid', edge.t, t.u, EDGE_REASON);
   }
-  if (copies) await recount(m, [s.u, t.u]);
-  return { how, copies, merged: !!other };
+  const touched = [s.u, t.u];
+  let edgeCopies = 0;
+  for (const p of extra) {
+    const s2 = await memberIn(m, cat, source, p);
+    const t2 = await memberIn(m, cat, target, p);
+    copies += (s2.copied ? 1 : 0) + (t2.copied ? 1 : 0);
+    touched.push(s2.u, t2.u);
+    if (await copyEdge(m, cat, other ? Number(other.id) : edge.id, p, s2.u, t2.u, edge.r)) edgeCopies++;
+  }
+  if (copies) await recount(m, touched);
+  return { how, copies, edgeCopies, merged: !!other };
+}
+
+/** A copy of edge `id` in `project` between the given endpoints, unless that edge exists already (then nothing). */
+async function copyEdge(m: Tx, cat: Catalogue, id: number, project: string, s: string, t: string, type: string): Promise<boolean> {
+  const [exists] = rowsOf<{ id: number }>(
+    await m.query(
+      `SELECT id FROM relationship_staging WHERE source_entity_uuid = $1 AND target_entity_uuid = $2 AND relationship_type = $3 LIMIT 1`,
+      [s, t, type],
+    ),
+  );
+  if (exists) return false;
+  const skip = new Set(['id', 'relationship_uuid', 'project_uuid', 'source_entity_uuid', 'target_entity_uuid', 'metadata']);
+  const cols = cat.columnsOf('relationship_staging').filter((c) => !skip.has(c));
+  const hasUuid = cat.has('relationship_staging', 'relationship_uuid');
+  const hasMeta = cat.has('relationship_staging', 'metadata');
+  await m.query(
+    `INSERT INTO relationship_staging (${cols.join(', ')}, project_uuid, source_entity_uuid, target_entity_uuid${hasUuid ? ', relationship_uuid' : ''}${hasMeta ? ', metadata' : ''})
+     SELECT ${cols.join(', ')}, $2, $3, $4${hasUuid ? ', gen_random_uuid()' : ''}${hasMeta ? `, COALESCE(metadata, '{}'::jsonb) || jsonb_build_object('split_from', $1::int)` : ''}
+       FROM relationship_staging WHERE id = $1`,
+    [id, project, s, t],
+  );
+  return true;
 }

@@ -125,23 +125,28 @@ export async function copyEntity(m: Tx, cat: Catalogue, e: Entity, project: stri
   return r.u;
 }
 
-/** Adds the loser's aliases (and its name) to the winner's jsonb aliases; the old value is logged. */
+/** Adds the loser's aliases (and its name) to the winner's jsonb aliases; the old value (and updated_at, which the old trigger moves) is logged. */
 async function unionAliases(m: Tx, cat: Catalogue, winnerId: number, loserId: number): Promise<void> {
   if (cat.type('canonical_entities', 'aliases') !== 'jsonb') return;
   const arr = (x: string) => `jsonb_array_elements(CASE WHEN jsonb_typeof(${x}) = 'array' THEN ${x} ELSE '[]'::jsonb END)`;
-  const [r] = rowsOf<{ old: unknown; new: unknown; changed: boolean }>(
-    await m.query(
-      `WITH v AS (
-         SELECT w.aliases AS old,
-                (SELECT coalesce(jsonb_agg(a ORDER BY a), '[]'::jsonb) FROM (
-                   SELECT ${arr('w.aliases')} AS a UNION SELECT ${arr('l.aliases')} UNION SELECT to_jsonb(l.canonical_name) WHERE l.canonical_name <> w.canonical_name) s) AS new
-           FROM canonical_entities w, canonical_entities l WHERE w.id = $1 AND l.id = $2
-       ), u AS (UPDATE canonical_entities c SET aliases = v.new FROM v WHERE c.id = $1 AND c.aliases IS DISTINCT FROM v.new RETURNING c.id)
-       SELECT v.old, v.new, EXISTS (SELECT 1 FROM u) AS changed FROM v`,
-      [winnerId, loserId],
-    ),
+  const ua = cat.has('canonical_entities', 'updated_at');
+  await m.query(
+    `WITH v AS (
+       SELECT w.id, w.aliases AS old, ${ua ? 'w.updated_at' : 'NULL::timestamptz'} AS old_at,
+              (SELECT coalesce(jsonb_agg(a ORDER BY a), '[]'::jsonb) FROM (
+                 SELECT ${arr('w.aliases')} AS a UNION SELECT ${arr('l.aliases')} UNION SELECT to_jsonb(l.canonical_name) WHERE l.canonical_name <> w.canonical_name) s) AS new
+         FROM canonical_entities w, canonical_entities l WHERE w.id = $1 AND l.id = $2
+     ), u AS (
+       UPDATE canonical_entities c SET aliases = v.new FROM v WHERE c.id = v.id AND c.aliases IS DISTINCT FROM v.new
+       RETURNING c.id, ${ua ? 'c.updated_at' : 'NULL::timestamptz'} AS new_at
+     )
+     INSERT INTO casegraph_adoption_log (table_name, row_id, column_name, old_value, new_value, reason)
+     SELECT 'canonical_entities', v.id::text, x.col, x.old, x.new, $3
+       FROM v JOIN u ON u.id = v.id
+      CROSS JOIN LATERAL (VALUES ('aliases', v.old, v.new), ('updated_at', to_jsonb(v.old_at), to_jsonb(u.new_at))) AS x(col, old, new)
+      WHERE x.old IS NOT NULL AND x.old IS DISTINCT FROM x.new`,
+    [winnerId, loserId, MERGE_REASON],
   );
-  if (r?.changed) await logValue(m, 'canonical_entities', winnerId, 'aliases', r.old, r.new, MERGE_REASON);
 }
 
 /** mention_count := the entity's mentions (old values logged). */

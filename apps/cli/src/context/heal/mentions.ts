@@ -11,6 +11,7 @@ import {
   keysetBatches,
   keysetTx,
   logSql,
+  originalRowSql,
   stmt,
   withPhaseLock,
 } from './common';
@@ -74,6 +75,10 @@ export const mentionsPhase: Phase = {
           WHERE m.id > $2 AND m.document_uuid IS NULL AND ${docExpr} IS NOT NULL ORDER BY m.id LIMIT $1 FOR UPDATE OF m SKIP LOCKED
        ), upd AS (
          UPDATE entity_mentions m SET document_uuid = b.new FROM batch b WHERE m.id = b.id AND m.document_uuid IS NULL RETURNING m.id
+       ), lg AS (
+         -- Logged although it was NULL: a duplicate span archived later is archived with its old (NULL) document_uuid.
+         INSERT INTO casegraph_adoption_log (table_name, row_id, column_name, old_value, new_value, reason)
+         SELECT 'entity_mentions', b.id::text, 'document_uuid', NULL, to_jsonb(b.new), 'document_uuid from the chunk' FROM batch b JOIN upd u ON u.id = b.id
        )
        ${BATCH_RESULT}`,
     );
@@ -140,7 +145,7 @@ export const mentionsPhase: Phase = {
                 WHERE f.heal AND NOT f.collides AND v.old IS NOT NULL AND v.old IS DISTINCT FROM v.new
              ), arch AS (
                INSERT INTO casegraph_adoption_archive (table_name, row_id, row_data, reason)
-               SELECT 'entity_mentions', em.id::text, to_jsonb(em), '${SPAN_REASON}' FROM entity_mentions em JOIN fin f ON f.id = em.id WHERE f.collides
+               SELECT 'entity_mentions', em.id::text, ${originalRowSql('entity_mentions', 'em')}, '${SPAN_REASON}' FROM entity_mentions em JOIN fin f ON f.id = em.id WHERE f.collides
              ), del AS (
                DELETE FROM entity_mentions em USING fin f WHERE em.id = f.id AND f.collides RETURNING em.id
              )
@@ -220,7 +225,7 @@ async function dedupSpans(ctx: PhaseContext): Promise<{ groups: number; archived
          SELECT em.* FROM entity_mentions em JOIN ranked r ON r.id = em.id WHERE r.rn > 1 FOR UPDATE OF em
        ), arch AS (
          INSERT INTO casegraph_adoption_archive (table_name, row_id, row_data, reason, kept_row_id)
-         SELECT 'entity_mentions', l.id::text, to_jsonb(l), '${SPAN_REASON}', r.keep_id::text FROM locked l JOIN ranked r ON r.id = l.id
+         SELECT 'entity_mentions', l.id::text, ${originalRowSql('entity_mentions', 'l')}, '${SPAN_REASON}', r.keep_id::text FROM locked l JOIN ranked r ON r.id = l.id
        ), del AS (
          DELETE FROM entity_mentions em USING locked l WHERE em.id = l.id RETURNING em.id
        )
