@@ -257,6 +257,15 @@ function seedSuite(schemaOf: () => LegacySchema) {
     expect(r.with_chunk).toBeGreaterThan(0);
     expect(r.with_chunk).toBeLessThan(r.n);
     expect(r.on_retry).toBeGreaterThan(0);
+    // Orphan edges: a few, one from the entity nobody mentions; every other edge has a project to go to.
+    const unmentioned = seed.entitiesByCase.unmentioned[0].uuid;
+    expect(seed.orphans.edges.some((e) => e.source === unmentioned || e.target === unmentioned)).toBe(true);
+    expect(seed.orphans.edges.length).toBeLessThan(seed.edges.length / 10);
+    const projectsOf = new Map(seed.entities.map((e) => [e.uuid, e.projectUuids]));
+    for (const e of seed.edges.filter((x) => !x.chunkUuid)) {
+      const shared = projectsOf.get(e.source)!.filter((p) => projectsOf.get(e.target)!.includes(p));
+      expect([e.id, e.projectUuids]).toEqual([e.id, shared]);
+    }
   });
 
   it('every FK holds except on the dangling and orphan documents', async () => {

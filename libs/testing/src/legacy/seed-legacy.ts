@@ -925,11 +925,25 @@ export async function seedLegacyRows(q: Queryable, schema: LegacySchema, opts: {
       }
       const all = [...entityByLabel.values()].map((e) => e.uuid);
       const perCopyEdges = () => seed.edges.length - copy * LEGACY_PRODUCTION_COUNTS.relationship_staging;
-      outer: for (let step = 1; step < all.length; step++)
-        for (let i = 0; i < all.length; i++) {
-          if (perCopyEdges() >= LEGACY_PRODUCTION_COUNTS.relationship_staging) break outer;
-          addEdge(all[i], all[(i + step) % all.length], REL_TYPES[(i + step) % REL_TYPES.length], null, null);
-        }
+      // Edges without a chunk join entities of one project (the old code related what it saw together), but for a
+      // few whose endpoints share no project (orphan edges, one of them from the entity nobody mentions).
+      let orphanEdges = 3;
+      const share = (a: string, b: string) => (entityProjects.get(a) ?? []).some((p) => (entityProjects.get(b) ?? []).includes(p));
+      const unmentioned = entityByLabel.get('unmentioned')!.uuid;
+      addEdge(unmentioned, entityByLabel.get('judge')!.uuid, 'RELATED_TO', null, null);
+      outer: for (let round = 0; round < REL_TYPES.length; round++)
+        for (let step = 1; step < all.length; step++)
+          for (let i = 0; i < all.length; i++) {
+            if (perCopyEdges() >= LEGACY_PRODUCTION_COUNTS.relationship_staging) break outer;
+            const [a, b] = [all[i], all[(i + step) % all.length]];
+            if (a === unmentioned || b === unmentioned) continue;
+            if (!share(a, b)) {
+              if (orphanEdges <= 0) continue;
+              orphanEdges--;
+            }
+            addEdge(a, b, REL_TYPES[(i + step + round) % REL_TYPES.length], null, null);
+          }
+      if (perCopyEdges() !== LEGACY_PRODUCTION_COUNTS.relationship_staging) throw new Error(`seed: ${perCopyEdges()} edges per copy`);
 
       // Processing tasks (celery bookkeeping) of a copy.
       const task = (di: number, type: string, status: string, n: number) =>
