@@ -96,26 +96,50 @@ export async function stmt<T = unknown>(db: Db, sql: string, params: unknown[] =
   return tx(db, async (m) => rowsOf<T>(await m.query(sql, params)));
 }
 
+function sqlStateOf(err: unknown): string | undefined {
+  return sqlState(err);
+}
+
 /**
  * Runs a batch statement that returns `last_id` (the highest id of the rows it locked, NULL when none) and
  * `updated`, keyset on id; repeats the whole table while a pass changed something (rows skipped because they were
- * locked are picked up by the next pass). Returns the rows changed.
+ * locked are picked up by the next pass). Then one last pass WAITS for the rows still locked (the statement without
+ * SKIP LOCKED: a row another backfill is healing is re-checked once it commits and then no longer qualifies), so a
+ * phase is complete before the next one reads it - two backfills at once never race one phase against the next. A
+ * row a worker keeps locked past lock_timeout is left (counted as remaining). Returns the rows changed.
  */
-export async function keysetBatches(ctx: PhaseContext, sql: string, extra: unknown[] = []): Promise<number> {
+export async function keysetBatches(
+  ctx: PhaseContext,
+  sql: string,
+  extra: unknown[] = [],
+  onResult?: (r: Record<string, unknown>) => void,
+): Promise<number> {
   let total = 0;
-  for (let pass = 0; pass < ctx.maxPasses; pass++) {
+  const pass = async (statement: string): Promise<number> => {
     let last: number | string = 0;
     let passUpdated = 0;
     for (;;) {
-      const rows: Array<{ last_id: number | string | null; updated: number }> = await stmt(ctx.db, sql, [ctx.batchSize, last, ...extra]);
+      const rows: Array<{ last_id: number | string | null; updated: number }> = await stmt(ctx.db, statement, [ctx.batchSize, last, ...extra]);
       const r = rows[0];
       if (!r || r.last_id === null) break;
       last = r.last_id;
       passUpdated += Number(r.updated);
+      onResult?.(r);
       ctx.progress.increment(Number(r.updated));
     }
-    total += passUpdated;
-    if (passUpdated === 0) break;
+    return passUpdated;
+  };
+  for (let i = 0; i < ctx.maxPasses; i++) {
+    const n = await pass(sql);
+    total += n;
+    if (n === 0) break;
+  }
+  if (sql.includes('SKIP LOCKED')) {
+    try {
+      total += await pass(sql.replace(/ SKIP LOCKED/g, ''));
+    } catch (err) {
+      if (sqlStateOf(err) !== '55P03') throw err;
+    }
   }
   return total;
 }
@@ -125,7 +149,13 @@ export async function withPhaseLock<T>(db: Db, phase: string, fn: () => Promise<
   const qr = db.createQueryRunner();
   await qr.connect();
   try {
-    await qr.query(`SELECT pg_advisory_lock(7216012, hashtext($1))`, [phase]);
+    // Polled, not waited for: a session blocked in pg_advisory_lock() sits in a transaction, and CREATE INDEX
+    // CONCURRENTLY in the other backfill (phase 8) would wait for that transaction - a deadlock until lock_timeout.
+    for (let i = 0; ; i++) {
+      const [r] = rowsOf<{ ok: boolean }>(await qr.query(`SELECT pg_try_advisory_lock(7216012, hashtext($1)) AS ok`, [phase]));
+      if (r?.ok) break;
+      await new Promise((res) => setTimeout(res, Math.min(250, 20 + i * 10)));
+    }
     try {
       return await fn();
     } finally {
@@ -228,24 +258,33 @@ export async function relink(
   return r[0]?.n ?? 0;
 }
 
-/** keysetBatches for steps computed in TypeScript: `step` runs in one transaction and returns last_id/updated. */
+/** keysetBatches for steps computed in TypeScript: `step` runs in one transaction with `lock` as its row-lock clause. */
 export async function keysetTx(
   ctx: PhaseContext,
-  step: (m: Tx, last: number) => Promise<{ last_id: number | null; updated: number }>,
+  step: (m: Tx, last: number, lock: string) => Promise<{ last_id: number | null; updated: number }>,
 ): Promise<number> {
   let total = 0;
-  for (let pass = 0; pass < ctx.maxPasses; pass++) {
+  const pass = async (lock: string): Promise<number> => {
     let last = 0;
     let passUpdated = 0;
     for (;;) {
-      const r = await tx(ctx.db, (m) => step(m, last));
+      const r = await tx(ctx.db, (m) => step(m, last, lock));
       if (r.last_id === null) break;
       last = Number(r.last_id);
       passUpdated += r.updated;
       ctx.progress.increment(r.updated);
     }
-    total += passUpdated;
-    if (passUpdated === 0) break;
+    return passUpdated;
+  };
+  for (let i = 0; i < ctx.maxPasses; i++) {
+    const n = await pass('FOR UPDATE SKIP LOCKED');
+    total += n;
+    if (n === 0) break;
+  }
+  try {
+    total += await pass('FOR UPDATE');
+  } catch (err) {
+    if (sqlStateOf(err) !== '55P03') throw err;
   }
   return total;
 }
@@ -257,4 +296,33 @@ export async function keysetTx(
 export function docProjectJoin(cat: Catalogue, alias = 'p', d = 'd'): string {
   const pu = projectUuidCol(cat, alias);
   return `JOIN projects ${alias} ON (${alias}.id = ${d}.project_fk_id OR (${pu} = ${d}.project_uuid AND NOT EXISTS (SELECT 1 FROM projects x WHERE x.id = ${d}.project_fk_id)))`;
+}
+
+/** For plans: the document of a chunk (alias `c`) once phase 3 has run (document_uuid, else by document_fk_id). */
+export function chunkDocSql(cat: Catalogue, c = 'c'): string {
+  return cat.has('document_chunks', 'document_fk_id')
+    ? `COALESCE(${c}.document_uuid, (SELECT d0.document_uuid FROM source_documents d0 WHERE d0.id = ${c}.document_fk_id))`
+    : `${c}.document_uuid`;
+}
+
+/** For plans: a chunk's start once phase 3 has run (char_start_index, else the old start_char_index). */
+export function chunkStartSql(cat: Catalogue, c = 'c'): string {
+  return cat.has('document_chunks', 'start_char_index') ? `COALESCE(${c}.char_start_index, ${c}.start_char_index)` : `${c}.char_start_index`;
+}
+
+/** For plans: (SQL of) a column of a mention's chunk (alias `m`), by chunk_uuid, else by chunk_fk_id. */
+function mentionChunkSql(cat: Catalogue, expr: (c: string) => string, m: string): string {
+  const parts = [`(SELECT ${expr('c0')} FROM document_chunks c0 WHERE c0.chunk_uuid = ${m}.chunk_uuid)`];
+  if (cat.has('entity_mentions', 'chunk_fk_id')) parts.push(`(SELECT ${expr('c0')} FROM document_chunks c0 WHERE c0.id = ${m}.chunk_fk_id)`);
+  return parts.length > 1 ? `COALESCE(${parts.join(', ')})` : parts[0];
+}
+
+/** For plans: a mention's document once phases 3-4 have run. */
+export function mentionDocSql(cat: Catalogue, m = 'm'): string {
+  return `COALESCE(${m}.document_uuid, ${mentionChunkSql(cat, (c) => chunkDocSql(cat, c), m)})`;
+}
+
+/** For plans: the start of a mention's chunk once phase 3 has run. */
+export function mentionChunkStartSql(cat: Catalogue, m = 'm'): string {
+  return mentionChunkSql(cat, (c) => chunkStartSql(cat, c), m);
 }

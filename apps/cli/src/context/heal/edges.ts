@@ -1,5 +1,19 @@
 import { rowsOf } from '@casegraph/project-context';
-import { Catalogue, Counts, Db, Phase, PhaseContext, Tx, archiveRows, docProjectJoin, logValue, tx, withPhaseLock } from './common';
+import {
+  Catalogue,
+  Counts,
+  Db,
+  Phase,
+  PhaseContext,
+  Tx,
+  archiveRows,
+  chunkDocSql,
+  docProjectJoin,
+  logValue,
+  mentionDocSql,
+  tx,
+  withPhaseLock,
+} from './common';
 import { Entity, copyEntity, recount, sameKeyIn } from './entities';
 
 const EDGE_REASON = 'edge assigned to a project';
@@ -28,14 +42,14 @@ export const edgesPhase: Phase = {
         ? 'pr.project_id'
         : 'NULL::uuid';
     const byChunk = cat.has('relationship_staging', 'source_chunk_uuid')
-      ? `(SELECT ${pu} FROM document_chunks c JOIN source_documents d ON d.document_uuid = c.document_uuid ${docProjectJoin(cat, 'pr')}
+      ? `(SELECT ${pu} FROM document_chunks c JOIN source_documents d ON d.document_uuid = ${chunkDocSql(cat)} ${docProjectJoin(cat, 'pr')}
            WHERE c.chunk_uuid = r.source_chunk_uuid LIMIT 1)`
       : 'NULL::uuid';
     // Before the split, an entity's projects are those of its mentions' documents.
     const [r] = rowsOf<Counts>(
       await db.query(`WITH ep AS (
           SELECT DISTINCT m.canonical_entity_uuid AS e, ${pu} AS p FROM entity_mentions m
-            JOIN source_documents d ON d.document_uuid = m.document_uuid ${docProjectJoin(cat, 'pr')}
+            JOIN source_documents d ON d.document_uuid = ${mentionDocSql(cat)} ${docProjectJoin(cat, 'pr')}
            WHERE m.canonical_entity_uuid IS NOT NULL),
         edges AS (
           SELECT r.id, ${byChunk} AS chunk_project,

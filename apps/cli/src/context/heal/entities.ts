@@ -1,6 +1,21 @@
 import { normalizeEntity, type EntityType } from '@casegraph/contracts';
 import { rowsOf } from '@casegraph/project-context';
-import { Catalogue, Counts, Db, Phase, PhaseContext, Tx, archiveRows, docProjectJoin, keysetTx, logValue, relink, tx, withPhaseLock } from './common';
+import {
+  Catalogue,
+  Counts,
+  Db,
+  Phase,
+  PhaseContext,
+  Tx,
+  archiveRows,
+  docProjectJoin,
+  keysetTx,
+  logValue,
+  mentionDocSql,
+  relink,
+  tx,
+  withPhaseLock,
+} from './common';
 
 export const SPLIT_REASON = 'entity split per project';
 export const MERGE_REASON = 'entity merged into same key';
@@ -41,7 +56,7 @@ export const entitiesPhase: Phase = {
     const [r] = rowsOf<{ key: number; global: number; copies: number; orphans: number }>(
       await db.query(`WITH g AS (SELECT c.canonical_entity_uuid AS u FROM canonical_entities c WHERE ${hasProject ? 'c.project_uuid IS NULL' : 'true'}),
           mp AS (SELECT m.canonical_entity_uuid AS u, count(DISTINCT ${pu})::int AS k
-                   FROM entity_mentions m JOIN source_documents d ON d.document_uuid = m.document_uuid ${docProjectJoin(cat, 'pr')}
+                   FROM entity_mentions m JOIN source_documents d ON d.document_uuid = ${mentionDocSql(cat)} ${docProjectJoin(cat, 'pr')}
                   WHERE m.canonical_entity_uuid IN (SELECT u FROM g) GROUP BY m.canonical_entity_uuid)
         SELECT (SELECT count(*) FROM canonical_entities c WHERE ${hasKey ? 'c.normalized_key IS NULL' : 'true'})::int AS key,
                (SELECT count(*) FROM g)::int AS global,
@@ -52,10 +67,10 @@ export const entitiesPhase: Phase = {
   },
   async run(ctx: PhaseContext): Promise<Counts> {
     const { cat } = ctx;
-    const normalizedKey = await keysetTx(ctx, async (m, last) => {
+    const normalizedKey = await keysetTx(ctx, async (m, last, lock) => {
       const rows = rowsOf<{ id: number; t: string; x: string }>(
         await m.query(
-          `SELECT id, entity_type AS t, canonical_name AS x FROM canonical_entities WHERE id > $2 AND normalized_key IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          `SELECT id, entity_type AS t, canonical_name AS x FROM canonical_entities WHERE id > $2 AND normalized_key IS NULL ORDER BY id LIMIT $1 ${lock}`,
           [ctx.batchSize, last],
         ),
       );

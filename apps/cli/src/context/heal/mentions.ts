@@ -10,6 +10,8 @@ import {
   docProjectJoin,
   keysetBatches,
   keysetTx,
+  mentionChunkStartSql,
+  mentionDocSql,
   logSql,
   originalRowSql,
   stmt,
@@ -43,26 +45,25 @@ const SPAN_GROUPS = `FROM entity_mentions m
 export const mentionsPhase: Phase = {
   name: 'mentions',
   async plan(db: Db, cat: Catalogue): Promise<Counts> {
-    const { joins, docExpr, startExpr } = chunkJoins(cat);
     const has = (c: string) => cat.has('entity_mentions', c);
     const pu = cat.has('projects', 'project_uuid') ? 'p.project_uuid' : cat.type('projects', 'project_id') === 'uuid' ? 'p.project_id' : 'NULL::uuid';
     const legacy = has('method') ? 'm.method IS NULL' : 'true';
     const unhealed = has('offset_basis') ? `m.offset_basis IS NULL AND ${legacy}` : legacy;
+    const known = `${mentionChunkStartSql(cat)} IS NOT NULL AND m.start_char IS NOT NULL AND m.end_char IS NOT NULL AND NOT (m.start_char = 0 AND m.end_char = 0)`;
     const [r] = rowsOf<Counts>(
       await db.query(`SELECT
-        (SELECT count(*) FROM entity_mentions m ${joins} WHERE m.document_uuid IS NULL AND ${docExpr} IS NOT NULL)::int AS "documentFromChunk",
-        (SELECT count(*) FROM entity_mentions m ${joins} JOIN source_documents d ON d.document_uuid = COALESCE(m.document_uuid, ${docExpr})
-           ${docProjectJoin(cat)} WHERE ${has('project_uuid') ? `m.project_uuid IS DISTINCT FROM ${pu}` : 'true'})::int AS project,
+        (SELECT count(*) FROM entity_mentions m WHERE m.document_uuid IS NULL AND ${mentionDocSql(cat)} IS NOT NULL)::int AS "documentFromChunk",
+        (SELECT count(*) FROM entity_mentions m JOIN source_documents d ON d.document_uuid = ${mentionDocSql(cat)} ${docProjectJoin(cat)}
+          WHERE ${has('project_uuid') ? `m.project_uuid IS DISTINCT FROM ${pu}` : 'true'})::int AS project,
         (SELECT count(*) FROM entity_mentions m WHERE ${has('method') ? 'm.method IS NULL' : 'true'})::int AS method,
         (SELECT count(*) FROM entity_mentions m WHERE ${has('normalized_key') ? 'm.normalized_key IS NULL' : 'true'})::int AS "normalizedKey",
-        (SELECT count(*) FROM entity_mentions m ${joins} WHERE ${unhealed} AND ${startExpr} IS NOT NULL AND m.start_char IS NOT NULL AND m.end_char IS NOT NULL
-            AND NOT (m.start_char = 0 AND m.end_char = 0))::int AS "offsetsAbsolute",
-        (SELECT count(*) FROM entity_mentions m ${joins} WHERE ${unhealed} AND NOT (${startExpr} IS NOT NULL AND m.start_char IS NOT NULL AND m.end_char IS NOT NULL
-            AND NOT (m.start_char = 0 AND m.end_char = 0)))::int AS "offsetsUnknown",
+        (SELECT count(*) FROM entity_mentions m WHERE ${unhealed} AND ${known})::int AS "offsetsAbsolute",
+        (SELECT count(*) FROM entity_mentions m WHERE ${unhealed} AND NOT (${known}))::int AS "offsetsUnknown",
         (SELECT count(*) FROM (SELECT 1 ${SPAN_GROUPS}) g)::int AS "duplicateSpans",
         (SELECT coalesce(sum(k - 1), 0) FROM (SELECT count(*) AS k ${SPAN_GROUPS}) g)::int AS archived`),
     );
-    // The span duplicates above are counted on the offsets as they are now; healing offsets may add some.
+    // The span duplicates above are counted on the offsets as they are now; healing offsets (and relinking the
+    // chunks' retry copies) adds some.
     return r;
   },
   async run(ctx: PhaseContext): Promise<Counts> {
@@ -101,13 +102,9 @@ export const mentionsPhase: Phase = {
     let collisions = 0;
     if (cat.has('entity_mentions', 'offset_basis')) {
       const unique = cat.indexes.has('uq_entity_mentions_span');
-      for (let pass = 0; pass < ctx.maxPasses; pass++) {
-        let last = 0;
-        let changed = 0;
-        for (;;) {
-          const [r] = await stmt<{ last_id: number | null; updated: number; absolute: number; unknown: number; method: number; collided: number }>(
-            ctx.db,
-            `WITH batch AS (
+      await keysetBatches(
+        ctx,
+        `WITH batch AS (
                SELECT m.id, m.document_uuid, m.entity_type, m.start_char AS s, m.end_char AS e, m.method AS old_method,
                       m.offset_basis AS old_basis, ${ext} AS ext, ${startExpr} AS cs
                  FROM entity_mentions m ${joins}
@@ -154,19 +151,14 @@ export const mentionsPhase: Phase = {
                     (SELECT count(*) FROM fin WHERE heal AND NOT collides AND basis = 'unknown')::int AS unknown,
                     (SELECT count(*) FROM fin WHERE old_method IS NULL AND NOT collides)::int AS method,
                     (SELECT count(*) FROM del)::int AS collided`,
-            [ctx.batchSize, last],
-          );
-          if (!r || r.last_id === null) break;
-          last = Number(r.last_id);
-          changed += r.updated;
-          offsetsAbsolute += r.absolute;
-          offsetsUnknown += r.unknown;
-          method += r.method;
-          collisions += r.collided;
-          ctx.progress.increment(r.updated);
-        }
-        if (!changed) break;
-      }
+        [],
+        (r) => {
+          offsetsAbsolute += Number(r.absolute);
+          offsetsUnknown += Number(r.unknown);
+          method += Number(r.method);
+          collisions += Number(r.collided);
+        },
+      );
     } else {
       method = await keysetBatches(
         ctx,
@@ -178,10 +170,10 @@ export const mentionsPhase: Phase = {
          ${BATCH_RESULT}`,
       );
     }
-    const normalizedKey = await keysetTx(ctx, async (m, last) => {
+    const normalizedKey = await keysetTx(ctx, async (m, last, lock) => {
       const rows = rowsOf<{ id: number; t: string; x: string }>(
         await m.query(
-          `SELECT id, entity_type AS t, entity_text AS x FROM entity_mentions WHERE id > $2 AND normalized_key IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          `SELECT id, entity_type AS t, entity_text AS x FROM entity_mentions WHERE id > $2 AND normalized_key IS NULL ORDER BY id LIMIT $1 ${lock}`,
           [ctx.batchSize, last],
         ),
       );
