@@ -16,7 +16,7 @@
  * Every database it makes is private (casegraph_x_bench_adopt_*) and dropped at the end.
  */
 import { Client } from 'pg';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ENTITIES, MIGRATIONS, dataSourceOptions, migrate } from '@casegraph/entities';
 import {
   LegacySchema,
@@ -66,14 +66,18 @@ async function onAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
+/** Times fn; with a label, says on stderr when it starts and how long it took (a 1,000,000-document run is long). */
+async function timed<T>(fn: () => Promise<T>, label?: string): Promise<{ s: number; value: T }> {
+  if (label) process.stderr.write(`[adopt] ${label} …\n`);
   const t0 = process.hrtime.bigint();
   const value = await fn();
-  return { s: Number(process.hrtime.bigint() - t0) / 1e9, value };
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (label) process.stderr.write(`[adopt] ${label}: ${s.toFixed(2)} s\n`);
+  return { s, value };
 }
 
 async function openDs(url: string, name: string): Promise<DataSource> {
-  const ds = new DataSource(dataSourceOptions(url, ENTITIES, MIGRATIONS, { poolSize: 2, applicationName: name }));
+  const ds = new DataSource(dataSourceOptions(url, ENTITIES, MIGRATIONS, { poolSize: 4, applicationName: name }));
   await ds.initialize();
   return ds;
 }
@@ -104,7 +108,7 @@ async function floor(url: string): Promise<{ heal: number; contract: number; ste
   await c.connect();
   const steps: Array<{ step: string; s: number; rows: number }> = [];
   const run = async (step: string, sql: string) => {
-    const t = await timed(() => c.query(sql));
+    const t = await timed(() => c.query(sql), `floor: ${step}`);
     steps.push({ step, s: t.s, rows: t.value.rowCount ?? 0 });
     return t.s;
   };
@@ -135,10 +139,30 @@ async function floor(url: string): Promise<{ heal: number; contract: number; ste
            FROM document_chunks c WHERE c.id = m.chunk_fk_id AND m.project_uuid IS NULL`,
       );
     }
+    // Orphans (no project in either column): all to one project, as --quarantine does, in one statement.
+    heal += await run(
+      'orphans to one project',
+      `UPDATE source_documents d SET project_fk_id = q.id, project_uuid = q.u FROM (SELECT id, ${puuid} AS u FROM projects ORDER BY id LIMIT 1) q
+        WHERE d.project_uuid IS NULL OR NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = d.project_fk_id)`,
+    );
     let contract = 0;
+    if (Number((await c.query(`SELECT count(*)::bigint AS n FROM source_documents WHERE project_fk_id IS NULL`)).rows[0].n) === 0) {
+      contract += await run('source_documents.project_fk_id SET NOT NULL', `ALTER TABLE source_documents ALTER COLUMN project_fk_id SET NOT NULL`);
+    }
     for (const t of ['source_documents', 'document_chunks', 'entity_mentions']) {
       const nulls = Number((await c.query(`SELECT count(*)::bigint AS n FROM ${t} WHERE project_uuid IS NULL`)).rows[0].n);
       if (nulls === 0) contract += await run(`${t}.project_uuid SET NOT NULL`, `ALTER TABLE ${t} ALTER COLUMN project_uuid SET NOT NULL`);
+    }
+    // The foreign key, added and validated in one plain statement (when projects.project_uuid has its unique key).
+    const unique = await c.query(
+      `SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+        WHERE i.indrelid = 'projects'::regclass AND i.indisunique AND i.indnatts = 1 AND a.attname = 'project_uuid'`,
+    );
+    if (unique.rowCount) {
+      contract += await run(
+        'FOREIGN KEY source_documents.project_uuid -> projects',
+        `ALTER TABLE source_documents ADD CONSTRAINT bench_floor_fk FOREIGN KEY (project_uuid) REFERENCES projects (project_uuid)`,
+      );
     }
     return { heal, contract, steps };
   } finally {
@@ -148,26 +172,22 @@ async function floor(url: string): Promise<{ heal: number; contract: number; ste
 
 async function adopt(url: string, batchSize: number): Promise<Array<{ phase: string; s: number; note: string }>> {
   const phases: Array<{ phase: string; s: number; note: string }> = [];
-  const m = await timed(() => migrate(url, () => undefined));
+  const m = await timed(() => migrate(url, () => undefined), 'migrate');
   phases.push({ phase: 'migrate', s: m.s, note: `${m.value.length} migration(s)` });
   const ds = await openDs(url, 'casegraph-bench-adopt');
   try {
-    const b = await timed(() => backfill(ds, { batchSize }));
+    const b = await timed(() => backfill(ds, { batchSize }), 'backfill');
     phases.push({ phase: 'backfill', s: b.s, note: JSON.stringify(b.value).slice(0, 300) });
-    const qr: QueryRunner = ds.createQueryRunner();
-    try {
-      let e = await timed(() => enforce(qr));
-      if (!e.value.ok && orphansOf(e.value) > 0) {
-        const o = await timed(() => quarantineOrphans(ds, { batchSize }));
-        phases.push({ phase: 'orphans --quarantine', s: o.s, note: JSON.stringify(o.value).slice(0, 200) });
-        const again = await timed(() => enforce(qr));
-        e = { s: e.s + again.s, value: again.value };
-      }
-      if (!e.value.ok) throw new Error(`enforce refused: ${JSON.stringify(e.value)}`);
-      phases.push({ phase: 'enforce', s: e.s, note: `${e.value.actions.length} action(s)` });
-    } finally {
-      await qr.release();
+    // enforce(ds) takes one connection of its own for its session settings and releases it; quarantine needs others.
+    let e = await timed(() => enforce(ds), 'enforce');
+    if (!e.value.ok && orphansOf(e.value) > 0) {
+      const o = await timed(() => quarantineOrphans(ds, { batchSize }), 'orphans --quarantine');
+      phases.push({ phase: 'orphans --quarantine', s: o.s, note: JSON.stringify(o.value).slice(0, 200) });
+      const again = await timed(() => enforce(ds), 'enforce (after the orphans)');
+      e = { s: e.s + again.s, value: again.value };
     }
+    if (!e.value.ok) throw new Error(`enforce refused: ${JSON.stringify(e.value).slice(0, 2000)}`);
+    phases.push({ phase: 'enforce', s: e.s, note: `${e.value.actions.length} action(s)` });
   } finally {
     await ds.destroy();
   }
@@ -213,7 +233,7 @@ export default async function adoptBench(): Promise<void> {
     // The copy is taken before anything is migrated, so both sides start from the same bytes; the floor's side
     // is migrated untimed (its columns must exist for the plain UPDATEs).
     await onAdmin((c) => c.query(`CREATE DATABASE "${copy}" TEMPLATE "${source}"`));
-    await migrate(databaseUrlFor(copy), () => undefined);
+    await timed(() => migrate(databaseUrlFor(copy), () => undefined), 'migrate (floor copy, untimed)');
     const f = await floor(databaseUrlFor(copy));
     await dropDatabase(copy);
     const phases = await adopt(url, args.batchSize);
