@@ -14,8 +14,22 @@ describe('parseContextArgs', () => {
     });
   });
 
+  it('parses adopt, orphans and --dry-run', () => {
+    expect(parseContextArgs(['backfill', '--dry-run'])).toEqual({ command: 'backfill', repair: false, batchSize: 1000, dryRun: true });
+    expect(parseContextArgs(['adopt', '--dry-run', '--batch-size', '20'])).toEqual({ command: 'adopt', repair: false, batchSize: 20, dryRun: true });
+    expect(parseContextArgs(['orphans'])).toEqual({ command: 'orphans', repair: false, batchSize: 1000 });
+    expect(parseContextArgs(['orphans', '--quarantine'])).toEqual({ command: 'orphans', repair: false, batchSize: 1000, quarantine: true });
+    expect(parseContextArgs(['orphans', '--assign', '12'])).toEqual({ command: 'orphans', repair: false, batchSize: 1000, assign: '12' });
+    expect(parseContextArgs(['orphans', '--assign', '3F2504E0-4F89-11D3-9A0C-0305E82C3301'])).toMatchObject({
+      assign: '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+    });
+  });
+
   it.each([
     [[], 'missing context command'],
+    [['orphans', '--assign', 'x'], '--assign needs a project UUID or id, got x'],
+    [['orphans', '--quarantine', '--assign', '1'], 'unknown option "--assign" for orphans'],
+    [['enforce', '--dry-run'], 'unknown option "--dry-run" for enforce'],
     [['vacuum'], 'unknown context command "vacuum"'],
     [['audit', '--project'], '--project needs a project UUID, got nothing'],
     [['audit', '--project', '12'], '--project needs a project UUID, got 12'],
