@@ -6,7 +6,7 @@
 import { OWN_LEGACY_SCHEMA } from '@casegraph/testing';
 import { defineAdoptionSuite } from './scenario';
 
-jest.setTimeout(180_000);
+jest.setTimeout(420_000);
 
 describe('adopting the old database in place (project-owned schema)', () => {
   defineAdoptionSuite('own', () => OWN_LEGACY_SCHEMA);

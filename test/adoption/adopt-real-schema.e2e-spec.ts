@@ -7,7 +7,7 @@
 import { describeWithLegacySeed, requireSharedLegacySchema } from '@casegraph/testing';
 import { defineAdoptionSuite } from './scenario';
 
-jest.setTimeout(180_000);
+jest.setTimeout(420_000);
 
 describeWithLegacySeed('adopting the old database in place (real production schema)', () => {
   defineAdoptionSuite('real', requireSharedLegacySchema);

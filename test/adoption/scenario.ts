@@ -578,7 +578,7 @@ export function defineAdoptionSuite(label: string, schema: () => LegacySchema): 
     } finally {
       await stack.close();
     }
-  }, 180_000);
+  }, 300_000);
 
   it('two backfills at once while the workers run, on a fresh copy: the outcome of the sequential run', async () => {
     if (!sequence) throw new Error('needs the sequential run of the first test');
@@ -636,5 +636,5 @@ export function defineAdoptionSuite(label: string, schema: () => LegacySchema): 
       await cache.server.stop();
       await dropDb(copy);
     }
-  }, 180_000);
+  }, 300_000);
 }
