@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { isUuid } from '@casegraph/contracts';
 import { rowsOf } from '@casegraph/project-context';
 import { BackfillResult, backfill } from './backfill';
-import { Catalogue, Tx, archiveRows, tx } from './heal/common';
+import { Catalogue, Tx, archiveRows, chunkDocSql, mentionDocSql, tx } from './heal/common';
 import { orphanDocumentsWhere } from './heal/documents';
 
 export const QUARANTINE_PROJECT = 'Quarantine: orphaned legacy documents';
@@ -43,8 +43,9 @@ export async function countOrphans(db: DataSource, cat?: Catalogue): Promise<Orp
     documents: d.n,
     entities: await n('canonical_entities', 't.project_uuid IS NULL', 'project_uuid'),
     edges: await n('relationship_staging', 't.project_uuid IS NULL', 'project_uuid'),
-    chunks: await n('document_chunks', 't.document_uuid IS NULL', 'document_uuid'),
-    mentions: await n('entity_mentions', 't.document_uuid IS NULL', 'document_uuid'),
+    // Counted as backfill leaves them: a chunk's document also by document_fk_id, a mention's also by its chunk.
+    chunks: await n('document_chunks', `${chunkDocSql(c, 't')} IS NULL`, 'document_uuid'),
+    mentions: await n('entity_mentions', `${mentionDocSql(c, 't')} IS NULL`, 'document_uuid'),
   };
 }
 

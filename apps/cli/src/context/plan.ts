@@ -119,9 +119,11 @@ export function formatPlan(p: AdoptPlan): string {
   out.push('backfill phases (counted on the data as it is now):');
   out.push(formatPhases(p.phases, true));
   const o = p.orphans;
+  const planned = (phase: string) => p.phases.find((x) => x.phase === phase)?.counts.orphans ?? 0;
   out.push(
-    `orphans: ${o.documents} document(s) with no project in either column; ${o.entities} entit(ies), ${o.edges} edge(s) without a project ` +
-      `(before backfill: most get one); ${o.chunks} chunk(s), ${o.mentions} mention(s) without a document`,
+    `orphans (left by backfill; \`npm run context -- orphans\` lists them, --assign <project> or --quarantine resolves them): ` +
+      `${o.documents} document(s) with no project in either column, ${planned('entities')} entit(ies) no document mentions, ` +
+      `${planned('edges')} edge(s) whose endpoints share no project, ${o.chunks} chunk(s) and ${o.mentions} mention(s) without a document`,
   );
   out.push('contract items:');
   for (const c of p.contract) {
