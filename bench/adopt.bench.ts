@@ -238,7 +238,8 @@ export default async function adoptBench(): Promise<void> {
     await dropDatabase(copy);
     const phases = await adopt(url, args.batchSize);
 
-    const perM = (s: number) => (docs ? (s * 1e6) / docs : 0);
+    // Per million documents only where there are enough to say (the seed has 12).
+    const perM = (s: number) => (docs >= 10_000 ? ((s * 1e6) / docs).toFixed(1) : '-');
     const total = phases.reduce((n, p) => n + p.s, 0);
     const heal = phases.filter((p) => p.phase === 'backfill' || p.phase.startsWith('orphans')).reduce((n, p) => n + p.s, 0);
     const contract = phases.find((p) => p.phase === 'enforce')?.s ?? 0;
@@ -249,11 +250,11 @@ export default async function adoptBench(): Promise<void> {
       ...phases.map((p) => [
         p.phase,
         p.s.toFixed(2),
-        perM(p.s).toFixed(1),
+        perM(p.s),
         p.phase === 'backfill' ? f.heal.toFixed(2) : p.phase === 'enforce' ? f.contract.toFixed(2) : '',
         p.phase === 'backfill' ? ratio(heal, f.heal) : p.phase === 'enforce' ? ratio(contract, f.contract) : '',
       ]),
-      ['total', total.toFixed(2), perM(total).toFixed(1), (migrateS + f.heal + f.contract).toFixed(2), ratio(total, migrateS + f.heal + f.contract)],
+      ['total', total.toFixed(2), perM(total), (migrateS + f.heal + f.contract).toFixed(2), ratio(total, migrateS + f.heal + f.contract)],
     ];
     const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
     console.log(`\n${docs.toLocaleString('en-US')} documents, batch size ${args.batchSize}; floor = plain set-based statements on a copy`);

@@ -595,7 +595,7 @@ export function defineAdoptionSuite(label: string, schema: () => LegacySchema): 
       const pending = seed.documents.filter((d) => d.status === 'pending' && d.case !== 'orphan');
       await storeOldFiles(stack, pending);
       const oldProject = seed.byCase.intake[0].originalProjectUuid!;
-      const both = Promise.all([npmRun(t, 'context', 'backfill', '--batch-size', '2'), npmRun(t, 'context', 'backfill', '--batch-size', '2')]);
+      const both = Promise.all([npmRun(t, 'context', 'backfill', '--batch-size', '3'), npmRun(t, 'context', 'backfill', '--batch-size', '3')]);
       const tick = await stack.api.reconciler.tick({ minAgeSeconds: 0 });
       expect(tick.enqueued).toBeGreaterThanOrEqual(pending.length);
       const up = await request(stack.api.http)
