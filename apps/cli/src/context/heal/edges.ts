@@ -12,6 +12,8 @@ import {
   logValue,
   mentionDocSql,
   tx,
+  keysetBatches,
+  logSql,
   withPhaseLock,
 } from './common';
 import { Entity, copyEntity, recount, sameKeyIn } from './entities';
@@ -67,6 +69,11 @@ export const edgesPhase: Phase = {
     const out = { byChunk: 0, byEndpoints: 0, merged: 0, copies: 0, edgeCopies: 0, orphans: 0 };
     if (!ctx.cat.has('relationship_staging', 'project_uuid', 'source_entity_uuid')) return out;
     await withPhaseLock(ctx.db, 'edges:assign', async () => {
+      // Set-based first: an edge whose source chunk names the project and whose endpoints both have their family
+      // member there already. Copies, merges, shared-endpoint edges and orphans follow one by one.
+      if (ctx.cat.has('relationship_staging', 'source_chunk_uuid') && ctx.cat.has('canonical_entities', 'metadata')) {
+        out.byChunk += await keysetBatches(ctx, BY_CHUNK_SQL);
+      }
       let last = 0;
       for (;;) {
         const ids = rowsOf<{ id: number }>(
@@ -93,6 +100,33 @@ export const edgesPhase: Phase = {
     return out;
   },
 };
+
+/** The member of entity `e`'s family (itself or a split copy, by root uuid) in project `p` (SQL, set-based step). */
+const MEMBER = (e: string, p: string) => `(SELECT e2.canonical_entity_uuid FROM canonical_entities e0 JOIN canonical_entities e2
+    ON e2.project_uuid = ${p} AND (e2.canonical_entity_uuid::text = COALESCE(e0.metadata->>'split_from', e0.canonical_entity_uuid::text)
+                                   OR e2.metadata->>'split_from' = COALESCE(e0.metadata->>'split_from', e0.canonical_entity_uuid::text))
+   WHERE e0.canonical_entity_uuid = ${e} ORDER BY e2.id LIMIT 1)`;
+
+const BY_CHUNK_SQL = `WITH batch AS (
+    SELECT r.id, r.source_entity_uuid AS s, r.target_entity_uuid AS t, r.relationship_type AS rt, pr.project_uuid AS p
+      FROM relationship_staging r
+      JOIN document_chunks c ON c.chunk_uuid = r.source_chunk_uuid
+      JOIN source_documents d ON d.document_uuid = c.document_uuid
+      JOIN projects pr ON pr.project_uuid = d.project_uuid
+     WHERE r.project_uuid IS NULL AND r.id > $2 ORDER BY r.id LIMIT $1 FOR UPDATE OF r SKIP LOCKED
+  ), mem AS (
+    SELECT b.*, ${MEMBER('b.s', 'b.p')} AS s2, ${MEMBER('b.t', 'b.p')} AS t2 FROM batch b
+  ), ok AS (
+    SELECT x.* FROM mem x
+     WHERE x.s2 IS NOT NULL AND x.t2 IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM relationship_staging o WHERE o.source_entity_uuid = x.s2 AND o.target_entity_uuid = x.t2
+                          AND o.relationship_type = x.rt AND o.id <> x.id)
+       AND (SELECT count(*) FROM mem y WHERE y.s2 = x.s2 AND y.t2 = x.t2 AND y.rt = x.rt) = 1
+  ), upd AS (
+    UPDATE relationship_staging r SET project_uuid = ok.p, source_entity_uuid = ok.s2, target_entity_uuid = ok.t2 FROM ok WHERE r.id = ok.id RETURNING r.id
+  ), lg1 AS (${logSql('relationship_staging', 'source_entity_uuid', EDGE_REASON, 'SELECT id, s AS old, s2 AS new FROM ok')}
+  ), lg2 AS (${logSql('relationship_staging', 'target_entity_uuid', EDGE_REASON, 'SELECT id, t AS old, t2 AS new FROM ok')})
+  SELECT (SELECT max(id) FROM batch) AS last_id, (SELECT count(*) FROM upd)::int AS updated`;
 
 async function entityByUuid(m: Tx, cat: Catalogue, u: string | null): Promise<(Entity & { root: string }) | undefined> {
   if (!u) return undefined;

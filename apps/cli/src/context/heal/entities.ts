@@ -14,6 +14,8 @@ import {
   mentionDocSql,
   relink,
   tx,
+  keysetBatches,
+  logSql,
   withPhaseLock,
 } from './common';
 
@@ -84,6 +86,9 @@ export const entitiesPhase: Phase = {
     });
     const out = { global: 0, copies: 0, merged: 0, orphans: 0 };
     await withPhaseLock(ctx.db, 'entities:split', async () => {
+      // Set-based first: an entity all of whose mentions are in one project, whose key that project does not have
+      // yet, simply moves there. Splits, merges and orphans follow one by one.
+      out.global += await keysetBatches(ctx, SINGLE_PROJECT_SQL());
       let last = 0;
       for (;;) {
         const ids = rowsOf<{ id: number }>(
@@ -107,6 +112,27 @@ export const entitiesPhase: Phase = {
     return { normalizedKey, ...out };
   },
 };
+
+/** One batch of the set-based step (keyset on id): global entities mentioned from exactly one project, no key collision. */
+const SINGLE_PROJECT_SQL = () => `WITH batch AS (
+    SELECT e.id, e.canonical_entity_uuid AS u, e.entity_type AS t, e.normalized_key AS k, e.mention_count AS old_count FROM canonical_entities e
+     WHERE e.project_uuid IS NULL AND e.id > $2 ORDER BY e.id LIMIT $1 FOR UPDATE SKIP LOCKED
+  ), pp AS (
+    SELECT b.id, min(m.project_uuid::text)::uuid AS p, count(DISTINCT m.project_uuid) AS k, count(*)::int AS n
+      FROM batch b JOIN entity_mentions m ON m.canonical_entity_uuid = b.u JOIN projects pr ON pr.project_uuid = m.project_uuid
+     GROUP BY b.id
+  ), cand AS (
+    SELECT b.*, pp.p, pp.n FROM batch b JOIN pp ON pp.id = b.id
+     WHERE pp.k = 1 AND b.k IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM canonical_entities x WHERE x.project_uuid = pp.p AND x.entity_type = b.t AND x.normalized_key = b.k)
+       -- every mention of it is in that project (none left in an orphan document)
+       AND NOT EXISTS (SELECT 1 FROM entity_mentions m WHERE m.canonical_entity_uuid = b.u AND m.project_uuid IS DISTINCT FROM pp.p)
+  ), ok AS (
+    SELECT c.* FROM cand c WHERE (SELECT count(*) FROM cand c2 WHERE c2.p = c.p AND c2.t = c.t AND c2.k = c.k) = 1
+  ), upd AS (
+    UPDATE canonical_entities e SET project_uuid = ok.p, mention_count = ok.n FROM ok WHERE e.id = ok.id RETURNING e.id
+  ), lg AS (${logSql('canonical_entities', 'mention_count', 'mention_count recomputed', 'SELECT id, old_count AS old, n AS new FROM ok')})
+  SELECT (SELECT max(id) FROM batch) AS last_id, (SELECT count(*) FROM upd)::int AS updated`;
 
 async function lockEntity(m: Tx, where: string, params: unknown[]): Promise<Entity | undefined> {
   return rowsOf<Entity>(
