@@ -1,7 +1,7 @@
 /**
  * casegraph operations CLI.
  *   migrate                      create the database if needed and apply migrations
- *   context <command> [options]  project-context operations (backfill, enforce, audit)
+ *   context <command> [options]  project-context operations (backfill, enforce, audit, orphans, adopt)
  */
 import { loadConfigOrExit, baseConfigSpec } from '@casegraph/platform';
 import { migrate } from '@casegraph/entities';
@@ -9,7 +9,8 @@ import { migrate } from '@casegraph/entities';
 const USAGE = `usage:
   npm run db:migrate
   npm run ingest -- <files or folders...> --project "<name>" [--api http://localhost:3000] [--key K]
-  npm run context -- backfill | enforce | audit [--repair] [--project <uuid>]`;
+  npm run context -- backfill [--dry-run] | enforce | audit [--repair] [--project <uuid>]
+  npm run context -- orphans [--assign <project uuid|id> | --quarantine] | adopt [--dry-run]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
