@@ -70,6 +70,28 @@ export function withContextScripts(redis: Redis): ContextRedis {
   return redis as ContextRedis;
 }
 
+/**
+ * Invalidates the entries of many documents from outside a running app (the context CLI): for each, the
+ * invalidation script (entry and negative marker dropped, version bumped so an in-flight load cannot write the
+ * old value back, `inv <id> <uuid>` published so every L1 drops it). Pipelined in slices of 500. Returns each
+ * document's new version, for a versioned write-back after it.
+ */
+export async function invalidateDocuments(client: Redis, documentUuids: string[], origin: string): Promise<Map<string, string>> {
+  const redis = withContextScripts(client);
+  const versions = new Map<string, string>();
+  for (let i = 0; i < documentUuids.length; i += 500) {
+    const slice = documentUuids.slice(i, i + 500);
+    const p = redis.pipeline();
+    for (const uuid of slice) {
+      const [meta, version, missing] = docKeys(uuid);
+      p.cgInvalidate(meta, version, missing, VERSION_TTL_SECONDS, redisKeys.contextInvalidationChannel(), `inv ${origin}:${uuid} ${uuid}`);
+    }
+    const replies = failOnError(await p.exec());
+    slice.forEach((uuid, j) => versions.set(uuid, String((replies[j][1] as [number, number])[0])));
+  }
+  return versions;
+}
+
 /** One read of the cache for some documents (ContextCacheGateway.read). */
 export interface CacheRead {
   /** Hits (a context) and negative hits (null). */

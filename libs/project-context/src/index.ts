@@ -33,4 +33,4 @@ export {
   type HealCounts,
   type EnsuredProject,
 } from './context-repository';
-export { docKeys, withContextScripts, VERSION_TTL_SECONDS, type ContextRedis } from './context-cache';
+export { docKeys, invalidateDocuments, withContextScripts, VERSION_TTL_SECONDS, type ContextRedis } from './context-cache';

@@ -3,7 +3,9 @@
  * the orphans with exit 1, naming the orphans command (never "run it again"); `orphans` lists them; `orphans
  * --assign <project uuid>` puts them in that project and heals their graph rows; `enforce` then completes.
  */
+import Redis from 'ioredis';
 import { Client } from 'pg';
+import { redisKeys } from '@casegraph/contracts';
 import {
   OWN_LEGACY_SCHEMA,
   type LegacySeed,
@@ -60,9 +62,26 @@ describe('context adopt / orphans --assign / enforce (CLI, old database)', () =>
     expect(listed.stdout).toContain(`id=${orphan.id} document_uuid=${orphan.documentUuid}`);
     expect(listed.stdout).toContain('--assign <project uuid|id>');
 
+    // An old intake entry for the orphan (no TTL) naming some other project: the move must invalidate it.
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const entryKey = redisKeys.docMetadata(orphan.documentUuid);
+    const versionKey = redisKeys.docMetadataVersion(orphan.documentUuid);
+    const stale = {
+      document_uuid: orphan.documentUuid,
+      project_id: seed.projects[0].id,
+      project_uuid: seed.projects[0].projectId,
+      filename: 'x.pdf',
+    };
+    await redis.set(entryKey, JSON.stringify(stale));
+
     const target = seed.projects[3];
     const assigned = await cli('orphans', '--assign', target.projectId);
     expect([assigned.code, assigned.stderr]).toEqual([0, expect.any(String)]);
+    expect(assigned.stdout).toContain('orphans: 1 cache entry invalidated');
+    expect(await redis.get(entryKey)).toBeNull();
+    expect(Number(await redis.get(versionKey))).toBeGreaterThan(0);
+    await redis.del(entryKey, versionKey);
+    redis.disconnect();
     expect(assigned.stdout).toContain(`orphans: ${seed.byCase.orphan.length} document(s) assigned to project ${target.id} (${target.projectId})`);
     const row = (await c.query(`SELECT project_fk_id, project_uuid::text AS u FROM source_documents WHERE id = $1`, [orphan.id])).rows[0];
     expect(row).toEqual({ project_fk_id: target.id, u: target.projectId });

@@ -10,6 +10,7 @@ import {
   docKeys,
   encodeEntry,
   healRows,
+  invalidateDocuments,
   isOrphan,
   jitteredTtlMs,
   needsHeal,
@@ -17,7 +18,6 @@ import {
   rowsOf,
   withContextScripts,
 } from '@casegraph/project-context';
-import { redisKeys } from '@casegraph/contracts';
 import { Progress, silentProgress } from './progress';
 
 export interface AuditOptions {
@@ -185,17 +185,12 @@ async function auditBatch(
 
   const invalidations = toWrite.filter((w) => w.invalidateFirst);
   if (invalidations.length) {
-    const p = redis.pipeline();
-    for (const w of invalidations) {
-      const [meta, version, missing] = docKeys(w.uuid);
-      p.cgInvalidate(meta, version, missing, 24 * 3600, redisKeys.contextInvalidationChannel(), `inv audit-${process.pid}:${w.uuid} ${w.uuid}`);
-    }
-    const res = (await p.exec()) ?? [];
-    invalidations.forEach((w, i) => {
-      const [err, value] = res[i] ?? [];
-      if (err) throw err;
-      w.expectedVersion = String((value as [number, number])[0]);
-    });
+    const versions = await invalidateDocuments(
+      redis,
+      invalidations.map((w) => w.uuid),
+      `audit-${process.pid}`,
+    );
+    for (const w of invalidations) w.expectedVersion = versions.get(w.uuid) ?? w.expectedVersion;
   }
   const p = redis.pipeline();
   let n = 0;

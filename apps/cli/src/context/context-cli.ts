@@ -15,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { isUuid } from '@casegraph/contracts';
 import { ENTITIES, MIGRATIONS, dataSourceOptions, migrate, redactUrl } from '@casegraph/entities';
 import { BaseConfig, redisOptionsFromUrl } from '@casegraph/platform';
+import { invalidateDocuments } from '@casegraph/project-context';
 import { audit, formatAudit } from './audit';
 import { backfill, formatPhases } from './backfill';
 import { enforce } from './enforce';
@@ -102,7 +103,7 @@ export async function runContextCommand(args: string[], config: BaseConfig): Pro
       case 'enforce':
         return await runEnforce(ds);
       case 'orphans':
-        return await runOrphans(ds, parsed);
+        return await runOrphans(ds, parsed, config);
       case 'adopt': {
         if (parsed.dryRun) {
           process.stdout.write(`${formatPlan(await adoptPlan(ds))}\n`);
@@ -115,20 +116,8 @@ export async function runContextCommand(args: string[], config: BaseConfig): Pro
         return await runEnforce(ds);
       }
       case 'audit': {
-        const redis = new Redis({
-          ...redisOptionsFromUrl(config.redisUrl),
-          lazyConnect: true,
-          maxRetriesPerRequest: 1,
-          connectTimeout: 5000,
-          connectionName: 'casegraph-context-audit',
-        });
-        redis.on('error', () => undefined);
-        try {
-          await redis.connect();
-        } catch (err) {
-          process.stderr.write(`cannot connect to Redis at ${redactUrl(config.redisUrl)}: ${(err as Error).message}\n`);
-          return 1;
-        }
+        const redis = await connectRedis(config, 'audit');
+        if (!redis) return 1;
         try {
           const r = await audit(ds, redis, {
             repair: parsed.repair,
@@ -194,7 +183,50 @@ async function runEnforce(ds: DataSource): Promise<number> {
   }
 }
 
-async function runOrphans(ds: DataSource, parsed: ParsedArgs): Promise<number> {
+/** A Redis connection for a CLI command, or undefined (the reason printed) when Redis cannot be reached. */
+async function connectRedis(config: BaseConfig, command: string): Promise<Redis | undefined> {
+  const redis = new Redis({
+    ...redisOptionsFromUrl(config.redisUrl),
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 5000,
+    connectionName: `casegraph-context-${command}`,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    process.stderr.write(`cannot connect to Redis at ${redactUrl(config.redisUrl)}: ${(err as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/**
+ * Moved documents' cache entries may name their old project (an old intake entry has no TTL): they are
+ * invalidated, so no resolver serves them again. Without Redis the move stands (the database is the truth) and
+ * the command says how to finish.
+ */
+async function invalidateMoved(config: BaseConfig, documentUuids: string[]): Promise<number> {
+  if (!documentUuids.length) return 0;
+  const redis = await connectRedis(config, 'orphans');
+  if (!redis) {
+    process.stderr.write(
+      `orphans: the cache entries of ${documentUuids.length} moved document(s) were not invalidated: run \`npm run context -- audit --repair\`\n`,
+    );
+    return 1;
+  }
+  try {
+    await invalidateDocuments(redis, documentUuids, `orphans-${process.pid}`);
+    process.stdout.write(`orphans: ${documentUuids.length} cache entr${documentUuids.length === 1 ? 'y' : 'ies'} invalidated\n`);
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function runOrphans(ds: DataSource, parsed: ParsedArgs, config: BaseConfig): Promise<number> {
   if (parsed.assign !== undefined || parsed.quarantine) {
     const r = parsed.quarantine ? await quarantineOrphans(ds) : await assignOrphans(ds, parsed.assign!);
     process.stdout.write(
@@ -204,7 +236,7 @@ async function runOrphans(ds: DataSource, parsed: ParsedArgs): Promise<number> {
           : ''),
     );
     process.stdout.write(`${formatOrphans([], r.left)}\n`);
-    return 0;
+    return invalidateMoved(config, r.documentUuids);
   }
   const counts = await countOrphans(ds);
   process.stdout.write(`${formatOrphans(await listOrphans(ds), counts)}\n`);

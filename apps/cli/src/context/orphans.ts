@@ -72,15 +72,15 @@ async function projectBy(db: DataSource | Tx, ref: string): Promise<{ id: number
 }
 
 /** Sets both project columns of every orphan document to the project (old non-NULL values logged). */
-async function assignDocuments(db: DataSource, project: { id: number; project_uuid: string }, reason: string): Promise<number> {
+async function assignDocuments(db: DataSource, project: { id: number; project_uuid: string }, reason: string): Promise<string[]> {
   const cat = await Catalogue.read(db);
   return tx(db, async (m) => {
-    const rows = rowsOf<{ id: number; fk: number | null; u: string | null }>(
+    const rows = rowsOf<{ id: number; fk: number | null; u: string | null; document_uuid: string }>(
       await m.query(
-        `SELECT sd.id, sd.project_fk_id AS fk, sd.project_uuid::text AS u FROM source_documents sd WHERE ${orphanDocumentsWhere(cat)} ORDER BY sd.id FOR UPDATE`,
+        `SELECT sd.id, sd.project_fk_id AS fk, sd.project_uuid::text AS u, sd.document_uuid::text AS document_uuid FROM source_documents sd WHERE ${orphanDocumentsWhere(cat)} ORDER BY sd.id FOR UPDATE`,
       ),
     );
-    if (!rows.length) return 0;
+    if (!rows.length) return [];
     await m.query(
       `INSERT INTO casegraph_adoption_log (table_name, row_id, column_name, old_value, new_value, reason)
        SELECT 'source_documents', x.id::text, v.col, v.old, v.new, $4
@@ -94,13 +94,15 @@ async function assignDocuments(db: DataSource, project: { id: number; project_uu
       project.id,
       project.project_uuid,
     ]);
-    return rows.length;
+    return rows.map((r) => r.document_uuid);
   });
 }
 
 export interface AssignResult {
   project: { id: number; projectUuid: string };
   documents: number;
+  /** The documents moved (their cache entries may name another project: the CLI invalidates them). */
+  documentUuids: string[];
   backfill: BackfillResult;
   /** Graph rows archived and deleted (quarantine only). */
   archived: { entities: number; edges: number; chunks: number; mentions: number; embeddings: number };
@@ -111,11 +113,12 @@ export interface AssignResult {
 export async function assignOrphans(db: DataSource, ref: string, opts: { batchSize?: number } = {}): Promise<AssignResult> {
   const project = await projectBy(db, ref);
   if (!project) throw new Error(`no project ${ref}`);
-  const documents = await assignDocuments(db, project, `orphan assigned to project ${project.id}`);
+  const documentUuids = await assignDocuments(db, project, `orphan assigned to project ${project.id}`);
   const b = await backfill(db, { batchSize: opts.batchSize });
   return {
     project: { id: Number(project.id), projectUuid: project.project_uuid },
-    documents,
+    documents: documentUuids.length,
+    documentUuids,
     backfill: b,
     archived: { entities: 0, edges: 0, chunks: 0, mentions: 0, embeddings: 0 },
     left: await countOrphans(db),
@@ -153,12 +156,19 @@ export async function ensureQuarantineProject(db: DataSource): Promise<{ id: num
  */
 export async function quarantineOrphans(db: DataSource, opts: { batchSize?: number } = {}): Promise<AssignResult> {
   const project = await ensureQuarantineProject(db);
-  const documents = await assignDocuments(db, project, QUARANTINE_REASON);
+  const documentUuids = await assignDocuments(db, project, QUARANTINE_REASON);
   await backfill(db, { batchSize: opts.batchSize });
   const cat = await Catalogue.read(db);
   const archived = await tx(db, (m) => archiveGraphOrphans(m, cat));
   const b = await backfill(db, { batchSize: opts.batchSize });
-  return { project: { id: project.id, projectUuid: project.project_uuid }, documents, backfill: b, archived, left: await countOrphans(db, cat) };
+  return {
+    project: { id: project.id, projectUuid: project.project_uuid },
+    documents: documentUuids.length,
+    documentUuids,
+    backfill: b,
+    archived,
+    left: await countOrphans(db, cat),
+  };
 }
 
 async function archiveAndDelete(m: Tx, table: string, where: string, params: unknown[] = []): Promise<number> {
