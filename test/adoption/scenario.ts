@@ -327,6 +327,22 @@ export async function runCliSequence(db: Db, redisUrl: string, template: LegacyT
   const rewritten = kept.filter((e) => now.get(e.key)?.value !== JSON.stringify(e.value)).map((e) => `${e.shape} ${e.key}`);
   expect(rewritten).toEqual([]);
   expect(counter(a, 'legacy')).toBeGreaterThanOrEqual(kept.length);
+  // The stale entry (naming the mismatched document's wrong project) now names its true project, and only that one.
+  const expected = await expectedProjects(db, seed);
+  const stale = cache.filter((e) => e.variant === 'stale-project');
+  expect(stale.length).toBeGreaterThan(0);
+  const fixed = await redisGetAll(
+    redisUrl,
+    stale.map((e) => e.key),
+  );
+  for (const e of stale) {
+    const value = fixed.get(e.key)?.value ?? '';
+    expect({ key: e.key, right: value.includes(expected.get(e.documentUuid)!.uuid), wrong: value.includes(String(e.value.project_uuid)) }).toEqual({
+      key: e.key,
+      right: true,
+      wrong: false,
+    });
+  }
   return { runs, afterBackfill };
 }
 
