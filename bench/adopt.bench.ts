@@ -177,7 +177,8 @@ async function adopt(url: string, batchSize: number): Promise<Array<{ phase: str
   const ds = await openDs(url, 'casegraph-bench-adopt');
   try {
     const b = await timed(() => backfill(ds, { batchSize }), 'backfill');
-    phases.push({ phase: 'backfill', s: b.s, note: JSON.stringify(b.value).slice(0, 300) });
+    const perPhase = b.value.phases.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(1)} s ${JSON.stringify(p.counts)}`).join('\n    ');
+    phases.push({ phase: 'backfill', s: b.s, note: `documents healed ${b.value.documentsHealed}, orphans ${b.value.orphans}\n    ${perPhase}` });
     // enforce(ds) takes one connection of its own for its session settings and releases it; quarantine needs others.
     let e = await timed(() => enforce(ds), 'enforce');
     if (!e.value.ok && orphansOf(e.value) > 0) {
