@@ -187,6 +187,17 @@ describe('document status, listing and retry', () => {
       });
     });
 
+    it("re-runs a document left in one of the old system's statuses; CaseGraph's own non-failed statuses are a 409", async () => {
+      const old = await insertDoc({ status: 'ocr_failed' });
+      const res = await request(t.http).post(`/v1/documents/${old}/retry`).expect(202);
+      expect(res.body).toMatchObject({ status: 'pending', retryFrom: 'ocr', queue: 'ocr' });
+      for (const status of ['completed', 'processing']) {
+        const uuid = await insertDoc({ status });
+        const refused = await request(t.http).post(`/v1/documents/${uuid}/retry`).expect(409);
+        expect(refused.body.message).toBe(`Document is ${status}; only a failed document can be retried`);
+      }
+    });
+
     it('derives the stage when failed_stage is missing (first stage not completed)', async () => {
       const uuid = await insertDoc({ status: 'failed', ocr_status: 'completed', chunking_status: 'failed' });
       const res = await request(t.http).post(`/v1/documents/${uuid}/retry`).expect(202);

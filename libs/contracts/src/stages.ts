@@ -6,6 +6,10 @@ export type Stage = (typeof STAGES)[number];
 export const DOCUMENT_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
+export function isDocumentStatus(value: unknown): value is DocumentStatus {
+  return typeof value === 'string' && (DOCUMENT_STATUSES as readonly string[]).includes(value);
+}
+
 export function isStage(value: unknown): value is Stage {
   return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
 }

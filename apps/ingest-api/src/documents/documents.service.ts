@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DocumentStatus, STAGES, Stage, isStage, queueForStage } from '@casegraph/contracts';
+import { DocumentStatus, STAGES, Stage, isDocumentStatus, isStage, queueForStage } from '@casegraph/contracts';
 import { ProjectContextService } from '@casegraph/project-context';
 import { apiError, notFound } from '../common/api-error';
 import { JobQueuesService } from '../intake/job-queues.service';
@@ -113,8 +113,10 @@ export class DocumentsService {
       );
       if (!rows.length) throw notFound('Document', documentUuid);
       const row = rows[0];
-      if (row.status !== 'failed') {
-        throw apiError(HttpStatus.CONFLICT, `Document is ${row.status as string}; only a failed document can be retried`);
+      // A status that is not CaseGraph's (the old system's `ocr_failed`, `ocr_completed`, … on an adopted database)
+      // means no CaseGraph stage owns the document: it may be re-run like a failed one.
+      if (row.status !== 'failed' && isDocumentStatus(row.status)) {
+        throw apiError(HttpStatus.CONFLICT, `Document is ${row.status}; only a failed document can be retried`);
       }
       const from: Stage = isStage(row.failed_stage) ? row.failed_stage : resumeStage(row);
       const reset = STAGES.slice(STAGES.indexOf(from))
