@@ -6,6 +6,7 @@
  */
 import { DataSource, EntityManager } from 'typeorm';
 import { SchemaProfile, SqlRunner, detectSchemaProfile } from '@casegraph/entities';
+import { sqlState } from '@casegraph/pipeline';
 import { rowsOf } from '@casegraph/project-context';
 import type { Progress } from '../progress';
 
@@ -70,11 +71,6 @@ export interface Phase {
 
 const RETRYABLE = new Set(['40P01', '40001', '55P03']);
 
-function sqlState(err: unknown): string | undefined {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return e?.driverError?.code ?? e?.code;
-}
-
 /** A short transaction, retried (a few times) on deadlock, serialization failure or lock timeout; `also` adds states. */
 export async function tx<T>(db: Db, fn: (m: Tx) => Promise<T>, also: string[] = []): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -94,10 +90,6 @@ export async function tx<T>(db: Db, fn: (m: Tx) => Promise<T>, also: string[] = 
 /** One statement, retried like tx(). */
 export async function stmt<T = unknown>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
   return tx(db, async (m) => rowsOf<T>(await m.query(sql, params)));
-}
-
-function sqlStateOf(err: unknown): string | undefined {
-  return sqlState(err);
 }
 
 /**
@@ -138,7 +130,7 @@ export async function keysetBatches(
     try {
       total += await pass(sql.replace(/ SKIP LOCKED/g, ''));
     } catch (err) {
-      if (sqlStateOf(err) !== '55P03') throw err;
+      if (sqlState(err) !== '55P03') throw err;
     }
   }
   return total;
@@ -284,7 +276,7 @@ export async function keysetTx(
   try {
     total += await pass('FOR UPDATE');
   } catch (err) {
-    if (sqlStateOf(err) !== '55P03') throw err;
+    if (sqlState(err) !== '55P03') throw err;
   }
   return total;
 }

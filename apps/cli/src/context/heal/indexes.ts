@@ -1,4 +1,5 @@
 import { CONTRACT, ContractItem, countBlockers, applyItem, itemState } from '@casegraph/entities';
+import { sqlState } from '@casegraph/pipeline';
 import { Catalogue, Counts, Db, Phase, PhaseContext, withPhaseLock } from './common';
 
 const uniqueItems = () => CONTRACT.filter((i): i is Extract<ContractItem, { kind: 'unique' }> => i.kind === 'unique');
@@ -29,6 +30,7 @@ async function buildIndexes(ctx: PhaseContext): Promise<Counts> {
     await qr.connect();
     let built = 0;
     let blocked = 0;
+    let waiting = 0;
     try {
       for (const item of uniqueItems()) {
         const state = await itemState(qr, item);
@@ -40,6 +42,9 @@ async function buildIndexes(ctx: PhaseContext): Promise<Counts> {
             // A duplicate written meanwhile (or the other backfill building it): enforce reports it.
             if ((await itemState(qr, item)) === 'done') continue;
             if ((await countBlockers(qr, item)) > 0) blocked++;
+            // Long transactions (a worker, another backfill's batch) held the table past lock_timeout: the index is
+            // left for a later backfill or enforce, which say so; the heal itself is done.
+            else if (sqlState(err) === '55P03') waiting++;
             else throw err;
           }
         } else if (state === 'blocked') blocked++;
@@ -47,6 +52,6 @@ async function buildIndexes(ctx: PhaseContext): Promise<Counts> {
     } finally {
       await qr.release();
     }
-    return { built, blocked };
+    return { built, blocked, ...(waiting ? { lockTimeout: waiting } : {}) };
   }
 }
