@@ -136,47 +136,113 @@ async function dedupChunks(ctx: PhaseContext): Promise<{ groups: number; archive
       ),
     );
     if (!batch.length) break;
-    for (const g of batch) {
-      const n = await tx(ctx.db, (m) => resolveChunkGroup(m, ctx.cat, g.d, g.i));
-      if (n) groups++;
-      archived += n;
-      ctx.progress.increment(n);
-    }
+    // One transaction per batch of groups: each statement below reads entity_mentions / relationship_staging once
+    // for the whole batch (chunk_fk_id and source_chunk_uuid have no index), not once per group.
+    const r = await tx(ctx.db, (m) => resolveChunkGroups(m, ctx.cat, batch));
+    groups += r.groups;
+    archived += r.archived;
+    ctx.progress.increment(r.archived);
     const tail = batch[batch.length - 1];
     last = [tail.d, tail.i];
   }
   return { groups, archived };
 }
 
-/** Keeps one chunk of (document, index), relinks everything that points at the others, archives and deletes them. */
-async function resolveChunkGroup(m: Tx, cat: Catalogue, documentUuid: string, chunkIndex: number): Promise<number> {
-  const byDocFk = cat.has('document_chunks', 'document_fk_id')
-    ? 'OR (c.document_uuid IS NULL AND c.document_fk_id = (SELECT d.id FROM source_documents d WHERE d.document_uuid = $1))'
-    : '';
-  const locked = rowsOf<{ id: number; u: string }>(
+/**
+ * Points `table.column` from each `from[k]` to `to[k]` (every changed value logged), in one statement for all pairs;
+ * returns the rows changed.
+ */
+async function relinkMany(m: Tx, cat: Catalogue, table: string, column: string, from: unknown[], to: unknown[], reason: string): Promise<number> {
+  if (!from.length) return 0;
+  const type = cat.type(table, column) ?? 'uuid';
+  const r = rowsOf<{ n: number }>(
     await m.query(
-      `SELECT c.id, c.chunk_uuid::text AS u FROM document_chunks c WHERE c.chunk_index = $2 AND (c.document_uuid = $1 ${byDocFk}) ORDER BY c.id FOR UPDATE OF c`,
-      [documentUuid, chunkIndex],
+      `WITH map AS (SELECT * FROM unnest($1::${type}[], $2::${type}[]) AS mp(f, t)),
+            t AS (SELECT x.id, x.${column} AS old, map.t AS new FROM ${table} x JOIN map ON x.${column} = map.f ORDER BY x.id FOR UPDATE OF x),
+            u AS (UPDATE ${table} x SET ${column} = t.new FROM t WHERE x.id = t.id RETURNING x.id, x.${column} AS new),
+            lg AS (${logSql(table, column, reason, 'SELECT t.id, t.old, u.new FROM t JOIN u ON u.id = t.id')})
+       SELECT count(*)::int AS n FROM u`,
+      [from, to],
     ),
   );
-  if (locked.length < 2) return 0;
+  return r[0]?.n ?? 0;
+}
+
+/**
+ * For each (document, index) group: keeps one chunk, relinks everything that points at the others, archives and
+ * deletes them. The rows of all groups are locked and their mentions counted in one statement each.
+ */
+async function resolveChunkGroups(m: Tx, cat: Catalogue, batch: Array<{ d: string; i: number }>): Promise<{ groups: number; archived: number }> {
+  const byDocFk = cat.has('document_chunks', 'document_fk_id')
+    ? `UNION SELECT c.id FROM unnest($1::uuid[], $2::int[]) AS g(d, i) JOIN source_documents sd ON sd.document_uuid = g.d
+         JOIN document_chunks c ON c.document_fk_id = sd.id AND c.chunk_index = g.i WHERE c.document_uuid IS NULL`
+    : '';
+  const locked = rowsOf<{ id: number; u: string; d: string; i: number }>(
+    await m.query(
+      `SELECT c.id, c.chunk_uuid::text AS u, (${docUuidExpr(cat)})::text AS d, c.chunk_index AS i FROM document_chunks c
+        WHERE c.id IN (SELECT c.id FROM unnest($1::uuid[], $2::int[]) AS g(d, i) JOIN document_chunks c ON c.document_uuid = g.d AND c.chunk_index = g.i
+                       ${byDocFk})
+        ORDER BY c.id FOR UPDATE OF c`,
+      [batch.map((g) => g.d), batch.map((g) => g.i)],
+    ),
+  );
+  const byGroup = new Map<string, Array<{ id: number; u: string }>>();
+  for (const r of locked) {
+    const k = `${r.d}/${r.i}`;
+    const list = byGroup.get(k) ?? [];
+    list.push({ id: Number(r.id), u: r.u });
+    byGroup.set(k, list);
+  }
+  const dup = [...byGroup.values()].filter((l) => l.length >= 2);
+  if (!dup.length) return { groups: 0, archived: 0 };
   const byFk = cat.has('entity_mentions', 'chunk_fk_id');
+  const ids = dup.flat().map((r) => r.id);
   const refs = rowsOf<{ id: number; n: number }>(
     await m.query(
-      `SELECT c.id, (SELECT count(*) FROM entity_mentions em WHERE em.chunk_uuid = c.chunk_uuid ${byFk ? 'OR em.chunk_fk_id = c.id' : ''})::int AS n
-         FROM document_chunks c WHERE c.id = ANY($1::int[])`,
-      [locked.map((r) => r.id)],
+      `SELECT x.cid AS id, count(DISTINCT x.em)::int AS n FROM (
+         SELECT c.id AS cid, em.id AS em FROM document_chunks c JOIN entity_mentions em ON em.chunk_uuid = c.chunk_uuid WHERE c.id = ANY($1::int[])
+         ${byFk ? 'UNION ALL SELECT c.id, em.id FROM document_chunks c JOIN entity_mentions em ON em.chunk_fk_id = c.id WHERE c.id = ANY($1::int[])' : ''}
+       ) x GROUP BY x.cid`,
+      [ids],
     ),
   );
   const refOf = new Map(refs.map((r) => [Number(r.id), Number(r.n)]));
-  const keep = [...locked].sort((a, b) => (refOf.get(Number(b.id)) ?? 0) - (refOf.get(Number(a.id)) ?? 0) || Number(a.id) - Number(b.id))[0];
+  const pairs: Array<{ loser: { id: number; u: string }; keep: { id: number; u: string } }> = [];
+  for (const list of dup) {
+    const keep = [...list].sort((a, b) => (refOf.get(b.id) ?? 0) - (refOf.get(a.id) ?? 0) || a.id - b.id)[0];
+    for (const loser of list) if (loser.id !== keep.id) pairs.push({ loser, keep });
+  }
+  await relinkMany(
+    m,
+    cat,
+    'entity_mentions',
+    'chunk_uuid',
+    pairs.map((p) => p.loser.u),
+    pairs.map((p) => p.keep.u),
+    DUP_REASON,
+  );
+  if (byFk)
+    await relinkMany(
+      m,
+      cat,
+      'entity_mentions',
+      'chunk_fk_id',
+      pairs.map((p) => p.loser.id),
+      pairs.map((p) => p.keep.id),
+      DUP_REASON,
+    );
+  if (cat.has('relationship_staging', 'source_chunk_uuid'))
+    await relinkMany(
+      m,
+      cat,
+      'relationship_staging',
+      'source_chunk_uuid',
+      pairs.map((p) => p.loser.u),
+      pairs.map((p) => p.keep.u),
+      DUP_REASON,
+    );
   let archived = 0;
-  for (const loser of locked) {
-    if (loser.id === keep.id) continue;
-    await relink(m, 'entity_mentions', 'chunk_uuid', loser.u, keep.u, DUP_REASON);
-    if (byFk) await relink(m, 'entity_mentions', 'chunk_fk_id', loser.id, keep.id, DUP_REASON);
-    if (cat.has('relationship_staging', 'source_chunk_uuid'))
-      await relink(m, 'relationship_staging', 'source_chunk_uuid', loser.u, keep.u, DUP_REASON);
+  for (const { loser, keep } of pairs) {
     if (cat.has('chunk_embeddings', 'chunk_uuid', 'model_name')) {
       const clash = `t.chunk_uuid = $1 AND EXISTS (SELECT 1 FROM chunk_embeddings k WHERE k.chunk_uuid = $2 AND k.model_name = t.model_name)`;
       await archiveRows(m, 'chunk_embeddings', clash, [loser.u, keep.u], DUP_REASON, null);
@@ -192,5 +258,5 @@ async function resolveChunkGroup(m: Tx, cat: Catalogue, documentUuid: string, ch
     archived += await archiveRows(m, 'document_chunks', 't.id = $1', [loser.id], DUP_REASON, String(keep.id));
     await m.query(`DELETE FROM document_chunks WHERE id = $1`, [loser.id]);
   }
-  return archived;
+  return { groups: dup.length, archived };
 }
