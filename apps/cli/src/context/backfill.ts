@@ -89,7 +89,19 @@ export async function backfill(db: DataSource, opts: BackfillOptions = {}): Prom
     };
   }
   await ensureAdoptionTables(db);
-  const progress = (opts.progress ?? silentProgress)(plans.reduce((n, p) => n + workOf(p.counts), 0));
+  const total = plans.reduce((n, p) => n + workOf(p.counts), 0);
+  const bar = (opts.progress ?? silentProgress)(total);
+  // The plans are counted before any phase runs, and a phase finds rows the earlier ones made healable: the bar
+  // stops at its total rather than going past it (`811/702`).
+  let shown = 0;
+  const progress: Progress = {
+    increment: (n) => {
+      const k = Math.min(n, total - shown);
+      if (k > 0) bar.increment(k);
+      shown += Math.max(k, 0);
+    },
+    stop: () => bar.stop(),
+  };
   const done: PhaseReport[] = [];
   try {
     for (const p of phases) {

@@ -1,6 +1,5 @@
 import { rowsOf } from '@casegraph/project-context';
 import {
-  BATCH_RESULT,
   Catalogue,
   Counts,
   Db,
@@ -18,6 +17,15 @@ import {
 } from './common';
 
 const DUP_REASON = 'duplicate chunk (document_uuid, chunk_index)';
+
+/**
+ * The next $1 chunk ids after $2 (by the primary key): each batch heals the qualifying rows of that window only, so
+ * a batch reads $1 rows instead of joining (and sorting) every chunk left after $2 to find the first $1 that qualify.
+ * The keyset moves on by the window (last_id is its highest id; NULL once no chunk is left).
+ */
+const WINDOW = `win AS (SELECT c.id FROM document_chunks c WHERE c.id > $2 ORDER BY c.id LIMIT $1)`;
+const IN_WINDOW = `c.id > $2 AND c.id <= (SELECT max(id) FROM win)`;
+const WINDOW_RESULT = `SELECT (SELECT max(id) FROM win) AS last_id, (SELECT count(*) FROM upd)::int AS updated`;
 
 function offsetsWhere(cat: Catalogue): string | null {
   if (!cat.has('document_chunks', 'start_char_index', 'end_char_index', 'char_start_index', 'char_end_index')) return null;
@@ -78,39 +86,39 @@ export const chunksPhase: Phase = {
     const documentFromFk = cat.has('document_chunks', 'document_fk_id')
       ? await keysetBatches(
           ctx,
-          `WITH batch AS (
+          `WITH ${WINDOW}, batch AS (
              SELECT c.id, d.document_uuid AS new FROM document_chunks c JOIN source_documents d ON d.id = c.document_fk_id
-              WHERE c.id > $2 AND c.document_uuid IS NULL ORDER BY c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED
+              WHERE ${IN_WINDOW} AND c.document_uuid IS NULL ORDER BY c.id FOR UPDATE OF c SKIP LOCKED
            ), upd AS (
              UPDATE document_chunks c SET document_uuid = b.new FROM batch b WHERE c.id = b.id AND c.document_uuid IS NULL RETURNING c.id
            )
-           ${BATCH_RESULT}`,
+           ${WINDOW_RESULT}`,
         )
       : 0;
     const project = await keysetBatches(
       ctx,
-      `WITH batch AS (
+      `WITH ${WINDOW}, batch AS (
          SELECT c.id, c.project_uuid AS old, p.project_uuid AS new FROM document_chunks c
            JOIN source_documents d ON d.document_uuid = c.document_uuid
            JOIN projects p ON p.project_uuid = d.project_uuid
-          WHERE c.id > $2 AND c.project_uuid IS DISTINCT FROM p.project_uuid ORDER BY c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED
+          WHERE ${IN_WINDOW} AND c.project_uuid IS DISTINCT FROM p.project_uuid ORDER BY c.id FOR UPDATE OF c SKIP LOCKED
        ), upd AS (
          UPDATE document_chunks c SET project_uuid = b.new FROM batch b WHERE c.id = b.id RETURNING c.id
        ), lg AS (${logSql('document_chunks', 'project_uuid', "project_uuid from the chunk's document", 'SELECT id, old, new FROM batch')})
-       ${BATCH_RESULT}`,
+       ${WINDOW_RESULT}`,
     );
     const off = offsetsWhere(cat);
     const offsets = off
       ? await keysetBatches(
           ctx,
-          `WITH batch AS (
-             SELECT c.id FROM document_chunks c WHERE c.id > $2 AND ${off} ORDER BY c.id LIMIT $1 FOR UPDATE SKIP LOCKED
+          `WITH ${WINDOW}, batch AS (
+             SELECT c.id FROM document_chunks c WHERE ${IN_WINDOW} AND ${off} ORDER BY c.id FOR UPDATE SKIP LOCKED
            ), upd AS (
              UPDATE document_chunks c SET char_start_index = COALESCE(c.char_start_index, c.start_char_index),
                                           char_end_index = COALESCE(c.char_end_index, c.end_char_index)
                FROM batch b WHERE c.id = b.id RETURNING c.id
            )
-           ${BATCH_RESULT}`,
+           ${WINDOW_RESULT}`,
         )
       : 0;
     return {
