@@ -201,16 +201,31 @@ export async function logValue(m: Tx, table: string, rowId: string | number, col
   );
 }
 
-/** The tables of migration 1764600000000, for a database where it has not run yet (same DDL; no-op otherwise). */
+/**
+ * The tables of migration 1764600000000, for a database where it has not run yet (same DDL), and the log's row
+ * index. Nothing is run when all three exist. Otherwise one transaction under an advisory lock: two backfills
+ * starting together would otherwise race on CREATE … IF NOT EXISTS, which PostgreSQL lets fail with a duplicate
+ * key in pg_class.
+ */
 export async function ensureAdoptionTables(db: Db): Promise<void> {
-  await db.query(`CREATE TABLE IF NOT EXISTS casegraph_adoption_log (
-    id bigserial PRIMARY KEY, table_name text NOT NULL, row_id text NOT NULL, column_name text NOT NULL,
-    old_value jsonb, new_value jsonb, reason text NOT NULL, logged_at timestamptz NOT NULL DEFAULT now())`);
-  await db.query(`CREATE TABLE IF NOT EXISTS casegraph_adoption_archive (
-    id bigserial PRIMARY KEY, table_name text NOT NULL, row_id text NOT NULL, row_data jsonb NOT NULL,
-    reason text NOT NULL, kept_row_id text, archived_at timestamptz NOT NULL DEFAULT now())`);
-  // The archive reads a row's logged old values back (originalRowSql): by row, not by scanning the log.
-  await db.query(`CREATE INDEX IF NOT EXISTS casegraph_adoption_log_row ON casegraph_adoption_log (table_name, row_id, id)`);
+  const [present] = rowsOf<{ n: number }>(
+    await db.query(
+      `SELECT count(*)::int AS n FROM unnest(ARRAY['casegraph_adoption_log', 'casegraph_adoption_archive', 'casegraph_adoption_log_row']) AS t(name)
+        WHERE to_regclass(t.name) IS NOT NULL`,
+    ),
+  );
+  if (present?.n === 3) return;
+  await tx(db, async (m) => {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('casegraph:adoption-tables'))`);
+    await m.query(`CREATE TABLE IF NOT EXISTS casegraph_adoption_log (
+      id bigserial PRIMARY KEY, table_name text NOT NULL, row_id text NOT NULL, column_name text NOT NULL,
+      old_value jsonb, new_value jsonb, reason text NOT NULL, logged_at timestamptz NOT NULL DEFAULT now())`);
+    await m.query(`CREATE TABLE IF NOT EXISTS casegraph_adoption_archive (
+      id bigserial PRIMARY KEY, table_name text NOT NULL, row_id text NOT NULL, row_data jsonb NOT NULL,
+      reason text NOT NULL, kept_row_id text, archived_at timestamptz NOT NULL DEFAULT now())`);
+    // The archive reads a row's logged old values back (originalRowSql): by row, not by scanning the log.
+    await m.query(`CREATE INDEX IF NOT EXISTS casegraph_adoption_log_row ON casegraph_adoption_log (table_name, row_id, id)`);
+  });
 }
 
 /** `alias.column` when the column exists, else a typed NULL (a dry run before db:migrate, a fresh database). */
