@@ -5,6 +5,7 @@
  * work on groups of rows (duplicates, splits, merges), so two backfills at once never do the same group twice.
  */
 import { DataSource, EntityManager } from 'typeorm';
+import { normalizeEntity, type EntityType } from '@casegraph/contracts';
 import { SchemaProfile, SqlRunner, detectSchemaProfile } from '@casegraph/entities';
 import { sqlState } from '@casegraph/pipeline';
 import { rowsOf } from '@casegraph/project-context';
@@ -332,4 +333,26 @@ export function mentionDocSql(cat: Catalogue, m = 'm'): string {
 /** For plans: the start of a mention's chunk once phase 3 has run. */
 export function mentionChunkStartSql(cat: Catalogue, m = 'm'): string {
   return mentionChunkSql(cat, (c) => chunkStartSql(cat, c), m);
+}
+
+/**
+ * Fills `normalized_key` where it is NULL, computed in TypeScript with the graph worker's own normaliser (the
+ * same call extraction and resolution make), in keyset batches. `textColumn` is the name the key is made from.
+ */
+export async function fillNormalizedKeys(ctx: PhaseContext, table: 'canonical_entities' | 'entity_mentions', textColumn: string): Promise<number> {
+  return keysetTx(ctx, async (m, last, lock) => {
+    const rows = rowsOf<{ id: number; t: string; x: string }>(
+      await m.query(
+        `SELECT id, entity_type AS t, ${textColumn} AS x FROM ${table} WHERE id > $2 AND normalized_key IS NULL ORDER BY id LIMIT $1 ${lock}`,
+        [ctx.batchSize, last],
+      ),
+    );
+    if (!rows.length) return { last_id: null, updated: 0 };
+    const keys = rows.map((r) => ({ id: Number(r.id), k: normalizeEntity(r.t as EntityType, r.x) }));
+    await m.query(
+      `UPDATE ${table} t SET normalized_key = x.k FROM jsonb_to_recordset($1::jsonb) AS x(id int, k text) WHERE t.id = x.id AND t.normalized_key IS NULL`,
+      [JSON.stringify(keys)],
+    );
+    return { last_id: Number(rows[rows.length - 1].id), updated: rows.length };
+  });
 }

@@ -1,4 +1,3 @@
-import { normalizeEntity, type EntityType } from '@casegraph/contracts';
 import { rowsOf } from '@casegraph/project-context';
 import {
   Catalogue,
@@ -6,10 +5,10 @@ import {
   Db,
   Phase,
   PhaseContext,
+  fillNormalizedKeys,
   Tx,
   archiveRows,
   docProjectJoin,
-  keysetTx,
   logValue,
   mentionDocSql,
   relink,
@@ -69,21 +68,7 @@ export const entitiesPhase: Phase = {
   },
   async run(ctx: PhaseContext): Promise<Counts> {
     const { cat } = ctx;
-    const normalizedKey = await keysetTx(ctx, async (m, last, lock) => {
-      const rows = rowsOf<{ id: number; t: string; x: string }>(
-        await m.query(
-          `SELECT id, entity_type AS t, canonical_name AS x FROM canonical_entities WHERE id > $2 AND normalized_key IS NULL ORDER BY id LIMIT $1 ${lock}`,
-          [ctx.batchSize, last],
-        ),
-      );
-      if (!rows.length) return { last_id: null, updated: 0 };
-      const keys = rows.map((r) => ({ id: Number(r.id), k: normalizeEntity(r.t as EntityType, r.x) }));
-      await m.query(
-        `UPDATE canonical_entities c SET normalized_key = x.k FROM jsonb_to_recordset($1::jsonb) AS x(id int, k text) WHERE c.id = x.id AND c.normalized_key IS NULL`,
-        [JSON.stringify(keys)],
-      );
-      return { last_id: Number(rows[rows.length - 1].id), updated: rows.length };
-    });
+    const normalizedKey = await fillNormalizedKeys(ctx, 'canonical_entities', 'canonical_name');
     const out = { global: 0, copies: 0, merged: 0, orphans: 0 };
     await withPhaseLock(ctx.db, 'entities:split', async () => {
       // Set-based first: an entity all of whose mentions are in one project, whose key that project does not have

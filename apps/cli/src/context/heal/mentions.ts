@@ -1,4 +1,3 @@
-import { normalizeEntity, type EntityType } from '@casegraph/contracts';
 import { rowsOf } from '@casegraph/project-context';
 import {
   BATCH_RESULT,
@@ -7,9 +6,9 @@ import {
   Db,
   Phase,
   PhaseContext,
+  fillNormalizedKeys,
   docProjectJoin,
   keysetBatches,
-  keysetTx,
   mentionChunkStartSql,
   mentionDocSql,
   logSql,
@@ -170,21 +169,7 @@ export const mentionsPhase: Phase = {
          ${BATCH_RESULT}`,
       );
     }
-    const normalizedKey = await keysetTx(ctx, async (m, last, lock) => {
-      const rows = rowsOf<{ id: number; t: string; x: string }>(
-        await m.query(
-          `SELECT id, entity_type AS t, entity_text AS x FROM entity_mentions WHERE id > $2 AND normalized_key IS NULL ORDER BY id LIMIT $1 ${lock}`,
-          [ctx.batchSize, last],
-        ),
-      );
-      if (!rows.length) return { last_id: null, updated: 0 };
-      const keys = rows.map((r) => ({ id: Number(r.id), k: normalizeEntity(r.t as EntityType, r.x) }));
-      await m.query(
-        `UPDATE entity_mentions m SET normalized_key = x.k FROM jsonb_to_recordset($1::jsonb) AS x(id int, k text) WHERE m.id = x.id AND m.normalized_key IS NULL`,
-        [JSON.stringify(keys)],
-      );
-      return { last_id: Number(rows[rows.length - 1].id), updated: rows.length };
-    });
+    const normalizedKey = await fillNormalizedKeys(ctx, 'entity_mentions', 'entity_text');
     const dup = await withPhaseLock(ctx.db, 'mentions:duplicates', () => dedupSpans(ctx));
     return {
       documentFromChunk,
