@@ -6,7 +6,6 @@
  * delete chunks old mentions point at, and its down() restores the old objects.
  */
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import {
   AdoptLegacyDatabase1764600000000,
   CONTRACT,
@@ -15,7 +14,6 @@ import {
   MIGRATIONS,
   applyItem,
   countBlockers,
-  dataSourceOptions,
   detectSchemaProfile,
   itemState,
   migrate,
@@ -31,6 +29,7 @@ import {
   describeWithLegacySeed,
   fingerprintLegacy,
   requireSharedLegacySchema,
+  runMigrationStep,
   seedLegacyRows,
 } from '@casegraph/testing';
 
@@ -52,23 +51,8 @@ async function triggerNames(c: Client): Promise<string[]> {
   return r.rows.map((x) => x.t);
 }
 
-/** Runs one migration step by hand, in a transaction, as TypeORM would. */
-async function runStep(url: string, step: 'up' | 'down'): Promise<void> {
-  const ds = new DataSource(dataSourceOptions(url, [], [], { poolSize: 1, applicationName: 'casegraph-adoption-test' }));
-  await ds.initialize();
-  const qr = ds.createQueryRunner();
-  try {
-    await qr.startTransaction();
-    await new AdoptLegacyDatabase1764600000000()[step](qr);
-    await qr.commitTransaction();
-  } catch (e) {
-    await qr.rollbackTransaction();
-    throw e;
-  } finally {
-    await qr.release();
-    await ds.destroy();
-  }
-}
+/** AdoptLegacyDatabase1764600000000's up() or down() once more, in a transaction of its own. */
+const runStep = (url: string, step: 'up' | 'down') => runMigrationStep(url, new AdoptLegacyDatabase1764600000000(), step);
 
 function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
   let db: PrivateDatabase;

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CanonicalEntity, ENTITIES, MIGRATIONS, SourceDocument, dataSourceOptions, migrate } from '@casegraph/entities';
 import { AliasesJsonbOffsetsUnknown1764700000000 } from '../../libs/entities/src/migrations/1764700000000-aliases-jsonb-offsets-unknown';
-import { type PrivateDatabase, createPrivateDatabase } from '@casegraph/testing';
+import { type PrivateDatabase, createPrivateDatabase, runMigrationStep } from '@casegraph/testing';
 
 // Private databases are created, migrated and dropped (WITH FORCE): slow on a busy server.
 jest.setTimeout(180_000);
@@ -41,23 +41,8 @@ async function migrateBefore(url: string): Promise<void> {
   }
 }
 
-/** This migration's up() or down() once more, in a transaction of its own. */
-async function runThis(url: string, direction: 'up' | 'down'): Promise<void> {
-  const ds = new DataSource(dataSourceOptions(url, ENTITIES, MIGRATIONS, { poolSize: 1, applicationName: 'casegraph-mig-test' }));
-  await ds.initialize();
-  const qr = ds.createQueryRunner();
-  try {
-    await qr.startTransaction();
-    await new AliasesJsonbOffsetsUnknown1764700000000()[direction](qr);
-    await qr.commitTransaction();
-  } catch (e) {
-    await qr.rollbackTransaction();
-    throw e;
-  } finally {
-    await qr.release();
-    await ds.destroy();
-  }
-}
+/** AliasesJsonbOffsetsUnknown1764700000000's up() or down() once more, in a transaction of its own. */
+const runThis = (url: string, direction: 'up' | 'down') => runMigrationStep(url, new AliasesJsonbOffsetsUnknown1764700000000(), direction);
 
 async function column(c: Client, table: string, name: string) {
   const r = await c.query(

@@ -1,7 +1,7 @@
 /** Private PostgreSQL databases for tests whose code scans every row or alters the schema. */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { ENTITIES, MIGRATIONS, dataSourceOptions, migrate } from '@casegraph/entities';
 
 export interface PrivateDatabase {
@@ -85,4 +85,22 @@ export async function createPrivateDataSource(label = 'x', opts: { poolSize?: nu
       await db.drop();
     },
   };
+}
+
+/** Runs one migration's up() or down() once more on database `url`, in a transaction of its own, as TypeORM's runner does. */
+export async function runMigrationStep(url: string, migration: MigrationInterface, direction: 'up' | 'down'): Promise<void> {
+  const ds = new DataSource(dataSourceOptions(url, [], [], { poolSize: 1, applicationName: 'casegraph-migration-step' }));
+  await ds.initialize();
+  const qr = ds.createQueryRunner();
+  try {
+    await qr.startTransaction();
+    await migration[direction](qr);
+    await qr.commitTransaction();
+  } catch (e) {
+    await qr.rollbackTransaction();
+    throw e;
+  } finally {
+    await qr.release();
+    await ds.destroy();
+  }
 }
