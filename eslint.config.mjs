@@ -43,6 +43,12 @@ const DEP_CONSTRAINTS = [
     notDependOnLibsWithTags: ['scope:project-context', 'scope:pipeline'],
     bannedExternalImports: ['ioredis', 'bull', '@nestjs/bull', 'bullmq', '@nestjs/bullmq'],
   },
+  // The legal grammar (citations, statutes, courts, legal names) is pure text processing: no other lib, no I/O.
+  {
+    sourceTag: 'scope:legal',
+    onlyDependOnLibsWithTags: ['scope:legal'],
+    bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bull', 'compromise', 'wink-nlp'],
+  },
 ];
 
 export default tseslint.config(

@@ -1,5 +1,25 @@
-/** Entity types the graph worker extracts and the read API filters on. */
-export const ENTITY_TYPES = ['PERSON', 'ORG', 'LOCATION', 'DATE', 'MONEY', 'CASE_NUMBER', 'CITATION', 'COURT', 'EMAIL', 'PHONE', 'URL'] as const;
+/**
+ * Entity types the graph worker extracts and the read API filters on.
+ * - CASE: a case as one entity (its name, reporter citations, short forms, `Id.`, `supra`);
+ * - STATUTE: constitutions, codes, session laws, regulations, court rules, sentencing guidelines;
+ * - CITATION: what the extractor wrote for both before CASE and STATUTE existed; old rows keep it, and
+ *   it stays filterable, but nothing new is written with it.
+ */
+export const ENTITY_TYPES = [
+  'PERSON',
+  'ORG',
+  'LOCATION',
+  'DATE',
+  'MONEY',
+  'CASE',
+  'STATUTE',
+  'CASE_NUMBER',
+  'CITATION',
+  'COURT',
+  'EMAIL',
+  'PHONE',
+  'URL',
+] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
 export function isEntityType(value: unknown): value is EntityType {

@@ -27,11 +27,15 @@ export function fixturesAvailable(): boolean {
  * and the missing folder, and describe.skip; with CASEGRAPH_REQUIRE_FIXTURES=1, a failing test instead.
  */
 export function describeWithFixtures(name: string, fn: () => void): void {
-  if (fixturesAvailable()) {
+  describeWithFixturesIn(name, fn, fixturesAvailable(), `no fixtures folder at ${FIXTURES_DIR} (set CASEGRAPH_FIXTURES to it)`);
+}
+
+/** describe() gated on `available`: the one skip/require policy behind every describeWith… helper. */
+export function describeWithFixturesIn(name: string, fn: () => void, available: boolean, why: string): void {
+  if (available) {
     describe(name, fn);
     return;
   }
-  const why = `no fixtures folder at ${FIXTURES_DIR} (set CASEGRAPH_FIXTURES to it)`;
   if (process.env.CASEGRAPH_REQUIRE_FIXTURES === '1') {
     describe(name, () => {
       it('needs the shared fixtures (CASEGRAPH_REQUIRE_FIXTURES=1)', () => {

@@ -10,6 +10,7 @@ export * from './spawn-app';
 export * from './project-rows';
 export * from './documents';
 export * from './fixtures';
+export * from './legal-fixtures';
 export * from './failure-policy';
 export * from './s3-server';
 export * from './fake-textract';

@@ -9,8 +9,20 @@ export interface ExtractedMention {
   end: number;
   /** 0..1 */
   confidence: number;
-  /** Which extractor found it, e.g. `nlp:compromise` or `pattern:citation`. */
+  /** Which extractor found it, e.g. `nlp:compromise`, `pattern:email` or `legal:citation`. */
   method: string;
+  /**
+   * The entity key, when the extractor knows it better than the text does: a short form, `Id.` or
+   * `supra` carries the key of the case it refers to, a defined short name ("LG&E") that of the full
+   * name, a judge "judge <surname> <court>". Otherwise ExtractionService derives it (normalizeEntity).
+   */
+  key?: string;
+  /** The name to show ("Douglas Alan Bahr" for "Bahr, Douglas Alan"); else the text. */
+  display?: string;
+  /** What the text says the entity is here: judge, party, counsel, law_firm. */
+  role?: string;
+  /** Further facts the text states (party side, reporter, pin cite, court, year, statute section…). */
+  attributes?: Record<string, string | number | boolean | string[] | null>;
 }
 
 /**

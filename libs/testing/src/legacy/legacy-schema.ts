@@ -14,8 +14,8 @@
  * float8[] columns, and [null] as the column list of an expression index.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { FIXTURES_SKIP_MARK } from '../fixtures';
+import { join, resolve } from 'node:path';
+import { describeWithFixturesIn } from '../fixtures';
 
 export interface LegacyColumn {
   name: string;
@@ -150,22 +150,7 @@ export function requireSharedLegacySchema(): LegacySchema {
  * CASEGRAPH_REQUIRE_FIXTURES=1, a failing test instead.
  */
 export function describeWithLegacySeed(name: string, fn: () => void): void {
-  if (legacySeedAvailable()) {
-    describe(name, fn);
-    return;
-  }
-  const why = `no legacy schema at ${legacySchemaPath()} (set CASEGRAPH_SEED to its folder)`;
-  if (process.env.CASEGRAPH_REQUIRE_FIXTURES === '1') {
-    describe(name, () => {
-      it('needs the shared seed (CASEGRAPH_REQUIRE_FIXTURES=1)', () => {
-        throw new Error(`CASEGRAPH_REQUIRE_FIXTURES=1 but ${why}`);
-      });
-    });
-    return;
-  }
-  const file = expect.getState().testPath ?? '';
-  process.stderr.write(`skipped "${name}"${file ? ` in ${relative(process.cwd(), file)}` : ''}: ${why}\n`);
-  describe.skip(`${name} ${FIXTURES_SKIP_MARK}`, fn);
+  describeWithFixturesIn(name, fn, legacySeedAvailable(), `no legacy schema at ${legacySchemaPath()} (set CASEGRAPH_SEED to its folder)`);
 }
 
 /** The key column of a legacy table: `id`, or the first column for a table without one (schema_version: version). */
