@@ -1,15 +1,12 @@
 import type { LegalMention } from '../types';
+import type { LegalPeopleContext } from './context';
+import { findCounsel } from './counsel';
+import { findJudges } from './judges';
+import { findParties } from './parties';
 
-export interface LegalPeopleContext {
-  /** What findCourts found in the same text (the document's own court is the first in its caption). */
-  courts: LegalMention[];
-  /** What findCaseCitations found (names inside case names are parties of cited cases, not of this document). */
-  citations: LegalMention[];
-}
+export type { LegalPeopleContext } from './context';
 
 /** Judges, the caption's parties with their roles, counsel and firms, governments as ORG, defined short names. */
 export function findLegalPeople(text: string, context: LegalPeopleContext): LegalMention[] {
-  void text;
-  void context;
-  return [];
+  return [...findJudges(text, context), ...findParties(text, context), ...findCounsel(text, context)];
 }
