@@ -1,3 +1,4 @@
+import { caseCitationKey, statuteKey } from '@casegraph/legal';
 import type { EntityType } from './graph';
 
 /**
@@ -13,7 +14,9 @@ import type { EntityType } from './graph';
  * - DATE: ISO form when the date parses ("29 June 2007" and "June 29, 2007" -> 2007-06-29);
  * - MONEY: currency code + amount ("$2.5 million" -> "usd 2500000");
  * - CASE_NUMBER: no judge initials, no leading zeros in the sequence number;
- * - CITATION: volume, reporter, first page (no pinpoint, no parenthetical);
+ * - CITATION (old rows): volume, reporter, first page (no pinpoint, no parenthetical);
+ * - CASE, STATUTE: the legal grammar's keys (@casegraph/legal: "550 us 544", "us usc 42 1983(a)");
+ *   a case name with no citation "name <name>";
  * - EMAIL: lower case; URL: host without www, no scheme, no trailing slash; PHONE: digits.
  */
 export function basicNormalize(text: string): string {
@@ -264,6 +267,13 @@ export function normalizeEntity(type: EntityType, text: string): string {
       break;
     case 'CITATION':
       key = citationKey(text);
+      break;
+    case 'CASE':
+      // A citation's key ("550 U.S. 544, 570" -> "550 us 544"); a name alone: "name <name>".
+      key = caseCitationKey(text) ?? (basic ? `name ${basic}` : undefined);
+      break;
+    case 'STATUTE':
+      key = statuteKey(text);
       break;
   }
   return key || basic || text.trim().toLowerCase();

@@ -14,6 +14,7 @@ import { GraphEntityTrigramLookup1764400000000 } from './migrations/176440000000
 import { EntityMentionKeyLookup1764500000000 } from './migrations/1764500000000-entity-mention-key-lookup';
 import { AdoptLegacyDatabase1764600000000 } from './migrations/1764600000000-adopt-legacy-database';
 import { AliasesJsonbOffsetsUnknown1764700000000 } from './migrations/1764700000000-aliases-jsonb-offsets-unknown';
+import { MentionRolesAttributes1764800000000 } from './migrations/1764800000000-mention-roles-attributes';
 
 export const ENTITIES = [
   Project,
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   EntityMentionKeyLookup1764500000000,
   AdoptLegacyDatabase1764600000000,
   AliasesJsonbOffsetsUnknown1764700000000,
+  MentionRolesAttributes1764800000000,
 ];

@@ -13,6 +13,19 @@ export interface MentionRow extends ExtractedMention {
   normalizedKey: string;
 }
 
+/**
+ * A mention's entity key. The legal grammar gives one where the text alone does not tell (a short form,
+ * `Id.` and `supra` carry their case's key, a defined short name its full name's, a judge
+ * `judge <surname> <court>`): CASE, STATUTE, COURT and judge keys are used as given; a person's or
+ * organisation's given key is a name, normalised like any other (honorifics, legal forms). Without one,
+ * the text's key.
+ */
+export function mentionKey(m: Pick<ExtractedMention, 'type' | 'text' | 'key'>): string {
+  if (m.key === undefined || m.key === '') return normalizeEntity(m.type, m.text);
+  if ((m.type === 'PERSON' || m.type === 'ORG') && !m.key.startsWith('judge ')) return normalizeEntity(m.type, m.key);
+  return m.key;
+}
+
 /** Stage 2: entity mentions at document-absolute offsets, each with its chunk and normalised key. */
 @Injectable()
 export class ExtractionService {
@@ -29,7 +42,7 @@ export class ExtractionService {
       // The id uses UTF-16 offsets; it only has to be stable for the same text.
       mentionUuid: mentionUuidOf(documentUuid, m.type, m.start, m.end),
       chunkUuid: chunkOfSpan(chunks, m.start, m.end)?.chunkUuid ?? null,
-      normalizedKey: normalizeEntity(m.type, m.text),
+      normalizedKey: mentionKey(m),
     }));
   }
 
@@ -62,14 +75,19 @@ export class ExtractionService {
         confidence_score: m.confidence,
         method: m.method,
         normalized_key: m.normalizedKey,
+        role: m.role ?? null,
+        display_name: m.display ?? null,
+        attributes: m.attributes ?? null,
       }));
       await manager.query(
         `INSERT INTO entity_mentions (mention_uuid, document_uuid, chunk_uuid, project_uuid, entity_text, entity_type,
-                                      start_char, end_char, confidence_score, method, normalized_key, canonical_entity_uuid)
+                                      start_char, end_char, confidence_score, method, normalized_key, canonical_entity_uuid,
+                                      role, display_name, attributes)
          SELECT r.mention_uuid, $1, r.chunk_uuid, $2, r.entity_text, r.entity_type, r.start_char, r.end_char,
-                r.confidence_score, r.method, r.normalized_key, NULL
+                r.confidence_score, r.method, r.normalized_key, NULL, r.role, r.display_name, r.attributes
            FROM jsonb_to_recordset($3::jsonb) AS r(mention_uuid uuid, chunk_uuid uuid, entity_text text, entity_type text,
-                start_char int, end_char int, confidence_score real, method text, normalized_key text)`,
+                start_char int, end_char int, confidence_score real, method text, normalized_key text,
+                role text, display_name text, attributes jsonb)`,
         [documentUuid, projectUuid, JSON.stringify(rows)],
       );
     }

@@ -69,11 +69,28 @@ describe('offline extractor (compromise + patterns)', () => {
       ['DATE', 'March 3, 2021'],
     ]);
     expect(await pairs(offline, 'See Ashcroft v. Iqbal, 556 U.S. 662, 678 (2009); 42 U.S.C. § 1983.')).toEqual([
-      ['PERSON', 'Ashcroft'],
-      ['PERSON', 'Iqbal'],
-      ['CITATION', '556 U.S. 662, 678 (2009)'],
-      ['CITATION', '42 U.S.C. § 1983'],
+      ['CASE', 'Ashcroft v. Iqbal'],
+      ['CASE', '556 U.S. 662'],
+      ['STATUTE', '42 U.S.C. § 1983'],
     ]);
+  });
+
+  it('types citations as CASE or STATUTE, never DATE, PERSON or LOCATION', async () => {
+    const legal = async (text: string) => (await pairs(offline, text)).filter(([t]) => t === 'CASE' || t === 'STATUTE' || t === 'DATE');
+    expect(await legal('Claims arise under 42 U.S.C. § 1983 and 28 U.S.C. §§ 1331.')).toEqual([
+      ['STATUTE', '42 U.S.C. § 1983'],
+      ['STATUTE', '28 U.S.C. §§ 1331'],
+    ]);
+    expect(await legal('Rule 10b-5, 17 C.F.R. 240.10b-5, prohibits fraud.')).toEqual([['STATUTE', '17 C.F.R. 240.10b-5']]);
+    expect(await legal('See 129 S. Ct. 1937 and 5 F.4th 123 (2d Cir. 2021).')).toEqual([
+      ['CASE', '129 S. Ct. 1937'],
+      ['CASE', '5 F.4th 123'],
+    ]);
+    expect(await legal('Dismissal under Fed. R. Civ. P. 12(b)(6) is denied.')).toEqual([['STATUTE', 'Fed. R. Civ. P. 12(b)(6)']]);
+    expect(await legal('The statute, 29 U.S.C. § 1132(a)(1)(B), controls.')).toEqual([['STATUTE', '29 U.S.C. § 1132(a)(1)(B)']]);
+    expect(await legal('The limit is set by N.D.C.C. § 28-01-46 since 2019.')).toEqual([['STATUTE', 'N.D.C.C. § 28-01-46']]);
+    // "U.S." in prose, a page count, a year are not citations
+    expect(await legal('The U.S. economy grew 3 percent in 2019 over 12 pages.')).toEqual([]);
   });
 
   it('finds the fixture facts: dates, the FSF, URLs', async () => {

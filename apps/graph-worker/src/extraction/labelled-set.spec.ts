@@ -16,7 +16,7 @@ describe('labelled sets', () => {
     expect(all.expected).toBeGreaterThanOrEqual(90);
     expect(all.precision).toBeGreaterThanOrEqual(0.95);
     expect(all.recall).toBeGreaterThanOrEqual(0.95);
-    for (const t of ['CASE_NUMBER', 'CITATION', 'COURT', 'EMAIL', 'PHONE', 'URL', 'DATE', 'MONEY']) {
+    for (const t of ['CASE_NUMBER', 'CASE', 'STATUTE', 'COURT', 'EMAIL', 'PHONE', 'URL', 'DATE', 'MONEY']) {
       expect(scores.find((s) => s.type === t)!.f1).toBeGreaterThanOrEqual(0.95);
     }
   });

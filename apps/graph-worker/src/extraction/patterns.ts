@@ -3,8 +3,9 @@ import type { ExtractedMention } from './entity-extractor';
 import { mention } from './spans';
 
 /**
- * Regular-expression patterns for the legal and contact entity types, and for
- * organisation names that carry a legal-form or institution word. Each pattern is
+ * Regular-expression patterns for dockets, courts the court table does not know, the contact types,
+ * and organisation names that carry a legal-form or institution word. Citations, statutes, judges and
+ * parties are the legal grammar's (@casegraph/legal). Each pattern is
  * unit-tested on realistic sentences (patterns.spec.ts).
  */
 export interface EntityPattern {
@@ -86,33 +87,6 @@ const CAP_WORDS = (max: number) => `[A-Z][a-z]+(?:${WS}[A-Z][a-z]+){0,${max - 1}
 const ORDINAL_CIRCUIT = '(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal|D\\.C\\.|District of Columbia)';
 const DIRECTION = '(?:Northern|Southern|Eastern|Western|Middle|Central)';
 const US = '(?:United States|U\\.S\\.)';
-
-/** Reporter abbreviations, longest first so "F. Supp. 2d" wins over "F.". */
-const REPORTERS = [
-  'U\\.S\\.(?!\\s?C)',
-  'S\\.\\s?Ct\\.',
-  'L\\.\\s?Ed\\.(?:\\s?2d)?',
-  'F\\.\\s?Supp\\.(?:\\s?[23]d)?',
-  "F\\.\\s?App(?:'|’)x",
-  'F\\.(?:\\s?(?:2d|3d|4th))?',
-  'B\\.R\\.',
-  'Fed\\.\\s?Cl\\.',
-  'A\\.(?:\\s?[23]d)?',
-  'P\\.(?:\\s?[23]d)?',
-  'N\\.E\\.(?:\\s?[23]d)?',
-  'N\\.W\\.(?:\\s?2d)?',
-  'S\\.E\\.(?:\\s?2d)?',
-  'S\\.W\\.(?:\\s?[23]d)?',
-  'So\\.(?:\\s?[23]d)?',
-  'Cal\\.\\s?Rptr\\.(?:\\s?[23]d)?',
-  'N\\.Y\\.S\\.(?:\\s?[23]d)?',
-  'N\\.Y\\.(?:\\s?[23]d)?',
-  'Cal\\.(?:\\s?App\\.)?(?:\\s?[2-5]th)?',
-];
-const REPORTER = `(?:${REPORTERS.join('|')})`;
-/** Pinpoint page and a parenthetical ending in a year: ", 570 (2007)", " (2d Cir. 2019)". */
-const PINPOINT = String.raw`(?:,\s?\d{1,5}(?:\s?[-–]\s?\d{1,5})?)?(?:\s?\((?:[A-Za-z0-9.' ]{0,30}\s)?(?:1[6-9]|20)\d{2}\))?`;
-const SUBSECTIONS = String.raw`(?:\([A-Za-z0-9]{1,4}\))*`;
 
 /** Organisation words that end a name: "Free Software Foundation", "Acme Holdings, Inc.". */
 const ORG_SUFFIX_WORDS = [
@@ -231,51 +205,6 @@ export const PATTERNS: EntityPattern[] = [
     regex: /(?<![\w-])(?:19|20)?\d{2}-(?:CV|CR|CA|CI|DR|FA|JV|PR|SC|LT|CH|MC|AP)-\d{3,8}(?![\w-])/g,
   },
 
-  // ---- CITATION ----------------------------------------------------------
-  {
-    // 42 U.S.C. § 1983, 15 U.S.C. §§ 78j(b), 28 USC 1331
-    type: 'CITATION',
-    method: 'pattern:citation',
-    trim: false,
-    confidence: 0.97,
-    regex: new RegExp(
-      String.raw`\b\d{1,2}\s?U\.?\s?S\.?\s?C\.?(?:\s?A\.?)?\s?(?:§§?\s?|[Ss]ec(?:tion|s?\.)\s?)?\d+[A-Za-z0-9-]*${SUBSECTIONS}(?:\s?(?:et\s?seq\.|[-–]\s?\d+[A-Za-z0-9-]*))?`,
-      'g',
-    ),
-  },
-  {
-    // 17 C.F.R. 240.10b-5, 17 C.F.R. § 240.10b-5, 29 CFR Part 1910
-    type: 'CITATION',
-    method: 'pattern:citation',
-    trim: false,
-    confidence: 0.97,
-    regex: new RegExp(String.raw`\b\d{1,2}\s?C\.?\s?F\.?\s?R\.?\s?(?:§§?\s?|[Pp]art\s)?\d+(?:\.\d+[A-Za-z0-9-]*)?${SUBSECTIONS}`, 'g'),
-  },
-  {
-    // 550 U.S. 544, 570 (2007); 129 S. Ct. 1937; 5 F.4th 123 (2d Cir. 2021); 300 F. Supp. 3d 12 (S.D.N.Y. 2018)
-    type: 'CITATION',
-    method: 'pattern:citation',
-    trim: false,
-    confidence: 0.95,
-    regex: new RegExp(String.raw`\b\d{1,4}\s${REPORTER}\s(?:at\s)?\d{1,5}${PINPOINT}`, 'g'),
-  },
-  {
-    // Fed. R. Civ. P. 12(b)(6), Fed. R. Evid. 702
-    type: 'CITATION',
-    method: 'pattern:citation',
-    trim: false,
-    confidence: 0.95,
-    regex: new RegExp(String.raw`\bFed\.\s?R\.\s?(?:Civ|Crim|App|Evid|Bankr)\.(?:\s?P\.)?\s?\d+(?:\.\d+)?${SUBSECTIONS}`, 'g'),
-  },
-  {
-    // Pub. L. No. 111-203, 124 Stat. 1376
-    type: 'CITATION',
-    method: 'pattern:citation',
-    trim: false,
-    confidence: 0.95,
-    regex: /\b(?:Pub\.\s?L\.\s?(?:No\.\s?)?\d{2,3}-\d{1,4}|\d{1,3}\sStat\.\s\d{1,5})/g,
-  },
-
   // ---- COURT -------------------------------------------------------------
   {
     // United States District Court for the Southern District of New York
@@ -374,40 +303,7 @@ export const PATTERNS: EntityPattern[] = [
     confidence: 0.85,
     regex: new RegExp(w(`(?<![A-Za-z0-9])(?:${ORG_PREFIX_WORDS.join('|')}) of (?:the )?${CAP_WORDS(4)}(?: of (?:the )?${CAP_WORDS(3)})?`), 'g'),
   },
-
-  // ---- PERSON: one-word parties of a case caption ("Roe v. Wade") ----------
-  {
-    type: 'PERSON',
-    method: 'pattern:caption',
-    confidence: 0.6,
-    regex:
-      /(?<![A-Za-z0-9.'’-])(?<m>[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?)(?=,?\s+vs?\.\s+[A-Z])|(?<=\bvs?\.\s+)(?<m2>[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?)(?![A-Za-z0-9'’&-]|\s+[A-Z&]|,?\s+(?:Inc|Corp|Co|Ltd|LLC|LLP)\b)/g,
-    accept: (m) => !CAPTION_NOT_PERSON.has(m),
-  },
 ];
-
-/** One-word caption parties that are governments or not names. */
-const CAPTION_NOT_PERSON = new Set([
-  ...STATES.filter((s) => !s.includes(' ')),
-  'United',
-  'States',
-  'State',
-  'People',
-  'Commonwealth',
-  'City',
-  'County',
-  'Town',
-  'Village',
-  'Republic',
-  'Kingdom',
-  'See',
-  'Cf',
-  'In',
-  'Ex',
-  'Matter',
-  'Estate',
-  'Doe',
-]);
 
 const CONNECTOR_RE = new RegExp(`^${CONNECTOR}$`);
 const SUFFIX_TOKEN_RE = new RegExp(`^(?:${ORG_SUFFIX_WORDS.join('|')}|${CONNECTOR}|[,&])$`);

@@ -1,5 +1,5 @@
 import type { EntityType } from '@casegraph/contracts';
-import { FUZZY_TYPES } from './normalizer';
+import { isFuzzyKey } from './normalizer';
 import { jaroWinkler, trigramSimilarity } from './similarity';
 
 /** Default trigram similarity a candidate needs (RESOLUTION_FUZZY_THRESHOLD). */
@@ -26,7 +26,7 @@ const numbersOf = (key: string) =>
  */
 export function isFuzzyMatch(type: EntityType, a: string, b: string, threshold = DEFAULT_FUZZY_THRESHOLD, similarity?: number): boolean {
   if (a === b) return true;
-  if (!FUZZY_TYPES.has(type)) return false;
+  if (!isFuzzyKey(type, a) || !isFuzzyKey(type, b)) return false;
   const sim = similarity ?? trigramSimilarity(a, b);
   if (sim < threshold) return false;
   if (numbersOf(a) !== numbersOf(b)) return false;
@@ -110,7 +110,7 @@ export function clusterKeys(
     while (parent[i] !== i) i = parent[i] = parent[parent[i]];
     return i;
   };
-  if (FUZZY_TYPES.has(type)) {
+  if (list.some((k) => isFuzzyKey(type, k))) {
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) {
         if (find(i) !== find(j) && isFuzzyMatch(type, list[i], list[j], threshold)) parent[find(j)] = find(i);

@@ -6,12 +6,21 @@ export { basicNormalize, isoDate, normalizeEntity } from '@casegraph/contracts';
 /** Types that may be matched fuzzily; the others (dates, numbers, addresses) match only exactly. */
 export const FUZZY_TYPES: ReadonlySet<EntityType> = new Set<EntityType>(['PERSON', 'ORG', 'LOCATION', 'COURT']);
 
-/** A display form of a mention: white space collapsed, a leading "the" dropped. */
+/**
+ * Whether a key of `type` may be matched fuzzily. A judge's key (`judge <surname> <court>`, given by the
+ * legal grammar) is exact: two judges of one court are never one person because their keys look alike.
+ */
+export function isFuzzyKey(type: EntityType, key: string): boolean {
+  return FUZZY_TYPES.has(type) && !(type === 'PERSON' && key.startsWith('judge '));
+}
+
+/** A display form of a mention: white space collapsed, a leading "the" and a trailing possessive dropped ("Tennessee's"). */
 export function displayForm(text: string): string {
   return text
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^the\s+(?=\S+\s)/i, '');
+    .replace(/^the\s+(?=\S+\s)/i, '')
+    .replace(/(?<=\p{L}{2})['’]s$/u, '');
 }
 
 /**

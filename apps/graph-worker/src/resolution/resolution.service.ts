@@ -6,7 +6,7 @@ import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-
 import { LOCK_NAMESPACE } from '../pipeline/transactions';
 import { recountMentions } from './entity-counts';
 import { clusterKeys, isFuzzyMatch, moreInformativeKey, moreInformativeKeySql } from './matcher';
-import { FUZZY_TYPES, displayForm, moreInformative } from './normalizer';
+import { displayForm, isFuzzyKey, moreInformative } from './normalizer';
 
 export interface ResolutionResult {
   /** Distinct canonical entities the document's mentions resolve to. */
@@ -22,7 +22,10 @@ interface KeyGroup {
   type: EntityType;
   key: string;
   count: number;
+  /** Display forms: candidates for the entity's name, and aliases. */
   forms: Set<string>;
+  /** Texts whose mention gave a display name of its own: aliases only ("Bahr, Douglas Alan"). */
+  texts: Set<string>;
 }
 
 interface Match {
@@ -79,9 +82,15 @@ export class ResolutionService {
   constructor(@Inject(GRAPH_PIPELINE_OPTIONS) private readonly options: GraphPipelineOptions) {}
 
   async resolve(manager: EntityManager, projectUuid: string, documentUuid: string): Promise<ResolutionResult> {
-    const mentions = rowsOf<{ entity_type: EntityType; normalized_key: string; entity_text: string; canonical_entity_uuid: string | null }>(
+    const mentions = rowsOf<{
+      entity_type: EntityType;
+      normalized_key: string;
+      entity_text: string;
+      display_name: string | null;
+      canonical_entity_uuid: string | null;
+    }>(
       await manager.query(
-        `SELECT entity_type, normalized_key, entity_text, canonical_entity_uuid
+        `SELECT entity_type, normalized_key, entity_text, display_name, canonical_entity_uuid
            FROM entity_mentions WHERE document_uuid = $1`,
         [documentUuid],
       ),
@@ -90,9 +99,12 @@ export class ResolutionService {
     const groups = new Map<string, KeyGroup>();
     for (const m of mentions) {
       const key = m.normalized_key;
-      const g = groups.get(id(m.entity_type, key)) ?? { type: m.entity_type, key, count: 0, forms: new Set<string>() };
+      const g = groups.get(id(m.entity_type, key)) ?? { type: m.entity_type, key, count: 0, forms: new Set<string>(), texts: new Set<string>() };
       g.count++;
-      g.forms.add(displayForm(m.entity_text));
+      if (m.display_name) {
+        g.forms.add(displayForm(m.display_name));
+        g.texts.add(m.entity_text.replace(/\s+/g, ' ').trim());
+      } else g.forms.add(displayForm(m.entity_text));
       groups.set(id(m.entity_type, key), g);
     }
     if (!groups.size) {
@@ -110,12 +122,13 @@ export class ResolutionService {
     const fresh = [...groups.entries()].filter(([gid]) => !target.has(gid)).map(([, g]) => g);
     const repOf = new Map<string, string>();
     for (const type of [...new Set(fresh.map((g) => g.type))]) {
+      const ofType = fresh.filter((g) => g.type === type);
       const clusters = clusterKeys(
         type,
-        fresh.filter((g) => g.type === type),
+        ofType.filter((g) => isFuzzyKey(type, g.key)),
         this.options.fuzzyThreshold,
       );
-      for (const [k, rep] of clusters) repOf.set(id(type, k), rep);
+      for (const g of ofType) repOf.set(id(type, g.key), clusters.get(g.key) ?? g.key);
     }
 
     // The key an existing entity should have: the most informative of its key and the keys joining it now.
@@ -169,6 +182,7 @@ export class ResolutionService {
         if (w && moreInformativeKey(w.key, row.k)) row.k = w.key;
       }
       for (const f of g.forms) row.aliases.add(f);
+      for (const f of g.texts) row.aliases.add(f);
       rows.set(tid, row);
     }
     for (const [gid, g] of groups) {
@@ -274,7 +288,7 @@ export class ResolutionService {
 
     // A variant that is not the key of its entity (it joined one with a more informative key) is found
     // through the mentions that carry it, so it keeps resolving to that entity.
-    const variants = keys.filter((k) => FUZZY_TYPES.has(k.type) && !out.has(id(k.type, k.key)));
+    const variants = keys.filter((k) => isFuzzyKey(k.type, k.key) && !out.has(id(k.type, k.key)));
     if (!variants.length) return out;
     const known = rowsOf<{ t: string; k: string; uuid: string; normalized_key: string; canonical_name: string }>(
       await manager.query(

@@ -56,6 +56,18 @@ export class EntityMention {
   @Column({ name: 'canonical_entity_uuid', type: 'uuid', nullable: true })
   canonicalEntityUuid: string | null;
 
+  /** What the text says the entity is here: judge, party, counsel, law_firm (NULL: nothing stated). */
+  @Column({ name: 'role', type: 'varchar', length: 32, nullable: true })
+  role: string | null;
+
+  /** The name to show when it differs from the text ("Douglas Alan Bahr" for "Bahr, Douglas Alan"). */
+  @Column({ name: 'display_name', type: 'text', nullable: true })
+  displayName: string | null;
+
+  /** Further facts the text states: party side, reporter, pin cite, court, year, statute section… */
+  @Column({ name: 'attributes', type: 'jsonb', nullable: true })
+  attributes: Record<string, unknown> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
