@@ -22,6 +22,10 @@ export const ENTITY_TYPES = [
 ] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
+/** What the text says an entity is where it is mentioned (entity_mentions.role); NULL when nothing is stated. */
+export const MENTION_ROLES = ['judge', 'party', 'counsel', 'law_firm'] as const;
+export type MentionRole = (typeof MENTION_ROLES)[number];
+
 export function isEntityType(value: unknown): value is EntityType {
   return typeof value === 'string' && (ENTITY_TYPES as readonly string[]).includes(value);
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ENTITY_TYPES, EntityType } from '@casegraph/contracts';
+import { ENTITY_TYPES, EntityType, MENTION_ROLES, MentionRole } from '@casegraph/contracts';
 import { PageMetaDto, PageQueryDto } from '../common/pagination.dto';
 
 export const EXPORT_FORMATS = ['graphml', 'cypher', 'csv'] as const;
@@ -21,6 +21,11 @@ export class EntityListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(ENTITY_TYPES, { message: `type must be one of ${ENTITY_TYPES.join(', ')}` })
   type?: EntityType;
+
+  @ApiPropertyOptional({ enum: MENTION_ROLES, description: 'Only entities mentioned in this role (judges: type=PERSON&role=judge)' })
+  @IsOptional()
+  @IsIn(MENTION_ROLES, { message: `role must be one of ${MENTION_ROLES.join(', ')}` })
+  role?: MentionRole;
 
   @ApiPropertyOptional({ maxLength: 200, description: 'Search in names and aliases (case, accents and punctuation ignored)' })
   @IsOptional()
@@ -94,6 +99,18 @@ export class MentionDto {
   snippet: string;
   @ApiProperty() confidence: number;
   @ApiProperty({ example: 'pattern:org' }) method: string;
+  @ApiProperty({ enum: MENTION_ROLES, nullable: true, description: 'What the text says the entity is here; null when nothing is stated' })
+  role: MentionRole | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Douglas Alan Bahr', description: 'The name to show, when it differs from the text' })
+  displayName: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { kind: 'full', volume: 550, reporter: 'U.S.', page: 544, pin: '570', year: 2007 },
+    description: 'What the text states about the mention: party side, citation parts, statute section…',
+  })
+  attributes: Record<string, unknown> | null;
 }
 
 export class EntityDocumentDto {

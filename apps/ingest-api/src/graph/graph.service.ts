@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
-import { type EntityType, entitySearchKey } from '@casegraph/contracts';
+import { type EntityType, type MentionRole, entitySearchKey } from '@casegraph/contracts';
 import { apiError, notFound } from '../common/api-error';
 import { EXPORT_WRITERS } from './graph-export';
 import { EntityDetailDto, EntityDto, EntityListQueryDto, EntityPageDto, ExportFormat, GraphDto, GraphQueryDto, MentionDto } from './graph.dto';
@@ -69,14 +69,16 @@ export class GraphService {
     const key = q.q ? searchKey(q.q, q.type) : '';
     if (q.q !== undefined && !key) throw apiError(HttpStatus.BAD_REQUEST, 'q must contain a letter or a digit');
     const where = `project_uuid = $1 AND mention_count > 0 AND ($2::text IS NULL OR entity_type = $2)
-       AND ($3::text IS NULL OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(casegraph_aliases(aliases)) a WHERE a ILIKE $4))`;
-    const params = [projectUuid, q.type ?? null, key ? `%${likeEscape(key)}%` : null, q.q ? `%${likeEscape(q.q.trim())}%` : null];
+       AND ($3::text IS NULL OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(casegraph_aliases(aliases)) a WHERE a ILIKE $4))
+       AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM entity_mentions m
+                                         WHERE m.canonical_entity_uuid = canonical_entities.canonical_entity_uuid AND m.role = $5))`;
+    const params = [projectUuid, q.type ?? null, key ? `%${likeEscape(key)}%` : null, q.q ? `%${likeEscape(q.q.trim())}%` : null, q.role ?? null];
     const [rows, total] = await Promise.all([
       this.db.query<EntityRow[]>(
         `SELECT canonical_entity_uuid, entity_type, canonical_name, casegraph_aliases(aliases) AS aliases, mention_count, first_seen_at, last_seen_at
            FROM canonical_entities WHERE ${where}
           ORDER BY mention_count DESC, canonical_name, canonical_entity_uuid
-          LIMIT $5 OFFSET $6`,
+          LIMIT $6 OFFSET $7`,
         [...params, q.pageSize, (q.page - 1) * q.pageSize],
       ),
       this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM canonical_entities WHERE ${where}`, params),
@@ -104,6 +106,9 @@ export class GraphService {
           end_char: number | null;
           confidence_score: number;
           method: string;
+          role: MentionRole | null;
+          display_name: string | null;
+          attributes: Record<string, unknown> | null;
           chunk_text: string | null;
           char_start_index: number | null;
           page_numbers: number[] | null;
@@ -114,7 +119,8 @@ export class GraphService {
         `SELECT m.mention_uuid, m.document_uuid, d.original_file_name, m.entity_text,
                 CASE WHEN m.offset_basis = 'document' THEN m.start_char END AS start_char,
                 CASE WHEN m.offset_basis = 'document' THEN m.end_char END AS end_char,
-                m.confidence_score, m.method, c.text AS chunk_text, c.char_start_index, c.page_numbers
+                m.confidence_score, m.method, m.role, m.display_name, m.attributes,
+                c.text AS chunk_text, c.char_start_index, c.page_numbers
            FROM entity_mentions m
            JOIN source_documents d ON d.document_uuid = m.document_uuid
            LEFT JOIN document_chunks c ON c.chunk_uuid = m.chunk_uuid
@@ -158,6 +164,9 @@ export class GraphService {
         snippet: snippet(m.chunk_text, m.char_start_index, m.start_char, m.end_char),
         confidence: m.confidence_score,
         method: m.method,
+        role: m.role,
+        displayName: m.display_name,
+        attributes: m.attributes,
       })),
       documents: documents.map((d) => ({ documentUuid: d.document_uuid, documentName: d.original_file_name, mentions: d.weight })),
       neighbours: neighbours.map((n) => ({
