@@ -43,6 +43,22 @@ describe('isFuzzyMatch (resolution threshold 0.55)', () => {
     expect(isFuzzyMatch('LOCATION', 'new york', 'new jersey')).toBe(false);
   });
 
+  it("never fuzzes a judge's key: two judges of one court stay two people", () => {
+    expect(isFuzzyMatch('PERSON', 'judge jon smith us.ca5', 'judge john smith us.ca5')).toBe(false);
+    expect(isFuzzyMatch('PERSON', 'jon smith', 'john smith')).toBe(true);
+    expect(isFuzzyMatch('PERSON', 'judge smith us.ca5', 'john smith')).toBe(false);
+    expect(isFuzzyMatch('PERSON', 'judge smith us.ca5', 'judge smith us.ca5')).toBe(true);
+    const groups = clusterKeys('PERSON', [
+      { key: 'judge jon smith us.ca5' },
+      { key: 'judge john smith us.ca5' },
+      { key: 'jon smith' },
+      { key: 'john smith' },
+    ]);
+    expect(groups.get('judge jon smith us.ca5')).toBe('judge jon smith us.ca5');
+    expect(groups.get('judge john smith us.ca5')).toBe('judge john smith us.ca5');
+    expect(groups.get('jon smith')).toBe('john smith');
+  });
+
   it('never fuzzes dates, money, citations or contact data', () => {
     expect(isFuzzyMatch('DATE', '2007-06-29', '2007-06-28')).toBe(false);
     expect(isFuzzyMatch('CITATION', '550 us 544', '550 us 545')).toBe(false);

@@ -79,4 +79,11 @@ describe('canonical name choice', () => {
     expect(displayForm('the Free Software\n  Foundation')).toBe('Free Software Foundation');
     expect(displayForm('The Hague')).toBe('The Hague');
   });
+
+  it('display forms never end in a possessive ("Tennessee\'s" names Tennessee)', () => {
+    expect(displayForm('Tennessee’s')).toBe('Tennessee');
+    expect(displayForm("the State of Ohio's")).toBe('State of Ohio');
+    expect(displayForm('Acme Holdings')).toBe('Acme Holdings');
+    expect(displayForm("O's")).toBe("O's"); // too short to be a possessive of a name
+  });
 });
