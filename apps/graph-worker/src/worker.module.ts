@@ -5,7 +5,7 @@ import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
 import { PipelineModule, QueueObservabilityModule, WorkerDrainModule, bullRoot, registerQueues } from '@casegraph/pipeline';
 import { APP_CONFIG, HealthModule, LoggingModule, MetricsModule, OPS_HTTP_PORT, OpsHttpServer } from '@casegraph/platform';
 import { ProjectContextModule } from '@casegraph/project-context';
-import { GraphWorkerConfig } from './config';
+import { GraphWorkerConfig, llmExtractorOptions } from './config';
 import { GraphPipelineModule } from './pipeline/graph-pipeline.module';
 import { GRAPH_CONSUMER_OPTIONS, GraphDocumentProcessor } from './pipeline/graph.processor';
 
@@ -20,6 +20,7 @@ export class GraphWorkerModule {
       chunkSize: config.chunkSize,
       chunkOverlap: config.chunkOverlap,
       extractor: config.entityExtractor,
+      llm: llmExtractorOptions(config),
       fuzzyThreshold: config.fuzzyThreshold,
       maxEntitiesPerSentence: config.cooccurrenceMaxEntities,
     });

@@ -18,6 +18,11 @@ export const redisKeys = {
   ingestReconcilerLock: (bullPrefix: string) => `casegraph:ingest:reconciler-lock:${bullPrefix}`,
   /** Lock held by one ingest-api replica while it sweeps stuck `processing` documents (per Bull prefix). */
   ingestSweeperLock: (bullPrefix: string) => `casegraph:ingest:sweeper-lock:${bullPrefix}`,
+  /**
+   * The graph worker's model-backed extractor: validated mentions of one chunk (JSON, TTL), by the chunk text's
+   * SHA-256, the prompt version and the model, so a changed prompt or model asks again.
+   */
+  llmExtraction: (model: string, promptVersion: string, chunkSha256: string) => `casegraph:llm:extraction:${promptVersion}:${model}:${chunkSha256}`,
 } as const;
 
 /** Glob pattern matching every cached document context (for audit scans). */

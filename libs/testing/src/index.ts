@@ -14,4 +14,5 @@ export * from './legal-fixtures';
 export * from './failure-policy';
 export * from './s3-server';
 export * from './fake-textract';
+export * from './fake-chat-completions';
 export * from './legacy';

@@ -43,5 +43,6 @@ export interface EntityExtractor {
 /** Injection token of the configured EntityExtractor. */
 export const ENTITY_EXTRACTOR = Symbol('ENTITY_EXTRACTOR');
 
-export const EXTRACTOR_NAMES = ['offline', 'wink', 'patterns'] as const;
+/** `llm` and `offline+llm` need an OpenAI-compatible endpoint (LLM_* variables); the others are offline. */
+export const EXTRACTOR_NAMES = ['offline', 'wink', 'patterns', 'llm', 'offline+llm'] as const;
 export type ExtractorName = (typeof EXTRACTOR_NAMES)[number];

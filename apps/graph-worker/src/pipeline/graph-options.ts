@@ -1,4 +1,5 @@
 import type { ExtractorName } from '../extraction/entity-extractor';
+import type { LlmExtractorOptions } from '../extraction/llm/llm.extractor';
 
 /** Settings of the graph stages (validated from the environment in config.ts). */
 export interface GraphPipelineOptions {
@@ -8,6 +9,8 @@ export interface GraphPipelineOptions {
   chunkOverlap: number;
   /** ENTITY_EXTRACTOR */
   extractor: ExtractorName;
+  /** LLM_*: the model-backed extractor's settings, needed when `extractor` is `llm` or `offline+llm`. */
+  llm?: LlmExtractorOptions;
   /** RESOLUTION_FUZZY_THRESHOLD: trigram similarity a fuzzy candidate needs. */
   fuzzyThreshold: number;
   /** COOCCURRENCE_MAX_ENTITIES: most distinct entities paired within one sentence. */

@@ -21,7 +21,7 @@ export class GraphPipelineModule {
       module: GraphPipelineModule,
       providers: [
         { provide: GRAPH_PIPELINE_OPTIONS, useValue: resolved },
-        { provide: ENTITY_EXTRACTOR, useFactory: () => createEntityExtractor(resolved.extractor) },
+        { provide: ENTITY_EXTRACTOR, useFactory: () => createEntityExtractor(resolved.extractor, { llm: resolved.llm }) },
         ChunkingService,
         ExtractionService,
         ResolutionService,
