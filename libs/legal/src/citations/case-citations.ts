@@ -1,13 +1,509 @@
-import type { LegalMention } from '../types';
+import type { AttributeValue, LegalMention } from '../types';
+import { caseNameBefore, nameMatches, type CaseName } from './case-names';
+import { lookupReporter, MAX_REPORTER_TOKENS, type Reporter } from './reporters';
 
-/** Case citations (full, short form, Id., supra) and case names. Being written (issue 12). */
+/**
+ * Case citations as a lawyer reads them: full citations ("550 U.S. 544, 570 (2007)", any whitespace or line
+ * break between volume, reporter and page), parallel groups ("410 U.S. 113, 93 S. Ct. 705, 35 L. Ed. 2d 147"),
+ * neutral and database citations ("2025 ND 80", "2016-Ohio-5555", "2019 WL 123456"), short forms
+ * ("550 U.S. at 570"), "Id."/"Ibid.", "supra", and the case names written before full citations.
+ *
+ * Keys (see DESIGN): `<volume> <reporter key> <page>`; every member of a parallel group, every short form, Id.
+ * and supra that refers to it, and its name carry the key of the group's best-ranked member. Short forms, Id.
+ * and supra that cannot be resolved to a full citation of the same text are dropped.
+ */
+
+const METHOD = 'legal:citation';
+
+/** A raw citation "volume reporter page" or "volume reporter at pin" found by the scanner. */
+interface RawCite {
+  start: number;
+  /** End of "volume reporter page" (or of the short form's pin). */
+  end: number;
+  volume: string;
+  reporter: Reporter;
+  page: string;
+  short: boolean;
+  /** Short forms: the pin after "at". */
+  shortPin?: string;
+}
+
+interface FullCite extends RawCite {
+  key: string;
+  pin?: string;
+  /** End of the pin cites (>= end). */
+  pinEnd: number;
+  court?: string;
+  year?: number;
+  group: Group;
+}
+
+interface Group {
+  members: FullCite[];
+  key: string;
+  name?: CaseName;
+}
+
+// "volume" then whitespace then a capital (or "(" for nothing): the prefilter of every full or short citation.
+const VOLUME = /(?<![\w.§$/\\'’-])(?<!\d,)(\d{1,4})\s+(?=[A-Z])/g;
+// "2016-Ohio-5555", "2021-NMSC-007"
+const DASH_NEUTRAL = /(?<![\w-])((?:19|20)\d\d)-(Ohio|NMSC|NMCA|NMCERT)-(\d{1,6})(?![\w-])/g;
+const ID = /(?<![\w.])(?:[Ii]d\.|[Ii]bid\.?)(?:(,?\s+at\s+|,\s*)(\*?\d+(?:\s*[-–—]\s*\*?\d+)?(?:\s*(?:n|nn)\.\s*\d+)?)(?![\w]))?/g;
+const SUPRA = /(?<![\w.])supra\b/g;
+const PIN = /,?\s*(?:at\s+)?(\*?\d+(?:\s*[-–—]\s*\*?\d+)?(?:\s*(?:&|and)\s*\d+)?(?:\s*,?\s*(?:n|nn)\.\s*\d+(?:\s*[-–—&]\s*\d+)?)?)(?![\w])/y;
+const PAREN = /\s*\(([^()]{0,120}?)((?:1[6-9]|20)\d\d)\)/y;
+const STATUTE_HINT =
+  /\bU\.\s?S\.\s?C\b|\bC\.\s?F\.\s?R\b|\bStat\.|\bConst\.|\bFed\.\s?R\.|\bR\.\s?(?:Civ|Crim|App|Evid)\.|\bRules?\s+\d|\bCode\b|\bCodes\b|\bAnn\.|\bG\.\s?L\.|\bPub\.\s?L\./;
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 160;
+}
+
+function skipSpace(text: string, i: number, max = 40): number {
+  let n = 0;
+  while (i < text.length && isSpace(text.charCodeAt(i)) && n < max) {
+    i++;
+    n++;
+  }
+  return i;
+}
+
+const ORDINAL = /\d(?:d|nd|rd|th|st)(?![A-Za-z])|\((?:1st|2d|3d|4th|5th)\)/y;
+
+/**
+ * After "volume ", reads the reporter token by token and returns the longest reporter form followed by a page
+ * (or "at pin" for a short form).
+ */
+function readCite(text: string, volStart: number, volume: string, p: number): RawCite | undefined {
+  let best: RawCite | undefined;
+  let norm = '';
+  let i = p;
+  for (let n = 0; n < MAX_REPORTER_TOKENS && i < text.length; n++) {
+    const c = text.charCodeAt(i);
+    let j = i;
+    if (isUpper(c)) {
+      j++;
+      while (j < text.length) {
+        const d = text.charCodeAt(j);
+        if (isUpper(d) || isLower(d) || d === 38 /* & */ || d === 39 || d === 0x2019) j++;
+        else break;
+      }
+    } else if (isDigit(c) || c === 40 /* ( */) {
+      ORDINAL.lastIndex = i;
+      const m = ORDINAL.exec(text);
+      if (!m) break;
+      j = i + m[0].length;
+    } else break;
+    let tokNorm = text.slice(i, j).replace(/['’]/g, '');
+    if (tokNorm.startsWith('(')) tokNorm = tokNorm.slice(1, -1);
+    norm += tokNorm;
+    let dot = false;
+    if (text.charCodeAt(j) === 46 /* . */) {
+      j++;
+      dot = true;
+    }
+    const raw = text.slice(p, j);
+    const rep = norm.length <= 24 ? lookupReporter(norm, raw) : undefined;
+    if (rep) {
+      const r = readPage(text, volStart, volume, rep, j, dot);
+      if (r) best = r;
+    }
+    // next token: after whitespace, or glued after a period, or a glued ordinal ("AD3d", "F.3d")
+    const k = skipSpace(text, j);
+    if (k === j && !dot) {
+      const d = text.charCodeAt(j);
+      if (!isDigit(d)) break;
+    }
+    if (k >= text.length) break;
+    const d = text.charCodeAt(k);
+    if (!(isUpper(d) || isDigit(d) || d === 40)) break;
+    // a page number is not a token: stop when digits are not an ordinal
+    if (isDigit(d)) {
+      ORDINAL.lastIndex = k;
+      if (!ORDINAL.test(text)) break;
+    }
+    i = k;
+  }
+  return best;
+}
+
+function readPage(text: string, volStart: number, volume: string, rep: Reporter, j: number, dot: boolean): RawCite | undefined {
+  if (rep.yearVolume) {
+    const y = Number(volume);
+    if (volume.length !== 4 || y < 1900 || y > 2099) return undefined;
+  }
+  // "5 U.S. (1 Cranch) 137"
+  let k = skipSpace(text, j);
+  if (!dot && k === j) return undefined;
+  const m = /\(\d{1,3}\s+[A-Z][A-Za-z.]{1,12}\)\s*/y;
+  m.lastIndex = k;
+  if (rep.key === 'us' && m.test(text)) k = m.lastIndex;
+  const c = text.charCodeAt(k);
+  if (isDigit(c)) {
+    let e = k;
+    while (e < text.length && isDigit(text.charCodeAt(e)) && e - k < 8) e++;
+    const after = text.charCodeAt(e);
+    if (isDigit(after) || isUpper(after) || isLower(after)) return undefined;
+    if (after === 44 /* , */ && isDigit(text.charCodeAt(e + 1)) && e - k <= 3) return undefined; // "1,234"
+    let end = e;
+    if (text.startsWith('(U)', e)) end = e + 3; // New York slip opinions
+    return { start: volStart, end, volume, reporter: rep, page: text.slice(k, e), short: false };
+  }
+  if (c === 95 /* _ */ || (c === 45 && text.charCodeAt(k + 1) === 45)) {
+    let e = k;
+    while (e < text.length && (text.charCodeAt(e) === 95 || text.charCodeAt(e) === 45) && e - k < 20) e++;
+    if (e - k < 2) return undefined;
+    return { start: volStart, end: e, volume, reporter: rep, page: '___', short: false };
+  }
+  // short form "550 U.S. at 570", "539 U.S., at 306"
+  const s = /,?\s*at\s+(\*?\d{1,7}(?:\s*[-–—]\s*\*?\d{1,7})?(?:\s*,?\s*(?:n|nn)\.\s*\d+)?)(?![\w])/y;
+  s.lastIndex = j;
+  const sm = s.exec(text);
+  if (sm && !rep.yearVolume) {
+    return { start: volStart, end: s.lastIndex, volume, reporter: rep, page: '', short: true, shortPin: sm[1] };
+  }
+  if (sm && rep.yearVolume && sm[1].startsWith('*')) {
+    return { start: volStart, end: s.lastIndex, volume, reporter: rep, page: '', short: true, shortPin: sm[1] };
+  }
+  return undefined;
+}
+
+function citeKey(volume: string, rep: Reporter | string, page: string): string {
+  const v = volume.replace(/^0+(?=\d)/, '');
+  const p = page.replace(/^0+(?=\d)/, '');
+  return `${v} ${typeof rep === 'string' ? rep : rep.key} ${p}`;
+}
+
+/** All raw citations of the text, in order. */
+function scan(text: string): RawCite[] {
+  const out: RawCite[] = [];
+  VOLUME.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = VOLUME.exec(text))) {
+    const r = readCite(text, m.index, m[1], m.index + m[0].length);
+    if (r) {
+      out.push(r);
+      VOLUME.lastIndex = r.end;
+    }
+  }
+  DASH_NEUTRAL.lastIndex = 0;
+  const dash: RawCite[] = [];
+  while ((m = DASH_NEUTRAL.exec(text))) {
+    const rep: Reporter = {
+      canonical: m[2],
+      variants: [],
+      kind: 'neutral',
+      rank: 1,
+      jurisdiction: m[2] === 'Ohio' ? 'oh' : 'nm',
+      key: m[2].toLowerCase(),
+      yearVolume: true,
+      bare: true,
+    };
+    dash.push({ start: m.index, end: m.index + m[0].length, volume: m[1], reporter: rep, page: m[3], short: false });
+  }
+  if (dash.length) {
+    out.push(...dash);
+    out.sort((a, b) => a.start - b.start);
+  }
+  return out;
+}
+
+function mention(
+  text: string,
+  start: number,
+  end: number,
+  key: string,
+  attributes: Record<string, AttributeValue>,
+  confidence: number,
+): LegalMention {
+  return { type: 'CASE', start, end, text: text.slice(start, end), key, attributes, confidence, method: METHOD };
+}
+
+function cleanCourt(s: string): string | undefined {
+  const c = s
+    .replace(/\s+/g, ' ')
+    .replace(/,?\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*\d{1,2},?\s*)$/, '')
+    .replace(/[\s,]+$/, '')
+    .trim();
+  return c || undefined;
+}
+
+interface Event {
+  at: number;
+  kind: 'group' | 'short' | 'id' | 'supra';
+  group?: Group;
+  raw?: RawCite;
+  idMatch?: RegExpExecArray;
+  supraAt?: number;
+}
+
+/** Case citations (full, short form, Id., supra) and case names. */
 export function findCaseCitations(text: string): LegalMention[] {
-  void text;
-  return [];
+  const raws = scan(text);
+  const starts = new Map<number, RawCite>();
+  for (const r of raws) starts.set(r.start, r);
+  const fulls: FullCite[] = [];
+  const events: Event[] = [];
+  const supraCites = new Set<RawCite>();
+
+  // supra: "Twombly, supra, at 555"; Connecticut style "Johnson v. Commissioner, supra, 330 Conn. 538"
+  const supras: { at: number; end: number; pin?: string; cite?: RawCite; name?: CaseName }[] = [];
+  SUPRA.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = SUPRA.exec(text))) {
+    const at = m.index;
+    let end = at + 5;
+    if (/^\s*,?\s*notes?\b/.test(text.slice(end, end + 12))) continue;
+    // name before ", supra"
+    let b = at;
+    while (b > 0 && isSpace(text.charCodeAt(b - 1))) b--;
+    if (text.charCodeAt(b - 1) !== 44) continue;
+    const name = caseNameBefore(text, b - 1, true);
+    if (!name) continue;
+    let pin: string | undefined;
+    let cite: RawCite | undefined;
+    const after = /,\s*(?:at\s+)?/y;
+    after.lastIndex = end;
+    if (after.test(text)) {
+      const k = after.lastIndex;
+      const r = starts.get(k);
+      if (r) {
+        cite = r;
+        supraCites.add(r);
+        end = r.end;
+        const pm = pinAt(text, end, starts);
+        if (pm && !r.short) {
+          end = pm.end;
+        }
+        pin = r.short ? r.shortPin : r.page;
+      } else {
+        PIN.lastIndex = end;
+        const pm = PIN.exec(text);
+        if (pm) {
+          pin = pm[1];
+          end = PIN.lastIndex;
+        }
+      }
+    }
+    supras.push({ at, end, pin, cite, name });
+  }
+
+  // full citations and their parallel groups
+  let prev: FullCite | undefined;
+  for (const r of raws) {
+    if (supraCites.has(r)) continue;
+    if (r.short) {
+      events.push({ at: r.start, kind: 'short', raw: r });
+      prev = undefined;
+      continue;
+    }
+    const f: FullCite = { ...r, key: citeKey(r.volume, r.reporter, r.page), pinEnd: r.end, group: undefined as unknown as Group };
+    // pins
+    const pm = pinAt(text, r.end, starts);
+    if (pm) {
+      f.pin = pm.pin;
+      f.pinEnd = pm.end;
+    }
+    const g = prev && /^,\s*$/.test(text.slice(prev.pinEnd, r.start)) && prev.year === undefined ? prev.group : undefined;
+    if (g && g.members.every((x) => x.reporter.key !== r.reporter.key)) {
+      g.members.push(f);
+      f.group = g;
+    } else {
+      f.group = { members: [f], key: f.key };
+      events.push({ at: f.start, kind: 'group', group: f.group });
+    }
+    PAREN.lastIndex = f.pinEnd;
+    const pa = PAREN.exec(text);
+    if (pa) {
+      const year = Number(pa[2]);
+      const court = cleanCourt(pa[1]);
+      for (const x of f.group.members) {
+        x.year = year;
+        if (court) x.court = court;
+      }
+    }
+    fulls.push(f);
+    prev = f;
+  }
+  for (const s of supras) events.push({ at: s.at, kind: 'supra', supraAt: supras.indexOf(s) });
+  ID.lastIndex = 0;
+  while ((m = ID.exec(text))) {
+    const after = text.slice(ID.lastIndex, ID.lastIndex + 3);
+    if (/^(?:[ \t]*[¶§]|\()/.test(after)) continue; // "Id. § 5", "Id. ¶ 12" (the record), "Id.(b)": not a case
+    events.push({ at: m.index, kind: 'id', idMatch: m });
+  }
+  events.sort((a, b) => a.at - b.at);
+
+  const out: LegalMention[] = [];
+  const history: Group[] = [];
+  const groups = events.filter((e) => e.kind === 'group').map((e) => e.group as Group);
+  let last: { key: string; end: number } | undefined;
+  /**
+   * The group a short form "volume reporter at pin" refers to: among earlier groups with a member of that
+   * volume and reporter, the one whose name matches the short name written before it, else the one whose first
+   * page is the highest not above the pin, else the latest. With none earlier, the only such group of the whole
+   * text (a footnote cited before the text it hangs on).
+   */
+  const byVolRep = (volume: string, rep: Reporter, before: number, pin?: string, shortName?: string): Group | undefined => {
+    const all = groups.filter((g) => g.members.some((x) => x.volume === volume && x.reporter.key === rep.key));
+    let cands = all.filter((g) => g.members[0].start < before);
+    if (!cands.length) cands = all.length === 1 ? all : [];
+    if (cands.length <= 1) return cands[0];
+    if (shortName) {
+      const named = cands.filter((g) => g.name && nameMatches(shortName, g.name.parties));
+      if (named.length) return named[named.length - 1];
+    }
+    const p = pin ? parseInt(pin.replace(/^\*/, ''), 10) : NaN;
+    if (!Number.isNaN(p)) {
+      let best: Group | undefined;
+      let bestPage = -1;
+      for (const g of cands) {
+        const m = g.members.find((x) => x.volume === volume && x.reporter.key === rep.key);
+        const pg = m ? parseInt(m.page, 10) : NaN;
+        if (!Number.isNaN(pg) && pg <= p && pg >= bestPage) {
+          best = g;
+          bestPage = pg;
+        }
+      }
+      if (best) return best;
+    }
+    return cands[cands.length - 1];
+  };
+  /** Whether a citation at `at` sits inside an explanatory parenthetical ("(quoting X, 1 F.3d 2)"). */
+  const nested = (at: number): boolean => {
+    let depth = 0;
+    for (let i = at - 1; i >= 0 && i >= at - 400; i--) {
+      const c = text.charCodeAt(i);
+      if (c === 41) depth++;
+      else if (c === 40) {
+        if (depth === 0) return /^\(\s*[a-z]/.test(text.slice(i, i + 4));
+        depth--;
+      }
+    }
+    return false;
+  };
+  for (const ev of events) {
+    if (ev.kind === 'group' && ev.group) {
+      const g = ev.group;
+      let best = g.members[0];
+      for (const x of g.members) if (x.reporter.rank < best.reporter.rank) best = x;
+      g.key = best.key;
+      const parallel = g.members.length > 1 ? g.members.map((x) => x.key) : undefined;
+      const first = g.members[0];
+      let b = first.start;
+      while (b > 0 && isSpace(text.charCodeAt(b - 1))) b--;
+      if (text.charCodeAt(b - 1) === 44) {
+        const name = caseNameBefore(text, b - 1, false);
+        if (name) {
+          g.name = name;
+          out.push(mention(text, name.start, name.end, g.key, { kind: 'name', parties: name.parties }, 0.9));
+        }
+      }
+      for (const x of g.members) {
+        const attrs: Record<string, AttributeValue> = {
+          kind: 'full',
+          volume: x.volume,
+          reporter: x.reporter.canonical,
+          page: x.page,
+          pin: x.pin ?? null,
+          court: x.court ?? null,
+          year: x.year ?? null,
+          reporterKind: x.reporter.kind,
+          jurisdiction: x.reporter.jurisdiction,
+          citationKey: x.key,
+        };
+        if (parallel) attrs.parallel = parallel;
+        out.push(mention(text, x.start, x.end, g.key, attrs, 0.97));
+      }
+      history.push(g);
+      const lastMember = g.members[g.members.length - 1];
+      if (!nested(first.start)) last = { key: g.key, end: lastMember.pinEnd };
+    } else if (ev.kind === 'short' && ev.raw) {
+      const r = ev.raw;
+      let b = r.start;
+      while (b > 0 && isSpace(text.charCodeAt(b - 1))) b--;
+      // "Grutter, 539 U.S. at 306": the short name
+      const nm = text.charCodeAt(b - 1) === 44 ? caseNameBefore(text, b - 1, true) : undefined;
+      const nmText = nm ? text.slice(nm.start, nm.end) : undefined;
+      const g = byVolRep(r.volume, r.reporter, r.start, r.shortPin, nmText);
+      if (!g) continue;
+      if (nm && nmText && g.name && nameMatches(nmText, g.name.parties)) {
+        out.push(mention(text, nm.start, nm.end, g.key, { kind: nm.adversary ? 'name' : 'shortname' }, 0.8));
+      }
+      out.push(
+        mention(text, r.start, r.end, g.key, { kind: 'short', volume: r.volume, reporter: r.reporter.canonical, pin: r.shortPin ?? null }, 0.95),
+      );
+      if (!nested(r.start)) last = { key: g.key, end: r.end };
+    } else if (ev.kind === 'supra' && ev.supraAt !== undefined) {
+      const s = supras[ev.supraAt];
+      let g: Group | undefined;
+      if (s.cite)
+        g = byVolRep(
+          s.cite.volume,
+          s.cite.reporter,
+          s.at,
+          s.cite.short ? s.cite.shortPin : s.cite.page,
+          s.name ? text.slice(s.name.start, s.name.end) : undefined,
+        );
+      if (!g && s.name) {
+        const nmText = text.slice(s.name.start, s.name.end);
+        for (let i = history.length - 1; i >= 0; i--) {
+          const h = history[i];
+          if (h.name && nameMatches(nmText, h.name.parties)) {
+            g = h;
+            break;
+          }
+        }
+      }
+      if (!g) continue;
+      if (s.name) out.push(mention(text, s.name.start, s.name.end, g.key, { kind: s.name.adversary ? 'name' : 'shortname' }, 0.8));
+      out.push(mention(text, s.at, s.end, g.key, { kind: 'supra', pin: s.pin ?? null }, 0.9));
+      if (!nested(s.at)) last = { key: g.key, end: s.end };
+    } else if (ev.kind === 'id' && ev.idMatch) {
+      const im = ev.idMatch;
+      if (!last) continue;
+      const between = text.slice(last.end, im.index);
+      if (STATUTE_HINT.test(between)) {
+        last = undefined;
+        continue;
+      }
+      const end = im.index + im[0].length;
+      out.push(mention(text, im.index, end, last.key, { kind: 'id', pin: im[2] ?? null }, 0.9));
+      last = { key: last.key, end };
+    }
+  }
+  out.sort((a, b) => a.start - b.start || b.end - a.end);
+  return out;
+}
+
+function pinAt(text: string, at: number, starts: Map<number, RawCite>): { pin: string; end: number } | undefined {
+  let end = at;
+  const pins: string[] = [];
+  for (let n = 0; n < 6; n++) {
+    PIN.lastIndex = end;
+    const m = PIN.exec(text);
+    if (!m) break;
+    const numStart = PIN.lastIndex - m[1].length;
+    if (starts.has(numStart)) break; // a parallel citation, not a pin
+    if (n === 0 && !/^,?\s*(?:at\s+)?/.test(text.slice(end, numStart))) break;
+    if (!/[,]|at/.test(text.slice(end, numStart))) break;
+    pins.push(m[1].replace(/\s+/g, ' '));
+    end = PIN.lastIndex;
+  }
+  return pins.length ? { pin: pins.join(', '), end } : undefined;
 }
 
 /** The CASE key of a citation string ("550 U.S. 544, 570 (2007)" -> "550 us 544"), or undefined. */
 export function caseCitationKey(text: string): string | undefined {
-  void text;
-  return undefined;
+  const r = scan(text).find((x) => !x.short);
+  return r ? citeKey(r.volume, r.reporter, r.page) : undefined;
 }
