@@ -45,13 +45,13 @@ interface Group {
 }
 
 // "volume" then whitespace then a capital (or "(" for nothing): the prefilter of every full or short citation.
-const VOLUME = /(?<![\w.§$/\\'’-])(?<!\d,)(\d{1,4})\s+(?=[A-Z])/g;
+const VOLUME = /(?<![\w.§$/\\'’-])(?<!\d,)(\d{1,4}|_{2,12})\s+(?=[A-Z])/g;
 // "2016-Ohio-5555", "2021-NMSC-007"
 const DASH_NEUTRAL = /(?<![\w-])((?:19|20)\d\d)-(Ohio|NMSC|NMCA|NMCERT)-(\d{1,6})(?![\w-])/g;
 const ID = /(?<![\w.])(?:[Ii]d\.|[Ii]bid\.?)(?:(,?\s+at\s+|,\s*)(\*?\d+(?:\s*[-–—]\s*\*?\d+)?(?:\s*(?:n|nn)\.\s*\d+)?)(?![\w]))?/g;
 const SUPRA = /(?<![\w.])supra\b/g;
 const PIN = /,?\s*(?:at\s+)?(\*?\d+(?:\s*[-–—]\s*\*?\d+)?(?:\s*(?:&|and)\s*\d+)?(?:\s*,?\s*(?:n|nn)\.\s*\d+(?:\s*[-–—&]\s*\d+)?)?)(?![\w])/y;
-const PAREN = /\s*\(([^()]{0,120}?)((?:1[6-9]|20)\d\d)\)/y;
+const PAREN = /\)?\s*[([]([^()[\]]{0,120}?)((?:1[6-9]|20)\d\d)[)\]]/y;
 const STATUTE_HINT =
   /\bU\.\s?S\.\s?C\b|\bC\.\s?F\.\s?R\b|\bStat\.|\bConst\.|\bFed\.\s?R\.|\bR\.\s?(?:Civ|Crim|App|Evid)\.|\bRules?\s+\d|\bCode\b|\bCodes\b|\bAnn\.|\bG\.\s?L\.|\bPub\.\s?L\./;
 
@@ -228,6 +228,14 @@ function mention(
   return { type: 'CASE', start, end, text: text.slice(start, end), key, attributes, confidence, method: METHOD };
 }
 
+/** A name as a person should read it: one space, line-break hyphens joined ("Com-\nmissioner" -> "Commissioner"). */
+function displayName(s: string): string {
+  return s
+    .replace(/([a-z])-[ \t]*\r?\n\s*([a-z])/g, '$1$2')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 function cleanCourt(s: string): string | undefined {
   const c = s
     .replace(/\s+/g, ' ')
@@ -299,13 +307,29 @@ export function findCaseCitations(text: string): LegalMention[] {
 
   // full citations and their parallel groups
   let prev: FullCite | undefined;
+  let prevShort: RawCite | undefined;
   for (const r of raws) {
     if (supraCites.has(r)) continue;
     if (r.short) {
       events.push({ at: r.start, kind: 'short', raw: r });
       prev = undefined;
+      prevShort = r;
       continue;
     }
+    // "Neitzke, 490 U.S. at 324, 109 S. Ct. 1827": a parallel of a short form is a short form too
+    if (
+      prevShort &&
+      /^,\s*$/.test(text.slice(prevShort.end, r.start)) &&
+      fulls.some((x) => x.volume === r.volume && x.reporter.key === r.reporter.key)
+    ) {
+      const s2: RawCite = { ...r, short: true, shortPin: r.page };
+      const pm = pinAt(text, r.end, starts);
+      if (pm) s2.end = pm.end;
+      events.push({ at: r.start, kind: 'short', raw: s2 });
+      prevShort = s2;
+      continue;
+    }
+    prevShort = undefined;
     const f: FullCite = { ...r, key: citeKey(r.volume, r.reporter, r.page), pinEnd: r.end, group: undefined as unknown as Group };
     // pins
     const pm = pinAt(text, r.end, starts);
@@ -313,7 +337,9 @@ export function findCaseCitations(text: string): LegalMention[] {
       f.pin = pm.pin;
       f.pinEnd = pm.end;
     }
-    const g = prev && /^,\s*$/.test(text.slice(prev.pinEnd, r.start)) && prev.year === undefined ? prev.group : undefined;
+    // parallel: "410 U.S. 113, 93 S. Ct. 705"; Georgia's "233 Ga. App. 873, 874 (505 SE2d 228)"
+    const between = prev ? text.slice(prev.pinEnd, r.start) : '';
+    const g = prev && (/^,\s*$/.test(between) || /^\s*\($/.test(between)) && prev.year === undefined ? prev.group : undefined;
     if (g && g.members.every((x) => x.reporter.key !== r.reporter.key)) {
       g.members.push(f);
       f.group = g;
@@ -394,19 +420,30 @@ export function findCaseCitations(text: string): LegalMention[] {
   for (const ev of events) {
     if (ev.kind === 'group' && ev.group) {
       const g = ev.group;
-      let best = g.members[0];
-      for (const x of g.members) if (x.reporter.rank < best.reporter.rank) best = x;
-      g.key = best.key;
-      const parallel = g.members.length > 1 ? g.members.map((x) => x.key) : undefined;
+      // "576 U.S. ___", "___ Ohio St.3d ___": a slip citation has no page yet and never gives the group its key
+      const blank = (x: FullCite) => x.page === '___' || x.volume.startsWith('_');
+      let best: FullCite | undefined;
+      for (const x of g.members) if (!blank(x) && (!best || x.reporter.rank < best.reporter.rank)) best = x;
       const first = g.members[0];
-      let b = first.start;
-      while (b > 0 && isSpace(text.charCodeAt(b - 1))) b--;
-      if (text.charCodeAt(b - 1) === 44) {
-        const name = caseNameBefore(text, b - 1, false);
-        if (name) {
-          g.name = name;
-          out.push(mention(text, name.start, name.end, g.key, { kind: 'name', parties: name.parties }, 0.9));
-        }
+      const nameEnd = nameEndBefore(text, first.start);
+      const name = nameEnd !== undefined ? caseNameBefore(text, nameEnd, false) : undefined;
+      let display: string | undefined;
+      if (name) {
+        g.name = name;
+        display = displayName(text.slice(name.start, name.end));
+      }
+      if (best) g.key = best.key;
+      else if (display)
+        g.key = `name ${display
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}\s]/gu, '')
+          .replace(/\s+/g, ' ')}`;
+      else continue;
+      const parallel = g.members.length > 1 ? g.members.filter((x) => !blank(x)).map((x) => x.key) : undefined;
+      if (name) {
+        const m = mention(text, name.start, name.end, g.key, { kind: 'name', parties: name.parties }, 0.9);
+        m.display = display;
+        out.push(m);
       }
       for (const x of g.members) {
         const attrs: Record<string, AttributeValue> = {
@@ -483,6 +520,29 @@ export function findCaseCitations(text: string): LegalMention[] {
   }
   out.sort((a, b) => a.start - b.start || b.end - a.end);
   return out;
+}
+
+const DOCKET_BEFORE = /,\s*(?:(?:Civ(?:il)?\.?|Crim\.?)\s*(?:A(?:ction)?\.?\s*)?)?Nos?\.\s*[^,;()]{1,50}(?:\s*\([^()]{1,24}\))*\s*,\s*$/;
+
+/**
+ * Where the case name before a citation at `start` ends: at the comma before it ("Ford v. Wainwright, 477"),
+ * before a docket number ("Sledge v. Astrue, No. 08-0089, 2008 WL 4816675") or before New York's opening
+ * parenthesis ("Astillero v Abramov (92 AD3d 436"). Undefined when nothing there can end a name.
+ */
+function nameEndBefore(text: string, start: number): number | undefined {
+  let b = start;
+  while (b > 0 && isSpace(text.charCodeAt(b - 1))) b--;
+  const c = text.charCodeAt(b - 1);
+  if (c === 40 /* ( */) {
+    let e = b - 1;
+    while (e > 0 && isSpace(text.charCodeAt(e - 1))) e--;
+    return e < b - 1 && /[A-Za-z.]/.test(text[e - 1]) ? e : undefined;
+  }
+  if (c !== 44) return undefined;
+  const w = text.slice(Math.max(0, b - 110), b);
+  const m = DOCKET_BEFORE.exec(w);
+  if (m) return b - w.length + m.index;
+  return b - 1;
 }
 
 function pinAt(text: string, at: number, starts: Map<number, RawCite>): { pin: string; end: number } | undefined {

@@ -74,7 +74,7 @@ const SUFFIXES =
 const PREFIXES =
   /^(?:In the Matter of|Matter of|In re|Ex parte|Application of|Estate of|Petition of|Guardianship of|Adoption of|Marriage of|Appeal of|Will of|Succession of|Conservatorship of|Commitment of)\b/;
 
-const HARD_STOP = /[;:()[\]§¶“”"{}<>]|^\d|^[*†‡]|[.,]{2}/;
+const HARD_STOP = /[;:()[\]§¶“”"{}<>]|^\d|^[*†‡]|\.\.|,,/;
 
 interface Tok {
   s: number;
@@ -107,9 +107,11 @@ function isV(t: string): boolean {
 }
 
 /** Whether a word can be part of a party name, given the word to its right (already in the name). */
-function partyWord(t: string, right: string | undefined): boolean {
+function partyWord(t: string, right: string | undefined, second = false): boolean {
+  if (second && /^[$\d]/.test(t) && !/[;:()[\]§¶“”"]/.test(t)) return true; // "United States v. $183,791.00", "Local 32"
   if (HARD_STOP.test(t)) return false;
-  if (t.endsWith(',') && !(right && SUFFIXES.test(right))) return false;
+  // a comma inside a party: "Smith, Inc."; in the second party also "Dep’t of Transp., Bureau of Driver Licensing"
+  if (t.endsWith(',') && !(right && (SUFFIXES.test(right) || (second && /^[A-Z]/.test(right) && !STOPWORDS.has(right))))) return false;
   const c = t.charCodeAt(0);
   const upper = (c >= 65 && c <= 90) || /^[A-ZÀ-Þ‘'’]/.test(t);
   if (upper) return !STOPWORDS.has(t);
@@ -153,7 +155,13 @@ export function caseNameBefore(text: string, end: number, allowShort = false): C
       i -= 1;
       continue;
     }
-    if (!partyWord(t, ts[i + 1]?.t)) break;
+    if (/^[([][A-Z]/.test(t) && !HARD_STOP.test(t.slice(1))) {
+      // "(Kelly v Karsenty, 117 AD3d 912 …)": the name opens a parenthesis
+      ts[i] = { s: ts[i].s + 1, e: ts[i].e, t: t.slice(1) };
+      i -= 1;
+      break;
+    }
+    if (!partyWord(t, ts[i + 1]?.t, true)) break;
   }
   if (vAt < 0) {
     // a prefix form ("In re X", "Matter of X") or a short name
@@ -162,7 +170,7 @@ export function caseNameBefore(text: string, end: number, allowShort = false): C
     let k = 0;
     while (k < words.length && !/^[A-Z]/.test(words[k].t)) k++;
     const rest = words.slice(k);
-    if (!rest.length) return undefined;
+    if (!rest.length || rest.some((x) => /^[$\d]/.test(x.t))) return undefined;
     const str = joinWords(rest);
     const pm = PREFIXES.exec(str);
     if (pm) {
@@ -193,6 +201,11 @@ export function caseNameBefore(text: string, end: number, allowShort = false): C
     if (t === 'parte' && j > 0 && /^Ex$/i.test(ts[j - 1].t)) {
       j -= 1;
       continue;
+    }
+    if (/^[([][A-Z]/.test(t) && !HARD_STOP.test(t.slice(1))) {
+      ts[j] = { s: ts[j].s + 1, e: ts[j].e, t: t.slice(1) };
+      j -= 1;
+      break;
     }
     if (!partyWord(t, ts[j + 1]?.t) || isV(t)) break;
   }
