@@ -74,6 +74,11 @@ export class LlmExtractor implements EntityExtractor, OnModuleDestroy {
     }
   }
 
+  /** Requests in flight now, and chunks waiting for one of the LLM_CONCURRENCY slots. */
+  get requests(): { inFlight: number; waiting: number } {
+    return { inFlight: this.limit.inUse, waiting: this.limit.pending };
+  }
+
   get promptVersion(): string {
     return PROMPT_VERSION;
   }

@@ -12,6 +12,11 @@ export class Semaphore {
     return this.active;
   }
 
+  /** Tasks waiting for a slot. */
+  get pending(): number {
+    return this.waiting.length;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;
