@@ -90,7 +90,7 @@ function readCite(text: string, volStart: number, volume: string, p: number): Ra
   for (let n = 0; n < MAX_REPORTER_TOKENS && i < text.length; n++) {
     const c = text.charCodeAt(i);
     let j = i;
-    if (isUpper(c)) {
+    if (isUpper(c) || (c === 38 && n > 0)) {
       j++;
       while (j < text.length) {
         const d = text.charCodeAt(j);
@@ -125,7 +125,7 @@ function readCite(text: string, volStart: number, volume: string, p: number): Ra
     }
     if (k >= text.length) break;
     const d = text.charCodeAt(k);
-    if (!(isUpper(d) || isDigit(d) || d === 40)) break;
+    if (!(isUpper(d) || isDigit(d) || d === 40 || d === 38)) break;
     // a page number is not a token: stop when digits are not an ordinal
     if (isDigit(d)) {
       ORDINAL.lastIndex = k;
@@ -156,6 +156,8 @@ function readPage(text: string, volStart: number, volume: string, rep: Reporter,
     if (after === 44 /* , */ && isDigit(text.charCodeAt(e + 1)) && e - k <= 3) return undefined; // "1,234"
     let end = e;
     if (text.startsWith('(U)', e)) end = e + 3; // New York slip opinions
+    // "in 1999 ND 5 officers": a neutral citation is not followed by a word of the sentence
+    if (rep.kind === 'neutral' && /^\s+[a-z]/.test(text.slice(end, end + 3)) && !/^\s+(?:at|n|nn)\b/.test(text.slice(end, end + 5))) return undefined;
     return { start: volStart, end, volume, reporter: rep, page: text.slice(k, e), short: false };
   }
   if (c === 95 /* _ */ || (c === 45 && text.charCodeAt(k + 1) === 45)) {

@@ -267,7 +267,7 @@ function keyOf(canonical: string): string {
 }
 
 const ALL: Reporter[] = [];
-const BY_FORM = new Map<string, Reporter>();
+const BY_FORM = new Map<string, Reporter[]>();
 
 for (const s of SPECS) {
   const r: Reporter = {
@@ -283,7 +283,9 @@ for (const s of SPECS) {
   ALL.push(r);
   for (const form of [r.canonical, ...r.variants]) {
     const n = normalizeReporterForm(form);
-    if (!BY_FORM.has(n)) BY_FORM.set(n, r);
+    const list = BY_FORM.get(n) ?? [];
+    if (!list.includes(r)) list.push(r);
+    BY_FORM.set(n, list);
   }
 }
 
@@ -300,7 +302,9 @@ const LEXIS_GENERIC = new Map<string, Reporter>();
  * abbreviations which need a period have one); `normalized` is normalizeReporterForm(raw).
  */
 export function lookupReporter(normalized: string, raw: string): Reporter | undefined {
-  let r = BY_FORM.get(normalized);
+  const dotted = raw.includes('.') || /\d/.test(normalized);
+  // "ND" (neutral) and "N.D." (North Dakota Reports) normalise alike: take the first that may be written so
+  let r = BY_FORM.get(normalized)?.find((x) => x.bare || dotted);
   if (!r && normalized.length > 5 && normalized.endsWith('LEXIS')) {
     // "2019 Tex. App. LEXIS 123", "2020 N.Y. Misc. LEXIS 45": a state's LEXIS series.
     r = LEXIS_GENERIC.get(normalized);
@@ -310,8 +314,6 @@ export function lookupReporter(normalized: string, raw: string): Reporter | unde
       LEXIS_GENERIC.set(normalized, r);
     }
   }
-  if (!r) return undefined;
-  if (!r.bare && !raw.includes('.') && !/\d/.test(normalized)) return undefined;
   return r;
 }
 
