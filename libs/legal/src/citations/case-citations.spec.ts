@@ -358,3 +358,31 @@ describe('caseCitationKey', () => {
     expect(caseCitationKey('550 U.S. at 570')).toBeUndefined();
   });
 });
+
+describe('findCaseCitations: paragraph-numbered opinions and sentence ends', () => {
+  it('reads ¶ pins of neutral citations and Id. ¶ after them', () => {
+    const text = 'Ash v. Bay, 2019 ND 12, ¶ 7, 924 N.W.2d 123. The rule is settled. Id. ¶ 9.';
+    const [m] = of(text, 'full');
+    expect(m.attributes?.pin).toBe('¶ 7');
+    expect(of(text, 'id').map((x) => [x.text, x.key, x.attributes?.pin])).toEqual([['Id. ¶ 9', '2019 nd 12', '¶ 9']]);
+  });
+
+  it('drops Id. ¶ after a reporter citation: it is the record', () => {
+    expect(of('Ash v. Bay, 100 F.3d 1 (1st Cir. 1996). The complaint says so. Id. ¶ 9.', 'id')).toEqual([]);
+  });
+
+  it('ends a name at the end of the previous sentence', () => {
+    const names = (t: string) => of(t, 'name').map((m) => m.text);
+    expect(names('This right arises under the Fourteenth Amendment. Bounds v. Smith, 430 U.S. 817 (1977).')).toEqual(['Bounds v. Smith']);
+    expect(names('He was arrested for DUI. Marten v. Dep’t of Transp., 881 A.2d 30 (Pa. Cmwlth. 2005).')).toEqual(['Marten v. Dep’t of Transp.']);
+    expect(names('Acme Widgets Corp. v. Dunn, 100 F.3d 1 (1st Cir. 1996).')).toEqual(['Acme Widgets Corp. v. Dunn']);
+    expect(names('See Lake Hills Schs. v. Bank of N.Y. Mellon, 353 F. Supp. 3d 745 (N.D. Ind. 2018).')).toEqual([
+      'Lake Hills Schs. v. Bank of N.Y. Mellon',
+    ]);
+  });
+
+  it('keeps a hyphen of a name that breaks across lines before a capital', () => {
+    const [n] = of('Vine v. Parham-\nLindsey Grocery Co., 100 S.W.2d 1 (Tenn. 1937).', 'name');
+    expect(n.display).toBe('Vine v. Parham-Lindsey Grocery Co.');
+  });
+});

@@ -48,9 +48,11 @@ interface Group {
 const VOLUME = /(?<![\w.§$/\\'’-])(?<!\d,)(\d{1,4}|_{2,12})\s+(?=[A-Z])/g;
 // "2016-Ohio-5555", "2021-NMSC-007"
 const DASH_NEUTRAL = /(?<![\w-])((?:19|20)\d\d)-(Ohio|NMSC|NMCA|NMCERT)-(\d{1,6})(?![\w-])/g;
-const ID = /(?<![\w.])(?:[Ii]d\.|[Ii]bid\.?)(?:(,?\s+at\s+|,\s*)(\*?\d+(?:\s*[-–—]\s*\*?\d+)?(?:\s*(?:n|nn)\.\s*\d+)?)(?![\w]))?/g;
+const ID =
+  /(?<![\w.])(?:[Ii]d\.|[Ii]bid\.?)(?:(,?\s+at\s+|,\s*|[ \t]+(?=¶))((?:¶¶?\s*)?\*?\d+(?:\s*[-–—]\s*\*?\d+)?(?:\s*(?:n|nn)\.\s*\d+)?)(?![\w]))?/g;
 const SUPRA = /(?<![\w.])supra\b/g;
-const PIN = /,?\s*(?:at\s+)?(\*?\d+(?:\s*[-–—]\s*\*?\d+)?(?:\s*(?:&|and)\s*\d+)?(?:\s*,?\s*(?:n|nn)\.\s*\d+(?:\s*[-–—&]\s*\d+)?)?)(?![\w])/y;
+const PIN =
+  /,?\s*(?:at\s+)?((?:¶¶?\s*)?\*?\d+(?:\s*[-–—]\s*\*?\d+)?(?:\s*(?:&|and)\s*\d+)?(?:\s*,?\s*(?:n|nn)\.\s*\d+(?:\s*[-–—&]\s*\d+)?)?)(?![\w])/y;
 const PAREN = /\)?\s*[([]([^()[\]]{0,120}?)((?:1[6-9]|20)\d\d)[)\]]/y;
 const STATUTE_HINT =
   /\bU\.\s?S\.\s?C\b|\bC\.\s?F\.\s?R\b|\bStat\.|\bConst\.|\bFed\.\s?R\.|\bR\.\s?(?:Civ|Crim|App|Evid)\.|\bRules?\s+\d|\bCode\b|\bCodes\b|\bAnn\.|\bG\.\s?L\.|\bPub\.\s?L\./;
@@ -179,6 +181,10 @@ function readPage(text: string, volStart: number, volume: string, rep: Reporter,
   return undefined;
 }
 
+function isNeutral(g: Group): boolean {
+  return g.members.some((x) => x.reporter.kind === 'neutral');
+}
+
 function citeKey(volume: string, rep: Reporter | string, page: string): string {
   const v = volume.replace(/^0+(?=\d)/, '');
   const p = page.replace(/^0+(?=\d)/, '');
@@ -234,6 +240,7 @@ function mention(
 function displayName(s: string): string {
   return s
     .replace(/([a-z])-[ \t]*\r?\n\s*([a-z])/g, '$1$2')
+    .replace(/([A-Za-z])-[ \t]*\r?\n\s*([A-Z])/g, '$1-$2')
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -366,7 +373,7 @@ export function findCaseCitations(text: string): LegalMention[] {
   ID.lastIndex = 0;
   while ((m = ID.exec(text))) {
     const after = text.slice(ID.lastIndex, ID.lastIndex + 3);
-    if (/^(?:[ \t]*[¶§]|\()/.test(after)) continue; // "Id. § 5", "Id. ¶ 12" (the record), "Id.(b)": not a case
+    if (/^(?:[ \t]*§|\()/.test(after)) continue; // "Id. § 5", "Id.(b)": a statute's
     events.push({ at: m.index, kind: 'id', idMatch: m });
   }
   events.sort((a, b) => a.at - b.at);
@@ -374,7 +381,7 @@ export function findCaseCitations(text: string): LegalMention[] {
   const out: LegalMention[] = [];
   const history: Group[] = [];
   const groups = events.filter((e) => e.kind === 'group').map((e) => e.group as Group);
-  let last: { key: string; end: number } | undefined;
+  let last: { key: string; end: number; neutral?: boolean } | undefined;
   /**
    * The group a short form "volume reporter at pin" refers to: among earlier groups with a member of that
    * volume and reporter, the one whose name matches the short name written before it, else the one whose first
@@ -465,7 +472,7 @@ export function findCaseCitations(text: string): LegalMention[] {
       }
       history.push(g);
       const lastMember = g.members[g.members.length - 1];
-      if (!nested(first.start)) last = { key: g.key, end: lastMember.pinEnd };
+      if (!nested(first.start)) last = { key: g.key, end: lastMember.pinEnd, neutral: isNeutral(g) };
     } else if (ev.kind === 'short' && ev.raw) {
       const r = ev.raw;
       let b = r.start;
@@ -481,7 +488,7 @@ export function findCaseCitations(text: string): LegalMention[] {
       out.push(
         mention(text, r.start, r.end, g.key, { kind: 'short', volume: r.volume, reporter: r.reporter.canonical, pin: r.shortPin ?? null }, 0.95),
       );
-      if (!nested(r.start)) last = { key: g.key, end: r.end };
+      if (!nested(r.start)) last = { key: g.key, end: r.end, neutral: isNeutral(g) };
     } else if (ev.kind === 'supra' && ev.supraAt !== undefined) {
       const s = supras[ev.supraAt];
       let g: Group | undefined;
@@ -506,7 +513,7 @@ export function findCaseCitations(text: string): LegalMention[] {
       if (!g) continue;
       if (s.name) out.push(mention(text, s.name.start, s.name.end, g.key, { kind: s.name.adversary ? 'name' : 'shortname' }, 0.8));
       out.push(mention(text, s.at, s.end, g.key, { kind: 'supra', pin: s.pin ?? null }, 0.9));
-      if (!nested(s.at)) last = { key: g.key, end: s.end };
+      if (!nested(s.at)) last = { key: g.key, end: s.end, neutral: isNeutral(g) };
     } else if (ev.kind === 'id' && ev.idMatch) {
       const im = ev.idMatch;
       if (!last) continue;
@@ -515,9 +522,14 @@ export function findCaseCitations(text: string): LegalMention[] {
         last = undefined;
         continue;
       }
+      // "Id. ¶ 12": a paragraph of a paragraph-numbered (neutral-cited) opinion, else of the record
+      if (im[2]?.startsWith('¶') && !last.neutral) {
+        last = undefined;
+        continue;
+      }
       const end = im.index + im[0].length;
       out.push(mention(text, im.index, end, last.key, { kind: 'id', pin: im[2] ?? null }, 0.9));
-      last = { key: last.key, end };
+      last = { ...last, end };
     }
   }
   out.sort((a, b) => a.start - b.start || b.end - a.end);

@@ -67,6 +67,33 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
+/** Abbreviations of four or more letters that end in a period inside party names (Bluebook T6, T10 and the like). */
+const LONG_ABBREVIATIONS = new Set(
+  (
+    'Corp Bros Univ Educ Dept Indus Transp Distrib Telecomm Envtl Pharm Constr Maint Rehab Admin Mgmt Hosp Prods Servs ' +
+    'Found Equip Mortg Enters Assocs Assoc Cnty Cmty Coll Comm Dist Guar Hous Invs Liab Mach Mktg Prop Props Regul Petrol ' +
+    'Serv Tech Util Utils Whse Labs Auth Bldg Chem Condo Coop Devs Elec Engr Exch Indem Mfrs Info Inst Invest Prot Publ ' +
+    'Corrs Corr Agric Ariz Calif Colo Conn Mass Mich Minn Miss Mont Okla Tenn Wash Wyo Penn Mgmt Fin Ltd Intl Natl Ests ' +
+    'Dept Depts Bhd Commn Commrs Cos Fams Gaz Grps Hldgs Imps Ints Invs Lodg Mfrs Mgrs Offs Orgs Pubs Rels Sols Sups Supp ' +
+    'Svcs Sys Terrs Trs Twps Wkrs Emps Eng Enter Entm Fed Gen Ins Mun Nat Sav Sch Soc Sur Tel Trans Cas Ctr Cir ' +
+    'Auto Schs Glob Groc Acad Amer Bankr Cont Contr Corps Dists Divs Econ Empl Envt Facs Hist Hosps Immigr Indep Inds ' +
+    'Juv Metro Prac Prof Psych Reprod Spec Stds Subcomm Treas Univs Vill Vols Cent Telegr Supt Dept Commc Wholesale Bhd ' +
+    'Brdcst Broad Commcns Cmtys Gov Govt Hwy Mech Nav Petro Pros Rsch Ry Sci Transcon Transpt Urb Veh Vet Warr'
+  ).split(' '),
+);
+
+/**
+ * Whether a word ending in a period ends the sentence before a name ("Amendment.", "Court.", "DUI.") rather than
+ * abbreviating a word of it ("Corp.", "Transp.", "U.S.").
+ */
+function endsSentence(t: string): boolean {
+  if (!t.endsWith('.') || t.length < 4) return false;
+  const w = t.slice(0, -1);
+  if (!/^[A-Za-z]+$/.test(w)) return false; // "U.S.", "Dep’t.", "S.E.C."
+  if (/^[A-Z]+$/.test(w)) return w.length >= 3; // "DUI." (acronyms take no periods)
+  return w.length >= 4 && !LONG_ABBREVIATIONS.has(w);
+}
+
 /** Corporate and personal suffixes that follow a comma inside a party ("Smith, Inc.", "Jones, Jr."). */
 const SUFFIXES =
   /^(?:Inc\.?|Ltd\.?|Co\.?|Corp\.?|LLC|L\.L\.C\.|L\.P\.|LP|LLP|L\.L\.P\.|N\.A\.|P\.C\.|P\.A\.|S\.A\.|PLC|Jr\.?|Sr\.?|II|III|IV|et|Esq\.?)[,]?$/;
@@ -108,13 +135,14 @@ function isV(t: string): boolean {
 
 /** Whether a word can be part of a party name, given the word to its right (already in the name). */
 function partyWord(t: string, right: string | undefined, second = false): boolean {
+  const sentenceEnd = !second && right !== undefined && endsSentence(t);
   if (second && /^[$\d]/.test(t) && !/[;:()[\]§¶“”"]/.test(t)) return true; // "United States v. $183,791.00", "Local 32"
   if (HARD_STOP.test(t)) return false;
   // a comma inside a party: "Smith, Inc."; in the second party also "Dep’t of Transp., Bureau of Driver Licensing"
   if (t.endsWith(',') && !(right && (SUFFIXES.test(right) || (second && /^[A-Z]/.test(right) && !STOPWORDS.has(right))))) return false;
   const c = t.charCodeAt(0);
   const upper = (c >= 65 && c <= 90) || /^[A-ZÀ-Þ‘'’]/.test(t);
-  if (upper) return !STOPWORDS.has(t);
+  if (upper) return !STOPWORDS.has(t) && !sentenceEnd;
   return CONNECTORS.has(t) || t === 'v.';
 }
 
