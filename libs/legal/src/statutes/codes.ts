@@ -138,6 +138,16 @@ export const CODES: CodeEntry[] = [
   { j: 'sc', code: 'code', hyphen: true, heads: [`${st('sc')}\\s*${CODE}(?:\\s+of\\s+Laws)?${ANN}`] },
   { j: 'sd', code: 'codified laws', hyphen: true, heads: [`${st('sd')}\\s*Codified\\s*${LAWS}${ANN}`, `SDCL`] },
   { j: 'tn', code: 'code', hyphen: true, heads: [`${st('tn')}\\s*${CODE}${ANN}`, `T\\.\\s*C\\.\\s*A\\.`] },
+  {
+    j: 'tx',
+    code: 'rev civ stat',
+    art: true,
+    heads: [
+      `Tex\\.\\s*Rev\\.\\s*Civ\\.\\s*Stat\\.(?:\\s*Ann\\.)?`,
+      `Vernon['’]s\\s+(?:Ann\\.\\s+)?(?:Tex(?:\\.|as)\\s+)?Civ(?:il|\\.)\\s+Stat(?:utes|\\.)(?:\\s+Ann(?:\\.|otated))?`,
+    ],
+    post: [`Vernon['’]s\\s+(?:Ann\\.\\s+)?(?:Tex(?:\\.|as)\\s+)?Civ(?:il|\\.)\\s+Stat(?:utes|\\.)(?:\\s+Ann(?:\\.|otated))?`],
+  },
   { j: 'ut', code: 'code', hyphen: true, heads: [`${st('ut')}\\s*${CODE}${ANN}`] },
   { j: 'vt', code: 'stat', title: 'any', heads: [`${st('vt')}\\s*${STAT}${ANN}`, `V\\.\\s*S\\.\\s*A\\.`] },
   { j: 'va', code: 'code', hyphen: true, heads: [`${st('va')}\\s*${CODE}${ANN}`, `Code\\s+of\\s+Virginia${ANN}`] },

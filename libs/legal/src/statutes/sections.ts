@@ -36,14 +36,14 @@ export interface TailOptions {
 }
 
 const RE_DESIG =
-  /\s*,?\s*(?:(§§?|&sect;)|([Ss]ec(?:tion)?s?\.?|SECTIONS?)|([Aa]rt(?:icle)?s?\.?|ART\.)|([Pp](?:ar)?ts?\.|[Pp]arts?)|([Rr]ules?|R\.)|([Pp]ar(?:agraph)?s?\.?))\s*(?=\d)/y;
+  /\s*,?\s*(?:(§§?|&sect;|'(?=\s*\d))|([Ss]ec(?:tion)?s?\.?|SECTIONS?)|([Aa]rt(?:icle)?s?\.?|ART\.)|([Pp](?:ar)?ts?\.|[Pp]arts?)|([Rr]ules?|R\.)|([Pp]ar(?:agraph)?s?\.?))\s*(?=\d)/y;
 const RE_LEAD = /[ \t]*,?\s{0,20}(?=\d)/y;
 const RE_NUM = /\d[0-9A-Za-z]{0,12}(?:(?:[.:/-]|-[ \t]?(?:\r?\n[ \t]*)?(?=\d))[0-9A-Za-z]{1,12}){0,8}/y;
 const RE_SUB =
   /\s?(?:\(([0-9]{1,3}(?:\.[0-9]{1,3})?[A-Za-z]{0,2}|[A-Za-z]{1,2}|[ivxlcIVXLC]{1,7})\)|\[([0-9]{1,3}[A-Za-z]?|[A-Za-z]{1,2}|[ivxl]{1,7})\])/y;
 const RE_SUBD = /,?\s?subds?\.\s?(?=\()/y;
 const RE_SUBRANGE = /[ \t]?(?:-|–|—|through|to)[ \t]?(?=\()/y;
-const RE_RANGE = /(?:[ \t]?(?:–|—|-{2,3})[ \t]?|[ \t]+(?:to|through|thru)[ \t]+)(?=[-.–]?\d|[-.][0-9A-Za-z])/y;
+const RE_RANGE = /(?:[ \t]?(?:–|—|-{2,3})[ \t]?|[ \t]+(?:to|through|thru)[ \t]+)(?:§§?\s*|'\s*)?(?=[-.–]?\d|[-.][0-9A-Za-z])/y;
 const RE_RANGE_END = /[-.–]?[0-9A-Za-z]{1,12}(?:[.:/-][0-9A-Za-z]{1,12}){0,6}/y;
 const RE_LIST = /\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s*/y;
 const PLURALS = new Set(['§§', 'sections', 'secs', 'arts', 'articles', 'rules', 'pts', 'parts', 'paras', 'pars', 'paragraphs']);
@@ -73,6 +73,14 @@ function subsAt(text: string, pos: number, out: string[]): number {
 function shape(s: string): string {
   const m = /^\d[0-9A-Za-z]*(?:[.:/-][0-9A-Za-z]+)*/.exec(s);
   return m ? m[0].replace(/\d+/g, '9').replace(/[A-Za-z]+/g, 'a') : '';
+}
+
+/** two section numbers look alike: same shape, first digit runs of about one length ("564" is not "3") */
+function alike(a: string, b: string): boolean {
+  if (shape(a) !== shape(b)) return false;
+  const x = /^\d+/.exec(a)?.[0].length ?? 0;
+  const y = /^\d+/.exec(b)?.[0].length ?? 0;
+  return Math.abs(x - y) <= 1;
 }
 
 function cleanNum(raw: string): string {
@@ -174,7 +182,7 @@ export function parseTail(text: string, pos: number, opts: TailOptions): Tail | 
     let r = q;
     const s = at(RE_LIST_SEC, text, q);
     if (s) r = s.index + s[0].length;
-    const sameShape = shape(text.slice(r, r + 24)) === shape(items[items.length - 1].section);
+    const sameShape = alike(text.slice(r, r + 24), items[items.length - 1].section);
     if (!(plural || s || sameShape)) break;
     if (!/\d/.test(text[r] ?? '')) break;
     const it = itemAt(text, r, opts, plural, rule);

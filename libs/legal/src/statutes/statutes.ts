@@ -137,10 +137,10 @@ const RE_USSG =
 const RE_FEDRULE =
   /(?<![A-Za-z])Fed(?:\.|eral)\s*R(?:\.|ules?)\s*(?:of\s+)?(Civ(?:\.|il)|Crim(?:\.|inal)|App(?:\.|ellate)|Evid(?:\.|ence)|Ev\.|Bankr(?:\.|uptcy))(?:\s*P(?:\.|roc(?:\.|edure))|\s+Procedure)?(?:\s*[Rr]ule)?/g;
 const FEDRULE_CODE: Record<string, string> = { civ: 'frcp', crim: 'frcrp', app: 'frap', evid: 'fre', ev: 'fre', bankr: 'frbp' };
-const RE_SUPCT = /(?<![A-Za-z])(?:(STATE)\s*)?(?:S\.|Sup\.|Supreme)\s*Ct\.?\s*R(?:\.|ules?)(?=\s*\d)/g;
+const RE_SUPCT = /(?<![A-Za-z])(?:(STATE)\s*)?(?:S\.|Sup\.|Supreme)\s*C(?:our)?t\.?\s*R(?:\.|ules?)(?=\s*\d)/g;
 const RE_CIRRULE =
   /(?<![A-Za-z])(?:(\d{1,2})(?:st|nd|rd|th)\s*Cir\.\s*R(?:\.|ule)|(D\.\s*C\.|Fed\.)\s*Cir\.\s*R(?:\.|ule)|(First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|D\.C\.|Federal)\s+Circuit\s+Rule)(?=\s*\d)/g;
-const RE_LOCALRULE = /(?<![A-Za-z])(?:Local\s+(?:Civil\s+|Criminal\s+|Bankruptcy\s+)?Rule|L\.\s*(?:Civ\.\s*|Cr\.\s*)?R\.)(?=\s*\d)/g;
+const RE_LOCALRULE = /(?<![A-Za-z])(?:Local\s+(?:Civil\s+|Criminal\s+|Bankruptcy\s+)?Rules?|L\.\s*(?:Civ\.\s*|Cr\.\s*)?R\.)(?=\s*\d)/g;
 const RE_STATERULE = new RegExp(
   `(?<![A-Za-z])(${ANY_STATE_SOURCE})\\s*R(?:\\.|ules?)\\s*(?:of\\s+)?(Civ(?:\\.|il)|Crim(?:\\.|inal)|App(?:\\.|ellate)|A\\.(?=\\s*P\\.)|Evid(?:\\.|ence)|Ev\\.|E\\.|Juv(?:\\.|enile)|Prof(?:\\.|essional)\\s*Conduct|Prof\\.)(?:\\s*P(?:\\.|roc(?:\\.|edure))|\\s+Procedure)?`,
   'gi',
@@ -157,10 +157,11 @@ const STATERULE_CODE: Record<string, string> = {
   prof: 'rpc',
 };
 const RE_OHIORULE = /(?<![A-Za-z])(Gov\.\s*Bar\s*R\.|Prof\.\s*Cond\.\s*R\.|Sup\.R\.)\s*([IVXL]{1,5}(?![A-Za-z])|\d{1,3}(?:\.\d{1,2})?[a-z]?)/g;
-const RE_BARERULE = /(?<![A-Za-z])Rules?\s+(?=\d)/g;
+const RE_VACCINE = /(?<![A-Za-z])Vaccine\s+Rules?(?=\s*\d)/g;
+const RE_BARERULE = /(?<![A-Za-z])(?:Rules?\s+|([Ii]d\.,?\s*)R\.\s*)(?=\d)/g;
 const RE_SCRULE = /,\s*(SCRCP|SCACR|SCRCrimP|SCRE|SCRFC)\b/y;
 const RE_RULE_OF_THE =
-  /\s*of\s+the\s+(?:Federal\s+Rules\s+of\s+(Civil\s+Procedure|Criminal\s+Procedure|Appellate\s+Procedure|Evidence|Bankruptcy\s+Procedure)|Rules\s+Governing\s+(?:§|Section)\s*(2254|2255)\s+Cases)/y;
+  /(?:\s*of\s+the|,)\s+(?:Federal\s+Rules\s+of\s+(Civil\s+Procedure|Criminal\s+Procedure|Appellate\s+Procedure|Evidence|Bankruptcy\s+Procedure)|Rules\s+Governing\s+(?:§|Section)\s*(2254|2255)\s+Cases)/y;
 const RULE_FULL: Record<string, string> = {
   'civil procedure': 'frcp',
   'criminal procedure': 'frcrp',
@@ -220,12 +221,18 @@ const RE_NAMED_BEFORE =
 /* ----------------------------------------------------------------------------------------- */
 /* bare sections                                                                              */
 
-const RE_BARE = /(?<![A-Za-z§])(?:(§§?)|([Ss]ections?|SECTIONS?|[Ss]ecs?\.))\s*(?=\d)/g;
+const RE_BARE = /(?<![A-Za-z§])(?:(§§?)|([Ss]ections?|SECTIONS?|[Ss]ecs?\.|[Aa]rticles?|[Aa]rts?\.))\s*(?=\d)/g;
 const RE_BARE_SKIP =
   /(?:Decl(?:aration)?|Aff(?:idavit)?|Affs|Compl(?:aint)?|Agreement|Contract|Lease|Policy|Plan|Manual|Memo(?:randum)?|Order|Bylaws|Ex(?:hibit)?|Pet(?:ition)?|Br(?:ief)?|Mot(?:ion)?|Report|Handbook|Article|Art|Chapter|Part|Paragraph|Charter|Ordinance|Deed|Will|Trust|Note|Mortgage|Indenture|Stip(?:ulation)?|Resp|Reply|Opp|Tr|Supp|Guidelines?)\.?\s{0,2}(?:at\s{1,2})?$|\bat\s{1,2}$|¶\s*$/;
 const RE_ID_BEFORE = /(?:^|[\s(;,“"])[Ii]d\.?,?\s*$/;
 const RE_OF_TITLE = /\s+(?:of\s+)?[Tt]itle\s+(\d{1,3})(?:,?\s+(?:of\s+)?(?:the\s+)?(United\s+States\s+Code|U\.\s*S\.\s*C\.?))?/y;
 const RE_OF_THE = /,?\s+(?:of|in)\s+(?:the\s+)?/y;
+/** "Section 20(a) of the Exchange Act", "section 1-3 of the Juvenile Court Act of 1987" */
+const RE_OF_ACT = /,?\s+of\s+the\s+((?:[A-Z][A-Za-z'’.-]*\s+(?:and\s+|&\s+|of\s+)?){0,7}Act|INA|ERISA)(?:\s+of\s+(\d{4}))?(?![A-Za-z])/y;
+/** codes written after the section: "§ 516.120, RSMo", "section 13-80-102, C.R.S.", "Article 4357, Vernon's Civil Statutes" */
+const POST = CODES.map((c) => (c.post ? `(${c.post.join('|')})` : '((?!))')).join('|');
+const RE_POST = new RegExp(`,?\\s*(?:${POST})(?![A-Za-z])`, 'y');
+const RE_CITE_AFTER = /\s*\(/y;
 
 /* ----------------------------------------------------------------------------------------- */
 
@@ -337,6 +344,7 @@ function federal(ctx: Ctx): void {
     ruleTail(ctx, m, 'us', cir);
   }
   for (const m of text.matchAll(RE_LOCALRULE)) ruleTail(ctx, m, '', 'local rule', 0.8);
+  for (const m of text.matchAll(RE_VACCINE)) ruleTail(ctx, m, 'us', 'vaccine r', 0.9);
 }
 
 function suffix(n: number): string {
@@ -631,6 +639,16 @@ function dedupe(cites: Cite[]): Cite[] {
   return out;
 }
 
+function actBase(name: string): { j: string; code: string; title?: string } {
+  const n = name.toLowerCase().replace(/\s+/g, ' ').trim();
+  if (n === 'ina' || n === 'immigration and nationality act') return { j: 'us', code: 'ina' };
+  if (n === 'erisa' || n === 'employee retirement income security act') return { j: 'us', code: 'erisa' };
+  if (/^(?:securities (?:and )?)?exchange act$/.test(n)) return { j: 'us', code: 'exchange act' };
+  if (n === 'bankruptcy code') return { j: 'us', code: 'usc', title: '11' };
+  if (n === 'internal revenue code') return { j: 'us', code: 'usc', title: '26' };
+  return { j: '', code: n };
+}
+
 function lastBefore(sorted: Cite[], pos: number): Cite | undefined {
   let lo = 0;
   let hi = sorted.length - 1;
@@ -657,7 +675,7 @@ function bareSections(ctx: Ctx, full: Cite[]): Cite[] {
     const tail = parseTail(text, m.index + m[0].length, { needDesignator: false, hyphen: true });
     if (!tail) continue;
     let start = m.index;
-    let base: { j: string; code: string; title?: string; kind?: Kind; bare?: Cite['bare'] } | undefined;
+    let base: { j: string; code: string; title?: string; kind?: Kind; bare?: Cite['bare']; copy?: Cite } | undefined;
     const prev = lastBefore(full, m.index);
     if (prev && prev.code === 'pub l' && /^\s*,\s*$/.test(text.slice(prev.end, m.index))) {
       base = { j: 'us', code: 'pub l', title: prev.section, kind: 'session_law' };
@@ -681,6 +699,29 @@ function bareSections(ctx: Ctx, full: Cite[]): Cite[] {
         }
       }
       if (!base) {
+        const a = at(RE_OF_ACT, text, tail.end);
+        if (a) {
+          const actEnd = a.index + a[0].length;
+          const paren = at(RE_CITE_AFTER, text, actEnd);
+          const inner = paren ? full.find((c) => c.start === paren.index + paren[0].length) : undefined;
+          base = inner ? { j: inner.j, code: inner.code, title: inner.title, kind: inner.kind, copy: inner } : actBase(a[1]);
+          tail.end = actEnd;
+          tail.items[tail.items.length - 1].end = actEnd;
+        }
+      }
+      if (!base) {
+        const pc = at(RE_POST, text, tail.end);
+        if (pc) {
+          const gi = pc.slice(1).findIndex((x) => x !== undefined);
+          const e = CODES[gi];
+          if (e) {
+            base = { j: e.j, code: e.code, kind: e.kind };
+            tail.end = pc.index + pc[0].length;
+            tail.items[tail.items.length - 1].end = tail.end;
+          }
+        }
+      }
+      if (!base) {
         const t = at(RE_OF_TITLE, text, tail.end);
         if (t && (t[2] || full.some((c) => c.code === 'usc'))) {
           base = { j: 'us', code: 'usc', title: t[1] };
@@ -696,14 +737,15 @@ function bareSections(ctx: Ctx, full: Cite[]): Cite[] {
         } else base = { j: '', code: '', bare: word ? 'word' : 'sec' };
       }
     }
+    const copy = base.copy;
     const items: Cite[] = tail.items.map((it, i) => ({
       start: i === 0 ? start : it.start,
       end: it.end,
       j: base.j,
       code: base.code,
       title: base.title,
-      section: normSection(it.section),
-      subs: it.subs,
+      section: copy && tail.items.length === 1 ? copy.section : normSection(it.section),
+      subs: copy && tail.items.length === 1 ? copy.subs : it.subs,
       through: it.through ? normSection(it.through) : undefined,
       throughSubs: it.throughSubs,
       etSeq: i === tail.items.length - 1 && tail.etSeq ? true : undefined,
@@ -717,7 +759,9 @@ function bareSections(ctx: Ctx, full: Cite[]): Cite[] {
 }
 
 function resolveBare(bare: Cite[], full: Cite[]): Cite[] {
-  const statutes = full.filter((c) => c.kind === 'statute' || c.kind === 'regulation');
+  const statutes = [...full, ...bare.filter((b) => !b.bare && b.code)]
+    .filter((c) => c.kind === 'statute' || c.kind === 'regulation')
+    .sort((a, b) => a.start - b.start);
   const codesOf = (list: Cite[]): Set<string> => new Set(list.map((c) => `${c.j}|${c.code}|${c.title ?? ''}`));
   const all = codesOf(statutes);
   const out: Cite[] = [];
@@ -759,6 +803,24 @@ function bareRules(ctx: Ctx, full: Cite[]): Cite[] {
     const tail = parseTail(text, m.index + m[0].length, { needDesignator: false, hyphen: true, designators: ['rule'] });
     if (!tail) continue;
     const first = tail.items[0];
+    if (m[1]) {
+      let prevRule: Cite | undefined;
+      for (const c of allSets) if (c.start < m.index) prevRule = c;
+      if (!prevRule) continue;
+      tail.items.forEach((it, i) =>
+        out.push({
+          start: i === 0 ? m.index : it.start,
+          end: it.end,
+          j: prevRule.j,
+          code: prevRule.code,
+          section: normSection(it.section),
+          subs: it.subs,
+          kind: 'rule',
+          confidence: 0.85,
+        }),
+      );
+      continue;
+    }
     if (/^10b-5$/i.test(first.section)) {
       out.push({
         start: m.index,
