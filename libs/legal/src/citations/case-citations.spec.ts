@@ -386,3 +386,28 @@ describe('findCaseCitations: paragraph-numbered opinions and sentence ends', () 
     expect(n.display).toBe('Vine v. Parham-Lindsey Grocery Co.');
   });
 });
+
+describe('findCaseCitations: names used again without a citation', () => {
+  const text =
+    'Judge Harlow presided. The Court decided Quince v. Ravensworth, 510 U.S. 20 (1994). ' +
+    'Later, Quince v.\nRavensworth held otherwise. In Ravensworth, the Court said more. Harlow v. Smith, 20 F.3d 1 (1st Cir. 1994). ' +
+    'Harlow agreed. Smith v. Jones was argued. See Ohio v. Tarn, 500 U.S. 1 (1991). Ohio sued.';
+  const ms = findCaseCitations(text);
+
+  it('links a full name written again to the cited case', () => {
+    const again = ms.filter((m) => m.attributes?.kind === 'name' && m.start > text.indexOf('Later'));
+    expect(again.map((m) => [m.text, m.key, m.display])).toContainEqual(['Quince v.\nRavensworth', '510 us 20', 'Quince v. Ravensworth']);
+  });
+
+  it('links a distinctive short name used alone', () => {
+    const short = ms.filter((m) => m.attributes?.kind === 'shortname');
+    expect(short.map((m) => [m.text, m.key])).toEqual([['Ravensworth', '510 us 20']]);
+  });
+
+  it('leaves surnames that occur before the citation, generic parties and uncited names alone', () => {
+    const texts = ms.map((m) => m.text);
+    expect(texts).not.toContain('Harlow');
+    expect(texts).not.toContain('Ohio');
+    expect(texts).not.toContain('Smith v. Jones');
+  });
+});

@@ -1,5 +1,5 @@
 import type { AttributeValue, LegalMention } from '../types';
-import { caseNameBefore, nameMatches, type CaseName } from './case-names';
+import { caseNameBefore, nameKey, nameMatches, type CaseName } from './case-names';
 import { lookupReporter, MAX_REPORTER_TOKENS, type Reporter } from './reporters';
 
 /**
@@ -418,9 +418,10 @@ export function findCaseCitations(text: string): LegalMention[] {
     let depth = 0;
     for (let i = at - 1; i >= 0 && i >= at - 400; i--) {
       const c = text.charCodeAt(i);
-      if (c === 41) depth++;
-      else if (c === 40) {
-        if (depth === 0) return /^\(\s*[a-z]/.test(text.slice(i, i + 4));
+      if (c === 41 || c === 125)
+        depth++; // ")" and OCR's "}"
+      else if (c === 40 || c === 123) {
+        if (depth === 0) return /^[({]\s*[a-z]/.test(text.slice(i, i + 4));
         depth--;
       }
     }
@@ -522,6 +523,11 @@ export function findCaseCitations(text: string): LegalMention[] {
         last = undefined;
         continue;
       }
+      // "Id. at PageID 5", "Id. at ECF p. 4": the record
+      if (/^,?\s+at\s+(?:PageID|ECF|Doc|Dkt|D\.I\.|Tr\.|R\.|N\.T\.|p\.|pp\.|Ex\.)/.test(text.slice(im.index + 3, im.index + 20))) {
+        last = undefined;
+        continue;
+      }
       // "Id. ¶ 12": a paragraph of a paragraph-numbered (neutral-cited) opinion, else of the record
       if (im[2]?.startsWith('¶') && !last.neutral) {
         last = undefined;
@@ -532,9 +538,170 @@ export function findCaseCitations(text: string): LegalMention[] {
       last = { ...last, end };
     }
   }
+  out.push(...namesAlone(text, history, out));
+  out.push(...shortNamesAlone(text, history, out));
   out.sort((a, b) => a.start - b.start || b.end - a.end);
   return out;
 }
+
+/**
+ * "Ford v. Wainwright held …": the name of a case cited with its name, written again without a citation.
+ * Found from each " v. " of the text by comparing as many words on each side as the cited name has.
+ */
+function namesAlone(text: string, groups: Group[], found: LegalMention[]): LegalMention[] {
+  const byFirst = new Map<string, Group[]>();
+  for (const g of groups) {
+    if (!g.name?.adversary || g.name.parties.length !== 2) continue;
+    const w = nameKey(g.name.parties[1].split(/\s+/)[0]);
+    if (!w) continue;
+    const list = byFirst.get(w) ?? [];
+    list.push(g);
+    byFirst.set(w, list);
+  }
+  if (!byFirst.size) return [];
+  const starts = new Set(found.filter((m) => m.attributes?.kind === 'name' || m.attributes?.kind === 'shortname').map((m) => m.start));
+  const ends = new Set(found.filter((m) => m.attributes?.kind === 'name').map((m) => m.end));
+  const out: LegalMention[] = [];
+  const V = /\s(vs?\.?)\s+/g;
+  let m: RegExpExecArray | null;
+  while ((m = V.exec(text))) {
+    const afterV = m.index + m[0].length;
+    const wm = /^[A-Z][\w’'.&-]*/.exec(text.slice(afterV, afterV + 40));
+    if (!wm) continue;
+    const cands = byFirst.get(nameKey(wm[0]));
+    if (!cands) continue;
+    for (const g of cands) {
+      const [p1, p2] = g.name!.parties;
+      const n1 = p1.split(/\s+/).length;
+      const n2 = p2.split(/\s+/).length;
+      const before = text.slice(Math.max(0, m.index - 200), m.index);
+      const lt = before.match(/\S+/g) ?? [];
+      if (lt.length < n1) continue;
+      const firstWords = lt.slice(lt.length - n1);
+      if (nameKey(firstWords.join(' ')) !== nameKey(p1)) continue;
+      const after = text.slice(afterV, afterV + 200);
+      const rt = /\S+/g;
+      let e = afterV;
+      let k = 0;
+      let words = '';
+      let r: RegExpExecArray | null;
+      while (k < n2 && (r = rt.exec(after))) {
+        words += (k ? ' ' : '') + r[0];
+        e = afterV + r.index + r[0].length;
+        k++;
+      }
+      const trimmed = words.replace(/[,;:)”’"'\]]+$/, '');
+      if (k < n2) continue;
+      if (nameKey(trimmed) !== nameKey(p2) && nameKey(trimmed.replace(/\.$/, '')) !== nameKey(p2)) continue;
+      e -= words.length - trimmed.length;
+      if (!p2.endsWith('.') && text[e - 1] === '.') e--; // the sentence's period
+      let s = m.index - (before.length - before.lastIndexOf(firstWords[0]));
+      while (s < e && !/[\p{L}\p{N}]/u.test(text[s])) s++;
+      if (starts.has(s) || ends.has(e)) break;
+      if (!/[a-z]/.test(text.slice(s, e).replace(/\bvs?\.?(?=\s)/g, ''))) break; // a caption in capitals
+      out.push({
+        type: 'CASE',
+        start: s,
+        end: e,
+        text: text.slice(s, e),
+        key: g.key,
+        display: displayName(text.slice(s, e)),
+        attributes: { kind: 'name', parties: [p1, p2] },
+        confidence: 0.7,
+        method: METHOD,
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+/** Words that never make a short name on their own. */
+const GENERIC_WORDS = new Set(
+  (
+    'United States State People Commonwealth City County Town Village Department Dep’t Dept Board Bd Commissioner ' +
+    'Comm’r Secretary Director Attorney General Government Republic Nation National American Am Bank Company Corp Inc ' +
+    'Co Ltd LLC The In Re Matter Estate Application Ex Parte Petition Guardianship Adoption Marriage Federal Fed ' +
+    'University Univ School District Court Office Agency Authority Association Ass’n Insurance Ins Mutual Mut Trust ' +
+    'Trustees Service Services Servs Union Local International Int’l North South East West New First Second Third ' +
+    'Central Southern Northern Eastern Western Doe Roe Unknown Officer Sheriff Warden Superintendent Police Prison ' +
+    'Commission Council Committee Center Ctr Group Holdings Partners Associates Brothers Family Health Medical Hospital ' +
+    'Johnson Smith Williams Jones Brown Davis Miller Wilson Moore Taylor Anderson Thomas Jackson White Harris Martin ' +
+    'Thompson Garcia Martinez Robinson Clark Rodriguez Lewis Lee Walker Hall Allen Young King Wright Scott Green Baker ' +
+    'Adams Nelson Hill Campbell Mitchell Roberts Carter Phillips Evans Turner Torres Parker Collins Edwards Stewart ' +
+    'Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho Illinois ' +
+    'Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi Missouri ' +
+    'Montana Nebraska Nevada Hampshire Jersey Mexico York Carolina Dakota Ohio Oklahoma Oregon Pennsylvania Rhode ' +
+    'Island Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming America Columbia Puerto Rico Guam'
+  ).split(' '),
+);
+
+/**
+ * "In Twombly, the Court …": a distinctive party word of a case cited with its name, used alone later in the
+ * text. Only words that do not occur before the case's first citation (a judge or a party of this case may share
+ * a surname) and that name one cited case only are taken.
+ */
+function shortNamesAlone(text: string, groups: Group[], found: LegalMention[]): LegalMention[] {
+  const byWord = new Map<string, Group | null>();
+  for (const g of groups) {
+    if (!g.name?.adversary) continue;
+    for (const party of g.name.parties) {
+      const w = party.split(/\s+/)[0]?.replace(/[,.]$/, '');
+      if (!w || w.length < 4 || !/^[A-Z][a-z’'-]+[a-z]$/.test(w) || GENERIC_WORDS.has(w)) continue;
+      const prev = byWord.get(w);
+      if (prev === undefined) byWord.set(w, g);
+      else if (prev !== g) byWord.set(w, null);
+    }
+  }
+  if (!byWord.size) return [];
+  const spans = found.map((m) => [m.start, m.end]).sort((a, b) => a[0] - b[0]);
+  const covered = (s: number, e: number): boolean => {
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (spans[mid][1] <= s) lo = mid + 1;
+      else if (spans[mid][0] >= e) hi = mid - 1;
+      else return true;
+    }
+    return false;
+  };
+  const out: LegalMention[] = [];
+  for (const [w, g] of byWord) {
+    if (!g || !g.name) continue;
+    const firstAt = g.name.start;
+    if (text.lastIndexOf(w, firstAt) >= 0) continue;
+    let i = text.indexOf(w, g.members[g.members.length - 1].end);
+    while (i >= 0) {
+      const e = i + w.length;
+      const before = text.charCodeAt(i - 1);
+      const after = text.slice(e, e + 6);
+      const wordEdge = !(isUpper(before) || isLower(before) || isDigit(before)) && !/^[A-Za-z0-9-]/.test(after);
+      // not a new name ("Twombly v. …"), not inside a name or citation already found, not a longer capitalised name
+      const head = text.slice(Math.max(0, i - 20), i);
+      const prevWord = /([A-Z][a-z]+)\s+$/.exec(head);
+      if (wordEdge && !/^\s+vs?\.?\s/.test(after) && !/\bvs?\.?\s+$/.test(head) && !covered(i, e) && !(prevWord && !STARTERS.has(prevWord[1]))) {
+        out.push({
+          type: 'CASE',
+          start: i,
+          end: e,
+          text: w,
+          key: g.key,
+          attributes: { kind: 'shortname' },
+          confidence: 0.6,
+          method: METHOD,
+        });
+      }
+      i = text.indexOf(w, e);
+    }
+  }
+  return out;
+}
+
+/** Capitalised words that may stand before a short name ("In Twombly", "See Twombly"). */
+const STARTERS = new Set(
+  'In See Under After Before Like Unlike Following Applying Citing Per As Since Cf Compare Both Here Thus And But Also The'.split(' '),
+);
 
 const DOCKET_BEFORE = /,\s*(?:(?:Civ(?:il)?\.?|Crim\.?)\s*(?:A(?:ction)?\.?\s*)?)?Nos?\.\s*[^,;()]{1,50}(?:\s*\([^()]{1,24}\))*\s*,\s*$/;
 
