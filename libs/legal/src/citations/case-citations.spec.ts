@@ -411,3 +411,14 @@ describe('findCaseCitations: names used again without a citation', () => {
     expect(texts).not.toContain('Smith v. Jones');
   });
 });
+
+describe('caseCitationKey: search input', () => {
+  it('takes citations typed without periods', () => {
+    expect(caseCitationKey('550 US 544')).toBe('550 us 544');
+    expect(caseCitationKey('300 F Supp 3d 12')).toBe('300 fsupp3d 12');
+  });
+
+  it('reads Tax Court memorandum opinions', () => {
+    expect(fulls('Ash v. Commissioner, T.C. Memo. 2019-12, at *4.')).toEqual(['2019 tcmemo 12']);
+  });
+});

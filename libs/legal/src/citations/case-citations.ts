@@ -47,7 +47,7 @@ interface Group {
 // "volume" then whitespace then a capital (or "(" for nothing): the prefilter of every full or short citation.
 const VOLUME = /(?<![\w.§$/\\'’-])(?<!\d,)(\d{1,4}|_{2,12})\s+(?=[A-Z])/g;
 // "2016-Ohio-5555", "2021-NMSC-007"
-const DASH_NEUTRAL = /(?<![\w-])((?:19|20)\d\d)-(Ohio|NMSC|NMCA|NMCERT)-(\d{1,6})(?![\w-])/g;
+const DASH_NEUTRAL = /(?<![\w-])((?:19|20)\d\d)-(Ohio|NMSC|NMCA|NMCERT)-(\d{1,6})(?![\w-])|T\.\s?C\.\s?Memo\.?\s+((?:19|20)\d\d)-(\d{1,4})(?!\d)/g;
 const ID =
   /(?<![\w.])(?:[Ii]d\.|[Ii]bid\.?)(?:(,?\s+at\s+|,\s*|[ \t]+(?=¶))((?:¶¶?\s*)?\*?\d+(?:\s*[-–—]\s*\*?\d+)?(?:\s*(?:n|nn)\.\s*\d+)?)(?![\w]))?/g;
 const SUPRA = /(?<![\w.])supra\b/g;
@@ -85,7 +85,7 @@ const ORDINAL = /\d(?:d|nd|rd|th|st)(?![A-Za-z])|\((?:1st|2d|3d|4th|5th)\)/y;
  * After "volume ", reads the reporter token by token and returns the longest reporter form followed by a page
  * (or "at pin" for a short form).
  */
-function readCite(text: string, volStart: number, volume: string, p: number): RawCite | undefined {
+function readCite(text: string, volStart: number, volume: string, p: number, lenient = false): RawCite | undefined {
   let best: RawCite | undefined;
   let norm = '';
   let i = p;
@@ -114,7 +114,7 @@ function readCite(text: string, volStart: number, volume: string, p: number): Ra
       dot = true;
     }
     const raw = text.slice(p, j);
-    const rep = norm.length <= 24 ? lookupReporter(norm, raw) : undefined;
+    const rep = norm.length <= 24 ? lookupReporter(norm, raw, lenient) : undefined;
     if (rep) {
       const r = readPage(text, volStart, volume, rep, j, dot);
       if (r) best = r;
@@ -192,12 +192,12 @@ function citeKey(volume: string, rep: Reporter | string, page: string): string {
 }
 
 /** All raw citations of the text, in order. */
-function scan(text: string): RawCite[] {
+function scan(text: string, lenient = false): RawCite[] {
   const out: RawCite[] = [];
   VOLUME.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = VOLUME.exec(text))) {
-    const r = readCite(text, m.index, m[1], m.index + m[0].length);
+    const r = readCite(text, m.index, m[1], m.index + m[0].length, lenient);
     if (r) {
       out.push(r);
       VOLUME.lastIndex = r.end;
@@ -206,17 +206,19 @@ function scan(text: string): RawCite[] {
   DASH_NEUTRAL.lastIndex = 0;
   const dash: RawCite[] = [];
   while ((m = DASH_NEUTRAL.exec(text))) {
+    const memo = m[4] !== undefined; // "T.C. Memo. 2019-12"
+    const name = memo ? 'T.C. Memo.' : m[2];
     const rep: Reporter = {
-      canonical: m[2],
+      canonical: name,
       variants: [],
-      kind: 'neutral',
+      kind: memo ? 'federal' : 'neutral',
       rank: 1,
-      jurisdiction: m[2] === 'Ohio' ? 'oh' : 'nm',
-      key: m[2].toLowerCase(),
+      jurisdiction: memo ? 'us' : m[2] === 'Ohio' ? 'oh' : 'nm',
+      key: memo ? 'tcmemo' : m[2].toLowerCase(),
       yearVolume: true,
       bare: true,
     };
-    dash.push({ start: m.index, end: m.index + m[0].length, volume: m[1], reporter: rep, page: m[3], short: false });
+    dash.push({ start: m.index, end: m.index + m[0].length, volume: memo ? m[4] : m[1], reporter: rep, page: memo ? m[5] : m[3], short: false });
   }
   if (dash.length) {
     out.push(...dash);
@@ -745,6 +747,7 @@ function pinAt(text: string, at: number, starts: Map<number, RawCite>): { pin: s
 
 /** The CASE key of a citation string ("550 U.S. 544, 570 (2007)" -> "550 us 544"), or undefined. */
 export function caseCitationKey(text: string): string | undefined {
-  const r = scan(text).find((x) => !x.short);
+  // a search box: "550 US 544" is meant as "550 U.S. 544"
+  const r = scan(text).find((x) => !x.short) ?? scan(text, true).find((x) => !x.short);
   return r ? citeKey(r.volume, r.reporter, r.page) : undefined;
 }

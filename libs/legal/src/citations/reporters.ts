@@ -88,6 +88,14 @@ const SPECS: Spec[] = [
   FED('C.C.P.A.'),
   FED('U.S. App. D.C.', 3),
   FED('U.S.P.Q.', 3),
+  FED('U.S.L.W.', 3),
+  FED('T.C.M.', 3),
+  FED('Cust. Ct.'),
+  FED('Ct. Cust. App.'),
+  FED('C.I.T.'),
+  FED('A.F.T.R.2d', 3),
+  FED('Fed. R. Serv. 3d', 3),
+  FED('Bankr. Ct. Rep.', 3),
   FED('U.S.P.Q.2d', 3),
   // Early United States Reports by reporter name
   FED('Dall.', 1),
@@ -104,6 +112,9 @@ const SPECS: Spec[] = [
   { c: 'FCC Rcd.', k: 'agency', r: 1, j: 'us', v: ['F.C.C.R.'], bare: true },
   { c: 'F.E.R.C.', k: 'agency', r: 1, j: 'us' },
   { c: 'S.E.C.', k: 'agency', r: 1, j: 'us' },
+  { c: 'Comp. Gen.', k: 'agency', r: 1, j: 'us' },
+  { c: 'Op. O.L.C.', k: 'agency', r: 1, j: 'us' },
+  { c: 'B.I.A.', k: 'agency', r: 1, j: 'us' },
   // Regional
   ...['A.', 'A.2d', 'A.3d', 'N.E.', 'N.E.2d', 'N.E.3d', 'N.W.', 'N.W.2d', 'N.W.3d', 'P.', 'P.2d', 'P.3d'].map(REG),
   ...['S.E.', 'S.E.2d', 'S.W.', 'S.W.2d', 'S.W.3d', 'So.', 'So. 2d', 'So. 3d'].map(REG),
@@ -132,6 +143,7 @@ const SPECS: Spec[] = [
   ST('pa', 'Pa. Super.', 1, { v: ['Pa. Super. Ct.', 'Pa.Super.'] }),
   ST('pa', 'Pa. Commw.', 1, { v: ['Pa. Cmwlth.', 'Pa. Commw. Ct.'] }),
   ST('pa', 'Pa. D. & C.'),
+  ...['2d', '3d', '4th', '5th'].map((o) => ST('pa', `Pa. D. & C.${o}`)),
   ...series('Ohio St.', 3, { k: 'state', r: 1, j: 'oh' }),
   ...series('Ohio App.', 3, { k: 'state', r: 1, j: 'oh' }),
   ...series('Ohio Misc.', 2, { k: 'state', r: 1, j: 'oh' }),
@@ -176,7 +188,7 @@ const SPECS: Spec[] = [
   ST('mo', 'Mo.'),
   ST('mo', 'Mo. App.'),
   ST('ne', 'Neb.'),
-  ST('ne', 'Neb. App.'),
+  ST('ne', 'Neb. App.', 1, { v: ['Neb. Ct. App.'] }),
   ST('nv', 'Nev.'),
   ST('or', 'Or.'),
   ST('or', 'Or. App.'),
@@ -216,6 +228,15 @@ const SPECS: Spec[] = [
   ST('ok', 'Okla. Crim.'),
   ST('ri', 'R.I.'),
   ST('dc', 'App. D.C.'),
+  ST('vi', 'V.I.'),
+  ST('ia', 'Iowa App.', 1, { bare: true }),
+  ST('ma', 'Mass. L. Rptr.', 3),
+  ST('tx', 'Tex. Sup. Ct. J.', 3),
+  ST('ca', 'Cal. Unrep.'),
+  ST('ny', 'N.Y. Sup. Ct.'),
+  ST('ny', 'How. Pr.'),
+  ST('nj', 'N.J. Misc.'),
+  ST('de', 'Del. Super.'),
   ST('pr', 'P.R.R.'),
   ST('pr', 'P.R. Offic. Trans.'),
   // Public-domain neutral citations ("2025 ND 80", "2020 IL 124", "2012 IL App (2d) 111131")
@@ -301,8 +322,8 @@ const LEXIS_GENERIC = new Map<string, Reporter>();
  * The reporter of a written form ("S.Ct." -> S. Ct.), or undefined. `raw` is the form as written (to check that
  * abbreviations which need a period have one); `normalized` is normalizeReporterForm(raw).
  */
-export function lookupReporter(normalized: string, raw: string): Reporter | undefined {
-  const dotted = raw.includes('.') || /\d/.test(normalized);
+export function lookupReporter(normalized: string, raw: string, lenient = false): Reporter | undefined {
+  const dotted = lenient || raw.includes('.') || /\d/.test(normalized);
   // "ND" (neutral) and "N.D." (North Dakota Reports) normalise alike: take the first that may be written so
   let r = BY_FORM.get(normalized)?.find((x) => x.bare || dotted);
   if (!r && normalized.length > 5 && normalized.endsWith('LEXIS')) {
