@@ -83,6 +83,9 @@ export function lookupCourt(text: string): Court | undefined {
   const found = scan(trimmed, undefined);
   const whole = found.find((m) => m.start <= 12 && m.end >= trimmed.replace(/[\s.,;:'’s]+$/, '').length - 2);
   if (whole) return whole.court;
+  // A bare state name ("Ohio") or "U.S." is a citation form only inside a parenthetical.
+  if (!/[.\s]/.test(trimmed.replace(/\.$/, '')) && !/\d/.test(trimmed) && trimmed !== trimmed.toUpperCase()) return undefined;
+  if (/^u\.?\s?s\.?$/i.test(trimmed)) return undefined;
   return courtOfParenthetical(trimmed);
 }
 
@@ -452,6 +455,16 @@ function trimEnd(text: string, start: number, end: number): number {
   return e;
 }
 
+/** Same-length copy of a caption with right-hand column text (after a gap of 8 spaces, or indented 55+) blanked. */
+function leftColumn(head: string): string {
+  return head.replace(/[^\n]+/g, (line) => {
+    const indent = /^[ \t]*/.exec(line)![0].length;
+    if (indent >= 55) return ' '.repeat(line.length);
+    const gap = /\S( {8,})\S/.exec(line);
+    return gap ? line.slice(0, gap.index + 1) + ' '.repeat(line.length - gap.index - 1) : line;
+  });
+}
+
 /** The document's state: the state of the first state court named in its opening. */
 function documentState(text: string): { state?: StateInfo; federal: boolean } {
   const head = text.slice(0, 4000);
@@ -484,6 +497,12 @@ export function findCourts(text: string): LegalMention[] {
   const flat = flatten(text);
   const doc = documentState(flat);
   const found: Found[] = scan(text, doc.state, doc.federal, flat);
+  // Captions beside a right-hand column (clerk's stamps, "FILED", dates): read the left column alone too.
+  const head = text.slice(0, 3000);
+  if (/ {8,}\S/.test(head)) {
+    const left = flatten(leftColumn(head));
+    for (const f of scan(head, doc.state, doc.federal, left)) found.push(f);
+  }
 
   // Agencies by name, and the abbreviations they define or always have.
   const abbreviations = new Map<string, Court>();

@@ -1,9 +1,472 @@
 import type { LegalMention } from '../types';
 import type { LegalPeopleContext } from './context';
 
-/** Being written (issue 12). */
+/**
+ * Judges named in a court document: "Bryan, J.", "SMITH, Circuit Judge", "Before HIGGINBOTHAM, WIENER,
+ * and BARKSDALE, Circuit Judges.", "Judge Smith", "Justice Ginsburg", "Author: Bahr, Douglas Alan",
+ * "/s/ Jane Roe / UNITED STATES DISTRICT JUDGE" …. The span is the name alone (no title, no ", J.");
+ * the key is `judge <surname> <courtId>` with the document's own court (the first court in its opening),
+ * so that every later mention of the judge ("Judge Barksdale", "BARKSDALE, Circuit Judge, dissenting") is
+ * one entity.
+ */
 export function findJudges(text: string, context: LegalPeopleContext): LegalMention[] {
-  void text;
-  void context;
-  return [];
+  if (!PREFILTER.test(text)) return [];
+  const courtId = ownCourt(context);
+  const out: Raw[] = [];
+  suffixTitles(text, out);
+  prefixTitles(text, out);
+  headers(text, out);
+  signatures(text, out);
+  return finish(text, out, courtId);
+}
+
+const PREFILTER = /Judge|JUDGE|Justice|JUSTICE|J\.|JJ\.|Js\.|Chancellor|CHANCELLOR|Author|Opinion [Bb]y|Master/;
+
+interface Raw {
+  start: number;
+  end: number;
+  /** Name tokens in reading order, as written. */
+  tokens: string[];
+  /** Index of the surname in tokens. */
+  surname: number;
+  /** Inverted "Bahr, Douglas Alan": display puts tokens[surname] last. */
+  inverted?: boolean;
+  /** Mentioned with "Justice" in a lower court's document: a Supreme Court justice. */
+  justice?: boolean;
+}
+
+function ownCourt(context: LegalPeopleContext): string | undefined {
+  const first = context.courts.filter((c) => c.start < 4000).sort((a, b) => a.start - b.start)[0];
+  const id = first?.attributes?.courtId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+interface Tok {
+  kind: 'word' | 'punct' | 'gap';
+  text: string;
+  start: number;
+  end: number;
+}
+
+const TOKEN_RE = /(\p{L}[\p{L}\p{M}’'-]*\.?)|(\s+)|([^\s\p{L}])/gu;
+
+function tokenize(text: string, from: number, to: number): Tok[] {
+  const out: Tok[] = [];
+  TOKEN_RE.lastIndex = from;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN_RE.exec(text)) && m.index < to) {
+    const kind = m[1] ? 'word' : m[2] ? 'gap' : 'punct';
+    out.push({ kind, text: m[0], start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** Capitalised words that never are (part of) a judge's name. */
+const STOP = new Set(
+  (
+    'before present panel the and of for in on at by per curiam judge judges justice justices chief senior associate ' +
+    'presiding circuit district magistrate bankruptcy court courts united states u.s. hon. hon honorable honourable ' +
+    'opinion memorandum order filed submitted argued decided dated done signed entered appeal appeals from affirmed ' +
+    'reversed judgment mr. mrs. ms. dr. see cf. id. also supreme state county department division justice. judge. ' +
+    'special master chancellor vice trial appellate superior administrative law immigration acting retired concur ' +
+    'concurring dissenting dissent joined joins while with this that his her their when where if it we our plaintiff ' +
+    'defendant petitioner respondent appellant appellee government attorney general counsel esq. esq clerk deputy ' +
+    'a an as to is was were has had or nor not but so all any no after upon under ' +
+    'january february march april may june july august september october november december ' +
+    'mediator party parties authority office administration commissioner secretary director warden sheriff officer ' +
+    'jury juror witness rule rules act code section statute federal criminal civil family probate juvenile ' +
+    'texas california florida new york ohio recommendation report findings decision decisions date'
+  ).split(/\s+/),
+);
+
+const SUFFIX = /^(?:Jr\.?|JR\.?|Sr\.?|SR\.?|II|III|IV)$/;
+const INITIAL = /^\p{Lu}\.?$/u;
+
+function isNameWord(t: Tok): boolean {
+  if (t.kind !== 'word') return false;
+  const w = t.text;
+  if (!/^\p{Lu}/u.test(w)) return false;
+  const lower = w.toLowerCase();
+  if (STOP.has(lower) || (lower.includes('-') && lower.split('-').some((p) => STOP.has(p)))) return false;
+  if (INITIAL.test(w) || /^\p{Lu}$/u.test(w)) return true;
+  if (w.endsWith('.') && !SUFFIX.test(w)) return false; // "Cir." "Tex."
+  return w.replace(/[’'-]/g, '').length >= 2;
+}
+
+function isSpace(t: Tok | undefined, allowNewline: boolean): boolean {
+  if (!t || t.kind !== 'gap') return false;
+  if (t.text.includes('\n')) return allowNewline && (t.text.match(/\n/g)?.length ?? 0) <= 2;
+  return t.text.length <= 2;
+}
+
+/** Footnote marks right after a name: "Rosenn*", "Perkes1". */
+function isMark(t: Tok | undefined): boolean {
+  return !!t && t.kind === 'punct' && /[*†‡\d]/.test(t.text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// "SMITH, Circuit Judge", "Bryan, J.", "CROTHERS and McEVERS, JJ.", "Before A, B, and C, Circuit Judges."
+
+const SUFFIX_TITLE_RE = new RegExp(
+  String.raw`,(?:[ \t]{0,2}|[ \t]*\n[ \t]*)(?:(?<jj>JJ\.|Js\.|J\.J\.)|(?<j>(?:C\.[ ]?J\.|P\.[ ]?J\.(?:E\.)?|J\.)(?![A-Za-z]))|(?<title>(?:(?:Chief|Senior|Associate|Presiding|Acting)[ ]+)*(?:(?:United[ ]States|U\.S\.)[ ]+)?(?:(?:Chief|Senior)[ ]+)?(?:(?:Circuit|District|Magistrate|Bankruptcy|Appellate|Circuit[ ]Court|Superior[ ]Court|Court[ ]of[ ]Appeals|Administrative[ ]Law|Immigration|Special)[ ]+)?(?:Judges?|Justices?|Masters?)|(?:Vice[ ])?Chancellor)\b)`,
+  'gi',
+);
+
+function suffixTitles(text: string, out: Raw[]): void {
+  SUFFIX_TITLE_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = SUFFIX_TITLE_RE.exec(text))) {
+    const g = m.groups ?? {};
+    if (!/^[A-Z]/.test(m[0].replace(/^,\s*/, ''))) continue;
+    const title = g.title ?? '';
+    if (title && /^[ \t]{1,2}\p{Lu}[\p{Ll}]/u.test(text.slice(m.index + m[0].length, m.index + m[0].length + 4))) {
+      const nextWord = /^[ \t]+([\p{L}’'-]+)/u.exec(text.slice(m.index + m[0].length, m.index + m[0].length + 30))?.[1];
+      if (nextWord && !STOP.has(nextWord.toLowerCase())) continue;
+    }
+    const plural = !!g.jj || /s$/i.test(title);
+    const names = namesBefore(text, m.index, plural);
+    for (const n of names) out.push(n);
+  }
+}
+
+/** Names that end at `end` (the comma before a title), read backwards; a list when `plural`. */
+function namesBefore(text: string, end: number, plural: boolean): Raw[] {
+  const from = Math.max(0, end - 400);
+  const toks = tokenize(text, from, end);
+  const out: Raw[] = [];
+  let i = toks.length - 1;
+  for (let guard = 0; guard < 12 && i >= 0; guard++) {
+    // footnote marks
+    while (i >= 0 && isMark(toks[i])) i--;
+    const name = readNameBackward(toks, i);
+    if (!name) break;
+    out.push(name.raw);
+    i = name.next;
+    if (!plural) break;
+    // separator: ", " | " and " | ", and " | " & " | newline between list lines
+    let j = i;
+    let sawSep = false;
+    let sawNewline = false;
+    while (j >= 0) {
+      const t = toks[j];
+      if (t.kind === 'gap') {
+        if (t.text.includes('\n')) sawNewline = true;
+        else if (t.text.length > 2 && !sawSep) break;
+        j--;
+      } else if (t.kind === 'punct' && (t.text === ',' || t.text === '&' || t.text === ';')) {
+        sawSep = true;
+        j--;
+      } else if (t.kind === 'word' && (t.text === 'and' || t.text === 'AND')) {
+        sawSep = true;
+        j--;
+      } else break;
+    }
+    if (!sawSep && !sawNewline) break;
+    i = j;
+  }
+  return out.reverse();
+}
+
+function readNameBackward(toks: Tok[], last: number): { raw: Raw; next: number } | undefined {
+  let i = last;
+  const words: Tok[] = [];
+  // suffix ", Jr." before the title comma
+  if (i >= 2 && toks[i]?.kind === 'word' && SUFFIX.test(toks[i].text)) {
+    const sfx = toks[i];
+    let j = i - 1;
+    if (toks[j]?.kind === 'gap' && isSpace(toks[j], false)) j--;
+    if (toks[j]?.text === ',') {
+      j--;
+      if (toks[j]?.kind === 'gap' && isSpace(toks[j], false)) j--;
+    }
+    if (toks[j] && isNameWord(toks[j])) {
+      words.push(sfx);
+      i = j;
+    }
+  }
+  while (i >= 0 && words.length < 6) {
+    const t = toks[i];
+    if (!isNameWord(t)) break;
+    words.push(t);
+    i--;
+    if (i >= 0 && isSpace(toks[i], false)) {
+      if (i - 1 >= 0 && isNameWord(toks[i - 1])) {
+        i--;
+        continue;
+      }
+    }
+    break;
+  }
+  if (!words.length) return undefined;
+  words.reverse();
+  // drop leading honorific words that slipped in ("The")
+  const core = words.filter((w) => !SUFFIX.test(w.text));
+  if (!core.length || core.every((w) => INITIAL.test(w.text))) return undefined;
+  const surname = lastSurnameIndex(words);
+  if (surname < 0) return undefined;
+  // a word before the name that is lower case ("the", "by", "joined") means a sentence, not a signature
+  return {
+    raw: {
+      start: words[0].start,
+      end: words[words.length - 1].end,
+      tokens: words.map((w) => w.text),
+      surname,
+    },
+    next: i,
+  };
+}
+
+function lastSurnameIndex(words: Array<{ text: string }>): number {
+  for (let k = words.length - 1; k >= 0; k--) {
+    const w = words[k].text;
+    if (!SUFFIX.test(w) && !INITIAL.test(w)) return k;
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Judge Smith", "Chief Judge Jones", "Justice Ginsburg", "Honorable Jane Roe", "Justices A, B, and C"
+
+const PREFIX_TITLE_RE =
+  /(?<![\p{L}])(?:(?:(?:Chief|Senior|Associate|Presiding|Acting)\s+)*(?:(?:United\s+States|U\.S\.)\s+)?(?:(?:Chief|Senior)\s+)?(?:(?:Circuit|District|Magistrate|Bankruptcy|Administrative\s+Law|Immigration|Special)\s+)?(?<title>Judges?|Justices?|JUDGES?|JUSTICES?|Masters?|Chancellor|CHANCELLOR)|(?<hon>Hon\.|HON\.|Honorable|HONORABLE|Honourable))(?:[ \t]*:[ \t]*|[ \t]{1,2}|[ \t]*\r?\n[ \t]*)(?=\p{Lu})/gu;
+
+function prefixTitles(text: string, out: Raw[]): void {
+  PREFIX_TITLE_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = PREFIX_TITLE_RE.exec(text))) {
+    const title = m.groups?.title ?? '';
+    if (title && /^Masters?$/.test(title) && !/Special\s+Masters?$/.test(m[0].trim().replace(/:$/, ''))) continue;
+    // "Special Master" alone, "Master" alone are not titles; "Justice" of "Department of Justice" is not either
+    const before = text.slice(Math.max(0, m.index - 14), m.index);
+    if (/,\s*$/.test(before)) continue;
+    if (/\b(?:of|for)\s+$/.test(before) && !m.groups?.hon) continue;
+    const plural = /s$/i.test(title);
+    const justice = /^justices?$/i.test(title);
+    const names = namesAfter(text, m.index + m[0].length, plural);
+    for (const n of names) out.push({ ...n, justice });
+  }
+}
+
+function namesAfter(text: string, start: number, plural: boolean): Raw[] {
+  const toks = tokenize(text, start, Math.min(text.length, start + 300));
+  const out: Raw[] = [];
+  let i = 0;
+  for (let guard = 0; guard < 12 && i < toks.length; guard++) {
+    const name = readNameForward(toks, i);
+    if (!name) break;
+    out.push(name.raw);
+    i = name.next;
+    while (i < toks.length && isMark(toks[i])) i++;
+    if (!plural) break;
+    let sawSep = false;
+    while (i < toks.length) {
+      const t = toks[i];
+      if (t.kind === 'gap') i++;
+      else if (t.kind === 'punct' && (t.text === ',' || t.text === '&')) {
+        sawSep = true;
+        i++;
+      } else if (t.kind === 'word' && (t.text === 'and' || t.text === 'AND')) {
+        sawSep = true;
+        i++;
+      } else break;
+    }
+    if (!sawSep) break;
+  }
+  return out;
+}
+
+function readNameForward(toks: Tok[], first: number): { raw: Raw; next: number } | undefined {
+  let i = first;
+  const words: Tok[] = [];
+  while (i < toks.length && words.length < 5) {
+    const t = toks[i];
+    if (!isNameWord(t)) break;
+    words.push(t);
+    i++;
+    if (i < toks.length && isSpace(toks[i], false) && i + 1 < toks.length && isNameWord(toks[i + 1])) {
+      i++;
+      continue;
+    }
+    break;
+  }
+  if (!words.length) return undefined;
+  // ", Jr."
+  if (toks[i]?.text === ',' && isSpace(toks[i + 1], false) && toks[i + 2] && SUFFIX.test(toks[i + 2].text)) {
+    words.push(toks[i + 2]);
+    i += 3;
+  } else if (isSpace(toks[i], false) && toks[i + 1] && SUFFIX.test(toks[i + 1].text)) {
+    words.push(toks[i + 1]);
+    i += 2;
+  }
+  // a trailing initial is not a surname ("Judge Smith J." is rare; "Judge John J." is cut text)
+  while (words.length > 1 && INITIAL.test(words[words.length - 1].text)) {
+    words.pop();
+    i--;
+  }
+  const core = words.filter((w) => !SUFFIX.test(w.text));
+  if (!core.length || core.every((w) => INITIAL.test(w.text))) return undefined;
+  // possessive "Smith’s": strip from the span
+  const lastTok = words[words.length - 1];
+  let end = lastTok.end;
+  const poss = /[’']s$/.exec(lastTok.text);
+  if (poss) {
+    end -= 2;
+    words[words.length - 1] = { ...lastTok, text: lastTok.text.slice(0, -2), end };
+  }
+  const surname = lastSurnameIndex(words);
+  if (surname < 0) return undefined;
+  return { raw: { start: words[0].start, end, tokens: words.map((w) => w.text), surname }, next: i };
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Author: Bahr, Douglas Alan", "Opinion by: Jane Roe", "Judges: A, B and C"
+
+const HEADER_RE = /(?<=^|\n)[ \t]*(?<label>Authors?|Opinion [Bb]y|OPINION BY|Written [Bb]y|Judges|JUDGES)[ \t]*:[ \t]*(?<rest>[^\n]{2,200})/g;
+
+function headers(text: string, out: Raw[]): void {
+  HEADER_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = HEADER_RE.exec(text))) {
+    const rest = m.groups!.rest;
+    const restStart = m.index + m[0].length - rest.length;
+    const label = m.groups!.label.toLowerCase();
+    const pieces = label.startsWith('judges') ? splitPieces(rest) : [{ text: rest, offset: 0 }];
+    for (const p of pieces) {
+      const inv = invertedName(p.text.trimEnd());
+      if (inv) {
+        out.push({ ...inv, start: inv.start + restStart + p.offset, end: inv.end + restStart + p.offset });
+        continue;
+      }
+      const abs = restStart + p.offset;
+      for (const n of namesAfter(text, abs + (p.text.length - p.text.trimStart().length), true)) {
+        if (n.end <= abs + p.text.length) out.push(n);
+      }
+    }
+  }
+}
+
+function splitPieces(s: string): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = [];
+  let offset = 0;
+  for (const part of s.split(';')) {
+    out.push({ text: part, offset });
+    offset += part.length + 1;
+  }
+  return out;
+}
+
+/** "Bahr, Douglas Alan" (surname, given names): the whole piece is one name. */
+function invertedName(s: string): Raw | undefined {
+  const m =
+    /^([ \t]*)(\p{Lu}[\p{L}’'-]+),[ \t]+((?:\p{Lu}[\p{L}’'-]*\.?)(?:[ \t]+\p{Lu}[\p{L}’'-]*\.?){0,3})(?:,[ \t]*(?:Jr\.|Sr\.|II|III))?[ \t]*$/u.exec(
+      s,
+    );
+  if (!m) return undefined;
+  const surname = m[2];
+  if (STOP.has(surname.toLowerCase())) return undefined;
+  const given = m[3].split(/[ \t]+/);
+  if (given.some((g) => STOP.has(g.toLowerCase()) || /^(?:J|JJ|C\.J)\.$/.test(g))) return undefined;
+  const start = m[1].length;
+  return { start, end: s.trimEnd().length, tokens: [surname, ...given], surname: 0, inverted: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signature blocks: "/s/ Jane Roe" or "HON. JANE ROE" on the line above "UNITED STATES DISTRICT JUDGE".
+
+const JUDGE_LINE_RE =
+  /(?<=\n)[ \t]*(?:\d{1,2}[ \t]+)?(?:(?:Chief\s+|Senior\s+)?(?:United\s+States\s+|U\.\s?S\.\s+)?(?:Chief\s+|Senior\s+)?(?:District|Magistrate|Bankruptcy|Circuit)\s+Judge|(?:Chief\s+)?Special\s+Master)[ \t]*(?=\r?\n|$)/gi;
+const NAME_LINE_RE =
+  /^[ \t]*(?:\d{1,2}[ \t]+)?(?:\/s\/|s\/)?[ \t]*(?:(?:Hon\.|HON\.|Honorable|HONORABLE|The Honorable|THE HONORABLE)[ \t]+)?(\p{Lu}[\p{L}’'-]*\.?(?:[ \t]{1,2}\p{Lu}[\p{L}’'-]*\.?){1,4}(?:,[ \t]*(?:Jr\.|JR\.|Sr\.|III|II))?)[ \t]*$/u;
+
+function signatures(text: string, out: Raw[]): void {
+  JUDGE_LINE_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = JUDGE_LINE_RE.exec(text))) {
+    // up to two non-empty lines above
+    let lineEnd = m.index - 1; // the "\n" before the title line
+    for (let k = 0; k < 2 && lineEnd > 0; k++) {
+      let lineStart = text.lastIndexOf('\n', lineEnd - 1) + 1;
+      const line = text.slice(lineStart, lineEnd);
+      if (!line.trim()) {
+        lineEnd = lineStart - 1;
+        k--;
+        if (lineEnd < m.index - 400) break;
+        continue;
+      }
+      const nm = NAME_LINE_RE.exec(line.replace(/\r$/, ''));
+      if (!nm) break;
+      const nameText = nm[1];
+      const offset = lineStart + line.indexOf(nameText);
+      const toks = tokenize(text, offset, offset + nameText.length).filter((t) => t.kind === 'word');
+      if (!toks.length || !toks.every((t) => isNameWord(t) || SUFFIX.test(t.text))) break;
+      const surname = lastSurnameIndex(toks);
+      if (surname < 0) break;
+      out.push({ start: offset, end: offset + nameText.length, tokens: toks.map((t) => t.text), surname });
+      lineStart = lineStart - 1;
+      lineEnd = lineStart;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function normalCase(word: string): string {
+  if (!/\p{Lu}/u.test(word.slice(1)) && /\p{Ll}/u.test(word)) return word; // "Smith", "McEvers"-style already mixed
+  const pre = /^(Mc|Mac|O[’']|D[’']|De|Van|La|Le|Di)(\p{Lu}{2,}.*)$/u.exec(word);
+  if (pre && /\p{Ll}/u.test(pre[1].slice(1))) return pre[1] + cap(pre[2].toLowerCase());
+  if (/\p{Ll}/u.test(word)) return word; // "VanDevelder", "DeWine"
+  if (INITIAL.test(word)) return word;
+  if (/^(?:JR|SR)\.?$/.test(word)) return word.charAt(0) + word.slice(1).toLowerCase();
+  if (/^(?:II|III|IV)$/.test(word)) return word;
+  return word.toLowerCase().replace(/(^|[’'-])(\p{L})/gu, (_, a: string, b: string) => a + b.toUpperCase());
+}
+function cap(w: string): string {
+  return w.charAt(0).toUpperCase() + w.slice(1);
+}
+
+function keyPart(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[’‘`´]/g, "'")
+    .replace(/'s\b/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+const LOWER_FEDERAL = /^us\.(?:ca|dist|bankr|cofc|tax|cit|cavc|caaf|bap)/;
+
+function finish(text: string, raw: Raw[], courtId: string | undefined): LegalMention[] {
+  raw.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: LegalMention[] = [];
+  let lastEnd = -1;
+  for (const r of raw) {
+    if (r.start < lastEnd) continue;
+    if (r.end <= r.start) continue;
+    const words = r.tokens.map((t) => normalCase(t.replace(/[,]$/, '')));
+    const surname = words[r.surname];
+    const ordered = r.inverted ? [...words.slice(r.surname + 1), words[r.surname]] : words;
+    const display = ordered.map((w, k) => (k === 0 ? w : SUFFIX.test(w) ? `, ${w}` : ` ${w}`)).join('');
+    const court = r.justice && courtId && LOWER_FEDERAL.test(courtId) ? 'us.scotus' : courtId;
+    const s = keyPart(surname);
+    if (!s) continue;
+    out.push({
+      type: 'PERSON',
+      start: r.start,
+      end: r.end,
+      text: text.slice(r.start, r.end),
+      key: court ? `judge ${s} ${court}` : `judge ${s}`,
+      display,
+      role: 'judge',
+      attributes: { surname, ...(court ? { courtId: court } : {}) },
+      confidence: 0.85,
+      method: 'legal:judge',
+    });
+    lastEnd = r.end;
+  }
+  return out;
 }
