@@ -236,8 +236,8 @@ const RE_CITE_AFTER = /\s*\(/y;
 
 /* ----------------------------------------------------------------------------------------- */
 
-const PREFILTER =
-  /§|U\.?\s*S\.?\s*C|C\.?\s*F\.?\s*R|Const|Amend|AMEND|Code|CODE|Stat|Law|Rule|R\.|Reg\.|Pub|P\.L|[A-Z]{2,5}\s*\d|G\.\s*L|Restatement|Guidelines/;
+/** every citation has a digit, except amendments and constitution articles in roman numerals */
+const PREFILTER = /\d|Amend|AMEND|Const|CONST/;
 
 interface Ctx {
   text: string;
@@ -798,7 +798,7 @@ function bareRules(ctx: Ctx, full: Cite[]): Cite[] {
     if (covered(full, m.index)) continue;
     const before = text.slice(Math.max(0, m.index - 24), m.index);
     const pw = /([A-Za-z][\w.'’]*)\s+$/.exec(before);
-    if (pw && /^[A-Z]/.test(pw[1]) && !BARE_RULE_OK.has(pw[1].replace(/[.,]$/, ''))) continue;
+    if (pw && RE_RULE_OWNER.test(pw[1])) continue;
     if (/(?:Federal|Fed\.)\s$/.test(before)) continue;
     const tail = parseTail(text, m.index + m[0].length, { needDesignator: false, hyphen: true, designators: ['rule'] });
     if (!tail) continue;
@@ -882,41 +882,9 @@ function bareRules(ctx: Ctx, full: Cite[]): Cite[] {
   }
   return out;
 }
-const BARE_RULE_OK = new Set([
-  'Under',
-  'See',
-  'In',
-  'By',
-  'The',
-  'And',
-  'Pursuant',
-  'Per',
-  'Also',
-  'Cf',
-  'But',
-  'Compare',
-  'With',
-  'Of',
-  'To',
-  'If',
-  'As',
-  'Because',
-  'Whether',
-  'While',
-  'When',
-  'That',
-  'This',
-  'Thus',
-  'Its',
-  'Accordingly',
-  'Moreover',
-  'Here',
-  'Although',
-  'Since',
-  'Under',
-  'Contrary',
-  'Like',
-]);
+/** "<Name> Rule N" is that body's rule, not the document's rule set ("Vaccine Rule 18", "Local Rule 7") */
+const RE_RULE_OWNER =
+  /^(?:Local|Vaccine|Appellate|Civil|Criminal|Evidence|Court|Circuit|Bar|Bankruptcy|Juvenile|Family|Probate|Superior|District|Tax|Admiralty|Supplemental|Uniform|Model|Professional|Ethics|Administrative|Commission|Board|SEC|FINRA|NASD|Exchange|Committee|Golden|Mailbox|General|Special|Standing|House|Senate|State|Agency|Department|Company|Club|Plan|League|NCAA|Association|Union|Arbitration|AAA|JAMS|ICC|Interim|Final|Proposed|Emergency|Tribal|Municipal|City|County|Town|Village|Zoning|School|University|College)$/;
 
 /* ----------------------------------------------------------------------------------------- */
 
