@@ -99,7 +99,10 @@ const S = ' +';
 
 /** Same-length copy: white space -> ' ', leading line numbers ("8   UNITED STATES") -> spaces. */
 function flatten(text: string): string {
-  return text.replace(/\n[ \t]*\d{1,2}(?=[ \t]{2,}\S)/g, (m) => ' '.repeat(m.length)).replace(/\s/g, ' ');
+  return text
+    .replace(/\n[ \t]*\d{1,2}(?=[ \t]{2,}\S)/g, (m) => ' '.repeat(m.length))
+    .replace(/(?<=[ \t]{2}|\n)[:)§|](?=[ \t]{2,}|[ \t]*\r?\n)/g, ' ')
+    .replace(/\s/g, ' ');
 }
 const STATE_NAMES = STATES.map((s) => s.name)
   .sort((a, b) => b.length - a.length)
@@ -141,9 +144,8 @@ type Rule = {
   re: RegExp;
   /** Any of these must occur in the text for the rule to run. */
   needs: string[];
+  /** The court a match names; a rule with the `d` flag may narrow the span to its `span` group. */
   resolve: (m: RegExpExecArray, ctx: ScanContext) => Court | undefined;
-  /** Offset of the mention's start inside the match (default 0). */
-  lead?: (m: RegExpExecArray) => number;
 };
 
 interface ScanContext {
@@ -198,7 +200,7 @@ const STATE_KINDS: Array<[RegExp, (st: StateInfo) => string | undefined]> = [
   [/^(?:appellate court|appeals court)$/i, (st) => firstExisting(st, ['app'])],
   [/^district court of appeals?$/i, (st) => (st.postal === 'FL' ? 'fl.dca' : undefined)],
   [/^commonwealth court$/i, (st) => (st.postal === 'PA' ? 'pa.commw' : undefined)],
-  [/^superior court$/i, (st) => (st.postal === 'PA' ? 'pa.super' : st.postal === 'DE' ? 'de.super' : undefined)],
+  [/^superior court$/i, (st) => (st.postal === 'PA' ? 'pa.super' : st.postal === 'DE' ? 'de.super' : st.postal === 'VT' ? 'vt.super' : undefined)],
   [/^appellate division$/i, (st) => (st.postal === 'NY' ? 'ny.appdiv' : st.postal === 'NJ' ? 'nj.appdiv' : undefined)],
   [/^(?:court of chancery|chancery court)$/i, (st) => (st.postal === 'DE' ? 'de.ch' : undefined)],
 ];
@@ -313,7 +315,10 @@ const RULES: Rule[] = [
   },
   // Supreme Court of North Dakota; Court of Appeals of the State of Georgia; Court of Appeal of the State of California, Sixth Appellate District
   {
-    re: new RegExp(String.raw`\b${STATE_KIND_RE}${S}(?:of|for)${S}${STATE_PREFIX}(?<state>${STATE_NAMES})\b${UNIT}`, 'gi'),
+    re: new RegExp(
+      String.raw`\b${STATE_KIND_RE}${S}(?:(?:of|for)${S}${STATE_PREFIX}|(?:the${S})?(?:State|Commonwealth)${S}of${S})(?<state>${STATE_NAMES})\b${UNIT}`,
+      'gi',
+    ),
     needs: ['ourt', 'OURT'],
     resolve: (m) => stateCourt(m.groups!.kind, stateOf(m.groups!.state), m),
   },
@@ -327,6 +332,12 @@ const RULES: Rule[] = [
   {
     re: new RegExp(String.raw`\b(?:The${S})?State${S}of${S}(?<state>${STATE_NAMES})${S}(?:In${S}the${S})?${STATE_KIND_RE}\b${UNIT}`, 'gi'),
     needs: ['ourt', 'OURT'],
+    resolve: (m) => stateCourt(m.groups!.kind, stateOf(m.groups!.state), m),
+  },
+  // ILLINOIS OFFICIAL REPORTS / Appellate Court (the reporter's header names the state)
+  {
+    re: new RegExp(String.raw`\b(?<state>${STATE_NAMES})${S}Official${S}Reports${S}(?<span>(?<kind>Appellate${S}Court|Supreme${S}Court))\b`, 'gid'),
+    needs: ['OFFICIAL', 'Official'],
     resolve: (m) => stateCourt(m.groups!.kind, stateOf(m.groups!.state), m),
   },
   // Appellate Division, Second Department (New York)
@@ -440,8 +451,10 @@ function scan(raw: string, state: StateInfo | undefined, federal = false, flat?:
     while ((m = rule.re.exec(text))) {
       const court = rule.resolve(m, ctx);
       if (court) {
-        const end = trimEnd(text, m.index, m.index + m[0].length);
-        out.push({ start: m.index, end, court, rule: ri });
+        const span = m.indices?.groups?.span;
+        const start = span ? span[0] : m.index;
+        const end = trimEnd(text, start, span ? span[1] : m.index + m[0].length);
+        out.push({ start, end, court, rule: ri });
       }
       if (m[0].length === 0) rule.re.lastIndex++;
     }
@@ -470,7 +483,11 @@ function documentState(text: string): { state?: StateInfo; federal: boolean } {
   const head = text.slice(0, 4000);
   const found = scan(head, undefined, false, head).sort((a, b) => a.start - b.start);
   const first = found[0];
-  if (!first) return { federal: false };
+  if (!first) {
+    const named = /\b(?:State|Commonwealth) of ([A-Z][a-z]+(?: [A-Z][a-z]+)?)/.exec(head.slice(0, 3000));
+    const st = named ? (stateOf(named[1]) ?? stateOf(named[1].split(' ')[0])) : undefined;
+    return { state: st, federal: false };
+  }
   return first.court.jurisdiction === 'US' ? { federal: true } : { state: STATE_BY_POSTAL.get(first.court.jurisdiction), federal: false };
 }
 
@@ -488,12 +505,16 @@ function mention(text: string, f: Found, confidence: number): LegalMention {
   };
 }
 
+/** Bare "the Court of Appeals", "the Appellate Court", "the Superior Court" …: the document's own state's court. */
+const BARE_STATE =
+  /(?<=\bthe )(?:Court of Criminal Appeals|Court of Civil Appeals|Court of Special Appeals|Court of Appeals?|Appellate Court|Appeals Court|Commonwealth Court|Superior Court|Supreme Judicial Court|Intermediate Court of Appeals)\b(?! of\b| for\b| Judge| Justice| Rule)/g;
+
 /** Bare "the Supreme Court": the document's own state's highest court, or the U.S. Supreme Court. */
 const BARE_SUPREME = /\b(?<=\bthe )Supreme Court\b(?! of\b| Rule| Justice)/g;
 
 /** Court mentions in captions and text, normalised to the court table. */
 export function findCourts(text: string): LegalMention[] {
-  if (!/[Cc]ourt|COURT|[Cc]ircuit|CIRCUIT|Board|BOARD|B[IV]A|NLRB|MSPB|Panel|Commission/.test(text)) return [];
+  if (!/[Cc]ourt|COURT|[Cc]ircuit|CIRCUIT|Board|BOARD|B[IV]A|NLRB|MSPB|Panel|Commission|Division|DIVISION/.test(text)) return [];
   const flat = flatten(text);
   const doc = documentState(flat);
   const found: Found[] = scan(text, doc.state, doc.federal, flat);
@@ -528,6 +549,15 @@ export function findCourts(text: string): LegalMention[] {
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 8);
       if (/^\s*\d{4}\b/.test(after) || (/^\s*[,.]?\s*\)/.test(after) && text[m.index - 1] === '(')) continue; // (BIA 2009)
       found.push({ start: m.index, end: m.index + m[0].length, court: c });
+    }
+  }
+
+  if (doc.state && !doc.federal) {
+    BARE_STATE.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = BARE_STATE.exec(flat))) {
+      const c = stateCourt(m[0], doc.state, m);
+      if (c) found.push({ start: m.index, end: m.index + m[0].length, court: c });
     }
   }
 

@@ -349,6 +349,10 @@ const STATE_SPECIAL: Record<string, StateCourtSpec[]> = {
     { id: 'va.sup', name: 'Supreme Court of Virginia', cites: ['Va.'], level: 'supreme', aliases: ['Virginia Supreme Court'] },
     { id: 'va.app', name: 'Court of Appeals of Virginia', cites: ['Va. Ct. App.'], level: 'appellate', aliases: ['Virginia Court of Appeals'] },
   ],
+  VT: [
+    { id: 'vt.sup', name: 'Vermont Supreme Court', cites: ['Vt.'], level: 'supreme', aliases: ['Supreme Court of Vermont'] },
+    { id: 'vt.super', name: 'Vermont Superior Court', cites: ['Vt. Super. Ct.'], level: 'trial', aliases: ['Superior Court of Vermont'] },
+  ],
   PR: [
     { id: 'pr.sup', name: 'Supreme Court of Puerto Rico', cites: ['P.R.'], level: 'supreme', aliases: ['Puerto Rico Supreme Court'] },
     { id: 'pr.app', name: 'Court of Appeals of Puerto Rico', cites: ['P.R. Cir.'], level: 'appellate', aliases: ['Puerto Rico Court of Appeals'] },
@@ -444,7 +448,7 @@ export function trialCourt(kind: string, place: string, state: StateInfo, number
   const hit = trialCache.get(id);
   if (hit) return hit;
   const name = numbered
-    ? `${placeName} Judicial District ${k.name}, ${state.name}`
+    ? `${placeName} ${k.name}, ${state.name}`
     : kind.toLowerCase() === 'common pleas'
       ? `Court of Common Pleas of ${placeName} County, ${state.name}`
       : `${k.name} of ${placeName} County, ${state.name}`;

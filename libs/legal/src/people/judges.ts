@@ -242,7 +242,7 @@ function prefixTitles(text: string, out: Raw[]): void {
     // "Special Master" alone, "Master" alone are not titles; "Justice" of "Department of Justice" is not either
     const before = text.slice(Math.max(0, m.index - 14), m.index);
     if (/,\s*$/.test(before)) continue;
-    if (/\b(?:of|for)\s+$/.test(before) && !m.groups?.hon) continue;
+    if (/\b(?:of|for)\s+$/.test(before) && /^justice/i.test(m[0])) continue; // Department of Justice
     const plural = /s$/i.test(title);
     const justice = /^justices?$/i.test(title);
     const names = namesAfter(text, m.index + m[0].length, plural);

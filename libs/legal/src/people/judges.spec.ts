@@ -1,0 +1,87 @@
+import { findCourts } from '../courts/courts';
+import { findJudges } from './judges';
+
+function judges(text: string): Array<[string, string, string | undefined]> {
+  const courts = findCourts(text);
+  return findJudges(text, { courts, citations: [] }).map((m) => {
+    expect(text.slice(m.start, m.end)).toBe(m.text);
+    expect([m.type, m.role, m.method]).toEqual(['PERSON', 'judge', 'legal:judge']);
+    return [m.text, m.key, m.display];
+  });
+}
+const names = (text: string): string[] => judges(text).map(([t]) => t);
+
+const FIFTH = 'IN THE UNITED STATES COURT OF APPEALS\n\n        FOR THE FIFTH CIRCUIT\n\n';
+
+describe('findJudges', () => {
+  it('reads a panel before "Circuit Judges" as three judges of the document’s court', () => {
+    const text = `${FIFTH}Before HIGGINBOTHAM, WIENER, and BARKSDALE, Circuit Judges.\n\nHIGGINBOTHAM, Circuit Judge:\n`;
+    expect(judges(text)).toEqual([
+      ['HIGGINBOTHAM', 'judge higginbotham us.ca5', 'Higginbotham'],
+      ['WIENER', 'judge wiener us.ca5', 'Wiener'],
+      ['BARKSDALE', 'judge barksdale us.ca5', 'Barksdale'],
+      ['HIGGINBOTHAM', 'judge higginbotham us.ca5', 'Higginbotham'],
+    ]);
+  });
+
+  it('gives later mentions of a judge the same key', () => {
+    const text = `${FIFTH}Before: ALDER, BIRCH, and CEDAR, Circuit Judges.\n\nCEDAR, Circuit Judge, dissenting:\nAs Judge Cedar noted, and as Judge Birch’s opinion holds,`;
+    const keys = judges(text).map(([, k]) => k);
+    expect(keys).toEqual([
+      'judge alder us.ca5',
+      'judge birch us.ca5',
+      'judge cedar us.ca5',
+      'judge cedar us.ca5',
+      'judge cedar us.ca5',
+      'judge birch us.ca5',
+    ]);
+    expect(names(text).slice(-1)).toEqual(['Birch']);
+  });
+
+  it('reads ", J." forms, upper and mixed case, and lists before JJ.', () => {
+    expect(names('Bryan, J.\n\n[¶1] The district court erred.')).toEqual(['Bryan']);
+    expect(names('BRYAN, J., delivered the opinion of the Court.')).toEqual(['BRYAN']);
+    expect(names('JONES, C.J., and CROTHERS and McEVERS, JJ., concur.')).toEqual(['JONES', 'CROTHERS', 'McEVERS']);
+    expect(judges('CROTHERS and McEVERS, JJ., concur.').map(([, , d]) => d)).toEqual(['Crothers', 'McEvers']);
+  });
+
+  it('reads titles after full names and before them', () => {
+    expect(names('SMITH, Circuit Judge:')).toEqual(['SMITH']);
+    expect(names('Honorable Jane Roe, United States District Judge')).toEqual(['Jane Roe']);
+    expect(names('Chief Judge Jones wrote for the court; Justice Ginsburg dissented.')).toEqual(['Jones', 'Ginsburg']);
+    expect(names('Before Justices Alder, Birch, and Cedar\n')).toEqual(['Alder', 'Birch', 'Cedar']);
+    expect(names('Justice VanDevelder delivered the opinion of the Court.')).toEqual(['VanDevelder']);
+    expect(names('the report of Magistrate Judge Ann B. Cole and of Bankruptcy Judge Dan Poe')).toEqual(['Ann B. Cole', 'Dan Poe']);
+    expect(names('Robert Q. Lane, Senior District Judge, sitting by designation')).toEqual(['Robert Q. Lane']);
+  });
+
+  it('reads Author, Judges and Opinion by headers, inverted names included', () => {
+    expect(judges('Author: Bahr, Douglas Alan\n')).toEqual([['Bahr, Douglas Alan', 'judge bahr', 'Douglas Alan Bahr']]);
+    expect(names('Opinion by: Mary K. Stone\n')).toEqual(['Mary K. Stone']);
+    expect(names('Judges: Alder, Ann; Birch, Bo C.\n')).toEqual(['Alder, Ann', 'Birch, Bo C.']);
+  });
+
+  it('reads signature blocks', () => {
+    const text =
+      'SO ORDERED.\n\n                     /s/ Jane Roe\n                     JANE ROE\n                     UNITED STATES DISTRICT JUDGE\n';
+    expect(judges(text)).toEqual([
+      ['Jane Roe', 'judge roe', 'Jane Roe'],
+      ['JANE ROE', 'judge roe', 'Jane Roe'],
+    ]);
+    expect(names('Dated: May 1, 2020\n            s/ Carl D. Moss, Jr.\n            United States Magistrate Judge\n')).toEqual([
+      'Carl D. Moss, Jr.',
+    ]);
+  });
+
+  it('finds no judge in PER CURIAM, generic titles or the Department of Justice', () => {
+    expect(findJudges('PER CURIAM:\n\nThe magistrate judge recommended dismissal.', { courts: [], citations: [] })).toEqual([]);
+    expect(
+      findJudges('the Department of Justice and the Texas Department of Criminal Justice, Institutional Division', { courts: [], citations: [] }),
+    ).toEqual([]);
+    expect(findJudges('Plaintiff-Appellant,          Justices\n', { courts: [], citations: [] })).toEqual([]);
+  });
+
+  it('keys a Supreme Court justice named in a lower federal court to the Supreme Court', () => {
+    expect(judges(`${FIFTH}As Justice Powell explained,`)).toEqual([['Powell', 'judge powell us.scotus', 'Powell']]);
+  });
+});
