@@ -1,22 +1,46 @@
 import nlp from 'compromise';
 import type { EntityType } from '@casegraph/contracts';
 import type { ExtractedMention } from './entity-extractor';
+import { installFastSweep } from './compromise-sweep';
 import { isOrgName } from './patterns';
 import { mention } from './spans';
+
+/** Spans [start, end) of a segment that higher-priority mentions already hold, sorted by start, not overlapping. */
+export type TakenSpans = ReadonlyArray<readonly [number, number]>;
 
 /** What a general-types NLP component returns for one segment (offsets into the segment). */
 export interface GeneralEntityFinder {
   readonly method: string;
-  find(segment: string): ExtractedMention[];
+  /**
+   * `taken`: spans that mentions of higher priority hold (the caller drops any of ours that overlaps one).
+   * A finder may skip the parts of the segment whose every mention would overlap one; the result after
+   * the caller's overlap resolution is the same.
+   */
+  find(segment: string, taken?: TakenSpans): ExtractedMention[];
 }
 
-interface Term {
+/** compromise's term objects, as its views hold them (`doc.docs`). */
+interface RawTerm {
   text: string;
-  tags: string[];
+  pre: string;
+  post: string;
+  normal: string;
+  tags: Set<string>;
+}
+interface Term extends RawTerm {
   offset: { start: number; length: number };
 }
-interface Match {
-  terms: Term[];
+/** The few members of compromise's View this finder uses (its published types do not expose them). */
+interface CompromiseView {
+  document: RawTerm[][];
+  docs: Term[][];
+  update(pointer: number[][]): CompromiseView;
+  compute(hooks: string | string[]): CompromiseView;
+  people(): CompromiseView;
+  organizations(): CompromiseView;
+  places(): CompromiseView;
+  money(): CompromiseView;
+  match(pattern: string): CompromiseView;
 }
 
 const HONORIFICS = new Set(
@@ -30,10 +54,12 @@ const NOT_A_NAME = new Set(
     ' ',
   ),
 );
+installFastSweep();
+
 const SCALE = /^[\s]+(million|billion|thousand|trillion)\b/i;
 const NUMERIC_DATE = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/;
 const isCapitalised = (t: Term) => /^[A-Z]/.test(t.text);
-const has = (t: Term, tag: string) => t.tags.includes(tag);
+const has = (t: Term, tag: string) => t.tags.has(tag);
 
 /**
  * PERSON, ORG, LOCATION, DATE and MONEY with compromise (rule-based English tagger,
@@ -44,11 +70,27 @@ const has = (t: Term, tag: string) => t.tags.includes(tag);
 export class CompromiseFinder implements GeneralEntityFinder {
   readonly method = 'nlp:compromise';
 
-  find(segment: string): ExtractedMention[] {
-    const doc = nlp(segment);
+  /** `tagEverySentence`: tag all sentences, as nlp() does (the spec's reference for the sentence filter). */
+  constructor(private readonly options: { tagEverySentence?: boolean } = {}) {}
+
+  find(segment: string, taken: TakenSpans = []): ExtractedMention[] {
+    // Tokenise (cheap), then run the tagger only on the sentences that can hold one of our mentions
+    // (compromise tags each sentence on its own, so the others would find nothing, and tagging is
+    // nearly all of its time). The chunker (noun/verb phrases) is not needed by people/places/money.
+    const doc = nlp.tokenize(segment) as unknown as CompromiseView;
+    const sentences = doc.document;
+    if (taken.length) doc.compute('offset');
+    const isTaken = takenTest(taken);
+    const wanted: number[][] = [];
+    for (let n = 0; n < sentences.length; n++) if (this.options.tagEverySentence || mayHoldMention(sentences[n], isTaken)) wanted.push([n]);
+    if (!wanted.length) return [];
+    const view = doc.update(wanted);
+    view.compute(TAGGER_HOOKS);
+    doc.compute('offset');
+
     const out: ExtractedMention[] = [];
-    const each = (view: { json: (o: object) => unknown }, fn: (terms: Term[]) => void) => {
-      for (const m of view.json({ offset: true, terms: { offset: true } }) as Match[]) if (m.terms?.length) fn(m.terms);
+    const each = (found: CompromiseView, fn: (terms: Term[]) => void) => {
+      for (const terms of found.docs) if (terms.length) fn(terms);
     };
     const add = (type: EntityType, terms: Term[], confidence: number, extendEnd = 0) => {
       const first = terms[0];
@@ -71,31 +113,88 @@ export class CompromiseFinder implements GeneralEntityFinder {
       if (name.length < 2 && i === 0) return;
       add('PERSON', name, 0.7);
     };
-    each(doc.people(), person);
-    each(doc.organizations(), (terms) => {
+    each(view.people(), person);
+    each(view.organizations(), (terms) => {
       if (!isCapitalised(terms[0])) return;
       const text = terms.map((t) => t.text).join(' ');
       if (!isOrgName(text)) return;
       add('ORG', terms, 0.7);
     });
-    each(doc.places(), (terms) => {
+    each(view.places(), (terms) => {
       // "Mr. David Park" is a person even when the tagger reads "Park" as a place.
       if (isHonorific(terms[0])) return person(terms);
       if (!terms.every(isCapitalised) || NOT_A_NAME.has(terms[terms.length - 1].text)) return;
       add('LOCATION', terms, 0.65);
     });
-    each(doc.money(), (terms) => {
+    each(view.money(), (terms) => {
       const last = terms[terms.length - 1];
       const after = segment.slice(last.offset.start + last.offset.length);
       const scale = SCALE.exec(after);
       add('MONEY', terms, 0.85, scale ? scale[0].length : 0);
     });
-    each(doc.match('#Date+'), (terms) => {
+    each(view.match('#Date+'), (terms) => {
       const dateTerms = cleanDate(terms);
       if (dateTerms) add('DATE', dateTerms, 0.8);
     });
     return out;
   }
+}
+
+/** What nlp() runs after tokenising, less the chunker. */
+const TAGGER_HOOKS = ['index', 'id', 'freeze', 'typeahead', 'lexicon', 'preTagger', 'contractionTwo', 'postTagger'];
+
+/** Sentence-opening words that are never a name on their own. */
+const OPENERS = new Set(
+  (
+    'The A An This That These Those It Its He She They We I You His Her Their Our In On At By For From To Of With As ' +
+    'If When Where While Although Though Because Since After Before Upon Under Thus Accordingly However Moreover ' +
+    'Therefore Further Furthermore Finally First Second Third Here There But And Or Nor So Yet Not No Nothing Only ' +
+    'Each Every All Any Both Such Whether What Which Who Whom Whose Why How Even Also Instead Indeed Rather Nonetheless ' +
+    'Nevertheless Similarly Likewise Additionally Consequently Hence Again Once Then Now Although Absent Without Within'
+  ).split(' '),
+);
+const CAPITALISED = /^[A-Z]/;
+const DIGIT_OR_SYMBOL = /[0-9\p{Sc}]/u;
+/** Words compromise reads as money after a number (its Currency lexicon and its money rules). */
+const CURRENCY_WORDS = new Set(
+  Object.entries((nlp.world() as unknown as { model: { one: { lexicon: Record<string, string | string[]> } } }).model.one.lexicon)
+    .filter(([, tags]) => (Array.isArray(tags) ? tags : [tags]).includes('Currency'))
+    .map(([word]) => word)
+    .concat('mark rand won rub ore cents centavos sens pound pounds'.split(' ')),
+);
+
+/**
+ * Whether a tokenised sentence can hold a mention this finder keeps: PERSON, ORG and LOCATION need a
+ * capitalised word (a lone sentence opener like "The" is not one), DATE a digit, MONEY a digit, a currency
+ * sign or a currency word.
+ */
+function mayHoldMention(terms: RawTerm[], isTaken: (t: RawTerm) => boolean): boolean {
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i];
+    if (DIGIT_OR_SYMBOL.test(t.pre) || DIGIT_OR_SYMBOL.test(t.post)) return true;
+    const trigger = DIGIT_OR_SYMBOL.test(t.text) || (CAPITALISED.test(t.text) && (i > 0 || !OPENERS.has(t.text))) || CURRENCY_WORDS.has(t.normal);
+    // A mention holds its trigger word whole (a name its capitalised words, a date or an amount its digits):
+    // if that word lies inside a taken span, so does part of the mention, and the caller would drop it.
+    if (trigger && !isTaken(t)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a term's text lies inside one taken span. Terms are asked in text order, so one cursor over the
+ * sorted spans does (a term asked out of order still gets a right answer, by a fresh search).
+ */
+function takenTest(taken: TakenSpans): (t: RawTerm) => boolean {
+  if (!taken.length) return () => false;
+  let j = 0;
+  let last = -1;
+  return (t) => {
+    const { start, length } = (t as Term).offset;
+    if (start < last) j = 0;
+    last = start;
+    while (j < taken.length && taken[j][1] <= start) j++;
+    return j < taken.length && taken[j][0] <= start && start + length <= taken[j][1];
+  };
 }
 
 /**
