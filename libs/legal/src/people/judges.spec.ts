@@ -85,3 +85,17 @@ describe('findJudges', () => {
     expect(judges(`${FIFTH}As Justice Powell explained,`)).toEqual([['Powell', 'judge powell us.scotus', 'Powell']]);
   });
 });
+
+describe('findJudges in citation parentheticals', () => {
+  it('keys a judge of a cited case to that case’s court', () => {
+    const text = `${FIFTH}See Doe v. Roe, 12 F.4th 34, 56 (D.C. Cir. 2022) (Alder, J., dissenting); Poe v. Moe, 501 U.S. 1, 9 (1991) (Birch, J., concurring).`;
+    expect(judges(text)).toEqual([
+      ['Alder', 'judge alder us.cadc', 'Alder'],
+      ['Birch', 'judge birch us.scotus', 'Birch'],
+    ]);
+  });
+
+  it('writes MCDONALD as McDonald', () => {
+    expect(judges('MCDONALD, J.: The appellant argues')).toEqual([['MCDONALD', 'judge mcdonald', 'McDonald']]);
+  });
+});

@@ -1,4 +1,5 @@
 import type { LegalMention } from '../types';
+import { courtOfParenthetical } from '../courts/courts';
 import type { LegalPeopleContext } from './context';
 
 /**
@@ -17,6 +18,7 @@ export function findJudges(text: string, context: LegalPeopleContext): LegalMent
   prefixTitles(text, out);
   headers(text, out);
   signatures(text, out);
+  columnLists(text, out);
   return finish(text, out, courtId);
 }
 
@@ -33,6 +35,21 @@ interface Raw {
   inverted?: boolean;
   /** Mentioned with "Justice" in a lower court's document: a Supreme Court justice. */
   justice?: boolean;
+}
+
+/**
+ * The court of a judge named in a citation's parenthetical, "(Rao, J., dissenting)" after "(D.C. Cir. 2022)"
+ * or after a U.S. Reports citation: the cited case's court, not the document's.
+ */
+function citedCourt(text: string, r: Raw): string | undefined {
+  if (!/\(\s*$/.test(text.slice(Math.max(0, r.start - 3), r.start))) return undefined;
+  if (!/^,\s*(?:J\.|JJ\.|C\.\s?J\.)[^()]{0,40}\)/.test(text.slice(r.end, r.end + 50))) return undefined;
+  const open = text.lastIndexOf('(', r.start);
+  const before = text.slice(Math.max(0, open - 250), open);
+  const paren = /\(([^()]*?)\s*\d{4}\)\s*$/.exec(before);
+  if (paren?.[1]) return courtOfParenthetical(paren[1].replace(/\s+[A-Z][a-z]{2}\.?\s+\d{1,2},?$/, ''))?.id;
+  if (/\d\s+(?:U\.\s?S\.|S\.\s?Ct\.|L\.\s?Ed\.(?:\s?2d)?)\s+\d/.test(before)) return 'us.scotus';
+  return undefined;
 }
 
 function ownCourt(context: LegalPeopleContext): string | undefined {
@@ -111,7 +128,7 @@ function isMark(t: Tok | undefined): boolean {
 // "SMITH, Circuit Judge", "Bryan, J.", "CROTHERS and McEVERS, JJ.", "Before A, B, and C, Circuit Judges."
 
 const SUFFIX_TITLE_RE = new RegExp(
-  String.raw`,(?:[ \t]{0,2}|[ \t]*\n[ \t]*)(?:(?<jj>JJ\.|Js\.|J\.J\.)|(?<j>(?:C\.[ ]?J\.|P\.[ ]?J\.(?:E\.)?|J\.)(?![A-Za-z]))|(?<title>(?:(?:Chief|Senior|Associate|Presiding|Acting)[ ]+)*(?:(?:United[ ]States|U\.S\.)[ ]+)?(?:(?:Chief|Senior)[ ]+)?(?:(?:Circuit|District|Magistrate|Bankruptcy|Appellate|Circuit[ ]Court|Superior[ ]Court|Court[ ]of[ ]Appeals|Administrative[ ]Law|Immigration|Special)[ ]+)?(?:Judges?|Justices?|Masters?)|(?:Vice[ ])?Chancellor)\b)`,
+  String.raw`,(?:[ \t]{0,2}|[ \t]*\n[ \t]*)(?:(?<jj>JJ\.|Js\.|J\.J\.)|(?<j>(?:C\.[ ]?J\.|P\.[ ]?J\.(?:E\.|A\.D\.)?|A\.J\.S\.C\.|J\.S\.C\.|J\.A\.D\.|J\.T\.C\.|J\.)(?![A-Za-z]))|(?<title>(?:(?:Chief|Senior|Associate|Presiding|Acting)[ ]+)*(?:(?:United[ ]States|U\.S\.)[ ]+)?(?:(?:Chief|Senior)[ ]+)?(?:(?:Circuit|District|Magistrate|Bankruptcy|Appellate|Circuit[ ]Court|Superior[ ]Court|Court[ ]of[ ]Appeals|Administrative[ ]Law|Immigration|Special)[ ]+)?(?:Judges?|Justices?|Masters?)|(?:Vice[ ])?Chancellor)\b)`,
   'gi',
 );
 
@@ -241,7 +258,7 @@ function prefixTitles(text: string, out: Raw[]): void {
     if (title && /^Masters?$/.test(title) && !/Special\s+Masters?$/.test(m[0].trim().replace(/:$/, ''))) continue;
     // "Special Master" alone, "Master" alone are not titles; "Justice" of "Department of Justice" is not either
     const before = text.slice(Math.max(0, m.index - 14), m.index);
-    if (/,\s*$/.test(before)) continue;
+    if (/\p{Lu}[\p{L}’'.-]*,\s*$/u.test(before)) continue; // "RAO, Circuit Judge:" is a title after a name
     if (/\b(?:of|for)\s+$/.test(before) && /^justice/i.test(m[0])) continue; // Department of Justice
     const plural = /s$/i.test(title);
     const justice = /^justices?$/i.test(title);
@@ -413,11 +430,52 @@ function signatures(text: string, out: Raw[]): void {
 
 // ---------------------------------------------------------------------------------------------
 
+/** A bench listed in a right-hand column above "Justices" (or "Judges"), one name a line. */
+const COLUMN_TITLE_RE = /(?:^|\n|[ \t]{6})(?<title>Justices|Judges|JUSTICES|JUDGES)[ \t]*(?=\r?\n)/g;
+const CELL_NAME_RE = /^(\p{Lu}[\p{L}’'-]*\.?(?:[ ]\p{Lu}[\p{L}’'-]*\.?){1,4}(?:,[ ]?(?:Jr\.|Sr\.|II|III))?),?$/u;
+
+function columnLists(text: string, out: Raw[]): void {
+  COLUMN_TITLE_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = COLUMN_TITLE_RE.exec(text))) {
+    const titleAt = m.index + m[0].indexOf(m.groups!.title);
+    const column = titleAt - (text.lastIndexOf('\n', titleAt - 1) + 1);
+    if (column < 30) continue;
+    let lineEnd = text.lastIndexOf('\n', titleAt - 1);
+    let blanks = 0;
+    for (let k = 0; k < 14 && lineEnd > 0; k++) {
+      const lineStart = text.lastIndexOf('\n', lineEnd - 1) + 1;
+      const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+      lineEnd = lineStart - 1;
+      if (!line.trim()) {
+        if (++blanks > 2) break;
+        continue;
+      }
+      blanks = 0;
+      const cellAt = line.search(/\S(?:(?! {6}).)*$/);
+      if (cellAt < 0 || cellAt < column - 40) break;
+      const cell = line.slice(cellAt).trimEnd();
+      if (/^(?:Chief )?Justice$|^(?:Chief )?Judge$/i.test(cell)) continue;
+      const nm = CELL_NAME_RE.exec(cell);
+      if (!nm) break;
+      const name = nm[1];
+      const offset = lineStart + cellAt;
+      const toks = tokenize(text, offset, offset + name.length).filter((t) => t.kind === 'word');
+      if (!toks.every((t) => isNameWord(t) || SUFFIX.test(t.text))) break;
+      const surname = lastSurnameIndex(toks);
+      if (surname < 0) break;
+      out.push({ start: offset, end: offset + name.length, tokens: toks.map((t) => t.text), surname });
+    }
+  }
+}
+
 function normalCase(word: string): string {
   if (!/\p{Lu}/u.test(word.slice(1)) && /\p{Ll}/u.test(word)) return word; // "Smith", "McEvers"-style already mixed
   const pre = /^(Mc|Mac|O[’']|D[’']|De|Van|La|Le|Di)(\p{Lu}{2,}.*)$/u.exec(word);
   if (pre && /\p{Ll}/u.test(pre[1].slice(1))) return pre[1] + cap(pre[2].toLowerCase());
   if (/\p{Ll}/u.test(word)) return word; // "VanDevelder", "DeWine"
+  const mc = /^(MA?C)(\p{Lu}{3,})$/u.exec(word);
+  if (mc && mc[1] === 'MC') return 'Mc' + cap(mc[2].toLowerCase());
   if (INITIAL.test(word)) return word;
   if (/^(?:JR|SR)\.?$/.test(word)) return word.charAt(0) + word.slice(1).toLowerCase();
   if (/^(?:II|III|IV)$/.test(word)) return word;
@@ -451,7 +509,7 @@ function finish(text: string, raw: Raw[], courtId: string | undefined): LegalMen
     const surname = words[r.surname];
     const ordered = r.inverted ? [...words.slice(r.surname + 1), words[r.surname]] : words;
     const display = ordered.map((w, k) => (k === 0 ? w : SUFFIX.test(w) ? `, ${w}` : ` ${w}`)).join('');
-    const court = r.justice && courtId && LOWER_FEDERAL.test(courtId) ? 'us.scotus' : courtId;
+    const court = citedCourt(text, r) ?? (r.justice && courtId && LOWER_FEDERAL.test(courtId) ? 'us.scotus' : courtId);
     const s = keyPart(surname);
     if (!s) continue;
     out.push({
