@@ -7,6 +7,7 @@ import {
   STATES,
   STATE_BY_NAME,
   STATE_BY_POSTAL,
+  ordinalNumeric,
   trialCourt,
   unitCourt,
   type Court,
@@ -156,7 +157,7 @@ interface ScanContext {
   federal: boolean;
 }
 
-const US = String.raw`(?:United${S}States|U\.${S}?S\.)`;
+const US = String.raw`(?:United${S}States|U\. *S\.)`;
 const DIRS = Object.values(DIRECTIONS).join('|');
 const FED_DISTRICT = String.raw`(?:(?<dir>${DIRS})${S})?District${S}of${S}(?:the${S})?(?<state>${STATE_NAMES})`;
 
@@ -175,7 +176,7 @@ function circuitCourt(ord: string): Court | undefined {
   return n >= 1 && n <= 11 ? COURT_BY_ID.get(`us.ca${n}`) : undefined;
 }
 
-const CIRCUIT_NAME = String.raw`(?<ord>${ORD}|D\.${S}?C\.|District${S}of${S}Columbia|Federal)`;
+const CIRCUIT_NAME = String.raw`(?<ord>${ORD}|D\. *C\.|District${S}of${S}Columbia|Federal)`;
 
 const STATE_PREFIX = String.raw`(?:(?:the${S})?(?:State|Commonwealth)${S}of${S})?`;
 const UNIT = String.raw`(?:,?${S}(?:(?<uord>${ORD})${S}(?:Appellate${S}|Judicial${S})?(?<uword>District|Department|Circuit|Division)|(?<uword2>Division|District)${S}(?<uroman>${ROMAN_RE})\b|(?<udir>Eastern|Western|Southern)${S}District))?`;
@@ -189,7 +190,7 @@ const STATE_KINDS: Array<[RegExp, (st: StateInfo) => string | undefined]> = [
     (st) =>
       st.postal === 'NY' ? 'ny.supct' : COURT_BY_ID.has(`${st.postal.toLowerCase()}.sup`) ? `${st.postal.toLowerCase()}.sup` : specialHighest(st),
   ],
-  [/^court of criminal appeals$/i, (st) => firstExisting(st, ['cca', 'crimapp'])],
+  [/^court of criminal appeals?$/i, (st) => firstExisting(st, ['cca', 'crimapp'])],
   [/^court of civil appeals$/i, (st) => firstExisting(st, ['civapp'])],
   [/^court of special appeals$/i, (st) => (st.postal === 'MD' ? 'md.app' : undefined)],
   [/^intermediate court of appeals$/i, (st) => firstExisting(st, ['app'])],
@@ -215,7 +216,7 @@ function specialHighest(st: StateInfo): string | undefined {
   return firstExisting(st, ['sup', 'sjc', 'ca']);
 }
 
-const STATE_KIND_RE = String.raw`(?<kind>Supreme${S}Judicial${S}Court|Supreme${S}Court${S}of${S}Appeals|Supreme${S}Court|Court${S}of${S}Criminal${S}Appeals|Court${S}of${S}Civil${S}Appeals|Court${S}of${S}Special${S}Appeals|Intermediate${S}Court${S}of${S}Appeals|District${S}Court${S}of${S}Appeals?|Court${S}of${S}Appeals?|Appellate${S}Court|Appeals${S}Court|Commonwealth${S}Court|Superior${S}Court|Court${S}of${S}Chancery|Chancery${S}Court)`;
+const STATE_KIND_RE = String.raw`(?<kind>Supreme${S}Judicial${S}Court|Supreme${S}Court${S}of${S}Appeals|Supreme${S}Court|Court${S}of${S}Criminal${S}Appeals?|Court${S}of${S}Civil${S}Appeals|Court${S}of${S}Special${S}Appeals|Intermediate${S}Court${S}of${S}Appeals|District${S}Court${S}of${S}Appeals?|Court${S}of${S}Appeals?|Appellate${S}Court|Appeals${S}Court|Commonwealth${S}Court|Superior${S}Court|Court${S}of${S}Chancery|Chancery${S}Court)`;
 
 function stateCourt(kind: string, st: StateInfo | undefined, m: RegExpExecArray): Court | undefined {
   if (!st) return undefined;
@@ -241,8 +242,16 @@ function withUnit(parent: Court, m: RegExpExecArray): Court | undefined {
   return unitCourt(parent.id, n);
 }
 
-const COUNTY = String.raw`(?<county>(?:St\.${S})?[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})`;
-const TRIAL_KIND = String.raw`(?<tkind>Superior|Circuit|District|Chancery|Probate|County|Family|Juvenile|Municipal|Surrogate’s|Surrogate's|Criminal|Civil)`;
+const COUNTY_WORD = String.raw`(?!(?:The|THE|In|IN|Of|OF|And|AND|For|FOR|From|FROM|To|TO)\b)(?:[A-Z][a-z]+|[A-Z]{2,})`;
+const COUNTY = String.raw`(?<county>(?:St\.${S})?${COUNTY_WORD}(?:[ -]${COUNTY_WORD}){0,2})`;
+const both = (words: string): string =>
+  words
+    .split('|')
+    .flatMap((w) => [w, w.toUpperCase()])
+    .join('|');
+const COUNTY_KW = '(?:County|COUNTY)';
+const COURT_KW = '(?:Court|COURT)';
+const TRIAL_KIND = String.raw`(?<tkind>${both("Superior|Circuit|District|Chancery|Probate|County|Family|Juvenile|Municipal|Surrogate’s|Surrogate's|Criminal|Civil")})`;
 const STATE_AFTER = String.raw`(?:,?${S}(?:State${S}of${S})?(?<tstate>${STATE_NAMES})\b)?`;
 
 function trialState(m: RegExpExecArray, ctx: ScanContext): StateInfo | undefined {
@@ -387,7 +396,10 @@ const RULES: Rule[] = [
   },
   // Superior Court of Los Angeles County; Circuit Court of Cook County, Illinois
   {
-    re: new RegExp(String.raw`\b${TRIAL_KIND}${S}Court${S}(?:of|for|in${S}and${S}for)${S}(?:the${S})?${COUNTY}${S}County\b${STATE_AFTER}`, 'g'),
+    re: new RegExp(
+      String.raw`\b${TRIAL_KIND}${S}${COURT_KW}${S}(?:of|for|OF|FOR|in${S}and${S}for)${S}(?:the${S}|THE${S})?${COUNTY}${S}${COUNTY_KW}\b${STATE_AFTER}`,
+      'g',
+    ),
     needs: ['Court'],
     resolve: (m, ctx) => {
       const st = trialState(m, ctx);
@@ -405,13 +417,35 @@ const RULES: Rule[] = [
   },
   // Harris County District Court; Cook County Circuit Court
   {
-    re: new RegExp(String.raw`(?<![A-Za-z] )\b${COUNTY}${S}County${S}(?:${TRIAL_KIND}|(?<cp>Common${S}Pleas))${S}Court\b${STATE_AFTER}`, 'g'),
+    re: new RegExp(
+      String.raw`\b${COUNTY}${S}${COUNTY_KW}${S}(?:${TRIAL_KIND}|(?<cp>Common${S}Pleas|COMMON${S}PLEAS))${S}${COURT_KW}\b${STATE_AFTER}`,
+      'g',
+    ),
     needs: ['Court'],
     resolve: (m, ctx) => {
       const st = trialState(m, ctx);
       if (!st || /^(?:The|In|Of|And|For)\b/.test(m.groups!.county)) return undefined;
       return trialCourt(m.groups!.cp ? 'common pleas' : trialKind(m.groups!.tkind), m.groups!.county, st);
     },
+  },
+  // Criminal Court for the Twentieth Judicial District; Circuit Court of the Eleventh Judicial Circuit
+  {
+    re: new RegExp(
+      String.raw`\b(?<tkind>Criminal|Circuit|Chancery|District|Superior)${S}Court${S}(?:of|for)${S}the${S}(?<num>${ORD}|\d{1,2}(?:st|nd|rd|th|d))${S}Judicial${S}(?<unit>District|Circuit)\b${STATE_AFTER}`,
+      'g',
+    ),
+    needs: ['Judicial'],
+    resolve: (m, ctx) => {
+      const st = trialState(m, ctx);
+      const n = ordinalValue(m.groups!.num);
+      return st && n ? trialCourt(m.groups!.tkind, `${ordinalNumeric(n)} Judicial ${m.groups!.unit}`, st, true) : undefined;
+    },
+  },
+  // New York county courts: Surrogate’s Court, Nassau County; Family Court, Kings County
+  {
+    re: new RegExp(String.raw`\b(?<tkind>Surrogate[’']s|Family|County)${S}Court,${S}(?<county>[A-Z][a-z]+(?: [A-Z][a-z]+)?)${S}County\b`, 'g'),
+    needs: ['Court,'],
+    resolve: (m, ctx) => (ctx.state?.postal === 'NY' ? trialCourt(trialKind(m.groups!.tkind), m.groups!.county, ctx.state) : undefined),
   },
   // 61st District Court (Harris County, Texas)
   {
@@ -507,10 +541,10 @@ function mention(text: string, f: Found, confidence: number): LegalMention {
 
 /** Bare "the Court of Appeals", "the Appellate Court", "the Superior Court" …: the document's own state's court. */
 const BARE_STATE =
-  /(?<=\bthe )(?:Court of Criminal Appeals|Court of Civil Appeals|Court of Special Appeals|Court of Appeals?|Appellate Court|Appeals Court|Commonwealth Court|Superior Court|Supreme Judicial Court|Intermediate Court of Appeals)\b(?! of\b| for\b| Judge| Justice| Rule)/g;
+  /(?<=\b(?:the|The|our|Our) +)(?:Court +of +Criminal +Appeals|Court +of +Civil +Appeals|Court +of +Special +Appeals|Court +of +Appeals?|Appellate +Court|Appeals +Court|Commonwealth +Court|Superior +Court|Supreme +Judicial +Court|Intermediate +Court +of +Appeals|Court +of +Chancery)\b(?! +(?:of|for)\b| +Judge| +Justice| +Rule| +Clerk)/g;
 
 /** Bare "the Supreme Court": the document's own state's highest court, or the U.S. Supreme Court. */
-const BARE_SUPREME = /\b(?<=\bthe )Supreme Court\b(?! of\b| Rule| Justice)/g;
+const BARE_SUPREME = /(?<=\b(?:the|The|our|Our) +)Supreme +Court\b(?! +(?:of|for)\b| +Rule| +Justice| +Clerk)/g;
 
 /** Court mentions in captions and text, normalised to the court table. */
 export function findCourts(text: string): LegalMention[] {
