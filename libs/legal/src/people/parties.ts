@@ -1,9 +1,1015 @@
-import type { LegalMention } from '../types';
+import type { AttributeValue, LegalMention } from '../types';
 import type { LegalPeopleContext } from './context';
+import { findDefinedTerms } from './defined-terms';
+import { documentState, type GovernmentContext, governmentDisplay, governmentOf } from './governments';
+import { displayName, hasOrgWord, isPersonName, isStateName, LEGAL_FORM, NAME_SUFFIX, nameKey, PROFESSIONAL, trimFinalPeriod } from './names';
 
-/** Being written (issue 12). */
-export function findParties(text: string, context: LegalPeopleContext): LegalMention[] {
+// ---- The caption's layout ----------------------------------------------------------------------
+
+/*
+ * The document's own caption, as laid out at the top of an opinion: party blocks left of a column of
+ * ")", ":", "§" or "*" (or of a wide gap), "v." / "vs." / "versus" between the sides, and role lines
+ * ("Plaintiff-Appellee,", "Defendants.") after each block; also captions on one line ("MARTIN HINES v. THE
+ * STATE."), "In re X" and "In the Matter of X". The layout code finds the blocks; the party code splits them.
+ */
+
+/** How far into the text the caption may start. */
+const CAPTION_SEARCH = 7000;
+/** How far the caption region reaches. */
+const REGION = 12000;
+
+interface Cell {
+  text: string;
+  start: number;
+  end: number;
+  col: number;
+}
+
+interface Line {
+  start: number;
+  end: number;
+  /** Cells left of a separator column (or all cells, when the line has none). */
+  left: Cell[];
+  /** Cells right of a separator column. */
+  right: Cell[];
+  sep: boolean;
+  blank: boolean;
+  rule: boolean;
+}
+
+/** A run of text pieces (cells of consecutive lines) read as one string, with each character's offset. */
+interface View {
+  text: string;
+  offsets: number[];
+}
+
+interface CaptionGroup {
+  view: View;
+  role?: string;
+  side: number;
+  inRe?: boolean;
+}
+
+interface Caption {
+  groups: CaptionGroup[];
+  /** Offset where the caption ends (the body starts after it). */
+  end: number;
+}
+
+const ROLE_WORD =
+  '(?:third[- ]party\\s+(?:plaintiff|defendant)|counter[- ]?(?:plaintiff|defendant|claimant)|cross[- ](?:appellant|appellee|petitioner|respondent)|' +
+  'plaintiff|defendant|appellant|appellee|petitioner|respondent|movant|intervenor|claimant|debtor|creditor|relator|' +
+  'applicant|complainant|libell?ant|garnishee|real\\s+party\\s+in\\s+interest|objector|contestant|contestee|' +
+  'interested\\s+party|proposed\\s+intervenor|plaintiff[- ]intervenor|defendant[- ]intervenor)(?:s|\\(s\\))?';
+const ROLE_EXPR = `${ROLE_WORD}(?:\\s*(?:-|–|/|,|and|&)\\s*${ROLE_WORD})*`;
+/** A cell that is only a role line. */
+const ROLE_CELL = new RegExp(`^(?:${ROLE_EXPR})\\s*[.,;:]?(?:\\s*\\.)?$`, 'i');
+/** A role at the end of a name cell ("NICOLE LITTLE, Appellant", "Carnival Cruise Line, Defendant."). */
+const INLINE_ROLE = new RegExp(`,\\s*(${ROLE_EXPR})\\s*[.,;]?\\)?\\.?$`, 'i');
+const V_CELL = /^(?:v\.?|vs\.?|versus|against|-\s*v\.?\s*-|–\s*v\.?\s*–)$/i;
+const HEADING =
+  /^(?:(?:IN THE |In the |In The )?(?:UNITED STATES |United States )?(?:[A-Z][\w.'’]* ){0,6}(?:COURT|Court)\b(?! Clerk)|(?:FOR THE |For the |for the )?(?:[A-Z]+ ){0,3}(?:DISTRICT|District) OF\b|(?:[A-Z]+ ){1,3}DIVISION$|(?:[A-Z][a-z]+ ){1,3}Division$|No\.|NO\.|NUMBER |Nos?\. |Case No|CASE NO|Civil Action|CIVIL ACTION|Civ\. Action|CIVIL NO|Civil No|Docket|DOCKET|Index No|INDEX NO|C\.A\. No|Appeal No|Appellate Case|ORDER\b|OPINION\b|MEMORANDUM\b|DECISION\b|JUDGMENT\b|Order\b|Opinion\b|Memorandum\b|Decision\b|BEFORE\b|Before\b|On Appeal|ON APPEAL|Appeal [Ff]rom|APPEAL FROM|On Petition|ON PETITION|Application for|Filed\b|FILED\b|Submitted\b|SUBMITTED\b|Argued\b|ARGUED\b|Heard\b|Decided\b|DECIDED\b|PRESENT\b|Consolidated\b|CONSOLIDATED\b|REVISED\b|NOT FOR PUBLICATION|Not for Publication|NOT PRECEDENTIAL|\[|\(|Per Curiam|PER CURIAM|Chief Special Master|Special Master|Judge\b|JUDGE\b|Hon\.|HON\.|THE HONORABLE|The Honorable|Trial Court|Agency No|D\.C\. No|SC:|COA:|Justices?$|Syllabus|Counsel\b|ATTORNEYS?\b)/;
+const HEADING_STRONG =
+  /^(?:No\.|NO\.|NUMBER |Nos?\. |Case No|CASE NO|Civil Action|CIVIL ACTION|Civ\. Action|CIVIL NO|Civil No|Docket|DOCKET|Index No|INDEX NO|C\.A\. No|Appeal No|Appellate Case|Consolidated\b|CONSOLIDATED\b|BEFORE\b|Before\b|Agency No|D\.C\. No|SC:|COA:|Filed\b|FILED\b|Submitted\b|SUBMITTED\b)/;
+const IN_RE = /^(?:IN RE:?|In re:?|In Re:?|IN THE MATTER OF|In the Matter of|In The Matter Of|Matter of|MATTER OF|Ex parte|EX PARTE|Ex Parte)\s+/;
+
+const SEPARATOR = /(?<=\s|^)[):§*|](?=\s|$)/g;
+const CELL = /\S+(?:\s{1,2}\S+)*/g;
+
+function cellsOf(text: string, from: number, to: number, lineStart: number, out: Cell[]): void {
+  CELL.lastIndex = from;
+  let m: RegExpExecArray | null;
+  while ((m = CELL.exec(text)) && m.index < to) {
+    let end = m.index + m[0].length;
+    if (end > to) end = to;
+    const t = text.slice(m.index, end).trim();
+    if (t) out.push({ text: t, start: m.index, end: m.index + t.length, col: m.index - lineStart });
+    if (end >= to) break;
+  }
+}
+
+function splitLines(text: string, limit: number): Line[] {
+  const lines: Line[] = [];
+  let pos = 0;
+  // Pleading paper: "12  DEVIN ..." line numbers down the left margin.
+  const head = text.slice(0, 3000).split('\n').slice(0, 40);
+  const numbered = head.filter((l) => /^\s{0,3}\d{1,2}(?:\s|$)/.test(l)).length >= 10;
+  // Work on a copy where line numbers are blanked (same length: offsets hold).
+  const work = numbered
+    ? text.slice(0, limit).replace(/^(\s{0,3})(\d{1,2})(?=\s|$)/gm, (_m, s: string, d: string) => s + ' '.repeat(d.length))
+    : text.slice(0, limit);
+  while (pos < work.length) {
+    let nl = work.indexOf('\n', pos);
+    if (nl < 0) nl = work.length;
+    const raw = work.slice(pos, nl);
+    const line: Line = { start: pos, end: nl, left: [], right: [], sep: false, blank: !/\S/.test(raw), rule: false };
+    if (!line.blank) {
+      line.rule = /^[\s\-=*_~.X]*$/.test(raw) && /[-=*_~]{5,}/.test(raw);
+      if (!line.rule) {
+        SEPARATOR.lastIndex = 0;
+        const sm = SEPARATOR.exec(raw);
+        if (sm) {
+          line.sep = true;
+          cellsOf(work, pos, pos + sm.index, pos, line.left);
+          // the rest, without the separator characters
+          const rest = raw.slice(sm.index).replace(/(?<=\s|^)[):§*|](?=\s|$)/g, ' ');
+          const tmp: Cell[] = [];
+          cellsOf(rest, 0, rest.length, 0, tmp);
+          for (const c of tmp)
+            line.right.push({
+              text: c.text,
+              start: pos + sm.index + c.start,
+              end: pos + sm.index + c.end,
+              col: sm.index + c.col,
+            });
+        } else cellsOf(work, pos, nl, pos, line.left);
+      }
+    }
+    lines.push(line);
+    pos = nl + 1;
+  }
+  return lines;
+}
+
+function isJunk(t: string): boolean {
+  const letters = t.replace(/[^\p{L}]/gu, '');
+  if (letters.length < 2) return true;
+  if (/□|�/.test(t)) return true;
+  const words = t.split(/\s+/);
+  return words.every((w) => w.replace(/[^\p{L}]/gu, '').length <= 2) && !/^(?:and|AND|&)$/.test(t);
+}
+
+function isProse(t: string): boolean {
+  const words = t.split(/\s+/);
+  if (words.length < 10 || t.length < 50 || IN_RE.test(t)) return false;
+  let lower = 0;
+  for (const w of words) if (/^[a-z]/.test(w)) lower++;
+  return lower * 2 >= words.length;
+}
+
+type Kind = 'v' | 'role' | 'heading' | 'name' | 'junk' | 'and' | 'prose';
+
+function kindOf(raw: string): Kind {
+  const t = raw.replace(/\s+/g, ' ');
+  if (V_CELL.test(t)) return 'v';
+  if (isRole(t)) return 'role';
+  if (/^(?:and|AND|&)$/.test(t)) return 'and';
+  if (isJunk(t)) return 'junk';
+  if (isProse(t)) return 'prose';
+  if (HEADING_STRONG.test(t) || /,\s*(?:J|C\.\s?J|JJ|P\.\s?J|Js)\.$/.test(t)) return 'heading';
+  if (!/,$/.test(t) && HEADING.test(t)) return 'heading';
+  return 'name';
+}
+
+/** A role cell: "Plaintiff-Appellee," (capitalised: "for appellant." is counsel's). */
+function isRole(t: string): boolean {
+  return /^\p{Lu}/u.test(t) && ROLE_CELL.test(t);
+}
+
+type LineKind = Kind | 'blank' | 'rule' | 'none' | 'rightHeading';
+
+/** The line's party-column cell and the role cells anywhere on it. */
+function readLine(line: Line, leftLimit: number): { main?: Cell; kind: LineKind; roles: Cell[] } {
+  if (line.blank) return { kind: 'blank', roles: [] };
+  if (line.rule) return { kind: 'rule', roles: [] };
+  const roles: Cell[] = [];
+  for (const c of [...line.left, ...line.right]) if (isRole(c.text)) roles.push(c);
+  const first = line.left[0];
+  if (!first) return { kind: 'none', roles };
+  const k = kindOf(first.text);
+  if (k === 'role') return { kind: 'role', main: first, roles };
+  if (k === 'v') return { kind: 'v', main: first, roles };
+  if (!line.sep && first.col > leftLimit) {
+    // a right-column line (a docket number, "MEMORANDUM OPINION", a clerk's stamp)
+    return { kind: k === 'heading' || k === 'prose' ? 'rightHeading' : 'none', main: first, roles };
+  }
+  return { kind: k, main: first, roles };
+}
+
+function viewOf(text: string, cells: Cell[]): View {
+  let s = '';
+  const offsets: number[] = [];
+  for (const c of cells) {
+    if (s) {
+      s += ' ';
+      offsets.push(c.start);
+    }
+    for (let i = c.start; i < c.end; i++) {
+      s += text[i];
+      offsets.push(i);
+    }
+  }
+  return { text: s, offsets };
+}
+
+/** Splits "NAME, Appellant" into the name cell and the role. */
+function splitInlineRole(cell: Cell): { name?: Cell; role?: string } {
+  const m = INLINE_ROLE.exec(cell.text);
+  if (!m) return { name: cell };
+  const nameText = cell.text.slice(0, m.index);
+  const name = nameText.trim() ? { ...cell, text: nameText, end: cell.start + nameText.length } : undefined;
+  return { name, role: m[1] };
+}
+
+/** Finds the caption's party groups (consolidated cases: several captions, one after the other). */
+function findCaption(text: string): Caption | undefined {
+  const lines = splitLines(text, Math.min(text.length, REGION));
+  const groups: CaptionGroup[] = [];
+  let end = 0;
+  let from = 0;
+  let sideBase = 0;
+  for (let n = 0; n < 4; n++) {
+    const one = captionFrom(text, lines, from, sideBase, n > 0);
+    if (!one) break;
+    groups.push(...one.groups);
+    end = lines[one.endLine].end;
+    from = one.endLine + 1;
+    sideBase = Math.max(...one.groups.map((g) => g.side)) + 1;
+  }
+  return groups.length ? { groups, end } : undefined;
+}
+
+function isAnchor(l: Line): boolean {
+  const first = l.left[0];
+  const cells = [...l.left, ...l.right];
+  return cells.some((c) => isRole(c.text)) || (!!first && INLINE_ROLE.test(first.text) && !isProse(first.text));
+}
+
+function captionFrom(
+  text: string,
+  lines: Line[],
+  from: number,
+  sideBase: number,
+  again: boolean,
+): { groups: CaptionGroup[]; endLine: number } | undefined {
+  // The first anchor: a "v." line or a role line, or a name cell ending in a role.
+  let anchor = -1;
+  let vcol = -1;
+  for (let i = from; i < lines.length && lines[i].start < CAPTION_SEARCH; i++) {
+    const l = lines[i];
+    if (l.blank || l.rule) continue;
+    const first = l.left[0];
+    // a later caption only before the body's prose
+    if (again && [...l.left, ...l.right].some((c) => isProse(c.text))) return undefined;
+    if (first && V_CELL.test(first.text)) {
+      anchor = i;
+      vcol = first.col;
+      break;
+    }
+    if (isAnchor(l)) {
+      anchor = i;
+      // a "v." soon after sets the column
+      for (let j = i + 1; j < Math.min(lines.length, i + 25); j++) {
+        const f = lines[j].left[0];
+        if (f && V_CELL.test(f.text)) {
+          vcol = f.col;
+          break;
+        }
+      }
+      break;
+    }
+  }
+  if (anchor < 0) return undefined;
+  const leftLimit = vcol >= 0 ? vcol + 4 : 30;
+
+  // Walk up from the anchor to the caption's first line.
+  let first = anchor;
+  let sawName = false;
+  for (let i = anchor - 1; i >= from && anchor - i <= 30; i--) {
+    const r = readLine(lines[i], leftLimit);
+    if (r.kind === 'blank') {
+      if (sawName) break;
+      continue;
+    }
+    if (r.kind === 'none' || r.kind === 'junk' || r.kind === 'rightHeading') continue;
+    if (r.kind === 'name' || r.kind === 'and') {
+      sawName = true;
+      first = i;
+      continue;
+    }
+    break; // heading, prose, rule, another role or v
+  }
+
+  const groups: CaptionGroup[] = [];
+  let pending: Cell[] = [];
+  let side = sideBase;
+  let endLine = anchor;
+  let lastRoleSide = -1;
+  const flush = (role: string | undefined, i: number) => {
+    if (pending.length) groups.push({ view: viewOf(text, pending), role, side });
+    pending = [];
+    if (role) lastRoleSide = side;
+    endLine = i;
+  };
+  const afterLast = () => groups.length > 0 && !pending.length && lastRoleSide === side && side > sideBase;
+  for (let i = first; i < lines.length; i++) {
+    const r = readLine(lines[i], leftLimit);
+    if (r.kind === 'blank') continue;
+    if (r.kind === 'rule') {
+      if (pending.length && side > sideBase) flush(undefined, i);
+      continue;
+    }
+    if (r.kind === 'v') {
+      if (pending.length) flush(undefined, i);
+      side++;
+      endLine = i;
+      continue;
+    }
+    if (r.kind === 'heading' || r.kind === 'prose') {
+      if (i <= anchor) continue;
+      break;
+    }
+    if (r.kind === 'rightHeading') {
+      if (afterLast()) break;
+      continue;
+    }
+    if (r.kind === 'role') {
+      if (pending.length) flush(r.main!.text, i);
+      else if (groups.length && groups[groups.length - 1].role === undefined) {
+        groups[groups.length - 1].role = r.main!.text;
+        lastRoleSide = side;
+        endLine = i;
+      }
+      continue;
+    }
+    if (r.kind === 'junk' || r.kind === 'none') {
+      if (r.roles.length && pending.length) flush(r.roles[0].text, i);
+      continue;
+    }
+    // a name line (or "and")
+    if (afterLast()) {
+      // after the last block: stop unless a role follows soon (intervenors after a rule)
+      let roleSoon = false;
+      for (let j = i; j < Math.min(lines.length, i + 5); j++) {
+        const rj = readLine(lines[j], leftLimit);
+        if (rj.kind === 'role' || rj.roles.length || (rj.main && rj.kind === 'name' && INLINE_ROLE.test(rj.main.text))) {
+          roleSoon = true;
+          break;
+        }
+        if (rj.kind === 'heading' || rj.kind === 'prose' || rj.kind === 'v') break;
+      }
+      if (!roleSoon) break;
+    }
+    const cell = r.main!;
+    const split = splitInlineRole(cell);
+    if (split.name) pending.push(split.name);
+    if (split.role) flush(split.role, i);
+    else if (r.roles.length) flush(r.roles[0].text, i);
+  }
+  // the second side with no role line ("KATIE N. MARSHALL" and then the body)
+  if (pending.length && side > sideBase && !groups.some((g) => g.side === side)) {
+    groups.push({ view: viewOf(text, pending), side });
+  }
+  if (!groups.length || (again && new Set(groups.map((g) => g.side)).size < 2)) return undefined;
+  return { groups, endLine };
+}
+
+/** "A v. B" on one line (two with a continuation), in capitals: "MARTIN HINES v. THE STATE." */
+function findInlineCaption(text: string): Caption | undefined {
+  const lines = splitLines(text, Math.min(text.length, CAPTION_SEARCH));
+  for (let i = 0; i < lines.length; i++) {
+    const c = lines[i].left[0];
+    if (!c) continue;
+    const m = /^(?:[A-Z]?\d[\w-]*\.\s+)?(.+?)\s+(?:v\.|vs\.|V\.|VS\.|v)\s+(.+)$/.exec(c.text);
+    if (!m || /\d/.test(m[2]) || c.text.length > 120) continue;
+    const letters = c.text.replace(/[^A-Za-z]/g, '');
+    const upper = c.text.replace(/[^A-Z]/g, '').length;
+    if (upper < letters.length * 0.7) continue;
+    const leftStart = c.start + c.text.indexOf(m[1]);
+    const leftCell: Cell = { text: m[1], start: leftStart, end: leftStart + m[1].length, col: c.col };
+    const rightStart = c.start + c.text.lastIndexOf(m[2]);
+    const rightCells: Cell[] = [{ text: m[2], start: rightStart, end: rightStart + m[2].length, col: c.col }];
+    let end = lines[i].end;
+    const next = lines[i + 1]?.left[0];
+    if (next && !/[.]$/.test(m[2]) && /^[A-Z][A-Z ,.&'’-]+$/.test(next.text) && kindOf(next.text) === 'name') {
+      rightCells.push(next);
+      end = lines[i + 1].end;
+    }
+    return {
+      groups: [
+        { view: viewOf(text, [leftCell]), side: 0 },
+        { view: viewOf(text, rightCells), side: 1 },
+      ],
+      end,
+    };
+  }
+  return undefined;
+}
+
+/** "In re X" / "In the Matter of X" captions (the longest one near the top; one joined over lines). */
+function findInReCaption(text: string): Caption | undefined {
+  const lines = splitLines(text, Math.min(text.length, CAPTION_SEARCH));
+  let best: { cells: Cell[]; end: number; len: number } | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    for (const c of [...l.left, ...l.right]) {
+      if (!IN_RE.test(c.text)) continue;
+      if (/\d/.test(c.text.replace(/\(.*$/, '')) && /,\s*\d|\d{4}-Ohio|\bNo\.\s*\d/.test(c.text)) continue; // a citation
+      const cells = [c];
+      let end = l.end;
+      let open = (c.text.match(/\(/g) ?? []).length - (c.text.match(/\)/g) ?? []).length;
+      let last = c.text;
+      for (let j = i + 1; j < Math.min(lines.length, i + 4); j++) {
+        if (lines[j].blank) break;
+        if (open <= 0 && /[.)]$/.test(last)) break;
+        const nc = [...lines[j].left, ...lines[j].right].find((x) => Math.abs(x.col - c.col) <= 4) ?? lines[j].left[0];
+        if (!nc || kindOf(nc.text) === 'heading' || isRole(nc.text)) break;
+        cells.push(nc);
+        end = lines[j].end;
+        open += (nc.text.match(/\(/g) ?? []).length - (nc.text.match(/\)/g) ?? []).length;
+        last = nc.text;
+      }
+      const len = cells.reduce((n, x) => n + x.text.length, 0);
+      if (!best || len > best.len) best = { cells, end, len };
+    }
+  }
+  if (!best) return undefined;
+  return { groups: [{ view: viewOf(text, best.cells), side: 0, inRe: true }], end: best.end };
+}
+
+// ---- Parties --------------------------------------------------------------------------------------
+
+const METHOD = 'legal:party';
+
+/** A party of the caption, before it becomes a mention. */
+export interface Party {
+  type: 'PERSON' | 'ORG';
+  start: number;
+  end: number;
+  display: string;
+  key: string;
+  attributes: Record<string, AttributeValue>;
+  role?: 'party';
+  /** Alias spans ("AKA Frederick Jost", "dba Carnival Cruise Line"): same entity. */
+  aliases: { start: number; end: number; display: string }[];
+  government?: boolean;
+}
+
+/** Role text -> { party, appealRole }: "Plaintiff-Appellee" -> plaintiff / appellee. */
+export function parseRole(role: string | undefined): { party?: string; appealRole?: string } {
+  if (!role) return {};
+  const words = role
+    .toLowerCase()
+    .replace(/\(s\)/g, '')
+    .split(/\s*(?:-|–|\/|,|\band\b|&)\s*(?=[a-z])/)
+    .map((w) => w.replace(/[^a-z ]/g, '').trim())
+    .filter(Boolean);
+  const norm = words.map((w) => {
+    let x = w.replace(/\s+/g, ' ');
+    if (/^(?:third party|counter|cross|real party|interested party|proposed)/.test(x)) {
+      x = x.replace(/s$/, '');
+      return x
+        .replace(/^third party/, 'third-party')
+        .replace(/^cross /, 'cross-')
+        .replace(/^counter /, 'counter-');
+    }
+    return x.replace(
+      /(?<=(?:plaintiff|defendant|appellant|appellee|petitioner|respondent|movant|intervenor|claimant|debtor|creditor|relator|applicant|complainant|objector|garnishee))s$/,
+      '',
+    );
+  });
+  // "cross" joined pieces: "cross-appellant" splits on "-" above; glue back
+  const out: string[] = [];
+  for (let i = 0; i < norm.length; i++) {
+    if ((norm[i] === 'cross' || norm[i] === 'counter' || norm[i] === 'third party') && norm[i + 1]) {
+      out.push(`${norm[i].replace(' ', '-')}-${norm[i + 1]}`);
+      i++;
+    } else out.push(norm[i]);
+  }
+  const appeal = new Set(['appellant', 'appellee', 'cross-appellant', 'cross-appellee']);
+  if (out.length >= 2 && appeal.has(out[out.length - 1]) && !appeal.has(out[0])) return { party: out[0], appealRole: out[out.length - 1] };
+  return { party: out[0] };
+}
+
+const COUNTERPART: Record<string, string> = {
+  plaintiff: 'defendant',
+  defendant: 'plaintiff',
+  petitioner: 'respondent',
+  respondent: 'petitioner',
+  appellant: 'appellee',
+  appellee: 'appellant',
+  movant: 'respondent',
+};
+
+const ALIAS =
+  /^(?:AKA|A\/K\/A|a\/k\/a|aka|a\.k\.a\.|f\/k\/a|F\/K\/A|formerly known as|also known as|dba|d\/b\/a|DBA|D\/B\/A|doing business as|DOING BUSINESS AS|t\/a|trading as)\s+/;
+const CAPACITY =
+  /^(?:in (?:his|her|its|their) (?:official |individual |personal )?(?:and (?:official|individual|personal) )?capacit(?:y|ies)|IN (?:HIS|HER|ITS|THEIR) (?:OFFICIAL |INDIVIDUAL )?CAPACITY|as\s|AS\s|individually|Individually|INDIVIDUALLY|on behalf of|ON BEHALF OF|similarly situated|a minor|a Minor|A MINOR|by (?:his|her|their) (?:next friend|parents?|guardians?|mother|father)|a (?:minor|child|protected person)|deceased|Deceased|DECEASED)/;
+const REPRESENTED = /^(?:by and through|BY AND THROUGH|(?:and )?(?:its|their|his|her|ITS)\s+)/;
+const TITLE =
+  /^(?:Acting |Deputy |Assistant |Former |Interim |Chief |Executive |Senior |State |County |City )?(?:Director|DIRECTOR|Commissioner|COMMISSIONER|Secretary|SECRETARY|Attorney General|ATTORNEY GENERAL|Administrator|ADMINISTRATOR|Warden|WARDEN|Sheriff|SHERIFF|Governor|GOVERNOR|Treasurer|TREASURER|Superintendent|SUPERINTENDENT|Chief|CHIEF|Clerk|CLERK|Mayor|MAYOR|President|PRESIDENT|Chairman|CHAIRMAN|Chair|Comptroller|Auditor|Trustee|TRUSTEE|Executor|Executrix|Administratrix|Receiver|Officer|OFFICER|Election Commissioner|Registrar|Controller|Inspector)\b/;
+const SUBUNIT =
+  /^(?:the\s+)?(?:Department|DEPARTMENT|Dept\.|Division|DIVISION|Bureau|BUREAU|Office|OFFICE|Branch|Section|Unit|Board|BOARD|Agency|Institutional|INSTITUTIONAL|[A-Z][A-Za-z]+ (?:Division|DIVISION|Bureau|BUREAU|Branch|Unit))\b/;
+
+interface Part {
+  start: number; // view index
+  end: number;
+  text: string;
+}
+
+/** Splits a view into comma/semicolon parts, "et al." and "and others" removed. */
+function partsOf(view: View): Part[][] {
+  // Blank "et al." / "and others" (same length: indices hold), then split.
+  const t = view.text
+    .replace(/,?\s*\bet\.?\s*al\b\.?,?/gi, (m) => ',' + ' '.repeat(m.length - 1))
+    .replace(/\s+and\s+others\b\.?/gi, (m) => ',' + ' '.repeat(m.length - 1));
+  const chunks: Part[][] = [];
+  let cur: Part[] = [];
+  let s = 0;
+  let quote = false;
+  for (let i = 0; i <= t.length; i++) {
+    const ch = t[i];
+    if (ch === '"' || ch === '“' || ch === '”') quote = ch === '“' ? true : ch === '”' ? false : !quote;
+    if (i === t.length || (!quote && (ch === ',' || ch === ';'))) {
+      const raw = t.slice(s, i);
+      const lead = raw.length - raw.trimStart().length;
+      const text = raw.trim();
+      if (text) cur.push({ start: s + lead, end: s + lead + text.length, text });
+      if (i === t.length || ch === ';') {
+        if (cur.length) chunks.push(cur);
+        cur = [];
+      }
+      s = i + 1;
+    }
+  }
+  return chunks;
+}
+
+/** Where a " and " inside a part separates two parties. */
+function andSplit(p: Part): Part[] {
+  const re = /\s+(?:and|AND|&)\s+/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(p.text))) {
+    const left = p.text.slice(0, m.index);
+    const right = p.text.slice(m.index + m[0].length);
+    if (m[0].trim() === '&' && !isPersonName(right, 2)) continue;
+    const split =
+      isPersonName(right, 2) ||
+      /^(?:THE|The)\s/.test(right) ||
+      (isPersonName(left, 2) && hasOrgWord(right)) ||
+      (/\b(?:Inc\.?|LLC|Corp\.?|Corporation|Company|Agency|Service)$/i.test(left) && hasOrgWord(right));
+    if (!split) continue;
+    const a: Part = { start: p.start, end: p.start + left.length, text: left };
+    const bStart = p.start + m.index + m[0].length;
+    return [a, ...andSplit({ start: bStart, end: p.end, text: right })];
+  }
+  return [p];
+}
+
+function spanOf(text: string, view: View, from: number, to: number): [number, number] {
+  while (from < to && /[\s"“”'‘’(),;:*]/.test(view.text[from])) from++;
+  while (to > from && /[\s"“”'‘’(),;:*]/.test(view.text[to - 1])) to--;
+  const start = view.offsets[from];
+  let end = view.offsets[to - 1] + 1;
+  end = trimFinalPeriod(text, start, end);
+  return [start, end];
+}
+
+function cleanDisplay(view: View, from: number, to: number): string {
+  let s = view.text.slice(from, to).trim();
+  s = s.replace(/^["“”'‘’(]+|["“”'‘’),;:*]+$/g, '');
+  if (/\.$/.test(s) && !/(?:\b(?:Inc|Co|Corp|Ltd|Jr|Sr|[A-Z])|\b(?:[A-Za-z]\.)+[A-Za-z])\.$/i.test(s)) s = s.slice(0, -1);
+  return s;
+}
+
+const IN_RE_PREFIX =
+  /^(?:IN RE:?|In re:?|In Re:?|IN THE MATTER OF|In the Matter of|In The Matter Of|Matter of|MATTER OF|Ex parte|EX PARTE|Ex Parte)\s+(?:(?:the|THE)\s+(?:Care and Treatment|Marriage|Adoption|Guardianship|Conservatorship|Welfare|Application|Petition|Complaint|Commitment|Custody|Dependency|Parentage|Paternity|CARE AND TREATMENT|MARRIAGE|ADOPTION|GUARDIANSHIP|WELFARE|APPLICATION|PETITION)\s+of\s+|(?:Care and Treatment|Marriage|Adoption|Guardianship|Conservatorship|Welfare|Application|Petition|Complaint|Commitment|Custody|Dependency|Parentage|Paternity)\s+of\s+)?/;
+const MATTER_SUFFIX =
+  /\s+(?:(?:SECURITIES|Securities|ANTITRUST|Antitrust|DERIVATIVE|Derivative|ERISA|PRODUCTS LIABILITY|Products Liability|Sales Practices|SALES PRACTICES)\s+)?(?:LITIGATION|Litigation)\.?$/;
+
+/** Parses one caption group into parties. */
+function groupParties(text: string, group: CaptionGroup, gov: GovernmentContext, out: Party[], extra: Party[]): void {
+  let view = group.view;
+  let inRe = false;
+  const pre = IN_RE_PREFIX.exec(view.text);
+  if (pre) {
+    inRe = true;
+    let body = view.text.slice(pre[0].length);
+    let bodyOffsets = view.offsets.slice(pre[0].length);
+    // "In re TAMERA W., a Minor (The People ..., Petitioner-Appellee, v. Sawley W., Respondent-Appellant)."
+    const paren = body.indexOf('(');
+    if (paren > 0 && /\sv\.\s/.test(body.slice(paren))) {
+      const inner = body.slice(paren + 1).replace(/\)\.?\s*$/, '');
+      const innerOffsets = bodyOffsets.slice(paren + 1, paren + 1 + inner.length);
+      const vm = /,?\s+v\.\s+/.exec(inner);
+      if (vm) {
+        const sides = [
+          { text: inner.slice(0, vm.index), offsets: innerOffsets.slice(0, vm.index) },
+          { text: inner.slice(vm.index + vm[0].length), offsets: innerOffsets.slice(vm.index + vm[0].length) },
+        ];
+        sides.forEach((s, i) => {
+          const rm = INLINE_ROLE.exec(s.text);
+          const name = rm ? s.text.slice(0, rm.index) : s.text;
+          groupParties(text, { view: { text: name, offsets: s.offsets.slice(0, name.length) }, role: rm?.[1], side: i }, gov, out, extra);
+        });
+      }
+      body = body.slice(0, paren);
+      bodyOffsets = bodyOffsets.slice(0, paren);
+    }
+    const suffix = MATTER_SUFFIX.exec(body);
+    if (suffix) {
+      body = body.slice(0, suffix.index);
+      bodyOffsets = bodyOffsets.slice(0, body.length);
+    }
+    if (/\b(?:Permit|PERMIT|Subdivision|Variance|Zoning|Application|Appeal)\b/.test(body)) return;
+    const rm = INLINE_ROLE.exec(body);
+    if (rm && !group.role) {
+      group = { ...group, role: rm[1] };
+      body = body.slice(0, rm.index);
+    }
+    view = { text: body, offsets: bodyOffsets };
+  }
+  const { party, appealRole } = parseRole(group.role);
+  const attrs = (): Record<string, AttributeValue> => {
+    const a: Record<string, AttributeValue> = {};
+    if (party) a.party = party;
+    if (appealRole) a.appealRole = appealRole;
+    if (inRe) a.inRe = true;
+    a.side = group.side;
+    return a;
+  };
+
+  let cur: Party | undefined;
+  let capacity: string[] | undefined;
+  let capOrg: Party | undefined;
+  let repTitle: string | undefined;
+  const newParty = (p: Part, asRep: boolean): Party | undefined => {
+    const [start, end] = spanOf(text, view, p.start, p.end);
+    if (end <= start) return undefined;
+    const raw = cleanDisplay(view, p.start, p.end);
+    if (!/\p{L}{2}/u.test(raw)) return undefined;
+    const g = governmentOf(raw, gov);
+    let type: 'PERSON' | 'ORG';
+    if (g) type = 'ORG';
+    else if (hasOrgWord(raw) || /^(?:The|THE)\s/.test(raw)) type = 'ORG';
+    else if (isPersonName(raw)) type = 'PERSON';
+    else type = raw.split(/\s+/).length >= 4 ? 'ORG' : 'PERSON';
+    const display = g ? governmentDisplay(raw) : displayName(raw);
+    const party: Party = {
+      type,
+      start,
+      end,
+      display,
+      key: g ? g.key : nameKey(display),
+      attributes: attrs(),
+      role: 'party',
+      aliases: [],
+      government: !!g,
+    };
+    if (g) {
+      party.attributes.government = true;
+      if (!g.bare && !gov.named[g.kind]) gov.named[g.kind] = g.key;
+    }
+    if (asRep && repTitle) {
+      party.attributes.capacity = repTitle;
+      party.attributes.representing = cur?.key ?? null;
+    }
+    out.push(party);
+    return party;
+  };
+
+  for (const chunk of partsOf(view)) {
+    let rep = false;
+    for (let pi = 0; pi < chunk.length; pi++) {
+      let p = chunk[pi];
+      // leading "and"
+      const lead = /^(?:and|AND|&)\s+/.exec(p.text);
+      if (lead) p = { start: p.start + lead[0].length, end: p.end, text: p.text.slice(lead[0].length) };
+      const t = p.text.replace(/\.$/, '.').trim();
+      if (!t) continue;
+      if (LEGAL_FORM.test(t)) {
+        const target = capOrg ?? cur;
+        if (target && target.type === 'ORG') {
+          target.end = spanOf(text, view, p.start, p.end)[1];
+          target.display = `${target.display}, ${formOf(t)}`;
+          target.key = target.government ? target.key : nameKey(target.display);
+          continue;
+        }
+        if (target && target.type === 'PERSON') {
+          // "SONN, TOON" are people; "Acme, Inc." makes the part before an org
+          target.type = 'ORG';
+          target.end = spanOf(text, view, p.start, p.end)[1];
+          target.display = `${target.display}, ${formOf(t)}`;
+          target.key = nameKey(target.display);
+          continue;
+        }
+      }
+      if (NAME_SUFFIX.test(t) && cur && cur.type === 'PERSON') {
+        cur.end = spanOf(text, view, p.start, p.end)[1];
+        cur.display = `${cur.display}, ${formOf(t)}`;
+        cur.key = nameKey(cur.display);
+        continue;
+      }
+      if (PROFESSIONAL.test(t)) continue;
+      if (isStateName(t) && cur && cur.type === 'ORG' && !capacity) {
+        cur.end = spanOf(text, view, p.start, p.end)[1];
+        cur.display = `${cur.display}, ${displayName(t)}`;
+        if (!cur.government) cur.key = nameKey(cur.display);
+        continue;
+      }
+      const alias = ALIAS.exec(t);
+      if (alias && cur) {
+        const a = { start: p.start + alias[0].length, end: p.end, text: t.slice(alias[0].length) };
+        // "doing business as ELLICOTT CENTER FOR REHABILITATION AND NURSING"
+        const [start, end] = spanOf(text, view, a.start, a.end);
+        if (end > start) cur.aliases.push({ start, end, display: displayName(cleanDisplay(view, a.start, a.end)) });
+        continue;
+      }
+      if (REPRESENTED.test(t) && cur) {
+        rep = true;
+        const title = t
+          .replace(REPRESENTED, '')
+          .trim()
+          .replace(/^(?:its|their|his|her)\s+/i, '')
+          .trim();
+        repTitle = title || undefined;
+        continue;
+      }
+      if (CAPACITY.test(t) && cur) {
+        if (!/^(?:individually|on behalf|similarly)/i.test(t)) {
+          const cap = t.replace(/^(?:in (?:his|her|its|their) (?:official |individual |personal )?capacit(?:y|ies) as|as)\s+/i, '');
+          const capText = displayName(cap);
+          cur.attributes.capacity = cur.attributes.capacity ? `${cur.attributes.capacity}, ${capText}` : capText;
+        }
+        continue;
+      }
+      const tm = cur && cur.type === 'PERSON' ? TITLE.exec(t) : null;
+      const titleRest = tm ? t.slice(tm[0].length).trim() : '';
+      if (cur && tm && (!titleRest || /^(?:of|for|OF|FOR)\s/.test(titleRest) || hasOrgWord(titleRest) || !isPersonName(titleRest, 2))) {
+        // "GARY L. JOHNSON, DIRECTOR, TEXAS DEPARTMENT ..., INSTITUTIONAL DIVISION"
+        capacity = [displayName(tm[0].replace(/\s+/g, ' '))];
+        capOrg = undefined;
+        const rest = titleRest.replace(/^(?:of|for|OF|FOR)\s+(?:the\s+)?/, '');
+        if (rest && /\p{Lu}/u.test(rest[0] ?? '')) {
+          const from = p.start + t.lastIndexOf(rest);
+          capacity[0] = /^(?:of|for)\s/i.test(titleRest) ? displayName(t) : `${capacity[0]}, ${displayName(rest)}`;
+          capOrg = orgOf({ start: from, end: p.end, text: rest });
+        }
+        cur.attributes.capacity = capacity.join(', ');
+        continue;
+      }
+      const acronymic = /\bU\.S\.|\b[A-Z]{2,5}\b/.test(t) && !/^[^a-z]*$/.test(view.text);
+      if (capacity && cur && (!isPersonName(t, 2) || acronymic) && (hasOrgWord(t) || SUBUNIT.test(t) || acronymic)) {
+        capacity.push(displayName(t));
+        cur.attributes.capacity = capacity.join(', ');
+        if (capOrg && SUBUNIT.test(t) && !/^(?:the\s+)?(?:Department|DEPARTMENT)/.test(t)) {
+          capOrg.end = spanOf(text, view, p.start, p.end)[1];
+          capOrg.display = `${capOrg.display}, ${displayName(t)}`;
+          capOrg.key = nameKey(capOrg.display);
+        } else if (!capOrg) capOrg = orgOf(p);
+        continue;
+      }
+      // a government's subunit ("Commonwealth of Pennsylvania, Department of Transportation, Bureau of ...")
+      if (cur && cur.type === 'ORG' && !capacity && SUBUNIT.test(t) && !isPersonName(t, 2)) {
+        cur.end = spanOf(text, view, p.start, p.end)[1];
+        cur.display = `${cur.display}, ${displayName(t)}`;
+        cur.key = nameKey(cur.display);
+        cur.government = false;
+        delete cur.attributes.government;
+        continue;
+      }
+      // a new party (or several, joined by "and")
+      capacity = undefined;
+      capOrg = undefined;
+      for (const q of andSplit(p)) {
+        const made = newParty(q, rep);
+        if (made && !rep) cur = made;
+      }
+      rep = false;
+      repTitle = undefined;
+    }
+  }
+
+  function orgOf(p: Part): Party | undefined {
+    const [start, end] = spanOf(text, view, p.start, p.end);
+    if (end <= start) return undefined;
+    const display = displayName(cleanDisplay(view, p.start, p.end));
+    const org: Party = { type: 'ORG', start, end, display, key: nameKey(display), attributes: {}, aliases: [] };
+    if (cur) org.attributes.capacityOf = cur.key;
+    extra.push(org);
+    return org;
+  }
+}
+
+/** The caption's parties (before they become mentions); exported for the counsel finder and tests. */
+export function captionParties(
+  text: string,
+  context: LegalPeopleContext,
+  gov?: GovernmentContext,
+): { parties: Party[]; others: Party[]; end: number } {
+  const g: GovernmentContext = gov ?? {
+    docState: documentState(
+      text,
+      context.courts.filter((c) => c.type === 'COURT').map((c) => c.text),
+    ),
+    named: {},
+  };
+  const captions: Caption[] = [];
+  const main = findCaption(text);
+  if (main) captions.push(main);
+  const inRe = findInReCaption(text);
+  if (inRe && (!main || !overlapsCaption(text, inRe, main))) captions.push(inRe);
+  if (!captions.length) {
+    const inline = findInlineCaption(text);
+    if (inline) captions.push(inline);
+  }
+  const parties: Party[] = [];
+  const others: Party[] = [];
+  let end = 0;
+  for (const c of captions) {
+    for (const group of c.groups) groupParties(text, group, g, parties, others);
+    end = Math.max(end, c.end);
+  }
+  // Sides with no role line take the counterpart of the other side's role.
+  const bySide = new Map<number, string>();
+  for (const p of parties) if (typeof p.attributes.party === 'string') bySide.set(p.attributes.side as number, p.attributes.party);
+  for (const p of parties) {
+    if (p.attributes.party !== undefined || p.attributes.inRe) continue;
+    const side = p.attributes.side as number;
+    const other = bySide.get(side === 0 ? 1 : 0);
+    if (other && COUNTERPART[other]) {
+      p.attributes.party = COUNTERPART[other];
+      p.attributes.roleInferred = true;
+    }
+  }
+  // Parties of one key: one display (the first), one type.
+  const seen = new Map<string, Party>();
+  const unique: Party[] = [];
+  for (const p of parties) {
+    const prev = seen.get(p.key);
+    if (prev) {
+      p.type = prev.type;
+      p.display = prev.display;
+    } else seen.set(p.key, p);
+    unique.push(p);
+  }
+  return { parties: unique, others, end };
+}
+
+/** Whether the "In re" caption is one of the groups already read (an "In the Matter of X, Appellant." block). */
+function overlapsCaption(text: string, inRe: Caption, main: Caption): boolean {
   void text;
-  void context;
-  return [];
+  const at = inRe.groups[0].view.offsets[0];
+  return main.groups.some((g) => g.view.offsets[0] <= at && at <= g.view.offsets[g.view.offsets.length - 1]);
+}
+
+/** A legal form or name suffix as written in normal case ("INC." -> "Inc.", "JR." -> "Jr."). */
+function formOf(t: string): string {
+  const m: Record<string, string> = {
+    INC: 'Inc.',
+    CORP: 'Corp.',
+    CO: 'Co.',
+    LTD: 'Ltd.',
+    JR: 'Jr.',
+    SR: 'Sr.',
+    INCORPORATED: 'Incorporated',
+    CHARTERED: 'Chartered',
+  };
+  return m[t.replace(/\.$/, '').toUpperCase()] && t === t.toUpperCase() ? m[t.replace(/\.$/, '').toUpperCase()] : t;
+}
+
+function mention(text: string, p: Party, start: number, end: number, display: string, confidence: number): LegalMention {
+  const m: LegalMention = {
+    type: p.type,
+    start,
+    end,
+    text: text.slice(start, end),
+    key: p.key,
+    confidence,
+    method: METHOD,
+    attributes: { ...p.attributes },
+  };
+  if (display !== m.text) m.display = display;
+  if (p.role) m.role = p.role;
+  delete m.attributes!.side;
+  return m;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The parties of the document's own caption (PERSON or ORG, role 'party', attributes.party / appealRole /
+ * capacity), the organisations named in a party's capacity, their later mentions in the body (full name,
+ * a person's surname, "the State" for a state that is a party), and defined short names with the key of
+ * the name they stand for.
+ */
+export function findParties(text: string, context: LegalPeopleContext): LegalMention[] {
+  const gov: GovernmentContext = {
+    docState: documentState(
+      text,
+      context.courts.filter((c) => c.type === 'COURT').map((c) => c.text),
+    ),
+    named: {},
+  };
+  const { parties, others, end } = captionParties(text, context, gov);
+  const out: LegalMention[] = [];
+  for (const p of parties) {
+    out.push(mention(text, p, p.start, p.end, p.display, 0.9));
+    for (const a of p.aliases) out.push(mention(text, p, a.start, a.end, a.display, 0.85));
+  }
+  for (const o of others) {
+    const m = mention(text, o, o.start, o.end, o.display, 0.8);
+    delete m.role;
+    out.push(m);
+  }
+  const taken = out.map((m) => [m.start, m.end] as [number, number]);
+  out.push(...bodyMentions(text, parties, gov, end, context, taken));
+  out.push(
+    ...findDefinedTerms(text, {
+      parties,
+      context,
+      gov,
+      taken: [...taken, ...out.slice(taken.length).map((m) => [m.start, m.end] as [number, number])],
+    }),
+  );
+  return out;
+}
+
+/** Spans covered by citations (names inside case names are parties of cited cases). */
+export function inSpans(spans: [number, number][], start: number, end: number): boolean {
+  for (const [s, e] of spans) if (start < e && s < end) return true;
+  return false;
+}
+
+const GOV_VERBS =
+  'argues|argued|contends|contended|asserts|asserted|responds|responded|concedes|conceded|maintains|claims|filed|moved|moves|appeals|appealed|has|had|is|was|does|did|must|may|might|cannot|could|would|should|will|bears|bore|presented|introduced|charged|indicted|offered|agrees|agreed|notes|noted|points|relies|relied|urges|urged|seeks|sought|failed|fails|opposes|opposed|objects|objected|waived|proved|proves|established|showed|shows|called|elicited|suggests|suggested|acknowledges|acknowledged|counters|replies|replied|insists|submits|submitted|cites|cited|brought|brings|sued|sues|prosecuted|alleged|alleges';
+
+function bodyMentions(
+  text: string,
+  parties: Party[],
+  gov: GovernmentContext,
+  from: number,
+  context: LegalPeopleContext,
+  taken: [number, number][],
+): LegalMention[] {
+  if (!parties.length) return [];
+  const names = new Map<string, Party>();
+  for (const p of parties) {
+    if (p.government) continue;
+    if (p.display.length >= 4) names.set(p.display, p);
+    if (p.type === 'PERSON') {
+      const tokens = p.display.replace(/,?\s+(?:Jr\.|Sr\.|II|III|IV)$/, '').split(/\s+/);
+      const surname = tokens[tokens.length - 1];
+      if (tokens.length >= 2 && /^\p{Lu}\p{Ll}{2,}/u.test(surname) && !names.has(surname)) names.set(surname, p);
+    }
+    for (const a of p.aliases) if (a.display.length >= 4) names.set(a.display, p);
+  }
+  const govs = parties.filter((p) => p.government);
+  const alts = [...names.keys()].sort((a, b) => b.length - a.length).map((n) => escapeRe(n).replace(/\s+/g, '\\s+'));
+  const govAlts: string[] = [];
+  if (govs.some((g) => g.key === 'united states')) govAlts.push('(?:the\\s+)?United\\s+States(?:\\s+of\\s+America)?', '[Tt]he\\s+Government');
+  for (const g of govs) {
+    if (g.key.startsWith('state of')) govAlts.push(escapeRe(g.display).replace(/\s+/g, '\\s+'), '[Tt]he\\s+State');
+    if (g.key.startsWith('commonwealth')) govAlts.push(escapeRe(g.display).replace(/\s+/g, '\\s+'), '[Tt]he\\s+Commonwealth');
+    if (g.key.startsWith('people')) govAlts.push('[Tt]he\\s+People');
+  }
+  if (!alts.length && !govAlts.length) return [];
+  const all = [...alts, ...govAlts];
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${all.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
+  const cites: [number, number][] = context.citations.map((c) => [c.start, c.end]);
+  const out: LegalMention[] = [];
+  re.lastIndex = from;
+  let m: RegExpExecArray | null;
+  const lowerNames = new Map([...names].map(([k, v]) => [k.replace(/\s+/g, ' '), v]));
+  while ((m = re.exec(text))) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (inSpans(taken, start, end) || inSpans(cites, start, end)) continue;
+    const before = text.slice(Math.max(0, start - 4), start);
+    const after = text.slice(end, end + 60);
+    if (/v\.\s*$/.test(before) || /^\s+v\.?\s/.test(after)) continue; // a case name
+    const matched = m[0].replace(/\s+/g, ' ');
+    let p = lowerNames.get(matched);
+    let display = matched;
+    if (!p) {
+      // a government reference
+      if (/^(?:the )?United States/i.test(matched)) {
+        if (/^\s*(?:[A-Z]|Code|Attorney|District|Court|Marshal|Department|Constitution|Sentencing|Supreme)/.test(after)) continue;
+        if (!new RegExp(`^(?:['’]s\\b|\\s+(?:${GOV_VERBS})\\b)`).test(after)) continue;
+        p = govs.find((g) => g.key === 'united states');
+      } else if (/Government$/.test(matched)) {
+        p = govs.find((g) => g.key === 'united states');
+      } else if (/State$/.test(matched)) {
+        if (
+          /^\s*(?:of\b|[A-Z]|Bar\b)|^['’]s\s+Attorney/.test(after) ||
+          /\p{Lu}\p{L}*\s+$/u.test(text.slice(Math.max(0, start - 20), start).replace(/^.*\s(?=\S+\s+$)/, ''))
+        )
+          continue;
+        p = govs.find((g) => g.key.startsWith('state'));
+      } else if (/Commonwealth$/.test(matched)) {
+        if (/^\s*(?:of\b|[A-Z])|^['’]s\s+Attorney/.test(after)) continue;
+        p = govs.find((g) => g.key.startsWith('commonwealth'));
+      } else if (/People$/.test(matched)) {
+        p = govs.find((g) => g.key.startsWith('people'));
+      } else {
+        p = govs.find((g) => g.display.replace(/\s+/g, ' ') === matched);
+      }
+      if (!p) continue;
+      display = p.government ? governmentDisplay(matched) : matched;
+    }
+    out.push(mention(text, p, start, end, display === text.slice(start, end) ? display : display, 0.75));
+  }
+  return out;
 }
