@@ -21,6 +21,8 @@ export interface CodeEntry {
   kind?: 'statute' | 'regulation' | 'rule';
   /** articles, not sections ("La. C.C. art. 2315") */
   art?: boolean;
+  /** paragraphs ("Ill. Rev. Stat. 1991, ch. 110, par. 2-619") */
+  par?: boolean;
 }
 
 const st = (j: string): string => {
@@ -69,14 +71,25 @@ export const CODES: CodeEntry[] = [
     heads: [`${st('ga')}\\s*${CODE}${ANN}`, `O\\.?\\s*C\\.?\\s*G\\.?\\s*A\\.?`, `Official\\s+Code\\s+of\\s+Georgia${ANN}`],
   },
   { j: 'hi', code: 'rev stat', hyphen: true, heads: [`${st('hi')}\\s*${REV}\\s*${STAT}${ANN}`, `HRS`] },
-  { j: 'id', code: 'code', hyphen: true, heads: [`${st('id')}\\s*${CODE}${ANN}`] },
+  {
+    j: 'id',
+    code: 'code',
+    hyphen: true,
+    heads: [`${st('id')}\\s*${CODE}${ANN}`, `I\\.\\s*C\\.(?!\\s*§\\s*\\d+(?:\\.\\d+)?-\\d+(?:\\.\\d+)?-\\d+(?:\\.\\d+)?-\\d)(?=\\s*§\\s*\\d+-\\d)`],
+  },
   {
     j: 'il',
     code: 'comp stat',
     title: 'before',
     heads: [`${st('il')}\\s*${COMP}\\s*${STAT}${ANN}`, `ILCS`, `I\\.L\\.C\\.S\\.`],
   },
-  { j: 'in', code: 'code', hyphen: true, heads: [`${st('in')}\\s*${CODE}${ANN}`] },
+  {
+    j: 'in',
+    code: 'code',
+    hyphen: true,
+    heads: [`${st('in')}\\s*${CODE}${ANN}`, `I\\.\\s*C\\.(?=\\s*§\\s*\\d+(?:\\.\\d+)?-\\d+(?:\\.\\d+)?-\\d+(?:\\.\\d+)?-\\d)`],
+  },
+  { j: 'il', code: 'rev stat', title: 'ch', par: true, hyphen: true, heads: [`Ill\\.\\s*Rev\\.\\s*Stat\\.(?:\\s*\\d{4},?)?`] },
   { j: 'ia', code: 'code', heads: [`${st('ia')}\\s*${CODE}${ANN}`] },
   { j: 'ks', code: 'stat', hyphen: true, heads: [`${st('ks')}\\s*${STAT}${ANN}`, `K\\.\\s*S\\.\\s*A\\.(?:\\s+\\d{4}\\s+Supp\\.)?`] },
   { j: 'ky', code: 'rev stat', heads: [`${st('ky')}\\s*${REV}\\s*${STAT}${ANN}`, `KRS`, `K\\.R\\.S\\.`] },

@@ -32,16 +32,16 @@ export interface TailOptions {
   /** section numbers contain hyphens: "101-110" is one section, not a range */
   hyphen: boolean;
   /** the designators accepted ('sec' §/section; 'art' art./article; 'pt' pt./part; 'rule' rule/r.) */
-  designators?: Array<'sec' | 'art' | 'pt' | 'rule' | 'par'>;
+  designators?: Array<'sec' | 'art' | 'pt' | 'rule' | 'par' | 'ch'>;
 }
 
 const RE_DESIG =
-  /\s*,?\s*(?:(§§?|&sect;|'(?=\s*\d))|([Ss]ec(?:tion)?s?\.?|SECTIONS?)|([Aa]rt(?:icle)?s?\.?|ART\.)|([Pp](?:ar)?ts?\.|[Pp]arts?)|([Rr]ules?|R\.)|([Pp]ar(?:agraph)?s?\.?))\s*(?=\d)/y;
+  /\s*,?\s*(?:(§§?|&sect;|'(?=\s*\d))|([Ss]ec(?:tion)?s?\.?|SECTIONS?)|([Aa]rt(?:icle)?s?\.?|ART\.)|([Pp](?:ar)?ts?\.|[Pp]arts?)|([Rr]ules?|R\.)|([Pp]ar(?:agraph)?s?\.?)|([Cc]h(?:apter|\.)|[Cc]hapters))\s*(?=\d)/y;
 const RE_LEAD = /[ \t]*,?\s{0,20}(?=\d)/y;
 const RE_NUM = /\d[0-9A-Za-z]{0,12}(?:(?:[.:/-]|-[ \t]?(?:\r?\n[ \t]*)?(?=\d))[0-9A-Za-z]{1,12}){0,8}/y;
 const RE_SUB =
   /\s?(?:\(([0-9]{1,3}(?:\.[0-9]{1,3})?[A-Za-z]{0,2}|[A-Za-z]{1,2}|[ivxlcIVXLC]{1,7})\)|\[([0-9]{1,3}[A-Za-z]?|[A-Za-z]{1,2}|[ivxl]{1,7})\])/y;
-const RE_SUBD = /,?\s?subds?\.\s?(?=\()/y;
+const RE_SUBD = /,?\s?subd(?:ivision)?s?\.?\s?(?:(\d{1,3}[a-z]?)(?![\w.])|(?=\())/y;
 const RE_SUBRANGE = /[ \t]?(?:-|–|—|through|to)[ \t]?(?=\()/y;
 const RE_RANGE = /(?:[ \t]?(?:–|—|-{2,3})[ \t]?|[ \t]+(?:to|through|thru)[ \t]+)(?:§§?\s*|'\s*)?(?=[-.–]?\d|[-.][0-9A-Za-z])/y;
 const RE_RANGE_END = /[-.–]?[0-9A-Za-z]{1,12}(?:[.:/-][0-9A-Za-z]{1,12}){0,6}/y;
@@ -96,7 +96,10 @@ function itemAt(text: string, pos: number, opts: TailOptions, plural: boolean, r
   // a rule number ends at its first dot-less letter run; "12(b)(6)" fine; a trailing "-" never
   const subs: string[] = [];
   const sd = at(RE_SUBD, text, p);
-  if (sd) p = sd.index + sd[0].length;
+  if (sd) {
+    p = sd.index + sd[0].length;
+    if (sd[1]) subs.push(sd[1]);
+  }
   p = subsAt(text, p, subs);
   const item: SectionItem = { start: pos, end: p, section, subs };
   if (subs.length) {
@@ -147,11 +150,11 @@ export function parseTail(text: string, pos: number, opts: TailOptions): Tail | 
   let designator: string | undefined;
   const d = at(RE_DESIG, text, p);
   if (d) {
-    const kind = d[1] ? 'sec' : d[2] ? 'sec' : d[3] ? 'art' : d[4] ? 'pt' : d[5] ? 'rule' : 'par';
+    const kind = d[1] ? 'sec' : d[2] ? 'sec' : d[3] ? 'art' : d[4] ? 'pt' : d[5] ? 'rule' : d[6] ? 'par' : 'ch';
     const allowed = opts.designators ?? ['sec'];
     if (!allowed.includes(kind)) return undefined;
     designator = kind;
-    const w = (d[1] ?? d[2] ?? d[3] ?? d[4] ?? d[5] ?? d[6]).toLowerCase().replace(/\.$/, '');
+    const w = (d[1] ?? d[2] ?? d[3] ?? d[4] ?? d[5] ?? d[6] ?? d[7]).toLowerCase().replace(/\.$/, '');
     plural = PLURALS.has(w);
     p = d.index + d[0].length;
   } else {
@@ -194,9 +197,9 @@ export function parseTail(text: string, pos: number, opts: TailOptions): Tail | 
   let etSeq = false;
   const es = at(RE_ETSEQ, text, end);
   if (es) {
+    // "et seq." is stated (attributes.etSeq) but is not part of the span: the span ends at the section
     etSeq = true;
     end = es.index + es[0].length;
-    items[items.length - 1].end = end;
   }
   return { items, end, etSeq, plural, designator };
 }

@@ -74,9 +74,9 @@ describe('federal statutes and regulations', () => {
     expect(m.key).toBe(key);
   });
 
-  it('keeps "et seq." in the span and says so', () => {
+  it('states "et seq." as an attribute; the span ends at the section', () => {
     const m = one('Title VII, 42 U.S.C. § 2000e et seq., forbids it.');
-    expect(m.text).toBe('42 U.S.C. § 2000e et seq.');
+    expect(m.text).toBe('42 U.S.C. § 2000e');
     expect(m.key).toBe('us usc 42 2000e');
     expect(m.attributes?.etSeq).toBe(true);
   });
@@ -420,6 +420,63 @@ describe('state codes', () => {
   });
 });
 
+describe('more state forms', () => {
+  it.each([
+    ['Ill. Rev. Stat. 1991, ch. 110, par. 2-619', 'il rev stat 110 2-619'],
+    ['Minn. Stat. § 541.05, subd. 1(5)', 'mn stat 541.05(1)(5)'],
+    ['N.D.C.C. ch. 32-12.2', 'nd cent code ch 32-12.2'],
+    ['Md. Code, Crim. Law § 3-202', 'md crim law code 3-202'],
+    ["Tex. Gov't Code Ann. § 311.021", 'tx govt code 311.021'],
+    ['Louisiana Civil Code article 2315', 'la civ code 2315'],
+    ['I.C. § 5-219', 'id code 5-219'],
+    ['I.C. § 34-11-2-4', 'in code 34-11-2-4'],
+    ['N.Y. Const., art. I, § 6', 'ny const art 1 6'],
+    ['Ohio Constitution, Article I, Section 16', 'oh const art 1 16'],
+    ['Art. I, § 12 of the North Dakota Constitution', 'nd const art 1 12'],
+  ])('%s', (cite, key) => {
+    const m = one(`The court applied ${cite} to the facts.`);
+    expect(m.text).toBe(cite);
+    expect(m.key).toBe(key);
+  });
+
+  it.each([
+    ['Pa.R.C.P. No. 1035.2', 'pa rcp 1035.2'],
+    ['Cal. Rules of Court, rule 8.500(b)', 'ca rules of court 8.500(b)'],
+    ['Md. Rule 2-501', 'md rule 2-501'],
+    ['FRCP 12(b)(6)', 'us frcp 12(b)(6)'],
+    ['N.D.R.Ct. 3.2', 'nd rct 3.2'],
+    ['Rule 59(e), SCRCP', 'sc rcp 59(e)'],
+  ])('rule %s', (cite, key) => {
+    const m = one(`The motion is governed by ${cite} here.`);
+    expect(m.text).toBe(cite);
+    expect(m.key).toBe(key);
+  });
+
+  it('Virginia writes its code as "Code § N"', () => {
+    expect(keys('In Virginia the period is set by Code § 8.01-243(A). Virginia courts agree.')).toEqual(['va code 8.01-243(a)']);
+  });
+
+  it('an act section followed by its code cite takes the code key', () => {
+    const ms = findStatutes('Under section 2-619 of the Code of Civil Procedure (735 ILCS 5/2-619 (West 2016)), it was dismissed.');
+    expect(ms.map((m) => [m.text, m.key])).toEqual([
+      ['section 2-619 of the Code of Civil Procedure', 'il comp stat 735 5/2-619'],
+      ['735 ILCS 5/2-619', 'il comp stat 735 5/2-619'],
+    ]);
+  });
+
+  it('a bare guideline section is a guideline', () => {
+    expect(keys('He got U.S.S.G. § 3E1.1(a); § 2B1.1(b)(1) also applies.')).toEqual(['us ussg 3e1.1(a)', 'us ussg 2b1.1(b)(1)']);
+  });
+
+  it('"Amendment XIV"', () => {
+    expect(keys('Amendment XIV protects it.')).toEqual(['us const amend 14']);
+  });
+
+  it('pleading line numbers inside a rule cite', () => {
+    expect(keys('dismiss it under Fed. R. Civ. 19 P. 41 without prejudice')).toEqual(['us frcp 41']);
+  });
+});
+
 describe('DATE-looking statutes are one STATUTE', () => {
   it.each(['N.D.C.C. § 28-01-46', 'Ga. Code Ann. § 9-3-33', 'Ind. Code § 34-11-2-4', 'Ala. Code § 6-2-38', 'KRS 12-10-2004'])('%s', (cite) => {
     const m = one(`The period ran under ${cite} in that year.`);
@@ -445,7 +502,10 @@ describe('bare sections', () => {
     ]);
   });
 
-  it('"id. § N" takes the code of the statute cited just before', () => {
+  it('"id. § N" takes the code of the statute cited just before; "id." is not in the span', () => {
+    expect(texts('See Tex. Civ. Prac. & Rem. Code § 154.053; id. § 154.073.')[1]).toBe('§ 154.073');
+    expect(texts('See TEX. R. APP. P. 52.3; id. R. 52.3(k).')).toEqual(['TEX. R. APP. P. 52.3', 'R. 52.3(k)']);
+    expect(keys('See TEX. R. APP. P. 52.3; id. R. 52.3(k).')).toEqual(['tx rap 52.3', 'tx rap 52.3(k)']);
     expect(keys('See Tex. Civ. Prac. & Rem. Code § 154.053; id. § 154.073.')).toEqual([
       'tx civ prac & rem code 154.053',
       'tx civ prac & rem code 154.073',

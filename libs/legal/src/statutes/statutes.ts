@@ -121,6 +121,8 @@ const ORD_SRC = `(?:\\d{1,2}(?:st|nd|rd|th)|[Tt]wenty[-\\s](?:[Ff]irst|[Ss]econd
 ).join('|')})`;
 
 function normSection(s: string): string {
+  const ch = /^(ch|pt)\s+/.exec(s);
+  if (ch) return `${ch[1]} ${normSection(s.slice(ch[0].length))}`;
   return s.toLowerCase().replace(/[–—]/g, '-').replace(/\s+/g, '');
 }
 
@@ -135,18 +137,20 @@ const RE_PUBL = /(?<![A-Za-z])(?:Pub(?:\.|lic)\s*L(?:\.|aw)|P\.\s*L\.)\s*(?:No\.
 const RE_USSG =
   /(?<![A-Za-z])(?:U\.\s*S\.\s*S\.\s*G\.|USSG|U\.\s*S\.\s*Sentencing\s+Guidelines\s+Manual|Sentencing\s+Guidelines?|Guidelines?)(?=\s*§)/g;
 const RE_FEDRULE =
-  /(?<![A-Za-z])Fed(?:\.|eral)\s*R(?:\.|ules?)\s*(?:of\s+)?(Civ(?:\.|il)|Crim(?:\.|inal)|App(?:\.|ellate)|Evid(?:\.|ence)|Ev\.|Bankr(?:\.|uptcy))(?:\s*P(?:\.|roc(?:\.|edure))|\s+Procedure)?(?:\s*[Rr]ule)?/g;
+  /(?<![A-Za-z])Fed(?:\.|eral)\s*R(?:\.|ules?)\s*(?:of\s+)?(Civ(?:\.|il)|Crim(?:\.|inal)|App(?:\.|ellate)|Evid(?:\.|ence)|Ev\.|Bankr(?:\.|uptcy))(?:\s*P(?:\.|roc(?:\.|edure))|\s+Procedure|\s+\d{1,2}\s+P\.(?=\s*\d))?(?:\s*[Rr]ule)?/g;
 const FEDRULE_CODE: Record<string, string> = { civ: 'frcp', crim: 'frcrp', app: 'frap', evid: 'fre', ev: 'fre', bankr: 'frbp' };
 const RE_SUPCT = /(?<![A-Za-z])(?:(STATE)\s*)?(?:S\.|Sup\.|Supreme)\s*C(?:our)?t\.?\s*R(?:\.|ules?)(?=\s*\d)/g;
 const RE_CIRRULE =
   /(?<![A-Za-z])(?:(\d{1,2})(?:st|nd|rd|th)\s*Cir\.\s*R(?:\.|ule)|(D\.\s*C\.|Fed\.)\s*Cir\.\s*R(?:\.|ule)|(First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|D\.C\.|Federal)\s+Circuit\s+Rule)(?=\s*\d)/g;
 const RE_LOCALRULE = /(?<![A-Za-z])(?:Local\s+(?:Civil\s+|Criminal\s+|Bankruptcy\s+)?Rules?|L\.\s*(?:Civ\.\s*|Cr\.\s*)?R\.)(?=\s*\d)/g;
 const RE_STATERULE = new RegExp(
-  `(?<![A-Za-z])(${ANY_STATE_SOURCE})\\s*R(?:\\.|ules?)\\s*(?:of\\s+)?(Civ(?:\\.|il)|Crim(?:\\.|inal)|App(?:\\.|ellate)|A\\.(?=\\s*P\\.)|Evid(?:\\.|ence)|Ev\\.|E\\.|Juv(?:\\.|enile)|Prof(?:\\.|essional)\\s*Conduct|Prof\\.)(?:\\s*P(?:\\.|roc(?:\\.|edure))|\\s+Procedure)?`,
+  `(?<![A-Za-z])(${ANY_STATE_SOURCE})\\s*R(?:\\.|ules?)\\s*(?:of\\s+)?(Civ(?:\\.|il)|Crim(?:\\.|inal)|App(?:\\.|ellate)|A\\.(?=\\s*P\\.)|Evid(?:\\.|ence)|Ev\\.|E\\.|C\\.(?=\\s*P\\.)|Ct\\.|Juv(?:\\.|enile)|Prof(?:\\.|essional)\\s*Conduct|Prof\\.)(?:\\s*P(?:\\.|roc(?:\\.|edure))|\\s+Procedure)?`,
   'gi',
 );
 const STATERULE_CODE: Record<string, string> = {
   civ: 'rcp',
+  c: 'rcp',
+  ct: 'rct',
   crim: 'rcrp',
   app: 'rap',
   a: 'rap',
@@ -157,6 +161,10 @@ const STATERULE_CODE: Record<string, string> = {
   prof: 'rpc',
 };
 const RE_OHIORULE = /(?<![A-Za-z])(Gov\.\s*Bar\s*R\.|Prof\.\s*Cond\.\s*R\.|Sup\.R\.)\s*([IVXL]{1,5}(?![A-Za-z])|\d{1,3}(?:\.\d{1,2})?[a-z]?)/g;
+const RE_FED_ACRONYM = /(?<![A-Za-z])(FRCP|F\.R\.C\.P\.|FRE|F\.R\.E\.|FRAP|F\.R\.A\.P\.|FRCrP|F\.R\.Cr\.P\.|FRBP)(?=\s*\d)/g;
+const FED_ACRONYM: Record<string, string> = { FRCP: 'frcp', FRE: 'fre', FRAP: 'frap', FRCRP: 'frcrp', FRBP: 'frbp' };
+/** "Cal. Rules of Court, rule 8.500", "Md. Rule 2-501", "Maryland Rule 2-501" */
+const RE_STATE_RULES = new RegExp(`(?<![A-Za-z])(${ANY_STATE_SOURCE})\\s*(?:(Rules\\s+of\\s+Court,?\\s+[Rr]ule)|Rules?)(?=\\s*\\d)`, 'g');
 const RE_VACCINE = /(?<![A-Za-z])Vaccine\s+Rules?(?=\s*\d)/g;
 const RE_BARERULE = /(?<![A-Za-z])(?:Rules?\s+|([Ii]d\.,?\s*)R\.\s*)(?=\d)/g;
 const RE_SCRULE = /,\s*(SCRCP|SCACR|SCRCrimP|SCRE|SCRFC)\b/y;
@@ -180,6 +188,7 @@ const RE_AMEND = new RegExp(
   'g',
 );
 const RE_ORD = new RegExp(ORD_SRC, 'g');
+const RE_AMEND_ROMAN = /(?<![A-Za-z])Amendment\s+([IVX]{1,6})(?![A-Za-z])/g;
 const RE_AMEND_ORG =
   /^['’]?s?\s+(?:Institute|Center|Centre|Coalition|Foundation|Project|Clinic|Association|Fund|Committee|Lawyers|Alliance|Society|Defense|Legal|Council|Network|Union)/i;
 const RE_AMEND_TO = /^\s+(?:to|of)\s+(?!(?:the\s+)?(?:United\s+States\s+|U\.\s*S\.\s+|[Ff]ederal\s+|[A-Z][a-z]+\s+)?Constitution)/;
@@ -200,7 +209,7 @@ const GENERIC = `(${ANY_STATE_SOURCE})\\s*(?:(${SUBJ})\\s+)?(Code|Law)(?:\\s+(?:
 const RE_GENERIC = new RegExp(`(?<![A-Za-z.])${GENERIC}(?![A-Za-z])`, 'gi');
 const RE_GENERIC_Y = new RegExp(`${GENERIC}(?![A-Za-z])`, 'iy');
 /** "Md. Code Ann., Cts. & Jud. Proc. § 5-101" */
-const MD = `(${ANY_STATE_SOURCE})\\s*Code(?:\\s+Ann\\.)?(?:\\s+\\([^()\\n]{1,40}\\))?,\\s+(${SUBJ})(?:\\s+Law)?(?:\\s+Article)?`;
+const MD = `(${ANY_STATE_SOURCE})\\s*Code(?:\\s+Ann\\.)?(?:\\s+\\([^()\\n]{1,40}\\))?,\\s+(${SUBJ}(?:\\s+Law)?)(?:\\s+Article)?`;
 const RE_MD = new RegExp(`(?<![A-Za-z.])${MD}(?![A-Za-z])`, 'gi');
 /** unprefixed subject codes, anchored on "Code": "Code Civ. Proc., § 128", "Penal Code section 187" */
 const RE_CODE_ANCHOR = /(?<![A-Za-z])Code(?![A-Za-z])/g;
@@ -228,7 +237,8 @@ const RE_ID_BEFORE = /(?:^|[\s(;,“"])[Ii]d\.?,?\s*$/;
 const RE_OF_TITLE = /\s+(?:of\s+)?[Tt]itle\s+(\d{1,3})(?:,?\s+(?:of\s+)?(?:the\s+)?(United\s+States\s+Code|U\.\s*S\.\s*C\.?))?/y;
 const RE_OF_THE = /,?\s+(?:of|in)\s+(?:the\s+)?/y;
 /** "Section 20(a) of the Exchange Act", "section 1-3 of the Juvenile Court Act of 1987" */
-const RE_OF_ACT = /,?\s+of\s+the\s+((?:[A-Z][A-Za-z'’.-]*\s+(?:and\s+|&\s+|of\s+)?){0,7}Act|INA|ERISA)(?:\s+of\s+(\d{4}))?(?![A-Za-z])/y;
+const RE_OF_ACT =
+  /,?\s+of\s+the\s+(Code\s+of\s+(?:[A-Z][A-Za-z'’.-]*(?:\s+and)?\s+){0,3}[A-Z][A-Za-z'’.-]*|(?:[A-Z][A-Za-z'’.-]*\s+(?:and\s+|&\s+|of\s+)?){0,7}Act|(?:[A-Z][A-Za-z'’.-]*\s+(?:and\s+|&\s+|of\s+)?){1,7}Code|INA|ERISA)(?:\s+of\s+(\d{4}))?(?![A-Za-z])/y;
 /** codes written after the section: "§ 516.120, RSMo", "section 13-80-102, C.R.S.", "Article 4357, Vernon's Civil Statutes" */
 const POST = CODES.map((c) => (c.post ? `(${c.post.join('|')})` : '((?!))')).join('|');
 const RE_POST = new RegExp(`,?\\s*(?:${POST})(?![A-Za-z])`, 'y');
@@ -345,6 +355,7 @@ function federal(ctx: Ctx): void {
   }
   for (const m of text.matchAll(RE_LOCALRULE)) ruleTail(ctx, m, '', 'local rule', 0.8);
   for (const m of text.matchAll(RE_VACCINE)) ruleTail(ctx, m, 'us', 'vaccine r', 0.9);
+  for (const m of text.matchAll(RE_FED_ACRONYM)) ruleTail(ctx, m, 'us', FED_ACRONYM[m[1].toUpperCase().replace(/\./g, '')]);
 }
 
 function suffix(n: number): string {
@@ -352,8 +363,13 @@ function suffix(n: number): string {
   return ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
 }
 
+const RE_RULE_NO = /\s*No\.(?=\s*\d)/y;
+
 function ruleTail(ctx: Ctx, m: RegExpMatchArray, j: string, code: string, confidence = 0.95): void {
-  const tail = parseTail(ctx.text, m.index! + m[0].length, { needDesignator: false, hyphen: true, designators: ['rule'] });
+  let p = m.index! + m[0].length;
+  const no = at(RE_RULE_NO, ctx.text, p);
+  if (no) p = no.index + no[0].length;
+  const tail = parseTail(ctx.text, p, { needDesignator: false, hyphen: true, designators: ['rule'] });
   if (!tail) return;
   addTail(ctx, m.index!, tail, { j, code, kind: 'rule', ruleSet: true, confidence });
 }
@@ -413,6 +429,20 @@ function constitutions(ctx: Ctx): void {
       confidence: 0.9,
     });
   }
+  for (const m of text.matchAll(RE_AMEND_ROMAN)) {
+    const n = roman(m[1]);
+    if (!n || n > 27) continue;
+    ctx.cites.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      j: 'us',
+      code: 'const',
+      section: `amend ${n}`,
+      subs: [],
+      kind: 'constitution',
+      confidence: 0.85,
+    });
+  }
   for (const m of text.matchAll(RE_AMEND)) {
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 60);
     if (RE_AMEND_ORG.test(after) || RE_AMEND_TO.test(after)) continue;
@@ -441,6 +471,10 @@ function rules(ctx: Ctx): void {
     const j = m[1] ? stateOf(m[1]) : 'us';
     if (!j) continue;
     ruleTail(ctx, m, j, 'sup ct r');
+  }
+  for (const m of text.matchAll(RE_STATE_RULES)) {
+    const j = stateOf(m[1]);
+    if (j) ruleTail(ctx, m, j, m[2] ? 'rules of court' : 'rule');
   }
   for (const m of text.matchAll(RE_OHIORULE)) {
     const code = m[1].startsWith('Gov') ? 'gov bar r' : m[1].startsWith('Prof') ? 'prof cond r' : 'sup r';
@@ -489,9 +523,15 @@ function entryTail(
     }
   }
   if (e.title && !title) return false;
-  const opts: TailOptions = { needDesignator: false, hyphen: !!e.hyphen, designators: e.art ? ['art', 'sec'] : ['sec', 'art'] };
+  const par = 'par' in e && e.par;
+  const opts: TailOptions = {
+    needDesignator: false,
+    hyphen: !!e.hyphen,
+    designators: par ? ['par', 'sec'] : e.title === 'ch' ? ['sec', 'art'] : ['sec', 'art', 'ch'],
+  };
   const tail = parseTail(text, p, opts);
   if (!tail) return false;
+  if (tail.designator === 'ch') for (const it of tail.items) it.section = `ch ${it.section}`;
   addTail(ctx, s, tail, { j: e.j, code: e.code, title, kind: e.kind ?? 'statute' });
   return true;
 }
@@ -536,7 +576,16 @@ function stateCodes(ctx: Ctx): void {
       words.push(a[1]);
       end = a.index + a[0].length;
     }
-    if (!words.length) continue;
+    if (!words.length) {
+      // Virginia and other "Code" states cite their own code as "Code § 8.01-243"
+      if (!/^\s*§/.test(text.slice(end, end + 4))) continue;
+      const pw = /(\S+)\s+$/.exec(text.slice(Math.max(0, start - 20), start));
+      if (pw && /^[A-Z]/.test(pw[1]) && !/^(?:See|Cf\.|But|And|Under|Also|Compare|Per)$/.test(pw[1])) continue;
+      const j = dominantState(ctx);
+      const e = j ? CODES.find((c) => c.j === j && c.code === 'code' && !c.title) : undefined;
+      if (e) entryTail(ctx, e, start, end);
+      continue;
+    }
     if (!/[A-Z]/.test(text.slice(start, end))) continue;
     const j = dominantState(ctx);
     if (!j) continue;
@@ -731,8 +780,6 @@ function bareSections(ctx: Ctx, full: Cite[]): Cite[] {
       }
       if (!base) {
         if (RE_ID_BEFORE.test(before)) {
-          const id = /[Ii]d\.?,?\s*$/.exec(before);
-          if (id) start = m.index - (before.length - id.index);
           base = { j: '', code: '', bare: 'id' };
         } else base = { j: '', code: '', bare: word ? 'word' : 'sec' };
       }
@@ -771,6 +818,10 @@ function resolveBare(bare: Cite[], full: Cite[]): Cite[] {
       continue;
     }
     let src: Cite | undefined;
+    if (/^\d[a-z]\d\.\d/.test(b.section)) {
+      out.push({ ...b, j: 'us', code: 'ussg', kind: 'guideline', bare: undefined, confidence: 0.85 });
+      continue;
+    }
     if (b.bare === 'id') {
       for (const c of statutes) if (c.start < b.start) src = c;
     }
@@ -809,7 +860,7 @@ function bareRules(ctx: Ctx, full: Cite[]): Cite[] {
       if (!prevRule) continue;
       tail.items.forEach((it, i) =>
         out.push({
-          start: i === 0 ? m.index : it.start,
+          start: i === 0 ? m.index + m[1].length : it.start,
           end: it.end,
           j: prevRule.j,
           code: prevRule.code,
@@ -884,7 +935,7 @@ function bareRules(ctx: Ctx, full: Cite[]): Cite[] {
 }
 /** "<Name> Rule N" is that body's rule, not the document's rule set ("Vaccine Rule 18", "Local Rule 7") */
 const RE_RULE_OWNER =
-  /^(?:Local|Vaccine|Appellate|Civil|Criminal|Evidence|Court|Circuit|Bar|Bankruptcy|Juvenile|Family|Probate|Superior|District|Tax|Admiralty|Supplemental|Uniform|Model|Professional|Ethics|Administrative|Commission|Board|SEC|FINRA|NASD|Exchange|Committee|Golden|Mailbox|General|Special|Standing|House|Senate|State|Agency|Department|Company|Club|Plan|League|NCAA|Association|Union|Arbitration|AAA|JAMS|ICC|Interim|Final|Proposed|Emergency|Tribal|Municipal|City|County|Town|Village|Zoning|School|University|College)$/;
+  /^(?:Local|Vaccine|Appellate|Civil|Criminal|Evidence|Court|Circuit|Bar|Bankruptcy|Juvenile|Family|Probate|Superior|District|Tax|Admiralty|Supplemental|Uniform|Model|Professional|Ethics|Administrative|Commission|Board|SEC|FINRA|NASD|Exchange|Committee|Golden|Mailbox|General|Special|Standing|House|Senate|State|Agency|Department|Company|Club|Plan|League|NCAA|Association|Union|Arbitration|AAA|JAMS|ICC|Interim|Final|Proposed|Emergency|Tribal|Municipal|City|County|Town|Village|Zoning|School|University|College)$/i;
 
 /* ----------------------------------------------------------------------------------------- */
 
