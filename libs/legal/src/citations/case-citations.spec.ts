@@ -422,3 +422,12 @@ describe('caseCitationKey: search input', () => {
     expect(fulls('Ash v. Commissioner, T.C. Memo. 2019-12, at *4.')).toEqual(['2019 tcmemo 12']);
   });
 });
+
+describe('findCaseCitations: long texts', () => {
+  it('stays linear on a text dense with citations of one volume', () => {
+    const unit = 'Ash v. Bay, 5 F.3d 1 (1990). Bay, 5 F.3d at 2. Id. ';
+    const ms = findCaseCitations(unit.repeat(2000));
+    expect(ms.filter((m) => m.attributes?.kind === 'short')).toHaveLength(2000);
+    expect(ms.filter((m) => m.attributes?.kind === 'id')).toHaveLength(2000);
+  });
+});

@@ -383,6 +383,14 @@ export function findCaseCitations(text: string): LegalMention[] {
   const out: LegalMention[] = [];
   const history: Group[] = [];
   const groups = events.filter((e) => e.kind === 'group').map((e) => e.group as Group);
+  const byVolRepIndex = new Map<string, Group[]>();
+  for (const g of groups) {
+    for (const k of new Set(g.members.map((x) => `${x.volume} ${x.reporter.key}`))) {
+      const list = byVolRepIndex.get(k) ?? [];
+      list.push(g);
+      byVolRepIndex.set(k, list);
+    }
+  }
   let last: { key: string; end: number; neutral?: boolean } | undefined;
   /**
    * The group a short form "volume reporter at pin" refers to: among earlier groups with a member of that
@@ -391,8 +399,16 @@ export function findCaseCitations(text: string): LegalMention[] {
    * text (a footnote cited before the text it hangs on).
    */
   const byVolRep = (volume: string, rep: Reporter, before: number, pin?: string, shortName?: string): Group | undefined => {
-    const all = groups.filter((g) => g.members.some((x) => x.volume === volume && x.reporter.key === rep.key));
-    let cands = all.filter((g) => g.members[0].start < before);
+    const all = byVolRepIndex.get(`${volume} ${rep.key}`) ?? [];
+    // the latest few earlier groups (a text cites few cases of one volume; this keeps long texts linear)
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid].members[0].start < before) lo = mid + 1;
+      else hi = mid;
+    }
+    let cands = all.slice(Math.max(0, lo - 8), lo);
     if (!cands.length) cands = all.length === 1 ? all : [];
     if (cands.length <= 1) return cands[0];
     if (shortName) {
@@ -505,7 +521,7 @@ export function findCaseCitations(text: string): LegalMention[] {
         );
       if (!g && s.name) {
         const nmText = text.slice(s.name.start, s.name.end);
-        for (let i = history.length - 1; i >= 0; i--) {
+        for (let i = history.length - 1; i >= 0 && i >= history.length - 400; i--) {
           const h = history[i];
           if (h.name && nameMatches(nmText, h.name.parties)) {
             g = h;
@@ -551,13 +567,18 @@ export function findCaseCitations(text: string): LegalMention[] {
  * Found from each " v. " of the text by comparing as many words on each side as the cited name has.
  */
 function namesAlone(text: string, groups: Group[], found: LegalMention[]): LegalMention[] {
-  const byFirst = new Map<string, Group[]>();
+  // one group per distinct name (the latest), at most a few names per first word of the second party
+  const byName = new Map<string, Group>();
   for (const g of groups) {
     if (!g.name?.adversary || g.name.parties.length !== 2) continue;
-    const w = nameKey(g.name.parties[1].split(/\s+/)[0]);
+    byName.set(`${nameKey(g.name.parties[0])}|${nameKey(g.name.parties[1])}`, g);
+  }
+  const byFirst = new Map<string, Group[]>();
+  for (const g of byName.values()) {
+    const w = nameKey(g.name!.parties[1].split(/\s+/)[0]);
     if (!w) continue;
     const list = byFirst.get(w) ?? [];
-    list.push(g);
+    if (list.length < 24) list.push(g);
     byFirst.set(w, list);
   }
   if (!byFirst.size) return [];
