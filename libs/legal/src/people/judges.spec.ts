@@ -99,3 +99,33 @@ describe('findJudges in citation parentheticals', () => {
     expect(judges('MCDONALD, J.: The appellant argues')).toEqual([['MCDONALD', 'judge mcdonald', 'McDonald']]);
   });
 });
+
+describe('findJudges on a state supreme court bench', () => {
+  it('reads the justices signed one a line beside the chief justice’s line', () => {
+    const text =
+      'IN THE SUPREME COURT\nSTATE OF NORTH DAKOTA\n\nOpinion of the Court by Alder, Justice.\n\n[¶1] We affirm.\n\n' +
+      '[¶20] Ann B. Cole, C.J.\nDan E. Birch\nLisa Fay Cedar\nDouglas Alan Alder\n';
+    expect(judges(text)).toEqual([
+      ['Alder', 'judge alder nd.sup', 'Alder'],
+      ['Ann B. Cole', 'judge cole nd.sup', 'Ann B. Cole'],
+      ['Dan E. Birch', 'judge birch nd.sup', 'Dan E. Birch'],
+      ['Lisa Fay Cedar', 'judge cedar nd.sup', 'Lisa Fay Cedar'],
+      ['Douglas Alan Alder', 'judge alder nd.sup', 'Douglas Alan Alder'],
+    ]);
+  });
+
+  it('reads "Chief Justice X and Justices A, B, and C joined"', () => {
+    expect(names('Chief Justice Cole and Justices Birch, Cedar, and Alder joined.')).toEqual(['Cole', 'Birch', 'Cedar', 'Alder']);
+  });
+});
+
+describe('findJudges, more forms', () => {
+  it('reads a Virginia-style "Present:" line with C.J., JJ. and S.J.', () => {
+    expect(names('Present: Alder, C.J., Birch, Cedar, and Dove, JJ., and Elm, S.J.\n')).toEqual(['Alder', 'Birch', 'Cedar', 'Dove', 'Elm']);
+  });
+
+  it('does not take an honourable attorney general or a judge advocate for a judge', () => {
+    expect(names('Hon. Jane Roe, Attorney General, for the State.')).toEqual([]);
+    expect(names('the Judge Advocate General of the Navy')).toEqual([]);
+  });
+});

@@ -19,6 +19,7 @@ export function findJudges(text: string, context: LegalPeopleContext): LegalMent
   headers(text, out);
   signatures(text, out);
   columnLists(text, out);
+  benchLines(text, out);
   return finish(text, out, courtId);
 }
 
@@ -95,7 +96,7 @@ const STOP = new Set(
     'january february march april may june july august september october november december ' +
     'mediator party parties authority office administration commissioner secretary director warden sheriff officer ' +
     'jury juror witness rule rules act code section statute federal criminal civil family probate juvenile ' +
-    'texas california florida new york ohio recommendation report findings decision decisions date'
+    'texas california florida new york ohio recommendation report findings decision decisions date advocate pro tem'
   ).split(/\s+/),
 );
 
@@ -128,7 +129,7 @@ function isMark(t: Tok | undefined): boolean {
 // "SMITH, Circuit Judge", "Bryan, J.", "CROTHERS and McEVERS, JJ.", "Before A, B, and C, Circuit Judges."
 
 const SUFFIX_TITLE_RE = new RegExp(
-  String.raw`,(?:[ \t]{0,2}|[ \t]*\n[ \t]*)(?:(?<jj>JJ\.|Js\.|J\.J\.)|(?<j>(?:C\.[ ]?J\.|P\.[ ]?J\.(?:E\.|A\.D\.)?|A\.J\.S\.C\.|J\.S\.C\.|J\.A\.D\.|J\.T\.C\.|J\.)(?![A-Za-z]))|(?<title>(?:(?:Chief|Senior|Associate|Presiding|Acting)[ ]+)*(?:(?:United[ ]States|U\.S\.)[ ]+)?(?:(?:Chief|Senior)[ ]+)?(?:(?:Circuit|District|Magistrate|Bankruptcy|Appellate|Circuit[ ]Court|Superior[ ]Court|Court[ ]of[ ]Appeals|Administrative[ ]Law|Immigration|Special)[ ]+)?(?:Judges?|Justices?|Masters?)|(?:Vice[ ])?Chancellor)\b)`,
+  String.raw`,(?:[ \t]{0,2}|[ \t]*\n[ \t]*)(?:(?<jj>JJ\.|Js\.|J\.J\.)|(?<j>(?:C\.[ ]?J\.|P\.[ ]?J\.(?:E\.|A\.D\.)?|S\.[ ]?J\.|A\.J\.S\.C\.|J\.S\.C\.|J\.A\.D\.|J\.T\.C\.|J\.)(?![A-Za-z]))|(?<title>(?:(?:Chief|Senior|Associate|Presiding|Acting)[ ]+)*(?:(?:United[ ]States|U\.S\.)[ ]+)?(?:(?:Chief|Senior)[ ]+)?(?:(?:Circuit|District|Magistrate|Bankruptcy|Appellate|Circuit[ ]Court|Superior[ ]Court|Court[ ]of[ ]Appeals|Administrative[ ]Law|Immigration|Special)[ ]+)?(?:Judges?|Justices?|Masters?)|(?:Vice[ ])?Chancellor)\b)`,
   'gi',
 );
 
@@ -263,9 +264,14 @@ function prefixTitles(text: string, out: Raw[]): void {
     const plural = /s$/i.test(title);
     const justice = /^justices?$/i.test(title);
     const names = namesAfter(text, m.index + m[0].length, plural);
+    if (m.groups?.hon && names[0] && NOT_A_JUDGE_AFTER.test(text.slice(names[0].end, names[0].end + 40))) continue;
     for (const n of names) out.push({ ...n, justice });
   }
 }
+
+/** "Hon. Jane Roe, Attorney General": an honourable who is not a judge. */
+const NOT_A_JUDGE_AFTER =
+  /^,?\s*(?:(?:the\s+)?(?:Assistant\s+|Deputy\s+)?(?:Attorney|Solicitor|Governor|Lieutenant|Senator|Secretary|Mayor|Commissioner|Representative|Member|Congress|District\s+Attorney|Speaker|President|Treasurer|Comptroller|Auditor))/i;
 
 function namesAfter(text: string, start: number, plural: boolean): Raw[] {
   const toks = tokenize(text, start, Math.min(text.length, start + 300));
@@ -465,6 +471,61 @@ function columnLists(text: string, out: Raw[]): void {
       const surname = lastSurnameIndex(toks);
       if (surname < 0) break;
       out.push({ start: offset, end: offset + name.length, tokens: toks.map((t) => t.text), surname });
+    }
+  }
+}
+
+/**
+ * A bench signed one name a line, the chief's line carrying the title ("Jon J. Jensen, C.J." above or
+ * below "Daniel J. Crothers", "Lisa Fair McEvers" …): the neighbouring name-only lines are judges too.
+ */
+const TITLED_LINE_RE =
+  /^[ \t]*(?:\[¶[ ]?\d+\][ \t]*)?(\p{Lu}[\p{L}’'.-]*(?:[ ]\p{Lu}[\p{L}’'.-]*){1,4}),[ ]?(?:C\.[ ]?J\.|J\.|Chief Justice|Justice|P\.[ ]?J\.|Chief Judge|Judge)[ \t]*\r?$/u;
+
+function benchLines(text: string, out: Raw[]): void {
+  const seen = new Set(out.map((r) => r.start));
+  for (const r of [...out]) {
+    const ls = text.lastIndexOf('\n', r.start - 1) + 1;
+    const le = text.indexOf('\n', r.end);
+    const lineEnd = le < 0 ? text.length : le;
+    if (!TITLED_LINE_RE.test(text.slice(ls, lineEnd))) continue;
+    for (const dir of [-1, 1]) {
+      let cursorStart = ls;
+      let cursorEnd = lineEnd;
+      let blanks = 0;
+      for (let k = 0; k < 9; k++) {
+        let a: number;
+        let b: number;
+        if (dir < 0) {
+          if (cursorStart <= 0) break;
+          b = cursorStart - 1;
+          a = text.lastIndexOf('\n', b - 1) + 1;
+        } else {
+          if (cursorEnd >= text.length) break;
+          a = cursorEnd + 1;
+          const n = text.indexOf('\n', a);
+          b = n < 0 ? text.length : n;
+        }
+        cursorStart = a;
+        cursorEnd = b;
+        const line = text.slice(a, b).replace(/\r$/, '');
+        if (!line.trim()) {
+          if (++blanks > 1) break;
+          continue;
+        }
+        blanks = 0;
+        if (TITLED_LINE_RE.test(line)) continue;
+        const cell = line.trim();
+        const nm = CELL_NAME_RE.exec(cell);
+        if (!nm || nm[0] !== cell || cell.endsWith(',')) break;
+        const offset = a + line.indexOf(cell);
+        const toks = tokenize(text, offset, offset + nm[1].length).filter((t) => t.kind === 'word');
+        if (!toks.every((t) => isNameWord(t) || SUFFIX.test(t.text))) break;
+        const surname = lastSurnameIndex(toks);
+        if (surname < 0 || seen.has(offset)) break;
+        seen.add(offset);
+        out.push({ start: offset, end: offset + nm[1].length, tokens: toks.map((t) => t.text), surname });
+      }
     }
   }
 }
