@@ -282,6 +282,20 @@ describe('court rules', () => {
     expect(keys('Under Rule 22(b) of the Federal Rules of Appellate Procedure, no certificate issues.')).toEqual(['us frap 22(b)']);
   });
 
+  it('a bare Rule with subsections and no rule set cited is kept unresolved', () => {
+    const m = one('A Rule 12(b)(6) motion tests the pleading.');
+    expect(m.key).toBe('rule 12(b)(6)');
+    expect(m.attributes?.jurisdiction).toBeNull();
+  });
+
+  it('capitals: FED. R. CIV. P. 56(a)', () => {
+    expect(keys('See FED. R. CIV. P. 56(a); TEX. PENAL CODE ANN. § 22.01.')).toEqual(['us frcp 56(a)', 'tx penal code 22.01']);
+  });
+
+  it('a docket number in a caption column is not a section', () => {
+    expect(findStatutes('Movant, § CIVIL ACTION\nv. § 4:21-CV-110-A\nUNITED STATES §')).toEqual([]);
+  });
+
   it('decided: a bare Rule with no rule set cited, "Rule of law", "<Name> Rule" are dropped', () => {
     expect(findStatutes('Rule 12 of the club says members pay dues.')).toEqual([]);
     expect(findStatutes('The rule of law requires it. The Rule of Law applies.')).toEqual([]);

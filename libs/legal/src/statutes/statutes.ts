@@ -21,9 +21,15 @@ import { NY_LAW_NAMES, SUBJ, nyLawKey, subjectKey } from './subjects';
  * - A bare "section 5" (the word) is a statute only when it resolves as above from a same-section cite,
  *   or is followed by "of the <code>" / "of title N"; "Section 5 of the Agreement" is not.
  * - A bare "Rule 12(b)(6)" takes the rule set of the same rule cited elsewhere, else the document's only
- *   (or, among several, the federal civil) rule set; with no rule set cited it is dropped. "Rule 10b-5" is
- *   17 C.F.R. § 240.10b-5. "Local Rule 56.1" is `local rule 56.1`. "Vaccine Rule 18(b)" and other
- *   "<Name> Rule N" forms are dropped.
+ *   (or, among several, the federal civil) rule set; circuit and local rules are never that default. With no
+ *   rule set cited, a rule with subsections is kept unresolved (`rule 12(b)(6)`), a bare "Rule 12" is
+ *   dropped. "Rule N of the Federal Rules of X" and "Rule 59(e), SCRCP" name their set. "Rule 10b-5" is
+ *   17 C.F.R. § 240.10b-5. "Local Rule 56.1" is `local rule 56.1`, "Vaccine Rule 18(b)" `us vaccine r 18(b)`;
+ *   other "<Name> Rule N" forms ("Appellate Rule 4", "Bar Rule 4") are dropped.
+ * - "Section 20(a) of the Exchange Act" is `us exchange act 20(a)`; an act section followed by its code cite
+ *   in parentheses takes that cite's key; "INA § 212" is `us ina 212`, "Bankruptcy Code § 362" 11 U.S.C.
+ * - Spans run from the title number / code name to the last subsection; "et seq." (attributes.etSeq) and a
+ *   leading "id." are not in the span.
  * - "the Fourteenth Amendment" is the U.S. Constitution's, unless followed by "to the <not Constitution>"
  *   ("Second Amendment to the Lease") or by Institute/Center/Foundation/… (an organisation's name).
  *   "Amendment No. 2" is never a statute.
@@ -131,13 +137,13 @@ function normSection(s: string): string {
 
 const RE_USC_CFR = /(?<![A-Za-z.])(?:(U\.?\s*S\.?\s*C\.?(?:\s*[AS]\.?(?![A-Za-z]))?)|(C\.?\s*F\.?\s*R\.?))(?![A-Za-z])/g;
 const RE_TITLE_BEFORE = /(?:^|[^\w.,])(?:[Tt]itle\s+)?(\d{1,3}[A-Za-z]?)\s{1,30}$/;
-const RE_FEDREG = /(?<![\w.-])(\d{1,3})(?:\s*Fed\.\s*Reg\.|\s+FR)\s*(\d{1,3}(?:,\d{3})+|\d{1,6})(?![\d,]*\d)/g;
-const RE_STAT = /(?<![\w.])(\d{1,3})\s*Stat\.\s*(\d{1,3}(?:,\d{3})+|\d{1,5})(?!\d)/g;
-const RE_PUBL = /(?<![A-Za-z])(?:Pub(?:\.|lic)\s*L(?:\.|aw)|P\.\s*L\.)\s*(?:No\.\s*)?(\d{1,3})\s*[-–]\s*(\d{1,4})(?!\d)/g;
+const RE_FEDREG = /(?<![\w.-])(\d{1,3})(?:\s*Fed\.\s*Reg\.|\s+FR)\s*(\d{1,3}(?:,\d{3})+|\d{1,6})(?![\d,]*\d)/gi;
+const RE_STAT = /(?<![\w.])(\d{1,3})\s*Stat\.\s*(\d{1,3}(?:,\d{3})+|\d{1,5})(?!\d)/gi;
+const RE_PUBL = /(?<![A-Za-z])(?:Pub(?:\.|lic)\s*L(?:\.|aw)|P\.\s*L\.)\s*(?:No\.\s*)?(\d{1,3})\s*[-–]\s*(\d{1,4})(?!\d)/gi;
 const RE_USSG =
   /(?<![A-Za-z])(?:U\.\s*S\.\s*S\.\s*G\.|USSG|U\.\s*S\.\s*Sentencing\s+Guidelines\s+Manual|Sentencing\s+Guidelines?|Guidelines?)(?=\s*§)/g;
 const RE_FEDRULE =
-  /(?<![A-Za-z])Fed(?:\.|eral)\s*R(?:\.|ules?)\s*(?:of\s+)?(Civ(?:\.|il)|Crim(?:\.|inal)|App(?:\.|ellate)|Evid(?:\.|ence)|Ev\.|Bankr(?:\.|uptcy))(?:\s*P(?:\.|roc(?:\.|edure))|\s+Procedure|\s+\d{1,2}\s+P\.(?=\s*\d))?(?:\s*[Rr]ule)?/g;
+  /(?<![A-Za-z])Fed(?:\.|eral)\s*R(?:\.|ules?)\s*(?:of\s+)?(Civ(?:\.|il)|Crim(?:\.|inal)|App(?:\.|ellate)|Evid(?:\.|ence)|Ev\.|Bankr(?:\.|uptcy))(?:\s*P(?:\.|roc(?:\.|edure))|\s+Procedure|\s+\d{1,2}\s+P\.(?=\s*\d))?(?:\s*[Rr]ule)?/gi;
 const FEDRULE_CODE: Record<string, string> = { civ: 'frcp', crim: 'frcrp', app: 'frap', evid: 'fre', ev: 'fre', bankr: 'frbp' };
 const RE_SUPCT = /(?<![A-Za-z])(?:(STATE)\s*)?(?:S\.|Sup\.|Supreme)\s*C(?:our)?t\.?\s*R(?:\.|ules?)(?=\s*\d)/g;
 const RE_CIRRULE =
@@ -721,6 +727,8 @@ function bareSections(ctx: Ctx, full: Cite[]): Cite[] {
     const before = text.slice(Math.max(0, m.index - 40), m.index);
     const named = RE_NAMED_BEFORE.exec(before);
     if (!named && RE_BARE_SKIP.test(before)) continue;
+    // a docket number in a caption column ("§ 4:21-CV-110-A")
+    if (/^\s*\d{1,2}:\d{2}-?[A-Za-z]{2}/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 12))) continue;
     const tail = parseTail(text, m.index + m[0].length, { needDesignator: false, hyphen: true });
     if (!tail) continue;
     let start = m.index;
@@ -913,9 +921,11 @@ function bareRules(ctx: Ctx, full: Cite[]): Cite[] {
         return last ?? list[0];
       };
       const src = pick(same) ?? pick(sets);
-      if (!src) continue;
-      j = src.j;
-      code = src.code;
+      if (src) {
+        j = src.j;
+        code = src.code;
+      } else if (!first.subs.length) continue;
+      // no rule set cited: "Rule 12(b)(6)" is still a rule (key `rule 12(b)(6)`)
     }
     tail.items.forEach((it, i) => {
       out.push({
@@ -927,7 +937,7 @@ function bareRules(ctx: Ctx, full: Cite[]): Cite[] {
         subs: it.subs,
         throughSubs: it.throughSubs,
         kind: 'rule',
-        confidence: 0.85,
+        confidence: code ? 0.85 : 0.6,
       });
     });
   }
