@@ -1,4 +1,5 @@
-import type { EntityExtractor, ExtractorName } from './entity-extractor';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { ENTITY_EXTRACTOR, EntityExtractor, ExtractorName } from './entity-extractor';
 import { CompositeExtractor } from './composite.extractor';
 import { CompromiseFinder } from './compromise.extractor';
 import { CombinedExtractor } from './llm/combined.extractor';
@@ -42,4 +43,17 @@ export function createEntityExtractor(name: ExtractorName, deps: ExtractorDepend
 function requireLlm(name: ExtractorName, deps: ExtractorDependencies): LlmExtractorOptions {
   if (!deps.llm) throw new Error(`ENTITY_EXTRACTOR=${name} needs the LLM_* settings (LLM_BASE_URL, LLM_MODEL, …)`);
   return deps.llm;
+}
+
+/**
+ * Closes the provided extractor's connections (the model-backed one's Redis cache) when the app closes: Nest
+ * runs no lifecycle hooks on a `useFactory` value, so this class provider does it, last (after the workers drained).
+ */
+@Injectable()
+export class EntityExtractorLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(ENTITY_EXTRACTOR) private readonly extractor: EntityExtractor) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await (this.extractor as { close?: () => Promise<void> }).close?.();
+  }
 }

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ChunkingService } from '../chunking/chunking.service';
 import { ENTITY_EXTRACTOR } from '../extraction/entity-extractor';
 import { ExtractionService } from '../extraction/extraction.service';
-import { createEntityExtractor } from '../extraction/extractor.factory';
+import { EntityExtractorLifecycle, createEntityExtractor } from '../extraction/extractor.factory';
 import { RelationshipsService } from '../relationships/relationships.service';
 import { ResolutionService } from '../resolution/resolution.service';
 import { DEFAULT_GRAPH_PIPELINE_OPTIONS, GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from './graph-options';
@@ -22,6 +22,7 @@ export class GraphPipelineModule {
       providers: [
         { provide: GRAPH_PIPELINE_OPTIONS, useValue: resolved },
         { provide: ENTITY_EXTRACTOR, useFactory: () => createEntityExtractor(resolved.extractor, { llm: resolved.llm }) },
+        EntityExtractorLifecycle,
         ChunkingService,
         ExtractionService,
         ResolutionService,

@@ -73,7 +73,7 @@ export class CombinedExtractor implements EntityExtractor {
     return combineMentions(rules, model);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await (this.model as { onModuleDestroy?: () => Promise<void> }).onModuleDestroy?.();
+  async close(): Promise<void> {
+    await (this.model as { close?: () => Promise<void> }).close?.();
   }
 }

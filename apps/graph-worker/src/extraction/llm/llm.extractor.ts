@@ -1,4 +1,4 @@
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 import { redisKeys } from '@casegraph/contracts';
@@ -52,7 +52,7 @@ function fits(chunk: string, value: unknown): value is ChunkMention[] {
  * a JSON schema; only mentions found at (or within 64 characters of) the offsets they claim are kept. Answers
  * are cached in Redis by the chunk's SHA-256, PROMPT_VERSION and the model, so a re-run asks nothing.
  */
-export class LlmExtractor implements EntityExtractor, OnModuleDestroy {
+export class LlmExtractor implements EntityExtractor {
   readonly name: string = 'llm';
   readonly client: ChatCompletionsClient;
   private readonly logger = new Logger('LlmExtractor');
@@ -77,6 +77,11 @@ export class LlmExtractor implements EntityExtractor, OnModuleDestroy {
   /** Requests in flight now, and chunks waiting for one of the LLM_CONCURRENCY slots. */
   get requests(): { inFlight: number; waiting: number } {
     return { inFlight: this.limit.inUse, waiting: this.limit.pending };
+  }
+
+  /** The cache's Redis connection status (`none` without REDIS_URL; `end` once closed). */
+  get cacheStatus(): string {
+    return this.redis?.status ?? 'none';
   }
 
   get promptVersion(): string {
@@ -116,10 +121,7 @@ export class LlmExtractor implements EntityExtractor, OnModuleDestroy {
     return resolveOverlaps(found.flat(), () => 0);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.close();
-  }
-
+  /** Closes the cache connection (EntityExtractorLifecycle calls it when the app closes). */
   async close(): Promise<void> {
     if (this.redis && this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis?.disconnect());
   }
