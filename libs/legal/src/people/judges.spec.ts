@@ -129,3 +129,11 @@ describe('findJudges, more forms', () => {
     expect(names('the Judge Advocate General of the Navy')).toEqual([]);
   });
 });
+
+describe('findJudges in a signature beside the place of signing', () => {
+  it('reads the right-hand cell above the title line', () => {
+    const text =
+      'SO ORDERED.\n\nDated: May 1, 2020\n     Miami, Florida                    CARL D. MOSS, JR. \n                                   United States District  Judge \n';
+    expect(judges(text)).toEqual([['CARL D. MOSS, JR.', 'judge moss', 'Carl D. Moss, Jr.']]);
+  });
+});

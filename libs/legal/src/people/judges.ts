@@ -419,7 +419,9 @@ function signatures(text: string, out: Raw[]): void {
         if (lineEnd < m.index - 400) break;
         continue;
       }
-      const nm = NAME_LINE_RE.exec(line.replace(/\r$/, ''));
+      const clean = line.replace(/\r$/, '');
+      // the name may sit in a right-hand cell beside a place or date ("New York, New York      JANE ROE")
+      const nm = NAME_LINE_RE.exec(clean) ?? NAME_LINE_RE.exec(clean.slice(clean.search(/\S(?:(?! {6}).)*$/)));
       if (!nm) break;
       const nameText = nm[1];
       const offset = lineStart + line.indexOf(nameText);
