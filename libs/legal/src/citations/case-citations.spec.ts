@@ -229,6 +229,15 @@ describe('findCaseCitations: case names', () => {
     ['Sledge v. Astor, No. 08-0089, 2008 WL 4816675 (W.D. Mo. Nov. 4, 2008).', 'Sledge v. Astor'],
     ['(Kell v Karsten, 117 AD3d 912, 912 [2d Dept 2014]).', 'Kell v Karsten'],
     ['In Astor v Abram (92 AD3d 436 [1st Dept 2012]) the court held.', 'Astor v Abram'],
+    ['see also al-Nasr v. Rumson, 360 F.3d 707 (4th Cir. 2004).', 'al-Nasr v. Rumson'],
+    ['See Tern Co. v. Citizens for a Better Env’t, 523 U.S. 83 (1998).', 'Tern Co. v. Citizens for a Better Env’t'],
+    [
+      'State ex rel. Yule v. Sixth Judicial Dist. Court of Appeals at Texarkana, 236 S.W.3d 207 (Tex. Crim. App. 2007).',
+      'State ex rel. Yule v. Sixth Judicial Dist. Court of Appeals at Texarkana',
+    ],
+    ['(quoting In the Care and Treatment of Marlow, 345 S.C. 638 (2001)).', 'In the Care and Treatment of Marlow'],
+    ['In the Interest of J.Q., 5 A.3d 1 (Pa. 2010).', 'In the Interest of J.Q.'],
+    ['See Stone v . Martin-Vila, 118 S. Ct. 1618 (1998).', 'Stone v . Martin-Vila'],
   ])('%s', (sentence, name) => {
     const ns = names(sentence);
     expect(ns.map((n) => n[0])).toEqual([name]);

@@ -50,7 +50,15 @@ const CONNECTORS = new Set([
   'das',
   'dos',
   'y',
+  'a',
+  'an',
 ]);
+
+/** Lower-case words a second party may hold ("Sixth Judicial Dist. Court of Appeals at Texarkana"). */
+const SECOND_CONNECTORS = new Set(['at', 'upon', 'under', 'in']);
+
+/** Particles of surnames written in lower case ("al-Marri", "d’Amato", "van Houten" is a connector). */
+const PARTICLE = /^(?:al|el|d|da|de|di|du|la|le|ibn|bin|mc|o)[-'’]?[A-Z]/;
 
 /** Capitalised words that begin a sentence or a clause, not a party name. */
 const STOPWORDS = new Set(
@@ -99,7 +107,7 @@ const SUFFIXES =
   /^(?:Inc\.?|Ltd\.?|Co\.?|Corp\.?|LLC|L\.L\.C\.|L\.P\.|LP|LLP|L\.L\.P\.|N\.A\.|P\.C\.|P\.A\.|S\.A\.|PLC|Jr\.?|Sr\.?|II|III|IV|et|Esq\.?)[,]?$/;
 
 const PREFIXES =
-  /^(?:In the Matter of|Matter of|In re|Ex parte|Application of|Estate of|Petition of|Guardianship of|Adoption of|Marriage of|Appeal of|Will of|Succession of|Conservatorship of|Commitment of)\b/;
+  /^(?:In the Matter of|Matter of|In re|Ex parte|In the Interest of|Interest of|In the Care and Treatment of|Care and Treatment of|Application of|Estate of|Petition of|Guardianship of|Adoption of|Marriage of|Appeal of|Will of|Succession of|Conservatorship of|Commitment of)\b/;
 
 const HARD_STOP = /[;:()[\]§¶“”"{}<>]|^\d|^[*†‡]|\.\.|,,/;
 
@@ -121,7 +129,10 @@ function tokens(text: string, from: number, to: number): Tok[] {
     const s = from + m.index;
     const e = s + m[0].length;
     const prev = out[out.length - 1];
-    if (prev && /[a-z]-$/.test(prev.t) && /^[a-z]/.test(m[0]) && /\n/.test(text.slice(prev.e, s))) {
+    if (prev && prev.t === 'v' && m[0] === '.') {
+      prev.t = 'v.';
+      prev.e = e;
+    } else if (prev && /[a-z]-$/.test(prev.t) && /^[a-z]/.test(m[0]) && /\n/.test(text.slice(prev.e, s))) {
       prev.t = prev.t.slice(0, -1) + m[0];
       prev.e = e;
     } else out.push({ s, e, t: m[0] });
@@ -143,7 +154,8 @@ function partyWord(t: string, right: string | undefined, second = false): boolea
   const c = t.charCodeAt(0);
   const upper = (c >= 65 && c <= 90) || /^[A-ZÀ-Þ‘'’]/.test(t);
   if (upper) return !STOPWORDS.has(t) && !sentenceEnd;
-  return CONNECTORS.has(t) || t === 'v.';
+  if (PARTICLE.test(t)) return true;
+  return CONNECTORS.has(t) || (second && SECOND_CONNECTORS.has(t));
 }
 
 function joinWords(ts: Tok[]): string {
@@ -203,6 +215,9 @@ export function caseNameBefore(text: string, end: number, allowShort = false): C
     const pm = PREFIXES.exec(str);
     if (pm) {
       if (looksLikeCaption(rest)) return undefined;
+      // "In the Care and Treatment of X": "In the" sits before the capitalised words
+      const lead = /\bIn\s+the\s+$/.exec(text.slice(Math.max(0, rest[0].s - 12), rest[0].s));
+      if (lead && !/^In\b/.test(str)) return { start: rest[0].s - lead[0].length, end, parties: [str.slice(pm[0].length).trim()], adversary: false };
       return { start: rest[0].s, end, parties: [str.slice(pm[0].length).trim()], adversary: false };
     }
     // "In re" after words we kept: find the prefix inside
@@ -238,7 +253,7 @@ export function caseNameBefore(text: string, end: number, allowShort = false): C
     if (!partyWord(t, ts[j + 1]?.t) || isV(t)) break;
   }
   let first = ts.slice(j + 1, vAt);
-  while (first.length && !/^[A-Z0-9‘'’]/.test(first[0].t)) first = first.slice(1);
+  while (first.length && !/^[A-Z0-9‘'’]/.test(first[0].t) && !PARTICLE.test(first[0].t)) first = first.slice(1);
   if (!first.length) return undefined;
   const all = [...first, ...second];
   if (looksLikeCaption(all)) return undefined;
