@@ -278,6 +278,13 @@ describe('court rules', () => {
     expect(ms.map((m) => m.key)).toEqual(['us frcp 56(a)', 'us fre 702', 'us fre 702']);
   });
 
+  it('a set named by "of the Rules Governing" serves the later bare rule', () => {
+    expect(keys('Under Rule 4 of the Rules Governing § 2254 Cases, the judge screens it. Rule 4 applies here.')).toEqual([
+      'us habeas 2254 r 4',
+      'us habeas 2254 r 4',
+    ]);
+  });
+
   it('"Rule N of the Federal Rules of X" names its set', () => {
     expect(keys('Under Rule 22(b) of the Federal Rules of Appellate Procedure, no certificate issues.')).toEqual(['us frap 22(b)']);
   });

@@ -940,6 +940,8 @@ function bareRules(ctx: Ctx, full: Cite[]): Cite[] {
         confidence: code ? 0.85 : 0.6,
       });
     });
+    // a set named here ("Rule 4 of the Rules Governing § 2254 Cases") serves the later bare "Rule 4"
+    if (code && (of || sc)) allSets.push({ ...out[out.length - 1], ruleSet: true });
   }
   return out;
 }
