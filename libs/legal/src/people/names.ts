@@ -115,6 +115,9 @@ export const NAME_SUFFIX = /^(?:Jr\.?|JR\.?|Sr\.?|SR\.?|II|III|IV|V|2d|3d)$/;
 /** Professional letters after a name that are not part of it ("M.D.", "RN", "Esq."). */
 export const PROFESSIONAL = /^(?:M\.?D\.?|R\.?N\.?|D\.?O\.?|Ph\.?D\.?|D\.?D\.?S\.?|Esq\.?|ESQ\.?|Esquire|CPA|MPH|J\.?D\.?|P\.?E\.?)$/;
 
+const NOT_NAME_WORDS = new Set(
+  'the at of in for on to from and or by with honorable hon. judge justice chancellor court appeal appeals re matter'.split(' '),
+);
 const PARTICLES = new Set(['de', 'la', 'del', 'da', 'van', 'von', 'der', 'den', 'du', 'des', 'le', 'bin', 'al', 'st.']);
 
 export function hasOrgWord(text: string): boolean {
@@ -137,7 +140,7 @@ export function isPersonName(text: string, minTokens = 1): boolean {
     const t = tokens[i].replace(/,$/, '');
     if (i > 0 && PARTICLES.has(t.toLowerCase())) continue;
     if (i > 0 && NAME_SUFFIX.test(t)) continue;
-    if (!NAME_TOKEN.test(t)) return false;
+    if (!NAME_TOKEN.test(t) || NOT_NAME_WORDS.has(t.toLowerCase())) return false;
     if (ORG_WORDS.has(t.toLowerCase().replace(/[.,'’]+$/g, ''))) return false;
     words++;
   }
