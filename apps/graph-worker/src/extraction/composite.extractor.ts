@@ -39,15 +39,22 @@ export class CompositeExtractor implements EntityExtractor {
   ) {}
 
   async extract(text: string): Promise<ExtractedMention[]> {
-    const found: ExtractedMention[] = findLegalMentions(text).map(fromLegal);
-    found.push(...matchPatterns(text));
-    if (this.finder) {
-      for (const seg of segments(text, this.segmentLength)) {
-        for (const m of this.finder.find(text.slice(seg.start, seg.end))) {
-          found.push({ ...m, start: m.start + seg.start, end: m.end + seg.start });
-        }
-        await yieldToEventLoop();
+    // The grammar and the patterns first: every NLP mention overlapping one of theirs would lose, so the
+    // finder is told which spans are taken and may skip the sentences that could only hold such mentions.
+    const rules = resolveOverlaps([...findLegalMentions(text).map(fromLegal), ...matchPatterns(text)], priority);
+    if (!this.finder) return rules;
+    const found = [...rules];
+    let r = 0;
+    for (const seg of segments(text, this.segmentLength)) {
+      while (r < rules.length && rules[r].end <= seg.start) r++;
+      const taken: Array<[number, number]> = [];
+      for (let i = r; i < rules.length && rules[i].start < seg.end; i++) {
+        taken.push([Math.max(rules[i].start, seg.start) - seg.start, Math.min(rules[i].end, seg.end) - seg.start]);
       }
+      for (const m of this.finder.find(text.slice(seg.start, seg.end), taken)) {
+        found.push({ ...m, start: m.start + seg.start, end: m.end + seg.start });
+      }
+      await yieldToEventLoop();
     }
     return resolveOverlaps(found, priority);
   }
