@@ -110,7 +110,7 @@ const STATE_NAMES = STATES.map((s) => s.name)
   .map((n) => n.replace(/ /g, S))
   .join('|');
 const ORD_WORDS = ORDINALS.slice(1).join('|');
-const ORD = String.raw`(?:${ORD_WORDS}|1st|2nd|2d|3rd|3d|[4-9]th|1[0-5]th)`;
+const ORD = String.raw`(?:${ORD_WORDS}|1st|2nd|2d|3rd|3d|[4-9]th|1[0-9]th|20th)`;
 const ROMAN_RE = 'XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I';
 
 function ordinalValue(text: string): number {
@@ -271,7 +271,7 @@ const RULES: Rule[] = [
   },
   // United States Court of Appeals for the Fifth Circuit; Court of Appeals for the Second Circuit
   {
-    re: new RegExp(String.raw`\b(?:${US}${S})?Court${S}of${S}Appeals${S}(?:for|of)${S}the${S}${CIRCUIT_NAME}${S}Circuit\b`, 'gi'),
+    re: new RegExp(String.raw`\b(?:${US}${S})?Court${S}of${S}Appeals?${S}(?:for|of)${S}the${S}${CIRCUIT_NAME}${S}Circuit\b`, 'gi'),
     needs: ['ircuit', 'IRCUIT'],
     resolve: (m) => circuitCourt(m.groups!.ord),
   },
@@ -432,7 +432,7 @@ const RULES: Rule[] = [
   {
     re: new RegExp(
       String.raw`\b(?<tkind>Criminal|Circuit|Chancery|District|Superior)${S}Court${S}(?:of|for)${S}the${S}(?<num>${ORD}|\d{1,2}(?:st|nd|rd|th|d))${S}Judicial${S}(?<unit>District|Circuit)\b${STATE_AFTER}`,
-      'g',
+      'gi',
     ),
     needs: ['Judicial'],
     resolve: (m, ctx) => {
@@ -522,7 +522,10 @@ function documentState(text: string): { state?: StateInfo; federal: boolean } {
     const st = named ? (stateOf(named[1]) ?? stateOf(named[1].split(' ')[0])) : undefined;
     return { state: st, federal: false };
   }
-  return first.court.jurisdiction === 'US' ? { federal: true } : { state: STATE_BY_POSTAL.get(first.court.jurisdiction), federal: false };
+  if (first.court.jurisdiction !== 'US') return { state: STATE_BY_POSTAL.get(first.court.jurisdiction), federal: false };
+  // A federal district court's state is the state of the county courts its opinions name.
+  const district = /^us\.(?:dist|bankr)\.[a-z]+-([a-z]{2})$/.exec(first.court.id);
+  return { state: district ? STATE_BY_POSTAL.get(district[1].toUpperCase()) : undefined, federal: true };
 }
 
 function mention(text: string, f: Found, confidence: number): LegalMention {

@@ -113,7 +113,8 @@ export const DIRECTIONS: Record<string, string> = {
 
 export const ORDINALS = [
   'zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth',
-  'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth',
+  'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth',
+  'nineteenth', 'twentieth',
 ]; // prettier-ignore
 const ORDINAL_NUMERIC = (n: number): string => (n === 1 ? '1st' : n === 2 ? '2nd' : n === 3 ? '3rd' : n > 3 && n < 21 ? `${n}th` : `${n}th`);
 export const ordinalNumeric = ORDINAL_NUMERIC;
