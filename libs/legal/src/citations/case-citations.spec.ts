@@ -440,3 +440,23 @@ describe('findCaseCitations: long texts', () => {
     expect(ms.filter((m) => m.attributes?.kind === 'id')).toHaveLength(2000);
   });
 });
+
+describe('findCaseCitations: names with a docket number only', () => {
+  it('finds a name written before its docket number', () => {
+    const ms = of('The case is captioned Roe v. Acme Holdings, Inc., No. 1:21-cv-01234-JPO.', 'name');
+    expect(ms.map((m) => [m.text, m.key])).toEqual([['Roe v. Acme Holdings, Inc.', 'name roe v acme holdings inc']]);
+    const order = of('See Order at 1, SSM Litig. Grp. v. EPA, No. 23-1267 (D.C. Cir. Mar. 4, 2025).', 'name');
+    expect(order.map((m) => m.text)).toEqual(['SSM Litig. Grp. v. EPA']);
+  });
+
+  it('gives it the key of the same case cited in full', () => {
+    const text = 'Dale v. Fenn, No. 20-1, 2021 WL 55555 (D. Del. 2021). Later, Dale v. Fenn, No. 20-1, was dismissed.';
+    expect(of(text, 'name').map((m) => m.key)).toEqual(['2021 wl 55555', '2021 wl 55555']);
+  });
+
+  it('starts a prefix name after the words before it', () => {
+    expect(of('Respondent relies on Hale, 196 Ill. 2d at\n367, and In re J.Q., 316 Ill. App. 3d 652 (2000).', 'name').map((m) => m.text)).toEqual([
+      'In re J.Q.',
+    ]);
+  });
+});

@@ -556,9 +556,56 @@ export function findCaseCitations(text: string): LegalMention[] {
       last = { ...last, end };
     }
   }
+  out.push(...namesBeforeDockets(text, history, out));
   out.push(...namesAlone(text, history, out));
   out.push(...shortNamesAlone(text, history, out));
   out.sort((a, b) => a.start - b.start || b.end - a.end);
+  return out;
+}
+
+const DOCKET_AFTER =
+  /,[ \t]*\r?\n?\s*(?:Case\s+|Civ(?:il)?\.?\s+(?:A(?:ction)?\.?\s+)?|Crim(?:inal)?\.?\s+|Docket\s+|Index\s+)?Nos?\.\s*[A-Za-z]{0,4}[-:]?\d[\w:./-]*/g;
+
+/**
+ * "Roe v. Acme Holdings, Inc., No. 1:21-cv-01234": a case named with its docket number only. Its key is the key of
+ * a case cited with the same name in the text, else `name <name>`.
+ */
+function namesBeforeDockets(text: string, groups: Group[], found: LegalMention[]): LegalMention[] {
+  const out: LegalMention[] = [];
+  const taken = new Set(found.filter((m) => m.attributes?.kind === 'name').map((m) => m.end));
+  let byName: Map<string, Group> | undefined;
+  DOCKET_AFTER.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = DOCKET_AFTER.exec(text))) {
+    const end = m.index;
+    if (taken.has(end)) continue;
+    const name = caseNameBefore(text, end, false);
+    if (!name || (!name.adversary && name.parties.length !== 1)) continue;
+    if (!byName) {
+      byName = new Map();
+      for (const g of groups) if (g.name) byName.set(nameKey(g.name.parties.join(' v ')), g);
+    }
+    const display = displayName(text.slice(name.start, name.end));
+    const g = byName.get(nameKey(name.parties.join(' v ')));
+    const key = g
+      ? g.key
+      : `name ${display
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}\s]/gu, '')
+          .replace(/\s+/g, ' ')}`;
+    taken.add(end);
+    out.push({
+      type: 'CASE',
+      start: name.start,
+      end: name.end,
+      text: text.slice(name.start, name.end),
+      key,
+      display,
+      attributes: { kind: 'name', parties: name.parties },
+      confidence: 0.8,
+      method: METHOD,
+    });
+  }
   return out;
 }
 

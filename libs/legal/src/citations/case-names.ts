@@ -86,7 +86,8 @@ const LONG_ABBREVIATIONS = new Set(
     'Svcs Sys Terrs Trs Twps Wkrs Emps Eng Enter Entm Fed Gen Ins Mun Nat Sav Sch Soc Sur Tel Trans Cas Ctr Cir ' +
     'Auto Schs Glob Groc Acad Amer Bankr Cont Contr Corps Dists Divs Econ Empl Envt Facs Hist Hosps Immigr Indep Inds ' +
     'Juv Metro Prac Prof Psych Reprod Spec Stds Subcomm Treas Univs Vill Vols Cent Telegr Supt Dept Commc Wholesale Bhd ' +
-    'Brdcst Broad Commcns Cmtys Gov Govt Hwy Mech Nav Petro Pros Rsch Ry Sci Transcon Transpt Urb Veh Vet Warr'
+    'Brdcst Broad Commcns Cmtys Gov Govt Hwy Mech Nav Petro Pros Rsch Ry Sci Transcon Transpt Urb Veh Vet Warr ' +
+    'Litig Petrochem Pharms Telecomms Distribs Techs Deriv Consol Antitrust Practs Prac Liabs Contracts Secs'
   ).split(' '),
 );
 
@@ -94,12 +95,14 @@ const LONG_ABBREVIATIONS = new Set(
  * Whether a word ending in a period ends the sentence before a name ("Amendment.", "Court.", "DUI.") rather than
  * abbreviating a word of it ("Corp.", "Transp.", "U.S.").
  */
-function endsSentence(t: string): boolean {
+function endsSentence(t: string, left: string | undefined): boolean {
   if (!t.endsWith('.') || t.length < 4) return false;
   const w = t.slice(0, -1);
   if (!/^[A-Za-z]+$/.test(w)) return false; // "U.S.", "Dep’t.", "S.E.C."
   if (/^[A-Z]+$/.test(w)) return w.length >= 3; // "DUI." (acronyms take no periods)
-  return w.length >= 4 && !LONG_ABBREVIATIONS.has(w);
+  if (w.length < 4 || LONG_ABBREVIATIONS.has(w)) return false;
+  // a long word ("Amendment.") or one after a word of prose ("by Congress.", "this Court.")
+  return w.length >= 6 || (left !== undefined && /^[a-z]+[,;]?$/.test(left) && !CONNECTORS.has(left));
 }
 
 /** Corporate and personal suffixes that follow a comma inside a party ("Smith, Inc.", "Jones, Jr."). */
@@ -145,8 +148,8 @@ function isV(t: string): boolean {
 }
 
 /** Whether a word can be part of a party name, given the word to its right (already in the name). */
-function partyWord(t: string, right: string | undefined, second = false): boolean {
-  const sentenceEnd = !second && right !== undefined && endsSentence(t);
+function partyWord(t: string, right: string | undefined, second = false, left?: string): boolean {
+  const sentenceEnd = !second && right !== undefined && endsSentence(t, left);
   if (second && /^[$\d]/.test(t) && !/[;:()[\]§¶“”"]/.test(t)) return true; // "United States v. $183,791.00", "Local 32"
   if (HARD_STOP.test(t)) return false;
   // a comma inside a party: "Smith, Inc."; in the second party also "Dep’t of Transp., Bureau of Driver Licensing"
@@ -187,13 +190,10 @@ export function caseNameBefore(text: string, end: number, allowShort = false): C
       vAt = i;
       break;
     }
-    if (t === 're' && i > 0 && /^In$/i.test(ts[i - 1].t)) {
-      i -= 1;
-      continue;
-    }
-    if (t === 'parte' && i > 0 && /^Ex$/i.test(ts[i - 1].t)) {
-      i -= 1;
-      continue;
+    if ((t === 're' && i > 0 && /^In$/i.test(ts[i - 1].t)) || (t === 'parte' && i > 0 && /^Ex$/i.test(ts[i - 1].t))) {
+      // "In re X", "Ex parte X": the name starts here
+      i -= 2;
+      break;
     }
     if (/^[([][A-Z]/.test(t) && !HARD_STOP.test(t.slice(1))) {
       // "(Kelly v Karsenty, 117 AD3d 912 …)": the name opens a parenthesis
@@ -250,7 +250,7 @@ export function caseNameBefore(text: string, end: number, allowShort = false): C
       j -= 1;
       break;
     }
-    if (!partyWord(t, ts[j + 1]?.t) || isV(t)) break;
+    if (!partyWord(t, ts[j + 1]?.t, false, ts[j - 1]?.t) || isV(t)) break;
   }
   let first = ts.slice(j + 1, vAt);
   while (first.length && !/^[A-Z0-9‘'’]/.test(first[0].t) && !PARTICLE.test(first[0].t)) first = first.slice(1);
