@@ -152,7 +152,7 @@ function suffixTitles(text: string, out: Raw[]): void {
 
 /** Names that end at `end` (the comma before a title), read backwards; a list when `plural`. */
 function namesBefore(text: string, end: number, plural: boolean): Raw[] {
-  const from = Math.max(0, end - 400);
+  const from = Math.max(0, end - (plural ? 400 : 120));
   const toks = tokenize(text, from, end);
   const out: Raw[] = [];
   let i = toks.length - 1;
@@ -274,7 +274,7 @@ const NOT_A_JUDGE_AFTER =
   /^,?\s*(?:(?:the\s+)?(?:Assistant\s+|Deputy\s+)?(?:Attorney|Solicitor|Governor|Lieutenant|Senator|Secretary|Mayor|Commissioner|Representative|Member|Congress|District\s+Attorney|Speaker|President|Treasurer|Comptroller|Auditor))/i;
 
 function namesAfter(text: string, start: number, plural: boolean): Raw[] {
-  const toks = tokenize(text, start, Math.min(text.length, start + 300));
+  const toks = tokenize(text, start, Math.min(text.length, start + (plural ? 300 : 100)));
   const out: Raw[] = [];
   let i = 0;
   for (let guard = 0; guard < 12 && i < toks.length; guard++) {
@@ -487,9 +487,14 @@ const TITLED_LINE_RE =
 function benchLines(text: string, out: Raw[]): void {
   const seen = new Set(out.map((r) => r.start));
   for (const r of [...out]) {
-    const ls = text.lastIndexOf('\n', r.start - 1) + 1;
-    const le = text.indexOf('\n', r.end);
-    const lineEnd = le < 0 ? text.length : le;
+    // only short lines: a bench line is a name and a title
+    const near = text.slice(Math.max(0, r.start - 80), Math.min(text.length, r.end + 40));
+    const nearStart = Math.max(0, r.start - 80);
+    const before = near.lastIndexOf('\n', r.start - nearStart - 1);
+    const after = near.indexOf('\n', r.end - nearStart);
+    if ((before < 0 && nearStart > 0) || (after < 0 && nearStart + near.length < text.length)) continue;
+    const ls = before < 0 ? 0 : nearStart + before + 1;
+    const lineEnd = after < 0 ? text.length : nearStart + after;
     if (!TITLED_LINE_RE.test(text.slice(ls, lineEnd))) continue;
     for (const dir of [-1, 1]) {
       let cursorStart = ls;
