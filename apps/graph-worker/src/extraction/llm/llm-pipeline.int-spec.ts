@@ -59,7 +59,7 @@ function modelAnswer(req: FakeChatRequest) {
   };
 }
 
-const key = (m: Pick<ExtractedMention, 'type' | 'start' | 'end' | 'method'>) => `${m.type}@${m.start}-${m.end}:${m.method}`;
+const key = (m: { type: string; start: number; end: number; method: string }) => `${m.type}@${m.start}-${m.end}:${m.method}`;
 
 describe('ENTITY_EXTRACTOR=offline+llm in the graph stages', () => {
   let fake: FakeChatCompletions;
@@ -116,7 +116,9 @@ describe('ENTITY_EXTRACTOR=offline+llm in the graph stages', () => {
     const rules = await createEntityExtractor('offline').extract(TEXT);
     const answered = modelAnswer({ user: TEXT } as FakeChatRequest).content.mentions;
     const model: ExtractedMention[] = answered.map((m) => ({
-      ...m,
+      text: m.text,
+      start: m.start,
+      end: m.end,
       type: m.type as ExtractedMention['type'],
       confidence: 0.75,
       method: 'llm:fake-model',
@@ -150,7 +152,7 @@ describe('ENTITY_EXTRACTOR=offline+llm in the graph stages', () => {
   });
 
   it('closes its cache connection when the app closes (EntityExtractorLifecycle)', async () => {
-    const llm = (t.app.get(ENTITY_EXTRACTOR) as CombinedExtractor).model as LlmExtractor;
+    const llm = t.app.get<CombinedExtractor>(ENTITY_EXTRACTOR).model as LlmExtractor;
     expect(llm.cacheStatus).toBe('ready');
     await cleanupProjects(db, projects.splice(0));
     closed = true;
