@@ -293,7 +293,6 @@ function lineStartOf(text: string, at: number): number {
 
 /** Appearance paragraphs ending in "for Appellant." */
 function appearances(o: Out, clean: string): void {
-  const text = o.text;
   FOR_ROLE.lastIndex = 0;
   let prevEnd = 0;
   let m: RegExpExecArray | null;

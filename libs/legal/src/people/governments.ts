@@ -1,4 +1,4 @@
-import { displayName, isStateName, nameKey, stateIn, STATES } from './names';
+import { displayName, isStateName, nameKey, stateIn, stateOfPostal, STATES } from './names';
 
 /**
  * Governments as parties: always ORG, never LOCATION, never a court. Keys:
@@ -67,7 +67,12 @@ export function governmentOf(name: string, ctx: GovernmentContext): Government |
 }
 
 /** The state of the document's own court: the first court mention's state, else a court line near the top. */
-export function documentState(text: string, courtTexts: string[]): string | undefined {
+export function documentState(text: string, courtTexts: string[], jurisdictions: string[] = []): string | undefined {
+  for (const j of jurisdictions.slice(0, 1)) {
+    const s = stateOfPostal(j);
+    if (s) return s;
+    if (j === 'US') break;
+  }
   for (const c of courtTexts.slice(0, 2)) {
     const s = stateIn(c);
     if (s) return s;

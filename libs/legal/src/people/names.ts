@@ -213,6 +213,17 @@ const STATE_ABBR = new Set(
   ).split(' '),
 );
 
+const POSTAL =
+  'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU DC'.split(
+    ' ',
+  );
+
+/** "GA" -> "Georgia" (the courts table's jurisdiction codes). */
+export function stateOfPostal(code: string): string | undefined {
+  const i = POSTAL.indexOf(code.toUpperCase());
+  return i >= 0 ? STATES[i] : undefined;
+}
+
 export function isStateName(text: string): boolean {
   const t = text.trim().replace(/[.,]+$/, '');
   return STATE_SET.has(t.toLowerCase()) || STATE_ABBR.has(t) || STATE_ABBR.has(t + '.');

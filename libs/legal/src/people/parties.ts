@@ -801,6 +801,7 @@ export function captionParties(
     docState: documentState(
       text,
       context.courts.filter((c) => c.type === 'COURT').map((c) => c.text),
+      courtJurisdictions(context),
     ),
     named: {},
   };
@@ -844,6 +845,16 @@ export function captionParties(
     unique.push(p);
   }
   return { parties: unique, others, end };
+}
+
+/** The jurisdictions of the document's courts, first first ("GA", "US"), as the courts finder states them. */
+function courtJurisdictions(context: LegalPeopleContext): string[] {
+  const out: string[] = [];
+  for (const c of context.courts) {
+    const j = c.attributes?.jurisdiction;
+    if (c.type === 'COURT' && typeof j === 'string') out.push(j);
+  }
+  return out;
 }
 
 /** Whether the "In re" caption is one of the groups already read (an "In the Matter of X, Appellant." block). */
@@ -900,6 +911,7 @@ export function findParties(text: string, context: LegalPeopleContext): LegalMen
     docState: documentState(
       text,
       context.courts.filter((c) => c.type === 'COURT').map((c) => c.text),
+      courtJurisdictions(context),
     ),
     named: {},
   };
