@@ -460,3 +460,14 @@ describe('findCaseCitations: names with a docket number only', () => {
     ]);
   });
 });
+
+describe('findCaseCitations: Id. after a rule named in prose', () => {
+  it('keeps an Id. whose pin is a page of the case', () => {
+    const text = 'Celo Corp. v. Catt, 477 U.S. 317, 322 (1986). Under Rule 56, the movant must show more. Id. at 323.';
+    expect(of(text, 'id').map((m) => m.key)).toEqual(['477 us 317']);
+  });
+
+  it('drops a bare Id. after a statute', () => {
+    expect(of('Celo Corp. v. Catt, 477 U.S. 317, 322 (1986). See 42 U.S.C. § 1983. Id.', 'id')).toEqual([]);
+  });
+});

@@ -181,6 +181,10 @@ function readPage(text: string, volStart: number, volume: string, rep: Reporter,
   return undefined;
 }
 
+function pagesOf(g: Group): number[] {
+  return g.members.map((x) => parseInt(x.page, 10)).filter((n) => !Number.isNaN(n));
+}
+
 function isNeutral(g: Group): boolean {
   return g.members.some((x) => x.reporter.kind === 'neutral');
 }
@@ -391,7 +395,7 @@ export function findCaseCitations(text: string): LegalMention[] {
       byVolRepIndex.set(k, list);
     }
   }
-  let last: { key: string; end: number; neutral?: boolean } | undefined;
+  let last: { key: string; end: number; neutral?: boolean; pages?: number[] } | undefined;
   /**
    * The group a short form "volume reporter at pin" refers to: among earlier groups with a member of that
    * volume and reporter, the one whose name matches the short name written before it, else the one whose first
@@ -491,7 +495,7 @@ export function findCaseCitations(text: string): LegalMention[] {
       }
       history.push(g);
       const lastMember = g.members[g.members.length - 1];
-      if (!nested(first.start)) last = { key: g.key, end: lastMember.pinEnd, neutral: isNeutral(g) };
+      if (!nested(first.start)) last = { key: g.key, end: lastMember.pinEnd, neutral: isNeutral(g), pages: pagesOf(g) };
     } else if (ev.kind === 'short' && ev.raw) {
       const r = ev.raw;
       let b = r.start;
@@ -507,7 +511,7 @@ export function findCaseCitations(text: string): LegalMention[] {
       out.push(
         mention(text, r.start, r.end, g.key, { kind: 'short', volume: r.volume, reporter: r.reporter.canonical, pin: r.shortPin ?? null }, 0.95),
       );
-      if (!nested(r.start)) last = { key: g.key, end: r.end, neutral: isNeutral(g) };
+      if (!nested(r.start)) last = { key: g.key, end: r.end, neutral: isNeutral(g), pages: pagesOf(g) };
     } else if (ev.kind === 'supra' && ev.supraAt !== undefined) {
       const s = supras[ev.supraAt];
       let g: Group | undefined;
@@ -532,12 +536,15 @@ export function findCaseCitations(text: string): LegalMention[] {
       if (!g) continue;
       if (s.name) out.push(mention(text, s.name.start, s.name.end, g.key, { kind: s.name.adversary ? 'name' : 'shortname' }, 0.8));
       out.push(mention(text, s.at, s.end, g.key, { kind: 'supra', pin: s.pin ?? null }, 0.9));
-      if (!nested(s.at)) last = { key: g.key, end: s.end, neutral: isNeutral(g) };
+      if (!nested(s.at)) last = { key: g.key, end: s.end, neutral: isNeutral(g), pages: pagesOf(g) };
     } else if (ev.kind === 'id' && ev.idMatch) {
       const im = ev.idMatch;
       if (!last) continue;
       const between = text.slice(last.end, im.index);
-      if (STATUTE_HINT.test(between)) {
+      // a statute cited in between makes this a statute's Id. — unless its pin is a page of the case
+      const pinPage = im[2] && /^\d/.test(im[2]) ? parseInt(im[2], 10) : NaN;
+      const onPage = !Number.isNaN(pinPage) && (last.pages ?? []).some((p) => pinPage >= p && pinPage < p + 1500);
+      if (!onPage && STATUTE_HINT.test(between)) {
         last = undefined;
         continue;
       }
