@@ -55,8 +55,8 @@ export interface ChatAnswer {
 export class LlmUnavailableError extends Error {
   constructor(
     message: string,
-    /** ECONNREFUSED, timeout, 429, 503… */
-    readonly code: string,
+    /** What failed last: ECONNREFUSED, timeout, 429, 503… (not `code`: that is read as a SQLSTATE/Node code elsewhere). */
+    readonly failure: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);

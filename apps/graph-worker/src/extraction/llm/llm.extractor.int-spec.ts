@@ -207,6 +207,14 @@ describe('LlmExtractor (fake chat-completions server, real Redis)', () => {
     expect(await value(graphMetrics.llmRequests, { outcome: 'rate_limited' })).toBe(limited + 2);
   });
 
+  it('retries a connection the server drops', async () => {
+    fake.respond((req, n) => (n === 1 ? { drop: true } : answer()(req)));
+    const dropped = await value(graphMetrics.llmRequests, { outcome: 'connection_error' });
+    expect(await extractor().extract(OPINION)).toHaveLength(7);
+    expect(fake.requests.map((r) => r.status)).toEqual([0, 200]);
+    expect(await value(graphMetrics.llmRequests, { outcome: 'connection_error' })).toBe(dropped + 1);
+  });
+
   it('gives up after LLM_MAX_RETRIES 500s with a transient error naming the endpoint, and caches nothing', async () => {
     fake.respond(() => ({ status: 500 }));
     const e = extractor({ maxRetries: 2 });
@@ -278,7 +286,7 @@ describe('LlmExtractor (fake chat-completions server, real Redis)', () => {
   it('times an attempt out after LLM_TIMEOUT_MS and retries it; after the retries the error says so', async () => {
     fake.respond((req, n) => (n === 1 ? { hang: true } : answer()(req)));
     const timeouts = await value(graphMetrics.llmRequests, { outcome: 'timeout' });
-    expect(await extractor({ timeoutMs: 300 }).extract(OPINION)).toHaveLength(7);
+    expect(await extractor({ timeoutMs: 1500 }).extract(OPINION)).toHaveLength(7);
     expect(fake.requests).toHaveLength(2);
     expect(await value(graphMetrics.llmRequests, { outcome: 'timeout' })).toBe(timeouts + 1);
 
