@@ -70,7 +70,7 @@ export const CODES: CodeEntry[] = [
     hyphen: true,
     heads: [`${st('ga')}\\s*${CODE}${ANN}`, `O\\.?\\s*C\\.?\\s*G\\.?\\s*A\\.?`, `Official\\s+Code\\s+of\\s+Georgia${ANN}`],
   },
-  { j: 'hi', code: 'rev stat', hyphen: true, heads: [`${st('hi')}\\s*${REV}\\s*${STAT}${ANN}`, `HRS`] },
+  { j: 'hi', code: 'rev stat', hyphen: true, heads: [`${st('hi')}\\s*${REV}\\s*${STAT}${ANN}`, `HRS(?=\\s*§?\\s*\\d+[A-Z]?-\\d)`] },
   {
     j: 'id',
     code: 'code',
@@ -92,7 +92,7 @@ export const CODES: CodeEntry[] = [
   { j: 'il', code: 'rev stat', title: 'ch', par: true, hyphen: true, heads: [`Ill\\.\\s*Rev\\.\\s*Stat\\.(?:\\s*\\d{4},?)?`] },
   { j: 'ia', code: 'code', heads: [`${st('ia')}\\s*${CODE}${ANN}`] },
   { j: 'ks', code: 'stat', hyphen: true, heads: [`${st('ks')}\\s*${STAT}${ANN}`, `K\\.\\s*S\\.\\s*A\\.(?:\\s+\\d{4}\\s+Supp\\.)?`] },
-  { j: 'ky', code: 'rev stat', heads: [`${st('ky')}\\s*${REV}\\s*${STAT}${ANN}`, `KRS`, `K\\.R\\.S\\.`] },
+  { j: 'ky', code: 'rev stat', heads: [`${st('ky')}\\s*${REV}\\s*${STAT}${ANN}`, `KRS(?=\\s*§?\\s*\\d+[A-Z]?\\.\\d)`, `K\\.R\\.S\\.`] },
   { j: 'la', code: 'rev stat', heads: [`${st('la')}\\s*${REV}\\s*${STAT}${ANN}`, `La\\.\\s*R\\.\\s*S\\.`] },
   { j: 'la', code: 'civ code', art: true, heads: [`${st('la')}\\s*Civ(?:\\.|il)\\s*Code${ANN}`, `La\\.\\s*C\\.\\s*C\\.(?!\\s*[PC])`] },
   {
@@ -114,7 +114,7 @@ export const CODES: CodeEntry[] = [
     heads: [`${st('me')}\\s*(?:${REV}\\s*)?${STAT}${ANN}`, `M\\.\\s*R\\.\\s*S\\.(?:\\s*A\\.)?`],
   },
   { j: 'ma', code: 'gen laws', title: 'ch', heads: [`${st('ma')}\\s*${GEN}\\s*${LAWS}${ANN}`, `M\\.\\s*G\\.\\s*L\\.(?:\\s*A\\.)?`, `G\\.\\s*L\\.`] },
-  { j: 'mi', code: 'comp laws', heads: [`${st('mi')}\\s*${COMP}\\s*${LAWS}${ANN}`, `M\\.?C\\.?L\\.?(?:A\\.?)?`] },
+  { j: 'mi', code: 'comp laws', heads: [`${st('mi')}\\s*${COMP}\\s*${LAWS}${ANN}`, `M\\.?C\\.?L\\.?(?:A\\.?)?(?=\\s*§?\\s*\\d+[a-z]?\\.\\d)`] },
   { j: 'mn', code: 'stat', heads: [`${st('mn')}\\s*${STAT}${ANN}`] },
   { j: 'ms', code: 'code', hyphen: true, heads: [`${st('ms')}\\s*${CODE}${ANN}`] },
   {
@@ -125,8 +125,8 @@ export const CODES: CodeEntry[] = [
   },
   { j: 'mt', code: 'code', hyphen: true, heads: [`${st('mt')}\\s*${CODE}${ANN}`], post: [`MCA`] },
   { j: 'ne', code: 'rev stat', hyphen: true, heads: [`${st('ne')}\\s*${REV}\\s*${STAT}${ANN}`] },
-  { j: 'nv', code: 'rev stat', heads: [`${st('nv')}\\s*${REV}\\s*${STAT}${ANN}`, `NRS`, `N\\.R\\.S\\.`] },
-  { j: 'nh', code: 'rev stat', heads: [`${st('nh')}\\s*${REV}\\s*${STAT}${ANN}`, `RSA`] },
+  { j: 'nv', code: 'rev stat', heads: [`${st('nv')}\\s*${REV}\\s*${STAT}${ANN}`, `NRS(?=\\s*§?\\s*\\d+[A-Z]?\\.\\d)`, `N\\.R\\.S\\.`] },
+  { j: 'nh', code: 'rev stat', heads: [`${st('nh')}\\s*${REV}\\s*${STAT}${ANN}`, `RSA(?=\\s*§?\\s*\\d+(?:-[A-Z])?:\\d)`] },
   { j: 'nj', code: 'stat', hyphen: true, heads: [`${st('nj')}\\s*${STAT}${ANN}`, `N\\.\\s*J\\.\\s*S\\.\\s*A\\.`, `N\\.\\s*J\\.\\s*S\\.`] },
   { j: 'nm', code: 'stat', hyphen: true, heads: [`${st('nm')}\\s*${STAT}${ANN}(?:\\s+1978)?`, `NMSA(?:\\s+1978)?`, `N\\.M\\.S\\.A\\.(?:\\s+1978)?`] },
   { j: 'nc', code: 'gen stat', hyphen: true, heads: [`${st('nc')}\\s*${GEN}\\s*${STAT}${ANN}`, `N\\.\\s*C\\.\\s*G\\.\\s*S\\.`] },
@@ -139,7 +139,7 @@ export const CODES: CodeEntry[] = [
   { j: 'oh', code: 'rev code', heads: [`${st('oh')}\\s*${REV}\\s*Code${ANN}`, `(?:Ohio\\s+|O\\.)?R\\.\\s*C\\.(?=\\s*§?\\s*\\d+\\.\\d)`] },
   { j: 'oh', code: 'admin code', kind: 'regulation', heads: [`Ohio\\s*Adm(?:in)?\\.\\s*Code`] },
   { j: 'ok', code: 'stat', title: 'any', heads: [`${st('ok')}\\s*${STAT}${ANN}`, `O\\.\\s*S\\.(?:\\s*\\d{4})?`] },
-  { j: 'or', code: 'rev stat', heads: [`${st('or')}\\s*${REV}\\s*${STAT}${ANN}`, `ORS`, `O\\.R\\.S\\.`] },
+  { j: 'or', code: 'rev stat', heads: [`${st('or')}\\s*${REV}\\s*${STAT}${ANN}`, `ORS(?=\\s*§?\\s*\\d+[A-Z]?\\.\\d)`, `O\\.R\\.S\\.`] },
   {
     j: 'pa',
     code: 'cons stat',
@@ -164,7 +164,11 @@ export const CODES: CodeEntry[] = [
   { j: 'ut', code: 'code', hyphen: true, heads: [`${st('ut')}\\s*${CODE}${ANN}`] },
   { j: 'vt', code: 'stat', title: 'any', heads: [`${st('vt')}\\s*${STAT}${ANN}`, `V\\.\\s*S\\.\\s*A\\.`] },
   { j: 'va', code: 'code', hyphen: true, heads: [`${st('va')}\\s*${CODE}${ANN}`, `Code\\s+of\\s+Virginia${ANN}`] },
-  { j: 'wa', code: 'rev code', heads: [`${st('wa')}\\s*${REV}\\s*Code${ANN}`, `Revised\\s+Code\\s+of\\s+Washington`, `RCW`] },
+  {
+    j: 'wa',
+    code: 'rev code',
+    heads: [`${st('wa')}\\s*${REV}\\s*Code${ANN}`, `Revised\\s+Code\\s+of\\s+Washington`, `RCW(?=\\s*§?\\s*\\d+[A-Z]?\\.\\d)`],
+  },
   { j: 'wv', code: 'code', hyphen: true, heads: [`${st('wv')}\\s*${CODE}${ANN}`] },
   { j: 'wi', code: 'stat', heads: [`${st('wi')}\\s*${STAT}${ANN}`] },
   { j: 'wy', code: 'stat', hyphen: true, heads: [`${st('wy')}\\s*${STAT}${ANN}`] },
@@ -173,7 +177,7 @@ export const CODES: CodeEntry[] = [
   { j: 'vi', code: 'code', title: 'any', heads: [`V\\.\\s*I\\.\\s*Code${ANN}`] },
   // New York: CPLR and the other acronyms of consolidated laws (names: subjects.ts)
   { j: 'ny', code: 'cplr', heads: [`(?:N\\.\\s*Y\\.\\s*)?C\\.?\\s*P\\.?\\s*L\\.?\\s*R\\.?(?:\\s+Rule)?`] },
-  { j: 'ny', code: 'crim proc law', heads: [`CPL`] },
+  { j: 'ny', code: 'crim proc law', heads: [`CPL(?=\\s*§?\\s*\\d+\\.\\d)`] },
   { j: 'ny', code: 'est powers & trusts law', hyphen: true, heads: [`EPTL`] },
   { j: 'ny', code: 'surr ct proc act', heads: [`SCPA`] },
   { j: 'ny', code: 'real prop actions & proc law', heads: [`RPAPL`] },

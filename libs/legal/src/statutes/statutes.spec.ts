@@ -499,10 +499,13 @@ describe('more state forms', () => {
 });
 
 describe('DATE-looking statutes are one STATUTE', () => {
-  it.each(['N.D.C.C. § 28-01-46', 'Ga. Code Ann. § 9-3-33', 'Ind. Code § 34-11-2-4', 'Ala. Code § 6-2-38', 'KRS 12-10-2004'])('%s', (cite) => {
-    const m = one(`The period ran under ${cite} in that year.`);
-    expect(m.text).toBe(cite);
-  });
+  it.each(['N.D.C.C. § 28-01-46', 'Ga. Code Ann. § 9-3-33', 'Ind. Code § 34-11-2-4', 'Ala. Code § 6-2-38', 'W. Va. Code § 5-12-2004'])(
+    '%s',
+    (cite) => {
+      const m = one(`The period ran under ${cite} in that year.`);
+      expect(m.text).toBe(cite);
+    },
+  );
 });
 
 describe('bare sections', () => {

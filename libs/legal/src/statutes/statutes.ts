@@ -1,7 +1,7 @@
 import type { AttributeValue, LegalMention } from '../types';
 import { CODES, type CodeEntry } from './codes';
 import { parseTail, type SectionItem, type Tail, type TailOptions } from './sections';
-import { ANY_STATE_SOURCE, STATES, stateOf } from './states';
+import { ANY_STATE_SOURCE, STATES, stateOf, stateSource } from './states';
 import { NY_LAW_NAMES, SUBJ, nyLawKey, subjectKey } from './subjects';
 
 /**
@@ -145,7 +145,9 @@ const RE_USSG =
 const RE_FEDRULE =
   /(?<![A-Za-z])Fed(?:\.|eral)\s*R(?:\.|ules?)\s*(?:of\s+)?(Civ(?:\.|il)|Crim(?:\.|inal)|App(?:\.|ellate)|Evid(?:\.|ence)|Ev\.|Bankr(?:\.|uptcy))(?:\s*P(?:\.|roc(?:\.|edure))|\s+Procedure|\s+\d{1,2}\s+P\.(?=\s*\d))?(?:\s*[Rr]ule)?/gi;
 const FEDRULE_CODE: Record<string, string> = { civ: 'frcp', crim: 'frcrp', app: 'frap', evid: 'fre', ev: 'fre', bankr: 'frbp' };
-const RE_SUPCT = /(?<![A-Za-z])(?:(STATE)\s*)?(?:S\.|Sup\.|Supreme)\s*C(?:our)?t\.?\s*R(?:\.|ules?)(?=\s*\d)/g;
+const SUPCT_SRC = `(?:S\\.|Sup\\.|Supreme)\\s*C(?:our)?t\\.?\\s*R(?:\\.|ules?)(?=\\s*\\d)`;
+const RE_SUPCT_STATE_Y = new RegExp(`(${ANY_STATE_SOURCE})\\s*${SUPCT_SRC}`, 'y');
+const RE_SUPCT_PLAIN = new RegExp(`(?<![A-Za-z])()${SUPCT_SRC}`, 'g');
 const RE_CIRRULE =
   /(?<![A-Za-z])(?:(\d{1,2})(?:st|nd|rd|th)\s*Cir\.\s*R(?:\.|ule)|(D\.\s*C\.|Fed\.)\s*Cir\.\s*R(?:\.|ule)|(First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|D\.C\.|Federal)\s+Circuit\s+Rule)(?=\s*\d)/g;
 const RE_LOCALRULE = /(?<![A-Za-z])(?:Local\s+(?:Civil\s+|Criminal\s+|Bankruptcy\s+)?Rules?|L\.\s*(?:Civ\.\s*|Cr\.\s*)?R\.)(?=\s*\d)/g;
@@ -153,6 +155,7 @@ const RE_STATERULE = new RegExp(
   `(?<![A-Za-z])(${ANY_STATE_SOURCE})\\s*R(?:\\.|ules?)\\s*(?:of\\s+)?(Civ(?:\\.|il)|Crim(?:\\.|inal)|App(?:\\.|ellate)|A\\.(?=\\s*P\\.)|Evid(?:\\.|ence)|Ev\\.|E\\.|C\\.(?=\\s*P\\.)|Ct\\.|Juv(?:\\.|enile)|Prof(?:\\.|essional)\\s*Conduct|Prof\\.)(?:\\s*P(?:\\.|roc(?:\\.|edure))|\\s+Procedure)?`,
   'gi',
 );
+const RE_STATERULE_Y = sticky(RE_STATERULE);
 const STATERULE_CODE: Record<string, string> = {
   civ: 'rcp',
   c: 'rcp',
@@ -170,7 +173,7 @@ const RE_OHIORULE = /(?<![A-Za-z])(Gov\.\s*Bar\s*R\.|Prof\.\s*Cond\.\s*R\.|Sup\.
 const RE_FED_ACRONYM = /(?<![A-Za-z])(FRCP|F\.R\.C\.P\.|FRE|F\.R\.E\.|FRAP|F\.R\.A\.P\.|FRCrP|F\.R\.Cr\.P\.|FRBP)(?=\s*\d)/g;
 const FED_ACRONYM: Record<string, string> = { FRCP: 'frcp', FRE: 'fre', FRAP: 'frap', FRCRP: 'frcrp', FRBP: 'frbp' };
 /** "Cal. Rules of Court, rule 8.500", "Md. Rule 2-501", "Maryland Rule 2-501" */
-const RE_STATE_RULES = new RegExp(`(?<![A-Za-z])(${ANY_STATE_SOURCE})\\s*(?:(Rules\\s+of\\s+Court,?\\s+[Rr]ule)|Rules?)(?=\\s*\\d)`, 'g');
+const RE_STATE_RULES_Y = new RegExp(`(${ANY_STATE_SOURCE})\\s*(?:(Rules\\s+of\\s+Court,?\\s+[Rr]ule)|Rules?)(?=\\s*\\d)`, 'y');
 const RE_VACCINE = /(?<![A-Za-z])Vaccine\s+Rules?(?=\s*\d)/g;
 const RE_BARERULE = /(?<![A-Za-z])(?:Rules?\s+|([Ii]d\.,?\s*)R\.\s*)(?=\d)/g;
 const RE_SCRULE = /,\s*(SCRCP|SCACR|SCRCrimP|SCRE|SCRFC)\b/y;
@@ -183,16 +186,13 @@ const RULE_FULL: Record<string, string> = {
   evidence: 'fre',
   'bankruptcy procedure': 'frbp',
 };
-const RE_CONST = new RegExp(
-  `(?<![A-Za-z])(U\\.\\s*S\\.|United\\s+States|${ANY_STATE_SOURCE})\\s*Const(?:\\.|itution)(?:,\\s*|\\s+)(art(?:icle)?\\.?|amend(?:ment)?\\.?|am\\.|§)\\s*([IVXLC]{1,7}\\b|\\d{1,3}[a-z]?)`,
-  'gi',
-);
+const CONST_TAIL_SRC = `\\s*Const(?:\\.|itution)(?:,\\s*|\\s+)(art(?:icle)?\\.?|amend(?:ment)?\\.?|am\\.|§)\\s*([IVXLC]{1,7}\\b|\\d{1,3}[a-z]?)`;
+const RE_CONST_US = new RegExp(`(?<![A-Za-z])(U\\.\\s*S\\.|United\\s+States)${CONST_TAIL_SRC}`, 'gi');
+const RE_CONST_STATE_Y = new RegExp(`(${ANY_STATE_SOURCE})${CONST_TAIL_SRC}`, 'iy');
 const RE_CONST_TAIL = /(?:,\s*|\s+)(?:§|sec\.|[Ss]ection)\s*(\d{1,3}[a-z]?)(?:,\s*cl\.\s*(\d{1,2}))?/y;
 const RE_CONST_CL = /(?:,\s*|\s+)cl\.\s*(\d{1,2})/y;
-const RE_AMEND = new RegExp(
-  `(?<![A-Za-z-])${ORD_SRC}(?:(?:,\\s+|,?\\s+(?:and|or)\\s+)${ORD_SRC}){0,4}\\s+(?:Amendments?|AMENDMENTS?)(?![A-Za-z])`,
-  'g',
-);
+const RE_AMEND_WORD = /(?<![A-Za-z])(?:Amendments?|AMENDMENTS?)(?![A-Za-z])/g;
+const RE_AMEND_BEFORE = new RegExp(`(?<![A-Za-z-])${ORD_SRC}(?:(?:,\\s+|,?\\s+(?:and|or)\\s+)${ORD_SRC}){0,4}\\s+$`);
 const RE_ORD = new RegExp(ORD_SRC, 'g');
 const RE_AMEND_ROMAN = /(?<![A-Za-z])Amendment\s+([IVX]{1,6})(?![A-Za-z])/g;
 const RE_AMEND_ORG =
@@ -208,15 +208,22 @@ const RE_RESTATEMENT =
 /* state codes                                                                                */
 
 const ALL_HEADS = CODES.map((c) => `(${c.heads.join('|')})`).join('|');
-const RE_CODES = new RegExp(`(?<![A-Za-z.])(?:${ALL_HEADS})(?![A-Za-z])`, 'gi');
+/** heads that start with a state's name are tried at the state anchors; the others (acronyms) by one scan */
+const isStateLed = (h: string): boolean => STATES.some((s) => h.startsWith(`(?:${stateSource(s)})`));
+const groupOf = (hs: string[]): string => (hs.length ? `(${hs.join('|')})` : '((?!))');
+const RE_CODES_STATE_Y = new RegExp(`(?<![A-Za-z.])(?:${CODES.map((c) => groupOf(c.heads.filter(isStateLed))).join('|')})(?![A-Za-z])`, 'iy');
+const RE_CODES_OTHER = new RegExp(
+  `(?<![A-Za-z.])(?:${CODES.map((c) => groupOf(c.heads.filter((h) => !isStateLed(h)))).join('|')})(?![A-Za-z])`,
+  'gi',
+);
 const RE_CODES_Y = new RegExp(`(?:${ALL_HEADS})(?![A-Za-z])`, 'iy');
 /** "Tex. Penal Code Ann.", "Cal. Code Civ. Proc.", "Texas Code of Criminal Procedure", "N.Y. Penal Law" */
 const GENERIC = `(${ANY_STATE_SOURCE})\\s*(?:(${SUBJ})\\s+)?(Code|Law)(?:\\s+(?:of\\s+)?(${SUBJ}))?(?:,?\\s*Ann(?:\\.|otated))?`;
-const RE_GENERIC = new RegExp(`(?<![A-Za-z.])${GENERIC}(?![A-Za-z])`, 'gi');
+const RE_GENERIC_ANCH = new RegExp(`(?<![A-Za-z.])${GENERIC}(?![A-Za-z])`, 'iy');
 const RE_GENERIC_Y = new RegExp(`${GENERIC}(?![A-Za-z])`, 'iy');
 /** "Md. Code Ann., Cts. & Jud. Proc. § 5-101" */
 const MD = `(${ANY_STATE_SOURCE})\\s*Code(?:\\s+Ann\\.)?(?:\\s+\\([^()\\n]{1,40}\\))?,\\s+(${SUBJ}(?:\\s+Law)?)(?:\\s+Article)?`;
-const RE_MD = new RegExp(`(?<![A-Za-z.])${MD}(?![A-Za-z])`, 'gi');
+const RE_MD_ANCH = new RegExp(`(?<![A-Za-z.])${MD}(?![A-Za-z])`, 'iy');
 /** unprefixed subject codes, anchored on "Code": "Code Civ. Proc., § 128", "Penal Code section 187" */
 const RE_CODE_ANCHOR = /(?<![A-Za-z])Code(?![A-Za-z])/g;
 const RE_SUBJ_BEFORE = new RegExp(`(?<![A-Za-z])(${SUBJ})\\s+$`, 'i');
@@ -259,6 +266,34 @@ interface Ctx {
   text: string;
   cites: Cite[];
   dominant?: string | null;
+  /** where a state's name starts (one scan of the state alternation serves every state-led family) */
+  states?: number[];
+}
+
+const RE_STATE_ANCHOR = new RegExp(`(?<![A-Za-z])(?:${ANY_STATE_SOURCE})`, 'gi');
+
+function stateAnchors(ctx: Ctx): number[] {
+  if (!ctx.states) ctx.states = [...ctx.text.matchAll(RE_STATE_ANCHOR)].map((m) => m.index);
+  return ctx.states;
+}
+
+/** Like text.matchAll(global), for a sticky regex tried only at the anchors (non-overlapping, in order). */
+function* matchAt(text: string, anchors: number[], re: RegExp): Generator<RegExpExecArray> {
+  let last = -1;
+  for (const a of anchors) {
+    if (a < last) continue;
+    re.lastIndex = a;
+    const m = re.exec(text);
+    if (m) {
+      last = m.index + m[0].length;
+      yield m;
+    }
+  }
+}
+
+/** the sticky twin of a global regex (same source, lookbehinds kept) */
+function sticky(re: RegExp): RegExp {
+  return new RegExp(re.source, re.flags.replace('g', '') + 'y');
 }
 
 function dominantState(ctx: Ctx): string | null {
@@ -386,7 +421,7 @@ function simple(m: RegExpMatchArray, j: string, code: string, title: string | un
 
 function constitutions(ctx: Ctx): void {
   const { text } = ctx;
-  for (const m of text.matchAll(RE_CONST)) {
+  for (const m of [...text.matchAll(RE_CONST_US), ...matchAt(text, stateAnchors(ctx), RE_CONST_STATE_Y)]) {
     const who = m[1];
     const j = /^u\.\s*s\.$|^united\s+states$/i.test(who) ? 'us' : stateOf(who);
     if (!j) continue;
@@ -438,6 +473,7 @@ function constitutions(ctx: Ctx): void {
   for (const m of text.matchAll(RE_AMEND_ROMAN)) {
     const n = roman(m[1]);
     if (!n || n > 27) continue;
+    if (RE_AMEND_TO.test(text.slice(m.index + m[0].length, m.index + m[0].length + 60))) continue;
     ctx.cites.push({
       start: m.index,
       end: m.index + m[0].length,
@@ -449,7 +485,11 @@ function constitutions(ctx: Ctx): void {
       confidence: 0.85,
     });
   }
-  for (const m of text.matchAll(RE_AMEND)) {
+  for (const w of text.matchAll(RE_AMEND_WORD)) {
+    const from = Math.max(0, w.index - 160);
+    const b = RE_AMEND_BEFORE.exec(text.slice(from, w.index));
+    if (!b) continue;
+    const m = { index: from + b.index, 0: text.slice(from + b.index, w.index + w[0].length) };
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 60);
     if (RE_AMEND_ORG.test(after) || RE_AMEND_TO.test(after)) continue;
     const ords = [...m[0].matchAll(RE_ORD)];
@@ -465,7 +505,7 @@ function constitutions(ctx: Ctx): void {
 
 function rules(ctx: Ctx): void {
   const { text } = ctx;
-  for (const m of text.matchAll(RE_STATERULE)) {
+  for (const m of matchAt(text, stateAnchors(ctx), RE_STATERULE_Y)) {
     const j = stateOf(m[1]);
     if (!j) continue;
     const w = m[2].toLowerCase().replace(/\..*$|il$|inal$|ellate$|ence$|enile$|essional\s?conduct$|\s?conduct$/, '');
@@ -473,12 +513,12 @@ function rules(ctx: Ctx): void {
     if (!set) continue;
     ruleTail(ctx, m, j, set);
   }
-  for (const m of text.matchAll(new RegExp(RE_SUPCT.source.replace('STATE', ANY_STATE_SOURCE), 'g'))) {
+  for (const m of [...matchAt(text, stateAnchors(ctx), RE_SUPCT_STATE_Y), ...text.matchAll(RE_SUPCT_PLAIN)]) {
     const j = m[1] ? stateOf(m[1]) : 'us';
     if (!j) continue;
     ruleTail(ctx, m, j, 'sup ct r');
   }
-  for (const m of text.matchAll(RE_STATE_RULES)) {
+  for (const m of matchAt(text, stateAnchors(ctx), RE_STATE_RULES_Y)) {
     const j = stateOf(m[1]);
     if (j) ruleTail(ctx, m, j, m[2] ? 'rules of court' : 'rule');
   }
@@ -544,7 +584,7 @@ function entryTail(
 
 function stateCodes(ctx: Ctx): void {
   const { text } = ctx;
-  for (const m of text.matchAll(RE_CODES)) {
+  for (const m of [...matchAt(text, stateAnchors(ctx), RE_CODES_STATE_Y), ...text.matchAll(RE_CODES_OTHER)]) {
     if (!/[A-Z]/.test(m[0])) continue;
     let gi = -1;
     for (let i = 1; i < m.length; i++)
@@ -556,10 +596,10 @@ function stateCodes(ctx: Ctx): void {
     if (!e) continue;
     entryTail(ctx, e, m.index, m.index + m[0].length);
   }
-  for (const re of [RE_GENERIC, RE_MD]) {
-    for (const m of text.matchAll(re)) {
+  for (const re of [RE_GENERIC_ANCH, RE_MD_ANCH]) {
+    for (const m of matchAt(text, stateAnchors(ctx), re)) {
       if (!/[A-Z]/.test(m[0])) continue;
-      const g = genericCode(m, re === RE_MD);
+      const g = genericCode(m, re === RE_MD_ANCH);
       if (!g) continue;
       entryTail(ctx, g, m.index, m.index + m[0].length);
     }
