@@ -172,3 +172,19 @@ describe('findCourts', () => {
     expect(ids('the United States Bankruptcy Court for the Southern District of New York')).toEqual(['us.bankr.sd-ny']);
   });
 });
+
+describe('findCourts, more state forms', () => {
+  it('reads county superior courts named the California way', () => {
+    expect(ids('SUPERIOR COURT OF CALIFORNIA, COUNTY OF LOS ANGELES')).toEqual(['ca.super.los-angeles']);
+    expect(ids('the Superior Court of the State of California in and for the County of Kern denied')).toEqual(['ca.super.kern']);
+  });
+
+  it('reads New York departments and Texas districts with "Judicial" and "for the"', () => {
+    expect(ids('Appellate Division of the Supreme Court of the State of New York, Second Judicial Department')).toEqual(['ny.appdiv.2']);
+    expect(ids('the Court of Appeals for the Fifth District of Texas at Dallas')).toEqual(['tx.app.5']);
+  });
+
+  it('reads Louisiana’s "Fifth Circuit Court of Appeal" as Louisiana’s, not the federal Fifth Circuit', () => {
+    expect(ids('the Louisiana Fifth Circuit Court of Appeal and the Fifth Circuit Court of Appeals')).toEqual(['la.app.5', 'us.ca5']);
+  });
+});

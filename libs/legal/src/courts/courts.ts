@@ -250,6 +250,25 @@ const both = (words: string): string =>
     .flatMap((w) => [w, w.toUpperCase()])
     .join('|');
 const COUNTY_KW = '(?:County|COUNTY)';
+/** A word as written in text or in a caption's capitals. */
+const c = (word: string): string => `(?:${word}|${word.toUpperCase()})`;
+const SUPERIOR_STATES = [
+  'California',
+  'Arizona',
+  'Washington',
+  'New Jersey',
+  'Georgia',
+  'Alaska',
+  'Indiana',
+  'Maine',
+  'New Hampshire',
+  'North Carolina',
+  'Rhode Island',
+  'Connecticut',
+  'Delaware',
+]
+  .map((n) => c(n).replace(/ /g, S))
+  .join('|');
 const COURT_KW = '(?:Court|COURT)';
 const TRIAL_KIND = String.raw`(?<tkind>${both("Superior|Circuit|District|Chancery|Probate|County|Family|Juvenile|Municipal|Surrogate’s|Surrogate's|Criminal|Civil")})`;
 const STATE_AFTER = String.raw`(?:,?${S}(?:State${S}of${S})?(?<tstate>${STATE_NAMES})\b)?`;
@@ -283,9 +302,10 @@ const RULES: Rule[] = [
   },
   // the Fifth Circuit (Court of Appeals)
   {
-    re: new RegExp(String.raw`(?<![\w.-])${CIRCUIT_NAME}${S}Circuit(?:${S}Court${S}of${S}Appeals)?\b`, 'gi'),
+    re: new RegExp(String.raw`(?<![\w.-])${CIRCUIT_NAME}${S}Circuit(?:${S}Court${S}of${S}(?:Appeals|(?<la>Appeal)))?\b`, 'gi'),
     needs: ['ircuit', 'IRCUIT'],
-    resolve: (m) => circuitCourt(m.groups!.ord),
+    // "Fifth Circuit Court of Appeal" (singular) is Louisiana's
+    resolve: (m) => (m.groups?.la ? unitCourt('la.app', ordinalValue(m.groups.ord)) : circuitCourt(m.groups!.ord)),
   },
   // United States District / Bankruptcy Court for the Northern District of Texas; district court for the District of X
   {
@@ -352,7 +372,7 @@ const RULES: Rule[] = [
   // Appellate Division, Second Department (New York)
   {
     re: new RegExp(
-      String.raw`\bAppellate${S}Division(?:,?${S}(?:of${S}the${S})?Supreme${S}Court)?(?:,?${S}(?:of${S}the${S})?State${S}of${S}New${S}York)?,?${S}(?<uord>${ORD})${S}(?<uword>Department)\b`,
+      String.raw`\bAppellate${S}Division(?:,?${S}(?:of${S}the${S})?Supreme${S}Court)?(?:,?${S}(?:of${S}the${S})?State${S}of${S}New${S}York)?,?${S}(?<uord>${ORD})${S}(?:Judicial${S})?(?<uword>Department)\b`,
       'gi',
     ),
     needs: ['ivision', 'IVISION'],
@@ -371,7 +391,7 @@ const RULES: Rule[] = [
     resolve: (m) => unitCourt('tx.app', ordinalValue(m.groups!.uord)),
   },
   {
-    re: new RegExp(String.raw`\bCourt${S}of${S}Appeals,?${S}(?<uord>${ORD})${S}District${S}of${S}Texas\b`, 'gi'),
+    re: new RegExp(String.raw`\bCourt${S}of${S}Appeals,?${S}(?:for${S}the${S})?(?<uord>${ORD})${S}(?:Judicial${S})?District${S}of${S}Texas\b`, 'gi'),
     needs: ['ppeals', 'PPEALS'],
     resolve: (m) => unitCourt('tx.app', ordinalValue(m.groups!.uord)),
   },
@@ -404,6 +424,18 @@ const RULES: Rule[] = [
     resolve: (m, ctx) => {
       const st = trialState(m, ctx);
       return st ? trialCourt(trialKind(m.groups!.tkind), m.groups!.county, st) : undefined;
+    },
+  },
+  // Superior Court of California, County of Los Angeles; Superior Court of the State of California in and for the County of Kern
+  {
+    re: new RegExp(
+      String.raw`\b${c('Superior')}${S}${c('Court')}${S}${c('of')}${S}(?:${c('the')}${S}${c('State')}${S}${c('of')}${S})?(?<tstate>${SUPERIOR_STATES}),?${S}(?:${c('in')}${S}${c('and')}${S})?(?:${c('for')}${S})?(?:${c('the')}${S})?${c('County')}${S}${c('of')}${S}${COUNTY}\b`,
+      'g',
+    ),
+    needs: ['uperior', 'UPERIOR'],
+    resolve: (m) => {
+      const st = stateOf(m.groups!.tstate);
+      return st ? trialCourt('superior', m.groups!.county, st) : undefined;
     },
   },
   // Court of Common Pleas of Allegheny County
