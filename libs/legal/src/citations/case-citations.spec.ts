@@ -471,3 +471,10 @@ describe('findCaseCitations: Id. after a rule named in prose', () => {
     expect(of('Celo Corp. v. Catt, 477 U.S. 317, 322 (1986). See 42 U.S.C. § 1983. Id.', 'id')).toEqual([]);
   });
 });
+
+describe('findCaseCitations: OCR', () => {
+  it('reads "Id, at 5" as Id. at 5', () => {
+    expect(of('Ash v. Bay, 100 F.3d 1 (1st Cir. 1996). See Id, at 5.', 'id').map((m) => [m.text, m.key])).toEqual([['Id, at 5', '100 f3d 1']]);
+    expect(of('Ash v. Bay, 100 F.3d 1 (1st Cir. 1996). Boise, Id, is far.', 'id')).toEqual([]);
+  });
+});
