@@ -1,4 +1,4 @@
-import { type LegalMention, findLegalMentions } from '@casegraph/legal';
+import { type LegalMention, citationTails, findLegalMentions } from '@casegraph/legal';
 import type { EntityExtractor, ExtractedMention } from './entity-extractor';
 import type { GeneralEntityFinder } from './compromise.extractor';
 import { matchPatterns } from './patterns';
@@ -39,23 +39,54 @@ export class CompositeExtractor implements EntityExtractor {
   ) {}
 
   async extract(text: string): Promise<ExtractedMention[]> {
-    // The grammar and the patterns first: every NLP mention overlapping one of theirs would lose, so the
-    // finder is told which spans are taken and may skip the sentences that could only hold such mentions.
-    const rules = resolveOverlaps([...findLegalMentions(text).map(fromLegal), ...matchPatterns(text)], priority);
+    // The grammar and the patterns first. A citation's pin cites and parenthetical belong to it (its year is
+    // not a DATE, its "5th Cir." not a COURT): nothing else may take them. Every NLP mention overlapping one
+    // of these spans would lose, so the finder is told which spans are taken and may skip the sentences that
+    // could only hold such mentions.
+    const legal = findLegalMentions(text);
+    const tails = mergeSpans(citationTails(text, legal));
+    const outsideTails = (m: ExtractedMention) => m.type === 'CASE' || m.type === 'STATUTE' || !overlapsAny(tails, m.start, m.end);
+    const rules = resolveOverlaps([...legal.map(fromLegal), ...matchPatterns(text)].filter(outsideTails), priority);
     if (!this.finder) return rules;
+    const taken = mergeSpans([...rules.map((m): [number, number] => [m.start, m.end]), ...tails]);
     const found = [...rules];
     let r = 0;
     for (const seg of segments(text, this.segmentLength)) {
-      while (r < rules.length && rules[r].end <= seg.start) r++;
-      const taken: Array<[number, number]> = [];
-      for (let i = r; i < rules.length && rules[i].start < seg.end; i++) {
-        taken.push([Math.max(rules[i].start, seg.start) - seg.start, Math.min(rules[i].end, seg.end) - seg.start]);
+      while (r < taken.length && taken[r][1] <= seg.start) r++;
+      const inSegment: Array<[number, number]> = [];
+      for (let i = r; i < taken.length && taken[i][0] < seg.end; i++) {
+        inSegment.push([Math.max(taken[i][0], seg.start) - seg.start, Math.min(taken[i][1], seg.end) - seg.start]);
       }
-      for (const m of this.finder.find(text.slice(seg.start, seg.end), taken)) {
-        found.push({ ...m, start: m.start + seg.start, end: m.end + seg.start });
+      for (const m of this.finder.find(text.slice(seg.start, seg.end), inSegment)) {
+        const abs = { ...m, start: m.start + seg.start, end: m.end + seg.start };
+        if (outsideTails(abs)) found.push(abs);
       }
       await yieldToEventLoop();
     }
     return resolveOverlaps(found, priority);
   }
+}
+
+/** Sorted, non-overlapping union of [start, end) spans. */
+function mergeSpans(spans: Array<[number, number]>): Array<[number, number]> {
+  const sorted = spans.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/** Whether [start, end) overlaps one of the sorted spans. */
+function overlapsAny(spans: ReadonlyArray<readonly [number, number]>, start: number, end: number): boolean {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid][1] <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < spans.length && spans[lo][0] < end;
 }
