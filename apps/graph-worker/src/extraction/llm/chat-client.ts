@@ -156,6 +156,7 @@ export class ChatCompletionsClient {
    * on a refused request, MalformedAnswerError when a 200 carries no message content.
    */
   async complete(messages: ChatMessage[], format: JsonAnswerFormat): Promise<ChatAnswer> {
+    let refused: LlmRejectedError | undefined;
     if (!this.jsonSchemaRefused) {
       try {
         return await this.request(messages, 'json_schema', {
@@ -164,12 +165,17 @@ export class ChatCompletionsClient {
         });
       } catch (err) {
         if (!(err instanceof LlmRejectedError) || err.status !== 400) throw err;
-        this.jsonSchemaRefused = true;
-        this.logger.warn(`${this.endpoint} refused response_format json_schema (${err.message}); asking for json_object from now on`);
+        refused = err;
       }
     }
     const withHint = messages.map((m, i) => (i === 0 && m.role === 'system' ? { ...m, content: `${m.content}\n\n${format.jsonObjectHint}` } : m));
-    return this.request(withHint, 'json_object', { type: 'json_object' });
+    const answer = await this.request(withHint, 'json_object', { type: 'json_object' });
+    if (refused && !this.jsonSchemaRefused) {
+      // Only now is it known that the 400 was about json_schema (a 400 for another reason fails json_object too).
+      this.jsonSchemaRefused = true;
+      this.logger.warn(`${this.endpoint} refused response_format json_schema (${refused.message}); asking for json_object from now on`);
+    }
+    return answer;
   }
 
   private async request(messages: ChatMessage[], format: ChatAnswer['format'], responseFormat: Record<string, unknown>): Promise<ChatAnswer> {

@@ -360,4 +360,19 @@ describe('LlmExtractor (fake chat-completions server, real Redis)', () => {
       expect(r.system).toContain('"mentions"');
     }
   });
+
+  it('fails permanently on a 400 that json_object gets too (e.g. a chunk too long), and keeps asking json_schema afterwards', async () => {
+    fake.respond((req, n) =>
+      n <= 2
+        ? { status: 400, message: "This model's maximum context length is 8192 tokens.", code: 'context_length_exceeded', param: 'messages' }
+        : answer()(req),
+    );
+    const e = extractor();
+    const err = await e.extract(OPINION).catch((x: unknown) => x);
+    expect(isPermanent(err)).toBe(true);
+    expect((err as Error).message).toContain("400 Bad Request: This model's maximum context length is 8192 tokens.");
+    expect(fake.requests.map((r) => r.body.response_format?.type)).toEqual(['json_schema', 'json_object']);
+    expect(await e.extract(OPINION)).toHaveLength(7);
+    expect(fake.requests[2].body.response_format?.type).toBe('json_schema');
+  });
 });
