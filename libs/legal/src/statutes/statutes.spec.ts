@@ -543,6 +543,8 @@ describe('bare sections', () => {
   it('decided: sections of documents are not statutes', () => {
     expect(findStatutes('Section 5 of the Agreement governs termination.')).toEqual([]);
     expect(findStatutes('See Smith Decl. § 4; Am. Compl. § 12; Lease § 3.')).toEqual([]);
+    expect(keys('See 42 U.S.C. § 1983. Under § 4.2 of the Purchase Agreement, notice was due.')).toEqual(['us usc 42 1983']);
+    expect(findStatutes('Section 7 of the contract and § 9 of this Lease govern.')).toEqual([]);
     expect(findStatutes('See 42 U.S.C. § 1983; Smith Decl. at § 10.').map((m) => m.key)).toEqual(['us usc 42 1983']);
   });
 

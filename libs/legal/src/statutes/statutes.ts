@@ -246,6 +246,9 @@ const RE_NAMED_BEFORE =
 const RE_BARE = /(?<![A-Za-z§])(?:(§§?)|([Ss]ections?|SECTIONS?|[Ss]ecs?\.|[Aa]rticles?|[Aa]rts?\.))\s*(?=\d)/g;
 const RE_BARE_SKIP =
   /(?:Decl(?:aration)?|Aff(?:idavit)?|Affs|Compl(?:aint)?|Agreement|Contract|Lease|Policy|Plan|Manual|Memo(?:randum)?|Order|Bylaws|Ex(?:hibit)?|Pet(?:ition)?|Br(?:ief)?|Mot(?:ion)?|Report|Handbook|Article|Art|Chapter|Part|Paragraph|Charter|Ordinance|Deed|Will|Trust|Note|Mortgage|Indenture|Stip(?:ulation)?|Resp|Reply|Opp|Tr|Supp|Guidelines?)\.?\s{0,2}(?:at\s{1,2})?$|\bat\s{1,2}$|¶\s*$/;
+/** "§ 4.2 of the Purchase Agreement": a section of a document, not of a code */
+const RE_DOC_AFTER =
+  /^\s*,?\s+(?:of|in|under)\s+(?:the|this|that|said|its|their|his|her|each)\s+(?:[A-Z][\w'’-]*\s+|[a-z]+\s+){0,3}(?:Agreement|Contract|Lease|Plan|Policy|Deed|Will|Trust|Bylaws|Charter|Ordinance|Indenture|Note|Mortgage|Settlement|Order|Decree|Stipulation|Declaration|Complaint|Amendment|Addendum|License|Licence|Guaranty|Guarantee|Memorandum|Letter|LOI|Manual|Handbook|Rules|Regulations|Constitution|Articles|Code of Conduct|agreement|contract|lease|plan|policy|deed|will|trust|bylaws|charter|ordinance|note|mortgage|settlement|order|decree|license|guaranty|memorandum|letter|manual|handbook)(?![A-Za-z])/;
 const RE_ID_BEFORE = /(?:^|[\s(;,“"])[Ii]d\.?,?\s*$/;
 const RE_OF_TITLE = /\s+(?:of\s+)?[Tt]itle\s+(\d{1,3})(?:,?\s+(?:of\s+)?(?:the\s+)?(United\s+States\s+Code|U\.\s*S\.\s*C\.?))?/y;
 const RE_OF_THE = /,?\s+(?:of|in)\s+(?:the\s+)?/y;
@@ -771,6 +774,7 @@ function bareSections(ctx: Ctx, full: Cite[]): Cite[] {
     if (/^\s*\d{1,2}:\d{2}-?[A-Za-z]{2}/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 12))) continue;
     const tail = parseTail(text, m.index + m[0].length, { needDesignator: false, hyphen: true });
     if (!tail) continue;
+    if (!named && RE_DOC_AFTER.test(text.slice(tail.end, tail.end + 80))) continue;
     let start = m.index;
     let base: { j: string; code: string; title?: string; kind?: Kind; bare?: Cite['bare']; copy?: Cite } | undefined;
     const prev = lastBefore(full, m.index);
