@@ -102,9 +102,10 @@ const S = ' +';
 function flatten(text: string): string {
   return text
     .replace(/\n[ \t]*\d{1,2}(?=[ \t]{2,}\S)/g, (m) => ' '.repeat(m.length))
-    .replace(/(?<=[ \t]{2}|\n)[:)§|](?=[ \t]{2,}|[ \t]*\r?\n)/g, ' ')
-    .replace(/\s/g, ' ');
+    .replace(/([ \t]{2}|\n)[:)§|](?=[ \t]{2,}|[ \t]*\r?\n)/g, '$1 ')
+    .replace(/[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g, ' ');
 }
+
 const STATE_NAMES = STATES.map((s) => s.name)
   .sort((a, b) => b.length - a.length)
   .map((n) => n.replace(/ /g, S))
@@ -281,7 +282,7 @@ function trialKind(raw: string): string {
   return k;
 }
 
-const RULES: Rule[] = [
+const COURT_RULES: Rule[] = [
   // Supreme Court of the United States
   {
     re: new RegExp(String.raw`\b(?:Supreme${S}Court${S}of${S}the${S}United${S}States|${US}${S}Supreme${S}Court)\b`, 'gi'),
@@ -506,11 +507,13 @@ for (const c of AGENCIES) for (const n of [c.name, ...c.aliases]) AGENCY_BY_NAME
 const ALWAYS_ABBREVIATIONS = new Set(['BIA', 'NLRB', 'MSPB', 'PTAB', 'TTAB', 'BPAI', 'ECAB', 'ASBCA', 'CBCA', 'OSHRC', 'FLRA']);
 const ABBREVIATION_RE = /\b[A-Z]{2,6}\b/g;
 
-function scan(raw: string, state: StateInfo | undefined, federal = false, flat?: string): Array<Found & { rule: number }> {
+/** Runs the rules over a flattened text; `stateOnly`: just the rules whose answer depends on the document's state. */
+function scan(raw: string, state: StateInfo | undefined, federal = false, flat?: string, stateOnly = false): Array<Found & { rule: number }> {
   const text = flat ?? flatten(raw);
   const ctx: ScanContext = { text, state, federal };
   const out: Array<Found & { rule: number }> = [];
-  RULES.forEach((rule, ri) => {
+  COURT_RULES.forEach((rule, ri) => {
+    if (stateOnly && rule.resolve.length < 2) return;
     if (!rule.needs.some((n) => text.includes(n))) return;
     rule.re.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -544,13 +547,12 @@ function leftColumn(head: string): string {
   });
 }
 
-/** The document's state: the state of the first state court named in its opening. */
-function documentState(text: string): { state?: StateInfo; federal: boolean } {
-  const head = text.slice(0, 4000);
-  const found = scan(head, undefined, false, head).sort((a, b) => a.start - b.start);
-  const first = found[0];
+/** The document's state: the state of the first court named in its opening (a federal district's state too). */
+function documentState(found: Found[], flat: string): { state?: StateInfo; federal: boolean } {
+  let first: Found | undefined;
+  for (const f of found) if (f.start < 4000 && (!first || f.start < first.start)) first = f;
   if (!first) {
-    const named = /\b(?:State|Commonwealth) of ([A-Z][a-z]+(?: [A-Z][a-z]+)?)/.exec(head.slice(0, 3000));
+    const named = /\b(?:State|Commonwealth) of ([A-Z][a-z]+(?: [A-Z][a-z]+)?)/.exec(flat.slice(0, 3000));
     const st = named ? (stateOf(named[1]) ?? stateOf(named[1].split(' ')[0])) : undefined;
     return { state: st, federal: false };
   }
@@ -585,14 +587,15 @@ const BARE_SUPREME = /(?<=\b(?:the|The|our|Our) +)Supreme +Court\b(?! +(?:of|for
 export function findCourts(text: string): LegalMention[] {
   if (!/[Cc]ourt|COURT|[Cc]ircuit|CIRCUIT|Board|BOARD|B[IV]A|NLRB|MSPB|Panel|Commission|Division|DIVISION/.test(text)) return [];
   const flat = flatten(text);
-  const doc = documentState(flat);
-  const found: Found[] = scan(text, doc.state, doc.federal, flat);
+  const found: Found[] = scan(text, undefined, false, flat);
   // Captions beside a right-hand column (clerk's stamps, "FILED", dates): read the left column alone too.
-  const head = text.slice(0, 3000);
+  const head = text.slice(0, 2000);
   if (/ {8,}\S/.test(head)) {
     const left = flatten(leftColumn(head));
-    for (const f of scan(head, doc.state, doc.federal, left)) found.push(f);
+    for (const f of scan(head, undefined, false, left)) found.push(f);
   }
+  const doc = documentState(found, flat);
+  if (doc.state) for (const f of scan(text, doc.state, doc.federal, flat, true)) found.push(f);
 
   // Agencies by name, and the abbreviations they define or always have.
   const abbreviations = new Map<string, Court>();
