@@ -26,7 +26,7 @@ interface View {
 const ROLE_WORDS =
   '(?:Plaintiffs?|Defendants?|Appellants?|Appellees?|Petitioners?|Respondents?|Movants?|Intervenors?|Relators?|Claimants?|Debtors?|Creditors?|Cross-Appellants?|Cross-Appellees?|Applicants?|Complainants?|Objectors?)';
 const FOR_ROLE = new RegExp(
-  `\\bfor\\s+(?:the\\s+)?(${ROLE_WORDS}(?:(?:\\s*[-–/,]\\s*|\\s+and\\s+)${ROLE_WORDS})*|People|State|Commonwealth|United\\s+States|Government)(?:\\s*\\(([a-z-]+)\\))?(?:\\s*[.;])?[ \\t\\r]*(?=\\n|$)`,
+  `\\bfor\\s+(?:the\\s+)?(${ROLE_WORDS}(?:(?:\\s*[-–/,]\\s*|\\s+and\\s+)${ROLE_WORDS})*|People|State|Commonwealth|United\\s+States|Government)(?:\\s*\\(([a-z-]+)\\))?(?:\\s*[.;])?(?:[ \\t\\r]*(?=\\n|$)|(?=\\s+(?:ON BRIEF|ARGUED|On Brief|Argued)\\s*:))`,
   'gi',
 );
 const TITLE_WORDS = new Set(
@@ -51,7 +51,7 @@ const FIRM =
 const OFFICE =
   /\b(?:Department|Dep['’]t|Dept\.?|DEPARTMENT) of (?:Justice|JUSTICE|Law)\b|\bAttorney General['’]?s?\s+Office\b|\bOffice of (?:the )?(?:Attorney General|(?:United States|U\.\s?S\.) Attorney|(?:State )?Public Defender|State Appellate Defender|Appellate Defender|Solicitor General|District Attorney|County Attorney|City Attorney|Prosecuting Attorney|General Counsel|Legal Counsel|Chief Counsel|Disciplinary Counsel|the Solicitor)|\b(?:United States|U\.\s?S\.) Attorney['’]s Office\b|\bPublic Defender['’]?s?\s+Office\b|\bProsecutor['’]?s?\s+Office\b|\bDistrict Attorney['’]?s?\s+Office\b|\b[A-Z][a-z]+ (?:Division|Branch|Section)\b|\bCivil Division\b|\bTax Division\b|\bLegal Aid\b|\bPublic Defender\b|\bDefender (?:Services|Association|Office)\b/;
 const ADDRESS =
-  /^\d|^P\.?\s?O\.?\s+Box|^Post Office|\bSuite\b|\bSte\.|\b(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.?|Drive|Plaza|Tower|Circle|Lane|Floor|Building|Parkway|Pkwy|Highway|Square|Place|Court Square|Station)\b|,\s*[A-Z]{2}\s+\d{5}|\b\d{5}(?:-\d{4})?\s*$|^\(\d{3}\)|@|\bTel(?:ephone)?\b|\bFax\b|\bFacsimile\b|\bEmail\b|\bE-mail\b|www\./;
+  /^\d|^P\.?\s?O\.?\s+Box|^Post Office|\bSuite\b|\bSte\.|\b(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.?|Drive|Plaza|Tower|Circle|Lane|Floor|Building|Parkway|Pkwy|Highway|Square|Place|Court Square|Station)\b.*\d|\d.*\b(?:Street|Avenue|Road|Drive|Plaza|Tower|Circle|Lane|Floor|Building|Parkway|Highway|Square|Place)\b|\bBox \d|,\s*[A-Z]{2}\s+\d{5}|\b\d{5}(?:-\d{4})?\s*$|^\(\d{3}\)|@|\bTel(?:ephone)?\b|\bFax\b|\bFacsimile\b|\bEmail\b|\bE-mail\b|www\./;
 
 /** A whitespace-collapsed view of text[from, to) with each character's offset. */
 function viewOf(text: string, from: number, to: number, blank?: (i: number) => boolean): View {
@@ -219,6 +219,10 @@ function parseAppearance(o: Out, v: View, attrs: Record<string, AttributeValue>)
       last.m.text = o.text.slice(last.m.start, end);
       continue;
     }
+    if (/^argued$/i.test(t)) {
+      if (last?.kind === 'person' && last.m) last.m.attributes = { ...last.m.attributes, argued: true };
+      continue;
+    }
     if (PROFESSIONAL.test(t) || isStateName(t) || /^(?:pro se|in propria persona|pro hac vice)$/i.test(t)) continue;
     if (OFFICE.test(t) && !/&/.test(t)) {
       const [a, b] = span(0, t.length);
@@ -307,7 +311,11 @@ function appearances(o: Out, clean: string): void {
       if (!prevLine.trim()) break;
       if (/^\s*[-=*_~]{3,}|\s[)*:§|]\s*$|\S\s{6,}\S/.test(prevLine)) break; // a rule, a caption's column
       if (/[.:]\s*$/.test(prevLine) && !/\b[A-Z]\.\s*$/.test(prevLine)) break;
-      if (prevLineStart < prevEnd) break;
+      if (prevLineStart < prevEnd) {
+        // the rest of a line an earlier appearance ended on ("… for Appellant. ON BRIEF: Peter Poe,")
+        if (prevEnd < start - 1 && clean.slice(prevEnd, start - 1).trim()) start = prevEnd;
+        break;
+      }
       start = prevLineStart;
     }
     if (start < prevEnd) start = prevEnd;

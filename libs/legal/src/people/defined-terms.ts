@@ -69,6 +69,11 @@ function nameBefore(text: string, open: number): Tok[] {
   for (let i = toks.length - 1; i >= 0; i--) {
     const t = toks[i];
     const w = t.text.replace(/['’]s$/, '');
+    if (out.length) {
+      // a blank line or a sentence's end between two words ends the name
+      if (/\n[ \t\r]*\n/.test(text.slice(t.end, out[0].start)) && (/^[A-Z]{3,}$/.test(t.text) || ROLE_LEAD.test(t.text))) break;
+      if (/\.$/.test(t.text) && !FORM.test(t.text) && !/^(?:\p{Lu}\.)+$|^(?:St|Mt|Ft|Jr|Sr|Bros|U\.S)\.$/u.test(t.text)) break;
+    }
     if (t.text === ',') {
       // a comma only before a legal form ("Acme Holdings, LLC")
       if (out.length && FORM.test(out[0].text)) {

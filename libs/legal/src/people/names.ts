@@ -18,7 +18,7 @@ export function nameKey(text: string): string {
 
 /** Drops a trailing possessive: "Tennessee's" -> "Tennessee", "Carnival’s" -> "Carnival", "Jones'" -> "Jones". */
 export function stripPossessive(text: string): string {
-  return text.replace(/(?:['’]s|s['’])$/u, (m) => (m[0] === 's' ? 's' : ''));
+  return text.replace(/(?:['’][sS]|[sS]['’])$/u, (m) => (/^[sS]/.test(m) ? m[0] : ''));
 }
 
 /** Upper-case words kept as they are when a name in capitals is put in normal case. */
@@ -36,7 +36,7 @@ function titleWord(word: string): string {
   return word
     .toLowerCase()
     .replace(/(^|[-'’.])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase())
-    .replace(/^Mc(\p{L})/u, (_m, ch: string) => 'Mc' + ch.toUpperCase());
+    .replace(/(^|[-'’])Mc(\p{L})/gu, (_m, sep: string, ch: string) => sep + 'Mc' + ch.toUpperCase());
 }
 
 /** True when (almost) every letter is upper case. */

@@ -212,8 +212,7 @@ function splitInlineRole(cell: Cell): { name?: Cell; role?: string } {
 }
 
 /** Finds the caption's party groups (consolidated cases: several captions, one after the other). */
-function findCaption(text: string): Caption | undefined {
-  const lines = splitLines(text, Math.min(text.length, REGION));
+function findCaption(text: string, lines: Line[]): Caption | undefined {
   const groups: CaptionGroup[] = [];
   let end = 0;
   let from = 0;
@@ -365,9 +364,8 @@ function captionFrom(
 }
 
 /** "A v. B" on one line (two with a continuation), in capitals: "MARTIN HINES v. THE STATE." */
-function findInlineCaption(text: string): Caption | undefined {
-  const lines = splitLines(text, Math.min(text.length, CAPTION_SEARCH));
-  for (let i = 0; i < lines.length; i++) {
+function findInlineCaption(text: string, lines: Line[]): Caption | undefined {
+  for (let i = 0; i < lines.length && lines[i].start < CAPTION_SEARCH; i++) {
     const c = lines[i].left[0];
     if (!c) continue;
     const m = /^(?:[A-Z]?\d[\w-]*\.\s+)?(.+?)\s+(?:v\.|vs\.|V\.|VS\.|v)\s+(.+)$/.exec(c.text);
@@ -397,10 +395,9 @@ function findInlineCaption(text: string): Caption | undefined {
 }
 
 /** "In re X" / "In the Matter of X" captions (the longest one near the top; one joined over lines). */
-function findInReCaption(text: string): Caption | undefined {
-  const lines = splitLines(text, Math.min(text.length, CAPTION_SEARCH));
+function findInReCaption(text: string, lines: Line[]): Caption | undefined {
   let best: { cells: Cell[]; end: number; len: number } | undefined;
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0; i < lines.length && lines[i].start < CAPTION_SEARCH; i++) {
     const l = lines[i];
     for (const c of [...l.left, ...l.right]) {
       if (!IN_RE.test(c.text)) continue;
@@ -806,12 +803,13 @@ export function captionParties(
     named: {},
   };
   const captions: Caption[] = [];
-  const main = findCaption(text);
+  const lines = splitLines(text, Math.min(text.length, REGION));
+  const main = findCaption(text, lines);
   if (main) captions.push(main);
-  const inRe = findInReCaption(text);
+  const inRe = findInReCaption(text, lines);
   if (inRe && (!main || !overlapsCaption(text, inRe, main))) captions.push(inRe);
   if (!captions.length) {
-    const inline = findInlineCaption(text);
+    const inline = findInlineCaption(text, lines);
     if (inline) captions.push(inline);
   }
   const parties: Party[] = [];
@@ -1004,11 +1002,7 @@ function bodyMentions(
       } else if (/Government$/.test(matched)) {
         p = govs.find((g) => g.key === 'united states');
       } else if (/State$/.test(matched)) {
-        if (
-          /^\s*(?:of\b|[A-Z]|Bar\b)|^['’]s\s+Attorney/.test(after) ||
-          /\p{Lu}\p{L}*\s+$/u.test(text.slice(Math.max(0, start - 20), start).replace(/^.*\s(?=\S+\s+$)/, ''))
-        )
-          continue;
+        if (/^\s*(?:of\b|[A-Z]|Bar\b)|^['’]s\s+Attorney/.test(after)) continue;
         p = govs.find((g) => g.key.startsWith('state'));
       } else if (/Commonwealth$/.test(matched)) {
         if (/^\s*(?:of\b|[A-Z])|^['’]s\s+Attorney/.test(after)) continue;
@@ -1021,7 +1015,12 @@ function bodyMentions(
       if (!p) continue;
       display = p.government ? governmentDisplay(matched) : matched;
     }
-    out.push(mention(text, p, start, end, display === text.slice(start, end) ? display : display, 0.75));
+    let s0 = start;
+    if (p.key === 'united states' && /^the\s/i.test(m[0]) && !/Government$/.test(matched)) {
+      s0 = start + /^the\s+/i.exec(m[0])![0].length;
+      display = display.replace(/^the\s+/i, '');
+    }
+    out.push(mention(text, p, s0, end, display, 0.75));
   }
   return out;
 }
