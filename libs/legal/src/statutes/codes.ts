@@ -135,6 +135,7 @@ export const CODES: CodeEntry[] = [
     code: 'cent code',
     hyphen: true,
     heads: [`${st('nd')}\\s*Cent(?:\\.|ury)\\s*Code${ANN}`, `N\\.\\s*D\\.\\s*C\\.\\s*C\\.`, `NDCC`],
+    post: [`N\\.\\s*D\\.\\s*C\\.\\s*C\\.`],
   },
   { j: 'oh', code: 'rev code', heads: [`${st('oh')}\\s*${REV}\\s*Code${ANN}`, `(?:Ohio\\s+|O\\.)?R\\.\\s*C\\.(?=\\s*§?\\s*\\d+\\.\\d)`] },
   { j: 'oh', code: 'admin code', kind: 'regulation', heads: [`Ohio\\s*Adm(?:in)?\\.\\s*Code`] },
@@ -182,6 +183,14 @@ export const CODES: CodeEntry[] = [
   { j: 'ny', code: 'surr ct proc act', heads: [`SCPA`] },
   { j: 'ny', code: 'real prop actions & proc law', heads: [`RPAPL`] },
   { j: 'ny', code: 'comp codes r & regs', kind: 'regulation', title: 'any', heads: [`NYCRR`, `N\\.Y\\.C\\.R\\.R\\.`] },
+  // court rules with a state's own abbreviation
+  { j: 'mi', code: 'ct r', kind: 'rule', heads: [`MCR(?=\\s*\\d)`] },
+  { j: 'mi', code: 're', kind: 'rule', heads: [`MRE(?=\\s*\\d)`] },
+  { j: 'co', code: 'rcp', kind: 'rule', heads: [`C\\.\\s*R\\.\\s*C\\.\\s*P\\.`] },
+  { j: 'co', code: 'rap', kind: 'rule', heads: [`C\\.\\s*A\\.\\s*R\\.(?=\\s*\\d)`] },
+  { j: 'co', code: 're', kind: 'rule', heads: [`C\\.\\s*R\\.\\s*E\\.(?=\\s*\\d)`] },
+  { j: 'ct', code: 'practice book', kind: 'rule', hyphen: true, heads: [`Practice\\s+Book`] },
+  { j: 'nj', code: 'ct r', kind: 'rule', hyphen: true, heads: [`R\\.(?=\\s*\\d:\\d+-\\d)`] },
   // California and Texas regulations
   {
     j: 'ca',

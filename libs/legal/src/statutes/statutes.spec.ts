@@ -430,7 +430,15 @@ describe('state codes', () => {
     expect(keys('See the Texas Code of Criminal Procedure, Article 46.04.')).toEqual(['tx crim proc code 46.04']);
   });
 
+  it('California official style: "Pen. Code, § 187", "Health & Saf. Code"', () => {
+    expect(keys('In California the jury was instructed on Pen. Code, § 187 and Health & Saf. Code, § 11350.')).toEqual([
+      'ca penal code 187',
+      'ca health & safety code 11350',
+    ]);
+  });
+
   it('codes written after the section', () => {
+    expect(keys('See section 28-01-46, N.D.C.C.')).toEqual(['nd cent code 28-01-46']);
     expect(keys('See section 516.120, RSMo 2016.')).toEqual(['mo rev stat 516.120']);
     expect(keys('See section 13-80-102, C.R.S. (2019).')).toEqual(['co rev stat 13-80-102']);
     expect(keys('See § 768.81, Fla. Stat. (2018).')).toEqual(['fl stat 768.81']);
@@ -450,6 +458,8 @@ describe('more state forms', () => {
     ["Tex. Gov't Code Ann. § 311.021", 'tx govt code 311.021'],
     ['Louisiana Civil Code article 2315', 'la civ code 2315'],
     ['I.C. § 5-219', 'id code 5-219'],
+    ['22 NYCRR 202.8-b', 'ny comp codes r & regs 22 202.8-b'],
+    ['Cal. Code Regs., tit. 15, § 3000', 'ca code regs 15 3000'],
     ['I.C. § 34-11-2-4', 'in code 34-11-2-4'],
     ['N.Y. Const., art. I, § 6', 'ny const art 1 6'],
     ['Ohio Constitution, Article I, Section 16', 'oh const art 1 16'],
@@ -467,6 +477,13 @@ describe('more state forms', () => {
     ['FRCP 12(b)(6)', 'us frcp 12(b)(6)'],
     ['N.D.R.Ct. 3.2', 'nd rct 3.2'],
     ['Rule 59(e), SCRCP', 'sc rcp 59(e)'],
+    ['Civ.R. 56(C)', 'oh rcp 56(c)'],
+    ['Crim.R. 32.1', 'oh rcrp 32.1'],
+    ['MCR 2.116(C)(10)', 'mi ct r 2.116(c)(10)'],
+    ['MRE 702', 'mi re 702'],
+    ['C.R.C.P. 12(b)(5)', 'co rcp 12(b)(5)'],
+    ['Practice Book § 23-24', 'ct practice book 23-24'],
+    ['R. 4:46-2(c)', 'nj ct r 4:46-2(c)'],
   ])('rule %s', (cite, key) => {
     const m = one(`The motion is governed by ${cite} here.`);
     expect(m.text).toBe(cite);

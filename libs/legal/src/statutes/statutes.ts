@@ -169,6 +169,9 @@ const STATERULE_CODE: Record<string, string> = {
   juv: 'rjp',
   prof: 'rpc',
 };
+/** Ohio's rules: "Civ.R. 56(C)", "Crim.R. 32.1", "App.R. 12(A)(1)(b)", "Evid.R. 403", "Juv.R. 29" */
+const RE_OHIO_SHORT = /(?<![A-Za-z.])(Civ|Crim|App|Evid|Juv)\.\s?R\.(?=\s?\d)/g;
+const OHIO_SHORT: Record<string, string> = { civ: 'rcp', crim: 'rcrp', app: 'rap', evid: 're', juv: 'rjp' };
 const RE_OHIORULE = /(?<![A-Za-z])(Gov\.\s*Bar\s*R\.|Prof\.\s*Cond\.\s*R\.|Sup\.R\.)\s*([IVXL]{1,5}(?![A-Za-z])|\d{1,3}(?:\.\d{1,2})?[a-z]?)/g;
 const RE_FED_ACRONYM = /(?<![A-Za-z])(FRCP|F\.R\.C\.P\.|FRE|F\.R\.E\.|FRAP|F\.R\.A\.P\.|FRCrP|F\.R\.Cr\.P\.|FRBP)(?=\s*\d)/g;
 const FED_ACRONYM: Record<string, string> = { FRCP: 'frcp', FRE: 'fre', FRAP: 'frap', FRCRP: 'frcrp', FRBP: 'frbp' };
@@ -525,6 +528,10 @@ function rules(ctx: Ctx): void {
     const j = stateOf(m[1]);
     if (j) ruleTail(ctx, m, j, m[2] ? 'rules of court' : 'rule');
   }
+  for (const m of text.matchAll(RE_OHIO_SHORT)) {
+    const d = dominantState(ctx);
+    ruleTail(ctx, m, !d || d === 'oh' ? 'oh' : d, OHIO_SHORT[m[1].toLowerCase()], 0.9);
+  }
   for (const m of text.matchAll(RE_OHIORULE)) {
     const code = m[1].startsWith('Gov') ? 'gov bar r' : m[1].startsWith('Prof') ? 'prof cond r' : 'sup r';
     const subs: string[] = [];
@@ -581,7 +588,7 @@ function entryTail(
   const tail = parseTail(text, p, opts);
   if (!tail) return false;
   if (tail.designator === 'ch') for (const it of tail.items) it.section = `ch ${it.section}`;
-  addTail(ctx, s, tail, { j: e.j, code: e.code, title, kind: e.kind ?? 'statute' });
+  addTail(ctx, s, tail, { j: e.j, code: e.code, title, kind: e.kind ?? 'statute', ruleSet: e.kind === 'rule' || undefined });
   return true;
 }
 
