@@ -19,9 +19,8 @@ import model from 'wink-eng-lite-web-model';
 import { readFileSync } from 'node:fs';
 import { joinPages } from '@casegraph/contracts';
 import { DEFAULT_DATABASE_URL, migrate } from '@casegraph/entities';
-import { EXTRACTOR_NAMES } from '../apps/graph-worker/src/extraction/entity-extractor';
 import { HELDOUT_SET_PATH, LABELLED_SET_PATH, evaluateExtractor, loadLabelledSet } from '../apps/graph-worker/src/extraction/evaluation';
-import { createEntityExtractor } from '../apps/graph-worker/src/extraction/extractor.factory';
+import { OFFLINE_EXTRACTOR_NAMES, createEntityExtractor } from '../apps/graph-worker/src/extraction/extractor.factory';
 import { graphMetrics } from '../apps/graph-worker/src/pipeline/graph-metrics';
 import { chunkText } from '../apps/graph-worker/src/chunking/chunker';
 import {
@@ -110,7 +109,7 @@ async function extractorComparison(texts: string[]): Promise<void> {
         return c;
       },
     ],
-    ...EXTRACTOR_NAMES.map((name): [string, () => Promise<Record<string, number>>] => {
+    ...OFFLINE_EXTRACTOR_NAMES.map((name): [string, () => Promise<Record<string, number>>] => {
       const ex = createEntityExtractor(name);
       return [
         `extractor ${name}`,
@@ -146,7 +145,7 @@ async function extractorComparison(texts: string[]): Promise<void> {
 
   console.log('\nPrecision / recall (exact span and type; micro average) on the labelled sets:');
   const pr: string[][] = [];
-  for (const name of EXTRACTOR_NAMES) {
+  for (const name of OFFLINE_EXTRACTOR_NAMES) {
     const ex = createEntityExtractor(name);
     for (const [set, path] of [
       ['labelled (tuning)', LABELLED_SET_PATH],

@@ -4,16 +4,15 @@
  * With no argument every extractor is evaluated. Prints the mismatches with --verbose;
  * --heldout uses the held-out set (test/fixtures/entities-heldout.json) instead of the tuning set.
  */
-import { EXTRACTOR_NAMES, ExtractorName } from './entity-extractor';
 import { HELDOUT_SET_PATH, LABELLED_SET_PATH, evaluateExtractor, expectedSpans, formatScores, loadLabelledSet } from './evaluation';
-import { createEntityExtractor } from './extractor.factory';
+import { OFFLINE_EXTRACTOR_NAMES, createEntityExtractor } from './extractor.factory';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
-  const names = (args.filter((a) => !a.startsWith('-')) as ExtractorName[]).filter((n) => EXTRACTOR_NAMES.includes(n));
+  const names = OFFLINE_EXTRACTOR_NAMES.filter((n) => args.includes(n));
   const set = loadLabelledSet(args.includes('--heldout') ? HELDOUT_SET_PATH : LABELLED_SET_PATH);
-  for (const name of names.length ? names : [...EXTRACTOR_NAMES]) {
+  for (const name of names.length ? names : OFFLINE_EXTRACTOR_NAMES) {
     const extractor = createEntityExtractor(name);
     console.log(formatScores(name, await evaluateExtractor(extractor, set)));
     if (verbose) {
