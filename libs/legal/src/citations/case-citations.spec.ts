@@ -478,3 +478,16 @@ describe('findCaseCitations: OCR', () => {
     expect(of('Ash v. Bay, 100 F.3d 1 (1st Cir. 1996). Boise, Id, is far.', 'id')).toEqual([]);
   });
 });
+
+describe('findCaseCitations: Id. after subsequent history and record pages', () => {
+  it('refers Id. past a subsequent-history citation to the case', () => {
+    const text = 'Jorgen v. Warden, 330 Conn. 520, 180 A.3d 1 (2019), cert. denied, 139 S. Ct. 788 (2019). Id., 551.';
+    expect(of(text, 'id').map((m) => m.key)).toEqual(['330 conn 520']);
+    const sub = 'Jorgen v. Warden, 330 Conn. 520 (2019), cert. denied sub nom. Jorgen v. Semple, 139 S. Ct. 788 (2019). Id., 552.';
+    expect(of(sub, 'id').map((m) => m.key)).toEqual(['330 conn 520']);
+  });
+
+  it('drops an Id. whose page comes before the case begins (a transcript page)', () => {
+    expect(of('Hale v. Dep’t of Transp., 965 A.2d 349 (Pa. Cmwlth. 2009). The trooper testified. Id. at 9.', 'id')).toEqual([]);
+  });
+});

@@ -54,6 +54,8 @@ const SUPRA = /(?<![\w.])supra\b/g;
 const PIN =
   /,?\s*(?:at\s+)?((?:¶¶?\s*)?\*?\d+(?:\s*[-–—]\s*\*?\d+)?(?:\s*(?:&|and)\s*\d+)?(?:\s*,?\s*(?:n|nn)\.\s*\d+(?:\s*[-–—&]\s*\d+)?)?)(?![\w])/y;
 const PAREN = /\)?\s*[([]([^()[\]]{0,120}?)((?:1[6-9]|20)\d\d)[)\]]/y;
+const HISTORY =
+  /(?:cert\.\s*(?:denied|granted|dismissed)|aff['’]d|rev['’]d|vacated|appeal\s+dis-?\s*missed|appeal\s+denied|reh['’]g(?:\s+en\s+banc)?\s+denied|review\s+denied|modified|remanded|abrogated(?:\s+on\s+other\s+grounds)?(?:\s+by)?|overruled(?:\s+on\s+other\s+grounds)?(?:\s+by)?)(?:\s+in\s+part)?(?:\s+sub\s+nom\.)?,?\s*$/;
 const STATUTE_HINT =
   /\bU\.\s?S\.\s?C\b|\bC\.\s?F\.\s?R\b|\bStat\.|\bConst\.|\bFed\.\s?R\.|\bR\.\s?(?:Civ|Crim|App|Evid)\.|\bRules?\s+\d|\bCode\b|\bCodes\b|\bAnn\.|\bG\.\s?L\.|\bPub\.\s?L\./;
 
@@ -495,7 +497,10 @@ export function findCaseCitations(text: string): LegalMention[] {
       }
       history.push(g);
       const lastMember = g.members[g.members.length - 1];
-      if (!nested(first.start)) last = { key: g.key, end: lastMember.pinEnd, neutral: isNeutral(g), pages: pagesOf(g) };
+      // subsequent history ("cert. denied, 139 S. Ct. 788") is part of the citation before it: Id. still means that one
+      const laterHistory = HISTORY.test(text.slice(Math.max(0, (name?.start ?? first.start) - 60), name?.start ?? first.start));
+      if (laterHistory && last) last = { ...last, end: lastMember.pinEnd };
+      else if (!nested(first.start)) last = { key: g.key, end: lastMember.pinEnd, neutral: isNeutral(g), pages: pagesOf(g) };
     } else if (ev.kind === 'short' && ev.raw) {
       const r = ev.raw;
       let b = r.start;
@@ -545,6 +550,12 @@ export function findCaseCitations(text: string): LegalMention[] {
       const pinPage = im[2] && /^\d/.test(im[2]) ? parseInt(im[2], 10) : NaN;
       const onPage = !Number.isNaN(pinPage) && (last.pages ?? []).some((p) => pinPage >= p && pinPage < p + 1500);
       if (!onPage && STATUTE_HINT.test(between)) {
+        last = undefined;
+        continue;
+      }
+      // "Id. at 9" after "965 A.2d 349": a page before the case begins is the record's (a transcript's)
+      const pages = last.pages ?? [];
+      if (!Number.isNaN(pinPage) && !last.neutral && pages.length && pages.every((p) => pinPage < p)) {
         last = undefined;
         continue;
       }
