@@ -491,3 +491,10 @@ describe('findCaseCitations: Id. after subsequent history and record pages', () 
     expect(of('Hale v. Dep’t of Transp., 965 A.2d 349 (Pa. Cmwlth. 2009). The trooper testified. Id. at 9.', 'id')).toEqual([]);
   });
 });
+
+describe('findCaseCitations: Id. after database citations', () => {
+  it('keeps "Id. at 3" after a Westlaw or slip opinion number', () => {
+    expect(of('Ash v. Bay, 2019 WL 123456, at *2 (D. Del. 2019). Id. at 3.', 'id').map((m) => m.key)).toEqual(['2019 wl 123456']);
+    expect(of('Ash v. Bay, 2019 WL 123456, at *2 (D. Del. 2019). Id. at *3.', 'id').map((m) => m.key)).toEqual(['2019 wl 123456']);
+  });
+});

@@ -183,7 +183,9 @@ function readPage(text: string, volStart: number, volume: string, rep: Reporter,
   return undefined;
 }
 
+/** First pages of a group's reporter citations (a WL or slip-opinion number is no page). */
 function pagesOf(g: Group): number[] {
+  if (g.members.some((x) => x.reporter.yearVolume)) return [];
   return g.members.map((x) => parseInt(x.page, 10)).filter((n) => !Number.isNaN(n));
 }
 
