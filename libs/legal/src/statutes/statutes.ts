@@ -211,13 +211,13 @@ const RE_RESTATEMENT =
 /* state codes                                                                                */
 
 const ALL_HEADS = CODES.map((c) => `(${c.heads.join('|')})`).join('|');
-/** heads that start with a state's name are tried at the state anchors; the others (acronyms) by one scan */
+/** heads that start with a state's name are tried at the state anchors; the others (acronyms) by one case-sensitive scan */
 const isStateLed = (h: string): boolean => STATES.some((s) => h.startsWith(`(?:${stateSource(s)})`));
 const groupOf = (hs: string[]): string => (hs.length ? `(${hs.join('|')})` : '((?!))');
 const RE_CODES_STATE_Y = new RegExp(`(?<![A-Za-z.])(?:${CODES.map((c) => groupOf(c.heads.filter(isStateLed))).join('|')})(?![A-Za-z])`, 'iy');
 const RE_CODES_OTHER = new RegExp(
   `(?<![A-Za-z.])(?:${CODES.map((c) => groupOf(c.heads.filter((h) => !isStateLed(h)))).join('|')})(?![A-Za-z])`,
-  'gi',
+  'g', // case-sensitive: acronyms and title-case names; an i flag here costs a scan of every position
 );
 const RE_CODES_Y = new RegExp(`(?:${ALL_HEADS})(?![A-Za-z])`, 'iy');
 /** "Tex. Penal Code Ann.", "Cal. Code Civ. Proc.", "Texas Code of Criminal Procedure", "N.Y. Penal Law" */
