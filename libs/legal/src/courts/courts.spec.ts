@@ -188,3 +188,21 @@ describe('findCourts, more state forms', () => {
     expect(ids('the Louisiana Fifth Circuit Court of Appeal and the Fifth Circuit Court of Appeals')).toEqual(['la.app.5', 'us.ca5']);
   });
 });
+
+describe('findCourts, bare names in a state court’s document', () => {
+  const caption = 'IN THE SUPREME COURT OF THE STATE OF CONNECTICUT\n\n';
+  it('reads "the Appellate Court" and "the Superior Court" as the state’s courts', () => {
+    expect(ids(`${caption}The Appellate Court affirmed the judgment of the Superior Court.`)).toEqual(['ct.sup', 'ct.app', 'ct.super']);
+  });
+
+  it('reads them as nothing where the state has no such court, or in a federal court’s document', () => {
+    expect(ids('IN THE SUPREME COURT OF THE STATE OF CALIFORNIA\n\nthe Superior Court erred')).toEqual(['ca.sup']);
+    expect(ids('UNITED STATES COURT OF APPEALS\nFOR THE FIRST CIRCUIT\n\nthe Appellate Court erred')).toEqual(['us.ca1']);
+  });
+
+  it('reads a bare "the Supreme Court" as the state’s highest court, or New York’s trial court, or the U.S. Supreme Court', () => {
+    expect(ids(`${caption}the Supreme Court held`)).toEqual(['ct.sup', 'ct.sup']);
+    expect(ids('SUPREME COURT OF THE STATE OF NEW YORK\nCOUNTY OF KINGS\n\nthe Supreme Court granted')).toEqual(['ny.supct', 'ny.supct']);
+    expect(ids('UNITED STATES COURT OF APPEALS\nFOR THE FIRST CIRCUIT\n\nThe Supreme Court held')).toEqual(['us.ca1', 'us.scotus']);
+  });
+});

@@ -202,7 +202,7 @@ const STATE_KINDS: Array<[RegExp, (st: StateInfo) => string | undefined]> = [
   [/^(?:appellate court|appeals court)$/i, (st) => firstExisting(st, ['app'])],
   [/^district court of appeals?$/i, (st) => (st.postal === 'FL' ? 'fl.dca' : undefined)],
   [/^commonwealth court$/i, (st) => (st.postal === 'PA' ? 'pa.commw' : undefined)],
-  [/^superior court$/i, (st) => (st.postal === 'PA' ? 'pa.super' : st.postal === 'DE' ? 'de.super' : st.postal === 'VT' ? 'vt.super' : undefined)],
+  [/^superior court$/i, (st) => firstExisting(st, ['super'])],
   [/^appellate division$/i, (st) => (st.postal === 'NY' ? 'ny.appdiv' : st.postal === 'NJ' ? 'nj.appdiv' : undefined)],
   [/^(?:court of chancery|chancery court)$/i, (st) => (st.postal === 'DE' ? 'de.ch' : undefined)],
 ];

@@ -355,6 +355,9 @@ const STATE_SPECIAL: Record<string, StateCourtSpec[]> = {
   ],
 }; // prettier-ignore
 
+/** States whose Superior Court is one statewide trial court (elsewhere superior courts are county courts). */
+const STATEWIDE_SUPERIOR = new Set(['CT', 'NJ', 'DE', 'VT', 'ME', 'MA', 'NH', 'RI', 'DC', 'AK']);
+
 /** States with no intermediate appellate court. */
 const NO_INTERMEDIATE = new Set(['DE', 'ME', 'MT', 'NH', 'RI', 'SD', 'VT', 'WY', 'GU', 'VI', 'MP']);
 
@@ -362,26 +365,37 @@ function buildStates(): Court[] {
   const out: Court[] = [];
   for (const s of STATES) {
     if (s.postal === 'GU' || s.postal === 'VI' || s.postal === 'MP') continue;
-    const specs: StateCourtSpec[] = STATE_SPECIAL[s.postal] ?? [
-      {
-        id: `${s.postal.toLowerCase()}.sup`,
-        name: `Supreme Court of ${s.name}`,
-        cites: [s.abbr],
-        level: 'supreme',
-        aliases: [`${s.name} Supreme Court`],
-      },
-      ...(NO_INTERMEDIATE.has(s.postal)
-        ? []
-        : [
-            {
-              id: `${s.postal.toLowerCase()}.app`,
-              name: `Court of Appeals of ${s.name}`,
-              cites: [`${s.abbr} Ct. App.`, `${s.abbr} App.`],
-              level: 'appellate' as CourtLevel,
-              aliases: [`${s.name} Court of Appeals`],
-            },
-          ]),
-    ];
+    const specs: StateCourtSpec[] = [...(STATE_SPECIAL[s.postal] ?? [])];
+    if (!STATE_SPECIAL[s.postal])
+      specs.push(
+        {
+          id: `${s.postal.toLowerCase()}.sup`,
+          name: `Supreme Court of ${s.name}`,
+          cites: [s.abbr],
+          level: 'supreme',
+          aliases: [`${s.name} Supreme Court`],
+        },
+        ...(NO_INTERMEDIATE.has(s.postal)
+          ? []
+          : [
+              {
+                id: `${s.postal.toLowerCase()}.app`,
+                name: `Court of Appeals of ${s.name}`,
+                cites: [`${s.abbr} Ct. App.`, `${s.abbr} App.`],
+                level: 'appellate' as CourtLevel,
+                aliases: [`${s.name} Court of Appeals`],
+              },
+            ]),
+      );
+    if (STATEWIDE_SUPERIOR.has(s.postal) && !specs.some((x) => x.id === `${s.postal.toLowerCase()}.super`)) {
+      specs.push({
+        id: `${s.postal.toLowerCase()}.super`,
+        name: s.postal === 'DC' ? 'Superior Court of the District of Columbia' : `Superior Court of ${s.name}`,
+        cites: [`${s.abbr} Super. Ct.`],
+        level: 'trial',
+        aliases: [`${s.name} Superior Court`, ...(s.postal === 'DC' ? ['D.C. Superior Court'] : [])],
+      });
+    }
     for (const spec of specs) {
       out.push(court(spec.id, spec.name, spec.cites, s.postal, spec.level, spec.aliases ?? []));
       const units = spec.units;

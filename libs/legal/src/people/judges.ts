@@ -96,7 +96,9 @@ const STOP = new Set(
     'january february march april may june july august september october november december ' +
     'mediator party parties authority office administration commissioner secretary director warden sheriff officer ' +
     'jury juror witness rule rules act code section statute federal criminal civil family probate juvenile ' +
-    'texas california florida new york ohio recommendation report findings decision decisions date advocate pro tem'
+    'texas california florida new york ohio recommendation report findings decision decisions date advocate pro tem ' +
+    'center system systems programs statistics institute foundation league project initiative reform policy services ' +
+    'network studies society association council committee commission board agency bureau fund clinic alliance coalition'
   ).split(/\s+/),
 );
 
