@@ -137,3 +137,18 @@ describe('findJudges in a signature beside the place of signing', () => {
     expect(judges(text)).toEqual([['CARL D. MOSS, JR.', 'judge moss', 'Carl D. Moss, Jr.']]);
   });
 });
+
+describe('findJudges, header and signature variants', () => {
+  it('reads "/s/ Jane Roe" right above the title line', () => {
+    expect(judges('IT IS SO ORDERED.\n\n     /s/ Jane Roe\n     UNITED STATES DISTRICT JUDGE\n')).toEqual([['Jane Roe', 'judge roe', 'Jane Roe']]);
+  });
+
+  it('reads a "Judges:" header that holds a Before line, and writes DeMOSS as DeMoss', () => {
+    expect(judges('Judges: Before ALDER, BIRCH, and DeMOSS, Circuit Judges.\n').map(([, , d]) => d)).toEqual(['Alder', 'Birch', 'DeMoss']);
+  });
+
+  it('reads "Opinion of the Court by Bahr, Justice." and "Bankruptcy Judge" after a name', () => {
+    expect(names('Opinion of the Court by Alder, Justice.\n')).toEqual(['Alder']);
+    expect(names('Cora D. Elm, United States Bankruptcy Judge\n')).toEqual(['Cora D. Elm']);
+  });
+});
