@@ -739,8 +739,12 @@ function groupParties(text: string, group: CaptionGroup, gov: GovernmentContext,
         const rest = titleRest.replace(/^(?:of|for|OF|FOR)\s+(?:the\s+)?/, '');
         if (rest && /\p{Lu}/u.test(rest[0] ?? '')) {
           const from = p.start + t.lastIndexOf(rest);
-          capacity[0] = /^(?:of|for)\s/i.test(titleRest) ? displayName(t) : `${capacity[0]}, ${displayName(rest)}`;
-          capOrg = orgOf({ start: from, end: p.end, text: rest });
+          if (/^(?:of|for)\s/i.test(titleRest)) capacity[0] = displayName(t);
+          else {
+            // "Commissioner Social Security Administration": the office's agency is an organisation
+            capacity[0] = `${capacity[0]}, ${displayName(rest)}`;
+            capOrg = orgOf({ start: from, end: p.end, text: rest });
+          }
         }
         cur.attributes.capacity = capacity.join(', ');
         continue;
@@ -831,6 +835,16 @@ export function captionParties(
       p.attributes.roleInferred = true;
     }
   }
+  // Parties the caption gives no role: the role the opening of the body states ("Relator, Barry Minnfee",
+  // "Hines appeals").
+  for (const p of parties) {
+    if (p.attributes.party !== undefined || p.government) continue;
+    const role = roleFromBody(text, end, p);
+    if (role) {
+      p.attributes.party = role;
+      p.attributes.roleInferred = true;
+    }
+  }
   // Parties of one key: one display (the first), one type.
   const seen = new Map<string, Party>();
   const unique: Party[] = [];
@@ -853,6 +867,47 @@ function courtJurisdictions(context: LegalPeopleContext): string[] {
     if (c.type === 'COURT' && typeof j === 'string') out.push(j);
   }
   return out;
+}
+
+const BEFORE_SURNAME = new Set(
+  'mr mrs ms miss dr defendant plaintiff appellant appellee petitioner respondent movant relator debtor officer ausa judge counsel attorney agent trooper deputy detective sergeant sgt'.split(
+    ' ',
+  ),
+);
+
+/**
+ * A surname alone is the party's unless another first name stands before it ("Bethza Meletrich" is not
+ * "Angel Meletrich"); a title, a role word or the party's own first name or initial may ("Mr. Soskin",
+ * "Defendant Lillard", "Frances A. Oxner").
+ */
+function otherFirstName(text: string, start: number, p: Party): boolean {
+  const before = /([\p{L}.'’]+)[ \t]+$/u.exec(text.slice(Math.max(0, start - 30), start));
+  if (!before) return true;
+  const w = before[1];
+  if (!/^\p{Lu}/u.test(w)) return true;
+  if (BEFORE_SURNAME.has(w.toLowerCase().replace(/\.$/, ''))) return true;
+  const tokens = p.display.split(/\s+/);
+  if (tokens.includes(w)) return true;
+  if (/^\p{Lu}\.$/u.test(w) && tokens.some((t) => t[0] === w[0])) return true;
+  return false;
+}
+
+const BODY_ROLE = 'appellant|appellee|petitioner|respondent|relator|movant|plaintiff|defendant|debtor|applicant';
+
+function roleFromBody(text: string, from: number, p: Party): string | undefined {
+  const body = text.slice(from, from + 5000);
+  const tokens = p.display.replace(/,?\s+(?:Jr\.|Sr\.|II|III|IV)$/, '').split(/\s+/);
+  const alts = [p.display, tokens.length > 1 ? tokens[tokens.length - 1] : '']
+    .filter((x) => x.length >= 3)
+    .map((x) => escapeRe(x).replace(/\s+/g, '\\s+'));
+  if (!alts.length) return undefined;
+  const name = `(?:${alts.join('|')})`;
+  const m =
+    new RegExp(`\\b(${BODY_ROLE})s?,?\\s+(?:the\\s+)?${name}\\b`, 'i').exec(body) ??
+    new RegExp(`\\b${name},?\\s+(?:the\\s+)?(${BODY_ROLE})\\b`, 'i').exec(body);
+  if (m) return m[1].toLowerCase();
+  if (new RegExp(`\\b${name}\\s+(?:now\\s+)?appeals\\b`).test(body)) return 'appellant';
+  return undefined;
 }
 
 /** Whether the "In re" caption is one of the groups already read (an "In the Matter of X, Appellant." block). */
@@ -962,7 +1017,7 @@ function bodyMentions(
     if (p.type === 'PERSON') {
       const tokens = p.display.replace(/,?\s+(?:Jr\.|Sr\.|II|III|IV)$/, '').split(/\s+/);
       const surname = tokens[tokens.length - 1];
-      if (tokens.length >= 2 && /^\p{Lu}\p{Ll}{2,}/u.test(surname) && !names.has(surname)) names.set(surname, p);
+      if (tokens.length >= 2 && /^\p{Lu}\p{Ll}{2,}/u.test(surname) && !names.has(surname) && !isStateName(surname)) names.set(surname, p);
     }
     for (const a of p.aliases) if (a.display.length >= 4) names.set(a.display, p);
   }
@@ -993,6 +1048,7 @@ function bodyMentions(
     const matched = m[0].replace(/\s+/g, ' ');
     let p = lowerNames.get(matched);
     let display = matched;
+    if (p && p.type === 'PERSON' && !matched.includes(' ') && !otherFirstName(text, start, p)) continue;
     if (!p) {
       // a government reference
       if (/^(?:the )?United States/i.test(matched)) {
