@@ -152,3 +152,10 @@ describe('findJudges, header and signature variants', () => {
     expect(names('Cora D. Elm, United States Bankruptcy Judge\n')).toEqual(['Cora D. Elm']);
   });
 });
+
+describe('findJudges, New York and California benches', () => {
+  it('reads "Present: A, J.P., B, C, JJ." and "D, Acting P.J."', () => {
+    expect(names('Present: Alder-Birch, J.P., Cedar, Dove, Elm, JJ.\n')).toEqual(['Alder-Birch', 'Cedar', 'Dove', 'Elm']);
+    expect(names('WE CONCUR:\n\nFIR, Acting P.J.\n\nGUM, J.\n')).toEqual(['FIR', 'GUM']);
+  });
+});

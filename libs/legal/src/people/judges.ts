@@ -131,7 +131,7 @@ function isMark(t: Tok | undefined): boolean {
 // "SMITH, Circuit Judge", "Bryan, J.", "CROTHERS and McEVERS, JJ.", "Before A, B, and C, Circuit Judges."
 
 const SUFFIX_TITLE_RE = new RegExp(
-  String.raw`,(?:[ \t]{0,2}|[ \t]*\n[ \t]*)(?:(?<jj>JJ\.|Js\.|J\.J\.)|(?<j>(?:C\.[ ]?J\.|P\.[ ]?J\.(?:E\.|A\.D\.)?|S\.[ ]?J\.|A\.J\.S\.C\.|J\.S\.C\.|J\.A\.D\.|J\.T\.C\.|J\.)(?![A-Za-z]))|(?<title>(?:(?:Chief|Senior|Associate|Presiding|Acting)[ ]+)*(?:(?:United[ ]States|U\.S\.)[ ]+)?(?:(?:Chief|Senior)[ ]+)?(?:(?:Circuit|District|Magistrate|Bankruptcy|Appellate|Circuit[ ]Court|Superior[ ]Court|Court[ ]of[ ]Appeals|Administrative[ ]Law|Immigration|Special)[ ]+)?(?:Judges?|Justices?|Masters?)|(?:Vice[ ])?Chancellor)\b)`,
+  String.raw`,(?:[ \t]{0,2}|[ \t]*\n[ \t]*)(?:(?<jj>JJ\.|Js\.|J\.J\.)|(?<j>(?:(?:Acting[ ]|Presiding[ ])?(?:C\.[ ]?J\.|P\.[ ]?J\.(?:E\.|A\.D\.)?)|J\.[ ]?P\.|S\.[ ]?J\.|A\.J\.S\.C\.|J\.S\.C\.|J\.A\.D\.|J\.T\.C\.|J\.)(?![A-Za-z]))|(?<title>(?:(?:Chief|Senior|Associate|Presiding|Acting)[ ]+)*(?:(?:United[ ]States|U\.S\.)[ ]+)?(?:(?:Chief|Senior)[ ]+)?(?:(?:Circuit|District|Magistrate|Bankruptcy|Appellate|Circuit[ ]Court|Superior[ ]Court|Court[ ]of[ ]Appeals|Administrative[ ]Law|Immigration|Special)[ ]+)?(?:Judges?|Justices?|Masters?)|(?:Vice[ ])?Chancellor)\b)`,
   'gi',
 );
 
