@@ -182,6 +182,18 @@ export function parseTail(text: string, pos: number, opts: TailOptions): Tail | 
       end = e;
       continue;
     }
+    // "§§ 12-341, -341.01(A)": the later item repeats the first's prefix
+    if (plural && text[q] === '-' && /\d/.test(text[q + 1] ?? '')) {
+      const prev = items[items.length - 1];
+      const cut = prev.section.lastIndexOf('-');
+      const it = cut > 0 ? itemAt(text, q + 1, opts, plural, rule) : undefined;
+      if (!it) break;
+      it.start = q;
+      it.section = prev.section.slice(0, cut + 1) + it.section;
+      items.push(it);
+      end = it.end;
+      continue;
+    }
     let r = q;
     const s = at(RE_LIST_SEC, text, q);
     if (s) r = s.index + s[0].length;

@@ -177,6 +177,14 @@ describe('lists and ranges', () => {
     expect(t.attributes?.through).toBe('154.073');
   });
 
+  it('a later list item may repeat only the end of the first ("§§ 12-341, -341.01(A)")', () => {
+    expect(keys('Fees are awarded under A.R.S. §§ 12-341, -341.01(A).')).toEqual(['az rev stat 12-341', 'az rev stat 12-341.01(a)']);
+  });
+
+  it("a session law's section is not a code section", () => {
+    expect(keys('See OCGA § 9-11-12; Ga. L. 2005, p. 1, § 2.')).toEqual(['ga code 9-11-12']);
+  });
+
   it('a hyphenated state section is one section, not a range', () => {
     const m = one('The limitation is in N.D.C.C. § 28-01-46.');
     expect(m.key).toBe('nd cent code 28-01-46');
@@ -226,6 +234,14 @@ describe('constitutions', () => {
 
   it('"the Fifth and Fourteenth Amendments" are two amendments', () => {
     expect(keys('Due process under the Fifth and Fourteenth Amendments is the same.')).toEqual(['us const amend 5', 'us const amend 14']);
+  });
+
+  it('"Article I, Section 8, Clause 3 of the United States Constitution"', () => {
+    expect(keys('Article I, Section 8, Clause 3 of the United States Constitution grants the power.')).toEqual(['us const art 1 8 cl 3']);
+  });
+
+  it('"Ky. Const. §§ 14, 54": one mention per section', () => {
+    expect(keys('See KRS 342.0011; Ky. Const. §§ 14, 54.')).toEqual(['ky rev stat 342.0011', 'ky const 14', 'ky const 54']);
   });
 
   it('"Article III of the Constitution" and a state article', () => {

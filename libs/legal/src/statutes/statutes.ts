@@ -189,10 +189,11 @@ const RULE_FULL: Record<string, string> = {
   evidence: 'fre',
   'bankruptcy procedure': 'frbp',
 };
-const CONST_TAIL_SRC = `\\s*Const(?:\\.|itution)(?:,\\s*|\\s+)(art(?:icle)?\\.?|amend(?:ment)?\\.?|am\\.|§)\\s*([IVXLC]{1,7}\\b|\\d{1,3}[a-z]?)`;
+const CONST_TAIL_SRC = `\\s*Const(?:\\.|itution)(?:,\\s*|\\s+)(art(?:icle)?\\.?|amend(?:ment)?\\.?|am\\.|§§?)\\s*([IVXLC]{1,7}\\b|\\d{1,3}[a-z]?)`;
 const RE_CONST_US = new RegExp(`(?<![A-Za-z])(U\\.\\s*S\\.|United\\s+States)${CONST_TAIL_SRC}`, 'gi');
 const RE_CONST_STATE_Y = new RegExp(`(${ANY_STATE_SOURCE})${CONST_TAIL_SRC}`, 'iy');
 const RE_CONST_TAIL = /(?:,\s*|\s+)(?:§|sec\.|[Ss]ection)\s*(\d{1,3}[a-z]?)(?:,\s*cl\.\s*(\d{1,2}))?/y;
+const RE_CONST_MORE = /(?:,\s*(?:and\s+)?|\s+and\s+)(\d{1,3}[a-z]?)(?![\w(]|\.\d)/y;
 const RE_CONST_CL = /(?:,\s*|\s+)cl\.\s*(\d{1,2})/y;
 const RE_AMEND_WORD = /(?<![A-Za-z])(?:Amendments?|AMENDMENTS?)(?![A-Za-z])/g;
 const RE_AMEND_BEFORE = new RegExp(`(?<![A-Za-z-])${ORD_SRC}(?:(?:,\\s+|,?\\s+(?:and|or)\\s+)${ORD_SRC}){0,4}\\s+$`);
@@ -202,7 +203,7 @@ const RE_AMEND_ORG =
   /^['’]?s?\s+(?:Institute|Center|Centre|Coalition|Foundation|Project|Clinic|Association|Fund|Committee|Lawyers|Alliance|Society|Defense|Legal|Council|Network|Union)/i;
 const RE_AMEND_TO = /^\s+(?:to|of)\s+(?!(?:the\s+)?(?:United\s+States\s+|U\.\s*S\.\s+|[Ff]ederal\s+|[A-Z][a-z]+\s+)?Constitution)/;
 const RE_ARTICLE_CONST = new RegExp(
-  `(?:(?:[Ss]ection|§)\\s*(\\d{1,3})\\s+(?:of\\s+)?)?Art(?:icle|\\.)\\s*([IVXLC]{1,7}|\\d{1,3})(?:,\\s*(?:[Ss]ection|§|[Ss]ec\\.)\\s*(\\d{1,3}))?(?:,\\s*cl(?:ause|\\.)\\s*(\\d{1,2}))?,?\\s+(?:of\\s+)?the\\s+(?:(United\\s+States|U\\.\\s*S\\.|[Ff]ederal|${ANY_STATE_SOURCE})\\s+)?Constitution$`,
+  `(?:(?:[Ss]ection|§)\\s*(\\d{1,3})\\s+(?:of\\s+)?)?Art(?:icle|\\.)\\s*([IVXLC]{1,7}|\\d{1,3})(?:,\\s*(?:[Ss]ection|§|[Ss]ec\\.)\\s*(\\d{1,3}))?(?:,\\s*[Cc]l(?:ause|\\.)\\s*(\\d{1,2}))?,?\\s+(?:of\\s+)?the\\s+(?:(United\\s+States|U\\.\\s*S\\.|[Ff]ederal|${ANY_STATE_SOURCE})\\s+)?Constitution$`,
 );
 const RE_RESTATEMENT =
   /(?<![A-Za-z])Restatement\s+\((First|Second|Third|Fourth)\)\s+of\s+(?:the\s+)?((?:[A-Z][A-Za-z]*,?\s+(?:and\s+|&\s+)?){1,5}?)§§?\s*(\d{1,4}[A-Za-z]?)/g;
@@ -452,6 +453,15 @@ function constitutions(ctx: Ctx): void {
       }
     } else section = num(m[3]);
     ctx.cites.push({ start: m.index, end, j, code: 'const', section, subs, kind: 'constitution', confidence: 0.97 });
+    // "Ky. Const. §§ 14, 54": one mention per section
+    if (!kind && m[2] === '§§')
+      for (let i = 0; i < 20; i++) {
+        const more = at(RE_CONST_MORE, text, end);
+        if (!more) break;
+        const st = more.index + more[0].length - more[1].length;
+        end = more.index + more[0].length;
+        ctx.cites.push({ start: st, end, j, code: 'const', section: num(more[1]), subs: [], kind: 'constitution', confidence: 0.95 });
+      }
   }
   // "Article III of the Constitution", "Section 6 of Article VIII of the Texas Constitution"
   for (const m of text.matchAll(/Constitution(?![A-Za-z])/g)) {
@@ -777,6 +787,7 @@ function bareSections(ctx: Ctx, full: Cite[]): Cite[] {
     const before = text.slice(Math.max(0, m.index - 40), m.index);
     const named = RE_NAMED_BEFORE.exec(before);
     if (!named && RE_BARE_SKIP.test(before)) continue;
+    if (/\bp(?:p)?\.\s*\d+,\s*$/.test(before)) continue; // "Ga. L. 2005, p. 1, § 2": a session law's section
     // a docket number in a caption column ("§ 4:21-CV-110-A")
     if (/^\s*\d{1,2}:\d{2}-?[A-Za-z]{2}/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 12))) continue;
     const tail = parseTail(text, m.index + m[0].length, { needDesignator: false, hyphen: true });
