@@ -32,21 +32,38 @@ interface SweepMethods {
 }
 type BulkMatch = (document: unknown[][], net: MatchNet, methods: SweepMethods, opts?: { matchOne?: boolean }) => unknown[];
 
-/** Each net's hook keys in compromise's order (Object.keys of the hooks object). */
-const hookOrder = new WeakMap<MatchNet, { keys: string[]; index: Map<string, number> }>();
+/**
+ * Each net's hook keys in compromise's order (Object.keys of the hooks object), each hook's rules with a number
+ * per distinct match string (compromise drops a rule whose match string it has already queued for the piece).
+ */
+interface NetIndex {
+  index: Map<string, number>;
+  rules: Array<Array<{ rule: NetRule; id: number }>>;
+  ids: number;
+}
+const netIndex = new WeakMap<MatchNet, NetIndex>();
 
-function orderOf(net: MatchNet): { keys: string[]; index: Map<string, number> } {
-  let o = hookOrder.get(net);
+function indexOf(net: MatchNet): NetIndex {
+  let o = netIndex.get(net);
   if (!o) {
     const keys = Object.keys(net.hooks);
-    o = { keys, index: new Map(keys.map((k, i) => [k, i])) };
-    hookOrder.set(net, o);
+    const ids = new Map<string, number>();
+    const rules = keys.map((k) =>
+      net.hooks[k].map((rule) => {
+        let id = ids.get(rule.match);
+        if (id === undefined) ids.set(rule.match, (id = ids.size));
+        return { rule, id };
+      }),
+    );
+    o = { index: new Map(keys.map((k, i) => [k, i])), rules, ids: ids.size };
+    netIndex.set(net, o);
   }
   return o;
 }
 
 /** Whether compromise's trimDown and tooSmall keep the rule for a sentence with these words and tags. */
 function applies(rule: NetRule, haves: Set<string>, termCount: number): boolean {
+  if (termCount < rule.minWords) return false;
   for (const need of rule.needs) if (!haves.has(need)) return false;
   if (rule.ifNo !== undefined && rule.ifNo.some((no) => haves.has(no))) return false;
   if (rule.wants.length) {
@@ -54,15 +71,20 @@ function applies(rule: NetRule, haves: Set<string>, termCount: number): boolean 
     for (const want of rule.wants) if (haves.has(want)) found++;
     if (found < rule.minWant) return false;
   }
-  return termCount >= rule.minWords;
+  return true;
 }
+
+let seen = new Uint32Array(0);
+let stamp = 0;
 
 export const fastBulkMatch: BulkMatch = (document, net, methods, opts = {}) => {
   const docCache = methods.one.cacheDoc(document);
-  const { keys, index } = orderOf(net);
+  const { index, rules, ids } = indexOf(net);
+  if (seen.length < ids) seen = new Uint32Array(ids);
   const results: unknown[] = [];
   for (let n = 0; n < document.length; n++) {
     const haves = docCache[n];
+    const termCount = document[n].length;
     const hits: number[] = [];
     for (const item of haves) {
       const i = index.get(item);
@@ -70,16 +92,19 @@ export const fastBulkMatch: BulkMatch = (document, net, methods, opts = {}) => {
     }
     hits.sort((a, b) => a - b);
     // compromise: concatenate the hooks' rules in hook order, drop repeated match strings, then filter.
-    const seen = new Set<string>();
+    if (++stamp === 0xffffffff) {
+      seen.fill(0);
+      stamp = 1;
+    }
     const todo: NetRule[] = [];
     for (const i of hits) {
-      for (const rule of net.hooks[keys[i]]) {
-        if (seen.has(rule.match)) continue;
-        seen.add(rule.match);
-        if (applies(rule, haves, document[n].length)) todo.push(rule);
+      for (const { rule, id } of rules[i]) {
+        if (seen[id] === stamp) continue;
+        seen[id] = stamp;
+        if (applies(rule, haves, termCount)) todo.push(rule);
       }
     }
-    for (const rule of net.always) if (document[n].length >= rule.minWords) todo.push(rule);
+    for (const rule of net.always) if (termCount >= rule.minWords) todo.push(rule);
     for (const rule of todo) {
       const res = methods.one.match([document[n]], rule);
       if (res.ptrs.length > 0) {
