@@ -109,3 +109,13 @@ describe('findCounsel', () => {
     expect(findCounsel(text, none)).toEqual([]);
   });
 });
+
+describe('findCounsel: a "Counsel:" label with no party named', () => {
+  it('reads the names and firm after the label', () => {
+    const text = 'Counsel: Rhea Lindqvist, Lindqvist & Moss LLP, Portland, Oregon.\n\nOPINION\n';
+    expect(rows(text)).toEqual([
+      ['PERSON', 'counsel', 'Rhea Lindqvist', undefined],
+      ['ORG', 'law_firm', 'Lindqvist & Moss LLP', undefined],
+    ]);
+  });
+});

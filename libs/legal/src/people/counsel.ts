@@ -480,6 +480,19 @@ function labelled(o: Out): void {
     const attrs: Record<string, AttributeValue> = { for: roleOf(m[1])! };
     parseAppearance(o, viewOf(text, start, end), attrs);
   }
+  // "Counsel: Jane Roe, Roe & Doe LLP, Dallas, Texas." with no "for …" (what it adds to the appearances above)
+  const plain = /^[ \t]*(?:Counsel|COUNSEL|Appearances|APPEARANCES)[ \t]*:[ \t]*/gm;
+  while ((m = plain.exec(text))) {
+    const start = m.index + m[0].length;
+    const blank = /\n[ \t\r]*\n/g;
+    blank.lastIndex = start;
+    const bm = blank.exec(text);
+    const end = Math.min(bm ? bm.index : text.length, start + 400);
+    const seg = text.slice(start, end);
+    if (!appearanceLike(seg)) continue;
+    const first = personPart(stripTitles(seg.trim().split(/[,;(]/)[0].trim()).name).name;
+    if (isPersonName(first, 2)) parseAppearance(o, viewOf(text, start, end), {});
+  }
   const vt = new RegExp(
     `^[ \\t]*(?:Attorney|Atty\\.)\\s+(\\p{Lu}[\\p{L}.'’-]*(?:\\s+\\p{Lu}[\\p{L}.'’-]*){1,3})\\s+for\\s+(?:the\\s+)?(${ROLE_WORDS})\\b`,
     'gmu',

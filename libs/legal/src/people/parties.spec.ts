@@ -269,3 +269,13 @@ describe('parseRole', () => {
     expect(parseRole('Movant,')).toEqual({ party: 'movant' });
   });
 });
+
+describe('findParties: both sides on one line', () => {
+  it('splits "A, Role, v. B, Role." into the two sides', () => {
+    const text = 'JOHN DOE, Plaintiff-Appellant, v. ACME CORP., Defendant-Appellee.\n\nOPINION\n';
+    expect(parties(text).map((m) => [m.display ?? m.text, m.attributes?.party, m.attributes?.appealRole])).toEqual([
+      ['John Doe', 'plaintiff', 'appellant'],
+      ['Acme Corp.', 'defendant', 'appellee'],
+    ]);
+  });
+});

@@ -575,9 +575,19 @@ const MATTER_SUFFIX =
   /\s+(?:(?:SECURITIES|Securities|ANTITRUST|Antitrust|DERIVATIVE|Derivative|ERISA|PRODUCTS LIABILITY|Products Liability|Sales Practices|SALES PRACTICES)\s+)?(?:LITIGATION|Litigation)\.?$/;
 
 /** Parses one caption group into parties. */
+const ROLE_THEN_V = new RegExp(`^(.*?),\\s*(${ROLE_EXPR})\\s*,?\\s+(?:v\\.?|vs\\.?|versus)\\s+(.+)$`, 'i');
+
 function groupParties(text: string, group: CaptionGroup, gov: GovernmentContext, out: Party[], extra: Party[]): void {
   let view = group.view;
   let inRe = false;
+  // both sides on one line: "JOHN DOE, Plaintiff-Appellant, v. ACME CORP., Defendant-Appellee."
+  const both = ROLE_THEN_V.exec(view.text);
+  if (both && !IN_RE_PREFIX.test(view.text)) {
+    const rightAt = view.text.length - both[3].length;
+    groupParties(text, { view: { text: both[1], offsets: view.offsets.slice(0, both[1].length) }, role: both[2], side: group.side }, gov, out, extra);
+    groupParties(text, { view: { text: both[3], offsets: view.offsets.slice(rightAt) }, role: group.role, side: group.side + 1 }, gov, out, extra);
+    return;
+  }
   const pre = IN_RE_PREFIX.exec(view.text);
   if (pre) {
     inRe = true;
