@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import { type EntityType, type MentionRole, entitySearchKey } from '@casegraph/contracts';
+import { caseCitationKey } from '@casegraph/legal';
 import { apiError, notFound } from '../common/api-error';
 import { EXPORT_WRITERS } from './graph-export';
 import { EntityDetailDto, EntityDto, EntityListQueryDto, EntityPageDto, ExportFormat, GraphDto, GraphQueryDto, MentionDto } from './graph.dto';
@@ -68,17 +69,30 @@ export class GraphService {
     await this.requireProject(projectUuid);
     const key = q.q ? searchKey(q.q, q.type) : '';
     if (q.q !== undefined && !key) throw apiError(HttpStatus.BAD_REQUEST, 'q must contain a letter or a digit');
+    // A case is also found by any of its citations: its key is its group's highest-ranked one, and the parallel
+    // citation a mention was written with is in that mention's attributes.citationKey.
+    const citation = q.q && (q.type === undefined || q.type === 'CASE') ? (caseCitationKey(q.q) ?? null) : null;
     const where = `project_uuid = $1 AND mention_count > 0 AND ($2::text IS NULL OR entity_type = $2)
-       AND ($3::text IS NULL OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(casegraph_aliases(aliases)) a WHERE a ILIKE $4))
+       AND ($3::text IS NULL OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(casegraph_aliases(aliases)) a WHERE a ILIKE $4)
+            OR ($6::text IS NOT NULL AND canonical_entity_uuid IN (
+                  SELECT m.canonical_entity_uuid FROM entity_mentions m
+                   WHERE m.project_uuid = $1 AND m.entity_type = 'CASE' AND m.attributes->>'citationKey' = $6)))
        AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM entity_mentions m
                                          WHERE m.canonical_entity_uuid = canonical_entities.canonical_entity_uuid AND m.role = $5))`;
-    const params = [projectUuid, q.type ?? null, key ? `%${likeEscape(key)}%` : null, q.q ? `%${likeEscape(q.q.trim())}%` : null, q.role ?? null];
+    const params = [
+      projectUuid,
+      q.type ?? null,
+      key ? `%${likeEscape(key)}%` : null,
+      q.q ? `%${likeEscape(q.q.trim())}%` : null,
+      q.role ?? null,
+      citation,
+    ];
     const [rows, total] = await Promise.all([
       this.db.query<EntityRow[]>(
         `SELECT canonical_entity_uuid, entity_type, canonical_name, casegraph_aliases(aliases) AS aliases, mention_count, first_seen_at, last_seen_at
            FROM canonical_entities WHERE ${where}
           ORDER BY mention_count DESC, canonical_name, canonical_entity_uuid
-          LIMIT $6 OFFSET $7`,
+          LIMIT $7 OFFSET $8`,
         [...params, q.pageSize, (q.page - 1) * q.pageSize],
       ),
       this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM canonical_entities WHERE ${where}`, params),
