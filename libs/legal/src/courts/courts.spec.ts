@@ -206,3 +206,15 @@ describe('findCourts, bare names in a state court’s document', () => {
     expect(ids('UNITED STATES COURT OF APPEALS\nFOR THE FIRST CIRCUIT\n\nThe Supreme Court held')).toEqual(['us.ca1', 'us.scotus']);
   });
 });
+
+describe('findCourts, look-alikes', () => {
+  it('does not take a state’s numbered circuit court for a federal circuit', () => {
+    expect(ids('filed in the 6th Circuit Court for Oakland County')).toEqual([]);
+    expect(ids('the Sixth Circuit Court of Appeals and the Sixth Circuit')).toEqual(['us.ca6', 'us.ca6']);
+  });
+
+  it('reads the Superior Court for the District of Columbia', () => {
+    expect(ids('the Superior Court for the District of Columbia')).toEqual(['dc.super']);
+    expect(ids('the United States District Court for the District of Columbia')).toEqual(['us.dist.d-dc']);
+  });
+});

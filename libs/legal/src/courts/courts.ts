@@ -160,7 +160,7 @@ interface ScanContext {
 
 const US = String.raw`(?:United${S}States|U\. *S\.)`;
 const DIRS = Object.values(DIRECTIONS).join('|');
-const FED_DISTRICT = String.raw`(?:(?<dir>${DIRS})${S})?District${S}of${S}(?:the${S})?(?<state>${STATE_NAMES})`;
+const FED_DISTRICT = String.raw`(?:(?<dc>District${S}of${S}Columbia)|(?:(?<dir>${DIRS})${S})?District${S}of${S}(?:the${S})?(?<state>${STATE_NAMES}))`;
 
 function districtCourt(kind: 'dist' | 'bankr', dir: string | undefined, stateName: string | undefined): Court | undefined {
   const st = stateOf(stateName);
@@ -179,7 +179,7 @@ function circuitCourt(ord: string): Court | undefined {
 
 const CIRCUIT_NAME = String.raw`(?<ord>${ORD}|D\. *C\.|District${S}of${S}Columbia|Federal)`;
 
-const STATE_PREFIX = String.raw`(?:(?:the${S})?(?:State|Commonwealth)${S}of${S})?`;
+const STATE_PREFIX = String.raw`(?:(?:the${S})?(?:State|Commonwealth)${S}of${S}|the${S}(?=District|Virgin|Northern))?`;
 const UNIT = String.raw`(?:,?${S}(?:(?<uord>${ORD})${S}(?:Appellate${S}|Judicial${S})?(?<uword>District|Department|Circuit|Division)|(?<uword2>Division|District)${S}(?<uroman>${ROMAN_RE})\b|(?<udir>Eastern|Western|Southern)${S}District))?`;
 
 /** Intermediate and highest state courts named by their kind, "<kind> of <State>" or "<State> <kind>". */
@@ -303,7 +303,7 @@ const COURT_RULES: Rule[] = [
   },
   // the Fifth Circuit (Court of Appeals)
   {
-    re: new RegExp(String.raw`(?<![\w.-])${CIRCUIT_NAME}${S}Circuit(?:${S}Court${S}of${S}(?:Appeals|(?<la>Appeal)))?\b`, 'gi'),
+    re: new RegExp(String.raw`(?<![\w.-])${CIRCUIT_NAME}${S}Circuit(?:${S}Court${S}of${S}(?:Appeals|(?<la>Appeal)))?\b(?!${S}Court\b)`, 'gi'),
     needs: ['ircuit', 'IRCUIT'],
     // "Fifth Circuit Court of Appeal" (singular) is Louisiana's
     resolve: (m) => (m.groups?.la ? unitCourt('la.app', ordinalValue(m.groups.ord)) : circuitCourt(m.groups!.ord)),
@@ -312,13 +312,23 @@ const COURT_RULES: Rule[] = [
   {
     re: new RegExp(String.raw`\b(?:${US}${S})?(?<kind>District|Bankruptcy)${S}Court${S}(?:for|of)${S}the${S}${FED_DISTRICT}\b`, 'gi'),
     needs: ['istrict', 'ISTRICT'],
-    resolve: (m) => districtCourt(m.groups!.kind.toLowerCase() === 'bankruptcy' ? 'bankr' : 'dist', m.groups!.dir, m.groups!.state),
+    resolve: (m) =>
+      districtCourt(
+        m.groups!.kind.toLowerCase() === 'bankruptcy' ? 'bankr' : 'dist',
+        m.groups!.dir,
+        m.groups!.dc ? 'District of Columbia' : m.groups!.state,
+      ),
   },
   // Caption without "for the": UNITED STATES DISTRICT COURT / WESTERN DISTRICT OF ARKANSAS
   {
     re: new RegExp(String.raw`\b${US}${S}(?<kind>District|Bankruptcy)${S}Court${S}${FED_DISTRICT}\b`, 'gi'),
     needs: ['istrict', 'ISTRICT'],
-    resolve: (m) => districtCourt(m.groups!.kind.toLowerCase() === 'bankruptcy' ? 'bankr' : 'dist', m.groups!.dir, m.groups!.state),
+    resolve: (m) =>
+      districtCourt(
+        m.groups!.kind.toLowerCase() === 'bankruptcy' ? 'bankr' : 'dist',
+        m.groups!.dir,
+        m.groups!.dc ? 'District of Columbia' : m.groups!.state,
+      ),
   },
   // Specialised federal courts
   {
