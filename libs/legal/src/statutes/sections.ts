@@ -83,6 +83,21 @@ function alike(a: string, b: string): boolean {
   return Math.abs(x - y) <= 1;
 }
 
+/** the kind of a subsection designator: digits, lower-case letters (and roman), capitals */
+function subKind(s: string): string {
+  return /^\d/.test(s) ? '9' : /^[a-z]/.test(s) ? 'a' : 'A';
+}
+
+/**
+ * The subsections of a sibling written after the first ("§ 552(b)(5), (7)(C)" -> b,7,C; "(2)(d), (i)" -> 2,i):
+ * the new levels replace the previous ones from the last level of the same kind as the first new one.
+ */
+export function sibling(prev: string[], next: string[]): string[] {
+  const k = subKind(next[0]);
+  for (let i = prev.length - 1; i >= 0; i--) if (subKind(prev[i]) === k) return [...prev.slice(0, i), ...next];
+  return [...prev.slice(0, Math.max(0, prev.length - next.length)), ...next];
+}
+
 function cleanNum(raw: string): string {
   return raw.replace(/-\s+/g, '-');
 }
@@ -108,7 +123,7 @@ function itemAt(text: string, pos: number, opts: TailOptions, plural: boolean, r
       const ts: string[] = [];
       const q = subsAt(text, r.index + r[0].length, ts);
       if (ts.length) {
-        item.throughSubs = [...subs.slice(0, Math.max(0, subs.length - ts.length)), ...ts];
+        item.throughSubs = sibling(subs, ts);
         item.end = p = q;
       }
     }
@@ -177,7 +192,7 @@ export function parseTail(text: string, pos: number, opts: TailOptions): Tail | 
       const ts: string[] = [];
       const e = subsAt(text, q, ts);
       if (!ts.length || !prev.subs.length) break;
-      const subs = [...prev.subs.slice(0, Math.max(0, prev.subs.length - ts.length)), ...ts];
+      const subs = sibling(prev.subs, ts);
       items.push({ start: q, end: e, section: prev.section, subs });
       end = e;
       continue;

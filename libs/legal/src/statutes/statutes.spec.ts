@@ -157,6 +157,11 @@ describe('lists and ranges', () => {
     ]);
   });
 
+  it('siblings align on the level of the same kind', () => {
+    expect(keys('Records are exempt under 5 U.S.C. § 552(b)(5), (7)(C).')).toEqual(['us usc 5 552(b)(5)', 'us usc 5 552(b)(7)(c)']);
+    expect(keys('See 8 U.S.C. § 1182(a)(1), (b).')).toEqual(['us usc 8 1182(a)(1)', 'us usc 8 1182(b)']);
+  });
+
   it('"§§ 2254(d)(1)-(2)": one mention with the last subsection of the range', () => {
     const m = one('Relief is barred by 28 U.S.C. §§ 2254(d)(1)-(2).');
     expect(m.key).toBe('us usc 28 2254(d)(1)');
