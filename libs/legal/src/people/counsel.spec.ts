@@ -119,3 +119,18 @@ describe('findCounsel: a "Counsel:" label with no party named', () => {
     ]);
   });
 });
+
+describe('findCounsel: New York appearances', () => {
+  it('reads "(X of counsel)" and places before a state', () => {
+    const text =
+      'Orla Benning, New York, NY (Tomas Reyes of counsel), for appellant.\n' +
+      'Hal Greer, District Attorney, Kew Gardens, NY (Ida Marsh and Lev Orton of counsel), for respondent.\n\nDECISION\n';
+    expect(rows(text).map((r) => [r[2], r[3]])).toEqual([
+      ['Orla Benning', 'appellant'],
+      ['Tomas Reyes', 'appellant'],
+      ['Hal Greer', 'respondent'],
+      ['Ida Marsh', 'respondent'],
+      ['Lev Orton', 'respondent'],
+    ]);
+  });
+});

@@ -26,7 +26,7 @@ interface View {
 const ROLE_WORDS =
   '(?:Plaintiffs?|Defendants?|Appellants?|Appellees?|Petitioners?|Respondents?|Movants?|Intervenors?|Relators?|Claimants?|Debtors?|Creditors?|Cross-Appellants?|Cross-Appellees?|Applicants?|Complainants?|Objectors?)';
 const FOR_ROLE = new RegExp(
-  `\\bfor\\s+(?:the\\s+)?(${ROLE_WORDS}(?:(?:\\s*[-–/,]\\s*|\\s+and\\s+)${ROLE_WORDS})*|People|State|Commonwealth|United\\s+States|Government)(?:\\s*\\(([a-z-]+)\\))?(?:\\s*[.;])?(?:[ \\t\\r]*(?=\\n|$)|(?=\\s+(?:ON BRIEF|ARGUED|On Brief|Argued)\\s*:))`,
+  `\\bfor\\s+(?:the\\s+)?(${ROLE_WORDS}(?:(?:\\s*[-–/,]\\s*|\\s+and\\s+)${ROLE_WORDS})*|People|State|Commonwealth|United\\s+States|Government)(?:\\s*\\(([a-z-]+)\\))?(?:,?\\s+pro\\s+se)?(?:\\s*[.;])?(?:[ \\t\\r]*(?=\\n|$)|(?=\\s+(?:ON BRIEF|ARGUED|On Brief|Argued)\\s*:))`,
   'gi',
 );
 const TITLE_WORDS = new Set(
@@ -174,7 +174,10 @@ function piecesOf(v: View): Piece[] {
       raw = raw.slice(m[0].length);
       start += m[0].length;
     }
-    raw = raw.replace(/\s+(?:was|were)\s+on\s+(?:the\s+)?briefs?\s*$/i, '').replace(/\s+(?:were|was)\s*$/i, '');
+    raw = raw
+      .replace(/\s+(?:was|were)\s+on\s+(?:the\s+)?briefs?\s*$/i, '')
+      .replace(/\s+(?:were|was)\s*$/i, '')
+      .replace(/,?\s+(?:both\s+|all\s+)?of\s+counsel\s*$/i, '');
     const text = raw.trim();
     if (text) out.push({ start, end: start + text.length, text, lead });
     lead = nextLead;
@@ -264,7 +267,7 @@ function parseAppearance(o: Out, v: View, attrs: Record<string, AttributeValue>)
     const pp = personPart(name);
     const placeLike =
       (/^(?:of|both of|all of|.* of)$/.test(p.lead) && !/with whom|and/.test(p.lead)) ||
-      (next && isStateName(next.text)) ||
+      (i > 0 && next && isStateName(next.text) && !/with whom|and/.test(p.lead)) ||
       (last && last.kind !== 'person' && pp.name.split(/\s+/).length <= 2 && !p.lead.includes('and') && !p.lead.includes('with whom'));
     if (!placeLike && isPersonName(pp.name, 2)) {
       const [a, b] = span(skipped, skipped + pp.name.length);

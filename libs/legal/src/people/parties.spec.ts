@@ -279,3 +279,15 @@ describe('findParties: both sides on one line', () => {
     ]);
   });
 });
+
+describe('findParties: ex rel.', () => {
+  it('reads the government and its relator as two parties', () => {
+    const text = 'UNITED STATES ex rel. NORA FINCH,\n            Plaintiff,\n   v.\nHALCYON LABS, INC.,\n            Defendant.\n\nORDER\n';
+    const found = parties(text);
+    expect(found.map((m) => [m.type, m.key, m.attributes?.party])).toEqual([
+      ['ORG', 'united states', 'plaintiff'],
+      ['PERSON', 'nora finch', 'relator'],
+      ['ORG', 'halcyon labs inc', 'defendant'],
+    ]);
+  });
+});

@@ -779,6 +779,19 @@ function groupParties(text: string, group: CaptionGroup, gov: GovernmentContext,
         delete cur.attributes.government;
         continue;
       }
+      // "UNITED STATES ex rel. JOHN DOE": the government and its relator
+      const exRel = /^(.+?)\s+(?:ex\s+rel\.?|EX\s+REL\.?)\s+(.+)$/.exec(t);
+      if (exRel) {
+        const gov0 = newParty({ start: p.start, end: p.start + exRel[1].length, text: exRel[1] }, false);
+        const relAt = p.end - exRel[2].length;
+        const rel = newParty({ start: relAt, end: p.end, text: exRel[2] }, false);
+        if (rel) {
+          rel.attributes.party = 'relator';
+          if (gov0) rel.attributes.onBehalfOf = gov0.key;
+          cur = rel;
+        }
+        continue;
+      }
       // a new party (or several, joined by "and")
       capacity = undefined;
       capOrg = undefined;
