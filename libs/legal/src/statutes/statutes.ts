@@ -53,11 +53,10 @@ interface Cite {
   through?: string;
   throughSubs?: string[];
   etSeq?: boolean;
-  /** bare § / section / Rule: code resolved later */
+  /** a bare "§ N" ('sec'), "section N" ('word'), "id. § N" ('id'): its code is resolved from the document */
   bare?: 'sec' | 'word' | 'rule' | 'id';
-  /** the designator was the word "section" */
   confidence: number;
-  /** rule set for rules, for bare-rule resolution */
+  /** a rule cited with its rule set: a later bare "Rule N" may take that set */
   ruleSet?: boolean;
 }
 
@@ -344,10 +343,9 @@ function titleBefore(text: string, start: number): { title: string; start: numbe
   const from = Math.max(0, start - 44);
   const m = RE_TITLE_BEFORE.exec(text.slice(from, start));
   if (!m) return undefined;
-  const s = from + m.index + m[0].indexOf(m[0].trimStart().replace(/^[^\dTt]*/, ''));
-  const idx = text.lastIndexOf(m[1], start);
-  const tt = text.slice(from, start).search(/[Tt]itle\s\d/);
-  return { title: m[1].toLowerCase(), start: tt >= 0 ? from + tt : idx >= 0 ? idx : s };
+  const numEnd = from + m.index + m[0].trimEnd().length;
+  const t = /[Tt]itle\s+\d/.exec(m[0]);
+  return { title: m[1].toLowerCase(), start: t ? from + m.index + t.index : numEnd - m[1].length };
 }
 
 function federal(ctx: Ctx): void {
@@ -799,7 +797,6 @@ function bareSections(ctx: Ctx, full: Cite[]): Cite[] {
     if (prev && prev.code === 'pub l' && /^\s*,\s*$/.test(text.slice(prev.end, m.index))) {
       base = { j: 'us', code: 'pub l', title: prev.section, kind: 'session_law' };
     } else if (named) {
-      start = m.index - named[0].length + (before.length - before.length);
       start = Math.max(0, m.index - (before.length - named.index));
       base = named[1]
         ? { j: 'us', code: named[1].toLowerCase() }
