@@ -211,6 +211,7 @@ describe('findCourts, look-alikes', () => {
   it('does not take a state’s numbered circuit court for a federal circuit', () => {
     expect(ids('filed in the 6th Circuit Court for Oakland County')).toEqual([]);
     expect(ids('the Sixth Circuit Court of Appeals and the Sixth Circuit')).toEqual(['us.ca6', 'us.ca6']);
+    expect(texts('United States Court of Appeals,\n   Fifth Circuit.')).toEqual(['United States Court of Appeals,\n   Fifth Circuit']);
   });
 
   it('reads the Superior Court for the District of Columbia', () => {

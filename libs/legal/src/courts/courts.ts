@@ -291,7 +291,7 @@ const COURT_RULES: Rule[] = [
   },
   // United States Court of Appeals for the Fifth Circuit; Court of Appeals for the Second Circuit
   {
-    re: new RegExp(String.raw`\b(?:${US}${S})?Court${S}of${S}Appeals?${S}(?:for|of)${S}the${S}${CIRCUIT_NAME}${S}Circuit\b`, 'gi'),
+    re: new RegExp(String.raw`\b(?:${US}${S})?Court${S}of${S}Appeals?(?:${S}(?:for|of)${S}the|,)${S}${CIRCUIT_NAME}${S}Circuit\b`, 'gi'),
     needs: ['ircuit', 'IRCUIT'],
     resolve: (m) => circuitCourt(m.groups!.ord),
   },
