@@ -97,6 +97,27 @@ function roleOf(raw: string | undefined): string | undefined {
 interface Out {
   text: string;
   out: LegalMention[];
+  /** The mentions' spans, sorted by start (an overlap check in log time). */
+  spans: [number, number][];
+}
+
+/** Whether [start, end) overlaps a span already taken; takes it when not. */
+function take(o: Out, start: number, end: number): boolean {
+  const spans = o.spans;
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid][0] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  // spans may grow after they are taken (a legal form added): look a few either side
+  for (let i = Math.max(0, lo - 4); i < Math.min(spans.length, lo + 4); i++) {
+    const m = o.out[spans[i][1]];
+    if (m.start < end && start < m.end) return false;
+  }
+  spans.splice(lo, 0, [start, o.out.length]);
+  return true;
 }
 
 function push(
@@ -112,7 +133,7 @@ function push(
     end--;
   while (start < end && /[\s,;:()]/.test(o.text[start])) start++;
   if (end <= start) return;
-  for (const m of o.out) if (m.start < end && start < m.end) return;
+  if (!take(o, start, end)) return;
   const m: LegalMention = {
     type,
     start,
@@ -521,7 +542,7 @@ function withoutLabels(text: string): string {
 
 export function findCounsel(text: string, context: LegalPeopleContext): LegalMention[] {
   void context;
-  const o: Out = { text, out: [] };
+  const o: Out = { text, out: [], spans: [] };
   const hasAnchors = /\bfor\s+(?:the\s+)?\w+|\/s\/|Attorney|Counsel|ATTORNEY|COUNSEL/.test(text);
   if (!hasAnchors) return [];
   appearances(o, withoutLabels(text));
