@@ -126,6 +126,8 @@ describe('findJudges, more forms', () => {
 
   it('does not take an honourable attorney general or a judge advocate for a judge', () => {
     expect(names('Hon. Jane Roe, Attorney General, for the State.')).toEqual([]);
+    expect(names('Hon. Carl Poe, Assistant United States Attorney')).toEqual([]);
+    expect(names('Hon. Ann Fir, Presiding Judge')).toEqual(['Ann Fir']);
     expect(names('the Judge Advocate General of the Navy')).toEqual([]);
   });
 });

@@ -273,7 +273,7 @@ function prefixTitles(text: string, out: Raw[]): void {
 
 /** "Hon. Jane Roe, Attorney General": an honourable who is not a judge. */
 const NOT_A_JUDGE_AFTER =
-  /^,?\s*(?:(?:the\s+)?(?:Assistant\s+|Deputy\s+)?(?:Attorney|Solicitor|Governor|Lieutenant|Senator|Secretary|Mayor|Commissioner|Representative|Member|Congress|District\s+Attorney|Speaker|President|Treasurer|Comptroller|Auditor))/i;
+  /^,?[ \t]*(?:[^,\n]{0,30}?[ \t])?(?:Attorney|Solicitor|Governor|Senator|Secretary|Mayor|Commissioner|Representative|Congress(?:man|woman)?|Speaker|President|Treasurer|Comptroller|Auditor|Esq)\b/i;
 
 function namesAfter(text: string, start: number, plural: boolean): Raw[] {
   const toks = tokenize(text, start, Math.min(text.length, start + (plural ? 300 : 100)));
