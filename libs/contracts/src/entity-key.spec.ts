@@ -31,6 +31,13 @@ describe('entity keys: one normaliser for the worker (stored keys) and the API (
     expect(entitySearchKey('$2.5 million', 'MONEY')).toBe('usd 2500000');
   });
 
+  it("CASE and STATUTE: the legal grammar's keys; a bare section searches every code that has it", () => {
+    expect(entitySearchKey('550 U.S. 544, 570 (2007)', 'CASE')).toBe('550 us 544');
+    expect(entitySearchKey('42 U.S.C. § 1983(a)', 'STATUTE')).toBe('us usc 42 1983(a)');
+    expect('us usc 42 1983(a)'.includes(entitySearchKey('§ 1983', 'STATUTE'))).toBe(true);
+    expect(normalizeEntity('CASE', 'Bell Atlantic Corp. v. Twombly')).toBe('name bell atlantic corp v twombly');
+  });
+
   it('is empty when there is no letter or digit (whatever the type)', () => {
     expect(entitySearchKey(' … ')).toBe('');
     expect(entitySearchKey('!!!', 'EMAIL')).toBe('');

@@ -287,5 +287,8 @@ export function normalizeEntity(type: EntityType, text: string): string {
  */
 export function entitySearchKey(q: string, type?: EntityType): string {
   if (!basicNormalize(q)) return '';
-  return type ? normalizeEntity(type, q) : basicNormalize(q);
+  if (!type) return basicNormalize(q);
+  const key = normalizeEntity(type, q);
+  // A section with no code ("§ 1983") is part of every key that cites it ("us usc 42 1983").
+  return type === 'STATUTE' && key.startsWith('section ') ? key.slice('section '.length) : key;
 }
