@@ -518,7 +518,7 @@ function labelled(o: Out): void {
     if (isPersonName(first, 2)) parseAppearance(o, viewOf(text, start, end), {});
   }
   const vt = new RegExp(
-    `^[ \\t]*(?:Attorney|Atty\\.)\\s+(\\p{Lu}[\\p{L}.'’-]*(?:\\s+\\p{Lu}[\\p{L}.'’-]*){1,3})\\s+for\\s+(?:the\\s+)?(${ROLE_WORDS})\\b`,
+    `^[ \\t]*(?:Attorney|Atty\\.)\\s+(\\p{Lu}[\\p{L}.'’-]*(?:\\s+\\p{Lu}[\\p{L}.'’-]*){1,3})\\s+for\\s+(?:the\\s+)?(${ROLE_WORDS}|Interested\\s+Persons?|Interested\\s+Part(?:y|ies))\\b`,
     'gmu',
   );
   while ((m = vt.exec(text))) {

@@ -291,3 +291,24 @@ describe('findParties: ex rel.', () => {
     ]);
   });
 });
+
+describe('findParties: a copy list when there is no caption', () => {
+  it('reads "Appellee X" and "Attorney Y for Appellant X" lines', () => {
+    const text = [
+      'In re Larkspur Lane Subdivision Permit                Docket No. 12-3-45 Vtec',
+      '',
+      'The motion is denied.',
+      '',
+      'Copies sent to:',
+      '  Attorney Mara K. Quill for Appellant Otto Brandt',
+      '  Appellee Greta Lund',
+      '  Attorney Sol Weiss for Interested Person Town of Alder',
+    ].join('\n');
+    const found = parties(text);
+    expect(found.map((m) => [m.type, m.text, m.attributes?.party])).toEqual([
+      ['PERSON', 'Otto Brandt', 'appellant'],
+      ['PERSON', 'Greta Lund', 'appellee'],
+      ['ORG', 'Town of Alder', 'interested person'],
+    ]);
+  });
+});

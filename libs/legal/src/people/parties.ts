@@ -846,6 +846,8 @@ export function captionParties(
     for (const group of c.groups) groupParties(text, group, g, parties, others);
     end = Math.max(end, c.end);
   }
+  // No caption parties: a distribution list names them ("Appellee Sharon Menard", "Attorney X for Appellant Y").
+  if (!parties.length) listedParties(text, g, parties);
   // Sides with no role line take the counterpart of the other side's role.
   const bySide = new Map<number, string>();
   for (const p of parties) if (typeof p.attributes.party === 'string') bySide.set(p.attributes.side as number, p.attributes.party);
@@ -931,6 +933,36 @@ function roleFromBody(text: string, from: number, p: Party): string | undefined 
   if (m) return m[1].toLowerCase();
   if (new RegExp(`\\b${name}\\s+(?:now\\s+)?appeals\\b`).test(body)) return 'appellant';
   return undefined;
+}
+
+const LISTED = new RegExp(
+  `^[ \\t]*(?:Attorney\\s+[^\\n]{3,60}?\\s+for\\s+)?(Appellants?|Appellees?|Petitioners?|Respondents?|Applicants?|Interested\\s+Person|Intervenors?)\\s+(\\p{Lu}[\\p{L}.'’-]*(?:[ \\t]+(?:of[ \\t]+)?\\p{Lu}[\\p{L}.'’-]*){1,4})[ \\t\\r]*$`,
+  'gmu',
+);
+
+/** Parties named one to a line with their role, as a clerk's copy list does. */
+function listedParties(text: string, gov: GovernmentContext, out: Party[]): void {
+  LISTED.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  const seen = new Set<string>();
+  while ((m = LISTED.exec(text))) {
+    const name = m[2];
+    const start = m.index + m[0].lastIndexOf(name);
+    const display = displayName(name);
+    const g = governmentOf(name, gov);
+    const type: 'PERSON' | 'ORG' = g || hasOrgWord(name) ? 'ORG' : isPersonName(name, 2) ? 'PERSON' : 'ORG';
+    if (type === 'PERSON' && !isPersonName(name, 2)) continue;
+    const key = g ? g.key : nameKey(display);
+    const role = m[1].toLowerCase().replace(/\s+/g, ' ').replace(/s$/, '');
+    const p: Party = { type, start, end: start + name.length, display, key, attributes: { party: role, listed: true }, role: 'party', aliases: [] };
+    if (seen.has(key)) {
+      // a second listing of the same party: one mention more of it
+      out.push({ ...p, attributes: { ...p.attributes } });
+      continue;
+    }
+    seen.add(key);
+    out.push(p);
+  }
 }
 
 /** Whether the "In re" caption is one of the groups already read (an "In the Matter of X, Appellant." block). */
