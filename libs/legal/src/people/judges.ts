@@ -264,6 +264,8 @@ function prefixTitles(text: string, out: Raw[]): void {
     if (/\p{Lu}[\p{L}’'.-]*,\s*$/u.test(before)) continue; // "RAO, Circuit Judge:" is a title after a name
     if (/\b(?:of|for)\s+$/.test(before) && /^justice/i.test(m[0])) continue; // Department of Justice
     const plural = /s$/i.test(title);
+    // "Present: All the Justices" at a line's end is a header, not a list whose names follow on the next line
+    if (plural && m[0].includes('\n')) continue;
     const justice = /^justices?$/i.test(title);
     const names = namesAfter(text, m.index + m[0].length, plural);
     if (m.groups?.hon && names[0] && NOT_A_JUDGE_AFTER.test(text.slice(names[0].end, names[0].end + 40))) continue;
