@@ -51,6 +51,8 @@ describe('findJudges', () => {
     expect(names('Chief Judge Jones wrote for the court; Justice Ginsburg dissented.')).toEqual(['Jones', 'Ginsburg']);
     expect(names('Before Justices Alder, Birch, and Cedar\n')).toEqual(['Alder', 'Birch', 'Cedar']);
     expect(names('Present: All the Justices\n\nJOHN DOE\n')).toEqual([]);
+    expect(names('United States Magistrate Judge\nCopies to: Carl Poe')).toEqual([]);
+    expect(names('the order of Chief Judge\nAnn Fir was')).toEqual(['Ann Fir']);
     expect(names('Justice VanDevelder delivered the opinion of the Court.')).toEqual(['VanDevelder']);
     expect(names('the report of Magistrate Judge Ann B. Cole and of Bankruptcy Judge Dan Poe')).toEqual(['Ann B. Cole', 'Dan Poe']);
     expect(names('Robert Q. Lane, Senior District Judge, sitting by designation')).toEqual(['Robert Q. Lane']);

@@ -266,6 +266,11 @@ function prefixTitles(text: string, out: Raw[]): void {
     const plural = /s$/i.test(title);
     // "Present: All the Justices" at a line's end is a header, not a list whose names follow on the next line
     if (plural && m[0].includes('\n')) continue;
+    // a singular title may wrap to the next line only in prose (a lower-case word before it on its line)
+    if (m[0].includes('\n')) {
+      const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+      if (m.index - lineStart > 200 || !/\p{Ll}/u.test(text.slice(lineStart, m.index))) continue;
+    }
     const justice = /^justices?$/i.test(title);
     const names = namesAfter(text, m.index + m[0].length, plural);
     if (m.groups?.hon && names[0] && NOT_A_JUDGE_AFTER.test(text.slice(names[0].end, names[0].end + 40))) continue;
