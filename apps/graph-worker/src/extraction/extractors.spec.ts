@@ -81,7 +81,10 @@ describe('offline extractor (compromise + patterns)', () => {
       ['STATUTE', '42 U.S.C. § 1983'],
       ['STATUTE', '28 U.S.C. §§ 1331'],
     ]);
-    expect(await legal('Rule 10b-5, 17 C.F.R. 240.10b-5, prohibits fraud.')).toEqual([['STATUTE', '17 C.F.R. 240.10b-5']]);
+    expect(await legal('Rule 10b-5, 17 C.F.R. 240.10b-5, prohibits fraud.')).toEqual([
+      ['STATUTE', 'Rule 10b-5'],
+      ['STATUTE', '17 C.F.R. 240.10b-5'],
+    ]);
     expect(await legal('See 129 S. Ct. 1937 and 5 F.4th 123 (2d Cir. 2021).')).toEqual([
       ['CASE', '129 S. Ct. 1937'],
       ['CASE', '5 F.4th 123'],
