@@ -91,7 +91,7 @@ describe('offline extractor (compromise + patterns)', () => {
     ]);
     expect(await legal('Dismissal under Fed. R. Civ. P. 12(b)(6) is denied.')).toEqual([['STATUTE', 'Fed. R. Civ. P. 12(b)(6)']]);
     expect(await legal('The statute, 29 U.S.C. § 1132(a)(1)(B), controls.')).toEqual([['STATUTE', '29 U.S.C. § 1132(a)(1)(B)']]);
-    expect(await legal('The limit is set by N.D.C.C. § 28-01-46 since 2019.')).toEqual([['STATUTE', 'N.D.C.C. § 28-01-46']]);
+    expect(await legal('The limit is set by N.D.C.C. § 28-01-46 as amended.')).toEqual([['STATUTE', 'N.D.C.C. § 28-01-46']]);
     // a citation's pin cite and parenthetical are its own: no DATE, no COURT in them
     expect(await pairs(offline, 'Hale v. Marsh, 512 F.3d 77, 80-81 (5th Cir. 1986), was decided on May 2, 1986.')).toEqual([
       ['CASE', 'Hale v. Marsh'],
