@@ -312,3 +312,25 @@ describe('findParties: a copy list when there is no caption', () => {
     ]);
   });
 });
+
+describe('findParties: more layouts', () => {
+  it('reads "-against-" between the sides', () => {
+    const text = [
+      '--------------------------------------X',
+      'LENA MARKOVIC,                        :',
+      '                    Plaintiff,        :   23 Civ. 4410',
+      '                                      :',
+      '          -against-                   :   OPINION AND ORDER',
+      '                                      :',
+      'QUARRY HILL BANK, N.A.,               :',
+      '                    Defendant.        :',
+      '--------------------------------------X',
+    ].join('\n');
+    expect(names(text)).toEqual(['Lena Markovic', 'Quarry Hill Bank, N.A.']);
+  });
+
+  it('keeps "a Person Coming Under the Juvenile Court Law" out of the names', () => {
+    const found = parties('In re J.T., a Person Coming Under the Juvenile Court Law.\n\n   OPINION\n');
+    expect(found.map((m) => [m.type, m.text])).toEqual([['PERSON', 'J.T.']]);
+  });
+});

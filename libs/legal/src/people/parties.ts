@@ -66,7 +66,7 @@ const ROLE_EXPR = `${ROLE_WORD}(?:\\s*(?:-|–|/|,|and|&)\\s*${ROLE_WORD})*`;
 const ROLE_CELL = new RegExp(`^(?:${ROLE_EXPR})\\s*[.,;:]?(?:\\s*\\.)?$`, 'i');
 /** A role at the end of a name cell ("NICOLE LITTLE, Appellant", "Carnival Cruise Line, Defendant."). */
 const INLINE_ROLE = new RegExp(`,\\s*(${ROLE_EXPR})\\s*[.,;]?\\)?\\.?$`, 'i');
-const V_CELL = /^(?:v\.?|vs\.?|versus|against|-\s*v\.?\s*-|–\s*v\.?\s*–)$/i;
+const V_CELL = /^(?:v\.?|vs\.?|versus|[-–]?\s*against\s*[-–]?|[-–]\s*vs?\.?\s*[-–])$/i;
 const HEADING =
   /^(?:(?:IN THE |In the |In The )?(?:UNITED STATES |United States )?(?:[A-Z][\w.'’]* ){0,6}(?:COURT|Court)\b(?! Clerk)|(?:FOR THE |For the |for the )?(?:[A-Z]+ ){0,3}(?:DISTRICT|District) OF\b|(?:[A-Z]+ ){1,3}DIVISION$|(?:[A-Z][a-z]+ ){1,3}Division$|No\.|NO\.|NUMBER |Nos?\. |Case No|CASE NO|Civil Action|CIVIL ACTION|Civ\. Action|CIVIL NO|Civil No|Docket|DOCKET|Index No|INDEX NO|C\.A\. No|Appeal No|Appellate Case|ORDER\b|OPINION\b|MEMORANDUM\b|DECISION\b|JUDGMENT\b|Order\b|Opinion\b|Memorandum\b|Decision\b|BEFORE\b|Before\b|On Appeal|ON APPEAL|Appeal [Ff]rom|APPEAL FROM|On Petition|ON PETITION|Application for|Filed\b|FILED\b|Submitted\b|SUBMITTED\b|Argued\b|ARGUED\b|Heard\b|Decided\b|DECIDED\b|PRESENT\b|Consolidated\b|CONSOLIDATED\b|REVISED\b|NOT FOR PUBLICATION|Not for Publication|NOT PRECEDENTIAL|\[|\(|Per Curiam|PER CURIAM|Chief Special Master|Special Master|Judge\b|JUDGE\b|Hon\.|HON\.|THE HONORABLE|The Honorable|Trial Court|Agency No|D\.C\. No|SC:|COA:|Justices?$|Syllabus|Counsel\b|ATTORNEYS?\b)/;
 const HEADING_STRONG =
@@ -491,7 +491,7 @@ const COUNTERPART: Record<string, string> = {
 const ALIAS =
   /^(?:AKA|A\/K\/A|a\/k\/a|aka|a\.k\.a\.|f\/k\/a|F\/K\/A|formerly known as|also known as|dba|d\/b\/a|DBA|D\/B\/A|doing business as|DOING BUSINESS AS|t\/a|trading as)\s+/;
 const CAPACITY =
-  /^(?:in (?:his|her|its|their) (?:official |individual |personal )?(?:and (?:official|individual|personal) )?capacit(?:y|ies)|IN (?:HIS|HER|ITS|THEIR) (?:OFFICIAL |INDIVIDUAL )?CAPACITY|as\s|AS\s|individually|Individually|INDIVIDUALLY|on behalf of|ON BEHALF OF|similarly situated|a minor|a Minor|A MINOR|by (?:his|her|their) (?:next friend|parents?|guardians?|mother|father)|a (?:minor|child|protected person)|deceased|Deceased|DECEASED)/;
+  /^(?:in (?:his|her|its|their) (?:official |individual |personal )?(?:and (?:official|individual|personal) )?capacit(?:y|ies)|IN (?:HIS|HER|ITS|THEIR) (?:OFFICIAL |INDIVIDUAL )?CAPACITY|as\s|AS\s|individually|Individually|INDIVIDUALLY|on behalf of|ON BEHALF OF|similarly situated|a minor|a Minor|A MINOR|by (?:his|her|their) (?:next friend|parents?|guardians?|mother|father)|a (?:minor|child|protected person)|deceased|Deceased|DECEASED|an?\s+(?:person|minor|child|youth|juvenile|incapacitated|alleged|protected|Person|Minor|Child|Youth|Juvenile)\b)/;
 const REPRESENTED = /^(?:by and through|BY AND THROUGH|(?:and )?(?:its|their|his|her|ITS)\s+)/;
 const TITLE =
   /^(?:Acting |Deputy |Assistant |Former |Interim |Chief |Executive |Senior |State |County |City )?(?:Director|DIRECTOR|Commissioner|COMMISSIONER|Secretary|SECRETARY|Attorney General|ATTORNEY GENERAL|Administrator|ADMINISTRATOR|Warden|WARDEN|Sheriff|SHERIFF|Governor|GOVERNOR|Treasurer|TREASURER|Superintendent|SUPERINTENDENT|Chief|CHIEF|Clerk|CLERK|Mayor|MAYOR|President|PRESIDENT|Chairman|CHAIRMAN|Chair|Comptroller|Auditor|Trustee|TRUSTEE|Executor|Executrix|Administratrix|Receiver|Officer|OFFICER|Election Commissioner|Registrar|Controller|Inspector)\b/;
@@ -644,7 +644,7 @@ function groupParties(text: string, group: CaptionGroup, gov: GovernmentContext,
     const [start, end] = spanOf(text, view, p.start, p.end);
     if (end <= start) return undefined;
     const raw = cleanDisplay(view, p.start, p.end);
-    if (!/\p{L}{2}/u.test(raw)) return undefined;
+    if (!/\p{L}[^\p{L}]{0,2}\p{L}/u.test(raw)) return undefined;
     const g = governmentOf(raw, gov);
     let type: 'PERSON' | 'ORG';
     if (g) type = 'ORG';
