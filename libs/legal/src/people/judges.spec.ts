@@ -164,3 +164,21 @@ describe('findJudges, New York and California benches', () => {
     expect(names('WE CONCUR:\n\nFIR, Acting P.J.\n\nGUM, J.\n')).toEqual(['FIR', 'GUM']);
   });
 });
+
+describe('findJudges in a U.S. Supreme Court slip opinion', () => {
+  it('reads the justices of the syllabus and the opinion headings', () => {
+    const text =
+      'SUPREME COURT OF THE UNITED STATES\n\nON WRIT OF CERTIORARI TO THE UNITED STATES COURT OF APPEALS FOR THE NINTH CIRCUIT\n\n' +
+      'ALDER, J., delivered the opinion of the Court, in which ROBERTS, C. J., and BIRCH and CEDAR, JJ., joined. ' +
+      'DOVE, J., filed a dissenting opinion.\n\nJUSTICE ALDER delivered the opinion of the Court.\n\nCHIEF JUSTICE ROBERTS, concurring.\n';
+    expect(judges(text).map(([t, k]) => `${t}|${k}`)).toEqual([
+      'ALDER|judge alder us.scotus',
+      'ROBERTS|judge roberts us.scotus',
+      'BIRCH|judge birch us.scotus',
+      'CEDAR|judge cedar us.scotus',
+      'DOVE|judge dove us.scotus',
+      'ALDER|judge alder us.scotus',
+      'ROBERTS|judge roberts us.scotus',
+    ]);
+  });
+});
