@@ -182,3 +182,11 @@ describe('findJudges in a U.S. Supreme Court slip opinion', () => {
     ]);
   });
 });
+
+describe('findJudges at a sentence end', () => {
+  it('keeps the last name before the period, and an abbreviation out of the name', () => {
+    expect(names('The case was reassigned to Judge William Alsup.')).toEqual(['William Alsup']);
+    expect(names('It was heard by Judge Jane Roe. She ruled.')).toEqual(['Jane Roe']);
+    expect(names('It went before Judge Smith of the Fifth Cir.')).toEqual(['Smith']);
+  });
+});

@@ -116,6 +116,20 @@ function isNameWord(t: Tok): boolean {
   return w.replace(/[’'-]/g, '').length >= 2;
 }
 
+/** Abbreviations that end in a period and look like names: a court's, a state's, a reporter's. */
+const ABBREVIATIONS = new Set(
+  'cir dist tex cal fla ill mich mass conn penn wash wis minn colo okla ariz nev supp app ct co inc corp ltd bros jr sr st ave dept univ ass gov'.split(
+    ' ',
+  ),
+);
+
+/** "Alsup." at a sentence's end: a capitalised word of three letters or more with a lower-case letter, not an abbreviation. */
+function endsSentence(t: Tok): boolean {
+  if (t.kind !== 'word' || !t.text.endsWith('.')) return false;
+  const stem = t.text.slice(0, -1);
+  return /^\p{Lu}\p{Ll}[\p{L}’'-]+$/u.test(stem) && !ABBREVIATIONS.has(stem.toLowerCase()) && !STOP.has(stem.toLowerCase());
+}
+
 function isSpace(t: Tok | undefined, allowNewline: boolean): boolean {
   if (!t || t.kind !== 'gap') return false;
   if (t.text.includes('\n')) return allowNewline && (t.text.match(/\n/g)?.length ?? 0) <= 2;
@@ -315,10 +329,17 @@ function readNameForward(toks: Tok[], first: number): { raw: Raw; next: number }
   const words: Tok[] = [];
   while (i < toks.length && words.length < 5) {
     const t = toks[i];
-    if (!isNameWord(t)) break;
+    if (!isNameWord(t)) {
+      // a name that ends a sentence: "reassigned to Judge William Alsup." (the period is not the name's)
+      if (words.length && endsSentence(t)) {
+        words.push({ ...t, text: t.text.slice(0, -1), end: t.end - 1 });
+        i++;
+      }
+      break;
+    }
     words.push(t);
     i++;
-    if (i < toks.length && isSpace(toks[i], false) && i + 1 < toks.length && isNameWord(toks[i + 1])) {
+    if (i < toks.length && isSpace(toks[i], false) && i + 1 < toks.length && (isNameWord(toks[i + 1]) || endsSentence(toks[i + 1]))) {
       i++;
       continue;
     }
