@@ -52,3 +52,26 @@ describe('defined short names', () => {
     expect(found.map((m) => m.text)).toEqual([]);
   });
 });
+
+describe('defined short names of a caption party', () => {
+  it('keys an acronym to the whole party name, not to the words it spells', () => {
+    const text = [
+      '          IN RE: THE NORTHERN LAKES & PRAIRIE RAIL',
+      '          COMPANY, INC. SECURITIES LITIGATION',
+      '',
+      'Ivo Stahl; Mina Porter,',
+      '                                     Appellants',
+      '',
+      'OPINION',
+      '',
+      'The class bought shares of The Northern Lakes & Prairie Rail Company (“NL&P”) in 2001. NL&P restated its results.',
+    ].join('\n');
+    const found = findParties(text, none);
+    expect(byKey(found, 'the northern lakes and prairie rail company inc')).toEqual([
+      'THE NORTHERN LAKES & PRAIRIE RAIL\n          COMPANY, INC.',
+      'Northern Lakes & Prairie Rail Company',
+      'NL&P',
+      'NL&P',
+    ]);
+  });
+});

@@ -48,7 +48,12 @@ const TITLES = /\b(?:Attorney|Judge|Officer|Agent|Counsel|Clerk|Master|Examiner|
 
 /** A key without a leading "the" and a trailing legal form: "the nashville community bail fund" ~ "nashville community bail fund". */
 function looseKey(key: string): string {
-  return key.replace(/^the /, '').replace(/ (?:inc|llc|l l c|llp|corp|corporation|co|company|ltd|n a|p c|p a|pllc)$/, '');
+  let k = key.replace(/^the /, '');
+  for (let prev = ''; prev !== k;) {
+    prev = k;
+    k = k.replace(/ (?:inc|llc|l l c|llp|corp|corporation|co|company|ltd|n a|p c|p a|pllc)$/, '');
+  }
+  return k;
 }
 
 interface Tok {
@@ -182,7 +187,12 @@ export function findDefinedTerms(text: string, input: DefinedTermsInput): LegalM
     const rawTerm = (quoted ? m[2] : m[4]).replace(/^[‘'’]+|[‘'’]+$/g, '').trim();
     let toks = nameBefore(text, open);
     if (!toks.length) continue;
-    if (!quoted) {
+    // the whole name is a caption party's ("The Great Atlantic & Pacific Tea Company (“A&P”)"): keep it whole
+    const wholeLoose = looseKey(nameKey(displayName(text.slice(toks[0].start, toks[toks.length - 1].end))));
+    const wholeIsParty = input.parties.some((p) => looseKey(p.key) === wholeLoose);
+    if (wholeIsParty) {
+      /* the party's name as written */
+    } else if (!quoted) {
       // "RG Golf Warehouse, Inc. (RG)": the short name is a word of the full name
       if (!toks.some((t) => t.text === rawTerm)) {
         const sub = acronymMatch(toks, rawTerm);
@@ -222,6 +232,11 @@ export function findDefinedTerms(text: string, input: DefinedTermsInput): LegalM
       };
       delete base.attributes!.side;
       if (!party.role) delete base.role;
+      // the party's name where it is defined ("The Great Atlantic & Pacific Tea Company (“A&P”)")
+      if (!overlaps(taken, fullStart, fullEnd)) {
+        out.push({ ...base, start: fullStart, end: fullEnd, text: text.slice(fullStart, fullEnd), confidence: 0.75 });
+        taken.push([fullStart, fullEnd]);
+      }
     } else {
       const display = displayName(fullText);
       let type: 'PERSON' | 'ORG' | undefined;
