@@ -16,6 +16,15 @@ describe('legal and contact patterns', () => {
     expect(found('The appeal, No. 21-1234, is fully briefed.', 'CASE_NUMBER')).toEqual(['21-1234']);
     expect(found('Removed from Case No. 2023-CV-001234 of the county court.', 'CASE_NUMBER')).toEqual(['2023-CV-001234']);
     expect(found('Index No. 654321/2020 was assigned.', 'CASE_NUMBER')).toEqual(['654321/2020']);
+    expect(found('CIVIL NO. 18-5048 and NO.  4:21-CV-110-A, Case No. 2D15-1754, No. CV166711, No. 23-686V.', 'CASE_NUMBER')).toEqual([
+      '18-5048',
+      '4:21-CV-110-A',
+      '2D15-1754',
+      'CV166711',
+      '23-686V',
+    ]);
+    // not dockets: an exhibit or ECF number, a decimal
+    expect(found('See ECF No. 42 and Exhibit No. 7; growth was No. 3.5 in the table.', 'CASE_NUMBER')).toEqual([]);
     // not dockets: times, ratios, section numbers
     expect(found('The hearing starts at 10:30 and Section 12-3 applies; No. 5 is withdrawn.', 'CASE_NUMBER')).toEqual([]);
   });

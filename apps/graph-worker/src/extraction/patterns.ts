@@ -188,13 +188,15 @@ export const PATTERNS: EntityPattern[] = [
     regex: /(?<![\w:-])\d{1,2}:\d{2}-(?:cv|cr|mc|mj|md|bk|ap|po|sw|civ|crim|misc)-\d{2,6}(?:-[A-Z]{1,4}){0,3}(?:-\d{1,2})?(?![\w-])/gi,
   },
   {
-    // "No. 21-1234", "Case No. 2023-CV-001234", "Index No. 654321/2020", "Docket No. 12-cv-345"
+    // "No. 21-1234", "Case No. 2023-CV-001234", "Index No. 654321/2020", "CIVIL NO. 18-5048", "NO.  4:21-CV-110-A",
+    // "No. 13-11-00152-CV", "No. CV166711", "Case No. 2D15-1754", "No. 23-686V": a number after "No." with a separator in it,
+    // or letters then five digits or more. Not "No. 42" (an exhibit or ECF number) nor "No. 5".
     type: 'CASE_NUMBER',
     method: 'pattern:case_number',
     trim: false,
     confidence: 0.9,
     regex:
-      /\b(?:Case|Docket|Index|Civil Action|Criminal Action|Appeal|Adv\. Pro\.|Adversary Proceeding)?\s?Nos?\.\s?(?<m>\d{1,7}[-/][A-Za-z]{0,4}-?\d{1,7}(?:[-/][A-Za-z0-9]{1,6})*)(?![\w-])/g,
+      /\b(?:Nos?|NOS?)\.(?:[ \t]{0,12}|[ \t]*\n[ \t]*):?[ \t]{0,3}(?<m>(?!\d{1,3}\.\d{1,3}(?![-/:.\w]))(?=[A-Z0-9]{0,7}\d)[A-Z0-9]{1,8}(?:[-/:.][A-Za-z0-9]{1,7})+|[A-Z]{1,3}\d{5,9})(?![\w-])/g,
   },
   {
     // State style: 2023-CV-001234, 19-CR-2045
