@@ -12,6 +12,9 @@ const TEXT = [
   'Judge Ann Smith signed the order on May 5, 2020, in Springfield.',
   'Acme Holdings, Inc. paid $2.5 million to Tomas Okafor.',
   'It follows that the appeal fails.',
+  'the fee of 400usd fell due on 7-9-04 and again on march 3.',
+  'see page 12, note 4, and section 5 of the rule.',
+  'it was filed in 1993 and decided on the 5th.',
 ].join(' ');
 
 describe('CompromiseFinder: tagging only the sentences that can hold a mention', () => {
@@ -24,8 +27,8 @@ describe('CompromiseFinder: tagging only the sentences that can hold a mention',
     expect(summary(finder.find(TEXT))).toEqual(reference);
   });
 
-  it('finds nothing in sentences with no capitalised word (after a sentence opener), digit or currency', () => {
-    const plain = 'the court then considered whether the claim was timely. We agree. It follows that the appeal fails.';
+  it('finds nothing in sentences with no capitalised word (after an opener), date-like digit or currency', () => {
+    const plain = 'the court then considered whether the claim was timely. We agree. See page 12, note 4, and section 5 of it.';
     expect(finder.find(plain)).toEqual([]);
     expect(everySentence.find(plain)).toEqual([]);
   });

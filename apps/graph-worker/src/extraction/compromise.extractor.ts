@@ -154,7 +154,6 @@ const OPENERS = new Set(
   ).split(' '),
 );
 const CAPITALISED = /^[A-Z]/;
-const DIGIT_OR_SYMBOL = /[0-9\p{Sc}]/u;
 /** Words compromise reads as money after a number (its Currency lexicon and its money rules). */
 const CURRENCY_WORDS = new Set(
   Object.entries((nlp.world() as unknown as { model: { one: { lexicon: Record<string, string | string[]> } } }).model.one.lexicon)
@@ -165,20 +164,37 @@ const CURRENCY_WORDS = new Set(
 
 /**
  * Whether a tokenised sentence can hold a mention this finder keeps: PERSON, ORG and LOCATION need a
- * capitalised word (a lone sentence opener like "The" is not one), DATE a digit, MONEY a digit, a currency
- * sign or a currency word.
+ * capitalised word (a lone sentence opener like "The" is not one); DATE a digit (cleanDate) in a year, a
+ * numeric date or a sentence with a month; MONEY a currency sign, code or word.
  */
 function mayHoldMention(terms: RawTerm[], isTaken: (t: RawTerm) => boolean): boolean {
+  let month = false;
+  for (const t of terms) if (MONTH_WORDS.has(t.normal)) month = true;
   for (let i = 0; i < terms.length; i++) {
     const t = terms[i];
-    if (DIGIT_OR_SYMBOL.test(t.pre) || DIGIT_OR_SYMBOL.test(t.post)) return true;
-    const trigger = DIGIT_OR_SYMBOL.test(t.text) || (CAPITALISED.test(t.text) && (i > 0 || !OPENERS.has(t.text))) || CURRENCY_WORDS.has(t.normal);
+    if (CURRENCY_SIGN.test(t.pre) || CURRENCY_SIGN.test(t.post)) return true;
+    // Digits make a DATE only with a month, a year (four digits) or as a numeric date, and MONEY only with a
+    // currency ("§ 12", "at 5", "No. 3" alone make neither).
+    const digitTrigger =
+      CURRENCY_SIGN.test(t.text) ||
+      (DIGIT.test(t.text) && (month || YEARISH.test(t.text) || NUMERIC_DATE.test(t.text) || CURRENCY_CODE.test(t.text)));
+    const trigger = digitTrigger || (CAPITALISED.test(t.text) && (i > 0 || !OPENERS.has(t.text))) || CURRENCY_WORDS.has(t.normal);
     // A mention holds its trigger word whole (a name its capitalised words, a date or an amount its digits):
     // if that word lies inside a taken span, so does part of the mention, and the caller would drop it.
     if (trigger && !isTaken(t)) return true;
   }
   return false;
 }
+const CURRENCY_SIGN = /\p{Sc}/u;
+const DIGIT = /\d/;
+const YEARISH = /\d{4}/;
+const CURRENCY_CODE = /\d(?:usd|eur|jpy|gbp|cad|aud|chf|cny|hkd|nzd|kr|rub)$/i;
+const MONTH_WORDS = new Set(
+  Object.entries((nlp.world() as unknown as { model: { one: { lexicon: Record<string, string | string[]> } } }).model.one.lexicon)
+    .filter(([, tags]) => (Array.isArray(tags) ? tags : [tags]).includes('Month'))
+    .map(([word]) => word)
+    .concat(['march', 'may']),
+);
 
 /**
  * Whether a term's text lies inside one taken span. Terms are asked in text order, so one cursor over the
