@@ -118,6 +118,9 @@ export class CompromiseFinder implements GeneralEntityFinder {
       if (!isCapitalised(terms[0])) return;
       const text = terms.map((t) => t.text).join(' ');
       if (!isOrgName(text)) return;
+      // All capitals: an acronym the tagger guesses ("ALJ", "LOI", "DNA") or a heading ("OPINION & ORDER").
+      // A defined acronym ("Louisville Gas and Electric Company (LG&E)") is the legal grammar's, with its full name.
+      if (text === text.toUpperCase()) return;
       add('ORG', terms, 0.7);
     });
     each(view.places(), (terms) => {
