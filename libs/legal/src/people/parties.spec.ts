@@ -1,4 +1,5 @@
 import type { LegalMention } from '../types';
+import { findCourts } from '../courts/courts';
 import { findParties, parseRole } from './parties';
 
 const none = { courts: [], citations: [] };
@@ -332,5 +333,26 @@ describe('findParties: more layouts', () => {
   it('keeps "a Person Coming Under the Juvenile Court Law" out of the names', () => {
     const found = parties('In re J.T., a Person Coming Under the Juvenile Court Law.\n\n   OPINION\n');
     expect(found.map((m) => [m.type, m.text])).toEqual([['PERSON', 'J.T.']]);
+  });
+});
+
+describe('findParties: what a party is', () => {
+  it('reads "an Oregon corporation" and "an individual" as descriptions of the party before, not as parties', () => {
+    const text = [
+      'IN THE UNITED STATES DISTRICT COURT',
+      'FOR THE DISTRICT OF OREGON',
+      '',
+      'BRIARWOOD TIMBER COMPANY, an Oregon corporation,',
+      '                                   Plaintiff,',
+      '          v.',
+      'CASCADE MILL SERVICES, LLC, a Delaware limited',
+      'liability company, and ODETTE LARSEN, an individual,',
+      '                                   Defendants.',
+      '',
+      'COMPLAINT FOR BREACH OF CONTRACT',
+    ].join('\n');
+    const found = parties(text, { courts: findCourts(text), citations: [] });
+    expect(found.map((m) => m.display ?? m.text)).toEqual(['Briarwood Timber Company', 'Cascade Mill Services, LLC', 'Odette Larsen']);
+    expect(found.map((m) => m.attributes?.description)).toEqual(['an Oregon corporation', 'a Delaware limited liability company', 'an individual']);
   });
 });

@@ -792,6 +792,11 @@ function groupParties(text: string, group: CaptionGroup, gov: GovernmentContext,
         }
         continue;
       }
+      // "an Oregon corporation", "a Delaware limited liability company", "an individual": what the party is
+      if (cur && /^(?:an?|the)\s+\p{Ll}|^an?\s+\p{Lu}\p{Ll}+\s+\p{Ll}/u.test(t)) {
+        cur.attributes.description = t.replace(/\s+/g, ' ');
+        continue;
+      }
       // a new party (or several, joined by "and")
       capacity = undefined;
       capOrg = undefined;
