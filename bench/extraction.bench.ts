@@ -7,8 +7,9 @@
  * 2. Speed: characters per second of the whole offline extractor, of the legal grammar alone
  *    (findLegalMentions), of the contact/docket patterns alone and of the NLP finder alone, beside floors measured
  *    in the same run on the same texts (one pass of a trivial global regex; text.toLowerCase()), as ratios.
- *    Median of the rounds after a warm-up round; wall time, and CPU time (the machine is shared: CPU time is the
- *    steadier figure).
+ *    Median of the rounds after a warm-up round. Wall time is the figure the goals are judged on; CPU time (this
+ *    process's, V8's garbage-collector threads included, so it can exceed wall time) is steadier when the shared
+ *    machine is busy, and a goal met only on it says so.
  * 3. For context, OCR's throughput as docs/ocr.md reports it (not measured here), in characters per second.
  *
  * Without the fixtures it says why and measures speed on the generated filings (libs/testing/src/documents).
@@ -139,7 +140,7 @@ async function speed(c: Corpus, rounds: number): Promise<number> {
     },
     { name: 'whole offline extractor', goal: WHOLE_GOAL, run: (t) => offline.extract(t) },
   ];
-  const results: Array<{ c: Case; wall: number; cpu: number }> = [];
+  const results: Array<{ c: Case; wall: number; cpu: number; best: number }> = [];
   for (const k of cases) {
     const walls: number[] = [];
     const cpus: number[] = [];
@@ -152,17 +153,18 @@ async function speed(c: Corpus, rounds: number): Promise<number> {
       walls.push(Number(process.hrtime.bigint() - t0) / 1e9);
       cpus.push((cpu.user + cpu.system) / 1e6);
     }
-    results.push({ c: k, wall: chars / median(walls), cpu: chars / median(cpus) });
+    results.push({ c: k, wall: chars / median(walls), cpu: chars / median(cpus), best: chars / Math.min(...cpus) });
   }
   const floor = results.find((r) => r.c.floor)!;
   table(
-    ['case', 'chars/s (wall)', 'chars/s (CPU)', 'x slower than the regex floor (CPU)', 'goal'],
+    ['case', 'chars/s (wall)', 'chars/s (CPU)', 'best round (CPU)', 'x slower than the regex floor (CPU)', 'goal'],
     results.map((r) => [
       r.c.name,
       int(r.wall),
       int(r.cpu),
+      int(r.best),
       r === floor ? 'floor' : `${(floor.cpu / r.cpu).toFixed(1)}x`,
-      r.c.goal ? `>= ${int(r.c.goal)}: ${Math.min(r.wall, r.cpu) >= r.c.goal ? 'met' : r.cpu >= r.c.goal ? 'met on CPU time' : 'MISSED'}` : '',
+      r.c.goal ? `>= ${int(r.c.goal)}: ${r.wall >= r.c.goal ? 'met' : r.cpu >= r.c.goal ? 'met on CPU time (busy machine)' : 'MISSED'}` : '',
     ]),
   );
   if (sink < 0) console.log(sink); // keeps the floors' work observable
