@@ -356,3 +356,30 @@ describe('findParties: what a party is', () => {
     expect(found.map((m) => m.attributes?.description)).toEqual(['an Oregon corporation', 'a Delaware limited liability company', 'an individual']);
   });
 });
+
+describe('findParties: later mentions in the body', () => {
+  it('a surname that starts a company named after the person is the company, not the person', () => {
+    const text = [
+      'IN THE UNITED STATES DISTRICT COURT',
+      'FOR THE DISTRICT OF OREGON',
+      '',
+      'BRIARWOOD TIMBER COMPANY, an Oregon corporation,',
+      '                                   Plaintiff,',
+      '          v.',
+      'LARSEN MILL SERVICES, LLC, a Delaware limited',
+      'liability company, and ODETTE LARSEN, an individual,',
+      '                                   Defendants.',
+      '',
+      'COMPLAINT',
+      '',
+      'Defendants Larsen Mill Services, LLC ("Larsen Mill") and Odette Larsen are liable. Larsen Mill owes',
+      'the debt, and Larsen guaranteed it.',
+    ].join('\n');
+    const found = findParties(text, { courts: findCourts(text), citations: [] }).filter((m) => m.start > text.indexOf('COMPLAINT'));
+    const at = (needle: string, from = 0) => found.find((m) => m.start === text.indexOf(needle, from));
+    const body = text.indexOf('are liable');
+    expect(at('Larsen Mill owes', body)?.key).toBe(at('Larsen Mill Services, LLC', text.indexOf('COMPLAINT'))?.key);
+    expect(at('Larsen guaranteed', body)?.type).toBe('PERSON');
+    expect(found.filter((m) => m.type === 'PERSON').map((m) => text.slice(m.start, m.end))).toEqual(['Odette Larsen', 'Larsen']);
+  });
+});

@@ -1109,6 +1109,8 @@ function bodyMentions(
     let p = lowerNames.get(matched);
     let display = matched;
     if (p && p.type === 'PERSON' && !matched.includes(' ') && !otherFirstName(text, start, p)) continue;
+    // a surname that starts a longer name ("Halvorsen Marine", a company named after the person) is not the person
+    if (p && p.type === 'PERSON' && !matched.includes(' ') && /^[ \t]+\p{Lu}\p{Ll}/u.test(after)) continue;
     if (!p) {
       // a government reference
       if (/^(?:the )?United States/i.test(matched)) {
