@@ -151,7 +151,7 @@ describe('graph pipeline under concurrency, and project isolation', () => {
     await expectConsistent(db, sequential.projectUuid);
     const [cs, ss] = [await summary(db, concurrent.projectUuid), await summary(db, sequential.projectUuid)];
     expect(cs).toEqual(ss);
-    expect(Object.keys(cs.perType)).toEqual(expect.arrayContaining(['ORG', 'PERSON', 'DATE', 'CITATION', 'COURT', 'EMAIL']));
+    expect(Object.keys(cs.perType)).toEqual(expect.arrayContaining(['ORG', 'PERSON', 'DATE', 'CASE', 'STATUTE', 'COURT', 'EMAIL']));
     const [{ n }] = await db.query(
       `SELECT count(*)::int AS n FROM canonical_entities WHERE project_uuid = $1 AND entity_type = 'ORG' AND normalized_key LIKE 'free softw%'`,
       [concurrent.projectUuid],
@@ -218,15 +218,16 @@ describe('graph pipeline under concurrency, and project isolation', () => {
       [x.projectUuid, xDocs],
     );
     expect(leaks).toEqual([]);
-    // The plaintiff is named 6 times in the complaint, once in the motion and 3 times in the letter: 10 in each project.
+    // The plaintiff is named 28 times in the complaint (full name, caption and the short name it defines), twice in the
+    // motion and 3 times in the letter: 33 in each project.
     const plaintiff = await db.query(
       `SELECT project_uuid, mention_count FROM canonical_entities
         WHERE project_uuid = ANY($1::uuid[]) AND entity_type = 'ORG' AND normalized_key = 'northwind freight' ORDER BY project_uuid`,
       [[x.projectUuid, y.projectUuid]],
     );
     expect(plaintiff).toHaveLength(2);
-    expect(plaintiff[0].mention_count).toBe(10);
-    expect(plaintiff[1].mention_count).toBe(10);
+    expect(plaintiff[0].mention_count).toBe(33);
+    expect(plaintiff[1].mention_count).toBe(33);
     expect(await summary(db, x.projectUuid)).toEqual(await summary(db, y.projectUuid));
   });
 });
