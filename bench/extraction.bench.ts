@@ -1,5 +1,7 @@
 /**
- * `npm run bench -- extraction [--rounds 5]`: how well and how fast the offline extractor reads court opinions.
+ * `npm run bench -- extraction [--rounds 5] [--labels <file>] [--differences]`: how well and how fast the offline
+ * extractor reads court opinions. `--labels` scores another label file of the same format (say, labels you wrote for
+ * TUNING opinions); `--differences` lists its misses and false finds, quoting the text (never for held-out opinions).
  *
  * 1. Quality (needs the shared legal fixtures, ../shared/fixtures/legal): precision and recall per type, role and
  *    citation kind on the hand labels of the twelve held-out opinions, and citation recall and resolution against
@@ -18,6 +20,7 @@ import { joinPages } from '@casegraph/contracts';
 import { findLegalMentions } from '@casegraph/legal';
 import {
   GENERATED_DOCUMENT_NAMES,
+  HELD_OUT_OPINIONS,
   LEGAL_DIR,
   generatedDocument,
   legalFixturesAvailable,
@@ -33,6 +36,8 @@ import { segments } from '../apps/graph-worker/src/extraction/spans';
 import {
   formatEyeciteScores,
   formatLabelScores,
+  LEGAL_LABELS_PATH,
+  listDifferences,
   loadLegalLabels,
   scoreAgainstEyecite,
   scoreLabels,
@@ -52,6 +57,10 @@ const OCR_FIGURES: Array<[string, number]> = [
 const option = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const stringOption = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -91,10 +100,17 @@ async function quality(c: Corpus): Promise<void> {
   const found = new Map<string, ExtractedMention[]>();
   for (const t of c.texts) found.set(t.id, await extractor.extract(t.text));
   const byId = new Map(c.texts.map((t) => [t.id, t.text]));
-  const { set } = loadLegalLabels(undefined, (id) => byId.get(id) ?? readOpinion(id));
-  console.log(
-    formatLabelScores('\noffline extractor on the held-out labels', scoreLabels(set.documents.map((doc) => ({ doc, mentions: found.get(doc.id)! })))),
-  );
+  const labelsPath = stringOption('labels', LEGAL_LABELS_PATH);
+  const { set } = loadLegalLabels(labelsPath, (id) => byId.get(id) ?? readOpinion(id));
+  const title = labelsPath === LEGAL_LABELS_PATH ? 'the held-out labels' : labelsPath;
+  console.log(formatLabelScores(`\noffline extractor on ${title}`, scoreLabels(set.documents.map((doc) => ({ doc, mentions: found.get(doc.id)! })))));
+  if (process.argv.includes('--differences')) {
+    console.log('\nDifferences, label by label (held-out opinions are never shown):');
+    for (const doc of set.documents) {
+      if (HELD_OUT_OPINIONS.includes(doc.id)) console.log(`${doc.id}: held-out, not shown`);
+      else for (const line of listDifferences(doc, byId.get(doc.id)!, found.get(doc.id)!, HELD_OUT_OPINIONS)) console.log(line);
+    }
+  }
   const reference = eyeciteReference();
   const opinions = opinionManifest();
   console.log(

@@ -9,6 +9,7 @@ import {
   formatEyeciteScores,
   formatLabelScores,
   keyOf,
+  listDifferences,
   loadLegalLabels,
   mentionForCitation,
   scoreAgainstEyecite,
@@ -28,7 +29,7 @@ const at = (s: string, from = 0) => {
   return { start: i, end: i + s.length };
 };
 const WINDOW_END = TEXT.indexOf('Later text');
-const label = (type: LegalLabel['type'], s: string, extra: Partial<LegalLabel> = {}): LegalLabel => ({ type, ...at(s), ...extra });
+const label = (type: LegalLabel['type'], s: string, extra: Partial<LegalLabel> = {}, from = 0): LegalLabel => ({ type, ...at(s, from), ...extra });
 const mention = (type: ExtractedMention['type'], s: string, extra: Partial<ExtractedMention> = {}, from = 0): ExtractedMention => ({
   type,
   text: s,
@@ -47,7 +48,7 @@ const labels: LegalLabel[] = [
   label('CASE', 'Hale v. Ives', { kind: 'name', ref: 6 }),
   label('CASE', '512 N.W.2d 101', { kind: 'full' }),
   label('CASE', 'Id. at 105', { kind: 'id', ref: 6 }),
-  label('PERSON', 'Dunn', { role: 'party' }),
+  label('PERSON', 'Dunn', { role: 'party' }, TEXT.indexOf('Dunn paid')),
   label('MONEY', '$1,500'),
   label('PERSON', 'Gail Hart', { role: 'counsel' }),
   label('ORG', 'Hart & Lowe LLP', { role: 'law_firm' }),
@@ -189,5 +190,26 @@ describe('legal evaluation: against eyecite-ts', () => {
     const out = formatEyeciteScores('eyecite', s).split('\n');
     expect(out.find((l) => l.startsWith('case'))).toMatch(/^case\s+1\/1 100%\s+1\/1 100%$/);
     expect(out.find((l) => l.startsWith('id') && l.includes('0/1'))).toMatch(/^id\s+0\/1 0%\s+1\/1 100%$/);
+  });
+});
+
+describe('legal evaluation: differences for a reviewer', () => {
+  it('lists missed labels, boundary errors, wrong roles and unmarked mentions, quoting the text', () => {
+    const lines = listDifferences(doc, TEXT, mentions, []);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'cl-test wrong role  PERSON party "Cole Dunn" (role counsel, marked party)',
+        'cl-test boundary    DATE "May 5, 2020" -> found DATE "Argued May 5, 2020"',
+        'cl-test missed      PERSON party "Dunn"',
+        'cl-test not marked  ORG "Plaintiff and Appellee"',
+      ]),
+    );
+    const typed = listDifferences(doc, TEXT, [mention('ORG', 'Eva Frost')], []);
+    expect(typed).toContain('cl-test other type  PERSON judge "Eva Frost" -> found ORG "Eva Frost"');
+    expect(lines.some((l) => l.includes('Kim Lee'))).toBe(false);
+  });
+
+  it('refuses a held-out opinion', () => {
+    expect(() => listDifferences(doc, TEXT, mentions, ['cl-test'])).toThrow(/held-out/);
   });
 });

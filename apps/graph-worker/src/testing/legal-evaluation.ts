@@ -272,6 +272,37 @@ export async function evaluateOnLabels(
   return { ...scoreLabels(set.documents.map((doc) => ({ doc, mentions: found.get(doc.id)! }))), mentions: found };
 }
 
+/**
+ * What was missed and what was found wrongly in one labelled window, for a reviewer: one line per label not found
+ * exactly (with what overlaps it, if anything) and per mention that matches no label. It quotes the text, so
+ * it refuses the held-out opinions (nobody tuning the rules may read them): use it on labels of TUNING opinions.
+ */
+export function listDifferences(doc: LabelledWindow, text: string, mentions: ExtractedMention[], heldOut: readonly string[]): string[] {
+  if (heldOut.includes(doc.id)) throw new Error(`${doc.id} is a held-out opinion: its text and labels are not shown`);
+  const [w0, w1] = doc.window;
+  const inWindow = mentions.filter((m) => m.start >= w0 && m.end <= w1 && (LABELLED_TYPES as readonly string[]).includes(m.type));
+  const quote = (a: { start: number; end: number }) => JSON.stringify(text.slice(a.start, a.end).replace(/\s+/g, ' '));
+  const what = (l: LegalLabel) => [l.type, l.role ?? l.kind].filter(Boolean).join(' ');
+  const out: string[] = [];
+  const matchedMentions = new Set<ExtractedMention>();
+  for (const l of doc.labels) {
+    const same = inWindow.find((m) => m.type === l.type && m.start === l.start && m.end === l.end);
+    if (same) {
+      matchedMentions.add(same);
+      const role = l.role && l.role !== 'other' && same.role !== l.role ? ` (role ${same.role ?? 'none'}, marked ${l.role})` : '';
+      if (role) out.push(`${doc.id} ${'wrong role'.padEnd(11)} ${what(l)} ${quote(l)}${role}`);
+      continue;
+    }
+    const near = inWindow.filter((m) => overlaps(m, l));
+    near.forEach((m) => matchedMentions.add(m));
+    const kind = (!near.length ? 'missed' : near.some((m) => m.type === l.type) ? 'boundary' : 'other type').padEnd(11);
+    out.push(`${doc.id} ${kind} ${what(l)} ${quote(l)}` + (near.length ? ` -> found ${near.map((m) => `${m.type} ${quote(m)}`).join(', ')}` : ''));
+  }
+  for (const m of inWindow)
+    if (!matchedMentions.has(m)) out.push(`${doc.id} ${'not marked'.padEnd(11)} ${m.type}${m.role ? ` ${m.role}` : ''} ${quote(m)}`);
+  return out;
+}
+
 // ---- eyecite-ts's citations ----
 
 /** Our kinds of eyecite's types; the types not listed (journal, treatise, docket, federalRegister) are not counted. */
