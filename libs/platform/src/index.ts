@@ -11,3 +11,4 @@ export * from './ops-http-server';
 export * from './logging/logging.module';
 export * from './logging/log-context';
 export * from './shutdown';
+export * from './semaphore';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { projectContextMetrics } from './project-context.metrics';
 import { PROJECT_CONTEXT_OPTIONS, ProjectContext, ResolvedOptions } from './project-context.types';
-import { Semaphore } from './util/semaphore';
+import { Semaphore } from '@casegraph/platform';
 
 /** Anything with TypeORM's `query(sql, params)`: a DataSource, an EntityManager or a QueryRunner. */
 export interface Queryable {

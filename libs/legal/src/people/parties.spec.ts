@@ -1,8 +1,9 @@
 import type { LegalMention } from '../types';
 import { findCourts } from '../courts/courts';
+import type { LegalPeopleContext } from './context';
 import { findParties, parseRole } from './parties';
 
-const none = { courts: [], citations: [] };
+const none: LegalPeopleContext = { courts: [], citations: [] };
 
 function parties(text: string, context = none): LegalMention[] {
   return findParties(text, context).filter((m) => m.role === 'party' && m.confidence >= 0.85 && !m.attributes?.alias);

@@ -4,7 +4,6 @@ import { createEntityExtractor } from '../extractor.factory';
 import { ChatCompletionsClient } from './chat-client';
 import { CombinedExtractor } from './combined.extractor';
 import { LlmExtractor } from './llm.extractor';
-import { Semaphore } from './semaphore';
 
 const problems = (env: Record<string, string>): string => {
   try {
@@ -89,34 +88,5 @@ describe('ChatCompletionsClient endpoints', () => {
     expect(new ChatCompletionsClient({ ...base, baseUrl: 'https://res.openai.azure.com', apiVersion: '2024-10-21' }).endpoint).toBe(
       'https://res.openai.azure.com/openai/deployments/gpt-4o-mini/chat/completions',
     );
-  });
-});
-
-describe('Semaphore', () => {
-  it('runs at most `limit` tasks at once, in order', async () => {
-    const s = new Semaphore(2);
-    const releases: Array<() => void> = [];
-    const started: number[] = [];
-    const tasks = [0, 1, 2, 3].map((i) =>
-      s.run(
-        () =>
-          new Promise<number>((resolve) => {
-            started.push(i);
-            releases[i] = () => resolve(i);
-          }),
-      ),
-    );
-    await new Promise((r) => setImmediate(r));
-    expect(started).toEqual([0, 1]);
-    expect(s.inUse).toBe(2);
-    releases[1]();
-    await new Promise((r) => setImmediate(r));
-    expect(started).toEqual([0, 1, 2]);
-    releases[0]();
-    releases[2]();
-    await new Promise((r) => setImmediate(r));
-    releases[3]();
-    expect(await Promise.all(tasks)).toEqual([0, 1, 2, 3]);
-    expect(s.inUse).toBe(0);
   });
 });

@@ -3,14 +3,13 @@ import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 import { redisKeys } from '@casegraph/contracts';
 import { PermanentError } from '@casegraph/pipeline';
-import { redisOptionsFromUrl } from '@casegraph/platform';
+import { Semaphore, redisOptionsFromUrl } from '@casegraph/platform';
 import { graphMetrics } from '../../pipeline/graph-metrics';
 import type { EntityExtractor, ExtractedMention } from '../entity-extractor';
 import { resolveOverlaps, segments } from '../spans';
 import { ChatClientOptions, ChatCompletionsClient, ChatMessage } from './chat-client';
 import { ChunkMention, MalformedAnswerError, parseAnswer, validateMentions } from './offsets';
 import { JSON_OBJECT_HINT, MENTIONS_SCHEMA, PROMPT_VERSION, SCHEMA_NAME, SYSTEM_PROMPT } from './prompt';
-import { Semaphore } from './semaphore';
 
 export interface LlmExtractorOptions extends ChatClientOptions {
   /** LLM_CONCURRENCY: requests in flight at once from this extractor (one per process). */
@@ -76,7 +75,7 @@ export class LlmExtractor implements EntityExtractor {
 
   /** Requests in flight now, and chunks waiting for one of the LLM_CONCURRENCY slots. */
   get requests(): { inFlight: number; waiting: number } {
-    return { inFlight: this.limit.inUse, waiting: this.limit.pending };
+    return { inFlight: this.limit.running, waiting: this.limit.queued };
   }
 
   /** The cache's Redis connection status (`none` without REDIS_URL; `end` once closed). */

@@ -36,3 +36,32 @@ describe('Semaphore', () => {
     expect(() => new Semaphore(0)).toThrow();
   });
 });
+
+describe('Semaphore: order', () => {
+  it('runs at most `limit` tasks at once, in order', async () => {
+    const s = new Semaphore(2);
+    const releases: Array<() => void> = [];
+    const started: number[] = [];
+    const tasks = [0, 1, 2, 3].map((i) =>
+      s.run(
+        () =>
+          new Promise<number>((resolve) => {
+            started.push(i);
+            releases[i] = () => resolve(i);
+          }),
+      ),
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1]);
+    expect(s.running).toBe(2);
+    releases[1]();
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1, 2]);
+    releases[0]();
+    releases[2]();
+    await new Promise((r) => setImmediate(r));
+    releases[3]();
+    expect(await Promise.all(tasks)).toEqual([0, 1, 2, 3]);
+    expect(s.running).toBe(0);
+  });
+});
