@@ -1,4 +1,4 @@
-import { caseCitationKey, statuteKey } from '@casegraph/legal';
+import { basicNormalize, caseCitationKey, statuteKey } from '@casegraph/legal';
 import type { EntityType } from './graph';
 
 /**
@@ -19,17 +19,7 @@ import type { EntityType } from './graph';
  *   a case name with no citation "name <name>";
  * - EMAIL: lower case; URL: host without www, no scheme, no trailing slash; PHONE: digits.
  */
-export function basicNormalize(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[’‘`´]/g, "'")
-    .replace(/&/g, ' and ')
-    .replace(/'s\b/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+export { basicNormalize };
 
 const HONORIFICS = new Set(
   (

@@ -1,4 +1,5 @@
 import type { EntityType } from '@casegraph/contracts';
+import { US_STATES } from '@casegraph/legal';
 import type { ExtractedMention } from './entity-extractor';
 import { mention } from './spans';
 
@@ -25,63 +26,7 @@ export interface EntityPattern {
 const WS = String.raw`(?:[\t\x20]*\n[\t\x20]*|[\t\x20]+)`;
 const w = (s: string) => s.replace(/ /g, WS);
 
-const STATES = [
-  'Alabama',
-  'Alaska',
-  'Arizona',
-  'Arkansas',
-  'California',
-  'Colorado',
-  'Connecticut',
-  'Delaware',
-  'Florida',
-  'Georgia',
-  'Hawaii',
-  'Idaho',
-  'Illinois',
-  'Indiana',
-  'Iowa',
-  'Kansas',
-  'Kentucky',
-  'Louisiana',
-  'Maine',
-  'Maryland',
-  'Massachusetts',
-  'Michigan',
-  'Minnesota',
-  'Mississippi',
-  'Missouri',
-  'Montana',
-  'Nebraska',
-  'Nevada',
-  'New Hampshire',
-  'New Jersey',
-  'New Mexico',
-  'New York',
-  'North Carolina',
-  'North Dakota',
-  'Ohio',
-  'Oklahoma',
-  'Oregon',
-  'Pennsylvania',
-  'Rhode Island',
-  'South Carolina',
-  'South Dakota',
-  'Tennessee',
-  'Texas',
-  'Utah',
-  'Vermont',
-  'Virginia',
-  'Washington',
-  'West Virginia',
-  'Wisconsin',
-  'Wyoming',
-  'Puerto Rico',
-  'Columbia',
-  'the District of Columbia',
-  'Guam',
-  'the Virgin Islands',
-];
+const STATES = [...US_STATES, 'Columbia', 'the District of Columbia', 'the Virgin Islands'];
 const STATE = `(?:${STATES.map(w).join('|')})`;
 const CAP_WORDS = (max: number) => `[A-Z][a-z]+(?:${WS}[A-Z][a-z]+){0,${max - 1}}`;
 const ORDINAL_CIRCUIT = '(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal|D\\.C\\.|District of Columbia)';

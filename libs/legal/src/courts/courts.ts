@@ -1,4 +1,5 @@
 import type { LegalMention } from '../types';
+import { basicNormalize } from '../normalize';
 import {
   COURTS,
   COURT_BY_ID,
@@ -20,19 +21,6 @@ export { COURTS, COURT_BY_ID, STATES, trialCourt } from './table';
 /** The entity key of a court: its table name, basic-normalised ("united states court of appeals for the fifth circuit"). */
 export function courtKey(court: Court): string {
   return basicNormalize(court.name);
-}
-
-/** Lower case, accents dropped, "&" -> "and", possessive "'s" dropped, punctuation -> space (as the worker's basicNormalize). */
-export function basicNormalize(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[’‘`´]/g, "'")
-    .replace(/&/g, ' and ')
-    .replace(/'s\b/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
 }
 
 /** Citation forms without spaces and punctuation: "S.D.N.Y." -> "sdny", "5th Cir." -> "5thcir". */

@@ -3,18 +3,10 @@
  * tests that tell a person's name from an organisation's.
  */
 
-/** basicNormalize of libs/contracts (this library depends on nothing): the key of a display name. */
-export function nameKey(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[’‘`´]/g, "'")
-    .replace(/&/g, ' and ')
-    .replace(/'s\b/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+import { basicNormalize } from '../normalize';
+
+/** The key of a display name: basicNormalize (../normalize.ts). */
+export const nameKey = (text: string): string => basicNormalize(text);
 
 /** Drops a trailing possessive: "Tennessee's" -> "Tennessee", "Carnival’s" -> "Carnival", "Jones'" -> "Jones". */
 export function stripPossessive(text: string): string {
