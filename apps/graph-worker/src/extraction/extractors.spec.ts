@@ -127,6 +127,7 @@ describe('offline extractor (compromise + patterns)', () => {
       ['MONEY', '$5,000'],
     ]);
     expect(await pairs(createEntityExtractor('patterns'), 'On 29 June 2007 Google LLC paid $5,000.')).toEqual([
+      ['DATE', '29 June 2007'],
       ['ORG', 'Google LLC'],
       ['MONEY', '$5,000'],
     ]);

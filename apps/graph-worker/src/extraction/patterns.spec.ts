@@ -29,6 +29,13 @@ describe('legal and contact patterns', () => {
     expect(found('The hearing starts at 10:30 and Section 12-3 applies; No. 5 is withdrawn.', 'CASE_NUMBER')).toEqual([]);
   });
 
+  it('DATE: calendar dates, also when a double-spaced text wraps them over a blank line', () => {
+    expect(found('He was to be executed on August\n\n30, 2000, at six.', 'DATE')).toEqual(['August\n\n30, 2000']);
+    expect(found('Filed Sept. 9, 1993; decided 29 June 2007.', 'DATE')).toEqual(['Sept. 9, 1993', '29 June 2007']);
+    // not calendar dates: no year, a modal "may", a paragraph break inside
+    expect(found('On March 22 it may 5, 2019 rule. August\n\n\n30, 2000', 'DATE')).toEqual([]);
+  });
+
   it('COURT: federal, appellate, supreme and state courts', () => {
     expect(found('Filed in the United States District Court for the Southern District of New York.', 'COURT')).toEqual([
       'United States District Court for the Southern District of New York',

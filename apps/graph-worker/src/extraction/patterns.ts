@@ -32,6 +32,9 @@ const CAP_WORDS = (max: number) => `[A-Z][a-z]+(?:${WS}[A-Z][a-z]+){0,${max - 1}
 const ORDINAL_CIRCUIT = '(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal|D\\.C\\.|District of Columbia)';
 const DIRECTION = '(?:Northern|Southern|Eastern|Western|Middle|Central)';
 const US = '(?:United States|U\\.S\\.)';
+const MONTH = String.raw`(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)`;
+/** Spaces, or a line break with at most one blank line after it (double-spaced text). */
+const DATE_WS = String.raw`(?:[\t\x20]*\n(?:[\t\x20]*\n)?[\t\x20]*|[\t\x20]+)`;
 
 /** Organisation words that end a name: "Free Software Foundation", "Acme Holdings, Inc.". */
 const ORG_SUFFIX_WORDS = [
@@ -216,6 +219,19 @@ export const PATTERNS: EntityPattern[] = [
     trim: false,
     confidence: 0.85,
     regex: /(?<![\w+])\+[2-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,5}){1,4}(?![\w-])/g,
+  },
+
+  // ---- DATE: calendar dates that wrap (the NLP finder reads a blank line as a sentence end) ---------------
+  {
+    // "August 30, 2000", "Sept. 9, 1993", "August\n\n30, 2000" (double-spaced opinions), "29 June 2007"
+    type: 'DATE',
+    method: 'pattern:date',
+    trim: false,
+    confidence: 0.9,
+    regex: new RegExp(
+      String.raw`\b(?:${MONTH}${DATE_WS}(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?${DATE_WS}(?:1[6-9]|20)\d{2}|(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?${DATE_WS}${MONTH},?${DATE_WS}(?:1[6-9]|20)\d{2})(?![\w-])`,
+      'g',
+    ),
   },
 
   // ---- MONEY (currency forms the NLP libraries miss) ----------------------
