@@ -164,6 +164,8 @@ describe('legal evaluation: against eyecite-ts', () => {
     const zero: EyeciteCitation = { type: 'case', key: '512 N.W.2d 101', span: [at('512').start - 30, at('512').start - 30], resolvedTo: null };
     expect(mentionForCitation(zero, legal)?.text).toBe('512 N.W.2d 101');
     expect(mentionForCitation({ ...zero, key: '513 N.W.2d 101' }, legal)).toBeUndefined();
+    // far from a wrong offset: any mention with those digits
+    expect(mentionForCitation({ ...zero, span: [0, 0] }, legal)?.text).toBe('512 N.W.2d 101');
   });
 
   it('counts recall by kind and split, and resolution by key', () => {
@@ -178,6 +180,7 @@ describe('legal evaluation: against eyecite-ts', () => {
     expect(s.recall).toEqual(
       expect.arrayContaining([
         { kind: 'case', split: 'tuning', citations: 1, found: 1, recall: 1 },
+        { kind: 'case (known reporter)', split: 'tuning', citations: 1, found: 1, recall: 1 },
         { kind: 'id', split: 'tuning', citations: 1, found: 1, recall: 1 },
         { kind: 'statute', split: 'heldout', citations: 1, found: 0, recall: 0 },
       ]),

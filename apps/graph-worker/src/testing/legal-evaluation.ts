@@ -17,9 +17,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalizeEntity } from '@casegraph/contracts';
+import { caseCitationKey } from '@casegraph/legal';
 import { type EyeciteCitation, type OpinionEntry, eyeciteReference, opinionManifest, readOpinion } from '@casegraph/testing';
 import type { EntityExtractor, ExtractedMention } from '../extraction/entity-extractor';
+import { mentionKey } from '../extraction/extraction.service';
 
 export const LEGAL_LABELS_PATH = join(__dirname, '../../../../test/fixtures/legal-heldout.labels.json');
 
@@ -92,7 +93,7 @@ export function loadLegalLabels(
 }
 
 /** A mention's entity key: the extractor's own, else the worker's normaliser (as ExtractionService does). */
-export const keyOf = (m: ExtractedMention) => m.key ?? normalizeEntity(m.type, m.text);
+export const keyOf = (m: ExtractedMention) => mentionKey(m);
 const kindOf = (m: ExtractedMention) => (typeof m.attributes?.kind === 'string' ? m.attributes.kind : undefined);
 const labelKind = (l: LegalLabel) => (l.kind === 'shortname' ? 'name' : l.kind);
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
@@ -319,7 +320,14 @@ export const EYECITE_KINDS: Record<string, string> = {
   statutesAtLarge: 'statute',
   publicLaw: 'statute',
 };
-export const EYECITE_KIND_ORDER = ['case', 'short form', 'id', 'supra', 'statute'];
+export const EYECITE_KIND_ORDER = ['case', 'case (known reporter)', 'short form', 'id', 'supra', 'statute'];
+/**
+ * eyecite's "case" results whose key reads as a reporter citation to the legal grammar (caseCitationKey): the
+ * row without its noise ("15 Page 1" of a page header, "1810 First Union Tower 150" of an address, "529 WDA
+ * 2021" of a docket). Reported beside the raw row, never instead of it: a reporter the table lacked would
+ * leave this row too.
+ */
+const KNOWN_REPORTER = 'case (known reporter)';
 const RESOLVED_TYPES = new Set(['shortFormCase', 'id', 'supra']);
 /** How far from a zero-length eyecite span ([n, n]: its offset mapping failed) a mention may start. */
 export const ZERO_SPAN_SLACK = 40;
@@ -328,13 +336,19 @@ const digits = (s: string) => s.replace(/\D/g, '');
 
 /**
  * Our CASE/STATUTE mention for one eyecite citation: one overlapping its span, or, for a zero-length span
- * [n, n], one within ZERO_SPAN_SLACK characters of n whose digits equal those of eyecite's key.
+ * [n, n], one within ZERO_SPAN_SLACK characters of n whose digits equal those of eyecite's key (else one
+ * anywhere in the text with those digits).
  */
 export function mentionForCitation(c: EyeciteCitation, legal: ExtractedMention[]): ExtractedMention | undefined {
   const [s, e] = c.span;
   if (e > s) return legal.find((m) => m.start < e && s < m.end);
   const want = digits(c.key);
-  return legal.find((m) => m.end >= s - ZERO_SPAN_SLACK && m.start <= s + ZERO_SPAN_SLACK && digits(m.text) === want);
+  if (!want) return undefined;
+  // Where eyecite's offset mapping failed its n can be far off: then any mention of the text with those digits.
+  return (
+    legal.find((m) => m.end >= s - ZERO_SPAN_SLACK && m.start <= s + ZERO_SPAN_SLACK && digits(m.text) === want) ??
+    legal.find((m) => digits(m.text) === want)
+  );
 }
 
 export interface CitationRecallRow {
@@ -380,10 +394,13 @@ export function scoreAgainstEyecite(
         notCounted[c.type] = (notCounted[c.type] ?? 0) + 1;
         continue;
       }
-      const r = rec.get(`${split}\t${kind}`) ?? { citations: 0, found: 0 };
-      r.citations++;
-      if (ours[i]) r.found++;
-      rec.set(`${split}\t${kind}`, r);
+      const kinds = kind === 'case' && caseCitationKey(c.key) !== undefined ? [kind, KNOWN_REPORTER] : [kind];
+      for (const k of kinds) {
+        const r = rec.get(`${split}\t${k}`) ?? { citations: 0, found: 0 };
+        r.citations++;
+        if (ours[i]) r.found++;
+        rec.set(`${split}\t${k}`, r);
+      }
       if (!RESOLVED_TYPES.has(c.type) || !c.resolvedTo) continue;
       // The case eyecite resolves it to: its latest full citation with that key before this one (else any).
       let target = -1;
