@@ -219,3 +219,14 @@ describe('findCourts, look-alikes', () => {
     expect(ids('the United States District Court for the District of Columbia')).toEqual(['us.dist.d-dc']);
   });
 });
+
+describe('findCourts: a court alone in parentheses', () => {
+  it('reads "(W.D. Okla.)" under a caption\'s docket number as the district court, not a parenthetical with a year', () => {
+    const caption = 'UNITED STATES COURT OF APPEALS\nFOR THE TENTH CIRCUIT\n\nNo. 24-6012\n(D.C. No. 5:23-CV-00418-R)\n(W.D. Okla.)\n';
+    expect(texts(caption)).toEqual(['UNITED STATES COURT OF APPEALS\nFOR THE TENTH CIRCUIT', 'W.D. Okla.']);
+    expect(ids(caption)[1]).toBe('us.dist.wd-ok');
+    expect(texts('The court (D. Mass.) agreed.')).toEqual(['D. Mass.']);
+    // a country, a state, a signal: not courts
+    expect(texts('Made in the court of the (U.S.) and (N.D.) (Id.) region.')).toEqual([]);
+  });
+});

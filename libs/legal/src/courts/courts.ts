@@ -582,6 +582,9 @@ const BARE_STATE =
 const BARE_SUPREME = /(?<=\b(?:the|The|our|Our) +)Supreme +Court\b(?! +(?:of|for)\b| +Rule| +Justice| +Clerk)/g;
 
 /** Court mentions in captions and text, normalised to the court table. */
+/** "(W.D. Okla.)", "(S.D.N.Y.)", "(5th Cir.)": a court's citation form alone in parentheses. */
+const PAREN_COURT = /\(((?:[A-Z0-9][A-Za-z0-9'&]{0,7}\.\s?){2,5})\)/g;
+
 export function findCourts(text: string): LegalMention[] {
   if (!/[Cc]ourt|COURT|[Cc]ircuit|CIRCUIT|Board|BOARD|B[IV]A|NLRB|MSPB|Panel|Commission|Division|DIVISION/.test(text)) return [];
   const flat = flatten(text);
@@ -640,6 +643,19 @@ export function findCourts(text: string): LegalMention[] {
       BARE_SUPREME.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = BARE_SUPREME.exec(flat))) found.push({ start: m.index, end: m.index + m[0].length, court: own });
+    }
+  }
+
+  // A court alone in parentheses, with no year: "(W.D. Okla.)" under a caption's docket number. (With a year it is
+  // a citation's parenthetical, the citation's own.)
+  if (text.includes('.)')) {
+    PAREN_COURT.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = PAREN_COURT.exec(text))) {
+      // "(U.S.)", "(N.D.)" alone are a country or a state far more often than a court
+      if (!/\s/.test(m[1]) && m[1].split('.').length < 4) continue;
+      const c = courtOfParenthetical(m[1]);
+      if (c) found.push({ start: m.index + 1, end: m.index + 1 + m[1].length, court: c });
     }
   }
 
