@@ -102,5 +102,9 @@ describe('legal and contact patterns', () => {
     // a name never runs across a sentence end, but keeps initials and dotted acronyms
     expect(found('It sued in Boston. Wells Fargo Bank answered.', 'ORG')).toEqual(['Wells Fargo Bank']);
     expect(found('Chevron U.S.A. Inc. appealed.', 'ORG')).toEqual(['Chevron U.S.A. Inc.']);
+    // a party's role, a title or a heading in capitals before the name is not part of it
+    expect(found('Appellees Great Lakes Tea Co., Inc. moved.', 'ORG')).toEqual(['Great Lakes Tea Co., Inc.']);
+    expect(found('SUMMARY The State Building Commission held.', 'ORG')).toEqual(['State Building Commission']);
+    expect(found('Executive Director State Building Commission', 'ORG')).toEqual(['State Building Commission']);
   });
 });

@@ -273,7 +273,8 @@ const SUFFIX_TOKEN_RE = new RegExp(`^(?:${ORG_SUFFIX_WORDS.join('|')}|${CONNECTO
 /** Capitalised words that start sentences or clauses, not names. */
 const LEADING_NOISE = new Set(
   (
-    'The A An This That These Those Contact Plaintiff Plaintiffs Defendant Defendants Petitioner Respondent Appellant ' +
+    'The A An This That These Those Contact Plaintiff Plaintiffs Defendant Defendants Petitioner Petitioners Respondent ' +
+    'Respondents Appellant Appellants Appellees Relator Claimant Claimants Executive Director Summary Background Introduction ' +
     'Appellee Counsel Under In On By For With From Between And Or Both Each Neither Either We Our Its His Her Their Dear Re ' +
     'See If When Where While Although Because Since As At To Of No Not Any All Every Such Said Former Nonparty Intervenor ' +
     'Amicus Debtor Creditor Movant Licensor Licensee Copyright Whereas Pursuant Thereafter Accordingly However Moreover ' +
@@ -287,14 +288,18 @@ export function isOrgName(m: string): boolean {
   return tokens.some((t) => !SUFFIX_TOKEN_RE.test(t) && !LEADING_NOISE.has(t.replace(/\.$/, '')));
 }
 
+const titleCase = (w: string) => w.charAt(0) + w.slice(1).toLowerCase();
+
 /**
- * Drops leading sentence words and connectors from an organisation match:
+ * Drops leading sentence words, heading words and connectors from an organisation match:
  * "Contact Acme Holdings, Inc." -> "Acme Holdings, Inc.", "Counsel for the Mozilla Foundation" -> "Mozilla Foundation".
  */
 function trimOrgStart(text: string, start: number, end: number): number {
   for (;;) {
     const m = /^([A-Za-z&]+)\.?[\s]+/.exec(text.slice(start, end));
-    if (!m || !(LEADING_NOISE.has(m[1]) || CONNECTOR_RE.test(m[1]))) return start;
+    // A heading word in capitals before a name in mixed case ("SUMMARY The State Building Commission").
+    const heading = !!m && m[1].length > 1 && m[1] === m[1].toUpperCase() && /\p{Ll}/u.test(text.slice(start + m[0].length, end));
+    if (!m || !(heading || LEADING_NOISE.has(m[1]) || LEADING_NOISE.has(titleCase(m[1])) || CONNECTOR_RE.test(m[1]))) return start;
     const rest = text.slice(start + m[0].length, end);
     // Never strip down to a bare legal form ("The Company").
     if (!/\s/.test(rest.trim())) return start;
