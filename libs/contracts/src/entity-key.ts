@@ -1,4 +1,4 @@
-import { basicNormalize, caseCitationKey, statuteKey } from '@casegraph/legal';
+import { basicNormalize, caseCitationKey, caseNameKey, statuteKey } from '@casegraph/legal';
 import type { EntityType } from './graph';
 
 /**
@@ -260,7 +260,7 @@ export function normalizeEntity(type: EntityType, text: string): string {
       break;
     case 'CASE':
       // A citation's key ("550 U.S. 544, 570" -> "550 us 544"); a name alone: "name <name>".
-      key = caseCitationKey(text) ?? (basic ? `name ${basic}` : undefined);
+      key = caseCitationKey(text) ?? (basic ? caseNameKey(text) : undefined);
       break;
     case 'STATUTE':
       key = statuteKey(text);

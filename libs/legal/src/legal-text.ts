@@ -34,6 +34,6 @@ export function citationTails(text: string, mentions: readonly LegalMention[]): 
   return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 
-/** Pin cites, then an optional parenthetical that ends in a year (at most 80 characters, no nested parentheses). */
+/** Pin cites (", 570-71 & n.3", ", 102 nn.3-4"), then an optional parenthetical that ends in a year (at most 80 characters, no nested parentheses). */
 const CITATION_TAIL =
-  /(?:,\s{0,4}(?:at\s+)?(?:pp?\.\s*)?\d{1,5}(?:\s*[-–]\s*\d{1,5})?(?:\s*nn?\.\s*\d{1,3})?){0,3}(?:\s{0,8}\([^()]{0,80}?\b(?:1[6-9]|20)\d{2}\))?/y;
+  /(?:,\s{0,4}(?:at\s+)?(?:pp?\.\s*)?\d{1,5}(?:\s*[-–]\s*\d{1,5})?(?:\s*(?:&\s*)?nn?\.\s*\d{1,3}(?:\s*[-–,&]\s*\d{1,3}){0,3})?){0,8}(?:\s{0,8}\([^()]{0,80}?\b(?:1[6-9]|20)\d{2}\))?/y;

@@ -1,6 +1,7 @@
 import type { AttributeValue, LegalMention } from '../types';
 import { caseNameBefore, nameKey, nameMatches, type CaseName } from './case-names';
 import { lookupReporter, MAX_REPORTER_TOKENS, type Reporter } from './reporters';
+import { basicNormalize } from '../normalize';
 
 /**
  * Case citations as a lawyer reads them: full citations ("550 U.S. 544, 570 (2007)", any whitespace or line
@@ -469,11 +470,7 @@ export function findCaseCitations(text: string): LegalMention[] {
         display = displayName(text.slice(name.start, name.end));
       }
       if (best) g.key = best.key;
-      else if (display)
-        g.key = `name ${display
-          .toLowerCase()
-          .replace(/[^\p{L}\p{N}\s]/gu, '')
-          .replace(/\s+/g, ' ')}`;
+      else if (display) g.key = caseNameKey(display);
       else continue;
       const parallel = g.members.length > 1 ? g.members.filter((x) => !blank(x)).map((x) => x.key) : undefined;
       if (name) {
@@ -607,12 +604,7 @@ function namesBeforeDockets(text: string, groups: Group[], found: LegalMention[]
     }
     const display = displayName(text.slice(name.start, name.end));
     const g = byName.get(nameKey(name.parties.join(' v ')));
-    const key = g
-      ? g.key
-      : `name ${display
-          .toLowerCase()
-          .replace(/[^\p{L}\p{N}\s]/gu, '')
-          .replace(/\s+/g, ' ')}`;
+    const key = g ? g.key : caseNameKey(display);
     taken.add(end);
     out.push({
       type: 'CASE',
@@ -838,4 +830,12 @@ export function caseCitationKey(text: string): string | undefined {
   // a search box: "550 US 544" is meant as "550 U.S. 544"
   const r = scan(text).find((x) => !x.short) ?? scan(text, true).find((x) => !x.short);
   return r ? citeKey(r.volume, r.reporter, r.page) : undefined;
+}
+
+/**
+ * The key of a case known only by its name: "name " + the name as every other key reads text (basicNormalize),
+ * so the worker, the API's search and the model-backed extractor key "O'Brien v. Smith-Jones & Co." one way.
+ */
+export function caseNameKey(name: string): string {
+  return `name ${basicNormalize(name)}`;
 }
