@@ -77,6 +77,9 @@ describe('graph read API: cases, statutes, courts and judges', () => {
     for (const q of ['127 S. Ct. 1955', '127 S.Ct. 1955', '167 L. Ed. 2d 929', 'Twombly']) {
       expect([q, (await list({ type: 'CASE', q })).map((e) => e.uuid)]).toEqual([q, [byUs[0].uuid]]);
     }
+    // a citation is matched whole, never as a part of another one
+    expect(await list({ type: 'CASE', q: '550 U.S. 54' })).toEqual([]);
+    expect(await list({ q: '127 S. Ct. 1955' })).toHaveLength(1);
     const twombly = await detail(byUs[0].uuid);
     const kinds = twombly.mentions.map((m: { attributes: { kind: string } }) => m.attributes.kind).sort();
     expect(kinds).toEqual(['full', 'full', 'full', 'id', 'name', 'short']);
@@ -93,6 +96,9 @@ describe('graph read API: cases, statutes, courts and judges', () => {
     expect(f).toHaveLength(1);
     expect(g).toHaveLength(1);
     expect(f[0].uuid).not.toBe(g[0].uuid);
+    // a bare section finds that section in every code, as a whole: "§ 1983" is not "§ 198"
+    expect((await list({ type: 'STATUTE', q: '§ 1983' })).map((e) => e.name)).toEqual(['42 U.S.C. § 1983']);
+    expect(await list({ type: 'STATUTE', q: '§ 198' })).toEqual([]);
     const dates = (await list({ type: 'DATE' })).map((e) => e.name);
     expect(dates).toEqual(['March 3, 2024']);
   });

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
-import { type EntityType, type MentionRole, entitySearchKey } from '@casegraph/contracts';
+import { type EntityType, type MentionRole, entitySearchKey, normalizeEntity } from '@casegraph/contracts';
 import { caseCitationKey } from '@casegraph/legal';
 import { apiError, notFound } from '../common/api-error';
 import { EXPORT_WRITERS } from './graph-export';
@@ -37,6 +37,12 @@ export function searchKey(q: string, type?: EntityType): string {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** The section of a statute citation that names no code ("§ 1983", "section 240.10b-5"), or null. */
+function bareSection(q: string): string | null {
+  const key = entitySearchKey(q, 'STATUTE');
+  return normalizeEntity('STATUTE', q).startsWith('section ') && key ? key : null;
+}
+
 /** Text around a mention, from its chunk (offsets are code points); '' when the chunk or an offset is unknown. */
 export function snippet(chunkText: string | null, chunkStart: number | null, start: number | null, end: number | null, radius = 100): string {
   if (chunkText === null || chunkStart === null || start === null || end === null) return '';
@@ -69,30 +75,37 @@ export class GraphService {
     await this.requireProject(projectUuid);
     const key = q.q ? searchKey(q.q, q.type) : '';
     if (q.q !== undefined && !key) throw apiError(HttpStatus.BAD_REQUEST, 'q must contain a letter or a digit');
-    // A case is also found by any of its citations: its key is its group's highest-ranked one, and the parallel
-    // citation a mention was written with is in that mention's attributes.citationKey.
+    // A citation is looked up exactly, never as a substring ("550 U.S. 54" is not "550 U.S. 544"): by the case's key
+    // (its group's highest-ranked citation) or by the citation a mention was written with (attributes.citationKey),
+    // so a parallel citation finds its case. A bare section ("§ 1983") matches that section, as a whole, in every code.
     const citation = q.q && (q.type === undefined || q.type === 'CASE') ? (caseCitationKey(q.q) ?? null) : null;
+    const section = q.q && q.type === 'STATUTE' && !citation ? bareSection(q.q) : null;
+    const text = q.q && !citation && !section;
     const where = `project_uuid = $1 AND mention_count > 0 AND ($2::text IS NULL OR entity_type = $2)
-       AND ($3::text IS NULL OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(casegraph_aliases(aliases)) a WHERE a ILIKE $4)
+       AND (($3::text IS NULL AND $6::text IS NULL AND $7::text IS NULL)
+            OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(casegraph_aliases(aliases)) a WHERE a ILIKE $4)
+            OR normalized_key = $6
             OR ($6::text IS NOT NULL AND canonical_entity_uuid IN (
                   SELECT m.canonical_entity_uuid FROM entity_mentions m
-                   WHERE m.project_uuid = $1 AND m.entity_type = 'CASE' AND m.attributes->>'citationKey' = $6)))
+                   WHERE m.project_uuid = $1 AND m.entity_type = 'CASE' AND m.attributes->>'citationKey' = $6))
+            OR normalized_key ~ $7)
        AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM entity_mentions m
                                          WHERE m.canonical_entity_uuid = canonical_entities.canonical_entity_uuid AND m.role = $5))`;
     const params = [
       projectUuid,
       q.type ?? null,
-      key ? `%${likeEscape(key)}%` : null,
-      q.q ? `%${likeEscape(q.q.trim())}%` : null,
+      text && key ? `%${likeEscape(key)}%` : null,
+      text ? `%${likeEscape(q.q!.trim())}%` : null,
       q.role ?? null,
       citation,
+      section ? `(^| )${section.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[ (])` : null,
     ];
     const [rows, total] = await Promise.all([
       this.db.query<EntityRow[]>(
         `SELECT canonical_entity_uuid, entity_type, canonical_name, casegraph_aliases(aliases) AS aliases, mention_count, first_seen_at, last_seen_at
            FROM canonical_entities WHERE ${where}
           ORDER BY mention_count DESC, canonical_name, canonical_entity_uuid
-          LIMIT $7 OFFSET $8`,
+          LIMIT $8 OFFSET $9`,
         [...params, q.pageSize, (q.page - 1) * q.pageSize],
       ),
       this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM canonical_entities WHERE ${where}`, params),
