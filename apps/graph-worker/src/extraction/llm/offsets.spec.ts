@@ -43,7 +43,15 @@ describe('validateMentions: only text found at (or near) the offsets it claims',
       { type: 'DATE', text: '   ', start: 0, end: 3 },
     ]);
     expect(r.mentions).toEqual([]);
-    expect(r.dropped).toEqual({ not_found: 0, invalid: 6, empty: 1 });
+    expect(r.dropped).toEqual({ not_found: 0, invalid: 6, empty: 1, unkeyed: 0 });
+  });
+
+  it('drops a CASE reference that names no case (Id., supra, a short form): the grammar keys those', () => {
+    const text = 'See Kern v. Dale, 512 F.3d 77 (2008). Id. at 80. Kern, supra, at 81. 512 F.3d at 82.';
+    const m = (t: string) => ({ type: 'CASE', text: t, start: text.indexOf(t), end: text.indexOf(t) + t.length });
+    const r = validateMentions(text, [m('Kern v. Dale'), m('512 F.3d 77'), m('Id. at 80'), m('supra, at 81'), m('512 F.3d at 82')]);
+    expect(r.mentions.map((x) => x.text)).toEqual(['Kern v. Dale', '512 F.3d 77']);
+    expect(r.dropped.unkeyed).toBe(3);
   });
 
   it('trims white space around the text and keeps the offsets of what is left', () => {

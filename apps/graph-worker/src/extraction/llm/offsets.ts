@@ -11,7 +11,9 @@ export interface ChunkMention {
   party?: string;
 }
 
-export type DropReason = 'not_found' | 'invalid' | 'empty';
+/** `unkeyed`: a CASE reference ("Id.", "supra", "539 U.S. at 306") that names no case itself: only the grammar,
+ * which reads the text before it, knows which case it is (keyed alone it would become one entity "id"). */
+export type DropReason = 'not_found' | 'invalid' | 'empty' | 'unkeyed';
 
 export interface ValidationResult {
   mentions: ChunkMention[];
@@ -26,6 +28,8 @@ export interface ValidationResult {
 export const NEARBY_CHARS = 64;
 
 const TYPES = new Set<string>(LLM_ENTITY_TYPES);
+/** "Id.", "Ibid.", "id. at 5", "supra", "Roe, supra, at 120", "539 U.S. at 306": a case reference with no key of its own. */
+const CASE_REFERENCE = /^(?:id|ibid)\.?(?:\s|,|$)|\bsupra\b|^\d{1,4}\s+\S.{0,24}?\s+at\s+\d/i;
 const ROLES = new Set<string>(LLM_ROLES);
 
 /** The answer is not the JSON object the prompt asks for. */
@@ -69,7 +73,7 @@ const isOffset = (n: unknown): n is number => typeof n === 'number' && Number.is
  * usable offsets is dropped (the old system set them to 0). Surrounding white space is trimmed off the text.
  */
 export function validateMentions(chunk: string, raw: unknown[]): ValidationResult {
-  const out: ValidationResult = { mentions: [], exact: 0, corrected: 0, dropped: { not_found: 0, invalid: 0, empty: 0 } };
+  const out: ValidationResult = { mentions: [], exact: 0, corrected: 0, dropped: { not_found: 0, invalid: 0, empty: 0, unkeyed: 0 } };
   for (const item of raw) {
     const m = item as Record<string, unknown> | null;
     if (!m || typeof m !== 'object' || typeof m.type !== 'string' || !TYPES.has(m.type) || typeof m.text !== 'string') {
@@ -84,6 +88,10 @@ export function validateMentions(chunk: string, raw: unknown[]): ValidationResul
     }
     if (!isOffset(m.start)) {
       out.dropped.invalid++;
+      continue;
+    }
+    if (m.type === 'CASE' && CASE_REFERENCE.test(text)) {
+      out.dropped.unkeyed++;
       continue;
     }
     const claimed = m.start + lead;
