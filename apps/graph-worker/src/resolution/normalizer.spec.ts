@@ -85,5 +85,10 @@ describe('canonical name choice', () => {
     expect(displayForm("the State of Ohio's")).toBe('State of Ohio');
     expect(displayForm('Acme Holdings')).toBe('Acme Holdings');
     expect(displayForm("O's")).toBe("O's"); // too short to be a possessive of a name
+    // an organisation's "'s" is usually its name
+    expect(displayForm("Lowe's", 'ORG')).toBe("Lowe's");
+    expect(displayForm("Tennessee's", 'LOCATION')).toBe('Tennessee');
+    expect(displayForm("Tennessee's", 'ORG')).toBe('Tennessee');
+    expect(displayForm("the State Commission's", 'ORG')).toBe('State Commission');
   });
 });

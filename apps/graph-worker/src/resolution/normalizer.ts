@@ -1,4 +1,5 @@
 import type { EntityType } from '@casegraph/contracts';
+import { US_STATES } from '@casegraph/legal';
 
 // The key itself (what normalized_key holds) is shared with the API's search: @casegraph/contracts.
 export { basicNormalize, isoDate, normalizeEntity } from '@casegraph/contracts';
@@ -14,14 +15,23 @@ export function isFuzzyKey(type: EntityType, key: string): boolean {
   return FUZZY_TYPES.has(type) && !(type === 'PERSON' && key.startsWith('judge '));
 }
 
-/** A display form of a mention: white space collapsed, a leading "the" and a trailing possessive dropped ("Tennessee's"). */
-export function displayForm(text: string): string {
-  return text
+/**
+ * A display form of a mention: white space collapsed, a leading "the" dropped, and a trailing possessive dropped
+ * ("Tennessee's", "Judge Smith's", "the Commission's"), except from a one-word organisation's name, where it is
+ * usually the name ("Lowe's", "McDonald's").
+ */
+export function displayForm(text: string, type?: EntityType): string {
+  const form = text
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^the\s+(?=\S+\s)/i, '')
-    .replace(/(?<=\p{L}{2})['’]s$/u, '');
+    .replace(/^the\s+(?=\S+\s)/i, '');
+  const stem = form.replace(/(?<=\p{L}{2})['’]s$/u, '');
+  // "Lowe's" is a company's whole name; "the Commission's" and "Tennessee's" are possessives.
+  const brand = type === 'ORG' && stem !== form && !/\s/.test(stem) && !STATE_NAMES.has(stem.toLowerCase());
+  return brand ? form : stem;
 }
+
+const STATE_NAMES = new Set(US_STATES.map((s) => s.toLowerCase()));
 
 /**
  * Order on display forms that picks a canonical name, "the most informative form":

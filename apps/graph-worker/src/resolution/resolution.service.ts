@@ -102,9 +102,9 @@ export class ResolutionService {
       const g = groups.get(id(m.entity_type, key)) ?? { type: m.entity_type, key, count: 0, forms: new Set<string>(), texts: new Set<string>() };
       g.count++;
       if (m.display_name) {
-        g.forms.add(displayForm(m.display_name));
+        g.forms.add(displayForm(m.display_name, m.entity_type));
         g.texts.add(m.entity_text.replace(/\s+/g, ' ').trim());
-      } else g.forms.add(displayForm(m.entity_text));
+      } else g.forms.add(displayForm(m.entity_text, m.entity_type));
       groups.set(id(m.entity_type, key), g);
     }
     if (!groups.size) {
