@@ -270,6 +270,14 @@ function trialKind(raw: string): string {
   return k;
 }
 
+/** The district or bankruptcy court a FED_DISTRICT match names. */
+const districtOf = (m: RegExpExecArray) =>
+  districtCourt(
+    m.groups!.kind.toLowerCase() === 'bankruptcy' ? 'bankr' : 'dist',
+    m.groups!.dir,
+    m.groups!.dc ? 'District of Columbia' : m.groups!.state,
+  );
+
 const COURT_RULES: Rule[] = [
   // Supreme Court of the United States
   {
@@ -300,23 +308,13 @@ const COURT_RULES: Rule[] = [
   {
     re: new RegExp(String.raw`\b(?:${US}${S})?(?<kind>District|Bankruptcy)${S}Court${S}(?:for|of)${S}the${S}${FED_DISTRICT}\b`, 'gi'),
     needs: ['istrict', 'ISTRICT'],
-    resolve: (m) =>
-      districtCourt(
-        m.groups!.kind.toLowerCase() === 'bankruptcy' ? 'bankr' : 'dist',
-        m.groups!.dir,
-        m.groups!.dc ? 'District of Columbia' : m.groups!.state,
-      ),
+    resolve: (m) => districtOf(m),
   },
   // Caption without "for the": UNITED STATES DISTRICT COURT / WESTERN DISTRICT OF ARKANSAS
   {
     re: new RegExp(String.raw`\b${US}${S}(?<kind>District|Bankruptcy)${S}Court${S}${FED_DISTRICT}\b`, 'gi'),
     needs: ['istrict', 'ISTRICT'],
-    resolve: (m) =>
-      districtCourt(
-        m.groups!.kind.toLowerCase() === 'bankruptcy' ? 'bankr' : 'dist',
-        m.groups!.dir,
-        m.groups!.dc ? 'District of Columbia' : m.groups!.state,
-      ),
+    resolve: (m) => districtOf(m),
   },
   // Specialised federal courts
   {

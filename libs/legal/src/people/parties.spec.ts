@@ -337,21 +337,25 @@ describe('findParties: more layouts', () => {
   });
 });
 
+/** A district court complaint's caption: a plaintiff company, and a defendant company and person with what they are. */
+const oregonCaption = (defendant: string, body: string[]) =>
+  [
+    'IN THE UNITED STATES DISTRICT COURT',
+    'FOR THE DISTRICT OF OREGON',
+    '',
+    'BRIARWOOD TIMBER COMPANY, an Oregon corporation,',
+    '                                   Plaintiff,',
+    '          v.',
+    `${defendant}, a Delaware limited`,
+    'liability company, and ODETTE LARSEN, an individual,',
+    '                                   Defendants.',
+    '',
+    ...body,
+  ].join('\n');
+
 describe('findParties: what a party is', () => {
   it('reads "an Oregon corporation" and "an individual" as descriptions of the party before, not as parties', () => {
-    const text = [
-      'IN THE UNITED STATES DISTRICT COURT',
-      'FOR THE DISTRICT OF OREGON',
-      '',
-      'BRIARWOOD TIMBER COMPANY, an Oregon corporation,',
-      '                                   Plaintiff,',
-      '          v.',
-      'CASCADE MILL SERVICES, LLC, a Delaware limited',
-      'liability company, and ODETTE LARSEN, an individual,',
-      '                                   Defendants.',
-      '',
-      'COMPLAINT FOR BREACH OF CONTRACT',
-    ].join('\n');
+    const text = oregonCaption('CASCADE MILL SERVICES, LLC', ['COMPLAINT FOR BREACH OF CONTRACT']);
     const found = parties(text, { courts: findCourts(text), citations: [] });
     expect(found.map((m) => m.display ?? m.text)).toEqual(['Briarwood Timber Company', 'Cascade Mill Services, LLC', 'Odette Larsen']);
     expect(found.map((m) => m.attributes?.description)).toEqual(['an Oregon corporation', 'a Delaware limited liability company', 'an individual']);
@@ -360,22 +364,12 @@ describe('findParties: what a party is', () => {
 
 describe('findParties: later mentions in the body', () => {
   it('a surname that starts a company named after the person is the company, not the person', () => {
-    const text = [
-      'IN THE UNITED STATES DISTRICT COURT',
-      'FOR THE DISTRICT OF OREGON',
-      '',
-      'BRIARWOOD TIMBER COMPANY, an Oregon corporation,',
-      '                                   Plaintiff,',
-      '          v.',
-      'LARSEN MILL SERVICES, LLC, a Delaware limited',
-      'liability company, and ODETTE LARSEN, an individual,',
-      '                                   Defendants.',
-      '',
+    const text = oregonCaption('LARSEN MILL SERVICES, LLC', [
       'COMPLAINT',
       '',
       'Defendants Larsen Mill Services, LLC ("Larsen Mill") and Odette Larsen are liable. Larsen Mill owes',
       'the debt, and Larsen guaranteed it.',
-    ].join('\n');
+    ]);
     const found = findParties(text, { courts: findCourts(text), citations: [] }).filter((m) => m.start > text.indexOf('COMPLAINT'));
     const at = (needle: string, from = 0) => found.find((m) => m.start === text.indexOf(needle, from));
     const body = text.indexOf('are liable');
