@@ -839,7 +839,7 @@ export function captionParties(
   const main = findCaption(text, lines);
   if (main) captions.push(main);
   const inRe = findInReCaption(text, lines);
-  if (inRe && (!main || !overlapsCaption(text, inRe, main))) captions.push(inRe);
+  if (inRe && (!main || !overlapsCaption(inRe, main))) captions.push(inRe);
   if (!captions.length) {
     const inline = findInlineCaption(text, lines);
     if (inline) captions.push(inline);
@@ -971,8 +971,7 @@ function listedParties(text: string, gov: GovernmentContext, out: Party[]): void
 }
 
 /** Whether the "In re" caption is one of the groups already read (an "In the Matter of X, Appellant." block). */
-function overlapsCaption(text: string, inRe: Caption, main: Caption): boolean {
-  void text;
+function overlapsCaption(inRe: Caption, main: Caption): boolean {
   const at = inRe.groups[0].view.offsets[0];
   return main.groups.some((g) => g.view.offsets[0] <= at && at <= g.view.offsets[g.view.offsets.length - 1]);
 }
