@@ -39,8 +39,8 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The section of a statute citation that names no code ("§ 1983", "section 240.10b-5"), or null. */
 function bareSection(q: string): string | null {
-  const key = entitySearchKey(q, 'STATUTE');
-  return normalizeEntity('STATUTE', q).startsWith('section ') && key ? key : null;
+  const key = normalizeEntity('STATUTE', q);
+  return key.startsWith('section ') ? key.slice('section '.length) : null;
 }
 
 /** Text around a mention, from its chunk (offsets are code points); '' when the chunk or an offset is unknown. */
