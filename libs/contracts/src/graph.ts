@@ -31,9 +31,82 @@ export function isEntityType(value: unknown): value is EntityType {
 }
 
 /**
- * Edge types in relationship_staging. MENTIONED_IN: canonical entity -> document
- * (target is a document UUID). CO_OCCURS: canonical entity <-> canonical entity,
- * stored once with source < target.
+ * Edge types in relationship_staging, with their direction (source -> target). Every end is a canonical
+ * entity of the project except where a document is named (its document UUID):
+ * - MENTIONED_IN: entity -> document. Weight: the entity's mentions in the document.
+ * - CO_OCCURS: entity <-> entity in one sentence, stored once with source < target. DATE, MONEY, URL, EMAIL and
+ *   PHONE co-occur only with PERSON, ORG and CASE (CO_OCCURS_ANCHOR_TYPES).
+ * - CITES: document -> CASE or STATUTE it cites. properties: pins, signals, count (mentions of every form:
+ *   full, short, Id., supra).
+ * - PARTY_TO: PERSON or ORG -> the CASE of the document's caption. properties.roles: PARTY_ROLES.
+ * - ADVERSE_TO: party <-> party on opposite sides of one caption, stored once with source < target.
+ * - REPRESENTS: counsel (PERSON) or law firm / government office (ORG) -> the party they appear for.
+ * - JUDGE_OF: judge (PERSON) -> the CASE of the caption. properties.roles: JUDGE_ROLES.
+ * - DECIDED_BY: the CASE of the caption -> its COURT.
  */
-export const RELATIONSHIP_TYPES = ['MENTIONED_IN', 'CO_OCCURS'] as const;
+export const RELATIONSHIP_TYPES = ['MENTIONED_IN', 'CO_OCCURS', 'CITES', 'PARTY_TO', 'ADVERSE_TO', 'REPRESENTS', 'JUDGE_OF', 'DECIDED_BY'] as const;
 export type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
+
+/** The edges a reader of the law asserts (everything but MENTIONED_IN and CO_OCCURS); ranked above co-occurrence. */
+export const TYPED_RELATIONSHIP_TYPES = ['CITES', 'PARTY_TO', 'ADVERSE_TO', 'REPRESENTS', 'JUDGE_OF', 'DECIDED_BY'] as const;
+export type TypedRelationshipType = (typeof TYPED_RELATIONSHIP_TYPES)[number];
+
+/** Edge types whose source is a document UUID (CITES) or whose target is one (MENTIONED_IN). */
+export const DOCUMENT_SOURCE_RELATIONSHIPS: readonly RelationshipType[] = ['CITES'];
+export const DOCUMENT_TARGET_RELATIONSHIPS: readonly RelationshipType[] = ['MENTIONED_IN'];
+
+export function isRelationshipType(value: unknown): value is RelationshipType {
+  return typeof value === 'string' && (RELATIONSHIP_TYPES as readonly string[]).includes(value);
+}
+
+/** Types that co-occur with anything; the others (DATE, MONEY, URL, EMAIL, PHONE) only with these. */
+export const CO_OCCURS_ANCHOR_TYPES: readonly EntityType[] = ['PERSON', 'ORG', 'CASE'];
+/** Types that co-occur only with CO_OCCURS_ANCHOR_TYPES. */
+export const CO_OCCURS_LEAF_TYPES: readonly EntityType[] = ['DATE', 'MONEY', 'URL', 'EMAIL', 'PHONE'];
+
+/** PARTY_TO roles (properties.roles), as the caption states them. */
+export const PARTY_ROLES = [
+  'plaintiff',
+  'defendant',
+  'appellant',
+  'appellee',
+  'petitioner',
+  'respondent',
+  'intervenor',
+  'amicus',
+  'movant',
+  'claimant',
+  'debtor',
+  'creditor',
+  'relator',
+  'third-party defendant',
+  'cross-appellant',
+  'cross-appellee',
+] as const;
+export type PartyRole = (typeof PARTY_ROLES)[number];
+
+/** JUDGE_OF roles (properties.roles). */
+export const JUDGE_ROLES = ['author', 'panel', 'dissent', 'concurrence'] as const;
+export type JudgeRole = (typeof JUDGE_ROLES)[number];
+
+/** One supporting occurrence of an edge: where in which document, and the words around it. */
+export interface EdgeEvidence {
+  documentUuid: string;
+  /** 1-based page of the occurrence's start; null when the document has no page layout. */
+  page: number | null;
+  /** Code-point offsets [start, end) into the document's text (as entity_mentions stores them). */
+  start: number;
+  end: number;
+  /** At most EVIDENCE_SNIPPET_CHARS characters around the occurrence, white space collapsed. */
+  snippet: string;
+}
+
+/** Evidence kept per edge and document (relationship_contributions.evidence). */
+export const MAX_EVIDENCE_PER_DOCUMENT = 5;
+/** Evidence kept per aggregate edge (relationship_staging.evidence), across documents. */
+export const MAX_EVIDENCE_PER_EDGE = 20;
+export const EVIDENCE_SNIPPET_CHARS = 240;
+
+/** Curation actions (curation_actions.kind). */
+export const CURATION_KINDS = ['merge', 'split', 'update', 'reject'] as const;
+export type CurationKind = (typeof CURATION_KINDS)[number];

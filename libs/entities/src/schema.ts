@@ -1,5 +1,7 @@
 import {
   CanonicalEntity,
+  CurationAction,
+  CurationRule,
   DocumentChunk,
   DocumentPage,
   EntityMention,
@@ -15,6 +17,7 @@ import { EntityMentionKeyLookup1764500000000 } from './migrations/1764500000000-
 import { AdoptLegacyDatabase1764600000000 } from './migrations/1764600000000-adopt-legacy-database';
 import { AliasesJsonbOffsetsUnknown1764700000000 } from './migrations/1764700000000-aliases-jsonb-offsets-unknown';
 import { MentionRolesAttributes1764800000000 } from './migrations/1764800000000-mention-roles-attributes';
+import { TypedEdgesCuration1764900000000 } from './migrations/1764900000000-typed-edges-curation';
 
 export const ENTITIES = [
   Project,
@@ -26,6 +29,8 @@ export const ENTITIES = [
   RelationshipStaging,
   RelationshipContribution,
   TextractJob,
+  CurationAction,
+  CurationRule,
 ];
 
 /** In order. Migrations are classes, not globs, so bundled builds run them too. */
@@ -36,4 +41,5 @@ export const MIGRATIONS = [
   AdoptLegacyDatabase1764600000000,
   AliasesJsonbOffsetsUnknown1764700000000,
   MentionRolesAttributes1764800000000,
+  TypedEdgesCuration1764900000000,
 ];

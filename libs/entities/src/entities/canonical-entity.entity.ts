@@ -32,6 +32,10 @@ export class CanonicalEntity {
   @Column({ name: 'aliases', type: 'jsonb', default: () => "'[]'", transformer: aliasesTransformer })
   aliases: string[];
 
+  /** Fields a person fixed through curation ({ canonicalName?: true, entityType?: true, aliases?: true }); resolution keeps them. */
+  @Column({ name: 'curated', type: 'jsonb', nullable: true })
+  curated: Record<string, boolean> | null;
+
   @Column({ name: 'mention_count', type: 'int', default: 0 })
   mentionCount: number;
 

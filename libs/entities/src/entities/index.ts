@@ -7,3 +7,4 @@ export * from './canonical-entity.entity';
 export * from './relationship.entity';
 export * from './textract-job.entity';
 export * from './transformers';
+export * from './curation.entity';

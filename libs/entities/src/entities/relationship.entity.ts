@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { EdgeEvidence } from '@casegraph/contracts';
 
 /**
  * A project-scoped edge. For MENTIONED_IN the target is a document UUID; for
@@ -39,6 +40,10 @@ export class RelationshipStaging {
   @Column({ name: 'properties', type: 'jsonb', default: () => "'{}'" })
   properties: Record<string, unknown>;
 
+  /** EdgeEvidence[] (at most MAX_EVIDENCE_PER_EDGE) merged from the contributions; NULL on rows written before it. */
+  @Column({ name: 'evidence', type: 'jsonb', nullable: true })
+  evidence: EdgeEvidence[] | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
@@ -74,4 +79,12 @@ export class RelationshipContribution {
 
   @Column({ name: 'evidence_chunk_uuids', type: 'uuid', array: true, default: () => "'{}'" })
   evidenceChunkUuids: string[];
+
+  /** What this document says about the edge: pins, signals, count (CITES), roles (PARTY_TO, JUDGE_OF). */
+  @Column({ name: 'properties', type: 'jsonb', nullable: true })
+  properties: Record<string, unknown> | null;
+
+  /** Where this document says it (EdgeEvidence[], at most MAX_EVIDENCE_PER_DOCUMENT). */
+  @Column({ name: 'evidence', type: 'jsonb', nullable: true })
+  evidence: EdgeEvidence[] | null;
 }
