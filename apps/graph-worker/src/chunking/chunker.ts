@@ -1,4 +1,4 @@
-import { splitSentences } from '../text/sentences';
+import { splitSentences } from '@casegraph/graph';
 
 export interface ChunkingOptions {
   /** Target chunk length in characters (CHUNK_SIZE). */

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { DocumentText, pageNumbersOf, recountMentions } from '@casegraph/graph';
 import { rowsOf } from '@casegraph/pipeline';
 import { chunkUuidOf } from '../pipeline/ids';
-import { recountMentions } from '../resolution/entity-counts';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
-import { DocumentText, pageNumbersOf } from '../text/document-text';
 import { chunkText } from './chunker';
 
 export interface ChunkRow {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { recountMentions } from '@casegraph/graph';
 import { rowsOf } from '@casegraph/pipeline';
 import { ChunkRow, chunkOfSpan } from '../chunking/chunking.service';
 import { mentionUuidOf } from '../pipeline/ids';
-import { recountMentions } from '../resolution/entity-counts';
 import { normalizeEntity } from '../resolution/normalizer';
 import { ENTITY_EXTRACTOR, EntityExtractor, ExtractedMention } from './entity-extractor';
 

@@ -2,16 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Stage } from '@casegraph/contracts';
+import { DocumentText, codePointOffsets, inDocumentTransaction, loadDocumentText, splitSentences } from '@casegraph/graph';
 import { DocumentMissingError, DocumentStateService, PermanentError, StageError, rowsOf } from '@casegraph/pipeline';
 import { ProjectContextService } from '@casegraph/project-context';
 import { ChunkingService } from '../chunking/chunking.service';
 import { ExtractionService } from '../extraction/extraction.service';
 import { RelationshipResult, RelationshipsService } from '../relationships/relationships.service';
 import { ResolutionResult, ResolutionService } from '../resolution/resolution.service';
-import { DocumentText, codePointOffsets, documentText } from '../text/document-text';
-import { splitSentences } from '../text/sentences';
 import { graphMetrics } from './graph-metrics';
-import { inDocumentTransaction } from './transactions';
 
 export interface GraphDocumentResult {
   documentUuid: string;
@@ -105,18 +103,11 @@ export class GraphPipelineService {
 
   /** Page text (document_pages, joined as the OCR worker joins it), else raw_extracted_text as one page. */
   private async loadText(documentUuid: string): Promise<DocumentText> {
-    const pages = rowsOf<{ page_number: number; text: string }>(
-      await this.db.query('SELECT page_number, text FROM document_pages WHERE document_uuid = $1 ORDER BY page_number', [documentUuid]),
-    );
-    if (pages.length) return documentText(pages.map((p) => ({ pageNumber: p.page_number, text: p.text })));
-    const raw = rowsOf<{ raw_extracted_text: string | null }>(
-      await this.db.query('SELECT raw_extracted_text FROM source_documents WHERE document_uuid = $1', [documentUuid]),
-    );
-    const text = raw[0]?.raw_extracted_text;
-    if (text === null || text === undefined) {
+    const text = await loadDocumentText(this.db.manager, documentUuid);
+    if (!text) {
       throw new PermanentError('the document has no extracted text (no document_pages and no raw_extracted_text): run OCR first', 'no-text');
     }
-    return documentText([{ pageNumber: 1, text }]);
+    return text;
   }
 
   private async stage<T>(

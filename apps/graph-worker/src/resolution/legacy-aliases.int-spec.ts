@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { EntityType } from '@casegraph/contracts';
 import { CanonicalEntity, ENTITIES, MIGRATIONS, dataSourceOptions, migrate } from '@casegraph/entities';
+import { inDocumentTransaction } from '@casegraph/graph';
 import { type PrivateDatabase, createPrivateDatabase } from '@casegraph/testing';
 import { DEFAULT_GRAPH_PIPELINE_OPTIONS } from '../pipeline/graph-options';
-import { inDocumentTransaction } from '../pipeline/transactions';
 import { normalizeEntity } from './normalizer';
 import { ResolutionService } from './resolution.service';
 

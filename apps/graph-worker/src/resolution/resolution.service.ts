@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@casegraph/contracts';
+import { LOCK_NAMESPACE, recountMentions } from '@casegraph/graph';
 import { rowsOf } from '@casegraph/pipeline';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
-import { LOCK_NAMESPACE } from '../pipeline/transactions';
-import { recountMentions } from './entity-counts';
 import { clusterKeys, isFuzzyMatch, moreInformativeKey, moreInformativeKeySql } from './matcher';
 import { displayForm, isFuzzyKey, moreInformative } from './normalizer';
 
