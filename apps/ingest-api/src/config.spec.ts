@@ -25,10 +25,50 @@ describe('ingest-api config', () => {
 
   it('parses keys, bound keys and keys that contain colons', () => {
     expect(apiKeysParser(' a , b:3F1E2B8C-1111-4222-8333-444455556666 ,c:d:e', 'K')).toEqual([
-      { key: 'a', projectUuid: null },
-      { key: 'b', projectUuid: '3f1e2b8c-1111-4222-8333-444455556666' },
-      { key: 'c:d:e', projectUuid: null },
+      { key: 'a', name: null, projectUuid: null },
+      { key: 'b', name: null, projectUuid: '3f1e2b8c-1111-4222-8333-444455556666' },
+      { key: 'c:d:e', name: null, projectUuid: null },
     ]);
+  });
+
+  it('reads a name before the first = of an entry, with or without a binding', () => {
+    expect(apiKeysParser('alice=k1, ops.bot-2_x=k2:3F1E2B8C-1111-4222-8333-444455556666, bob=k=3==, carol=c:d:e', 'K')).toEqual([
+      { key: 'k1', name: 'alice', projectUuid: null },
+      { key: 'k2', name: 'ops.bot-2_x', projectUuid: '3f1e2b8c-1111-4222-8333-444455556666' },
+      { key: 'k=3==', name: 'bob', projectUuid: null },
+      { key: 'c:d:e', name: 'carol', projectUuid: null },
+    ]);
+    expect(apiKeysParser(`${'n'.repeat(64)}=k`, 'K')).toEqual([{ key: 'k', name: 'n'.repeat(64), projectUuid: null }]);
+  });
+
+  it('keeps keys that contain = without a name before it whole, as before names existed', () => {
+    expect(
+      apiKeysParser(
+        [
+          'dGVzdGtleQ==', // base64 padding: only = follows the prefix
+          'dGVzdGtleQ=:3f1e2b8c-1111-4222-8333-444455556666',
+          '=leading',
+          'x/y=z', // '/' is no name character
+          'caf\u00e9=k', // nor is a non-ASCII letter
+          `${'n'.repeat(65)}=k`, // too long for a name
+        ].join(','),
+        'K',
+      ),
+    ).toEqual([
+      { key: 'dGVzdGtleQ==', name: null, projectUuid: null },
+      { key: 'dGVzdGtleQ=', name: null, projectUuid: '3f1e2b8c-1111-4222-8333-444455556666' },
+      { key: '=leading', name: null, projectUuid: null },
+      { key: 'x/y=z', name: null, projectUuid: null },
+      { key: 'caf\u00e9=k', name: null, projectUuid: null },
+      { key: `${'n'.repeat(65)}=k`, name: null, projectUuid: null },
+    ]);
+  });
+
+  it('reads "name=" with nothing after it as the key it always was, and refuses a named key with whitespace', () => {
+    expect(apiKeysParser('alice=:3f1e2b8c-1111-4222-8333-444455556666', 'K')).toEqual([
+      { key: 'alice=', name: null, projectUuid: '3f1e2b8c-1111-4222-8333-444455556666' },
+    ]);
+    expect(() => apiKeysParser('ok,alice= sec ret', 'K')).toThrow(/^K: entry 2 contains whitespace$/);
   });
 
   it('refuses a binding that looks like a mistyped UUID instead of silently granting every project', () => {

@@ -2,9 +2,11 @@ import { isUuid } from '@casegraph/contracts';
 import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, bullPrefixSpec, parsers } from '@casegraph/platform';
 import { StorageConfig, storageConfigSpec, storageCrossChecks } from '@casegraph/storage';
 
-/** One entry of CASEGRAPH_API_KEYS: a key, optionally bound to one project. */
+/** One entry of CASEGRAPH_API_KEYS: a key, optionally named and optionally bound to one project. */
 export interface ApiKeyEntry {
   key: string;
+  /** Who uses the key (`name=key`): the actor of the curation log. Null/absent for an unnamed key. */
+  name?: string | null;
   /** When set, the key may only touch this project. */
   projectUuid: string | null;
 }
@@ -55,9 +57,15 @@ export interface IngestApiConfig extends BaseConfig, StorageConfig {
 const optionalSeconds: Parser<number | null> = (raw, name) =>
   raw.trim() === '' ? null : parsers.int({ min: 1, max: 30 * 86_400 })(raw.trim(), name);
 
+/** A key's name: what comes before the first `=` of an entry, when it has this shape. */
+export const API_KEY_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
 /**
- * `key` or `key:projectUuid`, comma-separated. The part after the LAST colon binds
- * the key to a project only when it is a UUID, so keys may themselves contain colons.
+ * `[name=]key[:projectUuid]`, comma-separated. The part before the FIRST `=` names the key when it is a
+ * valid name (API_KEY_NAME_RE) and something other than `=` follows it, so base64 keys with `=` padding
+ * ("dGVzdA==") and keys whose `=` follows no name-shaped prefix ("a b=c" has a space, "x/y=z" a slash)
+ * stay whole keys as before. The part after the LAST colon binds the key to a project only when it is
+ * a UUID, so keys may themselves contain colons.
  */
 export const apiKeysParser: Parser<ApiKeyEntry[]> = (raw, name) =>
   parsers
@@ -66,12 +74,17 @@ export const apiKeysParser: Parser<ApiKeyEntry[]> = (raw, name) =>
       // Never echo a key in an error message: name the entry by position.
       const colon = item.lastIndexOf(':');
       const suffix = colon >= 0 ? item.slice(colon + 1).trim() : '';
-      let entry: ApiKeyEntry = { key: item, projectUuid: null };
-      if (isUuid(suffix)) entry = { key: item.slice(0, colon).trim(), projectUuid: suffix.toLowerCase() };
+      let projectUuid: string | null = null;
+      let rest = item;
+      if (isUuid(suffix)) [rest, projectUuid] = [item.slice(0, colon).trim(), suffix.toLowerCase()];
       else if (/^[0-9a-f-]{16,}$/i.test(suffix)) {
         // Looks like a mistyped binding: refusing is safer than silently granting every project.
         throw new Error(`${name}: entry ${i + 1} is bound to ${JSON.stringify(suffix)}, which is not a UUID`);
       }
+      const eq = rest.indexOf('=');
+      const prefix = eq > 0 ? rest.slice(0, eq) : '';
+      const named = API_KEY_NAME_RE.test(prefix) && /[^=]/.test(rest.slice(eq + 1));
+      const entry: ApiKeyEntry = named ? { key: rest.slice(eq + 1).trim(), name: prefix, projectUuid } : { key: rest, name: null, projectUuid };
       if (!entry.key) throw new Error(`${name}: entry ${i + 1} has an empty key`);
       if (/\s/.test(entry.key)) throw new Error(`${name}: entry ${i + 1} contains whitespace`);
       return entry;

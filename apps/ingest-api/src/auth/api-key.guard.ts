@@ -6,10 +6,10 @@ import { APP_CONFIG } from '@casegraph/platform';
 import { apiError, fieldError } from '../common/api-error';
 import type { IngestApiConfig } from '../config';
 import { ANY_PROJECT_KEY } from './any-project.decorator';
-import { ApiKeyRing, AuthenticatedRequest, RequestAuth, presentedKey } from './api-keys';
+import { ApiKeyRing, AuthenticatedRequest, OPEN_KEY_NAME, RequestAuth, presentedKey } from './api-keys';
 import { ProjectScopeService } from './project-scope.service';
 
-const OPEN: RequestAuth = Object.freeze({ mode: 'open', keyId: null, projectUuid: null });
+const OPEN: RequestAuth = Object.freeze({ mode: 'open', keyId: null, projectUuid: null, keyName: OPEN_KEY_NAME });
 
 export const FORBIDDEN_MESSAGE = 'This API key may not access this resource';
 
@@ -43,7 +43,7 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
     if (!this.ring.enabled) {
       this.logger.warn(
         '!!! CASEGRAPH_API_KEYS is not set: the ingest API is OPEN to anyone who can reach it. ' +
-          'Set CASEGRAPH_API_KEYS="key" or "key:projectUuid" (comma-separated) before exposing it. !!!',
+          'Set CASEGRAPH_API_KEYS="key" or "name=key:projectUuid" (comma-separated) before exposing it. !!!',
       );
     } else {
       this.logger.log(`API keys required on /v1 (${this.ring.size} key(s) configured)`);

@@ -9,7 +9,12 @@ describe('ApiKeyRing', () => {
   ]);
 
   it('matches exact keys only and tells which project a key is bound to', () => {
-    expect(ring.match('alpha-key-0123456789')).toEqual({ mode: 'key', keyId: expect.stringMatching(/^[0-9a-f]{12}$/), projectUuid: null });
+    expect(ring.match('alpha-key-0123456789')).toEqual({
+      mode: 'key',
+      keyId: expect.stringMatching(/^[0-9a-f]{12}$/),
+      projectUuid: null,
+      keyName: expect.stringMatching(/^key:[0-9a-f]{12}$/),
+    });
     expect(ring.match('beta-key')?.projectUuid).toBe('3f1e2b8c-1111-4222-8333-444455556666');
     for (const wrong of ['alpha-key-012345678', 'alpha-key-01234567890', 'ALPHA-KEY-0123456789', '', ' beta-key', 'beta-key\u0000']) {
       expect(ring.match(wrong)).toBeNull();
@@ -34,6 +39,21 @@ describe('ApiKeyRing', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it("names the actor by the key's name, else by its id, never by the key", () => {
+    const named = new ApiKeyRing([
+      { key: 'k-one', name: 'alice', projectUuid: null },
+      { key: 'k-two', name: null, projectUuid: '3f1e2b8c-1111-4222-8333-444455556666' },
+      { key: 'k-three', projectUuid: null },
+    ]);
+    expect(named.match('k-one')).toMatchObject({ keyName: 'alice', projectUuid: null });
+    const two = named.match('k-two')!;
+    expect(two.keyName).toBe(`key:${two.keyId}`);
+    const three = named.match('k-three')!;
+    expect(three.keyName).toBe(`key:${three.keyId}`);
+    expect(three.keyName).not.toContain('three');
+    expect(named.match('alice')).toBeNull();
   });
 
   it('is disabled without keys', () => {

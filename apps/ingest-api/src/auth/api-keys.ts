@@ -9,7 +9,15 @@ export interface RequestAuth {
   keyId: string | null;
   /** The project the key is bound to, or null for an unbound key / open mode. */
   projectUuid: string | null;
+  /**
+   * Who acts, for logs such as the curation log: the key's name (`name=key` in CASEGRAPH_API_KEYS),
+   * `key:<keyId>` for an unnamed key, `open` in open mode. Never the key.
+   */
+  keyName: string;
 }
+
+/** keyName of every request in open mode. */
+export const OPEN_KEY_NAME = 'open';
 
 export type AuthenticatedRequest = { auth?: RequestAuth };
 
@@ -22,12 +30,13 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
  * which key (or how much of it) matched.
  */
 export class ApiKeyRing {
-  private readonly entries: Array<{ digest: Buffer; keyId: string; projectUuid: string | null }>;
+  private readonly entries: Array<{ digest: Buffer; keyId: string; keyName: string; projectUuid: string | null }>;
 
   constructor(keys: ApiKeyEntry[]) {
     this.entries = keys.map((k) => {
       const d = digest(k.key);
-      return { digest: d, keyId: d.subarray(0, 6).toString('hex'), projectUuid: k.projectUuid };
+      const keyId = d.subarray(0, 6).toString('hex');
+      return { digest: d, keyId, keyName: k.name ?? `key:${keyId}`, projectUuid: k.projectUuid };
     });
   }
 
@@ -43,7 +52,7 @@ export class ApiKeyRing {
     const d = digest(presented);
     let found: RequestAuth | null = null;
     for (const e of this.entries) {
-      if (timingSafeEqual(d, e.digest) && !found) found = { mode: 'key', keyId: e.keyId, projectUuid: e.projectUuid };
+      if (timingSafeEqual(d, e.digest) && !found) found = { mode: 'key', keyId: e.keyId, projectUuid: e.projectUuid, keyName: e.keyName };
     }
     return found;
   }
