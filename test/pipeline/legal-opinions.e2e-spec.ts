@@ -13,8 +13,7 @@ import { caseCitationKey, statuteKey } from '@casegraph/legal';
 import { startGraphWorker } from '../../apps/graph-worker/src/testing/graph-test-kit';
 import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/ingest-api/src/testing/test-app';
 import { WorkerHandle, startWorker } from '../../apps/ocr-worker/src/testing/ocr-test-kit';
-import { buildTextPdf, paginate } from '../../libs/testing/src/documents';
-import { describeWithLegalFixtures, eyeciteReference, readOpinion } from '../../libs/testing/src/legal-fixtures';
+import { describeWithLegalFixtures, eyeciteReference, opinionPdf, readOpinion } from '../../libs/testing/src/legal-fixtures';
 
 jest.setTimeout(240_000);
 
@@ -27,24 +26,6 @@ const OPINIONS = [
   { id: 'cl-10010001', court: /district court for the western district of arkansas/i, judge: undefined },
   { id: 'cl-1034001', court: /court of appeal.*sixth (appellate )?district/i, judge: undefined },
 ] as const;
-
-/** Helvetica with WinAnsi encoding takes Latin-1: typographic quotes and dashes become ASCII, the rest '?' (line breaks stay). */
-const latin1 = (s: string) =>
-  s
-    .replace(/[‘’]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/[–—]/g, '-')
-    .replace(/&amp;/g, '&')
-    .replace(/[^\n\t\f\u0020-\u007e\u00a0-\u00ff]/g, '?');
-
-/** An opinion as a PDF: its own lines (long ones folded at 100 characters), 48 to a page. */
-function opinionPdf(text: string): Buffer {
-  const lines = latin1(text)
-    .split('\n')
-    .flatMap((l) => (l.length <= 100 ? [l] : (l.match(/.{1,100}(\s|$)|\S+/g) ?? [l])))
-    .map((l) => l.replace(/\s+$/, ''));
-  return buildTextPdf(paginate(lines, 48), { fontSize: 9, leading: 14 });
-}
 
 describeWithLegalFixtures('pipeline acceptance: real court opinions as PDFs, upload → OCR → graph → API', () => {
   let api: TestApp;

@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildTextPdf, paginate } from './documents';
 import { FIXTURES_DIR, describeWithFixturesIn } from './fixtures';
 
 export const LEGAL_DIR = join(FIXTURES_DIR, 'legal');
@@ -91,4 +92,22 @@ export function eyeciteReference(): Record<string, EyeciteCitation[]> {
 /** describe() for a suite that needs the legal fixtures (see describeWithFixtures). */
 export function describeWithLegalFixtures(name: string, fn: () => void): void {
   describeWithFixturesIn(name, fn, legalFixturesAvailable(), `no legal fixtures at ${LEGAL_DIR} (set CASEGRAPH_FIXTURES to the fixtures folder)`);
+}
+
+/** Helvetica with WinAnsi encoding takes Latin-1: typographic quotes and dashes become ASCII, the rest '?' (line breaks stay). */
+const latin1 = (s: string) =>
+  s
+    .replace(/[‘’]/g, "'")
+    .replace(/[“”]/g, '"')
+    .replace(/[–—]/g, '-')
+    .replace(/&amp;/g, '&')
+    .replace(/[^\n\t\f\u0020-\u007e\u00a0-\u00ff]/g, '?');
+
+/** An opinion as a text-layer PDF: its own lines (long ones folded at 100 characters), 48 to a page. */
+export function opinionPdf(text: string): Buffer {
+  const lines = latin1(text)
+    .split('\n')
+    .flatMap((l) => (l.length <= 100 ? [l] : (l.match(/.{1,100}(\s|$)|\S+/g) ?? [l])))
+    .map((l) => l.replace(/\s+$/, ''));
+  return buildTextPdf(paginate(lines, 48), { fontSize: 9, leading: 14 });
 }
