@@ -8,8 +8,11 @@
  */
 import { describeWithLegalFixtures, eyeciteReference, opinionManifest, readOpinion } from '@casegraph/testing';
 import {
+  type CaptionFigures,
   type EyeciteScores,
   type LabelScores,
+  captionFigures,
+  formatCaptionFigures,
   formatEyeciteScores,
   formatLabelScores,
   loadLegalLabels,
@@ -61,6 +64,7 @@ describeWithLegalFixtures('legal opinions: the offline extractor on the shared c
   const found = new Map<string, ExtractedMention[]>();
   let labels: LabelScores;
   let eyecite: EyeciteScores;
+  let captions: { all: CaptionFigures; heldout: CaptionFigures };
 
   beforeAll(async () => {
     // Read in beforeAll, not in the describe body: a skipped suite's body still runs.
@@ -74,8 +78,14 @@ describeWithLegalFixtures('legal opinions: the offline extractor on the shared c
     labels = scoreLabels(set.documents.map((doc) => ({ doc, mentions: found.get(doc.id)! })));
     const reference = eyeciteReference();
     eyecite = scoreAgainstEyecite(opinions.map((o) => ({ split: o.split, mentions: found.get(o.id)!, citations: reference[o.id] ?? [] })));
+    captions = {
+      all: captionFigures(opinions.map((o) => ({ mentions: found.get(o.id)! }))),
+      heldout: captionFigures(opinions.filter((o) => o.split === 'heldout').map((o) => ({ mentions: found.get(o.id)! }))),
+    };
     console.log(
-      `${formatLabelScores('offline extractor on the held-out labels', labels)}\n\n${formatEyeciteScores('offline extractor against eyecite-ts', eyecite)}`,
+      `${formatLabelScores('offline extractor on the held-out labels', labels)}\n\n${formatEyeciteScores('offline extractor against eyecite-ts', eyecite)}` +
+        `\n\n${formatCaptionFigures('the document’s own case, all opinions', captions.all)}` +
+        `\n\n${formatCaptionFigures('the document’s own case, held-out opinions', captions.heldout)}`,
     );
   }, 180_000);
 

@@ -95,6 +95,11 @@ export function loadLegalLabels(
 /** A mention's entity key: the extractor's own, else the worker's normaliser (as ExtractionService does). */
 export const keyOf = (m: ExtractedMention) => mentionKey(m);
 const kindOf = (m: ExtractedMention) => (typeof m.attributes?.kind === 'string' ? m.attributes.kind : undefined);
+/**
+ * The document's own case (kind 'caption', on the caption's "v." or "In re"): not a citation, and not labelled (the
+ * labels mark the caption's parties), so it is scored apart (captionFigures), never as a CASE citation.
+ */
+export const isCaptionCase = (m: ExtractedMention): boolean => m.type === 'CASE' && kindOf(m) === 'caption';
 const labelKind = (l: LegalLabel) => (l.kind === 'shortname' ? 'name' : l.kind);
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
@@ -198,7 +203,9 @@ export function scoreLabels(docs: Array<{ doc: LabelledWindow; mentions: Extract
   const oneEntity: OneEntityScore = { byKind: {}, labels: 0, same: 0, share: 1 };
   for (const { doc, mentions } of docs) {
     const [w0, w1] = doc.window;
-    const inWindow = mentions.filter((m) => m.start >= w0 && m.end <= w1 && (LABELLED_TYPES as readonly string[]).includes(m.type));
+    const inWindow = mentions.filter(
+      (m) => m.start >= w0 && m.end <= w1 && (LABELLED_TYPES as readonly string[]).includes(m.type) && !isCaptionCase(m),
+    );
     const subset = (ls: LegalLabel[], ms: ExtractedMention[], same: (l: LegalLabel, m: ExtractedMention) => boolean) => {
       const { exact, overlap } = matchSpans(ls, ms, same);
       return { labels: ls.length, found: ms.length, exact: exact.size, overlap: overlap.size, pairs: overlap };
@@ -386,7 +393,7 @@ export function scoreAgainstEyecite(
   const opinions = { tuning: 0, heldout: 0 };
   for (const { split, mentions, citations } of docs) {
     opinions[split]++;
-    const legal = mentions.filter((m) => m.type === 'CASE' || m.type === 'STATUTE');
+    const legal = mentions.filter((m) => (m.type === 'CASE' || m.type === 'STATUTE') && !isCaptionCase(m));
     const ours = citations.map((c) => mentionForCitation(c, legal));
     for (const [i, c] of citations.entries()) {
       const kind = EYECITE_KINDS[c.type];
@@ -443,6 +450,77 @@ export async function evaluateAgainstEyecite(
     ...scoreAgainstEyecite(opinions.map((o) => ({ split: o.split, mentions: found.get(o.id)!, citations: reference[o.id] ?? [] }))),
     mentions: found,
   };
+}
+
+// ---- the document's own case, court and judges ----
+
+export interface CaptionFigures {
+  opinions: number;
+  /** Opinions with at least one caption CASE mention. */
+  withCaptionCase: number;
+  /** Caption CASE mentions in all (consolidated captions: one each). */
+  captionCases: number;
+  /** ...of which carry a docket number / a court id. */
+  withDocket: number;
+  withCourt: number;
+  /** Opinions with a COURT mention marked attributes.caption. */
+  withCaptionCourt: number;
+  /** Opinions with a judge mention of judgeRole 'author'. */
+  withAuthor: number;
+  /** Judge mentions per judgeRole (cited-case judges apart, as 'cited'). */
+  judgeRoles: Record<string, number>;
+  /** Caption parties (role 'party' with attributes.side) and those with a caption case key. */
+  sidedParties: number;
+  partiesWithCase: number;
+}
+
+/** What the grammar reads of each document's own case: caption case, caption court, judges' roles, parties' sides. */
+export function captionFigures(docs: Array<{ mentions: ExtractedMention[] }>): CaptionFigures {
+  const f: CaptionFigures = {
+    opinions: 0,
+    withCaptionCase: 0,
+    captionCases: 0,
+    withDocket: 0,
+    withCourt: 0,
+    withCaptionCourt: 0,
+    withAuthor: 0,
+    judgeRoles: {},
+    sidedParties: 0,
+    partiesWithCase: 0,
+  };
+  for (const { mentions } of docs) {
+    f.opinions++;
+    const cases = mentions.filter(isCaptionCase);
+    if (cases.length) f.withCaptionCase++;
+    f.captionCases += cases.length;
+    f.withDocket += cases.filter((m) => typeof m.attributes?.docket === 'string').length;
+    f.withCourt += cases.filter((m) => typeof m.attributes?.courtId === 'string').length;
+    if (mentions.some((m) => m.type === 'COURT' && m.attributes?.caption === true)) f.withCaptionCourt++;
+    const judges = mentions.filter((m) => m.role === 'judge');
+    if (judges.some((m) => m.attributes?.judgeRole === 'author' && !m.attributes?.cited)) f.withAuthor++;
+    for (const j of judges) {
+      const role = j.attributes?.cited ? 'cited' : String(j.attributes?.judgeRole ?? 'none');
+      f.judgeRoles[role] = (f.judgeRoles[role] ?? 0) + 1;
+    }
+    const parties = mentions.filter((m) => m.role === 'party' && typeof m.attributes?.side === 'number');
+    f.sidedParties += parties.length;
+    f.partiesWithCase += parties.filter((m) => typeof m.attributes?.caseKey === 'string').length;
+  }
+  return f;
+}
+
+export function formatCaptionFigures(title: string, f: CaptionFigures): string {
+  const roles = Object.entries(f.judgeRoles)
+    .sort((a, b) => b[1] - a[1])
+    .map(([r, n]) => `${r} ${n}`)
+    .join(', ');
+  return [
+    title,
+    `caption case: ${f.withCaptionCase} of ${f.opinions} opinions (${f.captionCases} caption cases; ${f.withDocket} with a docket, ${f.withCourt} with a court)`,
+    `caption court: ${f.withCaptionCourt} of ${f.opinions} opinions`,
+    `author: ${f.withAuthor} of ${f.opinions} opinions; judge mentions by role: ${roles || 'none'}`,
+    `caption parties with a side: ${f.sidedParties}, with their caption case: ${f.partiesWithCase}`,
+  ].join('\n');
 }
 
 // ---- reports ----

@@ -1,4 +1,5 @@
 import type { AttributeValue, LegalMention } from '../types';
+import { type CaptionCase, captionCases, captionCourt, captionDockets, inRePrefix } from './caption-case';
 import type { LegalPeopleContext } from './context';
 import { findDefinedTerms } from './defined-terms';
 import { documentState, type GovernmentContext, governmentDisplay, governmentOf } from './governments';
@@ -47,11 +48,29 @@ interface CaptionGroup {
   view: View;
   role?: string;
   side: number;
+  /** The first side number of the caption the group belongs to (consolidated captions count on). */
+  base?: number;
   inRe?: boolean;
+}
+
+/**
+ * What joins a caption's sides: the "v." / "vs." / "versus" token between them (sides [a, a + 1]), or the
+ * "In re" / "In the Matter of" / "Ex parte" words before an ex parte caption's party (sides [a]). The caption's
+ * own CASE mention takes this span, which no party mention covers.
+ */
+export interface CaptionLink {
+  kind: 'v' | 'inRe';
+  start: number;
+  end: number;
+  /** Absolute side numbers the link joins. */
+  sides: number[];
+  /** "In re", "Matter of", "Ex parte" (+ "Marriage of" …) as a reporter writes it, for kind 'inRe'. */
+  prefix?: string;
 }
 
 interface Caption {
   groups: CaptionGroup[];
+  links: CaptionLink[];
   /** Offset where the caption ends (the body starts after it). */
   end: number;
 }
@@ -214,6 +233,7 @@ function splitInlineRole(cell: Cell): { name?: Cell; role?: string } {
 /** Finds the caption's party groups (consolidated cases: several captions, one after the other). */
 function findCaption(text: string, lines: Line[]): Caption | undefined {
   const groups: CaptionGroup[] = [];
+  const links: CaptionLink[] = [];
   let end = 0;
   let from = 0;
   let sideBase = 0;
@@ -221,11 +241,12 @@ function findCaption(text: string, lines: Line[]): Caption | undefined {
     const one = captionFrom(text, lines, from, sideBase, n > 0);
     if (!one) break;
     groups.push(...one.groups);
+    links.push(...one.links);
     end = lines[one.endLine].end;
     from = one.endLine + 1;
     sideBase = Math.max(...one.groups.map((g) => g.side)) + 1;
   }
-  return groups.length ? { groups, end } : undefined;
+  return groups.length ? { groups, links, end } : undefined;
 }
 
 function isAnchor(l: Line): boolean {
@@ -240,7 +261,7 @@ function captionFrom(
   from: number,
   sideBase: number,
   again: boolean,
-): { groups: CaptionGroup[]; endLine: number } | undefined {
+): { groups: CaptionGroup[]; links: CaptionLink[]; endLine: number } | undefined {
   // The first anchor: a "v." line or a role line, or a name cell ending in a role.
   let anchor = -1;
   let vcol = -1;
@@ -290,12 +311,13 @@ function captionFrom(
   }
 
   const groups: CaptionGroup[] = [];
+  const links: CaptionLink[] = [];
   let pending: Cell[] = [];
   let side = sideBase;
   let endLine = anchor;
   let lastRoleSide = -1;
   const flush = (role: string | undefined, i: number) => {
-    if (pending.length) groups.push({ view: viewOf(text, pending), role, side });
+    if (pending.length) groups.push({ view: viewOf(text, pending), role, side, base: sideBase });
     pending = [];
     if (role) lastRoleSide = side;
     endLine = i;
@@ -310,6 +332,7 @@ function captionFrom(
     }
     if (r.kind === 'v') {
       if (pending.length) flush(undefined, i);
+      links.push({ kind: 'v', start: r.main!.start, end: r.main!.end, sides: [side, side + 1] });
       side++;
       endLine = i;
       continue;
@@ -348,6 +371,17 @@ function captionFrom(
         if (rj.kind === 'heading' || rj.kind === 'prose' || rj.kind === 'v') break;
       }
       if (!roleSoon) break;
+      // a second caption of consolidated cases ("PETRA ALVANG, Plaintiff, v. …" after the first): its own caption
+      let vSoon = false;
+      for (let j = i + 1; j < Math.min(lines.length, i + 14); j++) {
+        const rj = readLine(lines[j], leftLimit);
+        if (rj.kind === 'v') {
+          vSoon = true;
+          break;
+        }
+        if (rj.kind === 'heading' || rj.kind === 'prose' || rj.kind === 'rule') break;
+      }
+      if (vSoon) break;
     }
     const cell = r.main!;
     const split = splitInlineRole(cell);
@@ -357,10 +391,10 @@ function captionFrom(
   }
   // the second side with no role line ("KATIE N. MARSHALL" and then the body)
   if (pending.length && side > sideBase && !groups.some((g) => g.side === side)) {
-    groups.push({ view: viewOf(text, pending), side });
+    groups.push({ view: viewOf(text, pending), side, base: sideBase });
   }
   if (!groups.length || (again && new Set(groups.map((g) => g.side)).size < 2)) return undefined;
-  return { groups, endLine };
+  return { groups, links, endLine };
 }
 
 /** "A v. B" on one line (two with a continuation), in capitals: "MARTIN HINES v. THE STATE." */
@@ -368,26 +402,28 @@ function findInlineCaption(text: string, lines: Line[]): Caption | undefined {
   for (let i = 0; i < lines.length && lines[i].start < CAPTION_SEARCH; i++) {
     const c = lines[i].left[0];
     if (!c) continue;
-    const m = /^(?:[A-Z]?\d[\w-]*\.\s+)?(.+?)\s+(?:v\.|vs\.|V\.|VS\.|v)\s+(.+)$/.exec(c.text);
-    if (!m || /\d/.test(m[2]) || c.text.length > 120) continue;
+    const m = /^(?:[A-Z]?\d[\w-]*\.\s+)?(.+?)(\s+)(v\.|vs\.|V\.|VS\.|v)\s+(.+)$/.exec(c.text);
+    if (!m || /\d/.test(m[4]) || c.text.length > 120) continue;
     const letters = c.text.replace(/[^A-Za-z]/g, '');
     const upper = c.text.replace(/[^A-Z]/g, '').length;
     if (upper < letters.length * 0.7) continue;
     const leftStart = c.start + c.text.indexOf(m[1]);
     const leftCell: Cell = { text: m[1], start: leftStart, end: leftStart + m[1].length, col: c.col };
-    const rightStart = c.start + c.text.lastIndexOf(m[2]);
-    const rightCells: Cell[] = [{ text: m[2], start: rightStart, end: rightStart + m[2].length, col: c.col }];
+    const rightStart = c.start + c.text.lastIndexOf(m[4]);
+    const rightCells: Cell[] = [{ text: m[4], start: rightStart, end: rightStart + m[4].length, col: c.col }];
     let end = lines[i].end;
     const next = lines[i + 1]?.left[0];
-    if (next && !/[.]$/.test(m[2]) && /^[A-Z][A-Z ,.&'’-]+$/.test(next.text) && kindOf(next.text) === 'name') {
+    if (next && !/[.]$/.test(m[4]) && /^[A-Z][A-Z ,.&'’-]+$/.test(next.text) && kindOf(next.text) === 'name') {
       rightCells.push(next);
       end = lines[i + 1].end;
     }
+    const vStart = leftStart + m[1].length + m[2].length;
     return {
       groups: [
-        { view: viewOf(text, [leftCell]), side: 0 },
-        { view: viewOf(text, rightCells), side: 1 },
+        { view: viewOf(text, [leftCell]), side: 0, base: 0 },
+        { view: viewOf(text, rightCells), side: 1, base: 0 },
       ],
+      links: [{ kind: 'v', start: vStart, end: vStart + m[3].length, sides: [0, 1] }],
       end,
     };
   }
@@ -421,7 +457,7 @@ function findInReCaption(text: string, lines: Line[]): Caption | undefined {
     }
   }
   if (!best) return undefined;
-  return { groups: [{ view: viewOf(text, best.cells), side: 0, inRe: true }], end: best.end };
+  return { groups: [{ view: viewOf(text, best.cells), side: 0, base: 0, inRe: true }], links: [], end: best.end };
 }
 
 // ---- Parties --------------------------------------------------------------------------------------
@@ -440,6 +476,8 @@ export interface Party {
   /** Alias spans ("AKA Frederick Jost", "dba Carnival Cruise Line"): same entity. */
   aliases: { start: number; end: number; display: string }[];
   government?: boolean;
+  /** The first side number of the party's caption (attributes.side is made relative to it). */
+  base?: number;
 }
 
 /** Role text -> { party, appealRole }: "Plaintiff-Appellee" -> plaintiff / appellee. */
@@ -570,27 +608,50 @@ function cleanDisplay(view: View, from: number, to: number): string {
 }
 
 const IN_RE_PREFIX =
-  /^(?:IN RE:?|In re:?|In Re:?|IN THE MATTER OF|In the Matter of|In The Matter Of|Matter of|MATTER OF|Ex parte|EX PARTE|Ex Parte)\s+(?:(?:the|THE)\s+(?:Care and Treatment|Marriage|Adoption|Guardianship|Conservatorship|Welfare|Application|Petition|Complaint|Commitment|Custody|Dependency|Parentage|Paternity|CARE AND TREATMENT|MARRIAGE|ADOPTION|GUARDIANSHIP|WELFARE|APPLICATION|PETITION)\s+of\s+|(?:Care and Treatment|Marriage|Adoption|Guardianship|Conservatorship|Welfare|Application|Petition|Complaint|Commitment|Custody|Dependency|Parentage|Paternity)\s+of\s+)?/;
+  /^(?:IN RE:?|In re:?|In Re:?|IN THE MATTER OF|In the Matter of|In The Matter Of|Matter of|MATTER OF|Ex parte|EX PARTE|Ex Parte)\s+(?:(?:the|THE)\s+(?:Care and Treatment|Marriage|Adoption|Guardianship|Conservatorship|Welfare|Application|Petition|Complaint|Commitment|Custody|Dependency|Parentage|Paternity|CARE AND TREATMENT|MARRIAGE|ADOPTION|GUARDIANSHIP|WELFARE|APPLICATION|PETITION)\s+(?:of|OF)\s+|(?:Care and Treatment|Marriage|Adoption|Guardianship|Conservatorship|Welfare|Application|Petition|Complaint|Commitment|Custody|Dependency|Parentage|Paternity)\s+of\s+)?/;
 const MATTER_SUFFIX =
   /\s+(?:(?:SECURITIES|Securities|ANTITRUST|Antitrust|DERIVATIVE|Derivative|ERISA|PRODUCTS LIABILITY|Products Liability|Sales Practices|SALES PRACTICES)\s+)?(?:LITIGATION|Litigation)\.?$/;
 
 /** Parses one caption group into parties. */
 const ROLE_THEN_V = new RegExp(`^(.*?),\\s*(${ROLE_EXPR})\\s*,?\\s+(?:v\\.?|vs\\.?|versus)\\s+(.+)$`, 'i');
 
-function groupParties(text: string, group: CaptionGroup, gov: GovernmentContext, out: Party[], extra: Party[]): void {
+function groupParties(text: string, group: CaptionGroup, gov: GovernmentContext, out: Party[], extra: Party[], links: CaptionLink[] = []): void {
   let view = group.view;
   let inRe = false;
+  const base = group.base ?? 0;
   // both sides on one line: "JOHN DOE, Plaintiff-Appellant, v. ACME CORP., Defendant-Appellee."
   const both = ROLE_THEN_V.exec(view.text);
   if (both && !IN_RE_PREFIX.test(view.text)) {
     const rightAt = view.text.length - both[3].length;
-    groupParties(text, { view: { text: both[1], offsets: view.offsets.slice(0, both[1].length) }, role: both[2], side: group.side }, gov, out, extra);
-    groupParties(text, { view: { text: both[3], offsets: view.offsets.slice(rightAt) }, role: group.role, side: group.side + 1 }, gov, out, extra);
+    const vm = /(?:v\.?|vs\.?|versus)(?=\s+$)/i.exec(view.text.slice(0, rightAt));
+    if (vm)
+      links.push({
+        kind: 'v',
+        start: view.offsets[vm.index],
+        end: view.offsets[vm.index + vm[0].length - 1] + 1,
+        sides: [group.side, group.side + 1],
+      });
+    const left = { view: { text: both[1], offsets: view.offsets.slice(0, both[1].length) }, role: both[2], side: group.side, base };
+    groupParties(text, left, gov, out, extra, links);
+    const right = { view: { text: both[3], offsets: view.offsets.slice(rightAt) }, role: group.role, side: group.side + 1, base };
+    groupParties(text, right, gov, out, extra, links);
     return;
   }
   const pre = IN_RE_PREFIX.exec(view.text);
   if (pre) {
     inRe = true;
+    const words = /^(?:IN RE|In re|In Re|IN THE MATTER OF|In the Matter of|In The Matter Of|Matter of|MATTER OF|Ex parte|EX PARTE|Ex Parte)/.exec(
+      view.text,
+    );
+    if (words) {
+      links.push({
+        kind: 'inRe',
+        start: view.offsets[0],
+        end: view.offsets[words[0].length - 1] + 1,
+        sides: [group.side],
+        prefix: inRePrefix(pre[0]),
+      });
+    }
     let body = view.text.slice(pre[0].length);
     let bodyOffsets = view.offsets.slice(pre[0].length);
     // "In re TAMERA W., a Minor (The People ..., Petitioner-Appellee, v. Sawley W., Respondent-Appellant)."
@@ -607,7 +668,7 @@ function groupParties(text: string, group: CaptionGroup, gov: GovernmentContext,
         sides.forEach((s, i) => {
           const rm = INLINE_ROLE.exec(s.text);
           const name = rm ? s.text.slice(0, rm.index) : s.text;
-          groupParties(text, { view: { text: name, offsets: s.offsets.slice(0, name.length) }, role: rm?.[1], side: i }, gov, out, extra);
+          groupParties(text, { view: { text: name, offsets: s.offsets.slice(0, name.length) }, role: rm?.[1], side: i, base: 0 }, gov, out, extra);
         });
       }
       body = body.slice(0, paren);
@@ -662,6 +723,7 @@ function groupParties(text: string, group: CaptionGroup, gov: GovernmentContext,
       role: 'party',
       aliases: [],
       government: !!g,
+      base,
     };
     if (g) {
       party.attributes.government = true;
@@ -825,7 +887,7 @@ export function captionParties(
   text: string,
   context: LegalPeopleContext,
   gov?: GovernmentContext,
-): { parties: Party[]; others: Party[]; end: number } {
+): { parties: Party[]; others: Party[]; end: number; cases: CaptionCase[] } {
   const g: GovernmentContext = gov ?? {
     docState: documentState(
       text,
@@ -846,9 +908,11 @@ export function captionParties(
   }
   const parties: Party[] = [];
   const others: Party[] = [];
+  const links: CaptionLink[] = [];
   let end = 0;
   for (const c of captions) {
-    for (const group of c.groups) groupParties(text, group, g, parties, others);
+    for (const group of c.groups) groupParties(text, group, g, parties, others, links);
+    links.push(...c.links);
     end = Math.max(end, c.end);
   }
   // No caption parties: a distribution list names them ("Appellee Sharon Menard", "Attorney X for Appellant Y").
@@ -857,9 +921,10 @@ export function captionParties(
   const bySide = new Map<number, string>();
   for (const p of parties) if (typeof p.attributes.party === 'string') bySide.set(p.attributes.side as number, p.attributes.party);
   for (const p of parties) {
-    if (p.attributes.party !== undefined || p.attributes.inRe) continue;
-    const side = p.attributes.side as number;
-    const other = bySide.get(side === 0 ? 1 : 0);
+    if (p.attributes.party !== undefined || p.attributes.inRe || typeof p.attributes.side !== 'number') continue;
+    const side = p.attributes.side;
+    const base = p.base ?? 0;
+    const other = bySide.get(side === base ? base + 1 : base);
     if (other && COUNTERPART[other]) {
       p.attributes.party = COUNTERPART[other];
       p.attributes.roleInferred = true;
@@ -875,6 +940,15 @@ export function captionParties(
       p.attributes.roleInferred = true;
     }
   }
+  // The caption's own cases; each party's side made relative to its caption (0 the first side, 1 the other).
+  const cases = captionCases(parties, links);
+  for (const p of parties) {
+    const side = p.attributes.side;
+    if (typeof side !== 'number') continue;
+    const c = cases.find((x) => x.sides.includes(side));
+    p.attributes.side = c ? side - c.sides[0] : side - (p.base ?? 0);
+    if (c) p.attributes.caseKey = c.key;
+  }
   // Parties of one key: one display (the first), one type.
   const seen = new Map<string, Party>();
   const unique: Party[] = [];
@@ -886,7 +960,7 @@ export function captionParties(
     } else seen.set(p.key, p);
     unique.push(p);
   }
-  return { parties: unique, others, end };
+  return { parties: unique, others, end, cases };
 }
 
 /** The jurisdictions of the document's courts, first first ("GA", "US"), as the courts finder states them. */
@@ -1004,7 +1078,6 @@ function mention(text: string, p: Party, start: number, end: number, display: st
   };
   if (display !== m.text) m.display = display;
   if (p.role) m.role = p.role;
-  delete m.attributes!.side;
   return m;
 }
 
@@ -1027,8 +1100,8 @@ export function findParties(text: string, context: LegalPeopleContext): LegalMen
     ),
     named: {},
   };
-  const { parties, others, end } = captionParties(text, context, gov);
-  const out: LegalMention[] = [];
+  const { parties, others, end, cases } = captionParties(text, context, gov);
+  const out: LegalMention[] = captionCaseMentions(text, cases, end, context);
   for (const p of parties) {
     out.push(mention(text, p, p.start, p.end, p.display, 0.9));
     for (const a of p.aliases) out.push(mention(text, p, a.start, a.end, a.display, 0.85));
@@ -1049,6 +1122,34 @@ export function findParties(text: string, context: LegalPeopleContext): LegalMen
     }),
   );
   return out;
+}
+
+/**
+ * The caption cases as CASE mentions (kind 'caption', method 'legal:caption', attributes.docket / courtId /
+ * captionIndex), and the caption's court marked: its COURT mention in `context.courts` gets attributes.caption.
+ */
+function captionCaseMentions(text: string, cases: CaptionCase[], end: number, context: LegalPeopleContext): LegalMention[] {
+  const court = captionCourt(text, context.courts, end);
+  for (const c of context.courts) if (c.attributes?.caption) delete c.attributes.caption;
+  if (court) court.attributes = { ...court.attributes, caption: true };
+  const courtId = typeof court?.attributes?.courtId === 'string' ? court.attributes.courtId : undefined;
+  const dockets = captionDockets(text, cases, end);
+  return cases.map((c, i) => {
+    const attributes: Record<string, AttributeValue> = { kind: 'caption', captionIndex: c.index };
+    if (dockets[i]) attributes.docket = dockets[i]!;
+    if (courtId) attributes.courtId = courtId;
+    return {
+      type: 'CASE',
+      start: c.start,
+      end: c.end,
+      text: text.slice(c.start, c.end),
+      key: c.key,
+      display: c.display,
+      attributes,
+      confidence: 0.85,
+      method: 'legal:caption',
+    };
+  });
 }
 
 /** Spans covered by citations (names inside case names are parties of cited cases). */
