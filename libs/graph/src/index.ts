@@ -5,3 +5,4 @@ export * from './transactions';
 export * from './entity-counts';
 export * from './relationships/co-occurrence';
 export * from './relationships/edge-store';
+export * from './curation-rules';
