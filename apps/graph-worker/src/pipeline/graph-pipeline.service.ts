@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Stage } from '@casegraph/contracts';
 import { DocumentText, codePointOffsets, inDocumentTransaction, loadDocumentText, splitSentences } from '@casegraph/graph';
 import { DocumentMissingError, DocumentStateService, PermanentError, StageError, rowsOf } from '@casegraph/pipeline';
@@ -51,20 +51,20 @@ export class GraphPipelineService {
       const text = await this.loadText(documentUuid);
       const cp = codePointOffsets(text.text);
       const rows = this.chunking.chunk(documentUuid, text);
-      await inDocumentTransaction(this.db, documentUuid, (m) => this.chunking.replace(m, projectUuid, documentUuid, rows, cp));
+      await this.write(documentUuid, (m) => this.chunking.replace(m, projectUuid, documentUuid, rows, cp));
       graphMetrics.chunks.inc(rows.length);
       return { doc: text, chunks: rows, toCodePoint: cp };
     });
 
     const mentions = await this.stage(documentUuid, 'entities', async () => {
       const rows = await this.extraction.extract(documentUuid, doc.text, chunks);
-      await inDocumentTransaction(this.db, documentUuid, (m) => this.extraction.replace(m, projectUuid, documentUuid, rows, toCodePoint));
+      await this.write(documentUuid, (m) => this.extraction.replace(m, projectUuid, documentUuid, rows, toCodePoint));
       for (const r of rows) graphMetrics.mentions.inc({ type: r.type });
       return rows;
     });
 
     const resolution = await this.stage(documentUuid, 'resolution', async () => {
-      const r = await inDocumentTransaction(this.db, documentUuid, (m) => this.resolution.resolve(m, projectUuid, documentUuid));
+      const r = await this.write(documentUuid, (m) => this.resolution.resolve(m, projectUuid, documentUuid));
       graphMetrics.entitiesCreated.inc(r.created);
       graphMetrics.fuzzyMatches.inc(r.fuzzyMatches);
       return r;
@@ -74,7 +74,7 @@ export class GraphPipelineService {
     const relationships = await this.stage(
       documentUuid,
       'relationships',
-      () => inDocumentTransaction(this.db, documentUuid, (m) => this.relationships.recompute(m, projectUuid, documentUuid, sentences)),
+      () => this.write(documentUuid, (m) => this.relationships.recompute(m, projectUuid, documentUuid, sentences, doc)),
       { final: true },
     );
 
@@ -101,10 +101,26 @@ export class GraphPipelineService {
     return ctx.projectUuid;
   }
 
+  /**
+   * A stage's writes: under the document's advisory lock, and only while its row exists. A document deleted
+   * meanwhile (DELETE /v1/documents, which takes the same lock) gets nothing written: DocumentMissingError,
+   * and the job is dropped.
+   */
+  private write<T>(documentUuid: string, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return inDocumentTransaction(this.db, documentUuid, async (m) => {
+      const rows = rowsOf(await m.query('SELECT 1 FROM source_documents WHERE document_uuid = $1', [documentUuid]));
+      if (!rows.length) throw new DocumentMissingError(documentUuid);
+      return fn(m);
+    });
+  }
+
   /** Page text (document_pages, joined as the OCR worker joins it), else raw_extracted_text as one page. */
   private async loadText(documentUuid: string): Promise<DocumentText> {
     const text = await loadDocumentText(this.db.manager, documentUuid);
     if (!text) {
+      // Deleted since its stage started: missing, not textless.
+      const row = rowsOf(await this.db.query('SELECT 1 FROM source_documents WHERE document_uuid = $1', [documentUuid]));
+      if (!row.length) throw new DocumentMissingError(documentUuid);
       throw new PermanentError('the document has no extracted text (no document_pages and no raw_extracted_text): run OCR first', 'no-text');
     }
     return text;

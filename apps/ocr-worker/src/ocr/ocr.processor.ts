@@ -3,6 +3,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { DocumentJobData, JOBS, QUEUES, TextractPollJobData } from '@casegraph/contracts';
 import { DocumentJobRunner } from '@casegraph/pipeline';
+import { DocumentNotFoundError } from '@casegraph/project-context';
 import type { OcrWorkerConfig } from '../config';
 import { OCR_CONFIG } from '../engines/ocr-engines';
 import { ocrMetrics } from './ocr.metrics';
@@ -35,6 +36,8 @@ export class OcrProcessor implements OnModuleInit {
       concurrency: this.config.ocrConcurrency,
       stages: ['ocr'],
       logger: OcrProcessor.name,
+      // The project context of a document deleted while it was read: dropped like a missing row.
+      isMissing: (err) => err instanceof DocumentNotFoundError,
       handlers: {
         [JOBS.OCR_DOCUMENT]: (job: Job<DocumentJobData>) => this.ocr.processDocument(job.data.documentUuid),
         [JOBS.TEXTRACT_POLL]: (job: Job<TextractPollJobData>) => this.ocr.pollTextract(job.data),

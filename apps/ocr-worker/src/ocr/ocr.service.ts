@@ -313,7 +313,9 @@ export class OcrService {
     const ctx = await this.context.resolve(documentUuid);
     await this.db.transaction(async (m) => {
       // Serialises concurrent runs of the same document (a stalled job re-run while the first still writes).
-      await m.query('SELECT 1 FROM source_documents WHERE document_uuid = $1 FOR UPDATE', [documentUuid]);
+      const locked: unknown[] = await m.query('SELECT 1 FROM source_documents WHERE document_uuid = $1 FOR UPDATE', [documentUuid]);
+      // Deleted while its text was being read (DELETE /v1/documents): nothing is written, the job is dropped.
+      if (!locked.length) throw new DocumentMissingError(documentUuid);
       await m.query('DELETE FROM document_pages WHERE document_uuid = $1', [documentUuid]);
       for (let i = 0; i < pages.length; i += 2000) {
         const slice = pages.slice(i, i + 2000);
