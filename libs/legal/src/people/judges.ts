@@ -1,4 +1,4 @@
-import type { LegalMention } from '../types';
+import type { AttributeValue, LegalMention } from '../types';
 import { courtOfParenthetical } from '../courts/courts';
 import type { LegalPeopleContext } from './context';
 
@@ -607,9 +607,14 @@ function finish(text: string, raw: Raw[], courtId: string | undefined): LegalMen
     const surname = words[r.surname];
     const ordered = r.inverted ? [...words.slice(r.surname + 1), words[r.surname]] : words;
     const display = ordered.map((w, k) => (k === 0 ? w : SUFFIX.test(w) ? `, ${w}` : ` ${w}`)).join('');
-    const court = citedCourt(text, r) ?? (r.justice && courtId && LOWER_FEDERAL.test(courtId) ? 'us.scotus' : courtId);
+    const cited = citedCourt(text, r);
+    const court = cited ?? (r.justice && courtId && LOWER_FEDERAL.test(courtId) ? 'us.scotus' : courtId);
     const s = keyPart(surname);
     if (!s) continue;
+    const role = judgeRoleOf(text, r);
+    const attributes: Record<string, AttributeValue> = { surname, ...(court ? { courtId: court } : {}), judgeRole: role.role };
+    if (role.alsoDissent) attributes.alsoDissent = true;
+    if (cited) attributes.cited = true;
     out.push({
       type: 'PERSON',
       start: r.start,
@@ -618,11 +623,167 @@ function finish(text: string, raw: Raw[], courtId: string | undefined): LegalMen
       key: court ? `judge ${s} ${court}` : `judge ${s}`,
       display,
       role: 'judge',
-      attributes: { surname, ...(court ? { courtId: court } : {}) },
+      attributes,
       confidence: 0.85,
       method: 'legal:judge',
     });
     lastEnd = r.end;
   }
+  if (!out.some((m) => m.attributes?.judgeRole === 'author' && !m.attributes?.cited)) {
+    const signed = signedAuthor(text, out);
+    if (signed) {
+      for (const m of out) if (m.key === signed.key && m.start >= signed.start && m.attributes) m.attributes.judgeRole = 'author';
+      if (signed.attributes) {
+        signed.attributes.judgeRole = 'author';
+        signed.attributes.signed = true;
+      }
+    }
+  }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the judge does in this document: writes it, sits on its panel, dissents or concurs.
+
+export type JudgeRole = 'author' | 'panel' | 'dissent' | 'concurrence';
+
+const TITLE_AFTER = String.raw`(?:[ \t]*,?[ \t]*(?:(?:Chief|Senior|Associate|Presiding|Acting|Circuit|District|Magistrate|Bankruptcy|Appellate|Superior[ ]Court|United[ ]States|U\.S\.)[ \t]+)*(?:Judge|Justice|Chancellor|Vice[ ]Chancellor|Special[ ]Master|C\.[ ]?J\.|P\.[ ]?J\.|S\.[ ]?J\.|J\.[ ]?A\.[ ]?D\.|J\.S\.C\.|A\.J\.S\.C\.|J\.))?`;
+const TITLES_AFTER = String.raw`(?:[ \t]*,?[ \t]*(?:[\p{L}.]+[ \t]+){0,3}(?:Judges|Justices|JJ\.))?`;
+/** "…, Circuit Judge, dissenting", "…, J., concurring in part and dissenting in part", "Judge X dissents". */
+const SEPARATE_AFTER = new RegExp(
+  String.raw`^[*†‡\d]*(?:${TITLE_AFTER}|${TITLES_AFTER})[ \t]*,?[ \t]*(?:\([^()\n]{0,40}\)[ \t]*,?[ \t]*)?(?:with[ \t]+whom[^.,:\n]{0,80}?joins?[ \t]*,?[ \t]*)?(concurring|dissenting|concurs|dissents|dissented)\b([^.:\n;)]{0,80})`,
+  'iu',
+);
+/** "…, Circuit Judge:" opening the opinion; "…, J., delivered the opinion of the Court". */
+const AUTHOR_AFTER = new RegExp(
+  String.raw`^[*†‡\d]*(?:${TITLE_AFTER}[ \t]*[.,]?[ \t]*:|${TITLE_AFTER}[ \t]*,?[ \t]+(?:delivered|announced|wrote|authored|filed)[ \t]+the[ \t]+(?:opinion|judgment|decision|memorandum))`,
+  'iu',
+);
+/** "SMITH, Justice." alone on its line (then the body): the author, in the layout of many state courts. */
+const AUTHOR_LINE_AFTER = new RegExp(String.raw`^[*†‡\d]*${TITLE_AFTER}[ \t]*[.:]?[ \t]*\r?\n`, 'iu');
+const TITLE_BEFORE = String.raw`(?:(?:The|THE|Hon\.|HON\.|Honorable|HONORABLE|Chief|CHIEF|Senior|SENIOR|Associate|Presiding|Acting|Circuit|CIRCUIT|District|DISTRICT|Magistrate|Bankruptcy|Judge|JUDGE|Justice|JUSTICE|Chancellor|CHANCELLOR)[ \t]+)*`;
+const AUTHOR_BEFORE = new RegExp(
+  String.raw`(?:\b(?:Opinion|OPINION|Memorandum|MEMORANDUM)\s+(?:(?:of|OF)[ \t]+(?:the|THE)[ \t]+(?:Court|COURT)[ \t]+)?(?:by|By|BY)|\b(?:Authors?|AUTHORS?|Written[ \t]+by|WRITTEN[ \t]+BY))[ \t]*:?[ \t]*${TITLE_BEFORE}$`,
+);
+const DISSENT_BEFORE = new RegExp(
+  String.raw`\b(?:Dissent|DISSENT|Dissenting[ \t]+[Oo]pinion|DISSENTING[ \t]+OPINION|dissenting[ \t]+opinion)[ \t]+(?:by|By|BY|of|OF)[ \t]*:?[ \t]*${TITLE_BEFORE}$`,
+);
+const CONCUR_BEFORE = new RegExp(
+  String.raw`\b(?:Concurrence|CONCURRENCE|Concurring[ \t]+[Oo]pinion|CONCURRING[ \t]+OPINION|concurring[ \t]+opinion)[ \t]+(?:by|By|BY|of|OF)[ \t]*:?[ \t]*${TITLE_BEFORE}$`,
+);
+/** What turns "concurs" into a separate opinion ("concurs in the judgment", "concurs with reasons"); alone it joins. */
+const SEPARATE_CONCURS =
+  /^\s*(?:in\s+(?:part|the\s+(?:judgment|result|decision))|with\s+(?:written\s+)?reasons|separately|specially|and\s+assigns|with\s+(?:an\s+)?opinion|in\s+result)/i;
+
+/**
+ * The judge's role as this mention states it: 'dissent' ("X, J., dissenting", "Dissent by Judge X"), 'concurrence'
+ * ("X, J., concurring"; "concurring in part and dissenting in part" is 'concurrence' with alsoDissent), 'author'
+ * ("X, Circuit Judge:" opening the opinion, "Opinion by Judge X", "Author: X", "X, J., delivered the opinion",
+ * "X, Justice." alone on the line before the body), else 'panel' (bench lists, "Before …", other mentions).
+ */
+export function judgeRoleOf(text: string, r: { start: number; end: number }): { role: JudgeRole; alsoDissent?: boolean } {
+  const after = text.slice(r.end, r.end + 200);
+  const before = text.slice(Math.max(0, r.start - 80), r.start);
+  const sep = SEPARATE_AFTER.exec(after);
+  if (sep) {
+    const word = sep[1].toLowerCase();
+    const rest = sep[2] ?? '';
+    if (word.startsWith('dissent')) {
+      // "dissenting in part and concurring in part": both, read as a concurrence that also dissents
+      if (/\bconcur/i.test(rest)) return { role: 'concurrence', alsoDissent: true };
+      return { role: 'dissent' };
+    }
+    if (word === 'concurring' || SEPARATE_CONCURS.test(rest)) {
+      return /\bdissent/i.test(rest) ? { role: 'concurrence', alsoDissent: true } : { role: 'concurrence' };
+    }
+  }
+  if (DISSENT_BEFORE.test(before)) return { role: 'dissent' };
+  if (CONCUR_BEFORE.test(before)) return { role: 'concurrence' };
+  if (AUTHOR_BEFORE.test(before)) return { role: 'author' };
+  if (AUTHOR_AFTER.test(after)) return { role: 'author' };
+  if (authorLine(text, r, after) || authorInline(text, r, after)) return { role: 'author' };
+  return { role: 'panel' };
+}
+
+/** "TORRUELLA, Circuit Judge.   In 2006, …", "MULLINS, J. The principal issue …": the opinion opens on the name's line. */
+const AUTHOR_INLINE_AFTER = new RegExp(String.raw`^[*†‡\d]*${TITLE_AFTER}(?:(?<=\.)|[ \t]*[.:])[ \t]+(\p{Lu}[^\n]{6,})`, 'u');
+
+function authorInline(text: string, r: { start: number; end: number }, after: string): boolean {
+  const m = AUTHOR_INLINE_AFTER.exec(after);
+  if (!m || !/,/.test(m[0].slice(0, m[0].length - m[1].length))) return false;
+  const ls = text.lastIndexOf('\n', r.start - 1) + 1;
+  if (text.slice(ls, r.start).replace(/[\f\s]/g, '')) return false;
+  // the opinion's prose follows (over the line break too)
+  const prose = after.slice(m.index + m[0].length - m[1].length, m.index + m[0].length - m[1].length + 200);
+  return (prose.match(/(?<![\p{L}])\p{Ll}+(?![\p{L}])/gu) ?? []).length >= 6;
+}
+
+/**
+ * Where no mention states the author: the first judge signing alone on a line in the closing part of the opinion
+ * ("/s/ Jane Roe" over "United States District Judge", "RUSHING, P.J." over "WE CONCUR:"), not a bench signed one
+ * a line (another judge's name on the next line) and not after "CONCUR:". None under "PER CURIAM".
+ */
+function signedAuthor(text: string, out: LegalMention[]): LegalMention | undefined {
+  if (/\bPER\s+CURIAM\b|\bPer\s+Curiam\b/.test(text.slice(0, 8000))) return undefined;
+  const closing = Math.max(0, text.length - 4000);
+  const own = out.filter((m) => !m.attributes?.cited && m.start >= closing);
+  for (const m of own) {
+    const ls = text.lastIndexOf('\n', m.start - 1) + 1;
+    let le = text.indexOf('\n', m.end);
+    if (le < 0) le = text.length;
+    const line = text.slice(ls, le);
+    const rest = (text.slice(ls, m.start) + text.slice(m.end, le))
+      .replace(/\/s\/|\bs\/|\b(?:HON|Hon)\.|HONORABLE|Honorable|[_\s,.:\d]/g, '')
+      .replace(
+        /^(?:(?:United|UNITED|States|STATES|U|S|Chief|CHIEF|Senior|SENIOR|District|DISTRICT|Magistrate|MAGISTRATE|Bankruptcy|BANKRUPTCY|Circuit|CIRCUIT|Special|SPECIAL|Master|MASTER|Judge|JUDGE|Justice|JUSTICE|J|C|P|JSC|Chancellor|CHANCELLOR)+)$/,
+        '',
+      );
+    if (rest || line.length > 160) continue;
+    if (/\b(?:CONCUR|Concur|concur)\s*:?\s*[_\s]*$/.test(text.slice(Math.max(0, ls - 300), ls))) continue;
+    const nextLine = (() => {
+      let pos = le + 1;
+      for (let k = 0; k < 4 && pos < text.length; k++) {
+        const nl = text.indexOf('\n', pos);
+        const l = text.slice(pos, nl < 0 ? text.length : nl);
+        pos = nl < 0 ? text.length : nl + 1;
+        if (l.replace(/[_\s]/g, '')) return { start: pos - l.length - 1, text: l };
+      }
+      return undefined;
+    })();
+    // a bench signed one a line: another judge's name on the next or the previous line
+    const prevStart = text.lastIndexOf('\n', Math.max(0, ls - 2)) + 1;
+    const near = (o: LegalMention) =>
+      (nextLine && o.start >= nextLine.start && o.start < nextLine.start + nextLine.text.length + 1) || (o.start >= prevStart && o.end < ls);
+    if (out.some((o) => o !== m && o.key !== m.key && near(o))) continue;
+    return m;
+  }
+  return undefined;
+}
+
+/** "SMITH, Justice." alone on a line, the line before it not another judge's, the next line the opinion's prose. */
+function authorLine(text: string, r: { start: number; end: number }, after: string): boolean {
+  const m = AUTHOR_LINE_AFTER.exec(after);
+  if (!m || !/[.:]\s*$/.test(m[0].replace(/\r?\n$/, '')) || !/,/.test(m[0])) return false;
+  const ls = text.lastIndexOf('\n', r.start - 1) + 1;
+  if (text.slice(ls, r.start).trim()) return false;
+  // the next non-empty line: prose (lower-case words, long)
+  let pos = r.end + m[0].length;
+  let next = '';
+  for (let k = 0; k < 3 && pos < text.length; k++) {
+    const nl = text.indexOf('\n', pos);
+    const line = text.slice(pos, nl < 0 ? text.length : nl);
+    pos = nl < 0 ? text.length : nl + 1;
+    if (line.trim()) {
+      next = line.trim();
+      break;
+    }
+  }
+  if (next.length < 40 || (next.match(/\b\p{Ll}+\b/gu) ?? []).length < 4) return false;
+  // the line before: not another judge's line (a bench signed one a line)
+  const prevEnd = ls - 1;
+  if (prevEnd > 0) {
+    const prevLine = text.slice(text.lastIndexOf('\n', prevEnd - 1) + 1, prevEnd).trim();
+    if (/,\s*(?:J\.|C\.\s?J\.|Justice|Judge)[.:]?$/.test(prevLine)) return false;
+  }
+  return true;
 }
