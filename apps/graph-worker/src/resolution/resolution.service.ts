@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@casegraph/contracts';
-import { LOCK_NAMESPACE, recountMentions } from '@casegraph/graph';
+import { LOCK_NAMESPACE, RuledMention, applyCurationRules, recountMentions, ruledMentions } from '@casegraph/graph';
 import { rowsOf } from '@casegraph/pipeline';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import { clusterKeys, isFuzzyMatch, moreInformativeKey, moreInformativeKeySql } from './matcher';
@@ -25,6 +25,8 @@ interface KeyGroup {
   forms: Set<string>;
   /** Texts whose mention gave a display name of its own: aliases only ("Bahr, Douglas Alan"). */
   texts: Set<string>;
+  /** The key-scope curation rule that decides the key (it skips matching), if any. */
+  rule?: RuledMention;
 }
 
 interface Match {
@@ -32,6 +34,8 @@ interface Match {
   uuid: string;
   key: string;
   name: string;
+  /** Assigned by a curation rule: the entity is the person's choice, its key is not renamed after the key. */
+  ruled?: boolean;
 }
 
 /** What one document writes to one canonical entity (u = '' for an entity to create). */
@@ -44,6 +48,28 @@ interface EntityRow {
 }
 
 const id = (type: string, key: string) => `${type}\u0000${key}`;
+
+/**
+ * An entity resolution matched was deleted before resolution could lock it: a curation (merge, reject) that
+ * committed meanwhile. It carries SQLSTATE 40001 (serialization failure) so that inDocumentTransaction runs the
+ * transaction again (and, once its attempts are used up, the job runner retries the stage as transient): the
+ * next run reads the rules that curation wrote. Mentions are never linked to an entity that does not exist.
+ */
+export class EntityVanishedError extends Error {
+  readonly code = '40001';
+
+  constructor(readonly entityUuids: string[]) {
+    super(`canonical entities ${entityUuids.join(', ')} were deleted while the document was resolved (curation); run it again`);
+    this.name = 'EntityVanishedError';
+  }
+}
+
+/**
+ * SQL: the entity (row alias `c`) has fields a person fixed (canonical_entities.curated). Resolution then never
+ * changes its name or renames its key, and with `aliases` curated never adds aliases.
+ */
+const curatedSql = (c: string, field: 'canonicalName' | 'entityType' | 'aliases') => `coalesce(${c}.curated @> '{"${field}": true}', false)`;
+const CURATED_SQL = (c: string) => `(${curatedSql(c, 'canonicalName')} OR ${curatedSql(c, 'entityType')} OR ${curatedSql(c, 'aliases')})`;
 
 /** SQL of moreInformative(a, b) on display forms: mixed case beats ALL CAPS, then longer, then code-point order. */
 const MORE_INFORMATIVE_NAME_SQL = (a: string, b: string) =>
@@ -75,6 +101,12 @@ const MERGED_ALIASES_SQL = (forms: string) =>
  * the same new name at once agree on one entity; the unique key
  * (project_uuid, entity_type, normalized_key) and INSERT … ON CONFLICT make a
  * duplicate impossible under any interleaving.
+ *
+ * A person's curation comes first, on every run (libs/graph curation-rules): a mention a mention rule decides
+ * and a key a key rule decides skip matching ('assign' → the rule's entity, 'reject' → no entity is created or
+ * updated, the mentions stay unlinked), and the rules are applied once more at the end. An entity with curated
+ * fields keeps its name and key (and, curated, its aliases). An entity deleted by a curation that committed
+ * after the lookup is found gone when its row is locked: EntityVanishedError, the transaction runs again.
  */
 @Injectable()
 export class ResolutionService {
@@ -82,6 +114,7 @@ export class ResolutionService {
 
   async resolve(manager: EntityManager, projectUuid: string, documentUuid: string): Promise<ResolutionResult> {
     const mentions = rowsOf<{
+      id: number;
       entity_type: EntityType;
       normalized_key: string;
       entity_text: string;
@@ -89,16 +122,32 @@ export class ResolutionService {
       canonical_entity_uuid: string | null;
     }>(
       await manager.query(
-        `SELECT entity_type, normalized_key, entity_text, display_name, canonical_entity_uuid
+        `SELECT id, entity_type, normalized_key, entity_text, display_name, canonical_entity_uuid
            FROM entity_mentions WHERE document_uuid = $1`,
         [documentUuid],
       ),
     );
     const previous = [...new Set(mentions.map((m) => m.canonical_entity_uuid).filter((u): u is string => !!u))];
+    // Curation rules decide before matching: a mention rule takes its mention out of the groups, a key rule
+    // decides its whole group ('assign' → the rule's entity, 'reject' → no entity, the mentions stay unlinked).
+    const ruled = new Map((await ruledMentions(manager, projectUuid, documentUuid)).map((r) => [r.id, r]));
+    const byMention = mentions.flatMap((m) => {
+      const r = ruled.get(Number(m.id));
+      return r?.scope === 'mention' ? [{ id: Number(m.id), u: r.target }] : [];
+    });
     const groups = new Map<string, KeyGroup>();
     for (const m of mentions) {
+      const rule = ruled.get(Number(m.id));
+      if (rule?.scope === 'mention') continue;
       const key = m.normalized_key;
-      const g = groups.get(id(m.entity_type, key)) ?? { type: m.entity_type, key, count: 0, forms: new Set<string>(), texts: new Set<string>() };
+      const g = groups.get(id(m.entity_type, key)) ?? {
+        type: m.entity_type,
+        key,
+        count: 0,
+        forms: new Set<string>(),
+        texts: new Set<string>(),
+        rule,
+      };
       g.count++;
       if (m.display_name) {
         g.forms.add(displayForm(m.display_name, m.entity_type));
@@ -106,19 +155,39 @@ export class ResolutionService {
       } else g.forms.add(displayForm(m.entity_text, m.entity_type));
       groups.set(id(m.entity_type, key), g);
     }
-    if (!groups.size) {
+    if (!mentions.length) {
       await recountMentions(manager, previous);
       return { entities: 0, created: 0, fuzzyMatches: 0, mentions: 0 };
     }
     await manager.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(this.options.fuzzyThreshold)]);
 
-    // 1-2. existing entities: exact key, then fuzzy.
+    // 0. keys a rule assigns: their entity, as it is (checked again once locked).
     const target = new Map<string, Match>();
-    const found = await this.lookup(manager, projectUuid, [...groups.values()]);
+    const assigned = [...groups.entries()].filter(([, g]) => g.rule?.decision === 'assign');
+    if (assigned.length) {
+      const ruleEntities = new Map(
+        rowsOf<{ uuid: string; normalized_key: string; canonical_name: string }>(
+          await manager.query(
+            `SELECT canonical_entity_uuid AS uuid, normalized_key, canonical_name FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])`,
+            [[...new Set(assigned.map(([, g]) => g.rule!.target!))]],
+          ),
+        ).map((e) => [e.uuid, e]),
+      );
+      for (const [gid, g] of assigned) {
+        const e = ruleEntities.get(g.rule!.target!);
+        // Deleted since the rules were read: the lock below finds it gone and the transaction runs again.
+        target.set(gid, { uuid: g.rule!.target!, key: e?.normalized_key ?? g.key, name: e?.canonical_name ?? '', ruled: true });
+      }
+    }
+    // Keys a rule rejects have no entity: nothing is looked up, created or updated for them.
+    const matched = new Map([...groups].filter(([, g]) => !g.rule));
+
+    // 1-2. existing entities: exact key, then fuzzy.
+    const found = await this.lookup(manager, projectUuid, [...matched.values()]);
     for (const [gid, match] of found) target.set(gid, match);
 
     // 3. new keys: group them within the document (connected components, each under its most informative key).
-    const fresh = [...groups.entries()].filter(([gid]) => !target.has(gid)).map(([, g]) => g);
+    const fresh = [...matched.entries()].filter(([gid]) => !target.has(gid)).map(([, g]) => g);
     const repOf = new Map<string, string>();
     for (const type of [...new Set(fresh.map((g) => g.type))]) {
       const ofType = fresh.filter((g) => g.type === type);
@@ -135,7 +204,7 @@ export class ResolutionService {
       const wanted = new Map<string, { type: EntityType; key: string; current: string }>();
       for (const [gid, g] of groups) {
         const match = target.get(gid);
-        if (!match?.uuid) continue;
+        if (!match?.uuid || match.ruled) continue;
         const w = wanted.get(match.uuid) ?? { type: g.type, key: match.key, current: match.key };
         if (moreInformativeKey(g.key, w.key)) w.key = g.key;
         wanted.set(match.uuid, w);
@@ -172,8 +241,9 @@ export class ResolutionService {
     const rows = new Map<string, EntityRow>();
     let fuzzyMatches = 0;
     for (const [gid, g] of groups) {
-      const match = target.get(gid)!;
-      if (match.key !== g.key) fuzzyMatches++;
+      const match = target.get(gid);
+      if (!match) continue; // rejected
+      if (match.key !== g.key && !match.ruled) fuzzyMatches++;
       const tid = match.uuid || id(g.type, match.key);
       const row = rows.get(tid) ?? { u: match.uuid, t: g.type, k: match.key, name: '', aliases: new Set<string>() };
       if (match.uuid) {
@@ -185,7 +255,8 @@ export class ResolutionService {
       rows.set(tid, row);
     }
     for (const [gid, g] of groups) {
-      const match = target.get(gid)!;
+      const match = target.get(gid);
+      if (!match) continue;
       const row = rows.get(match.uuid || id(g.type, match.key))!;
       // Only a form whose own key is the entity's key may become its name.
       if (g.key === row.k) for (const f of g.forms) if (!row.name || moreInformative(f, row.name)) row.name = f;
@@ -196,25 +267,40 @@ export class ResolutionService {
     const created = [...rows.values()].filter((r) => !r.u);
     const uuidOf = new Map<string, string>();
     let inserted = 0;
-    if (existing.length) {
-      await manager.query(
-        `SELECT 1 FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])
-          ORDER BY project_uuid, entity_type, normalized_key FOR UPDATE`,
-        [existing.map((r) => r.u)],
+    // Every existing entity a mention will be linked to (matched, or a rule's) is locked and must still be there.
+    const mentionTargets = byMention.map((m) => m.u).filter((u): u is string => !!u);
+    const locked = [...new Set([...existing.map((r) => r.u), ...mentionTargets])];
+    if (locked.length) {
+      const present = new Set(
+        rowsOf<{ u: string }>(
+          await manager.query(
+            `SELECT canonical_entity_uuid AS u FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])
+              ORDER BY project_uuid, entity_type, normalized_key FOR UPDATE`,
+            [locked],
+          ),
+        ).map((r) => r.u),
       );
-      // A rename needs the type lock (taken above) and a key no other entity of the project holds.
+      const vanished = locked.filter((u) => !present.has(u));
+      if (vanished.length) throw new EntityVanishedError(vanished.sort());
+    }
+    if (existing.length) {
+      // A rename needs the type lock (taken above) and a key no other entity of the project holds. What a
+      // person curated (name, type, aliases) is kept: such an entity is neither renamed nor given a new name.
       await manager.query(
         `UPDATE canonical_entities c SET
            normalized_key = CASE WHEN x.ren THEN x.k ELSE c.normalized_key END,
            canonical_name = CASE
+             WHEN ${CURATED_SQL('c')} THEN c.canonical_name
              WHEN x.ren AND x.name <> '' THEN x.name
              WHEN x.name <> '' AND x.k = c.normalized_key AND ${MORE_INFORMATIVE_NAME_SQL('x.name', 'c.canonical_name')} THEN x.name
              ELSE c.canonical_name END,
-           aliases = ${MERGED_ALIASES_SQL('casegraph_aliases(c.aliases) || x.aliases')},
+           aliases = CASE WHEN ${curatedSql('c', 'aliases')} THEN c.aliases
+             ELSE ${MERGED_ALIASES_SQL('casegraph_aliases(c.aliases) || x.aliases')} END,
            last_seen_at = now(),
            updated_at = now()
          FROM (SELECT r.u, r.k, r.name, r.aliases,
                       ${moreInformativeKeySql('r.k', 'e.normalized_key')}
+                      AND NOT ${CURATED_SQL('e')}
                       AND NOT EXISTS (SELECT 1 FROM canonical_entities o
                                        WHERE o.project_uuid = e.project_uuid AND o.entity_type = e.entity_type AND o.normalized_key = r.k) AS ren
                  FROM jsonb_to_recordset($1::jsonb) AS r(u uuid, k text, name text, aliases text[])
@@ -233,9 +319,10 @@ export class ResolutionService {
              FROM jsonb_to_recordset($2::jsonb) AS r(t text, k text, name text, aliases text[])
             ORDER BY r.t, r.k
            ON CONFLICT (project_uuid, entity_type, normalized_key) DO UPDATE SET
-             canonical_name = CASE WHEN ${MORE_INFORMATIVE_NAME_SQL('EXCLUDED.canonical_name', 'c.canonical_name')}
+             canonical_name = CASE WHEN NOT ${CURATED_SQL('c')} AND ${MORE_INFORMATIVE_NAME_SQL('EXCLUDED.canonical_name', 'c.canonical_name')}
                THEN EXCLUDED.canonical_name ELSE c.canonical_name END,
-             aliases = ${MERGED_ALIASES_SQL('casegraph_aliases(c.aliases) || casegraph_aliases(EXCLUDED.aliases)')},
+             aliases = CASE WHEN ${curatedSql('c', 'aliases')} THEN c.aliases
+               ELSE ${MERGED_ALIASES_SQL('casegraph_aliases(c.aliases) || casegraph_aliases(EXCLUDED.aliases)')} END,
              last_seen_at = now(),
              updated_at = now()
            RETURNING c.entity_type, c.normalized_key, c.canonical_entity_uuid, (c.xmax = 0) AS inserted`,
@@ -246,10 +333,11 @@ export class ResolutionService {
       inserted = upserted.filter((r) => r.inserted).length;
     }
 
-    // 5. link the mentions.
+    // 5. link the mentions (a rejected key's to nothing), then those a mention rule decides, then apply the
+    // rules once more as they are now (one written since they were read above included).
     const links = [...groups.entries()].map(([gid, g]) => {
-      const match = target.get(gid)!;
-      return { t: g.type, k: g.key, u: uuidOf.get(match.uuid || id(g.type, match.key)) };
+      const match = target.get(gid);
+      return { t: g.type, k: g.key, u: match ? uuidOf.get(match.uuid || id(g.type, match.key)) : null };
     });
     await manager.query(
       `UPDATE entity_mentions m SET canonical_entity_uuid = x.u
@@ -257,11 +345,23 @@ export class ResolutionService {
         WHERE m.document_uuid = $1 AND m.entity_type = x.t AND m.normalized_key = x.k`,
       [documentUuid, JSON.stringify(links)],
     );
+    if (byMention.length) {
+      await manager.query(
+        `UPDATE entity_mentions m SET canonical_entity_uuid = x.u
+           FROM jsonb_to_recordset($2::jsonb) AS x(id int, u uuid)
+          WHERE m.document_uuid = $1 AND m.id = x.id`,
+        [documentUuid, JSON.stringify(byMention)],
+      );
+    }
+    const curated = await applyCurationRules(manager, projectUuid, documentUuid);
 
     // 6. exact counts for every entity this document touched, now or before.
-    await recountMentions(manager, [...uuidOf.values(), ...previous]);
+    await recountMentions(manager, [...uuidOf.values(), ...mentionTargets, ...curated, ...previous]);
+    const linked = rowsOf<{ n: number }>(
+      await manager.query(`SELECT count(DISTINCT canonical_entity_uuid)::int AS n FROM entity_mentions WHERE document_uuid = $1`, [documentUuid]),
+    );
     return {
-      entities: new Set(uuidOf.values()).size,
+      entities: linked[0]?.n ?? 0,
       created: inserted,
       fuzzyMatches,
       mentions: mentions.length,
