@@ -1,8 +1,10 @@
-import { Controller, Get, HttpCode, HttpStatus, Post, Query, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiErrors, ApiV1 } from '../common/api-docs';
 import { UuidParam } from '../common/params';
+import { DocumentDeletedDto } from '../deletion/deletion.dto';
+import { DeletionService } from '../deletion/deletion.service';
 import { DocumentDto, DocumentListQueryDto, DocumentPageDto, RetryAcceptedDto, UploadAcceptedDto } from './document.dto';
 import { DocumentsService } from './documents.service';
 import { FILES_FIELD, UploadService } from './upload.service';
@@ -69,7 +71,10 @@ export class ProjectDocumentsController {
 @ApiV1()
 @Controller({ path: 'documents', version: '1' })
 export class DocumentsController {
-  constructor(private readonly documents: DocumentsService) {}
+  constructor(
+    private readonly documents: DocumentsService,
+    private readonly deletion: DeletionService,
+  ) {}
 
   @Get(':documentUuid')
   @ApiOperation({ summary: 'Status of one document, stage by stage' })
@@ -88,5 +93,24 @@ export class DocumentsController {
   @ApiErrors([400, 'Invalid UUID'], [404, 'Unknown document'], [409, 'The document is not failed'])
   retry(@UuidParam('documentUuid') documentUuid: string): Promise<RetryAcceptedDto> {
     return this.documents.retry(documentUuid);
+  }
+
+  @Delete(':documentUuid')
+  @ApiOperation({
+    summary: 'Delete a document: its rows, its stored file, its cache entry and its part of the graph',
+    description:
+      "In one transaction under the document's lock (no pipeline stage interleaves): its pages, chunks, mentions, " +
+      'Textract job rows, mention-scope curation rules and its row go; its edge contributions go and every edge they ' +
+      "touched is recomputed from the other documents' contributions (deleted when none is left); entities it leaves " +
+      'without any mention in the project are deleted, with the curation rules pointing at them. After the commit: ' +
+      'its stored file (kept when another document names the same storage key) and any Textract staging copy, its ' +
+      'project-context entry and doc:state hash in Redis, and its jobs no worker holds. A worker in the middle of the ' +
+      'document finds it missing and drops its job. Answers what was removed.',
+  })
+  @ApiParam({ name: 'documentUuid', format: 'uuid' })
+  @ApiResponse({ status: 200, type: DocumentDeletedDto })
+  @ApiErrors([400, 'Invalid UUID'], [404, 'Unknown document'])
+  remove(@UuidParam('documentUuid') documentUuid: string): Promise<DocumentDeletedDto> {
+    return this.deletion.deleteDocument(documentUuid);
   }
 }

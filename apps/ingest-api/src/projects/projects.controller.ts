@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AnyProject } from '../auth/any-project.decorator';
@@ -6,6 +6,8 @@ import type { AuthenticatedRequest } from '../auth/api-keys';
 import { ApiErrors, ApiV1 } from '../common/api-docs';
 import { PageQueryDto } from '../common/pagination.dto';
 import { UuidParam } from '../common/params';
+import { DeleteProjectQueryDto, ProjectDeletedDto } from '../deletion/deletion.dto';
+import { DeletionService } from '../deletion/deletion.service';
 import { CreateProjectDto, ProjectDetailDto, ProjectDto, ProjectPageDto } from './project.dto';
 import { ProjectsService } from './projects.service';
 
@@ -13,7 +15,10 @@ import { ProjectsService } from './projects.service';
 @ApiV1()
 @Controller({ path: 'projects', version: '1' })
 export class ProjectsController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly deletion: DeletionService,
+  ) {}
 
   @Post()
   @AnyProject()
@@ -50,5 +55,22 @@ export class ProjectsController {
   @ApiErrors([400, 'Invalid UUID'], [404, 'Unknown project'])
   get(@UuidParam('projectUuid') projectUuid: string): Promise<ProjectDetailDto> {
     return this.projects.get(projectUuid);
+  }
+
+  @Delete(':projectUuid')
+  @ApiOperation({
+    summary: 'Delete a project and everything of it (?confirm=<the project UUID>)',
+    description:
+      "confirm must repeat the project's UUID (its name is not unique, so it is not accepted). Every document is " +
+      "deleted as DELETE /v1/documents/:documentUuid does, in set-based batches under the documents' locks, then " +
+      "the project's entities, edges, contributions, curation log and rules, and the project row; a document uploaded " +
+      'meanwhile is deleted too. After the commit: the stored files, the Textract staging copies, every Redis entry ' +
+      'of its documents, and their jobs that no worker holds (a worker in the middle of one drops it as missing).',
+  })
+  @ApiParam({ name: 'projectUuid', format: 'uuid' })
+  @ApiResponse({ status: 200, type: ProjectDeletedDto })
+  @ApiErrors([400, 'Invalid UUID, confirm missing or not the project UUID (nothing deleted), unknown parameter'], [404, 'Unknown project'])
+  remove(@UuidParam('projectUuid') projectUuid: string, @Query() q: DeleteProjectQueryDto): Promise<ProjectDeletedDto> {
+    return this.deletion.deleteProject(projectUuid, q.confirm);
   }
 }
