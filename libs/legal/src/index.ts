@@ -2,6 +2,7 @@ export * from './types';
 export * from './normalize';
 export * from './legal-text';
 export * from './citations/case-citations';
+export { normalizeSignal, signalBefore } from './citations/signals';
 export * from './statutes/statutes';
 export * from './courts/courts';
 export * from './people/people';

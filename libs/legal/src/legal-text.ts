@@ -1,4 +1,5 @@
 import { findCaseCitations } from './citations/case-citations';
+import { addSignals } from './citations/signals';
 import { findCourts } from './courts/courts';
 import { findLegalPeople } from './people/people';
 import { findStatutes } from './statutes/statutes';
@@ -6,15 +7,21 @@ import type { LegalMention } from './types';
 
 /**
  * Everything the legal grammar finds in a text: case citations and names, statutes, courts, and the
- * persons and organisations legal text names with their roles. Mentions may overlap (a court inside a
- * caption line, a party inside a case name); the caller keeps one per character, citations and statutes first.
+ * persons and organisations legal text names with their roles; the document's own case (a CASE of kind
+ * 'caption' per caption, on its "v." or "In re") and its court (attributes.caption); judges' roles
+ * (attributes.judgeRole), parties' sides (attributes.side, caseKey), citations' signals (attributes.signal).
+ * Mentions may overlap (a court inside a caption line, a party inside a case name); the caller keeps one per
+ * character, citations and statutes first.
  */
 export function findLegalMentions(text: string): LegalMention[] {
   const citations = findCaseCitations(text);
   const statutes = findStatutes(text);
   const courts = findCourts(text);
   const people = findLegalPeople(text, { courts, citations });
-  return [...citations, ...statutes, ...courts, ...people];
+  // the document's own case (kind 'caption') comes with the parties; signals go on citations and statutes
+  const all = [...citations, ...statutes, ...courts, ...people];
+  addSignals(text, all);
+  return all;
 }
 
 /**

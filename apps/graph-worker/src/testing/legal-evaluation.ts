@@ -472,6 +472,9 @@ export interface CaptionFigures {
   /** Caption parties (role 'party' with attributes.side) and those with a caption case key. */
   sidedParties: number;
   partiesWithCase: number;
+  /** Case citations (not caption cases) and statutes, and how many carry each signal. */
+  citations: number;
+  signals: Record<string, number>;
 }
 
 /** What the grammar reads of each document's own case: caption case, caption court, judges' roles, parties' sides. */
@@ -487,6 +490,8 @@ export function captionFigures(docs: Array<{ mentions: ExtractedMention[] }>): C
     judgeRoles: {},
     sidedParties: 0,
     partiesWithCase: 0,
+    citations: 0,
+    signals: {},
   };
   for (const { mentions } of docs) {
     f.opinions++;
@@ -505,6 +510,12 @@ export function captionFigures(docs: Array<{ mentions: ExtractedMention[] }>): C
     const parties = mentions.filter((m) => m.role === 'party' && typeof m.attributes?.side === 'number');
     f.sidedParties += parties.length;
     f.partiesWithCase += parties.filter((m) => typeof m.attributes?.caseKey === 'string').length;
+    for (const m of mentions) {
+      if (!((m.type === 'CASE' && !isCaptionCase(m)) || m.type === 'STATUTE')) continue;
+      f.citations++;
+      const sig = m.attributes?.signal;
+      if (typeof sig === 'string') f.signals[sig] = (f.signals[sig] ?? 0) + 1;
+    }
   }
   return f;
 }
@@ -520,6 +531,12 @@ export function formatCaptionFigures(title: string, f: CaptionFigures): string {
     `caption court: ${f.withCaptionCourt} of ${f.opinions} opinions`,
     `author: ${f.withAuthor} of ${f.opinions} opinions; judge mentions by role: ${roles || 'none'}`,
     `caption parties with a side: ${f.sidedParties}, with their caption case: ${f.partiesWithCase}`,
+    `signals: ${Object.values(f.signals).reduce((a, b) => a + b, 0)} of ${f.citations} case/statute mentions (${
+      Object.entries(f.signals)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none'
+    })`,
   ].join('\n');
 }
 
