@@ -10,6 +10,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BatchesModule } from './batches/batches.module';
 import { IngestApiConfig } from './config';
+import { CurationModule } from './curation/curation.module';
 import { DocumentsModule } from './documents/documents.module';
 import { GraphModule } from './graph/graph.module';
 import { IntakeModule } from './intake/intake.module';
@@ -27,6 +28,7 @@ export const FEATURE_MODULES = [
   // ── feature modules of other owners below this line ──
   GraphModule,
   SweeperModule,
+  CurationModule,
 ];
 
 @Module({})

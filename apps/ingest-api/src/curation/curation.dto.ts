@@ -1,0 +1,142 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { CURATION_KINDS, CurationKind, ENTITY_TYPES, EntityType } from '@casegraph/contracts';
+import { PageMetaDto, PageQueryDto } from '../common/pagination.dto';
+
+/** Most entities one merge takes, and most mentions one split moves. */
+export const MAX_MERGE_ENTITIES = 100;
+export const MAX_SPLIT_MENTIONS = 1000;
+/** Most aliases an entity keeps (as the graph worker's resolution). */
+export const MAX_ALIASES = 100;
+export const MAX_NAME_CHARS = 300;
+
+// eslint-disable-next-line no-control-regex -- refuses control characters in names
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+/** A name with a letter or a digit in it (whitespace alone, or punctuation alone, names nothing). */
+const HAS_WORD = /[\p{L}\p{N}]/u;
+
+export class MergeEntitiesDto {
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: MAX_MERGE_ENTITIES,
+    description: 'The entities to merge away (their mentions, aliases and edges move onto `into`; they are deleted)',
+  })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'entityUuids must name at least one entity to merge' })
+  @ArrayMaxSize(MAX_MERGE_ENTITIES, { message: `entityUuids may name at most ${MAX_MERGE_ENTITIES} entities` })
+  @IsUUID('all', { each: true, message: 'entityUuids must contain UUIDs only' })
+  @ArrayUnique({ message: 'entityUuids must not repeat an entity' })
+  entityUuids: string[];
+
+  @ApiProperty({ format: 'uuid', description: 'The surviving entity (same type as every merged one)' })
+  @IsUUID('all', { message: 'into must be a UUID' })
+  into: string;
+}
+
+export class SplitEntityDto {
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: MAX_SPLIT_MENTIONS,
+    description: 'Mentions of this entity (mentionUuid of GET entities/:entityUuid) that belong to someone else',
+  })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'mentionUuids must name at least one mention' })
+  @ArrayMaxSize(MAX_SPLIT_MENTIONS, { message: `mentionUuids may name at most ${MAX_SPLIT_MENTIONS} mentions` })
+  @IsUUID('all', { each: true, message: 'mentionUuids must contain UUIDs only' })
+  @ArrayUnique({ message: 'mentionUuids must not repeat a mention' })
+  mentionUuids: string[];
+
+  @ApiProperty({ maxLength: MAX_NAME_CHARS, example: 'Dana Whitcombe', description: 'Name of the new entity (same type as this one)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(MAX_NAME_CHARS)
+  @Matches(NO_CONTROL, { message: 'canonicalName must not contain control characters' })
+  @Matches(HAS_WORD, { message: 'canonicalName must contain a letter or a digit' })
+  canonicalName: string;
+}
+
+export class UpdateEntityDto {
+  @ApiPropertyOptional({ maxLength: MAX_NAME_CHARS, description: 'The name to show; resolution never changes it again' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_NAME_CHARS)
+  @Matches(NO_CONTROL, { message: 'canonicalName must not contain control characters' })
+  @Matches(HAS_WORD, { message: 'canonicalName must contain a letter or a digit' })
+  canonicalName?: string;
+
+  @ApiPropertyOptional({ enum: ENTITY_TYPES, description: 'The right type; its mentions of the old type keep resolving to it' })
+  @IsOptional()
+  @IsIn(ENTITY_TYPES, { message: `entityType must be one of ${ENTITY_TYPES.join(', ')}` })
+  entityType?: EntityType;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_ALIASES,
+    description: 'The complete alias list (replaces the old one; resolution adds no alias afterwards)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ALIASES, { message: `aliases may hold at most ${MAX_ALIASES} names` })
+  @IsString({ each: true, message: 'aliases must contain strings only' })
+  @MaxLength(MAX_NAME_CHARS, { each: true, message: `each alias must be at most ${MAX_NAME_CHARS} characters` })
+  @Matches(NO_CONTROL, { each: true, message: 'aliases must not contain control characters' })
+  @Matches(HAS_WORD, { each: true, message: 'each alias must contain a letter or a digit' })
+  aliases?: string[];
+}
+
+export class CurationLogQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only actions that touched this entity' })
+  @IsOptional()
+  @IsUUID('all', { message: 'entityUuid must be a UUID' })
+  entityUuid?: string;
+}
+
+export class CuratedEntityDto {
+  @ApiProperty({ format: 'uuid' }) uuid: string;
+  @ApiProperty({ enum: ENTITY_TYPES }) type: EntityType;
+  @ApiProperty({ example: 'Halvorsen Marine Services, LLC' }) name: string;
+  @ApiProperty({ type: [String] }) aliases: string[];
+  @ApiProperty({ description: 'Mentions linked to it, after the action' }) mentionCount: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'boolean' },
+    example: { canonicalName: true },
+    description: 'Fields a person fixed (resolution keeps them); {} when none',
+  })
+  curated: Record<string, boolean>;
+}
+
+/** What merge, split and update answer: the resulting entity, and the action to undo it by. */
+export class CurationResultDto extends CuratedEntityDto {
+  @ApiProperty({ format: 'uuid', description: 'The logged action (POST curation/:actionUuid/undo)' }) actionUuid: string;
+}
+
+export class RejectResultDto {
+  @ApiProperty({ format: 'uuid' }) actionUuid: string;
+  @ApiProperty({ format: 'uuid', description: 'The entity that is gone' }) entityUuid: string;
+  @ApiProperty({ description: 'Mentions now linked to no entity' }) unlinkedMentions: number;
+  @ApiProperty({ type: [String], description: 'Keys ("type key") the pipeline will never turn into an entity again' }) rejectedKeys: string[];
+}
+
+export class CurationActionDto {
+  @ApiProperty({ format: 'uuid' }) actionUuid: string;
+  @ApiProperty({ enum: CURATION_KINDS }) kind: CurationKind;
+  @ApiProperty({ example: 'alice', description: "The API key's name; key:<id> for an unnamed key; open when the API is open" })
+  actor: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: [String], description: 'Every entity the action touched' }) entityUuids: string[];
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The request as sent' }) request: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Entity rows, rules and mention links before' })
+  before: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The same after' }) after: Record<string, unknown>;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) undoneAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) undoneBy: string | null;
+}
+
+export class CurationPageDto extends PageMetaDto {
+  @ApiProperty({ type: [CurationActionDto], description: 'Newest first' }) items: CurationActionDto[];
+}
