@@ -475,6 +475,10 @@ export interface CaptionFigures {
   /** Case citations (not caption cases) and statutes, and how many carry each signal. */
   citations: number;
   signals: Record<string, number>;
+  /** Counsel and firm mentions, those with attributes.for (a role word) and with attributes.forParty (a party key). */
+  counsel: number;
+  counselWithFor: number;
+  counselWithParty: number;
 }
 
 /** What the grammar reads of each document's own case: caption case, caption court, judges' roles, parties' sides. */
@@ -492,6 +496,9 @@ export function captionFigures(docs: Array<{ mentions: ExtractedMention[] }>): C
     partiesWithCase: 0,
     citations: 0,
     signals: {},
+    counsel: 0,
+    counselWithFor: 0,
+    counselWithParty: 0,
   };
   for (const { mentions } of docs) {
     f.opinions++;
@@ -510,6 +517,12 @@ export function captionFigures(docs: Array<{ mentions: ExtractedMention[] }>): C
     const parties = mentions.filter((m) => m.role === 'party' && typeof m.attributes?.side === 'number');
     f.sidedParties += parties.length;
     f.partiesWithCase += parties.filter((m) => typeof m.attributes?.caseKey === 'string').length;
+    for (const m of mentions) {
+      if (m.role !== 'counsel' && m.role !== 'law_firm') continue;
+      f.counsel++;
+      if (typeof m.attributes?.for === 'string') f.counselWithFor++;
+      if (typeof m.attributes?.forParty === 'string') f.counselWithParty++;
+    }
     for (const m of mentions) {
       if (!((m.type === 'CASE' && !isCaptionCase(m)) || m.type === 'STATUTE')) continue;
       f.citations++;
@@ -531,6 +544,7 @@ export function formatCaptionFigures(title: string, f: CaptionFigures): string {
     `caption court: ${f.withCaptionCourt} of ${f.opinions} opinions`,
     `author: ${f.withAuthor} of ${f.opinions} opinions; judge mentions by role: ${roles || 'none'}`,
     `caption parties with a side: ${f.sidedParties}, with their caption case: ${f.partiesWithCase}`,
+    `counsel and firms: ${f.counsel}, with the role they appear for: ${f.counselWithFor}, with the party named: ${f.counselWithParty}`,
     `signals: ${Object.values(f.signals).reduce((a, b) => a + b, 0)} of ${f.citations} case/statute mentions (${
       Object.entries(f.signals)
         .sort((a, b) => b[1] - a[1])

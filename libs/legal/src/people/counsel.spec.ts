@@ -97,7 +97,7 @@ describe('findCounsel', () => {
     const text =
       '  Oren T. Walsh of Walsh\nLaw Group, P.A., Tampa, for the\nappellant (petitioner).\n  Dana Price, assistant state’s attorney, for the appellee (respondent).\n';
     const found = findCounsel(text, none);
-    expect(found.map((m) => [m.display ?? m.text, m.role, m.attributes?.forParty])).toEqual([
+    expect(found.map((m) => [m.display ?? m.text, m.role, m.attributes?.alsoFor])).toEqual([
       ['Oren T. Walsh', 'counsel', 'petitioner'],
       ['Walsh Law Group, P.A.', 'law_firm', 'petitioner'],
       ['Dana Price', 'counsel', 'respondent'],

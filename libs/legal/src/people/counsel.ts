@@ -14,7 +14,9 @@ import { displayName, isPersonName, isStateName, LEGAL_FORM, NAME_SUFFIX, nameKe
  * ("United States Department of Justice", "Office of the Attorney General", "Tax Division") are ORG role
  * 'law_firm' too, with attributes.kind = 'government_office' (one role for "the office that appears", so a
  * graph query for a party's lawyers finds both). attributes.for = the party role they appear for, when stated
- * ("appellant"; "for the appellant (petitioner)" adds forParty = 'petitioner').
+ * ("appellant"; "for the appellant (petitioner)" adds alsoFor = 'petitioner'); attributes.forParty = the key of the
+ * caption party they appear for when the text names it (findLegalPeople sets it: "for the State", "for
+ * Appellant Jane Roe").
  */
 const METHOD = 'legal:counsel';
 
@@ -26,7 +28,7 @@ interface View {
 const ROLE_WORDS =
   '(?:Plaintiffs?|Defendants?|Appellants?|Appellees?|Petitioners?|Respondents?|Movants?|Intervenors?|Relators?|Claimants?|Debtors?|Creditors?|Cross-Appellants?|Cross-Appellees?|Applicants?|Complainants?|Objectors?)';
 const FOR_ROLE = new RegExp(
-  `\\bfor\\s+(?:the\\s+)?(${ROLE_WORDS}(?:(?:\\s*[-–/,]\\s*|\\s+and\\s+)${ROLE_WORDS})*|People|State|Commonwealth|United\\s+States|Government)(?:\\s*\\(([a-z-]+)\\))?(?:,?\\s+pro\\s+se)?(?:\\s*[.;])?(?:[ \\t\\r]*(?=\\n|$)|(?=\\s+(?:ON BRIEF|ARGUED|On Brief|Argued)\\s*:))`,
+  `\\bfor\\s+(?:the\\s+)?(${ROLE_WORDS}(?:(?:\\s*[-–/,]\\s*|\\s+and\\s+)${ROLE_WORDS})*|People|State|Commonwealth|United\\s+States|Government)(?:\\s*\\(([a-z-]+)\\))?(?:[ \\t]+(?!pro\\s+se\\b)([A-Z][\\w.'’-]*(?:[ \\t]+[A-Z][\\w.'’-]*){0,4}))?(?:,?\\s+pro\\s+se)?(?:\\s*[.;])?(?:[ \\t\\r]*(?=\\n|$)|(?=\\s+(?:ON BRIEF|ARGUED|On Brief|Argued)\\s*:))`,
   'gi',
 );
 const TITLE_WORDS = new Set(
@@ -325,6 +327,8 @@ function appearances(o: Out, clean: string): void {
   let prevEnd = 0;
   let m: RegExpExecArray | null;
   while ((m = FOR_ROLE.exec(clean))) {
+    // "for Appellant Jane Roe": the party's name after the role, capitalised (the regex is case-blind)
+    if (m[3] && !/^\p{Lu}[\p{L}.'’-]*(?:[ \t]+\p{Lu}[\p{L}.'’-]*)*$/u.test(m[3])) continue;
     const anchorStart = m.index;
     const anchorEnd = m.index + m[0].length;
     // the paragraph: back to a blank line, a line that ends a sentence, or the previous appearance
@@ -371,7 +375,7 @@ function appearances(o: Out, clean: string): void {
     const attrs: Record<string, AttributeValue> = {};
     const role = roleOf(m[1]);
     if (role) attrs.for = role;
-    if (m[2]) attrs.forParty = m[2].toLowerCase();
+    if (m[2]) attrs.alsoFor = m[2].toLowerCase();
     parseAppearance(o, viewOf(clean, segStart, segEnd), attrs);
   }
 }
