@@ -13,38 +13,10 @@ import {
   generatedPages,
   ownFixture,
 } from '../../apps/graph-worker/src/testing/graph-test-kit';
+import { parseCsv } from '../../apps/ingest-api/src/graph/testing/export-readers';
 import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
 
 jest.setTimeout(120_000);
-
-/** A minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF rows). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 /**
  * The graph read API through the real ingest AppModule (global validation, error
@@ -156,8 +128,12 @@ describe('graph read API (/v1/projects/:projectUuid/...)', () => {
   });
 
   describe('GET graph', () => {
-    it('returns nodes and CO_OCCURS edges among them, filtered by types and weight', async () => {
-      const res = await api().get(`${base()}/graph?limit=50`).expect(200);
+    it('returns nodes and edges among them, typed edges first; relationshipTypes=CO_OCCURS the co-occurrences only', async () => {
+      const all = await api().get(`${base()}/graph?limit=50`).expect(200);
+      const typed = all.body.edges.map((e: { type: string }) => !['CO_OCCURS', 'MENTIONED_IN'].includes(e.type));
+      expect(typed).toEqual([...typed].sort((a, b) => Number(b) - Number(a)));
+      expect(all.body.edges.some((e: { type: string }) => e.type === 'MENTIONED_IN')).toBe(false);
+      const res = await api().get(`${base()}/graph?limit=50&relationshipTypes=CO_OCCURS`).expect(200);
       expect(res.body.nodes.length).toBeGreaterThan(5);
       expect(res.body.nodes.length).toBeLessThanOrEqual(50);
       const ids = new Set(res.body.nodes.map((n: { id: string }) => n.id));
@@ -167,7 +143,7 @@ describe('graph read API (/v1/projects/:projectUuid/...)', () => {
         expect(e.type).toBe('CO_OCCURS');
         expect(e.weight).toBeGreaterThanOrEqual(1);
       }
-      const orgs = await api().get(`${base()}/graph?types=ORG,URL&minWeight=2`).expect(200);
+      const orgs = await api().get(`${base()}/graph?types=ORG,URL&minWeight=2&relationshipTypes=CO_OCCURS`).expect(200);
       expect(new Set(orgs.body.nodes.map((n: { type: string }) => n.type))).toEqual(new Set(['ORG', 'URL']));
       for (const e of orgs.body.edges) expect(e.weight).toBeGreaterThanOrEqual(2);
       const repeated = await api().get(`${base()}/graph?types=ORG&types=URL`).expect(200);
@@ -175,7 +151,7 @@ describe('graph read API (/v1/projects/:projectUuid/...)', () => {
     });
 
     it('answers 400 for bad parameters and 404 for an unknown project', async () => {
-      for (const qs of ['minWeight=-1', 'minWeight=abc', 'types=ORG,NOPE', 'limit=0', 'limit=5000']) {
+      for (const qs of ['minWeight=-1', 'minWeight=abc', 'types=ORG,NOPE', 'limit=0', 'limit=5000', 'relationshipTypes=NOPE']) {
         const res = await api().get(`${base()}/graph?${qs}`);
         expect([qs, res.status]).toEqual([qs, 400]);
       }
@@ -229,6 +205,17 @@ describe('graph read API (/v1/projects/:projectUuid/...)', () => {
       expect(rows.filter((r) => r[0] === 'edge').length).toBeGreaterThan(0);
     });
 
+    it('CSV nodes and edges files: every stored edge, each end a node of the nodes file', async () => {
+      const nodes = parseCsv((await exportOf(project, 'csv-nodes').expect(200)).body as string);
+      const edges = parseCsv((await exportOf(project, 'csv-edges').expect(200)).body as string);
+      const ids = new Set(nodes.slice(1).map((r) => r[nodes[0].indexOf(':ID')]));
+      const [start, end] = [edges[0].indexOf(':START_ID'), edges[0].indexOf(':END_ID')];
+      for (const r of edges.slice(1)) expect(ids.has(r[start]) && ids.has(r[end])).toBe(true);
+      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM relationship_staging WHERE project_uuid = $1`, [project.projectUuid]);
+      expect(edges.length - 1).toBe(n);
+      expect(nodes.some((r) => r[1] === 'NOTICE & <legal>.txt')).toBe(true);
+    });
+
     it('streams a large graph in batches (chunked, no Content-Length)', async () => {
       // 2,500 entities and 2,499 edges written directly: more than two export batches of each.
       await t.db.query(
@@ -273,7 +260,7 @@ describe('graph read API (/v1/projects/:projectUuid/...)', () => {
 
     it('answers 400 for a bad format and 404 for an unknown project, before streaming', async () => {
       const bad = await api().get(`${base()}/graph/export?format=pdf`).expect(400);
-      expect(bad.body.message).toMatch(/format must be one of graphml, cypher, csv/);
+      expect(bad.body.message).toMatch(/format must be one of graphml, cypher, csv-nodes, csv-edges, csv/);
       await api().get(`${base()}/graph/export`).expect(400);
       const missing = await api().get(`/v1/projects/${randomUUID()}/graph/export?format=csv`).expect(404);
       expect(missing.headers['content-type']).toContain('application/json');

@@ -6,7 +6,16 @@ import { pipeline } from 'node:stream/promises';
 import { ApiErrors, ApiV1 } from '../common/api-docs';
 import { UuidParam } from '../common/params';
 import { EXPORT_WRITERS } from './graph-export';
-import { EntityDetailDto, EntityListQueryDto, EntityPageDto, ExportQueryDto, GraphDto, GraphQueryDto } from './graph.dto';
+import {
+  EntityDetailDto,
+  EntityListQueryDto,
+  EntityPageDto,
+  ExportQueryDto,
+  GraphDto,
+  GraphQueryDto,
+  NeighbourhoodDto,
+  NeighbourhoodQueryDto,
+} from './graph.dto';
 import { GraphService } from './graph.service';
 
 @ApiTags('graph')
@@ -27,7 +36,11 @@ export class GraphController {
   }
 
   @Get('entities/:entityUuid')
-  @ApiOperation({ summary: 'One entity: aliases, mentions with document and snippet, documents, co-occurring neighbours' })
+  @ApiOperation({
+    summary:
+      'One entity: aliases, mentions with document and snippet, documents, co-occurring neighbours, roles (party to, counsel for, ' +
+      'judge of, decided by, and the reverse for a case or court), the documents and cases that cite it, and what it cites',
+  })
   @ApiParam({ name: 'projectUuid', format: 'uuid' })
   @ApiParam({ name: 'entityUuid', format: 'uuid' })
   @ApiResponse({ status: 200, type: EntityDetailDto })
@@ -36,21 +49,49 @@ export class GraphController {
     return this.graph.getEntity(projectUuid, entityUuid);
   }
 
+  @Get('entities/:entityUuid/neighbourhood')
+  @ApiOperation({
+    summary: "The entity's neighbourhood (depth 1 or 2), typed edges first, bounded: for a network view",
+    description:
+      'Nodes: the entity (depth 0), then the nodes one read edge away, typed edges (CITES, PARTY_TO, ADVERSE_TO, REPRESENTS, ' +
+      'JUDGE_OF, DECIDED_BY) before CO_OCCURS and MENTIONED_IN, heaviest first, then (depth 2) the nodes one edge further, ' +
+      'up to `limit` in all. Edges: those among the returned nodes, typed first. CITES is read from the citing ' +
+      "document's caption CASE when it has one, else from the document (a node of kind 'document').",
+  })
+  @ApiParam({ name: 'projectUuid', format: 'uuid' })
+  @ApiParam({ name: 'entityUuid', format: 'uuid' })
+  @ApiResponse({ status: 200, type: NeighbourhoodDto })
+  @ApiErrors([400, 'Invalid UUID, depth, types, relationshipTypes or limit'], [404, 'Unknown project, or no such entity in this project'])
+  neighbourhood(
+    @UuidParam('projectUuid') projectUuid: string,
+    @UuidParam('entityUuid') entityUuid: string,
+    @Query() q: NeighbourhoodQueryDto,
+  ): Promise<NeighbourhoodDto> {
+    return this.graph.neighbourhood(projectUuid, entityUuid, q);
+  }
+
   @Get('graph')
   @ApiOperation({
-    summary: 'Nodes (entities, most mentioned first) and CO_OCCURS edges among them, for a graph viewer',
+    summary: 'Nodes (entities, most mentioned first) and the edges among them, typed edges first, for a graph viewer',
+    description:
+      'relationshipTypes (default: all but MENTIONED_IN) chooses the edges; when the edge limit cuts, typed edges are kept ' +
+      "before CO_OCCURS. CITES reads case cites case (from the citing document's caption CASE); a document without one " +
+      'and the documents of MENTIONED_IN come in as nodes of kind document.',
   })
   @ApiParam({ name: 'projectUuid', format: 'uuid' })
   @ApiResponse({ status: 200, type: GraphDto })
-  @ApiErrors([400, 'Invalid UUID, minWeight, types or limit'], [404, 'Unknown project'])
+  @ApiErrors([400, 'Invalid UUID, minWeight, types, relationshipTypes or limit'], [404, 'Unknown project'])
   view(@UuidParam('projectUuid') projectUuid: string, @Query() q: GraphQueryDto): Promise<GraphDto> {
     return this.graph.graph(projectUuid, q);
   }
 
   @Get('graph/export')
   @ApiOperation({
-    summary: 'The whole project graph as a download, streamed: GraphML (Gephi), Cypher (Neo4j, MERGE) or CSV',
-    description: 'Entity nodes, document nodes and every MENTIONED_IN and CO_OCCURS edge, read in batches from one consistent snapshot.',
+    summary: 'The whole project graph as a download, streamed: GraphML (Gephi), Cypher (Neo4j, MERGE), CSV nodes / edges files',
+    description:
+      'Entity nodes, document nodes and every edge (all relationship types, with roles, pins, signals, count, documentCount ' +
+      'and evidence), read in batches from one consistent snapshot. csv-nodes and csv-edges are the two files of ' +
+      "Neo4j's import tool and Gephi's spreadsheet import; csv is the one-table layout of before.",
   })
   @ApiParam({ name: 'projectUuid', format: 'uuid' })
   @ApiProduces('application/graphml+xml', 'application/x-cypher-query', 'text/csv')

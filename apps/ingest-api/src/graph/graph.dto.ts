@@ -1,10 +1,15 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ENTITY_TYPES, EntityType, MENTION_ROLES, MentionRole } from '@casegraph/contracts';
+import { ENTITY_TYPES, EntityType, MENTION_ROLES, MentionRole, RELATIONSHIP_TYPES, RelationshipType } from '@casegraph/contracts';
 import { PageMetaDto, PageQueryDto } from '../common/pagination.dto';
 
-export const EXPORT_FORMATS = ['graphml', 'cypher', 'csv'] as const;
+/**
+ * csv-nodes / csv-edges: the two files Neo4j's `neo4j-admin database import` and Gephi's spreadsheet import expect;
+ * csv: the one-table layout of before (record = node | edge), kept for the scripts that read it.
+ */
+export const EXPORT_FORMATS = ['graphml', 'cypher', 'csv-nodes', 'csv-edges', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** ?types=ORG,PERSON or ?types=ORG&types=PERSON */
@@ -36,6 +41,28 @@ export class EntityListQueryDto extends PageQueryDto {
   q?: string;
 }
 
+/** The relationship types a graph read shows unless told otherwise: every one but MENTIONED_IN (entity -> document). */
+export const DEFAULT_READ_RELATIONSHIPS: readonly RelationshipType[] = RELATIONSHIP_TYPES.filter((t) => t !== 'MENTIONED_IN');
+
+const RELATIONSHIP_TYPES_DOC: ApiPropertyOptions = {
+  type: [String],
+  enum: [...RELATIONSHIP_TYPES],
+  description:
+    "Comma-separated relationship types (default: all but MENTIONED_IN). CITES is read from the citing document's own " +
+    "caption CASE when it has one (case cites case), else from the document (a node of kind 'document'); MENTIONED_IN " +
+    'brings the documents in as nodes.',
+  example: 'PARTY_TO,JUDGE_OF,CITES',
+};
+
+const relationshipTypesList = () =>
+  applyDecorators(
+    IsOptional(),
+    Transform(toList),
+    IsArray(),
+    ArrayMaxSize(RELATIONSHIP_TYPES.length * 2),
+    IsIn(RELATIONSHIP_TYPES, { each: true, message: `relationshipTypes must be a comma-separated list of ${RELATIONSHIP_TYPES.join(', ')}` }),
+  );
+
 export class GraphQueryDto {
   @ApiPropertyOptional({ minimum: 0, default: 1, description: 'Only CO_OCCURS edges with at least this weight' })
   @IsOptional()
@@ -57,7 +84,16 @@ export class GraphQueryDto {
   @IsIn(ENTITY_TYPES, { each: true, message: `types must be a comma-separated list of ${ENTITY_TYPES.join(', ')}` })
   types?: EntityType[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 2000, default: 200, description: 'Most nodes (the most mentioned first)' })
+  @ApiPropertyOptional(RELATIONSHIP_TYPES_DOC)
+  @relationshipTypesList()
+  relationshipTypes?: RelationshipType[];
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 2000,
+    default: 200,
+    description: 'Most entity nodes (the most mentioned first); documents brought in by MENTIONED_IN or CITES come on top',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -66,8 +102,46 @@ export class GraphQueryDto {
   limit: number = 200;
 }
 
+export class NeighbourhoodQueryDto {
+  @ApiPropertyOptional({ enum: [1, 2], default: 1, description: 'Hops from the entity' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsIn([1, 2], { message: 'depth must be 1 or 2' })
+  depth: 1 | 2 = 1;
+
+  @ApiPropertyOptional({
+    type: [String],
+    enum: ENTITY_TYPES,
+    description: 'Comma-separated entity types of the other nodes (default: all); the entity itself is always there; documents are not filtered',
+    example: 'PERSON,ORG,CASE',
+  })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(ENTITY_TYPES.length * 2)
+  @IsIn(ENTITY_TYPES, { each: true, message: `types must be a comma-separated list of ${ENTITY_TYPES.join(', ')}` })
+  types?: EntityType[];
+
+  @ApiPropertyOptional(RELATIONSHIP_TYPES_DOC)
+  @relationshipTypesList()
+  relationshipTypes?: RelationshipType[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 150, description: 'Most nodes, the entity included (readable views: 50–150)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 150;
+}
+
 export class ExportQueryDto {
-  @ApiProperty({ enum: EXPORT_FORMATS, description: 'graphml (Gephi, yEd), cypher (Neo4j, replayable MERGE statements) or csv' })
+  @ApiProperty({
+    enum: EXPORT_FORMATS,
+    description:
+      'graphml (Gephi, yEd), cypher (Neo4j, replayable MERGE statements), csv-nodes and csv-edges (the two files of ' +
+      "Neo4j's import tool and Gephi's spreadsheet import) or csv (one table, the layout of before)",
+  })
   @IsIn(EXPORT_FORMATS, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` })
   format: ExportFormat;
 }
@@ -127,6 +201,120 @@ export class NeighbourDto {
   @ApiProperty() documentCount: number;
 }
 
+export class EdgeEvidenceDto {
+  @ApiProperty({ format: 'uuid' }) documentUuid: string;
+  @ApiProperty({ type: Number, nullable: true, description: '1-based page of the occurrence; null when the document has no pages' })
+  page: number | null;
+  @ApiProperty({ description: 'Code-point offset into the document text' }) start: number;
+  @ApiProperty() end: number;
+  @ApiProperty({ example: '…The plaintiff, Rosa Hines, appeals from the judgment…', description: 'At most 240 characters around it' })
+  snippet: string;
+}
+
+export class GraphNodeDto {
+  @ApiProperty({ format: 'uuid', description: 'Entity UUID, or document UUID for a document node' }) id: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ enum: ['entity', 'document'] }) kind: 'entity' | 'document';
+  @ApiProperty({ enum: [...ENTITY_TYPES, 'DOCUMENT'] }) type: EntityType | 'DOCUMENT';
+  @ApiProperty({ type: Number, nullable: true, description: 'null for a document' }) mentionCount: number | null;
+}
+
+export class GraphEdgeDto {
+  @ApiProperty({ format: 'uuid', description: 'The stored edge (for CITES read from a caption CASE: the first of the edges it stands for)' })
+  id: string;
+  @ApiProperty({ format: 'uuid' }) source: string;
+  @ApiProperty({ format: 'uuid' }) target: string;
+  @ApiProperty({ enum: RELATIONSHIP_TYPES, example: 'PARTY_TO' }) type: RelationshipType;
+  @ApiProperty({ description: 'Supporting occurrences (CO_OCCURS: sentences; CITES: citations; MENTIONED_IN: mentions)' }) weight: number;
+  @ApiProperty() documentCount: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { roles: ['appellant', 'plaintiff'] },
+    description: 'CITES: count, pins, signals; PARTY_TO and JUDGE_OF: roles (merged over documents)',
+  })
+  properties: Record<string, unknown>;
+  @ApiProperty({ description: 'Evidence stored for the edge (at most 20)' }) evidenceCount: number;
+  @ApiProperty({ type: EdgeEvidenceDto, nullable: true, description: 'The first piece of evidence' }) evidence: EdgeEvidenceDto | null;
+  @ApiPropertyOptional({ type: [String], description: 'CITES only: the citing documents' }) citingDocuments?: string[];
+}
+
+export class GraphDto {
+  @ApiProperty({ type: [GraphNodeDto] }) nodes: GraphNodeDto[];
+  @ApiProperty({ type: [GraphEdgeDto], description: 'Typed edges first, then by weight' }) edges: GraphEdgeDto[];
+  @ApiProperty({ description: 'True when more nodes or edges matched than were returned' }) truncated: boolean;
+}
+
+export class NeighbourhoodNodeDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['entity', 'document'] }) kind: 'entity' | 'document';
+  @ApiProperty({ enum: [...ENTITY_TYPES, 'DOCUMENT'] }) type: EntityType | 'DOCUMENT';
+  @ApiProperty({ description: "The entity's canonical name, or the document's file name" }) name: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'null for a document' }) mentionCount: number | null;
+  @ApiProperty({ enum: [0, 1, 2], description: '0 for the entity asked about' }) depth: number;
+}
+
+export class NeighbourhoodDto {
+  @ApiProperty({ type: [NeighbourhoodNodeDto], description: 'The entity first, then depth 1 (typed edges first, heaviest first), then depth 2' })
+  nodes: NeighbourhoodNodeDto[];
+  @ApiProperty({ type: [GraphEdgeDto], description: 'Edges among the returned nodes, typed first, then by weight' }) edges: GraphEdgeDto[];
+  @ApiProperty({ description: 'True when more nodes or edges were reachable than returned' }) truncated: boolean;
+}
+
+export class EntityRefDto {
+  @ApiProperty({ format: 'uuid' }) uuid: string;
+  @ApiProperty({ enum: ENTITY_TYPES }) type: EntityType;
+  @ApiProperty() name: string;
+}
+
+export class RelatedEntityDto {
+  @ApiProperty({ format: 'uuid' }) relationshipUuid: string;
+  @ApiProperty({ type: EntityRefDto }) entity: EntityRefDto;
+  @ApiProperty({
+    type: [String],
+    example: ['appellant', 'plaintiff'],
+    description: 'PARTY_TO: party roles; JUDGE_OF: author, panel, dissent, concurrence',
+  })
+  roles: string[];
+  @ApiProperty() weight: number;
+  @ApiProperty() documentCount: number;
+  @ApiProperty() evidenceCount: number;
+  @ApiProperty({ type: EdgeEvidenceDto, nullable: true }) evidence: EdgeEvidenceDto | null;
+}
+
+export class EntityRolesDto {
+  @ApiProperty({ type: [RelatedEntityDto], description: 'PARTY_TO, outgoing: the cases it is a party to, as what' }) partyTo: RelatedEntityDto[];
+  @ApiProperty({ type: [RelatedEntityDto], description: 'PARTY_TO, incoming (a CASE): its parties and their roles' }) parties: RelatedEntityDto[];
+  @ApiProperty({ type: [RelatedEntityDto], description: 'ADVERSE_TO: parties on the other side of a caption' }) adverseTo: RelatedEntityDto[];
+  @ApiProperty({ type: [RelatedEntityDto], description: 'REPRESENTS, outgoing: the parties it appears for (counsel, law firm)' })
+  represents: RelatedEntityDto[];
+  @ApiProperty({ type: [RelatedEntityDto], description: 'REPRESENTS, incoming (a party): its counsel' }) representedBy: RelatedEntityDto[];
+  @ApiProperty({ type: [RelatedEntityDto], description: 'JUDGE_OF, outgoing: the cases it judged, as what' }) judgeOf: RelatedEntityDto[];
+  @ApiProperty({ type: [RelatedEntityDto], description: 'JUDGE_OF, incoming (a CASE): its judges' }) judges: RelatedEntityDto[];
+  @ApiProperty({ type: [RelatedEntityDto], description: 'DECIDED_BY, outgoing (a CASE): its court' }) decidedBy: RelatedEntityDto[];
+  @ApiProperty({ type: [RelatedEntityDto], description: 'DECIDED_BY, incoming (a COURT): the cases it decided' }) decides: RelatedEntityDto[];
+}
+
+export class CitationDto {
+  @ApiProperty({ format: 'uuid' }) relationshipUuid: string;
+  @ApiProperty({ format: 'uuid', description: 'The citing document' }) documentUuid: string;
+  @ApiProperty() documentName: string;
+  @ApiProperty({ description: 'Citations in the document (full, short, Id., supra)' }) count: number;
+  @ApiProperty({ type: [String], example: ['570', '556'] }) pins: string[];
+  @ApiProperty({ type: [String], example: ['see', 'cf.'] }) signals: string[];
+  @ApiProperty() evidenceCount: number;
+  @ApiProperty({ type: EdgeEvidenceDto, nullable: true }) evidence: EdgeEvidenceDto | null;
+}
+
+export class CitedByDto extends CitationDto {
+  @ApiProperty({ type: EntityRefDto, nullable: true, description: "The citing document's own case (its caption CASE); null when it has none" })
+  citingCase: EntityRefDto | null;
+}
+
+export class CitesDto extends CitationDto {
+  @ApiProperty({ type: EntityRefDto, description: 'The CASE or STATUTE cited' }) cited: EntityRefDto;
+}
+
 export class EntityDetailDto extends EntityDto {
   @ApiProperty({ type: [MentionDto], description: 'The first 50 mentions' }) mentions: MentionDto[];
   @ApiProperty() mentionsTotal: number;
@@ -134,26 +322,16 @@ export class EntityDetailDto extends EntityDto {
   documents: EntityDocumentDto[];
   @ApiProperty({ type: [NeighbourDto], description: 'CO_OCCURS neighbours, heaviest first (at most 50)' })
   neighbours: NeighbourDto[];
-}
-
-export class GraphNodeDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() label: string;
-  @ApiProperty({ enum: ENTITY_TYPES }) type: EntityType;
-  @ApiProperty() mentionCount: number;
-}
-
-export class GraphEdgeDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) source: string;
-  @ApiProperty({ format: 'uuid' }) target: string;
-  @ApiProperty({ example: 'CO_OCCURS' }) type: string;
-  @ApiProperty() weight: number;
-  @ApiProperty() documentCount: number;
-}
-
-export class GraphDto {
-  @ApiProperty({ type: [GraphNodeDto] }) nodes: GraphNodeDto[];
-  @ApiProperty({ type: [GraphEdgeDto] }) edges: GraphEdgeDto[];
-  @ApiProperty({ description: 'True when more nodes or edges matched than were returned' }) truncated: boolean;
+  @ApiProperty({ type: EntityRolesDto, description: 'Typed edges of the entity by kind (at most 100 each, heaviest first)' })
+  roles: EntityRolesDto;
+  @ApiProperty({
+    type: [CitedByDto],
+    description: 'CITES edges to it (a CASE or STATUTE): the citing documents and their cases, most citations first (at most 100)',
+  })
+  citedBy: CitedByDto[];
+  @ApiProperty({
+    type: [CitesDto],
+    description: 'For a caption CASE: what its documents cite, most citations first (at most 200); [] for anything else',
+  })
+  cites: CitesDto[];
 }

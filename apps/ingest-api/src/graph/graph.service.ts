@@ -1,11 +1,37 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
-import { type EntityType, type MentionRole, entitySearchKey, normalizeEntity } from '@casegraph/contracts';
+import {
+  type EdgeEvidence,
+  type EntityType,
+  type MentionRole,
+  type RelationshipType,
+  TYPED_RELATIONSHIP_TYPES,
+  entitySearchKey,
+  normalizeEntity,
+} from '@casegraph/contracts';
 import { caseCitationKey } from '@casegraph/legal';
 import { apiError, notFound } from '../common/api-error';
-import { EXPORT_WRITERS } from './graph-export';
-import { EntityDetailDto, EntityDto, EntityListQueryDto, EntityPageDto, ExportFormat, GraphDto, GraphQueryDto, MentionDto } from './graph.dto';
+import { EVIDENCE_COLUMNS, GROUPED_EDGES, type GroupedEdgeRow, TYPED_FIRST, captionCaseOf, readEdgesCte, toEdgeDto } from './graph-edges';
+import { EXPORT_WRITERS, type ExportEdge } from './graph-export';
+import {
+  CitedByDto,
+  CitesDto,
+  DEFAULT_READ_RELATIONSHIPS,
+  EntityDetailDto,
+  EntityDto,
+  EntityListQueryDto,
+  EntityPageDto,
+  EntityRolesDto,
+  ExportFormat,
+  GraphDto,
+  GraphQueryDto,
+  MentionDto,
+  NeighbourhoodDto,
+  NeighbourhoodNodeDto,
+  NeighbourhoodQueryDto,
+  RelatedEntityDto,
+} from './graph.dto';
 
 interface EntityRow {
   canonical_entity_uuid: string;
@@ -54,6 +80,45 @@ export function snippet(chunkText: string | null, chunkStart: number | null, sta
 }
 
 const EXPORT_BATCH = 1000;
+
+/**
+ * The export's test that an edge end `col` is a written node: an entity of the project with a mention, or, when
+ * `documentEnd` (an SQL condition on the edge type) holds, a document of the project ($4 = the project's id).
+ */
+const EXPORTED_END = (col: string, documentEnd: string) =>
+  `(CASE WHEN ${documentEnd}
+     THEN EXISTS (SELECT 1 FROM source_documents d WHERE d.document_uuid = ${col} AND d.project_fk_id = $4)
+     ELSE EXISTS (SELECT 1 FROM canonical_entities e WHERE e.canonical_entity_uuid = ${col} AND e.project_uuid = $1 AND e.mention_count > 0) END)`;
+
+/** Most typed edges of one kind and direction in an entity's detail. */
+const ROLE_LIMIT = 100;
+
+interface CitationRow {
+  relationship_uuid: string;
+  document_uuid: string;
+  original_file_name: string;
+  weight: number;
+  properties: Record<string, unknown>;
+  evidence_count: number;
+  first_evidence: EdgeEvidence | null;
+}
+
+const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+const citation = (r: CitationRow) => ({
+  relationshipUuid: r.relationship_uuid,
+  documentUuid: r.document_uuid,
+  documentName: r.original_file_name,
+  count: typeof r.properties?.count === 'number' ? r.properties.count : Number(r.weight),
+  pins: stringList(r.properties?.pins),
+  signals: stringList(r.properties?.signals),
+  evidenceCount: Number(r.evidence_count),
+  evidence: r.first_evidence ?? null,
+});
+
+/** The relationship types asked for (distinct), or every one but MENTIONED_IN. */
+const relationshipTypesOf = (asked: RelationshipType[] | undefined): RelationshipType[] =>
+  asked?.length ? [...new Set(asked)] : [...DEFAULT_READ_RELATIONSHIPS];
 
 /**
  * Read side of the project graph: canonical entities, their mentions and
@@ -122,7 +187,7 @@ export class GraphService {
     );
     if (!rows.length) throw apiError(HttpStatus.NOT_FOUND, `Entity ${entityUuid} not found in project ${projectUuid}`);
 
-    const [mentions, documents, neighbours] = await Promise.all([
+    const [mentions, documents, neighbours, roles, citedBy, cites] = await Promise.all([
       this.db.query<
         Array<{
           mention_uuid: string;
@@ -175,6 +240,9 @@ export class GraphService {
           ORDER BY n.weight DESC, e.canonical_name`,
         [projectUuid, entityUuid],
       ),
+      this.roles(projectUuid, entityUuid),
+      this.citedBy(projectUuid, entityUuid),
+      this.cites(projectUuid, entityUuid),
     ]);
 
     return {
@@ -203,12 +271,116 @@ export class GraphService {
         weight: n.weight,
         documentCount: n.documents,
       })),
+      roles,
+      citedBy,
+      cites,
     };
   }
 
+  /** The entity's typed edges other than CITES, by kind and direction, at most ROLE_LIMIT of each, heaviest first. */
+  private async roles(projectUuid: string, entityUuid: string): Promise<EntityRolesDto> {
+    const rows: Array<{
+      relationship_uuid: string;
+      relationship_type: RelationshipType;
+      outgoing: boolean;
+      canonical_entity_uuid: string;
+      entity_type: EntityType;
+      canonical_name: string;
+      weight: number;
+      properties: Record<string, unknown>;
+      evidence_count: number;
+      first_evidence: EdgeEvidence | null;
+    }> = await this.db.query(
+      `SELECT * FROM (
+         SELECT r.relationship_uuid, r.relationship_type, r.source_entity_uuid = $2 AS outgoing,
+                e.canonical_entity_uuid, e.entity_type, e.canonical_name, r.weight, r.properties,
+                ${EVIDENCE_COLUMNS},
+                row_number() OVER (PARTITION BY r.relationship_type, r.source_entity_uuid = $2
+                                   ORDER BY r.weight DESC, e.canonical_name, e.canonical_entity_uuid) AS n
+           FROM relationship_staging r
+           JOIN canonical_entities e ON e.project_uuid = $1
+                AND e.canonical_entity_uuid = CASE WHEN r.source_entity_uuid = $2 THEN r.target_entity_uuid ELSE r.source_entity_uuid END
+          WHERE r.project_uuid = $1 AND r.relationship_type IN ('PARTY_TO', 'ADVERSE_TO', 'REPRESENTS', 'JUDGE_OF', 'DECIDED_BY')
+            AND (r.source_entity_uuid = $2 OR r.target_entity_uuid = $2) AND r.source_entity_uuid <> r.target_entity_uuid) x
+        WHERE n <= $3 ORDER BY n`,
+      [projectUuid, entityUuid, ROLE_LIMIT],
+    );
+    const out: EntityRolesDto = {
+      partyTo: [],
+      parties: [],
+      adverseTo: [],
+      represents: [],
+      representedBy: [],
+      judgeOf: [],
+      judges: [],
+      decidedBy: [],
+      decides: [],
+    };
+    const bucket: Record<string, [keyof EntityRolesDto, keyof EntityRolesDto]> = {
+      PARTY_TO: ['partyTo', 'parties'],
+      ADVERSE_TO: ['adverseTo', 'adverseTo'],
+      REPRESENTS: ['represents', 'representedBy'],
+      JUDGE_OF: ['judgeOf', 'judges'],
+      DECIDED_BY: ['decidedBy', 'decides'],
+    };
+    for (const r of rows) {
+      const item: RelatedEntityDto = {
+        relationshipUuid: r.relationship_uuid,
+        entity: { uuid: r.canonical_entity_uuid, type: r.entity_type, name: r.canonical_name },
+        roles: stringList(r.properties?.roles),
+        weight: Number(r.weight),
+        documentCount: Number(r.properties?.documentCount ?? 0),
+        evidenceCount: Number(r.evidence_count),
+        evidence: r.first_evidence ?? null,
+      };
+      out[bucket[r.relationship_type][r.outgoing ? 0 : 1]].push(item);
+    }
+    return out;
+  }
+
+  /** CITES edges to the entity: the citing documents, their own cases, most citations first. */
+  private async citedBy(projectUuid: string, entityUuid: string): Promise<CitedByDto[]> {
+    const rows: Array<CitationRow & { case_uuid: string | null; case_type: EntityType | null; case_name: string | null }> = await this.db.query(
+      `SELECT r.relationship_uuid, r.source_entity_uuid AS document_uuid, d.original_file_name, r.weight, r.properties,
+              ${EVIDENCE_COLUMNS}, ce.canonical_entity_uuid AS case_uuid, ce.entity_type AS case_type, ce.canonical_name AS case_name
+         FROM relationship_staging r
+         JOIN source_documents d ON d.document_uuid = r.source_entity_uuid
+         LEFT JOIN LATERAL (${captionCaseOf('r.source_entity_uuid')}) cap ON true
+         LEFT JOIN canonical_entities ce ON ce.canonical_entity_uuid = cap.canonical_entity_uuid AND ce.project_uuid = $1
+        WHERE r.project_uuid = $1 AND r.relationship_type = 'CITES' AND r.target_entity_uuid = $2
+        ORDER BY coalesce((r.properties->>'count')::float8, r.weight) DESC, d.original_file_name, r.relationship_uuid
+        LIMIT 100`,
+      [projectUuid, entityUuid],
+    );
+    return rows.map((r) => ({
+      ...citation(r),
+      citingCase: r.case_uuid ? { uuid: r.case_uuid, type: r.case_type!, name: r.case_name! } : null,
+    }));
+  }
+
+  /** For a caption CASE: the CITES edges of the documents it is the caption of. */
+  private async cites(projectUuid: string, entityUuid: string): Promise<CitesDto[]> {
+    const rows: Array<CitationRow & { cited_uuid: string; cited_type: EntityType; cited_name: string }> = await this.db.query(
+      `SELECT r.relationship_uuid, r.source_entity_uuid AS document_uuid, d.original_file_name, r.weight, r.properties,
+              ${EVIDENCE_COLUMNS}, e.canonical_entity_uuid AS cited_uuid, e.entity_type AS cited_type, e.canonical_name AS cited_name
+         FROM (SELECT DISTINCT m.document_uuid FROM entity_mentions m
+                WHERE m.canonical_entity_uuid = $2 AND m.project_uuid = $1 AND m.entity_type = 'CASE' AND m.attributes->>'kind' = 'caption') own
+         JOIN LATERAL (${captionCaseOf('own.document_uuid')}) cap ON cap.canonical_entity_uuid = $2
+         JOIN relationship_staging r ON r.project_uuid = $1 AND r.source_entity_uuid = own.document_uuid AND r.relationship_type = 'CITES'
+         JOIN source_documents d ON d.document_uuid = own.document_uuid
+         JOIN canonical_entities e ON e.canonical_entity_uuid = r.target_entity_uuid AND e.project_uuid = $1
+        WHERE r.target_entity_uuid <> $2
+        ORDER BY coalesce((r.properties->>'count')::float8, r.weight) DESC, e.canonical_name, r.relationship_uuid
+        LIMIT 200`,
+      [projectUuid, entityUuid],
+    );
+    return rows.map((r) => ({ ...citation(r), cited: { uuid: r.cited_uuid, type: r.cited_type, name: r.cited_name } }));
+  }
+
   async graph(projectUuid: string, q: GraphQueryDto): Promise<GraphDto> {
-    await this.requireProject(projectUuid);
+    const project = await this.requireProject(projectUuid);
     const types = q.types?.length ? q.types : null;
+    const relTypes = relationshipTypesOf(q.relationshipTypes);
     const nodes: Array<{ canonical_entity_uuid: string; entity_type: EntityType; canonical_name: string; mention_count: number }> =
       await this.db.query(
         `SELECT canonical_entity_uuid, entity_type, canonical_name, mention_count FROM canonical_entities
@@ -220,30 +392,137 @@ export class GraphService {
     const kept = nodes.slice(0, q.limit);
     const ids = kept.map((n) => n.canonical_entity_uuid);
     const edgeLimit = Math.min(q.limit * 10, 20_000);
-    const edges: Array<{ relationship_uuid: string; source_entity_uuid: string; target_entity_uuid: string; weight: number; documents: number }> =
-      ids.length
-        ? await this.db.query(
-            `SELECT relationship_uuid, source_entity_uuid, target_entity_uuid, weight,
-                    coalesce((properties->>'documentCount')::int, 0) AS documents
-               FROM relationship_staging
-              WHERE project_uuid = $1 AND relationship_type = 'CO_OCCURS' AND weight >= $2
-                AND source_entity_uuid = ANY($3::uuid[]) AND target_entity_uuid = ANY($3::uuid[])
-              ORDER BY weight DESC, relationship_uuid LIMIT $4`,
-            [projectUuid, q.minWeight, ids, edgeLimit + 1],
-          )
-        : [];
+    // minWeight is a CO_OCCURS threshold: a typed edge is a statement of the text, whatever its weight.
+    const edges: GroupedEdgeRow[] = ids.length
+      ? await this.db.query(
+          `WITH ${readEdgesCte({ project: '$1', set: '$2', types: '$3' }, 'within-or-document')}, ${GROUPED_EDGES}
+           SELECT * FROM grouped_edges WHERE type <> 'CO_OCCURS' OR weight >= $4
+            ORDER BY ${TYPED_FIRST} LIMIT $5`,
+          [projectUuid, ids, relTypes, q.minWeight, edgeLimit + 1],
+        )
+      : [];
+    const shown = edges.slice(0, edgeLimit);
+    const documents = await this.documentNodes(
+      project.id,
+      shown.flatMap((e) => [e.source, e.target]),
+      new Set(ids),
+    );
     return {
-      nodes: kept.map((n) => ({ id: n.canonical_entity_uuid, label: n.canonical_name, type: n.entity_type, mentionCount: n.mention_count })),
-      edges: edges.slice(0, edgeLimit).map((e) => ({
-        id: e.relationship_uuid,
-        source: e.source_entity_uuid,
-        target: e.target_entity_uuid,
-        type: 'CO_OCCURS',
-        weight: e.weight,
-        documentCount: e.documents,
-      })),
+      nodes: [
+        ...kept.map((n) => ({
+          id: n.canonical_entity_uuid,
+          label: n.canonical_name,
+          kind: 'entity' as const,
+          type: n.entity_type,
+          mentionCount: n.mention_count,
+        })),
+        ...documents.map((d) => ({ id: d.id, label: d.name, kind: 'document' as const, type: 'DOCUMENT' as const, mentionCount: null })),
+      ],
+      edges: shown.map(toEdgeDto),
       truncated: truncatedNodes || edges.length > edgeLimit,
     };
+  }
+
+  /** The documents of the project among `uuids` (not in `entities`), by file name. */
+  private async documentNodes(projectId: number, uuids: string[], entities: Set<string>): Promise<Array<{ id: string; name: string }>> {
+    const wanted = [...new Set(uuids.filter((u) => !entities.has(u)))];
+    if (!wanted.length) return [];
+    const rows: Array<{ document_uuid: string; original_file_name: string }> = await this.db.query(
+      `SELECT document_uuid, original_file_name FROM source_documents
+        WHERE project_fk_id = $1 AND document_uuid = ANY($2::uuid[]) ORDER BY original_file_name, document_uuid`,
+      [projectId, wanted],
+    );
+    return rows.map((r) => ({ id: r.document_uuid, name: r.original_file_name }));
+  }
+
+  /**
+   * The entity and what is around it, bounded in SQL at every step: ring 1 = the nodes one read edge away
+   * (typed edges first, then heaviest), at most `limit - 1`; ring 2 (depth 2) = the nodes one edge from ring 1,
+   * up to `limit` in all; then the edges among the returned nodes, typed first (at most 10 per node, 5,000).
+   * `types` filters the entity nodes (paths do not run through filtered-out nodes); documents come in through
+   * MENTIONED_IN and through CITES from a document without a caption CASE.
+   */
+  async neighbourhood(projectUuid: string, entityUuid: string, q: NeighbourhoodQueryDto): Promise<NeighbourhoodDto> {
+    const project = await this.requireProject(projectUuid);
+    const root: Array<{ entity_type: EntityType; canonical_name: string; mention_count: number }> = await this.db.query(
+      'SELECT entity_type, canonical_name, mention_count FROM canonical_entities WHERE project_uuid = $1 AND canonical_entity_uuid = $2',
+      [projectUuid, entityUuid],
+    );
+    if (!root.length) throw apiError(HttpStatus.NOT_FOUND, `Entity ${entityUuid} not found in project ${projectUuid}`);
+    const relTypes = relationshipTypesOf(q.relationshipTypes);
+    const types = q.types?.length ? [...new Set(q.types)] : null;
+    const nodes: NeighbourhoodNodeDto[] = [
+      { id: entityUuid, kind: 'entity', type: root[0].entity_type, name: root[0].canonical_name, mentionCount: root[0].mention_count, depth: 0 },
+    ];
+    let truncated = false;
+    let frontier = [entityUuid];
+    for (let depth = 1; depth <= q.depth && frontier.length && !truncated; depth++) {
+      // One more than there is room for: a full ring says whether the limit cut it (room 0: is there anything at all).
+      const room = q.limit - nodes.length;
+      const ring = await this.ring(
+        project.id,
+        projectUuid,
+        frontier,
+        nodes.map((n) => n.id),
+        relTypes,
+        types,
+        room + 1,
+      );
+      if (ring.length > room) truncated = true;
+      const added = ring.slice(0, room).map((r): NeighbourhoodNodeDto => ({ ...r, depth }));
+      nodes.push(...added);
+      frontier = added.map((n) => n.id);
+    }
+    const ids = nodes.map((n) => n.id);
+    const edgeLimit = Math.min(q.limit * 10, 5000);
+    const edges: GroupedEdgeRow[] = await this.db.query(
+      `WITH ${readEdgesCte({ project: '$1', set: '$2', types: '$3' }, 'within')}, ${GROUPED_EDGES}
+       SELECT * FROM grouped_edges ORDER BY ${TYPED_FIRST} LIMIT $4`,
+      [projectUuid, ids, relTypes, edgeLimit + 1],
+    );
+    return { nodes, edges: edges.slice(0, edgeLimit).map(toEdgeDto), truncated: truncated || edges.length > edgeLimit };
+  }
+
+  /**
+   * The nodes one read edge from `frontier`, not in `exclude`, at most `limit`: those with a typed edge first
+   * (by their heaviest typed edge, then their heaviest edge), then the others by their heaviest edge.
+   */
+  private async ring(
+    projectId: number,
+    projectUuid: string,
+    frontier: string[],
+    exclude: string[],
+    relTypes: RelationshipType[],
+    types: EntityType[] | null,
+    limit: number,
+  ): Promise<Array<Omit<NeighbourhoodNodeDto, 'depth'>>> {
+    const rows: Array<{
+      other: string;
+      entity_type: EntityType | null;
+      canonical_name: string | null;
+      mention_count: number | null;
+      original_file_name: string | null;
+    }> = await this.db.query(
+      `WITH ${readEdgesCte({ project: '$1', set: '$2', types: '$3' }, 'touching')},
+       candidates AS (
+         SELECT CASE WHEN source = ANY($2::uuid[]) THEN target ELSE source END AS other,
+                bool_or(type = ANY($4::text[])) AS typed, max(weight) FILTER (WHERE type = ANY($4::text[])) AS typed_weight,
+                max(weight) AS weight
+           FROM read_edges GROUP BY 1)
+       SELECT c.other, e.entity_type, e.canonical_name, e.mention_count, d.original_file_name
+         FROM candidates c
+         LEFT JOIN canonical_entities e ON e.canonical_entity_uuid = c.other AND e.project_uuid = $1 AND e.mention_count > 0
+         LEFT JOIN source_documents d ON e.id IS NULL AND d.document_uuid = c.other AND d.project_fk_id = $7
+        WHERE NOT (c.other = ANY($5::uuid[]))
+          AND ((e.id IS NOT NULL AND ($6::text[] IS NULL OR e.entity_type = ANY($6::text[]))) OR d.id IS NOT NULL)
+        ORDER BY c.typed DESC, c.typed_weight DESC NULLS LAST, c.weight DESC, c.other LIMIT $8`,
+      [projectUuid, frontier, relTypes, TYPED_RELATIONSHIP_TYPES, exclude, types, projectId, limit],
+    );
+    return rows.map((r) =>
+      r.entity_type !== null
+        ? { id: r.other, kind: 'entity', type: r.entity_type, name: r.canonical_name!, mentionCount: r.mention_count }
+        : { id: r.other, kind: 'document', type: 'DOCUMENT', name: r.original_file_name!, mentionCount: null },
+    );
   }
 
   /**
@@ -262,40 +541,72 @@ export class GraphService {
       await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       open = true;
       yield w.header(project.projectUuid);
-      for await (const batch of this.batches<{ uuid: string; name: string; type: string; mention_count: number }>(
-        runner,
-        `SELECT id, canonical_entity_uuid AS uuid, canonical_name AS name, entity_type AS type, mention_count
-           FROM canonical_entities WHERE project_uuid = $1 AND mention_count > 0 AND id > $2 ORDER BY id LIMIT $3`,
-        [project.projectUuid],
-      )) {
-        yield batch
-          .map((r) => w.node({ kind: 'entity', id: r.uuid, name: r.name, type: r.type, mentionCount: r.mention_count }, project.projectUuid))
-          .join('');
-      }
-      for await (const batch of this.batches<{ uuid: string; name: string }>(
-        runner,
-        `SELECT id, document_uuid AS uuid, original_file_name AS name FROM source_documents d
-          WHERE project_fk_id = $1 AND id > $2
-            AND EXISTS (SELECT 1 FROM relationship_staging r WHERE r.project_uuid = $4 AND r.target_entity_uuid = d.document_uuid
-                          AND r.relationship_type = 'MENTIONED_IN')
-          ORDER BY id LIMIT $3`,
-        [project.id, project.projectUuid],
-      )) {
-        yield batch
-          .map((r) => w.node({ kind: 'document', id: r.uuid, name: r.name, type: 'DOCUMENT', mentionCount: null }, project.projectUuid))
-          .join('');
+      if (w.only !== 'edges') {
+        for await (const batch of this.batches<{ uuid: string; name: string; type: string; mention_count: number }>(
+          runner,
+          `SELECT id, canonical_entity_uuid AS uuid, canonical_name AS name, entity_type AS type, mention_count
+             FROM canonical_entities WHERE project_uuid = $1 AND mention_count > 0 AND id > $2 ORDER BY id LIMIT $3`,
+          [project.projectUuid],
+        )) {
+          yield batch
+            .map((r) => w.node({ kind: 'entity', id: r.uuid, name: r.name, type: r.type, mentionCount: r.mention_count }, project.projectUuid))
+            .join('');
+        }
+        // The documents that are an end of an edge: the target of MENTIONED_IN, the source of CITES.
+        for await (const batch of this.batches<{ uuid: string; name: string }>(
+          runner,
+          `SELECT id, document_uuid AS uuid, original_file_name AS name FROM source_documents d
+            WHERE project_fk_id = $1 AND id > $2
+              AND (EXISTS (SELECT 1 FROM relationship_staging r WHERE r.project_uuid = $4 AND r.target_entity_uuid = d.document_uuid
+                             AND r.relationship_type = 'MENTIONED_IN')
+                   OR EXISTS (SELECT 1 FROM relationship_staging r WHERE r.project_uuid = $4 AND r.source_entity_uuid = d.document_uuid
+                                AND r.relationship_type = 'CITES'))
+            ORDER BY id LIMIT $3`,
+          [project.id, project.projectUuid],
+        )) {
+          yield batch
+            .map((r) => w.node({ kind: 'document', id: r.uuid, name: r.name, type: 'DOCUMENT', mentionCount: null }, project.projectUuid))
+            .join('');
+        }
       }
       yield w.between();
-      for await (const batch of this.batches<{ uuid: string; source: string; target: string; type: string; weight: number; documents: number }>(
-        runner,
-        `SELECT id, relationship_uuid AS uuid, source_entity_uuid AS source, target_entity_uuid AS target,
-                relationship_type AS type, weight, coalesce((properties->>'documentCount')::int, 0) AS documents
-           FROM relationship_staging WHERE project_uuid = $1 AND id > $2 ORDER BY id LIMIT $3`,
-        [project.projectUuid],
-      )) {
-        yield batch
-          .map((r) => w.edge({ id: r.uuid, source: r.source, target: r.target, type: r.type, weight: r.weight, documentCount: r.documents }))
-          .join('');
+      if (w.only !== 'nodes') {
+        // Only edges whose two ends are written as nodes (an edge left pointing at an entity with no mention
+        // any more, or at a document of another project, would break an importer): same rules as the nodes above.
+        for await (const batch of this.batches<{
+          uuid: string;
+          source: string;
+          target: string;
+          type: string;
+          weight: number;
+          properties: Record<string, unknown>;
+          evidence: ExportEdge['evidence'];
+        }>(
+          runner,
+          `SELECT id, relationship_uuid AS uuid, source_entity_uuid AS source, target_entity_uuid AS target,
+                  relationship_type AS type, weight, properties - 'evidenceChunkUuids' AS properties,
+                  CASE WHEN jsonb_typeof(evidence) = 'array' THEN evidence END AS evidence
+             FROM relationship_staging r WHERE project_uuid = $1 AND id > $2
+              AND ${EXPORTED_END('r.source_entity_uuid', "r.relationship_type = 'CITES'")}
+              AND ${EXPORTED_END('r.target_entity_uuid', "r.relationship_type = 'MENTIONED_IN'")}
+            ORDER BY id LIMIT $3`,
+          [project.projectUuid, project.id],
+        )) {
+          yield batch
+            .map((r) =>
+              w.edge({
+                id: r.uuid,
+                source: r.source,
+                target: r.target,
+                type: r.type,
+                weight: r.weight,
+                documentCount: Number(r.properties?.documentCount ?? 0),
+                properties: r.properties ?? {},
+                evidence: r.evidence,
+              }),
+            )
+            .join('');
+        }
       }
       yield w.footer();
       await runner.query('COMMIT');
