@@ -4,28 +4,28 @@ import { rowsOf } from '@casegraph/pipeline';
 /**
  * SQL of the rule that decides each mention of document $2 in project $1: the mention-scope rule on its span
  * (document, type, start, end), else the key-scope rule on its (type, normalised key). A rule counts only when
- * it can be obeyed: 'reject', or 'assign' to an entity that exists in the project (`targets`: a relation of
- * the existing targets' uuids); a void one (its entity is gone) leaves the next rule, or resolution, to decide.
+ * it can be obeyed: 'reject', or 'assign' to an entity that exists in the project (`isTarget(uuid)`: an SQL
+ * condition); a void one (its entity is gone) leaves the next rule, or resolution, to decide.
  * Columns: id (mention row), current (its link now), scope, decision, target (NULL for 'reject').
  */
-const decidedMentionsSql = (targets: string) => `
-  SELECT m.id, m.canonical_entity_uuid AS current, r.scope, r.decision, r.target
-    FROM entity_mentions m
-    CROSS JOIN LATERAL (
-      SELECT x.scope, x.decision, t.canonical_entity_uuid AS target
-        FROM (SELECT 0 AS rank, r.scope, r.decision, r.canonical_entity_uuid
-                FROM curation_rules r
-               WHERE r.scope = 'mention' AND r.project_uuid = $1 AND r.document_uuid = m.document_uuid
-                 AND r.entity_type = m.entity_type AND r.start_char = m.start_char AND r.end_char = m.end_char
-              UNION ALL
-              SELECT 1, r.scope, r.decision, r.canonical_entity_uuid
-                FROM curation_rules r
-               WHERE r.scope = 'key' AND r.project_uuid = $1 AND r.entity_type = m.entity_type AND r.normalized_key = m.normalized_key) AS x
-        LEFT JOIN ${targets} t ON x.decision = 'assign' AND t.canonical_entity_uuid = x.canonical_entity_uuid
-       WHERE x.decision = 'reject' OR t.canonical_entity_uuid IS NOT NULL
-       ORDER BY x.rank
-       LIMIT 1) AS r
-   WHERE m.document_uuid = $2 AND m.project_uuid = $1`;
+const decidedMentionsSql = (isTarget: (uuid: string) => string) => `
+  SELECT d.id, d.current,
+         CASE WHEN d.by_mention THEN 'mention' ELSE 'key' END AS scope,
+         CASE WHEN d.by_mention THEN d.m_decision ELSE d.k_decision END AS decision,
+         CASE WHEN d.by_mention THEN d.m_target ELSE d.k_target END AS target
+    FROM (SELECT m.id, m.canonical_entity_uuid AS current,
+                 mr.decision AS m_decision, CASE WHEN mr.decision = 'assign' THEN mr.canonical_entity_uuid END AS m_target,
+                 kr.decision AS k_decision, CASE WHEN kr.decision = 'assign' THEN kr.canonical_entity_uuid END AS k_target,
+                 coalesce(mr.decision = 'reject' OR (mr.decision = 'assign' AND ${isTarget('mr.canonical_entity_uuid')}), false) AS by_mention,
+                 coalesce(kr.decision = 'reject' OR (kr.decision = 'assign' AND ${isTarget('kr.canonical_entity_uuid')}), false) AS by_key
+            FROM entity_mentions m
+            LEFT JOIN curation_rules mr
+              ON mr.scope = 'mention' AND mr.project_uuid = $1 AND mr.document_uuid = $2
+             AND mr.entity_type = m.entity_type AND mr.start_char = m.start_char AND mr.end_char = m.end_char
+            LEFT JOIN curation_rules kr
+              ON kr.scope = 'key' AND kr.project_uuid = $1 AND kr.entity_type = m.entity_type AND kr.normalized_key = m.normalized_key
+           WHERE m.document_uuid = $2 AND m.project_uuid = $1) AS d
+   WHERE d.by_mention OR d.by_key`;
 
 /** The assign targets of the rules that may decide a mention of document $2 (project $1). */
 const RULE_TARGETS_SQL = `
@@ -56,7 +56,7 @@ export async function ruledMentions(manager: EntityManager, projectUuid: string,
   const rows = rowsOf<{ id: number; scope: 'key' | 'mention'; decision: 'assign' | 'reject'; target: string | null }>(
     await manager.query(
       `SELECT d.id, d.scope, d.decision, d.target
-         FROM (${decidedMentionsSql(`(SELECT canonical_entity_uuid FROM canonical_entities WHERE project_uuid = $1)`)}) AS d`,
+         FROM (${decidedMentionsSql((u) => `EXISTS (SELECT 1 FROM canonical_entities e WHERE e.canonical_entity_uuid = ${u} AND e.project_uuid = $1)`)}) AS d`,
       [projectUuid, documentUuid],
     ),
   );
@@ -84,7 +84,7 @@ export async function applyCurationRules(manager: EntityManager, projectUuid: st
           ORDER BY e.project_uuid, e.entity_type, e.normalized_key
             FOR KEY SHARE
        ),
-       decided AS (${decidedMentionsSql('targets')}),
+       decided AS (${decidedMentionsSql((u) => `${u} IN (SELECT canonical_entity_uuid FROM targets)`)}),
        changed AS (
          UPDATE entity_mentions m SET canonical_entity_uuid = d.target
            FROM decided d
