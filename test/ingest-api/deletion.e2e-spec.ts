@@ -362,6 +362,123 @@ describe('DELETE /v1/documents/:documentUuid and DELETE /v1/projects/:projectUui
     expect(await rowsOfDocument(d)).toEqual(none(DOCUMENT_TABLES));
   });
 
+  it('deleting a document while another one is resolved onto its entities leaves no mention or edge on a deleted entity', async () => {
+    const p = await newProject('delete-race');
+    const names = [
+      'Quartermaine',
+      'Abernathy',
+      'Castellano',
+      'Drummond',
+      'Everhart',
+      'Fairweather',
+      'Galloway',
+      'Hollingsworth',
+      'Islington',
+      'Jessamine',
+      'Kingsley',
+      'Lockhart',
+    ];
+    const outcomes: string[] = [];
+
+    // First, the order that makes the resolver find its entity gone: the delete queues for the entity's row
+    // lock first, the resolver (having looked the entity up) behind it; the delete deletes it and commits.
+    {
+      const company = 'Mortlake Shipping LLC';
+      const a = await ingest(p, 'a-held.pdf', [`LETTER\n\n${company} wrote to Margaret Okafor about the cargo on May 30, 2025.\n`]);
+      const [{ u: entity }] = await t.db.query(
+        `SELECT DISTINCT canonical_entity_uuid AS u FROM entity_mentions WHERE document_uuid = $1 AND entity_text = $2`,
+        [a, company],
+      );
+      const b = await ingest(p, 'b-held.pdf', [`REPLY\n\nDaniel Whitcombe answered ${company} on May 31, 2025.\n`], false);
+      const holder = new Client({ connectionString: databaseUrl() });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1 FROM canonical_entities WHERE canonical_entity_uuid = $1 FOR UPDATE', [entity]);
+        const deleting = api()
+          .delete(`/v1/documents/${a}`)
+          .then((r) => r);
+        await waitFor(async () => (await lockWaiters(holder)) >= 1, { timeoutMs: 20_000 });
+        const processing = worker.pipeline.process(b);
+        await waitFor(async () => (await lockWaiters(holder)) >= 2, { timeoutMs: 20_000 });
+        await holder.query('COMMIT');
+        expect((await deleting).status).toBe(200);
+        await processing;
+      } finally {
+        await holder.end();
+      }
+      const [after] = await t.db.query(
+        `SELECT DISTINCT m.canonical_entity_uuid AS u, c.mention_count AS n FROM entity_mentions m
+           JOIN canonical_entities c ON c.canonical_entity_uuid = m.canonical_entity_uuid
+          WHERE m.document_uuid = $1 AND m.entity_text = $2`,
+        [b, company],
+      );
+      expect(after.u).not.toBe(entity);
+      expect(after.n).toBe(1);
+      expect(await count(`SELECT count(*)::int AS n FROM canonical_entities WHERE canonical_entity_uuid = $1`, [entity])).toBe(0);
+    }
+    for (const [i, word] of names.entries()) {
+      const company = `${word} Shipping LLC`;
+      const a = await ingest(p, `a-${i}.pdf`, [`LETTER\n\n${company} wrote to Margaret Okafor about the cargo on June ${i + 1}, 2025.\n`], false);
+      const started = Date.now();
+      await worker.pipeline.process(a);
+      const took = Date.now() - started;
+      const [before] = await t.db.query(
+        `SELECT DISTINCT canonical_entity_uuid AS u FROM entity_mentions WHERE document_uuid = $1 AND entity_text = $2`,
+        [a, company],
+      );
+      expect(before?.u).toBeTruthy();
+      const b = await ingest(p, `b-${i}.pdf`, [`REPLY\n\nDaniel Whitcombe answered ${company} on July ${i + 1}, 2025.\n`], false);
+      // Both at once: B's stages (resolution links to the company's entity) and A's delete (which leaves that entity unmentioned).
+      const [processed, deleted] = await Promise.allSettled([
+        worker.pipeline.process(b),
+        // Spread over B's whole run (as long as A's took), so that some deletes land inside its resolution.
+        new Promise((r) => setTimeout(r, Math.round((took * 1.2 * i) / (names.length - 1)))).then(() => api().delete(`/v1/documents/${a}`)),
+      ]);
+      expect(processed.status).toBe('fulfilled');
+      expect(deleted.status === 'fulfilled' && deleted.value.status).toBe(200);
+      const after = await t.db.query(
+        `SELECT DISTINCT canonical_entity_uuid AS u FROM entity_mentions WHERE document_uuid = $1 AND entity_text = $2`,
+        [b, company],
+      );
+      expect(after).toHaveLength(1);
+      outcomes.push(after[0].u === before.u ? 'kept' : 'recreated');
+    }
+    // No mention links, and no edge points, to an entity that does not exist; every count is exact.
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM entity_mentions m WHERE m.project_uuid = $1 AND m.canonical_entity_uuid IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM canonical_entities c WHERE c.canonical_entity_uuid = m.canonical_entity_uuid)`,
+        [p.projectUuid],
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM relationship_staging r WHERE r.project_uuid = $1
+            AND NOT EXISTS (SELECT 1 FROM canonical_entities c WHERE c.canonical_entity_uuid = r.target_entity_uuid)
+            AND NOT EXISTS (SELECT 1 FROM source_documents d WHERE d.document_uuid = r.target_entity_uuid)`,
+        [p.projectUuid],
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM relationship_staging r WHERE r.project_uuid = $1
+            AND NOT EXISTS (SELECT 1 FROM canonical_entities c WHERE c.canonical_entity_uuid = r.source_entity_uuid)
+            AND NOT EXISTS (SELECT 1 FROM source_documents d WHERE d.document_uuid = r.source_entity_uuid)`,
+        [p.projectUuid],
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM canonical_entities c WHERE c.project_uuid = $1
+            AND c.mention_count <> (SELECT count(*) FROM entity_mentions m WHERE m.canonical_entity_uuid = c.canonical_entity_uuid)`,
+        [p.projectUuid],
+      ),
+    ).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM canonical_entities WHERE project_uuid = $1 AND mention_count = 0`, [p.projectUuid])).toBe(0);
+    process.stdout.write(`[deletion] race outcomes (entity kept by the resolver / deleted then recreated): ${outcomes.join(', ')}\n`);
+  });
+
   describe('DELETE /v1/projects/:projectUuid', () => {
     it('refuses without a confirmation, or with a wrong one, with a readable 400 and deletes nothing', async () => {
       const p = await newProject('delete-confirm');
@@ -513,10 +630,14 @@ describe('DELETE /v1/documents/:documentUuid and DELETE /v1/projects/:projectUui
   });
 });
 
-/** Backends waiting for an advisory lock (other than `self`). */
-async function lockWaiters(self: Client): Promise<number> {
-  const r = await self.query(
-    `SELECT count(*)::int AS n FROM pg_locks l WHERE l.locktype = 'advisory' AND NOT l.granted AND l.pid <> pg_backend_pid()`,
+/** Backends waiting for a lock that `holder` holds, directly or behind another such waiter. */
+async function lockWaiters(holder: Client): Promise<number> {
+  const r = await holder.query(
+    `WITH RECURSIVE w(pid) AS (
+       SELECT pid FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))
+       UNION
+       SELECT a.pid FROM pg_stat_activity a JOIN w ON w.pid = ANY(pg_blocking_pids(a.pid)))
+     SELECT count(*)::int AS n FROM w`,
   );
   return r.rows[0].n;
 }
