@@ -98,6 +98,10 @@ describe('the caption case: one-line, government and "In re" captions', () => {
     expect(citedName({ type: 'ORG', display: 'State of Ohio', key: 'state of ohio', government: true })).toBe('State');
     expect(citedName({ type: 'PERSON', display: 'Arnold T. Whitcombe, Jr.', key: 'arnold t whitcombe jr' })).toBe('Whitcombe');
     expect(citedName({ type: 'ORG', display: 'The Lumen Foundation', key: 'the lumen foundation' })).toBe('Lumen Foundation');
+    expect(citedName({ type: 'PERSON', display: 'Pieter Van Roekel', key: 'pieter van roekel' })).toBe('Van Roekel');
+    expect(citedName({ type: 'PERSON', display: 'De Santis', key: 'de santis' })).toBe('De Santis');
+    expect(citedName({ type: 'PERSON', display: 'Jonas van Roekel', key: 'jonas van roekel' })).toBe('Van Roekel');
+    expect(citedName({ type: 'PERSON', display: 'Marisa K.', key: 'marisa k' })).toBe('Marisa K.');
   });
 
   it('reads "In re" captions on the "In re" words', () => {
@@ -127,6 +131,7 @@ describe('the caption case: one-line, government and "In re" captions', () => {
     expect(inRePrefix('Matter of ')).toBe('Matter of');
     expect(inRePrefix('Ex parte ')).toBe('Ex parte');
     expect(inRePrefix('In re: ')).toBe('In re');
+    expect(inRePrefix('In the Matter of the Care and Treatment of ')).toBe('In re Care and Treatment of');
   });
 });
 

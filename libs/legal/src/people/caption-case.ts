@@ -56,12 +56,28 @@ export function citedName(p: Pick<CaptionPartyLike, 'type' | 'display' | 'key' |
   return d;
 }
 
+/** Particles that belong to a surname ("Van Wulfen", "De Luca", "St. Clair"). */
+const PARTICLE = /^(?:van|von|de|del|della|der|den|la|le|di|da|du|dos|das|ten|ter|st\.?|mac|o['’])$/i;
+
 function personSurname(name: string): string {
   const tokens = name
     .replace(/,/g, ' ')
     .split(/\s+/)
     .filter((t) => t && !SUFFIX.test(t));
-  return tokens.length ? tokens[tokens.length - 1] : name;
+  if (!tokens.length) return name;
+  // "Tamera W.": a minor's initial is no surname; the name stays whole
+  if (tokens.length > 1 && /^\p{Lu}\.?$/u.test(tokens[tokens.length - 1])) return tokens.join(' ');
+  let i = tokens.length - 1;
+  while (i > 0 && PARTICLE.test(tokens[i - 1]) && (i - 1 > 0 || tokens.length === 2)) i--;
+  return cap(tokens.slice(i).join(' '));
+}
+
+/** "care and treatment of" -> "Care and Treatment of". */
+function titleWords(s: string): string {
+  return s
+    .split(' ')
+    .map((w, i) => (i > 0 && /^(?:and|of|the|for)$/.test(w) ? w : cap(w)))
+    .join(' ');
 }
 
 function cap(w: string): string {
@@ -76,7 +92,7 @@ export function inRePrefix(raw: string): string {
     /\b(?:the )?((?:care and treatment|marriage|adoption|guardianship|conservatorship|welfare|application|petition|complaint|commitment|custody|dependency|parentage|paternity) of)$/i.exec(
       t,
     );
-  return of ? `${lead} ${cap(of[1].toLowerCase())}` : lead;
+  return of ? `${lead} ${titleWords(of[1].toLowerCase())}` : lead;
 }
 
 /**
@@ -86,7 +102,9 @@ export function inRePrefix(raw: string): string {
 export function captionCases(parties: readonly CaptionPartyLike[], links: readonly CaptionLinkLike[]): CaptionCase[] {
   const out: CaptionCase[] = [];
   const used = new Set<number>();
-  const firstOf = (side: number) => parties.find((p) => p.attributes.side === side && p.attributes.party !== 'relator');
+  const firstOf = (side: number, inRe = false) =>
+    (inRe ? parties.find((p) => p.attributes.side === side && p.attributes.inRe) : undefined) ??
+    parties.find((p) => p.attributes.side === side && p.attributes.party !== 'relator');
   const sorted = [...links].sort((a, b) => a.start - b.start);
   for (const l of sorted) {
     if (l.sides.some((s) => used.has(s))) continue;
@@ -97,7 +115,7 @@ export function captionCases(parties: readonly CaptionPartyLike[], links: readon
       if (!a || !b) continue;
       display = `${citedName(a)} v. ${citedName(b)}`;
     } else {
-      const a = firstOf(l.sides[0]);
+      const a = firstOf(l.sides[0], true);
       if (!a) continue;
       const name = citedName(a);
       const prefix = l.prefix ?? 'In re';
