@@ -4,5 +4,7 @@ export * from './text/load-document-text';
 export * from './transactions';
 export * from './entity-counts';
 export * from './relationships/co-occurrence';
+export * from './relationships/typed-relationships';
+export * from './relationships/evidence';
 export * from './relationships/edge-store';
 export * from './curation-rules';

@@ -212,7 +212,9 @@ describe('graph pipeline under concurrency, and project isolation', () => {
        SELECT 'chunk-project' FROM document_chunks WHERE document_uuid = ANY($2::uuid[]) AND project_uuid <> $1
        UNION ALL
        SELECT 'edge' FROM relationship_staging r WHERE r.project_uuid = $1 AND (
-         NOT EXISTS (SELECT 1 FROM canonical_entities c WHERE c.canonical_entity_uuid = r.source_entity_uuid AND c.project_uuid = $1)
+         -- a CITES edge's source is a document of X, every other end an entity of X (or, MENTIONED_IN, a document)
+         NOT (r.source_entity_uuid = ANY($2::uuid[]) AND r.relationship_type = 'CITES' OR EXISTS (
+           SELECT 1 FROM canonical_entities c WHERE c.canonical_entity_uuid = r.source_entity_uuid AND c.project_uuid = $1))
          OR NOT (r.target_entity_uuid = ANY($2::uuid[]) OR EXISTS (
            SELECT 1 FROM canonical_entities c WHERE c.canonical_entity_uuid = r.target_entity_uuid AND c.project_uuid = $1)))`,
       [x.projectUuid, xDocs],

@@ -1,23 +1,33 @@
 import type { EntityManager } from 'typeorm';
+import { MAX_EVIDENCE_PER_EDGE, type EdgeEvidence, type RelationshipType } from '@casegraph/contracts';
 import { rowsOf } from '@casegraph/pipeline';
+import { type DocumentText, codePointOffsets, utf16Offsets } from '../text/document-text';
 import { loadDocumentText } from '../text/load-document-text';
-import { codePointOffsets } from '../text/document-text';
 import { Span, splitSentences } from '../text/sentences';
-import { DEFAULT_CO_OCCURRENCE, EdgeContribution, ResolvedMention, documentContributions } from './co-occurrence';
+import { DEFAULT_CO_OCCURRENCE, ResolvedMention, documentContributions } from './co-occurrence';
+import { evidenceOf } from './evidence';
+import { GraphMention, TypedProperties, typedContributions } from './typed-relationships';
 
 export interface RelationshipResult {
   mentionedIn: number;
   coOccurs: number;
+  /** Contributions of the document per edge type (MENTIONED_IN and CO_OCCURS included). */
+  byType: Partial<Record<RelationshipType, number>>;
   /** Aggregate edges recomputed (this document's old and new edges). */
   touched: number;
 }
 
 export interface RecomputeOptions {
-  /** The document's sentences in code points; loaded from its text when not given. */
+  /** The document's text, when the caller has it (else loaded). */
+  text?: DocumentText;
+  /** The document's sentences in code points (else split from the text). */
   sentences?: Span[];
   /** Most distinct entities paired within one sentence (COOCCURRENCE_MAX_ENTITIES). */
   maxEntitiesPerSentence?: number;
 }
+
+/** Aggregate arrays (pins, signals, roles) keep at most this many distinct values. */
+const MAX_PROPERTY_VALUES = 50;
 
 /** One aggregate edge of relationship_staging. */
 interface EdgeKey {
@@ -27,11 +37,12 @@ interface EdgeKey {
 }
 
 /**
- * The document's contribution to the project graph. Its rows in relationship_contributions are replaced;
- * then every aggregate edge it touched (before or now) is recomputed from all documents' contributions:
- * weight = SUM, evidence = merged chunk ids, documentCount; an edge left without contributions is deleted.
- * Re-processing a document therefore never double counts. Call it inside the document's advisory lock
- * (inDocumentTransaction).
+ * The document's contribution to the project graph: MENTIONED_IN, CO_OCCURS (sentence pairs, leaf types only
+ * with anchors) and the typed edges (typedContributions), each with properties and at most
+ * MAX_EVIDENCE_PER_DOCUMENT evidence occurrences (page, span, snippet). Its rows in relationship_contributions are
+ * replaced; then every aggregate edge it touched (before or now) is recomputed from all documents' contributions
+ * (recomputeEdges). Re-processing a document therefore never double counts. Call it inside the document's advisory
+ * lock (inDocumentTransaction).
  */
 export async function recomputeDocumentEdges(
   manager: EntityManager,
@@ -39,11 +50,21 @@ export async function recomputeDocumentEdges(
   documentUuid: string,
   opts: RecomputeOptions = {},
 ): Promise<RelationshipResult> {
-  const sentences = opts.sentences ?? (await documentSentences(manager, documentUuid));
+  const doc = opts.text ?? (await loadDocumentText(manager, documentUuid));
+  const sentences = opts.sentences ?? (doc ? sentencesOf(doc) : []);
   // Offsets count only when document-absolute (offset_basis 'document'); others are unknown (NULL).
-  const mentions = rowsOf<{ canonical_entity_uuid: string; start_char: number | null; end_char: number | null; chunk_uuid: string | null }>(
+  const rows = rowsOf<{
+    canonical_entity_uuid: string;
+    entity_type: string;
+    role: string | null;
+    attributes: Record<string, unknown> | null;
+    normalized_key: string | null;
+    start_char: number | null;
+    end_char: number | null;
+    chunk_uuid: string | null;
+  }>(
     await manager.query(
-      `SELECT canonical_entity_uuid,
+      `SELECT canonical_entity_uuid, entity_type, role, attributes, normalized_key,
               CASE WHEN offset_basis = 'document' THEN start_char END AS start_char,
               CASE WHEN offset_basis = 'document' THEN end_char END AS end_char, chunk_uuid
          FROM entity_mentions
@@ -52,33 +73,56 @@ export async function recomputeDocumentEdges(
       [documentUuid],
     ),
   );
-  const resolved: ResolvedMention[] = mentions.map((m) => ({
+  const mentions: GraphMention[] = rows.map((m) => ({
     canonicalUuid: m.canonical_entity_uuid,
+    entityType: m.entity_type,
+    role: m.role,
+    attributes: m.attributes,
+    normalizedKey: m.normalized_key,
     start: m.start_char,
     end: m.end_char,
     chunkUuid: m.chunk_uuid,
   }));
-  const contributions = documentContributions(documentUuid, resolved, sentences, {
+  const resolved: ResolvedMention[] = mentions.map((m) => ({
+    canonicalUuid: m.canonicalUuid,
+    entityType: m.entityType,
+    start: m.start,
+    end: m.end,
+    chunkUuid: m.chunkUuid,
+  }));
+  const plain = documentContributions(documentUuid, resolved, sentences, {
     maxEntitiesPerWindow: opts.maxEntitiesPerSentence ?? DEFAULT_CO_OCCURRENCE.maxEntitiesPerWindow,
     maxEvidence: 20,
   });
+  const toUtf16 = doc ? utf16Offsets(doc.text) : undefined;
+  const evidence = (spans: Span[]): EdgeEvidence[] | null => (doc && spans.length ? evidenceOf(doc, documentUuid, spans, toUtf16) : null);
+  const records: ContributionRecord[] = [
+    ...plain.map((c) => ({ s: c.source, tg: c.target, ty: c.type, w: c.weight, ev: c.evidence, p: null, x: evidence(c.occurrences) })),
+    ...typedContributions(documentUuid, mentions).map((c) => ({
+      s: c.source,
+      tg: c.target,
+      ty: c.type,
+      w: c.weight,
+      ev: c.evidence,
+      p: propertiesOf(c.properties),
+      x: evidence(c.occurrences),
+    })),
+  ];
 
   const old = await deleteContributions(manager, documentUuid);
-  if (contributions.length) {
+  if (records.length) {
     await manager.query(
       `INSERT INTO relationship_contributions (project_uuid, document_uuid, source_entity_uuid, target_entity_uuid,
-                                              relationship_type, weight, evidence_chunk_uuids)
-       SELECT $1, $2, c.s, c.tg, c.ty, c.w, c.ev
-         FROM jsonb_to_recordset($3::jsonb) AS c(s uuid, tg uuid, ty text, w real, ev uuid[])`,
-      [projectUuid, documentUuid, JSON.stringify(contributions.map(toRecord))],
+                                              relationship_type, weight, evidence_chunk_uuids, properties, evidence)
+       SELECT $1, $2, c.s, c.tg, c.ty, c.w, c.ev, c.p, c.x
+         FROM jsonb_to_recordset($3::jsonb) AS c(s uuid, tg uuid, ty text, w real, ev uuid[], p jsonb, x jsonb)`,
+      [projectUuid, documentUuid, JSON.stringify(records)],
     );
   }
-  const touched = await recomputeEdges(manager, projectUuid, [...old, ...contributions.map(toRecord)]);
-  return {
-    mentionedIn: contributions.filter((c) => c.type === 'MENTIONED_IN').length,
-    coOccurs: contributions.filter((c) => c.type === 'CO_OCCURS').length,
-    touched,
-  };
+  const touched = await recomputeEdges(manager, projectUuid, [...old, ...records]);
+  const byType: Partial<Record<RelationshipType, number>> = {};
+  for (const r of records) byType[r.ty] = (byType[r.ty] ?? 0) + 1;
+  return { mentionedIn: byType.MENTIONED_IN ?? 0, coOccurs: byType.CO_OCCURS ?? 0, byType, touched };
 }
 
 /**
@@ -97,12 +141,27 @@ export async function dropDocumentEdges(manager: EntityManager, projectUuid: str
   return touched;
 }
 
-/** The document's sentences as code-point spans (no text: none). */
-async function documentSentences(manager: EntityManager, documentUuid: string): Promise<Span[]> {
-  const doc = await loadDocumentText(manager, documentUuid);
-  if (!doc) return [];
+/** The document's sentences as code-point spans. */
+function sentencesOf(doc: DocumentText): Span[] {
   const toCodePoint = codePointOffsets(doc.text);
   return splitSentences(doc.text).map((s) => ({ start: toCodePoint(s.start), end: toCodePoint(s.end) }));
+}
+
+/** A contribution as written (jsonb_to_recordset). */
+interface ContributionRecord extends EdgeKey {
+  ty: RelationshipType;
+  w: number;
+  ev: string[];
+  p: Record<string, unknown> | null;
+  x: EdgeEvidence[] | null;
+}
+
+/** The typed properties as stored: empty arrays left out, null when nothing is left. */
+function propertiesOf(p: TypedProperties): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  if (p.count !== undefined) out.count = p.count;
+  for (const k of ['pins', 'signals', 'roles'] as const) if (p[k]?.length) out[k] = p[k];
+  return Object.keys(out).length ? out : null;
 }
 
 async function deleteContributions(manager: EntityManager, documentUuid: string): Promise<EdgeKey[]> {
@@ -136,33 +195,54 @@ async function recomputeEdges(manager: EntityManager, projectUuid: string, keys:
      DO UPDATE SET updated_at = now()`,
     [projectUuid, edges],
   );
+  // weight = SUM; properties = the contributions' arrays merged (distinct, sorted, bounded), count summed,
+  // documentCount, evidenceChunkUuids; evidence = the first MAX_EVIDENCE_PER_EDGE occurrences by document, then offset.
   await manager.query(
     `WITH e AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS e(s uuid, tg uuid, ty text)),
+     c AS (
+       SELECT c.source_entity_uuid AS s, c.target_entity_uuid AS tg, c.relationship_type AS ty, c.document_uuid,
+              c.weight, c.evidence_chunk_uuids, c.properties, c.evidence
+         FROM relationship_contributions c
+         JOIN e ON c.project_uuid = $1 AND c.source_entity_uuid = e.s AND c.target_entity_uuid = e.tg
+               AND c.relationship_type = e.ty),
      w AS (
-       SELECT c.source_entity_uuid AS s, c.target_entity_uuid AS tg, c.relationship_type AS ty,
-              sum(c.weight) AS weight, count(*) AS documents
-         FROM relationship_contributions c
-         JOIN e ON c.project_uuid = $1 AND c.source_entity_uuid = e.s AND c.target_entity_uuid = e.tg
-               AND c.relationship_type = e.ty
-        GROUP BY 1, 2, 3),
+       SELECT s, tg, ty, sum(weight) AS weight, count(*) AS documents,
+              sum((properties->>'count')::numeric) FILTER (WHERE jsonb_typeof(properties->'count') = 'number') AS count
+         FROM c GROUP BY 1, 2, 3),
      ev AS (
-       SELECT c.source_entity_uuid AS s, c.target_entity_uuid AS tg, c.relationship_type AS ty,
-              (array_agg(DISTINCT x ORDER BY x))[1:50] AS evidence
-         FROM relationship_contributions c
-         JOIN e ON c.project_uuid = $1 AND c.source_entity_uuid = e.s AND c.target_entity_uuid = e.tg
-               AND c.relationship_type = e.ty
-        CROSS JOIN LATERAL unnest(c.evidence_chunk_uuids) AS x
-        GROUP BY 1, 2, 3)
+       SELECT s, tg, ty, (array_agg(DISTINCT x ORDER BY x))[1:50] AS evidence
+         FROM c CROSS JOIN LATERAL unnest(c.evidence_chunk_uuids) AS x
+        GROUP BY 1, 2, 3),
+     arr AS (
+       SELECT s, tg, ty, k, (array_agg(DISTINCT v ORDER BY v))[1:$3::int] AS vals
+         FROM c
+        CROSS JOIN LATERAL jsonb_each(coalesce(c.properties, '{}'::jsonb)) AS p(k, j)
+        CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(p.j) = 'array' THEN p.j ELSE '[]'::jsonb END) AS v
+        GROUP BY 1, 2, 3, 4),
+     props AS (SELECT s, tg, ty, jsonb_object_agg(k, to_jsonb(vals)) AS merged FROM arr GROUP BY 1, 2, 3),
+     occ AS (
+       SELECT s, tg, ty, x, row_number() OVER (PARTITION BY s, tg, ty
+                                                ORDER BY document_uuid, (x->>'start')::int, (x->>'end')::int, n) AS rn
+         FROM c CROSS JOIN LATERAL jsonb_array_elements(
+                CASE WHEN jsonb_typeof(c.evidence) = 'array' THEN c.evidence ELSE '[]'::jsonb END) WITH ORDINALITY AS o(x, n)),
+     evd AS (
+       SELECT s, tg, ty, jsonb_agg(x ORDER BY rn) AS evidence FROM occ WHERE rn <= $4 GROUP BY 1, 2, 3)
      UPDATE relationship_staging r
         SET weight = w.weight,
             confidence_score = 1,
-            properties = jsonb_build_object('documentCount', w.documents,
-                                            'evidenceChunkUuids', to_jsonb(coalesce(ev.evidence, '{}'::uuid[]))),
+            properties = coalesce(props.merged, '{}'::jsonb)
+                         || CASE WHEN w.count IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('count', w.count) END
+                         || jsonb_build_object('documentCount', w.documents,
+                                               'evidenceChunkUuids', to_jsonb(coalesce(ev.evidence, '{}'::uuid[]))),
+            evidence = evd.evidence,
             updated_at = now()
-       FROM w LEFT JOIN ev ON ev.s = w.s AND ev.tg = w.tg AND ev.ty = w.ty
+       FROM w
+       LEFT JOIN ev ON ev.s = w.s AND ev.tg = w.tg AND ev.ty = w.ty
+       LEFT JOIN props ON props.s = w.s AND props.tg = w.tg AND props.ty = w.ty
+       LEFT JOIN evd ON evd.s = w.s AND evd.tg = w.tg AND evd.ty = w.ty
       WHERE r.project_uuid = $1 AND r.source_entity_uuid = w.s AND r.target_entity_uuid = w.tg
         AND r.relationship_type = w.ty`,
-    [projectUuid, edges],
+    [projectUuid, edges, MAX_PROPERTY_VALUES, MAX_EVIDENCE_PER_EDGE],
   );
   await manager.query(
     `DELETE FROM relationship_staging r
@@ -176,8 +256,4 @@ async function recomputeEdges(manager: EntityManager, projectUuid: string, keys:
     [projectUuid, edges],
   );
   return touched.size;
-}
-
-function toRecord(c: EdgeContribution) {
-  return { s: c.source, tg: c.target, ty: c.type, w: c.weight, ev: c.evidence };
 }

@@ -82,3 +82,34 @@ export function codePointOffsets(text: string): (utf16Index: number) => number {
     return i - lo;
   };
 }
+
+/**
+ * The inverse of codePointOffsets: a code-point offset (as stored) -> the UTF-16 index into `text`
+ * (the identity when it has no astral characters).
+ */
+export function utf16Offsets(text: string): (codePoint: number) => number {
+  // code-point positions of the surrogate pairs, ascending
+  const pairs: number[] = [];
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        pairs.push(i - pairs.length);
+        i++;
+      }
+    }
+  }
+  if (!pairs.length) return (cp) => cp;
+  return (cp) => {
+    let lo = 0;
+    let hi = pairs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pairs[mid] < cp) lo = mid + 1;
+      else hi = mid;
+    }
+    // `lo` pairs start before code point cp: each adds one UTF-16 unit
+    return cp + lo;
+  };
+}
