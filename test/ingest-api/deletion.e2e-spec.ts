@@ -204,6 +204,9 @@ describe('DELETE /v1/documents/:documentUuid and DELETE /v1/projects/:projectUui
     await t.app.get(ProjectContextService).settle();
     expect(await redisKeysOf(a)).toEqual({ context: 1, state: 1 });
 
+    const aChunks: string[] = (await t.db.query(`SELECT chunk_uuid FROM document_chunks WHERE document_uuid = $1`, [a])).map(
+      (r: { chunk_uuid: string }) => r.chunk_uuid,
+    );
     const res = await api().delete(`/v1/documents/${a}`).expect(200);
     expect(res.body).toEqual({
       documentUuid: a,
@@ -247,6 +250,14 @@ describe('DELETE /v1/documents/:documentUuid and DELETE /v1/projects/:projectUui
     );
     expect(edges.map(({ docs, ...e }: { docs: number }) => ({ ...e, docs }))).toEqual(bContributions.map((c: object) => ({ ...c, docs: 1 })));
     expect(await count(`SELECT count(*)::int AS n FROM relationship_staging WHERE $1 IN (source_entity_uuid, target_entity_uuid)`, [a])).toBe(0);
+    // No edge keeps evidence from it: neither its chunks nor its uuid in properties or evidence.
+    const evidence: string = (
+      await t.db.query(
+        `SELECT coalesce(string_agg(properties::text || coalesce(evidence::text, ''), ' '), '') AS all FROM relationship_staging WHERE project_uuid = $1`,
+        [p.projectUuid],
+      )
+    )[0].all;
+    for (const u of [a, ...aChunks]) expect(evidence).not.toContain(u);
 
     // The memo's graph reads as before; the deleted document is unknown everywhere.
     const graph = await api().get(`/v1/projects/${p.projectUuid}/entities?pageSize=100`).expect(200);

@@ -100,6 +100,10 @@ export class DeletionService implements OnModuleDestroy {
       return this.removeDocument(m, projectUuid, documentUuid, rows[0].s3_key ? [{ bucket: rows[0].s3_bucket, key: rows[0].s3_key }] : []);
     });
     const files = await this.cleanUp([deleted]);
+    this.logger.log(
+      `document ${documentUuid} deleted: ${summary.mentions} mentions, ${summary.edgesRecomputed} edges recomputed, ` +
+        `${summary.entitiesDeleted.length} entities deleted, ${files.deleted} files`,
+    );
     return { ...summary, files };
   }
 
@@ -184,6 +188,7 @@ export class DeletionService implements OnModuleDestroy {
       ]);
     }
     const { id, name } = found[0];
+    const started = Date.now();
     const deleted: DeletedDocument[] = [];
     let mentions = 0;
     let contributions = 0;
@@ -230,7 +235,12 @@ export class DeletionService implements OnModuleDestroy {
     );
     // Deleted meanwhile by another request: what this one removed is still reported.
     if (last) deleted.push(...last.deleted);
+    const committed = Date.now();
     const files = await this.cleanUp(deleted);
+    this.logger.log(
+      `project ${projectUuid} deleted: ${deleted.filter((d) => d.documentUuid).length} documents, ${last?.entities ?? 0} entities, ` +
+        `${last?.edges ?? 0} edges in ${committed - started} ms; files, cache entries and jobs in ${Date.now() - committed} ms`,
+    );
     return {
       projectUuid,
       id: Number(id),
