@@ -6,6 +6,8 @@ import type { ExtractedMention } from '../extraction/entity-extractor';
 import {
   type LabelledWindow,
   type LegalLabel,
+  captionFigures,
+  formatCaptionFigures,
   formatEyeciteScores,
   formatLabelScores,
   keyOf,
@@ -193,6 +195,46 @@ describe('legal evaluation: against eyecite-ts', () => {
     const out = formatEyeciteScores('eyecite', s).split('\n');
     expect(out.find((l) => l.startsWith('case'))).toMatch(/^case\s+1\/1 100%\s+1\/1 100%$/);
     expect(out.find((l) => l.startsWith('id') && l.includes('0/1'))).toMatch(/^id\s+0\/1 0%\s+1\/1 100%$/);
+  });
+});
+
+describe('legal evaluation: the document’s own case', () => {
+  const caption = mention('CASE', 'v.', { key: 'name brady v dunn', attributes: { kind: 'caption', docket: '20200123', courtId: 'nd.sup' } });
+  const withCaption = [...mentions, caption];
+
+  it('never scores the caption case as a CASE citation (the labels do not mark it)', () => {
+    const a = scoreLabels([{ doc, mentions }]);
+    const b = scoreLabels([{ doc, mentions: withCaption }]);
+    expect(b.rows.find((r) => r.name === 'CASE')).toEqual(a.rows.find((r) => r.name === 'CASE'));
+    expect(b.rows.find((r) => r.name === 'ALL')).toEqual(a.rows.find((r) => r.name === 'ALL'));
+    expect(listDifferences(doc, TEXT, withCaption, []).some((l) => l.includes('"v."'))).toBe(false);
+  });
+
+  it('counts caption cases, caption courts, authors, sides, counsel’s parties and signals per opinion', () => {
+    const court = mention('COURT', 'SUPREME COURT OF NORTH DAKOTA', { attributes: { caption: true } });
+    const author = mention('PERSON', 'Eva Frost', { role: 'judge', attributes: { judgeRole: 'author' } });
+    const party = mention('PERSON', 'Ann Brady', { role: 'party', attributes: { party: 'plaintiff', side: 0, caseKey: 'name brady v dunn' } });
+    const cite = mention('CASE', '512 N.W.2d 101', { attributes: { kind: 'full', signal: 'see' } });
+    const lawyer = mention('PERSON', 'Gail Hart', { role: 'counsel', attributes: { for: 'appellee', forParty: 'ann brady' } });
+    const f = captionFigures([{ mentions: [caption, court, author, party, cite, lawyer] }, { mentions: [] }]);
+    expect(f).toMatchObject({
+      opinions: 2,
+      withCaptionCase: 1,
+      captionCases: 1,
+      withDocket: 1,
+      withCourt: 1,
+      withCaptionCourt: 1,
+      withAuthor: 1,
+      judgeRoles: { author: 1 },
+      sidedParties: 1,
+      partiesWithCase: 1,
+      citations: 1,
+      signals: { see: 1 },
+      counsel: 1,
+      counselWithFor: 1,
+      counselWithParty: 1,
+    });
+    expect(formatCaptionFigures('invented', f)).toContain('caption case: 1 of 2 opinions');
   });
 });
 

@@ -288,7 +288,9 @@ export async function evaluateOnLabels(
 export function listDifferences(doc: LabelledWindow, text: string, mentions: ExtractedMention[], heldOut: readonly string[]): string[] {
   if (heldOut.includes(doc.id)) throw new Error(`${doc.id} is a held-out opinion: its text and labels are not shown`);
   const [w0, w1] = doc.window;
-  const inWindow = mentions.filter((m) => m.start >= w0 && m.end <= w1 && (LABELLED_TYPES as readonly string[]).includes(m.type));
+  const inWindow = mentions.filter(
+    (m) => m.start >= w0 && m.end <= w1 && (LABELLED_TYPES as readonly string[]).includes(m.type) && !isCaptionCase(m),
+  );
   const quote = (a: { start: number; end: number }) => JSON.stringify(text.slice(a.start, a.end).replace(/\s+/g, ' '));
   const what = (l: LegalLabel) => [l.type, l.role ?? l.kind].filter(Boolean).join(' ');
   const out: string[] = [];
