@@ -50,8 +50,8 @@ record does not support it. The judgment of the district court is AFFIRMED.
 
 ABERNATHY, Circuit Judge, dissenting.
 
-I would hold that four months is close enough on this record. See Caldwell, 512 F.3d at 1111. I
-respectfully dissent.
+I would hold that four months is close enough on this record. See Caldwell, 512 F.3d at 1111. Cf. Whitcomb v.
+Orland Freight Lines, 77 F.4th 230, 236 (10th Cir. 2023) (Ruiz, J., dissenting). I respectfully dissent.
 `,
 ];
 
@@ -180,7 +180,7 @@ describe('typed edges through the graph pipeline (PostgreSQL + Redis)', () => {
     ]);
   });
 
-  it('JUDGE_OF: the panel, the author and the dissent', async () => {
+  it('JUDGE_OF: the panel, the author and the dissent; not the judge of a cited case', async () => {
     expect(await readable('JUDGE_OF', ['roles'])).toEqual([
       { edge: `PERSON:Abernathy -> ${CASE}`, roles: ['dissent', 'panel'] },
       { edge: `PERSON:Hartwell -> ${CASE}`, roles: ['author', 'panel'] },
@@ -200,11 +200,13 @@ describe('typed edges through the graph pipeline (PostgreSQL + Redis)', () => {
     const caldwell = rows.find((r) => /Caldwell/.test(r.edge as string));
     const dunmore = rows.find((r) => /Dunmore/.test(r.edge as string));
     const statute = rows.find((r) => /2000e-3/.test(r.edge as string));
-    expect(rows).toHaveLength(3);
+    const whitcomb = rows.find((r) => /Whitcomb/.test(r.edge as string));
+    expect(rows).toHaveLength(4);
     expect(rows.every((r) => (r.edge as string).startsWith('DOC:opinion -> '))).toBe(true);
     expect(caldwell).toMatchObject({ count: 5, pins: ['1109', '1111', '1112', '1113'], signals: ['see', 'see also'] });
     expect(dunmore).toMatchObject({ count: 2, pins: ['460', '462'], signals: ['but see', 'cf.'] });
     expect(statute).toMatchObject({ count: 1 });
+    expect(whitcomb).toMatchObject({ count: 1, pins: ['236'], signals: ['cf.'] });
     expect(rows.some((r) => (r.edge as string).endsWith(CASE))).toBe(false);
     expect(nameOf(opinion)).toBe('DOC:opinion');
   });

@@ -12,7 +12,7 @@ const TEXT = [
   'Marcus Webb, County Attorney, for Appellee.',
   'Before VOSS, Chief Justice, and KELLAN and ORTIZ, Justices.',
   'KELLAN, J., delivered the opinion of the Court.',
-  'See Farrow v. Linden Mills, 88 W.3d 410, 415 (2019). Farrow, 88 W.3d at 417. Id. at 418. Cf. Beck v. Crane, supra, at 9.',
+  'See Farrow v. Linden Mills, 88 W.3d 410, 415 (2019). Farrow, 88 W.3d at 417. Id. at 418. Cf. Beck v. Crane, supra, at 9 (Frost, J., concurring).',
   'The county relies on W. Code § 12-401. ORTIZ, J., dissenting. The Court of Claims had no jurisdiction.',
 ].join('\n');
 
@@ -62,6 +62,7 @@ mention('case-farrow', 'CASE', '88 W.3d at 417', { kind: 'short', pin: '417' });
 mention('case-farrow', 'CASE', 'Id. at 418', { kind: 'id', pin: 418 });
 mention('case-beck', 'CASE', 'Beck v. Crane', { kind: 'name', signal: 'cf.' });
 mention('case-beck', 'CASE', 'supra, at 9', { kind: 'supra', pin: '9' });
+mention('j-frost', 'PERSON', 'Frost', { judgeRole: 'concurrence', cited: true }, 'judge');
 mention('statute-12-401', 'STATUTE', 'W. Code § 12-401', { kind: 'statute' });
 mention('j-ortiz', 'PERSON', 'ORTIZ', { judgeRole: 'dissent' }, 'judge', 1);
 mention('court-claims', 'COURT', 'Court of Claims', { courtId: 'wm.claims' });
@@ -105,7 +106,7 @@ describe('typedContributions', () => {
     expect(all.find((c) => c.type === 'REPRESENTS' && c.source === 'c-anand')!.occurrences).toEqual([anand]);
   });
 
-  it('JUDGE_OF: every judge -> the caption case, roles merged per judge (panel by default)', () => {
+  it("JUDGE_OF: every judge -> the caption case, roles merged per judge (panel by default); not a cited case's judge", () => {
     expect(edges('JUDGE_OF', all)).toEqual([
       { source: 'j-kellan', target: 'case-tillery', weight: 2, roles: ['author', 'panel'] },
       { source: 'j-ortiz', target: 'case-tillery', weight: 2, roles: ['dissent', 'panel'] },

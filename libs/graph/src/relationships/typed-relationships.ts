@@ -137,7 +137,8 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  *   stored once with source < target.
  * - REPRESENTS counsel / law firm -> the party named by attributes.forParty, else every party whose role is
  *   attributes.for; properties.roles = the role words.
- * - JUDGE_OF judge -> each caption CASE; properties.roles from attributes.judgeRole (default 'panel').
+ * - JUDGE_OF judge -> each caption CASE; properties.roles from attributes.judgeRole (default 'panel'); never a judge
+ *   of a cited case (attributes.cited).
  * - DECIDED_BY caption CASE -> the caption's COURT (attributes.caption; else the COURT whose courtId is the
  *   caption's; else the first COURT mention near the top).
  */
@@ -262,6 +263,8 @@ export function typedContributions(documentUuid: string, mentions: GraphMention[
   // JUDGE_OF
   for (const m of all) {
     if (m.role !== 'judge' || m.entityType !== 'PERSON' || !captionUuids.size) continue;
+    // "(Frankfurter, J., concurring)" after a cited case: a judge of that case, not of this one
+    if (attr(m, 'cited') === true) continue;
     const stated = strs(attr(m, 'judgeRole'))
       .map((r) => r.toLowerCase())
       .filter((r) => JUDGE_ROLE_SET.has(r));
