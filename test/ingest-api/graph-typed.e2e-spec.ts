@@ -296,12 +296,9 @@ describe('typed graph read API', () => {
       expect(cites.map((x: { source: string; target: string }) => `${name(x.source)}->${name(x.target)}`).sort()).toEqual([
         'case->iqbal',
         'case->twombly',
-        'memo->statute',
       ]);
-      // The memo has no caption case: it is a node of its own.
-      expect(res.body.nodes.filter((n: { kind: string }) => n.kind === 'document')).toEqual([
-        { id: d.memo, label: 'memo & notes.txt', kind: 'document', type: 'DOCUMENT', mentionCount: null },
-      ]);
+      // An entity graph: the memo (no caption case) and its CITES come in only with MENTIONED_IN (below).
+      expect(res.body.nodes.every((n: { kind: string }) => n.kind === 'entity')).toBe(true);
       const ids = new Set(res.body.nodes.map((n: { id: string }) => n.id));
       for (const x of res.body.edges) expect(ids.has(x.source) && ids.has(x.target)).toBe(true);
       expect(res.body.edges.some((x: { id: string }) => x.id === edge.dangling)).toBe(false);
@@ -320,6 +317,21 @@ describe('typed graph read API', () => {
         'brief.pdf',
         'opinion.pdf',
       ]);
+      // With MENTIONED_IN, a document without a caption case is the source of its CITES.
+      const withDocs = await api().get(`${base()}/graph?relationshipTypes=MENTIONED_IN,CITES`).expect(200);
+      expect(
+        withDocs.body.edges
+          .filter((x: { type: string }) => x.type === 'CITES')
+          .map((x: { source: string; target: string }) => `${name(x.source)}->${name(x.target)}`)
+          .sort(),
+      ).toEqual(['case->iqbal', 'case->twombly', 'memo->statute']);
+      expect(withDocs.body.nodes.filter((n: { kind: string }) => n.kind === 'document').map((n: { label: string }) => n.label)).toEqual([
+        'brief.pdf',
+        'memo & notes.txt',
+        'opinion.pdf',
+      ]);
+      const withIds = new Set(withDocs.body.nodes.map((n: { id: string }) => n.id));
+      for (const x of withDocs.body.edges) expect(withIds.has(x.source) && withIds.has(x.target)).toBe(true);
       // The node limit counts entities (the most mentioned first); edges stay among them.
       const top = await api().get(`${base()}/graph?limit=2&relationshipTypes=CO_OCCURS`).expect(200);
       expect(top.body.nodes.map((n: { id: string }) => name(n.id))).toEqual(['date', 'hines']);

@@ -26,8 +26,8 @@ export const captionCaseOf = (doc: string) =>
  * Which read edges a query wants, relative to a set S of node UUIDs:
  * - touching: at least one end in S (a neighbourhood's next ring);
  * - within: both ends in S (the edges among a neighbourhood's nodes);
- * - within-or-document: the entity ends in S, a document end anything (the project graph view, whose node set
- *   is entities only: the documents come in with their edges).
+ * - within-or-document: the entity ends in S, a document end anything (the project graph view with MENTIONED_IN,
+ *   whose node set is entities only: the documents come in with their edges).
  */
 export type EdgeScope = 'touching' | 'within' | 'within-or-document';
 

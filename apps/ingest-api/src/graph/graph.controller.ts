@@ -75,8 +75,8 @@ export class GraphController {
     summary: 'Nodes (entities, most mentioned first) and the edges among them, typed edges first, for a graph viewer',
     description:
       'relationshipTypes (default: all but MENTIONED_IN) chooses the edges; when the edge limit cuts, typed edges are kept ' +
-      "before CO_OCCURS. CITES reads case cites case (from the citing document's caption CASE); a document without one " +
-      'and the documents of MENTIONED_IN come in as nodes of kind document.',
+      "before CO_OCCURS. CITES reads case cites case (from the citing document's caption CASE). The nodes are entities; " +
+      'with MENTIONED_IN the documents come in as nodes of kind document (and a document without a caption CASE as the source of its CITES).',
   })
   @ApiParam({ name: 'projectUuid', format: 'uuid' })
   @ApiResponse({ status: 200, type: GraphDto })

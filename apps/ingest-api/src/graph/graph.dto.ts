@@ -84,7 +84,13 @@ export class GraphQueryDto {
   @IsIn(ENTITY_TYPES, { each: true, message: `types must be a comma-separated list of ${ENTITY_TYPES.join(', ')}` })
   types?: EntityType[];
 
-  @ApiPropertyOptional(RELATIONSHIP_TYPES_DOC)
+  @ApiPropertyOptional({
+    ...RELATIONSHIP_TYPES_DOC,
+    description:
+      "Comma-separated relationship types (default: all but MENTIONED_IN). CITES reads case cites case (from the citing document's " +
+      'caption CASE); documents are nodes only when MENTIONED_IN is asked for (then also as the source of CITES from a document ' +
+      'without a caption CASE).',
+  })
   @relationshipTypesList()
   relationshipTypes?: RelationshipType[];
 
@@ -92,7 +98,7 @@ export class GraphQueryDto {
     minimum: 1,
     maximum: 2000,
     default: 200,
-    description: 'Most entity nodes (the most mentioned first); documents brought in by MENTIONED_IN or CITES come on top',
+    description: 'Most entity nodes (the most mentioned first); the documents MENTIONED_IN brings in come on top',
   })
   @IsOptional()
   @Type(() => Number)

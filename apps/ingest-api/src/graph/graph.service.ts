@@ -392,10 +392,12 @@ export class GraphService {
     const kept = nodes.slice(0, q.limit);
     const ids = kept.map((n) => n.canonical_entity_uuid);
     const edgeLimit = Math.min(q.limit * 10, 20_000);
-    // minWeight is a CO_OCCURS threshold: a typed edge is a statement of the text, whatever its weight.
+    // minWeight is a CO_OCCURS threshold: a typed edge is a statement of the text, whatever its weight. The nodes are
+    // entities; documents come in only when MENTIONED_IN is asked for (then also as the source of CITES from a
+    // document without a caption case; without MENTIONED_IN, CITES shows case cites case only).
     const edges: GroupedEdgeRow[] = ids.length
       ? await this.db.query(
-          `WITH ${readEdgesCte({ project: '$1', set: '$2', types: '$3' }, 'within-or-document')}, ${GROUPED_EDGES}
+          `WITH ${readEdgesCte({ project: '$1', set: '$2', types: '$3' }, relTypes.includes('MENTIONED_IN') ? 'within-or-document' : 'within')}, ${GROUPED_EDGES}
            SELECT * FROM grouped_edges WHERE type <> 'CO_OCCURS' OR weight >= $4
             ORDER BY ${TYPED_FIRST} LIMIT $5`,
           [projectUuid, ids, relTypes, q.minWeight, edgeLimit + 1],
