@@ -195,4 +195,31 @@ describe('DeletionService (concurrency)', () => {
     }
     process.stdout.write(`[deletion] upload racing a project delete: ${outcomes.join(', ')}\n`);
   });
+  it('rows of a table CaseGraph does not manage that reference the project or document: 409 naming it, nothing deleted', async () => {
+    const table = `test_foreign_${randomUUID().slice(0, 8)}`;
+    const p = await project();
+    const d = await document(p);
+    await t.db.query(
+      `CREATE TABLE ${table} (id serial PRIMARY KEY, project_id int REFERENCES projects(id), document_uuid uuid REFERENCES source_documents(document_uuid))`,
+    );
+    try {
+      await t.db.query(`INSERT INTO ${table} (document_uuid) VALUES ($1)`, [d]);
+      const doc = await deletion.deleteDocument(d).catch((e: HttpException) => e);
+      expect(doc).toBeInstanceOf(HttpException);
+      expect((doc as HttpException).getStatus()).toBe(409);
+      expect((doc as HttpException).message).toContain(`rows of ${table}`);
+      expect((await t.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE document_uuid = $1`, [d]))[0].n).toBe(1);
+
+      await t.db.query(`UPDATE ${table} SET document_uuid = NULL, project_id = $1`, [p.id]);
+      await deletion.deleteDocument(d);
+      const proj = await deletion.deleteProject(p.projectUuid, p.projectUuid).catch((e: HttpException) => e);
+      expect((proj as HttpException).getStatus()).toBe(409);
+      expect((proj as HttpException).message).toContain(`Project ${p.projectUuid} is still referenced by rows of ${table}`);
+      expect((await t.db.query(`SELECT count(*)::int AS n FROM projects WHERE id = $1`, [p.id]))[0].n).toBe(1);
+      await t.db.query(`DELETE FROM ${table}`);
+      await expect(deletion.deleteProject(p.projectUuid, p.projectUuid)).resolves.toMatchObject({ projectUuid: p.projectUuid });
+    } finally {
+      await t.db.query(`DROP TABLE IF EXISTS ${table}`);
+    }
+  });
 });

@@ -98,6 +98,8 @@ export class DeletionService implements OnModuleDestroy {
       if (!rows.length) throw notFound('Document', documentUuid);
       const projectUuid = rows[0].project_uuid;
       return this.removeDocument(m, projectUuid, documentUuid, rows[0].s3_key ? [{ bucket: rows[0].s3_bucket, key: rows[0].s3_key }] : []);
+    }).catch((err: unknown) => {
+      throw referencedElsewhere(err, `Document ${documentUuid}`);
     });
     const files = await this.cleanUp([deleted]);
     this.logger.log(
@@ -200,7 +202,9 @@ export class DeletionService implements OnModuleDestroy {
         ]),
       ).map((r) => r.document_uuid);
       if (!batch.length) break;
-      const r = await retrying(() => this.db.transaction((m) => removeDocumentBatch(m, batch)));
+      const r = await retrying(() => this.db.transaction((m) => removeDocumentBatch(m, batch))).catch((err: unknown) => {
+        throw referencedElsewhere(err, `A document of project ${projectUuid}`);
+      });
       deleted.push(...r.deleted);
       mentions += r.mentions;
       contributions += r.contributions;
@@ -232,7 +236,9 @@ export class DeletionService implements OnModuleDestroy {
         await m.query(`DELETE FROM projects WHERE id = $1`, [id]);
         return { ...n, deleted: [...rest.deleted, ...(textract.length ? [{ documentUuid: '', objects: stagingCopies(textract) }] : [])] };
       }),
-    );
+    ).catch((err: unknown) => {
+      throw referencedElsewhere(err, `Project ${projectUuid}`);
+    });
     // Deleted meanwhile by another request: what this one removed is still reported.
     if (last) deleted.push(...last.deleted);
     const committed = Date.now();
@@ -349,27 +355,27 @@ async function lockEntities(m: EntityManager, uuids: string[]): Promise<void> {
  */
 async function deleteUnmentioned(m: EntityManager, projectUuid: string, uuids: string[]): Promise<string[]> {
   if (!uuids.length) return [];
+  // The rows are locked (lockEntities): nobody links a mention to them before this transaction ends.
   const gone = rowsOf<{ u: string }>(
     await m.query(
-      `DELETE FROM canonical_entities c
+      `SELECT c.canonical_entity_uuid AS u FROM canonical_entities c
         WHERE c.canonical_entity_uuid = ANY($1::uuid[])
           AND NOT EXISTS (SELECT 1 FROM entity_mentions x WHERE x.canonical_entity_uuid = c.canonical_entity_uuid)
-        RETURNING c.canonical_entity_uuid AS u`,
+        ORDER BY 1`,
       [uuids],
     ),
-  )
-    .map((r) => r.u)
-    .sort();
-  if (gone.length) {
-    await m.query(
-      `DELETE FROM relationship_contributions WHERE project_uuid = $1 AND (source_entity_uuid = ANY($2::uuid[]) OR target_entity_uuid = ANY($2::uuid[]))`,
-      [projectUuid, gone],
-    );
-    await m.query(
-      `DELETE FROM relationship_staging WHERE project_uuid = $1 AND (source_entity_uuid = ANY($2::uuid[]) OR target_entity_uuid = ANY($2::uuid[]))`,
-      [projectUuid, gone],
-    );
-  }
+  ).map((r) => r.u);
+  if (!gone.length) return [];
+  // Edges first: an adopted database may still have a foreign key from relationship_staging to the entities.
+  await m.query(
+    `DELETE FROM relationship_contributions WHERE project_uuid = $1 AND (source_entity_uuid = ANY($2::uuid[]) OR target_entity_uuid = ANY($2::uuid[]))`,
+    [projectUuid, gone],
+  );
+  await m.query(
+    `DELETE FROM relationship_staging WHERE project_uuid = $1 AND (source_entity_uuid = ANY($2::uuid[]) OR target_entity_uuid = ANY($2::uuid[]))`,
+    [projectUuid, gone],
+  );
+  await m.query(`DELETE FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])`, [gone]);
   return gone;
 }
 
@@ -419,6 +425,20 @@ async function deleteCount(m: EntityManager, sql: string, params: unknown[]): Pr
   const result: unknown = await m.query(sql, params);
   // TypeORM's postgres driver answers a DELETE without RETURNING with [[], rowCount].
   return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+}
+
+/**
+ * A row of a table CaseGraph does not manage (an adopted database's own, e.g. import_sessions) still references
+ * what is being deleted: 409 naming it, instead of a 500. The transaction rolled back: nothing of it was deleted.
+ */
+function referencedElsewhere(err: unknown, what: string): unknown {
+  if (sqlState(err) !== '23503') return err;
+  const pg = ((err as { driverError?: unknown }).driverError ?? err) as { table?: string; constraint?: string };
+  return apiError(
+    HttpStatus.CONFLICT,
+    `${what} is still referenced by rows of ${pg.table ?? 'another table'}${pg.constraint ? ` (foreign key ${pg.constraint})` : ''}, ` +
+      'which CaseGraph does not manage; delete or detach those rows first. Nothing of this step was deleted.',
+  );
 }
 
 /** Runs a transaction again after a deadlock or serialization failure (up to 5 times). */

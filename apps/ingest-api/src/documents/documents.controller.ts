@@ -109,7 +109,11 @@ export class DocumentsController {
   })
   @ApiParam({ name: 'documentUuid', format: 'uuid' })
   @ApiResponse({ status: 200, type: DocumentDeletedDto })
-  @ApiErrors([400, 'Invalid UUID'], [404, 'Unknown document'])
+  @ApiErrors(
+    [400, 'Invalid UUID'],
+    [404, 'Unknown document'],
+    [409, 'Rows of a table CaseGraph does not manage (an adopted database) still reference the document; nothing deleted'],
+  )
   remove(@UuidParam('documentUuid') documentUuid: string): Promise<DocumentDeletedDto> {
     return this.deletion.deleteDocument(documentUuid);
   }

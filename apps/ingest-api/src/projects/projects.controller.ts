@@ -69,7 +69,11 @@ export class ProjectsController {
   })
   @ApiParam({ name: 'projectUuid', format: 'uuid' })
   @ApiResponse({ status: 200, type: ProjectDeletedDto })
-  @ApiErrors([400, 'Invalid UUID, confirm missing or not the project UUID (nothing deleted), unknown parameter'], [404, 'Unknown project'])
+  @ApiErrors(
+    [400, 'Invalid UUID, confirm missing or not the project UUID (nothing deleted), unknown parameter'],
+    [404, 'Unknown project'],
+    [409, 'Rows of a table CaseGraph does not manage still reference the project'],
+  )
   remove(@UuidParam('projectUuid') projectUuid: string, @Query() q: DeleteProjectQueryDto): Promise<ProjectDeletedDto> {
     return this.deletion.deleteProject(projectUuid, q.confirm);
   }
