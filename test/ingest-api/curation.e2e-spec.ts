@@ -481,6 +481,33 @@ describe('curation API (/v1/projects/:projectUuid/entities, /curation)', () => {
       expect(await c.violations()).toEqual([]);
     });
 
+    it('runs two actions on the same entities one after the other: the loser gets a clean 404, nothing is lost', async () => {
+      const c = await caseProject('concurrent');
+      const benton = await c.named('ORG', 'Benton Harlow Freight, Inc.');
+      const lines = await c.named('ORG', 'Harlow Freight Lines LLC');
+      const granite = await c.named('ORG', 'Granite Ledge Supply LLC');
+      const post = (entityUuids: string[], into: string) => api().post(`${c.base}/entities/merge`).set(alice).send({ entityUuids, into });
+      // Opposite merges of one pair at once: exactly one wins, the other finds its entity gone.
+      const [ab, ba, other] = await Promise.all([
+        post([lines.uuid], benton.uuid),
+        post([benton.uuid], lines.uuid),
+        post([granite.uuid], benton.uuid),
+      ]);
+      expect([ab.status, ba.status].sort()).toEqual([200, 404]);
+      const winner = ab.status === 200 ? benton : lines;
+      const loser = winner === benton ? lines : benton;
+      expect((ab.status === 200 ? ba : ab).body.message).toContain(`${loser.uuid}`);
+      // The third names benton as survivor: it succeeds unless benton was merged away before it ran.
+      expect([200, 404]).toContain(other.status);
+      if (other.status === 404) expect(winner).toBe(lines);
+      if (other.status === 200) expect(await entityByUuid(t.db, granite.uuid)).toBeUndefined();
+      expect(await entityByUuid(t.db, loser.uuid)).toBeUndefined();
+      expect((await entityByUuid(t.db, winner.uuid))!.mentionCount).toBe(
+        benton.mentionCount + lines.mentionCount + (other.status === 200 ? granite.mentionCount : 0),
+      );
+      expect(await c.violations()).toEqual([]);
+    });
+
     it('is key-protected and project-scoped like every route', async () => {
       const c = await caseProject('auth');
       const lines = await c.named('ORG', 'Harlow Freight Lines LLC');
