@@ -92,6 +92,18 @@ describe('judge roles', () => {
     expect(roles(signed)).toEqual([['Rosalind T. Achterberg', 'author', false]]);
     const bench = [body, '', 'Renata Oyelaran, C.J.', 'Tomas Heikkinen', 'Marguerite Dubois', ''].join('\n');
     expect(roles(bench).map((r) => r[1])).not.toContain('author');
+    const dated = [
+      body,
+      '',
+      '____________________________                 March 3, 2026',
+      '   Ottilie R. Marchbanks, Judge                 Date',
+    ].join('\n');
+    expect(roles(dated)).toEqual([['Ottilie R. Marchbanks', 'author', false]]);
+    const concur = [body, '', '          HALVERSON, P.J.', '', 'WE CONCUR:', '', '______________', '          IBARRA, J.'].join('\n');
+    expect(roles(concur)).toEqual([
+      ['Halverson', 'author', false],
+      ['Ibarra', 'panel', false],
+    ]);
   });
 
   it('marks a judge named in a cited case’s parenthetical as that case’s', () => {

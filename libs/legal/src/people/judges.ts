@@ -732,7 +732,12 @@ function signedAuthor(text: string, out: LegalMention[]): LegalMention | undefin
     let le = text.indexOf('\n', m.end);
     if (le < 0) le = text.length;
     const line = text.slice(ls, le);
-    const rest = (text.slice(ls, m.start) + text.slice(m.end, le))
+    // the name's cell: a date or "Date" beside it in another column is not part of the signature
+    const left = text.slice(ls, m.start);
+    const right = text.slice(m.end, le);
+    const cellLeft = left.replace(/^.*\S {6,}/, '');
+    const cellRight = right.replace(/ {6,}\S.*$/, '');
+    const rest = (cellLeft + cellRight)
       .replace(/\/s\/|\bs\/|\b(?:HON|Hon)\.|HONORABLE|Honorable|[_\s,.:\d]/g, '')
       .replace(
         /^(?:(?:United|UNITED|States|STATES|U|S|Chief|CHIEF|Senior|SENIOR|District|DISTRICT|Magistrate|MAGISTRATE|Bankruptcy|BANKRUPTCY|Circuit|CIRCUIT|Special|SPECIAL|Master|MASTER|Judge|JUDGE|Justice|JUSTICE|J|C|P|JSC|Chancellor|CHANCELLOR)+)$/,
@@ -750,11 +755,14 @@ function signedAuthor(text: string, out: LegalMention[]): LegalMention | undefin
       }
       return undefined;
     })();
-    // a bench signed one a line: another judge's name on the next or the previous line
+    // a bench signed one a line: another judge's name on the next or the previous line, or close by with no
+    // "CONCUR" between them (California's "RUSHING, P.J. / WE CONCUR: / PREMO, J." is the author and the panel)
     const prevStart = text.lastIndexOf('\n', Math.max(0, ls - 2)) + 1;
     const near = (o: LegalMention) =>
-      (nextLine && o.start >= nextLine.start && o.start < nextLine.start + nextLine.text.length + 1) || (o.start >= prevStart && o.end < ls);
-    if (out.some((o) => o !== m && o.key !== m.key && near(o))) continue;
+      (nextLine && o.start >= nextLine.start && o.start < nextLine.start + nextLine.text.length + 1) ||
+      (o.start >= prevStart && o.end < ls) ||
+      (Math.abs(o.start - m.start) < 300 && !/\bCONCUR|\bConcur/.test(text.slice(Math.min(o.end, m.end), Math.max(o.start, m.start))));
+    if (out.some((o) => o !== m && o.key !== m.key && !o.attributes?.cited && near(o))) continue;
     return m;
   }
   return undefined;
