@@ -508,6 +508,21 @@ describe('curation API (/v1/projects/:projectUuid/entities, /curation)', () => {
       expect(await c.violations()).toEqual([]);
     });
 
+    it('is documented in OpenAPI with its bodies and error answers', async () => {
+      const doc = (await api().get('/docs-json').expect(200)).body;
+      const p = '/v1/projects/{projectUuid}';
+      expect(Object.keys(doc.paths[`${p}/entities/merge`])).toEqual(['post']);
+      expect(Object.keys(doc.paths[`${p}/entities/{entityUuid}/split`])).toEqual(['post']);
+      expect(Object.keys(doc.paths[`${p}/entities/{entityUuid}`])).toEqual(expect.arrayContaining(['patch', 'delete']));
+      expect(Object.keys(doc.paths[`${p}/curation`])).toEqual(['get']);
+      expect(Object.keys(doc.paths[`${p}/curation/{actionUuid}/undo`])).toEqual(['post']);
+      const merge = doc.paths[`${p}/entities/merge`].post;
+      expect(merge.tags).toEqual(['curation']);
+      expect(Object.keys(merge.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '422']));
+      expect(doc.components.schemas.MergeEntitiesDto.required).toEqual(['entityUuids', 'into']);
+      expect(doc.components.schemas.CurationActionDto.properties.actor.description).toContain("API key's name");
+    });
+
     it('is key-protected and project-scoped like every route', async () => {
       const c = await caseProject('auth');
       const lines = await c.named('ORG', 'Harlow Freight Lines LLC');

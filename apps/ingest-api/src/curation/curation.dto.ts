@@ -1,5 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { CURATION_KINDS, CurationKind, ENTITY_TYPES, EntityType } from '@casegraph/contracts';
 import { PageMetaDto, PageQueryDto } from '../common/pagination.dto';
 
@@ -15,19 +16,25 @@ const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 /** A name with a letter or a digit in it (whitespace alone, or punctuation alone, names nothing). */
 const HAS_WORD = /[\p{L}\p{N}]/u;
 
+/** A required list of 1..max distinct UUIDs (`what`: what each names, for the messages). */
+function UuidList(field: string, what: string, max: number, description: string) {
+  return applyDecorators(
+    ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: max, description }),
+    IsArray(),
+    ArrayMinSize(1, { message: `${field} must name at least one ${what}` }),
+    ArrayMaxSize(max, { message: `${field} may name at most ${max} ${what}s` }),
+    IsUUID('all', { each: true, message: `${field} must contain UUIDs only` }),
+    ArrayUnique({ message: `${field} must not repeat ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}` }),
+  );
+}
+
 export class MergeEntitiesDto {
-  @ApiProperty({
-    type: [String],
-    format: 'uuid',
-    minItems: 1,
-    maxItems: MAX_MERGE_ENTITIES,
-    description: 'The entities to merge away (their mentions, aliases and edges move onto `into`; they are deleted)',
-  })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'entityUuids must name at least one entity to merge' })
-  @ArrayMaxSize(MAX_MERGE_ENTITIES, { message: `entityUuids may name at most ${MAX_MERGE_ENTITIES} entities` })
-  @IsUUID('all', { each: true, message: 'entityUuids must contain UUIDs only' })
-  @ArrayUnique({ message: 'entityUuids must not repeat an entity' })
+  @UuidList(
+    'entityUuids',
+    'entity',
+    MAX_MERGE_ENTITIES,
+    'The entities to merge away (their mentions, aliases and edges move onto `into`; they are deleted)',
+  )
   entityUuids: string[];
 
   @ApiProperty({ format: 'uuid', description: 'The surviving entity (same type as every merged one)' })
@@ -36,23 +43,16 @@ export class MergeEntitiesDto {
 }
 
 export class SplitEntityDto {
-  @ApiProperty({
-    type: [String],
-    format: 'uuid',
-    minItems: 1,
-    maxItems: MAX_SPLIT_MENTIONS,
-    description: 'Mentions of this entity (mentionUuid of GET entities/:entityUuid) that belong to someone else',
-  })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'mentionUuids must name at least one mention' })
-  @ArrayMaxSize(MAX_SPLIT_MENTIONS, { message: `mentionUuids may name at most ${MAX_SPLIT_MENTIONS} mentions` })
-  @IsUUID('all', { each: true, message: 'mentionUuids must contain UUIDs only' })
-  @ArrayUnique({ message: 'mentionUuids must not repeat a mention' })
+  @UuidList(
+    'mentionUuids',
+    'mention',
+    MAX_SPLIT_MENTIONS,
+    'Mentions of this entity (mentionUuid of GET entities/:entityUuid) that belong to someone else',
+  )
   mentionUuids: string[];
 
   @ApiProperty({ maxLength: MAX_NAME_CHARS, example: 'Dana Whitcombe', description: 'Name of the new entity (same type as this one)' })
   @IsString()
-  @MinLength(1)
   @MaxLength(MAX_NAME_CHARS)
   @Matches(NO_CONTROL, { message: 'canonicalName must not contain control characters' })
   @Matches(HAS_WORD, { message: 'canonicalName must contain a letter or a digit' })
