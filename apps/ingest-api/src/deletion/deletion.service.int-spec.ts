@@ -121,6 +121,38 @@ describe('DeletionService (concurrency)', () => {
     expect((await t.db.query(`SELECT count(*)::int AS n FROM relationship_staging WHERE project_uuid = $1`, [p.projectUuid]))[0].n).toBe(0);
   });
 
+  it('two deletes of one project at once: one answers what it removed, the other 404; nothing of it is left', async () => {
+    for (let round = 0; round < 4; round++) {
+      const p = await project();
+      const [x, y] = [await entity(p.projectUuid, 'Fay'), await entity(p.projectUuid, 'Gus')];
+      for (let i = 0; i < 3; i++) await contribute(p.projectUuid, await document(p), [x, y], 1);
+      await aggregate(p.projectUuid);
+      const results = await Promise.allSettled([
+        deletion.deleteProject(p.projectUuid, p.projectUuid),
+        deletion.deleteProject(p.projectUuid, p.projectUuid),
+      ]);
+      const ok = results.filter((r): r is PromiseFulfilledResult<{ documents: number; entities: number }> => r.status === 'fulfilled');
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      // Both may share the documents (one batch each), but only one removes the project itself.
+      expect(ok.reduce((n, r) => n + r.value.documents, 0)).toBe(3);
+      expect(ok.reduce((n, r) => n + r.value.entities, 0)).toBe(2);
+      for (const f of failed) expect((f.reason as HttpException).getStatus()).toBe(404);
+      for (const table of [
+        'projects',
+        'source_documents',
+        'entity_mentions',
+        'canonical_entities',
+        'relationship_staging',
+        'relationship_contributions',
+      ]) {
+        expect([table, (await t.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE project_uuid = $1`, [p.projectUuid]))[0].n]).toEqual([
+          table,
+          0,
+        ]);
+      }
+    }
+  });
+
   it('documents sharing edges and entities deleted at once: no deadlock, the edges left are the survivor’s alone', async () => {
     const p = await project();
     for (let round = 0; round < 8; round++) {

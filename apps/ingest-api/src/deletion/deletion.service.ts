@@ -239,7 +239,8 @@ export class DeletionService implements OnModuleDestroy {
     ).catch((err: unknown) => {
       throw referencedElsewhere(err, `Project ${projectUuid}`);
     });
-    // Deleted meanwhile by another request: what this one removed is still reported.
+    // Deleted meanwhile by another request: 404 if this one removed nothing, else what it removed.
+    if (!last && !deleted.length) throw notFound('Project', projectUuid);
     if (last) deleted.push(...last.deleted);
     const committed = Date.now();
     const files = await this.cleanUp(deleted);
