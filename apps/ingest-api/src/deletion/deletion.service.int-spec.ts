@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DocumentIntakeService } from '../intake/document-intake.service';
 import { TestApp, cleanupTestData, createTestApp, uniqueName } from '../testing/test-app';
+import { ProjectDeletedDto } from './deletion.dto';
 import { DeletionService } from './deletion.service';
 
 jest.setTimeout(120_000);
@@ -131,7 +132,7 @@ describe('DeletionService (concurrency)', () => {
         deletion.deleteProject(p.projectUuid, p.projectUuid),
         deletion.deleteProject(p.projectUuid, p.projectUuid),
       ]);
-      const ok = results.filter((r): r is PromiseFulfilledResult<{ documents: number; entities: number }> => r.status === 'fulfilled');
+      const ok = results.filter((r): r is PromiseFulfilledResult<ProjectDeletedDto> => r.status === 'fulfilled');
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       // Both may share the documents (one batch each), but only one removes the project itself.
       expect(ok.reduce((n, r) => n + r.value.documents, 0)).toBe(3);
