@@ -66,14 +66,15 @@ export function readEdgesCte(p: { project: string; set: string; types: string },
   return `stored_ids AS (${branches.join('\n UNION ')}),
   projected AS (
     SELECT r.id AS rid, r.relationship_uuid AS uuid, r.relationship_type AS type,
-           CASE WHEN r.relationship_type = 'CITES' THEN coalesce(cap.case_uuid, r.source_entity_uuid) ELSE r.source_entity_uuid END AS source,
+           -- CASE evaluates the caption lookup for CITES rows only (a lateral join would run it for every row).
+           CASE WHEN r.relationship_type = 'CITES'
+                THEN coalesce((${captionCaseOf('r.source_entity_uuid')}), r.source_entity_uuid)
+                ELSE r.source_entity_uuid END AS source,
            r.target_entity_uuid AS target, r.weight::float8 AS weight, r.properties - 'evidenceChunkUuids' AS properties,
            coalesce((r.properties->>'documentCount')::int, 0) AS document_count,
            ${EVIDENCE_COLUMNS},
            CASE WHEN r.relationship_type = 'CITES' THEN r.source_entity_uuid END AS citing_document
       FROM stored_ids s JOIN relationship_staging r ON r.id = s.id
-      LEFT JOIN LATERAL (SELECT c.canonical_entity_uuid AS case_uuid FROM (${captionCaseOf('r.source_entity_uuid')}) c
-                          WHERE r.relationship_type = 'CITES') cap ON true
   ),
   read_edges AS (SELECT * FROM projected WHERE source <> target AND ${keep})`;
 }
