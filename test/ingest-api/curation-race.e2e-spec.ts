@@ -60,7 +60,7 @@ describe('curation racing the graph worker', () => {
     await Promise.all([t.close(), ...workers.map((w) => w.close())]);
   });
 
-  it.each([1, 2, 3])('round %i: merges while documents are being processed lose nothing and leave nothing dangling', async (round) => {
+  it.each([1, 2, 3])('round %i: merges and a reject while documents are being processed lose nothing and leave nothing dangling', async (round) => {
     const project = await createProjectWithUuid(t.db, `curation-race-${round}`);
     projects.push(project);
     const seed = [await createDocument(t.db, project, [order(0)], 'order-0.pdf'), await createDocument(t.db, project, [order(1)], 'order-1.pdf')];
@@ -72,6 +72,7 @@ describe('curation racing the graph worker', () => {
     };
     const pairs: Array<{ survivor: EntityRow; merged: EntityRow }> = [];
     for (const [a, b] of PAIRS) pairs.push({ survivor: await named(a), merged: await named(b) });
+    const pell = (await entities(t.db, project.projectUuid)).find((e) => e.type === 'PERSON' && e.name === 'Daniel Pell')!;
 
     // Eight new documents and the two seeds again, split between two workers, while the three merges run.
     const fresh = [];
@@ -97,9 +98,15 @@ describe('curation racing the graph worker', () => {
         .send({ entityUuids: [p.merged.uuid], into: p.survivor.uuid });
       return { res, span: [start, Date.now()] as [number, number] };
     });
-    const [answers] = await Promise.all([Promise.all(merging), Promise.all(processing)]);
+    const rejecting = (async () => {
+      await sleep(40 * round);
+      const start = Date.now();
+      const res = await request(t.http).delete(`/v1/projects/${project.projectUuid}/entities/${pell.uuid}`);
+      return { res, span: [start, Date.now()] as [number, number] };
+    })();
+    const [answers] = await Promise.all([Promise.all([...merging, rejecting]), Promise.all(processing)]);
     for (const { res } of answers) expect([res.status, res.body.message]).toEqual([200, undefined]);
-    // A real race: every merge ran while a worker was processing a document naming its companies.
+    // A real race: every action ran while a worker was processing a document naming its entities.
     for (const { span } of answers) expect(runs.some(([a, b]) => a < span[1] && span[0] < b)).toBe(true);
 
     const check = async () => {
@@ -123,16 +130,23 @@ describe('curation racing the graph worker', () => {
         // Ten documents: ten MENTIONED_IN edges from the survivor.
         expect((await edgesOf(t.db, project.projectUuid, p.survivor.uuid)).filter((e) => e.type === 'MENTIONED_IN')).toHaveLength(10);
       }
+      // "Daniel Pell" is no entity, in any of the ten documents.
+      const pells = await mentions(t.db, project.projectUuid, { key: pell.key });
+      expect(new Set(pells.map((m) => m.documentUuid)).size).toBe(10);
+      expect(pells.filter((m) => m.entityUuid !== null)).toEqual([]);
+      expect((await entities(t.db, project.projectUuid)).filter((e) => e.key === pell.key)).toEqual([]);
+      expect(await edgesOf(t.db, project.projectUuid, pell.uuid)).toEqual([]);
     };
     await check();
     // The rules hold when every document is processed again.
     for (const d of [...seed, ...fresh]) await workers[round % 2].pipeline.process(d);
     await check();
     const log = await request(t.http).get(`/v1/projects/${project.projectUuid}/curation`).expect(200);
-    expect(log.body.items.map((i: { kind: string; actor: string }) => [i.kind, i.actor])).toEqual([
+    expect(log.body.items.map((i: { kind: string; actor: string }) => [i.kind, i.actor]).sort()).toEqual([
       ['merge', 'open'],
       ['merge', 'open'],
       ['merge', 'open'],
+      ['reject', 'open'],
     ]);
     if (errors.length) console.log(`round ${round}: stage retries (as the job runner would): ${errors.join('; ')}`);
   });
