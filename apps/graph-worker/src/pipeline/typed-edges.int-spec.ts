@@ -7,8 +7,9 @@ jest.setTimeout(120_000);
 // An invented appellate opinion (no real case, court record or person): a caption with a docket, counsel blocks, a
 // panel, the author, a dissent, full / short / Id. / supra citations with signals and pins, a statute, and two
 // dates in one sentence with nothing else.
-const OPINION = [
-  `UNITED STATES COURT OF APPEALS
+
+// The caption of both documents: court, docket, parties and their roles.
+const CAPTION = `UNITED STATES COURT OF APPEALS
 FOR THE TENTH CIRCUIT
 
 No. 24-3117
@@ -22,7 +23,10 @@ v.
 BRIGHTWATER LOGISTICS, INC.,
 
           Defendant - Appellee.
+`;
 
+const OPINION = [
+  `${CAPTION}
 Appeal from the United States District Court
 for the District of Kansas
 
@@ -57,21 +61,7 @@ Orland Freight Lines, 77 F.4th 230, 236 (10th Cir. 2023) (Ruiz, J., dissenting).
 
 // A later order in the same case: the same caption, court and parties (their edges gain a second document).
 const ORDER = [
-  `UNITED STATES COURT OF APPEALS
-FOR THE TENTH CIRCUIT
-
-No. 24-3117
-
-MARGARET OKAFOR,
-
-          Plaintiff - Appellant,
-
-v.
-
-BRIGHTWATER LOGISTICS, INC.,
-
-          Defendant - Appellee.
-
+  `${CAPTION}
 ORDER
 
 Before HARTWELL, LINDQVIST, and ABERNATHY, Circuit Judges.

@@ -95,10 +95,11 @@ export async function recomputeDocumentEdges(
     maxEvidence: 20,
   });
   const toUtf16 = doc ? utf16Offsets(doc.text) : undefined;
+  const between = doc && toUtf16 ? (start: number, end: number) => doc.text.slice(toUtf16(start), toUtf16(end)) : undefined;
   const evidence = (spans: Span[]): EdgeEvidence[] | null => (doc && spans.length ? evidenceOf(doc, documentUuid, spans, toUtf16) : null);
   const records: ContributionRecord[] = [
     ...plain.map((c) => ({ s: c.source, tg: c.target, ty: c.type, w: c.weight, ev: c.evidence, p: null, x: evidence(c.occurrences) })),
-    ...typedContributions(documentUuid, mentions).map((c) => ({
+    ...typedContributions(documentUuid, mentions, { between }).map((c) => ({
       s: c.source,
       tg: c.target,
       ty: c.type,

@@ -14,6 +14,8 @@ const TEXT = [
   'KELLAN, J., delivered the opinion of the Court.',
   'See Farrow v. Linden Mills, 88 W.3d 410, 415 (2019). Farrow, 88 W.3d at 417. Id. at 418. Cf. Beck v. Crane, supra, at 9 (Frost, J., concurring).',
   'The county relies on W. Code § 12-401. ORTIZ, J., dissenting. The Court of Claims had no jurisdiction.',
+  'Judge Pemberton of the trial court found no notice; Justice Hale and Justice Moreau of the high court would have heard it.',
+  'WE CONCUR:\n\n______________________\n    VOSS, C.J.\n\n______________________\n    KELLAN, J.',
 ].join('\n');
 
 let seq = 0;
@@ -66,16 +68,24 @@ mention('j-frost', 'PERSON', 'Frost', { judgeRole: 'concurrence', cited: true },
 mention('statute-12-401', 'STATUTE', 'W. Code § 12-401', { kind: 'statute' });
 mention('j-ortiz', 'PERSON', 'ORTIZ', { judgeRole: 'dissent' }, 'judge', 1);
 mention('court-claims', 'COURT', 'Court of Claims', { courtId: 'wm.claims' });
+mention('j-pemberton', 'PERSON', 'Pemberton', { judgeRole: 'panel', courtId: 'wm.sup' }, 'judge');
+mention('j-hale', 'PERSON', 'Hale', { judgeRole: 'panel', courtId: 'us.scotus' }, 'judge');
+mention('j-moreau', 'PERSON', 'Moreau', { judgeRole: 'panel', courtId: 'us.scotus' }, 'judge');
+// the signature block at the end: two panel mentions separated by signature lines
+mention('j-voss', 'PERSON', 'VOSS', { judgeRole: 'panel' }, 'judge', 1);
+mention('j-kellan', 'PERSON', 'KELLAN', { judgeRole: 'panel' }, 'judge', 2);
 // the case key of the caption mention is what the parties' caseKey names
 mentions.find((m) => m.canonicalUuid === 'case-tillery')!.normalizedKey = captionKey;
 // an unlinked stray: no role, no attributes
 mention('p-stray', 'PERSON', 'Marcus Webb', null, null);
 
-const edges = (type: string, list = typedContributions(DOC, mentions)) =>
+// the document's text between two offsets (no astral characters here: code points = UTF-16 indexes)
+const between = (start: number, end: number) => TEXT.slice(start, end);
+const edges = (type: string, list = typedContributions(DOC, mentions, { between })) =>
   list.filter((c) => c.type === type).map((c) => ({ source: c.source, target: c.target, weight: c.weight, ...c.properties }));
 
 describe('typedContributions', () => {
-  const all = typedContributions(DOC, mentions);
+  const all = typedContributions(DOC, mentions, { between });
 
   it('PARTY_TO: each caption party -> the caption case, with its roles', () => {
     expect(edges('PARTY_TO', all)).toEqual([
@@ -108,9 +118,9 @@ describe('typedContributions', () => {
 
   it("JUDGE_OF: every judge -> the caption case, roles merged per judge (panel by default); not a cited case's judge", () => {
     expect(edges('JUDGE_OF', all)).toEqual([
-      { source: 'j-kellan', target: 'case-tillery', weight: 2, roles: ['author', 'panel'] },
+      { source: 'j-kellan', target: 'case-tillery', weight: 3, roles: ['author', 'panel'] },
       { source: 'j-ortiz', target: 'case-tillery', weight: 2, roles: ['dissent', 'panel'] },
-      { source: 'j-voss', target: 'case-tillery', weight: 1, roles: ['panel'] },
+      { source: 'j-voss', target: 'case-tillery', weight: 2, roles: ['panel'] }, // the bench list and the signatures
     ]);
   });
 
@@ -133,6 +143,13 @@ describe('typedContributions', () => {
     expect(farrow.evidence).toEqual(['chunk-0', 'chunk-1']);
   });
 
+  it('JUDGE_OF: a judge only named in the text, or of another court, is no judge of the case; without the text every one is', () => {
+    const named = ['j-pemberton', 'j-hale', 'j-moreau'];
+    expect(all.filter((c) => c.type === 'JUDGE_OF' && named.includes(c.source))).toEqual([]);
+    const blind = edges('JUDGE_OF', typedContributions(DOC, mentions)).map((e) => e.source);
+    expect(blind).toEqual(expect.arrayContaining(named));
+  });
+
   it('makes nothing of a mention with no role (the stray person)', () => {
     expect(all.some((c) => c.source === 'p-stray' || c.target === 'p-stray')).toBe(false);
   });
@@ -148,7 +165,7 @@ describe('typedContributions', () => {
     const noCaption = mentions
       .filter((m) => m.canonicalUuid !== 'case-tillery')
       .map((m) => (m.role === 'party' ? { ...m, attributes: { party: m.attributes!.party } } : m));
-    const out = typedContributions(DOC, noCaption);
+    const out = typedContributions(DOC, noCaption, { between });
     expect(edges('PARTY_TO', out)).toEqual([]);
     expect(edges('JUDGE_OF', out)).toEqual([]);
     expect(edges('DECIDED_BY', out)).toEqual([]);
@@ -166,20 +183,24 @@ describe('typedContributions', () => {
           ? { ...m, attributes: { for: 'intervenor' } }
           : m,
     );
-    const out = edges('REPRESENTS', typedContributions(DOC, named));
+    const out = edges('REPRESENTS', typedContributions(DOC, named, { between }));
     expect(out.filter((e) => e.source === 'c-anand')).toEqual([{ source: 'c-anand', target: 'p-owen', weight: 1, roles: ['appellant'] }]);
     expect(out.filter((e) => e.source === 'c-webb')).toEqual([]);
   });
 
   it('DECIDED_BY falls back to the COURT with the caption court id, then to the first court near the top', () => {
     const unmarked = mentions.map((m) => (m.entityType === 'COURT' ? { ...m, attributes: { courtId: m.attributes!.courtId } } : m));
-    expect(edges('DECIDED_BY', typedContributions(DOC, unmarked))).toEqual([{ source: 'case-tillery', target: 'court-westmarch', weight: 1 }]);
+    expect(edges('DECIDED_BY', typedContributions(DOC, unmarked, { between }))).toEqual([
+      { source: 'case-tillery', target: 'court-westmarch', weight: 1 },
+    ]);
     const noIds = mentions.map((m) => (m.entityType === 'COURT' ? { ...m, attributes: null } : m));
-    expect(edges('DECIDED_BY', typedContributions(DOC, noIds))).toEqual([{ source: 'case-tillery', target: 'court-westmarch', weight: 1 }]);
+    expect(edges('DECIDED_BY', typedContributions(DOC, noIds, { between }))).toEqual([
+      { source: 'case-tillery', target: 'court-westmarch', weight: 1 },
+    ]);
   });
 
   it('is a function of the mention set, not of the order given', () => {
-    expect(typedContributions(DOC, [...mentions].reverse())).toEqual(all);
+    expect(typedContributions(DOC, [...mentions].reverse(), { between })).toEqual(all);
   });
 });
 

@@ -35,6 +35,31 @@ export interface TypedContribution {
   occurrences: Span[];
 }
 
+export interface TypedOptions {
+  /** The document's text between two code-point offsets; without it a judge's every panel mention counts. */
+  between?: (start: number, end: number) => string;
+}
+
+/**
+ * What may separate two names of one bench list: commas, "and", titles ("Chief Judge", "Circuit Judges", "J.", "JJ."),
+ * "WE CONCUR:", signature lines ("____", "/s/").
+ */
+const BENCH_GLUE =
+  /^(?:[\s,;:.&_]|\/s\/|\band\b|\bchief\b|\bsenior\b|\bcircuit\b|\bassociate\b|\bpresiding\b|\bacting\b|\bjudges?\b|\bjustices?\b|\bjj?\.|\b[cpa]\.\s?j\.|\bwe\b|\bconcurs?\b|\bconcurring\b)*$/i;
+/** Longest gap (white space collapsed) between two names of one bench list. */
+const BENCH_GAP = 60;
+
+function inBenchList(m: GraphMention, judges: GraphMention[], between: (start: number, end: number) => string): boolean {
+  if (!isPlaced(m)) return false;
+  return judges.some((o) => {
+    if (o === m || o.canonicalUuid === m.canonicalUuid || !isPlaced(o)) return false;
+    const [a, z] = o.start < m.start ? [o.end, m.start] : [m.end, o.start];
+    if (z < a) return false;
+    const gap = between(a, z).replace(/_+/g, '_').replace(/\s+/g, ' ');
+    return gap.length <= BENCH_GAP && BENCH_GLUE.test(gap);
+  });
+}
+
 /** A case name and its reporter cite (or two parallel cites) closer than this (", ") are one citation. */
 const SAME_CITATION_GAP = 3;
 /** Without a marked caption court: the first COURT mention this close to the top. */
@@ -138,11 +163,11 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * - REPRESENTS counsel / law firm -> the party named by attributes.forParty, else every party whose role is
  *   attributes.for; properties.roles = the role words.
  * - JUDGE_OF judge -> each caption CASE; properties.roles from attributes.judgeRole (default 'panel'); never a judge
- *   of a cited case (attributes.cited).
+ *   of a cited case (attributes.cited); a mere 'panel' mention only in a bench list, and not of another court.
  * - DECIDED_BY caption CASE -> the caption's COURT (attributes.caption; else the COURT whose courtId is the
  *   caption's; else the first COURT mention near the top).
  */
-export function typedContributions(documentUuid: string, mentions: GraphMention[]): TypedContribution[] {
+export function typedContributions(documentUuid: string, mentions: GraphMention[], options: TypedOptions = {}): TypedContribution[] {
   const all = [...mentions].sort(byOffset);
   const b = new Builder();
 
@@ -261,15 +286,25 @@ export function typedContributions(documentUuid: string, mentions: GraphMention[
   }
 
   // JUDGE_OF
-  for (const m of all) {
-    if (m.role !== 'judge' || m.entityType !== 'PERSON' || !captionUuids.size) continue;
-    // "(Frankfurter, J., concurring)" after a cited case: a judge of that case, not of this one
-    if (attr(m, 'cited') === true) continue;
+  const judges = all.filter((m) => m.role === 'judge' && m.entityType === 'PERSON' && attr(m, 'cited') !== true);
+  const markedCourt = all.find((m) => m.entityType === 'COURT' && attr(m, 'caption') === true);
+  const benchCourtId =
+    (markedCourt && str(attr(markedCourt, 'courtId'))) ?? captions.map((c) => str(attr(c, 'courtId'))).find((x) => x !== undefined);
+  for (const m of captionUuids.size ? judges : []) {
+    // ("(Frankfurter, J., concurring)" after a cited case, attributes.cited, is a judge of that case: left out above)
     const stated = strs(attr(m, 'judgeRole'))
       .map((r) => r.toLowerCase())
       .filter((r) => JUDGE_ROLE_SET.has(r));
     const roles = stated.length ? stated : ['panel'];
     if (attr(m, 'alsoDissent') === true) roles.push('dissent');
+    // A judge only named ("Judge Meier appointed two experts", "[Hon. X, U.S. District Judge]", "Justice Stevens would
+    // have granted the stay") is no judge of this case: a panel mention counts when it is in a bench list with
+    // another judge ("Before A, B, and C, Circuit Judges", "WE CONCUR: A, J. B, J.") and is not of another court.
+    if (roles.length === 1 && roles[0] === 'panel' && options.between) {
+      const court = str(attr(m, 'courtId'));
+      if (court !== undefined && benchCourtId !== undefined && court !== benchCourtId) continue;
+      if (!inBenchList(m, judges, options.between)) continue;
+    }
     for (const c of captionUuids) b.add('JUDGE_OF', m.canonicalUuid, c, 1, { roles }, supportOf([m]));
   }
 

@@ -58,6 +58,26 @@ export function pageNumbersOf(doc: DocumentText, start: number, end: number): nu
  * Returns the conversion for `text` (the identity when it has no astral characters).
  */
 export function codePointOffsets(text: string): (utf16Index: number) => number {
+  const pairs = surrogatePairs(text);
+  if (!pairs.length) return (i) => i;
+  // `countBelow(i - 1)` pairs lie wholly before i (their low surrogate is at < i).
+  return (i) => i - countBelow(pairs, i - 1);
+}
+
+/**
+ * The inverse of codePointOffsets: a code-point offset (as stored) -> the UTF-16 index into `text`
+ * (the identity when it has no astral characters).
+ */
+export function utf16Offsets(text: string): (codePoint: number) => number {
+  // the pairs' code-point positions: the k-th pair (0-based) starts k code points before its UTF-16 index
+  const pairs = surrogatePairs(text).map((at, k) => at - k);
+  if (!pairs.length) return (cp) => cp;
+  // every pair that starts before code point cp adds one UTF-16 unit
+  return (cp) => cp + countBelow(pairs, cp);
+}
+
+/** UTF-16 indexes of the high surrogates of the text's surrogate pairs, ascending. */
+function surrogatePairs(text: string): number[] {
   const pairs: number[] = [];
   for (let i = 0; i < text.length - 1; i++) {
     const c = text.charCodeAt(i);
@@ -69,47 +89,17 @@ export function codePointOffsets(text: string): (utf16Index: number) => number {
       }
     }
   }
-  if (!pairs.length) return (i) => i;
-  return (i) => {
-    let lo = 0;
-    let hi = pairs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (pairs[mid] < i - 1) lo = mid + 1;
-      else hi = mid;
-    }
-    // `lo` pairs lie wholly before i (their low surrogate is at < i).
-    return i - lo;
-  };
+  return pairs;
 }
 
-/**
- * The inverse of codePointOffsets: a code-point offset (as stored) -> the UTF-16 index into `text`
- * (the identity when it has no astral characters).
- */
-export function utf16Offsets(text: string): (codePoint: number) => number {
-  // code-point positions of the surrogate pairs, ascending
-  const pairs: number[] = [];
-  for (let i = 0; i < text.length - 1; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        pairs.push(i - pairs.length);
-        i++;
-      }
-    }
+/** How many of the ascending `values` are < `bound` (binary search). */
+function countBelow(values: number[], bound: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < bound) lo = mid + 1;
+    else hi = mid;
   }
-  if (!pairs.length) return (cp) => cp;
-  return (cp) => {
-    let lo = 0;
-    let hi = pairs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (pairs[mid] < cp) lo = mid + 1;
-      else hi = mid;
-    }
-    // `lo` pairs start before code point cp: each adds one UTF-16 unit
-    return cp + lo;
-  };
+  return lo;
 }
