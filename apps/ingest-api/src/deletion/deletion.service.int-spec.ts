@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { createPrivateDatabase } from '@casegraph/testing';
 import { DocumentIntakeService } from '../intake/document-intake.service';
 import { TestApp, cleanupTestData, createTestApp, uniqueName } from '../testing/test-app';
 import { ProjectDeletedDto } from './deletion.dto';
@@ -229,30 +230,41 @@ describe('DeletionService (concurrency)', () => {
     process.stdout.write(`[deletion] upload racing a project delete: ${outcomes.join(', ')}\n`);
   });
   it('rows of a table CaseGraph does not manage that reference the project or document: 409 naming it, nothing deleted', async () => {
-    const table = `test_foreign_${randomUUID().slice(0, 8)}`;
-    const p = await project();
-    const d = await document(p);
-    await t.db.query(
-      `CREATE TABLE ${table} (id serial PRIMARY KEY, project_id int REFERENCES projects(id), document_uuid uuid REFERENCES source_documents(document_uuid))`,
-    );
+    // On a private database: the foreign keys to projects and source_documents are DDL on shared tables.
+    const db = await createPrivateDatabase('deletion_fk');
+    const own = await createTestApp({ DATABASE_URL: db.url });
     try {
-      await t.db.query(`INSERT INTO ${table} (document_uuid) VALUES ($1)`, [d]);
-      const doc = await deletion.deleteDocument(d).catch((e: HttpException) => e);
+      const service = own.app.get(DeletionService);
+      const [p] = await own.db.query(
+        `INSERT INTO projects (name, project_uuid) VALUES ('fk', gen_random_uuid()) RETURNING id, project_uuid AS "projectUuid"`,
+      );
+      const d = randomUUID();
+      await own.db.query(
+        `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name) VALUES ($1, $2, $3, 'x.pdf')`,
+        [d, p.id, p.projectUuid],
+      );
+      await own.db.query(
+        `CREATE TABLE import_sessions (id serial PRIMARY KEY, project_id int REFERENCES projects(id),
+                                       document_uuid uuid REFERENCES source_documents(document_uuid))`,
+      );
+      await own.db.query(`INSERT INTO import_sessions (document_uuid) VALUES ($1)`, [d]);
+      const doc = await service.deleteDocument(d).catch((e: HttpException) => e);
       expect(doc).toBeInstanceOf(HttpException);
       expect((doc as HttpException).getStatus()).toBe(409);
-      expect((doc as HttpException).message).toContain(`rows of ${table}`);
-      expect((await t.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE document_uuid = $1`, [d]))[0].n).toBe(1);
+      expect((doc as HttpException).message).toContain('rows of import_sessions');
+      expect((await own.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE document_uuid = $1`, [d]))[0].n).toBe(1);
 
-      await t.db.query(`UPDATE ${table} SET document_uuid = NULL, project_id = $1`, [p.id]);
-      await deletion.deleteDocument(d);
-      const proj = await deletion.deleteProject(p.projectUuid, p.projectUuid).catch((e: HttpException) => e);
+      await own.db.query(`UPDATE import_sessions SET document_uuid = NULL, project_id = $1`, [p.id]);
+      await service.deleteDocument(d);
+      const proj = await service.deleteProject(p.projectUuid, p.projectUuid).catch((e: HttpException) => e);
       expect((proj as HttpException).getStatus()).toBe(409);
-      expect((proj as HttpException).message).toContain(`Project ${p.projectUuid} is still referenced by rows of ${table}`);
-      expect((await t.db.query(`SELECT count(*)::int AS n FROM projects WHERE id = $1`, [p.id]))[0].n).toBe(1);
-      await t.db.query(`DELETE FROM ${table}`);
-      await expect(deletion.deleteProject(p.projectUuid, p.projectUuid)).resolves.toMatchObject({ projectUuid: p.projectUuid });
+      expect((proj as HttpException).message).toContain(`Project ${p.projectUuid} is still referenced by rows of import_sessions`);
+      expect((await own.db.query(`SELECT count(*)::int AS n FROM projects WHERE id = $1`, [p.id]))[0].n).toBe(1);
+      await own.db.query(`DELETE FROM import_sessions`);
+      await expect(service.deleteProject(p.projectUuid, p.projectUuid)).resolves.toMatchObject({ projectUuid: p.projectUuid });
     } finally {
-      await t.db.query(`DROP TABLE IF EXISTS ${table}`);
+      await own.close();
+      await db.drop();
     }
   });
 });
