@@ -7,7 +7,7 @@ import {
   createPipelineApp,
   createProject,
 } from '../../apps/graph-worker/src/testing/graph-test-kit';
-import { parseCsv, parseGraphml, replayCypher } from '../../apps/ingest-api/src/graph/testing/export-readers';
+import { parseCsv, parseGraphml, replayCypher, textBody } from '../../apps/ingest-api/src/graph/testing/export-readers';
 import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
 
 jest.setTimeout(180_000);
@@ -169,17 +169,7 @@ describe('typed read API on an opinion through the real pipeline', () => {
   });
 
   it('the exports carry the typed edges the worker stored, and parse', async () => {
-    const get = (format: string) =>
-      api()
-        .get(`${base()}/graph/export?format=${format}`)
-        .buffer(true)
-        .parse((res, cb) => {
-          let data = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (data += c));
-          res.on('end', () => cb(null, data));
-        })
-        .expect(200);
+    const get = (format: string) => api().get(`${base()}/graph/export?format=${format}`).buffer(true).parse(textBody).expect(200);
     const stored: Array<{ id: string; type: string }> = await t.db.query(
       `SELECT relationship_uuid AS id, relationship_type AS type FROM relationship_staging WHERE project_uuid = $1`,
       [project.projectUuid],

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { EdgeEvidence } from '@casegraph/contracts';
 import { TestProject, cleanupProjects, createDocument, createProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
-import { parseCsv, parseGraphml, replayCypher } from '../../apps/ingest-api/src/graph/testing/export-readers';
+import { parseCsv, parseGraphml, replayCypher, textBody } from '../../apps/ingest-api/src/graph/testing/export-readers';
 import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
 
 jest.setTimeout(120_000);
@@ -432,17 +432,7 @@ describe('typed graph read API', () => {
   });
 
   describe('GET graph/export with typed edges', () => {
-    const exportOf = (format: string) =>
-      api()
-        .get(`${base()}/graph/export?format=${format}`)
-        .buffer(true)
-        .parse((res, cb) => {
-          let data = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (data += c));
-          res.on('end', () => cb(null, data));
-        })
-        .expect(200);
+    const exportOf = (format: string) => api().get(`${base()}/graph/export?format=${format}`).buffer(true).parse(textBody).expect(200);
     const stored = async () =>
       (
         await t.db.query(`SELECT relationship_uuid AS id, relationship_type AS type FROM relationship_staging WHERE project_uuid = $1`, [

@@ -13,7 +13,7 @@ import {
   generatedPages,
   ownFixture,
 } from '../../apps/graph-worker/src/testing/graph-test-kit';
-import { parseCsv } from '../../apps/ingest-api/src/graph/testing/export-readers';
+import { parseCsv, textBody } from '../../apps/ingest-api/src/graph/testing/export-readers';
 import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
 
 jest.setTimeout(120_000);
@@ -161,15 +161,7 @@ describe('graph read API (/v1/projects/:projectUuid/...)', () => {
 
   describe('GET graph/export', () => {
     const exportOf = (p: TestProject, format: string) =>
-      api()
-        .get(`/v1/projects/${p.projectUuid}/graph/export?format=${format}`)
-        .buffer(true)
-        .parse((res, cb) => {
-          let data = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (data += c));
-          res.on('end', () => cb(null, data));
-        });
+      api().get(`/v1/projects/${p.projectUuid}/graph/export?format=${format}`).buffer(true).parse(textBody);
 
     it('GraphML: valid XML with every node and edge, escaped, as an attachment', async () => {
       const res = await exportOf(project, 'graphml').expect(200);

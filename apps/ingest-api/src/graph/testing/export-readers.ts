@@ -254,3 +254,12 @@ export function parseGraphml(xml: string): ParsedGraphml {
     })),
   };
 }
+
+/** A supertest `.parse()` that collects a streamed export as one string (`.buffer(true).parse(textBody)`). */
+export function textBody(res: unknown, cb: (err: Error | null, body: string) => void): void {
+  const stream = res as NodeJS.ReadableStream;
+  let data = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (c: string) => (data += c));
+  stream.on('end', () => cb(null, data));
+}
