@@ -180,3 +180,84 @@ describe('the caption case: consolidated captions', () => {
     ]);
   });
 });
+
+describe('the caption case: captions whose column gaps were lost (text read back from a PDF)', () => {
+  const captionOfText = (lines: string[]) => {
+    const found = findLegalMentions(lines.join('\n'));
+    return {
+      cases: captionOf(found).map((c) => c.display),
+      parties: partiesOf(found)
+        .filter((m) => !m.attributes?.alias)
+        .map((m) => [m.display ?? m.text, m.attributes?.party, m.attributes?.side]),
+    };
+  };
+
+  it('reads a name and its role on one line, and a docket number after the "v."', () => {
+    expect(
+      captionOfText([
+        'IN THE UNITED STATES DISTRICT COURT',
+        'WESTERN DISTRICT OF OKLAHOMA',
+        '',
+        'LORETTA M. QUIGLEY PLAINTIFF',
+        '',
+        'v. CIVIL NO. 25-0417',
+        '',
+        'ARMAND T. VESELY, Acting Warden DEFENDANT',
+        '',
+        'MEMORANDUM OPINION',
+        'The plaintiff asks the court to review the decision that denied her request for a transfer.',
+      ]),
+    ).toEqual({
+      cases: ['Quigley v. Vesely'],
+      parties: [
+        ['Loretta M. Quigley', 'plaintiff', 0],
+        ['Armand T. Vesely', 'defendant', 1],
+      ],
+    });
+  });
+
+  it('reads a role line with the docket beside it, and skips right-column lines between the sides', () => {
+    expect(
+      captionOfText([
+        'IN THE COURT OF APPEAL OF THE STATE OF CALIFORNIA',
+        'FOURTH APPELLATE DISTRICT',
+        '',
+        'HOLLIS BRANDT, D081234',
+        '(San Diego County',
+        'Plaintiff and Respondent, Super. Ct. No. 37-2021-0044)',
+        '',
+        'v.',
+        '',
+        'MIRABEL ESTATES HOMEOWNERS ASSOCIATION,',
+        '',
+        'Defendant and Appellant.',
+        '',
+        'The association appeals from a judgment entered after a bench trial on the owner’s claims.',
+      ]),
+    ).toEqual({
+      cases: ['Brandt v. Mirabel Estates Homeowners Association'],
+      parties: [
+        ['Hollis Brandt', 'plaintiff', 0],
+        ['Mirabel Estates Homeowners Association', 'defendant', 1],
+      ],
+    });
+    expect(
+      captionOfText([
+        'UNITED STATES DISTRICT COURT',
+        'DISTRICT OF NEBRASKA',
+        '',
+        'Prairie Line Seed Company, Case No. 24-cv-0311 (ABC/DEF)',
+        '',
+        'Plaintiff,',
+        'ORDER',
+        'v.',
+        '',
+        'Harlan Grain Elevators, LLC,',
+        '',
+        'Defendant.',
+        '',
+        'This contract dispute is before the Court on the parties’ cross motions for summary judgment.',
+      ]).cases,
+    ).toEqual(['Prairie Line Seed Company v. Harlan Grain Elevators, LLC']);
+  });
+});

@@ -87,7 +87,7 @@ const ROLE_CELL = new RegExp(`^(?:${ROLE_EXPR})\\s*[.,;:]?(?:\\s*\\.)?$`, 'i');
 const INLINE_ROLE = new RegExp(`,\\s*(${ROLE_EXPR})\\s*[.,;]?\\)?\\.?$`, 'i');
 const V_CELL = /^(?:v\.?|vs\.?|versus|[-–]?\s*against\s*[-–]?|[-–]\s*vs?\.?\s*[-–])$/i;
 const HEADING =
-  /^(?:(?:IN THE |In the |In The )?(?:UNITED STATES |United States )?(?:[A-Z][\w.'’]* ){0,6}(?:COURT|Court)\b(?! Clerk)|(?:FOR THE |For the |for the )?(?:[A-Z]+ ){0,3}(?:DISTRICT|District) OF\b|(?:[A-Z]+ ){1,3}DIVISION$|(?:[A-Z][a-z]+ ){1,3}Division$|No\.|NO\.|NUMBER |Nos?\. |Case No|CASE NO|Civil Action|CIVIL ACTION|Civ\. Action|CIVIL NO|Civil No|Docket|DOCKET|Index No|INDEX NO|C\.A\. No|Appeal No|Appellate Case|ORDER\b|OPINION\b|MEMORANDUM\b|DECISION\b|JUDGMENT\b|Order\b|Opinion\b|Memorandum\b|Decision\b|BEFORE\b|Before\b|On Appeal|ON APPEAL|Appeal [Ff]rom|APPEAL FROM|On Petition|ON PETITION|Application for|Filed\b|FILED\b|Submitted\b|SUBMITTED\b|Argued\b|ARGUED\b|Heard\b|Decided\b|DECIDED\b|PRESENT\b|Consolidated\b|CONSOLIDATED\b|REVISED\b|NOT FOR PUBLICATION|Not for Publication|NOT PRECEDENTIAL|\[|\(|Per Curiam|PER CURIAM|Chief Special Master|Special Master|Judge\b|JUDGE\b|Hon\.|HON\.|THE HONORABLE|The Honorable|Trial Court|Agency No|D\.C\. No|SC:|COA:|Justices?$|Syllabus|Counsel\b|ATTORNEYS?\b)/;
+  /^(?:(?:IN THE |In the |In The )?(?:UNITED STATES |United States )?(?:[A-Z][\w.'’]* ){0,6}(?:COURT|Court)\b(?! Clerk)|(?:FOR THE |For the |for the )?(?:[A-Z]+ ){0,3}(?:DISTRICT|District) OF\b|(?:[A-Z]+ ){1,3}DIVISION$|(?:[A-Z][a-z]+ ){1,3}Division$|No\.|NO\.|NUMBER |Nos?\. |Case No|CASE NO|Civil Action|CIVIL ACTION|Civ\. Action|CIVIL NO|Civil No|Docket|DOCKET|Index No|INDEX NO|C\.A\. No|Appeal No|Appellate Case|ORDER\b|OPINION\b|MEMORANDUM\b|DECISION\b|JUDGMENT\b|Order\b|Opinion\b|Memorandum\b|Decision\b|BEFORE\b|Before\b|On Appeal|ON APPEAL|Appeal [Ff]rom|APPEAL FROM|On Petition|ON PETITION|Application for|Filed\b|FILED\b|Submitted\b|SUBMITTED\b|Argued\b|ARGUED\b|Heard\b|Decided\b|DECIDED\b|PRESENT\b|Consolidated\b|CONSOLIDATED\b|In Admiralty$|IN ADMIRALTY$|REVISED\b|NOT FOR PUBLICATION|Not for Publication|NOT PRECEDENTIAL|\[|\(|Per Curiam|PER CURIAM|Chief Special Master|Special Master|Judge\b|JUDGE\b|Hon\.|HON\.|THE HONORABLE|The Honorable|Trial Court|Agency No|D\.C\. No|SC:|COA:|Justices?$|Syllabus|Counsel\b|ATTORNEYS?\b)/;
 const HEADING_STRONG =
   /^(?:No\.|NO\.|NUMBER |Nos?\. |Case No|CASE NO|Civil Action|CIVIL ACTION|Civ\. Action|CIVIL NO|Civil No|Docket|DOCKET|Index No|INDEX NO|C\.A\. No|Appeal No|Appellate Case|Consolidated\b|CONSOLIDATED\b|BEFORE\b|Before\b|Agency No|D\.C\. No|SC:|COA:|Filed\b|FILED\b|Submitted\b|SUBMITTED\b)/;
 const IN_RE = /^(?:IN RE:?|In re:?|In Re:?|IN THE MATTER OF|In the Matter of|In The Matter Of|Matter of|MATTER OF|Ex parte|EX PARTE|Ex Parte)\s+/;
@@ -142,12 +142,48 @@ function splitLines(text: string, limit: number): Line[] {
               col: sm.index + c.col,
             });
         } else cellsOf(work, pos, nl, pos, line.left);
+        line.left = line.left.flatMap(splitCell);
       }
     }
     lines.push(line);
     pos = nl + 1;
   }
   return lines;
+}
+
+const V_LEAD = /^(v\.|vs\.|V\.|VS\.)\s+(\S.*)$/;
+const DOCKET_FRAG =
+  '(?:(?:Case|CASE|Civil|CIVIL|Civ\\.|Civil Action|CIVIL ACTION|Criminal|CRIMINAL|Agency|AGENCY|D\\.C\\.|Index|INDEX|Appeal|APPEAL|Docket|DOCKET)\\s+)?(?:No|NO|Nos|NOS)\\.:?\\s*[A-Za-z0-9]*\\d[\\w:.\\-/]*(?:\\s*\\([^()]*\\)?)?';
+const DOCKET_TAIL = new RegExp(`^(.*?[^\\s,])\\s*,?\\s+(${DOCKET_FRAG})$`);
+const DOCKET_HEAD = new RegExp(`^(${DOCKET_FRAG})\\s+(\\S.*)$`);
+const ROLE_LEAD = new RegExp(`^(${ROLE_EXPR}\\s*[,.]?)\\s+(\\S.*)$`, 'i');
+const ROLE_TAIL =
+  /^(.*[^\s,])\s+((?:THIRD-PARTY |CROSS-|COUNTER-)?(?:PLAINTIFF|DEFENDANT|APPELLANT|APPELLEE|PETITIONER|RESPONDENT|MOVANT|INTERVENOR|CLAIMANT|DEBTOR|RELATOR|CREDITOR)S?(?:[-/](?:APPELLANT|APPELLEE|PETITIONER|RESPONDENT)S?)?[.,]?)$/;
+
+/**
+ * A cell that holds two columns once the gap between them is lost (text read back from a PDF): "v. CIVIL NO. 18-5048",
+ * "Plaintiff and Respondent, Super. Ct. No. CV166711)", "CHRISTINA RAMIREZ PLAINTIFF" — split into the cells the
+ * caption reader expects (the "v.", the role line, the name and its role).
+ */
+function splitCell(c: Cell): Cell[] {
+  const cut = (at: number, restAt: number): Cell[] => [
+    { text: c.text.slice(0, at), start: c.start, end: c.start + at, col: c.col },
+    { text: c.text.slice(restAt), start: c.start + restAt, end: c.end, col: c.col + restAt },
+  ];
+  const dt = DOCKET_TAIL.exec(c.text);
+  if (dt) return [...splitCell(cut(dt[1].length, c.text.length - dt[2].length)[0]), cut(dt[1].length, c.text.length - dt[2].length)[1]];
+  const dh = DOCKET_HEAD.exec(c.text);
+  if (dh) return [cut(dh[1].length, c.text.length - dh[2].length)[0], ...splitCell(cut(dh[1].length, c.text.length - dh[2].length)[1])];
+  const v = V_LEAD.exec(c.text);
+  if (v && kindOf(v[2]) === 'heading') return cut(v[1].length, c.text.length - v[2].length);
+  const r = ROLE_LEAD.exec(c.text);
+  if (r && /^\p{Lu}/u.test(c.text) && r[2].length <= 60 && (kindOf(r[2]) === 'heading' || /\b(?:No|NO)\.\s*[A-Z0-9]/.test(r[2]))) {
+    return cut(r[1].trimEnd().length, c.text.length - r[2].length);
+  }
+  const t = ROLE_TAIL.exec(c.text);
+  // the name before the role: capitalised words only ("Social Security Administration DEFENDANT")
+  if (t && !isRole(t[1]) && !/(?:^|\s)\p{Ll}{4,}/u.test(t[1])) return cut(t[1].length, c.text.length - t[2].length);
+  return [c];
 }
 
 function isJunk(t: string): boolean {
@@ -302,6 +338,8 @@ function captionFrom(
       continue;
     }
     if (r.kind === 'none' || r.kind === 'junk' || r.kind === 'rightHeading') continue;
+    // "(Santa Cruz County": a right column's fragment that lost its gap (text read back from a PDF)
+    if (r.kind === 'heading' && r.main && /^\([A-Z][^()]*$/.test(r.main.text)) continue;
     if (r.kind === 'name' || r.kind === 'and') {
       sawName = true;
       first = i;
@@ -316,6 +354,7 @@ function captionFrom(
   let side = sideBase;
   let endLine = anchor;
   let lastRoleSide = -1;
+  let skipped = 0;
   const flush = (role: string | undefined, i: number) => {
     if (pending.length) groups.push({ view: viewOf(text, pending), role, side, base: sideBase });
     pending = [];
@@ -339,6 +378,11 @@ function captionFrom(
     }
     if (r.kind === 'heading' || r.kind === 'prose') {
       if (i <= anchor) continue;
+      // a right column's line ("ORDER", "Civil Action No. …") between the first side and the "v.", once the gap
+      // between the columns is lost (text read back from a PDF)
+      if (r.kind === 'heading' && side === sideBase && vWithin(lines, i + 1, 3, leftLimit)) continue;
+      // ... or between the "v." and the second side's first name ("In Admiralty")
+      if (r.kind === 'heading' && side > sideBase && !pending.length && !groups.some((g) => g.side === side) && skipped++ < 2) continue;
       break;
     }
     if (r.kind === 'rightHeading') {
@@ -395,6 +439,17 @@ function captionFrom(
   }
   if (!groups.length || (again && new Set(groups.map((g) => g.side)).size < 2)) return undefined;
   return { groups, links, endLine };
+}
+
+/** Whether a "v." line comes within `n` non-blank lines from line `from`. */
+function vWithin(lines: Line[], from: number, n: number, leftLimit: number): boolean {
+  for (let j = from, seen = 0; j < lines.length && seen < n; j++) {
+    const r = readLine(lines[j], leftLimit);
+    if (r.kind === 'blank') continue;
+    if (r.kind === 'v') return true;
+    seen++;
+  }
+  return false;
 }
 
 /** "A v. B" on one line (two with a continuation), in capitals: "MARTIN HINES v. THE STATE." */
@@ -1104,7 +1159,12 @@ export function findParties(text: string, context: LegalPeopleContext): LegalMen
   const out: LegalMention[] = captionCaseMentions(text, cases, end, context);
   for (const p of parties) {
     out.push(mention(text, p, p.start, p.end, p.display, 0.9));
-    for (const a of p.aliases) out.push(mention(text, p, a.start, a.end, a.display, 0.85));
+    // "a/k/a ZEZAO", "dba Carnival Cruise Line": the same party (its key), marked as an alias
+    for (const a of p.aliases) {
+      const m = mention(text, p, a.start, a.end, a.display, 0.85);
+      m.attributes = { ...m.attributes, alias: true };
+      out.push(m);
+    }
   }
   for (const o of others) {
     const m = mention(text, o, o.start, o.end, o.display, 0.8);
