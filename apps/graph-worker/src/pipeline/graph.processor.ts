@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { DocumentJobData, JOBS, QUEUES, STAGES, isUuid, queueForStage } from '@casegraph/contracts';
+import { DocumentJobData, JOBS, QUEUES, STAGES, TYPED_RELATIONSHIP_TYPES, isUuid, queueForStage } from '@casegraph/contracts';
 import { DocumentJobRunner, PermanentError } from '@casegraph/pipeline';
 import { isDocumentNotFound, isRejectedData } from './errors';
 import { graphMetrics } from './graph-metrics';
@@ -56,8 +56,15 @@ export class GraphDocumentProcessor implements OnApplicationBootstrap {
     const result = await this.pipeline.process(documentUuid);
     this.logger.log(
       `document ${documentUuid} (project ${result.projectUuid}): ${result.chunks} chunks, ${result.mentions} mentions, ` +
-        `${result.resolution.entities} entities (${result.resolution.created} new), ${result.relationships.coOccurs} co-occurrence pairs`,
+        `${result.resolution.entities} entities (${result.resolution.created} new), ${result.relationships.coOccurs} co-occurrence pairs, ` +
+        `${typedEdges(result)} typed edges`,
     );
     return result;
   }
+}
+
+/** The document's typed contributions (CITES, PARTY_TO, …): everything but MENTIONED_IN and CO_OCCURS. */
+function typedEdges(result: GraphDocumentResult): number {
+  const { byType } = result.relationships;
+  return TYPED_RELATIONSHIP_TYPES.reduce((n, t) => n + (byType[t] ?? 0), 0);
 }
