@@ -61,6 +61,44 @@ const MEMO = [
   'MEMORANDUM\n\nMargaret Okafor met Daniel Whitcombe at the offices of Northgate Logistics LLC in Denver on April 9, 2025.\n' +
     'Lucas Brennan of Castlegate Properties Inc. asked Daniel Whitcombe about the lease.\n',
 ];
+// Two invented appellate opinions (parties, counsel and judges made up; the cited cases are real Supreme Court decisions).
+const OPINION_A = [
+  'IN THE UNITED STATES COURT OF APPEALS FOR THE TENTH CIRCUIT',
+  '',
+  'MARLOWE TIMBER COMPANY,',
+  '      Plaintiff-Appellant,',
+  'v.',
+  'GIDEON R. ASHBY,',
+  '      Defendant-Appellee.',
+  '',
+  'Before HOLLIS, PARAMORE, and WEXLER, Circuit Judges.',
+  '',
+  'PARAMORE, Circuit Judge:',
+  '',
+  'Marlowe Timber Company appeals the dismissal of its complaint against Gideon R. Ashby. A complaint must state a',
+  'claim to relief that is plausible on its face. Bell Atlantic Corp. v. Twombly, 550 U.S. 544, 570 (2007). The',
+  'pleaded facts must allow a reasonable inference of liability. Ashcroft v. Iqbal, 556 U.S. 662, 678 (2009).',
+  '',
+  'AFFIRMED.',
+].join('\n');
+const OPINION_B = [
+  'IN THE UNITED STATES COURT OF APPEALS FOR THE EIGHTH CIRCUIT',
+  '',
+  'PRESCOTT GRAIN COOPERATIVE,',
+  '      Plaintiff-Appellee,',
+  'v.',
+  'HENRIETTA VOSS,',
+  '      Defendant-Appellant.',
+  '',
+  'Before DALRYMPLE, OKONKWO, and STRATTON, Circuit Judges.',
+  '',
+  'OKONKWO, Circuit Judge:',
+  '',
+  'Henrietta Voss appeals the judgment for Prescott Grain Cooperative. The complaint was plausible on its face.',
+  'See Bell Atlantic Corp. v. Twombly, 550 U.S. 544, 556 (2007).',
+  '',
+  'AFFIRMED.',
+].join('\n');
 const MIDWAY = ['NOTICE\n\nTheodora Vance of Brightwater Municipal Utility wrote to Margaret Okafor on May 2, 2025.\n'];
 
 describe('DELETE /v1/documents/:documentUuid and DELETE /v1/projects/:projectUuid', () => {
@@ -266,6 +304,83 @@ describe('DELETE /v1/documents/:documentUuid and DELETE /v1/projects/:projectUui
     const again = await api().delete(`/v1/documents/${a}`).expect(404);
     expect(again.body.message).toBe(`Document ${a} not found`);
     await api().get(`/v1/documents/${b}`).expect(200);
+  });
+
+  it('a deleted opinion takes its typed edges and evidence along; a case the other opinion cites stays, cited by it alone', async () => {
+    const p = await newProject('delete-typed');
+    const a = await ingest(p, 'marlowe-v-ashby.pdf', [OPINION_A]);
+    const b = await ingest(p, 'prescott-v-voss.pdf', [OPINION_B]);
+    const types = async (d: string) =>
+      (await t.db.query(`SELECT DISTINCT relationship_type AS ty FROM relationship_contributions WHERE document_uuid = $1 ORDER BY 1`, [d])).map(
+        (r: { ty: string }) => r.ty,
+      );
+    // The typed builder read both opinions: their citations and their captions' parties.
+    expect(await types(a)).toEqual(expect.arrayContaining(['CITES', 'PARTY_TO']));
+    expect(await types(b)).toEqual(expect.arrayContaining(['CITES', 'PARTY_TO']));
+    const citedBy = async (d: string) =>
+      (
+        await t.db.query(
+          `SELECT c.canonical_name AS name FROM relationship_contributions r JOIN canonical_entities c ON c.canonical_entity_uuid = r.target_entity_uuid
+            WHERE r.document_uuid = $1 AND r.relationship_type = 'CITES' ORDER BY 1`,
+          [d],
+        )
+      ).map((r: { name: string }) => r.name);
+    const citedByA = await citedBy(a);
+    const citedByB = await citedBy(b);
+    const both = citedByA.filter((n: string) => citedByB.includes(n));
+    expect(both).toHaveLength(1);
+    expect(both[0]).toMatch(/Twombly/);
+    const bContributions = await contributionsOf(b);
+    const bEdges = await t.db.query(
+      `SELECT s.relationship_type AS ty, s.source_entity_uuid AS s, s.target_entity_uuid AS tg, s.weight, s.evidence
+         FROM relationship_staging s JOIN relationship_contributions c USING (project_uuid, source_entity_uuid, target_entity_uuid, relationship_type)
+        WHERE c.document_uuid = $1 AND s.properties->>'documentCount' = '1' ORDER BY 1, 2, 3`,
+      [b],
+    );
+
+    const namesBefore = (await t.db.query(`SELECT canonical_name AS name FROM canonical_entities WHERE project_uuid = $1`, [p.projectUuid]))
+      .map((r: { name: string }) => r.name)
+      .join('|');
+    expect(namesBefore).toMatch(/Marlowe/i);
+    expect(namesBefore).toMatch(/Ashby/i);
+    const evidenceBefore = await count(
+      `SELECT count(*)::int AS n FROM relationship_staging WHERE project_uuid = $1 AND evidence::text LIKE '%' || $2 || '%'`,
+      [p.projectUuid, a],
+    );
+    expect(evidenceBefore).toBeGreaterThan(0);
+
+    await api().delete(`/v1/documents/${a}`).expect(200);
+
+    expect(await rowsOfDocument(a)).toEqual(none(DOCUMENT_TABLES));
+    // Every edge left is the other opinion's: contributions unchanged, each edge's evidence from it alone.
+    expect(await contributionsOf(b)).toEqual(bContributions);
+    const edges = await t.db.query(
+      `SELECT relationship_type AS ty, (properties->>'documentCount')::int AS docs, evidence FROM relationship_staging WHERE project_uuid = $1`,
+      [p.projectUuid],
+    );
+    expect(edges.length).toBe(bContributions.length);
+    expect(edges.filter((e: { evidence: unknown[] | null }) => e.evidence?.length).length).toBeGreaterThan(0);
+    for (const e of edges) {
+      expect(e.docs).toBe(1);
+      for (const ev of (e.evidence ?? []) as Array<{ documentUuid: string }>) expect([e.ty, ev.documentUuid]).toEqual([e.ty, b]);
+    }
+    // The edges that were the other opinion's alone are exactly as they were.
+    const after = await t.db.query(
+      `SELECT s.relationship_type AS ty, s.source_entity_uuid AS s, s.target_entity_uuid AS tg, s.weight, s.evidence
+         FROM relationship_staging s JOIN relationship_contributions c USING (project_uuid, source_entity_uuid, target_entity_uuid, relationship_type)
+        WHERE c.document_uuid = $1 AND s.properties->>'documentCount' = '1' ORDER BY 1, 2, 3`,
+      [b],
+    );
+    expect(after).toEqual(expect.arrayContaining(bEdges));
+    // The case both cite stays, cited by the other opinion; the cases and parties only the deleted one named are gone.
+    expect(await citedBy(b)).toEqual(citedByB);
+    const names = (await t.db.query(`SELECT canonical_name AS name FROM canonical_entities WHERE project_uuid = $1`, [p.projectUuid])).map(
+      (r: { name: string }) => r.name,
+    );
+    expect(names).toEqual(expect.arrayContaining(citedByB));
+    for (const gone of citedByA.filter((n: string) => !citedByB.includes(n))) expect(names).not.toContain(gone);
+    expect(names.join('|')).not.toMatch(/Marlowe|Ashby/i);
+    expect(names.join('|')).toMatch(/Prescott/i);
   });
 
   it('documents both routes in OpenAPI: the summaries answered, the confirmation parameter, the errors', async () => {
