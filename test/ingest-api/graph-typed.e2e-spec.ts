@@ -493,6 +493,20 @@ describe('typed graph read API', () => {
       expect(n(nodes.find((r) => r[0] === e.case)!)).toMatchObject({ ':LABEL': 'Entity;CASE', 'mentionCount:int': '4' });
     });
 
+    it('evidence=first writes the first occurrence only, evidence=none none; the counts stay', async () => {
+      const first = parseGraphml((await exportOf('graphml&evidence=first')).body as string).edges.find((x) => x.id === edge.partyHines)!;
+      expect(first.data).toMatchObject({ evidence_count: '2', snippet: 'ROSA HINES, Plaintiff-Appellant, v. STATE OF OHIO' });
+      expect(JSON.parse(first.data.evidence)).toEqual([expect.objectContaining({ documentUuid: d.opinion, start: 0 })]);
+      const none = parseGraphml((await exportOf('graphml&evidence=none')).body as string).edges.find((x) => x.id === edge.partyHines)!;
+      expect(none.data.evidence_count).toBe('2');
+      expect(none.data.evidence).toBeUndefined();
+      const cypher = replayCypher((await exportOf('cypher&evidence=first')).body as string);
+      expect(cypher.relationships.get(edge.partyHines)!.props).toMatchObject({ evidenceCount: 2 });
+      expect(JSON.parse(cypher.relationships.get(edge.partyHines)!.props.evidence as string)).toHaveLength(1);
+      const bad = await api().get(`${base()}/graph/export?format=graphml&evidence=some`).expect(400);
+      expect(bad.body.message).toMatch(/evidence must be one of all, first, none/);
+    });
+
     it('answers 400 naming the formats', async () => {
       const bad = await api().get(`${base()}/graph/export?format=zip`).expect(400);
       expect(bad.body.message).toMatch(/format must be one of graphml, cypher, csv-nodes, csv-edges, csv/);

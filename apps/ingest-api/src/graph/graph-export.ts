@@ -20,8 +20,10 @@ export interface ExportEdge {
   documentCount: number;
   /** The stored properties without documentCount and evidenceChunkUuids (roles, pins, signals, count…); {} when none. */
   properties: Record<string, unknown>;
-  /** EdgeEvidence[] (≤ 20); null on an edge stored before evidence existed. */
+  /** EdgeEvidence[] (≤ 20; the first one only, or none, when the export was asked so); null on an edge stored before evidence existed. */
   evidence: EdgeEvidence[] | null;
+  /** How much evidence the edge has stored (may exceed evidence.length); evidence.length when not given. */
+  evidenceCount?: number;
 }
 
 /** Edge types stored once with no direction (source < target); every other one reads source -> target. */
@@ -50,6 +52,7 @@ export function otherProperties(e: ExportEdge): Record<string, unknown> {
 
 const countOf = (e: ExportEdge): number | null => (typeof e.properties?.count === 'number' ? e.properties.count : null);
 const evidenceOf = (e: ExportEdge): EdgeEvidence[] => (Array.isArray(e.evidence) ? e.evidence : []);
+const evidenceCountOf = (e: ExportEdge): number => e.evidenceCount ?? evidenceOf(e).length;
 
 /** Characters XML 1.0 does not allow at all (they are dropped), then the five that must be escaped. */
 // eslint-disable-next-line no-control-regex -- matching the control characters XML 1.0 forbids is the point
@@ -150,7 +153,7 @@ const graphml: ExportWriter = {
         .join('') +
       (count === null ? '' : `<data key="count">${num(count)}</data>`) +
       (Object.keys(rest).length ? data('properties', JSON.stringify(rest)) : '') +
-      `<data key="evidence_count">${evidence.length}</data>` +
+      `<data key="evidence_count">${evidenceCountOf(e)}</data>` +
       (evidence.length ? data('snippet', evidence[0].snippet ?? '') + data('evidence', JSON.stringify(evidence)) : '') +
       '</edge>\n'
     );
@@ -214,7 +217,7 @@ const cypher: ExportWriter = {
       ['documentCount', e.documentCount],
       ...NAMED_PROPERTIES.map((k): [string, unknown] => [k, k === 'count' ? countOf(e) : stringList(e.properties?.[k])]),
       ...Object.entries(otherProperties(e)),
-      ['evidenceCount', evidence.length],
+      ['evidenceCount', evidenceCountOf(e)],
       ['snippet', evidence[0]?.snippet ?? null],
       ['evidence', evidence.length ? JSON.stringify(evidence) : null],
     ]);
@@ -316,7 +319,7 @@ const csvEdges: ExportWriter = {
         csvList(e.properties?.pins),
         csvList(e.properties?.signals),
         count === null ? '' : num(count),
-        String(evidence.length),
+        String(evidenceCountOf(e)),
         csvField(evidence[0]?.snippet ?? '', true),
         evidence.length ? csvField(JSON.stringify(evidence)) : '',
         Object.keys(rest).length ? csvField(JSON.stringify(rest)) : '',

@@ -106,7 +106,7 @@ export class GraphController {
     res.setHeader('Content-Disposition', `attachment; filename="casegraph-${projectUuid}.${writer.extension}"`);
     res.setHeader('Cache-Control', 'no-store');
     try {
-      await pipeline(Readable.from(this.graph.export(project, q.format)), res);
+      await pipeline(Readable.from(this.graph.export(project, q.format, q.evidence)), res);
     } catch (err) {
       // Headers are gone: the only honest signal left is a broken connection, never a complete-looking file.
       if (!res.destroyed) res.destroy(err as Error);

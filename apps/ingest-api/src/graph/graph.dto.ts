@@ -11,6 +11,8 @@ import { PageMetaDto, PageQueryDto } from '../common/pagination.dto';
  */
 export const EXPORT_FORMATS = ['graphml', 'cypher', 'csv-nodes', 'csv-edges', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const EXPORT_EVIDENCE = ['all', 'first', 'none'] as const;
+export type ExportEvidence = (typeof EXPORT_EVIDENCE)[number];
 
 /** ?types=ORG,PERSON or ?types=ORG&types=PERSON */
 const toList = ({ value }: { value: unknown }) =>
@@ -150,6 +152,17 @@ export class ExportQueryDto {
   })
   @IsIn(EXPORT_FORMATS, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` })
   format: ExportFormat;
+
+  @ApiPropertyOptional({
+    enum: EXPORT_EVIDENCE,
+    default: 'all',
+    description:
+      "Evidence written per edge: all (every stored occurrence, ≤ 20), first (the first only; a project's file is then " +
+      'about a tenth of the size) or none; the evidence count and first snippet are written whatever the choice (none: no snippet)',
+  })
+  @IsOptional()
+  @IsIn(EXPORT_EVIDENCE, { message: `evidence must be one of ${EXPORT_EVIDENCE.join(', ')}` })
+  evidence: ExportEvidence = 'all';
 }
 
 export class EntityDto {

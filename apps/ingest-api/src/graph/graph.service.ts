@@ -23,6 +23,7 @@ import {
   EntityListQueryDto,
   EntityPageDto,
   EntityRolesDto,
+  ExportEvidence,
   ExportFormat,
   GraphDto,
   GraphQueryDto,
@@ -570,7 +571,7 @@ export class GraphService {
    * snapshot and memory stays flat whatever the graph size. The caller pipes this
    * into the response (backpressure; a client that goes away stops the reading).
    */
-  async *export(project: { id: number; projectUuid: string }, format: ExportFormat): AsyncGenerator<string> {
+  async *export(project: { id: number; projectUuid: string }, format: ExportFormat, evidence: ExportEvidence = 'all'): AsyncGenerator<string> {
     const w = EXPORT_WRITERS[format];
     const runner: QueryRunner = this.db.createQueryRunner();
     await runner.connect();
@@ -619,16 +620,19 @@ export class GraphService {
           weight: number;
           properties: Record<string, unknown>;
           evidence: ExportEdge['evidence'];
+          evidence_count: number;
         }>(
           runner,
           `SELECT id, relationship_uuid AS uuid, source_entity_uuid AS source, target_entity_uuid AS target,
                   relationship_type AS type, weight, properties - 'evidenceChunkUuids' AS properties,
-                  CASE WHEN jsonb_typeof(evidence) = 'array' THEN evidence END AS evidence
+                  CASE WHEN jsonb_typeof(evidence) <> 'array' OR $5 = 'none' THEN NULL
+                       WHEN $5 = 'first' THEN jsonb_path_query_array(evidence, '$[0]') ELSE evidence END AS evidence,
+                  CASE WHEN jsonb_typeof(evidence) = 'array' THEN jsonb_array_length(evidence) ELSE 0 END AS evidence_count
              FROM relationship_staging r WHERE project_uuid = $1 AND id > $2
               AND ${EXPORTED_END('r.source_entity_uuid', "r.relationship_type = 'CITES'")}
               AND ${EXPORTED_END('r.target_entity_uuid', "r.relationship_type = 'MENTIONED_IN'")}
             ORDER BY id LIMIT $3`,
-          [project.projectUuid, project.id],
+          [project.projectUuid, project.id, evidence],
         )) {
           yield batch
             .map((r) =>
@@ -641,6 +645,7 @@ export class GraphService {
                 documentCount: Number(r.properties?.documentCount ?? 0),
                 properties: r.properties ?? {},
                 evidence: r.evidence,
+                evidenceCount: r.evidence_count,
               }),
             )
             .join('');
