@@ -344,6 +344,48 @@ describe('typed graph read API', () => {
     });
   });
 
+  it('GET graph: when the edge limit cuts, the typed edges are kept and the lightest co-occurrences go', async () => {
+    // 25 entities, every pair co-occurring (300 edges, weights 2..) and 5 PARTY_TO edges of weight 1: limit=25 keeps
+    // at most 250 edges.
+    const dense = await createProject(t.db, 'graph-typed-dense');
+    try {
+      await t.db.query(
+        `INSERT INTO canonical_entities (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key, aliases, mention_count)
+         SELECT gen_random_uuid(), $1, CASE WHEN i <= 5 THEN 'CASE' ELSE 'PERSON' END, 'N' || i, 'n' || i, '[]', 100 - i FROM generate_series(1, 25) i`,
+        [dense.projectUuid],
+      );
+      await t.db.query(
+        `INSERT INTO relationship_staging (project_uuid, source_entity_uuid, target_entity_uuid, relationship_type, weight, properties)
+         SELECT $1, least(a.canonical_entity_uuid, b.canonical_entity_uuid), greatest(a.canonical_entity_uuid, b.canonical_entity_uuid),
+                'CO_OCCURS', 2 + (a.id + b.id) % 40, '{"documentCount":1}'
+           FROM canonical_entities a JOIN canonical_entities b ON a.project_uuid = b.project_uuid AND a.id < b.id WHERE a.project_uuid = $1`,
+        [dense.projectUuid],
+      );
+      await t.db.query(
+        `INSERT INTO relationship_staging (project_uuid, source_entity_uuid, target_entity_uuid, relationship_type, weight, properties)
+         SELECT $1, p.canonical_entity_uuid, c.canonical_entity_uuid, 'PARTY_TO', 1, '{"roles":["plaintiff"],"documentCount":1}'
+           FROM canonical_entities p JOIN canonical_entities c ON c.project_uuid = p.project_uuid AND c.normalized_key = 'n' || (substr(p.normalized_key, 2)::int - 5)
+          WHERE p.project_uuid = $1 AND substr(p.normalized_key, 2)::int BETWEEN 6 AND 10`,
+        [dense.projectUuid],
+      );
+      const res = await api().get(`/v1/projects/${dense.projectUuid}/graph?limit=25`).expect(200);
+      expect(res.body.nodes).toHaveLength(25);
+      expect(res.body.edges).toHaveLength(250);
+      expect(res.body.truncated).toBe(true);
+      expect(res.body.edges.slice(0, 5).map((x: { type: string }) => x.type)).toEqual(Array(5).fill('PARTY_TO'));
+      expectTypedFirst(res.body.edges);
+      const kept = res.body.edges.filter((x: { type: string }) => x.type === 'CO_OCCURS').map((x: { weight: number }) => x.weight);
+      const [{ cut }] = await t.db.query(
+        `SELECT max(weight)::float8 AS cut FROM (SELECT weight FROM relationship_staging WHERE project_uuid = $1 AND relationship_type = 'CO_OCCURS'
+          ORDER BY weight DESC OFFSET 245) x`,
+        [dense.projectUuid],
+      );
+      expect(Math.min(...kept)).toBeGreaterThanOrEqual(cut); // the heaviest 245 co-occurrences, no lighter one
+    } finally {
+      await cleanupProjects(t.db, [dense]);
+    }
+  });
+
   describe('GET entities/:entityUuid: roles and citations', () => {
     const detail = async (key: string) => (await api().get(`${base()}/entities/${e[key]}`).expect(200)).body;
     const names = (list: Array<{ entity: { uuid: string }; roles: string[] }>) => list.map((x) => [name(x.entity.uuid), x.roles]);
