@@ -106,6 +106,25 @@ describe('judge roles', () => {
     ]);
   });
 
+  it('marks the judges of a bench list (attributes.bench), not judges merely named or of the court below', () => {
+    const text = [
+      'Appeal from the Circuit Court for Marlow County; Tobias Renwick, Judge.',
+      '',
+      'BEFORE: ASHWORTH, P.J., DELACROIX, J., and FENWICK, J.',
+      '',
+      'ASHWORTH, P.J.: The trial court denied the motion, and Judge Renwick later explained the ruling at length.',
+    ].join('\n');
+    const got = judges(text).map((m) => [m.display, m.attributes?.bench ?? false]);
+    expect(got).toEqual([
+      ['Tobias Renwick', false],
+      ['Ashworth', true],
+      ['Delacroix', true],
+      ['Fenwick', true],
+      ['Ashworth', true],
+      ['Renwick', false],
+    ]);
+  });
+
   it('marks a judge named in a cited case’s parenthetical as that case’s', () => {
     const text = 'The rule is settled. See Quimby v. Marsh Holdings, 41 F.4th 210, 222 (8th Cir. 2022) (Okonkwo, J., dissenting).';
     const [j] = judges(text);

@@ -36,6 +36,8 @@ interface Raw {
   inverted?: boolean;
   /** Mentioned with "Justice" in a lower court's document: a Supreme Court justice. */
   justice?: boolean;
+  /** Read from a bench list ("Before A, B, and C", "JJ.", a column of justices, a signature block). */
+  bench?: boolean;
 }
 
 /**
@@ -162,7 +164,7 @@ function suffixTitles(text: string, out: Raw[]): void {
     }
     const plural = !!g.jj || /s$/i.test(title);
     const names = namesBefore(text, m.index, plural);
-    for (const n of names) out.push(n);
+    for (const n of names) out.push(plural ? { ...n, bench: true } : n);
   }
 }
 
@@ -288,7 +290,7 @@ function prefixTitles(text: string, out: Raw[]): void {
     const justice = /^justices?$/i.test(title);
     const names = namesAfter(text, m.index + m[0].length, plural);
     if (m.groups?.hon && names[0] && NOT_A_JUDGE_AFTER.test(text.slice(names[0].end, names[0].end + 40))) continue;
-    for (const n of names) out.push({ ...n, justice });
+    for (const n of names) out.push({ ...n, justice, ...(plural ? { bench: true } : {}) });
   }
 }
 
@@ -395,7 +397,7 @@ function headers(text: string, out: Raw[]): void {
       }
       const abs = restStart + p.offset;
       for (const n of namesAfter(text, abs + (p.text.length - p.text.trimStart().length), true)) {
-        if (n.end <= abs + p.text.length) out.push(n);
+        if (n.end <= abs + p.text.length) out.push(label.startsWith('judges') ? { ...n, bench: true } : n);
       }
     }
   }
@@ -459,7 +461,7 @@ function signatures(text: string, out: Raw[]): void {
       if (!toks.length || !toks.every((t) => isNameWord(t) || SUFFIX.test(t.text))) break;
       const surname = lastSurnameIndex(toks);
       if (surname < 0) break;
-      out.push({ start: offset, end: offset + nameText.length, tokens: toks.map((t) => t.text), surname });
+      out.push({ start: offset, end: offset + nameText.length, tokens: toks.map((t) => t.text), surname, bench: true });
       lineStart = lineStart - 1;
       lineEnd = lineStart;
     }
@@ -502,7 +504,7 @@ function columnLists(text: string, out: Raw[]): void {
       if (!toks.every((t) => isNameWord(t) || SUFFIX.test(t.text))) break;
       const surname = lastSurnameIndex(toks);
       if (surname < 0) break;
-      out.push({ start: offset, end: offset + name.length, tokens: toks.map((t) => t.text), surname });
+      out.push({ start: offset, end: offset + name.length, tokens: toks.map((t) => t.text), surname, bench: true });
     }
   }
 }
@@ -561,7 +563,7 @@ function benchLines(text: string, out: Raw[]): void {
         const surname = lastSurnameIndex(toks);
         if (surname < 0 || seen.has(offset)) break;
         seen.add(offset);
-        out.push({ start: offset, end: offset + nm[1].length, tokens: toks.map((t) => t.text), surname });
+        out.push({ start: offset, end: offset + nm[1].length, tokens: toks.map((t) => t.text), surname, bench: true });
       }
     }
   }
@@ -596,6 +598,29 @@ function keyPart(text: string): string {
 
 const LOWER_FEDERAL = /^us\.(?:ca|dist|bankr|cofc|tax|cit|cavc|caaf|bap)/;
 
+/** What stands between two names of one bench list. */
+const BENCH_GLUE =
+  /^(?:[\s,;:.&*_]|\band\b|\bAND\b|\/s\/|Hon\.|HON\.|HONORABLE|Honorable|Chief|CHIEF|Senior|SENIOR|Circuit|CIRCUIT|District|DISTRICT|Associate|Presiding|Judges?|JUDGES?|Justices?|JUSTICES?|JJ|J|C|P|E|S|A|D)*$/;
+
+/** A judge of the court below, named where the opinion says where the appeal comes from. */
+const FROM_BELOW =
+  /\b(?:[Aa]ppeal(?:ed)?|APPEAL(?:ED)?)\s+(?:[Ff]rom|FROM)\b|\b(?:Trial|TRIAL|Lower|LOWER)\s+(?:Court|COURT)\b|County\s*[;,]\s*(?:the\s+)?(?:Hon(?:orable|\.)?\s+)?[\p{L}.\s]*$/u;
+
+/** "Before", "Present", "Panel", "Judges:" just before the name (titles between): a bench list. */
+const BENCH_BEFORE =
+  /\b(?:Before|BEFORE|Present|PRESENT|Panel|PANEL|Judges|JUDGES|Justices|JUSTICES|Sitting|SITTING)\b[:\s]*(?:(?:Hon\.|HON\.|Honorable|HONORABLE|Chief|CHIEF|Senior|Circuit|District|Judges?|JUDGES?|Justices?|JUSTICES?|The|THE)\s+)*$/;
+
+/** A line that is the name and a title alone ("HALVERSON, P.J.", "ELLEN CEISLER, Judge"): a signature or bench line. */
+function onBenchLine(text: string, r: Raw): boolean {
+  const ls = text.lastIndexOf('\n', r.start - 1) + 1;
+  let le = text.indexOf('\n', r.end);
+  if (le < 0) le = text.length;
+  if (text.slice(ls, r.start).replace(/\/s\/|\bs\/|HON\.|Hon\.|[\s_*]/g, '')) return false;
+  return /^[*†‡\d]*(?:,?\s*(?:[A-Z][\w.]*\s+){0,3}(?:Judge|JUDGE|Justice|JUSTICE|J\.|C\.\s?J\.|P\.\s?J\.|J\.S\.C\.|Chancellor|CHANCELLOR))?[\s.,]*$/.test(
+    text.slice(r.end, le),
+  );
+}
+
 function finish(text: string, raw: Raw[], courtId: string | undefined): LegalMention[] {
   raw.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: LegalMention[] = [];
@@ -615,6 +640,14 @@ function finish(text: string, raw: Raw[], courtId: string | undefined): LegalMen
     const attributes: Record<string, AttributeValue> = { surname, ...(court ? { courtId: court } : {}), judgeRole: role.role };
     if (role.alsoDissent) attributes.alsoDissent = true;
     if (cited) attributes.cited = true;
+    else if (
+      r.bench ||
+      role.role !== 'panel' ||
+      BENCH_BEFORE.test(text.slice(Math.max(0, r.start - 60), r.start)) ||
+      (onBenchLine(text, r) && !FROM_BELOW.test(text.slice(Math.max(0, r.start - 200), r.start)))
+    ) {
+      attributes.bench = true;
+    }
     out.push({
       type: 'PERSON',
       start: r.start,
@@ -628,6 +661,13 @@ function finish(text: string, raw: Raw[], courtId: string | undefined): LegalMen
       method: 'legal:judge',
     });
     lastEnd = r.end;
+  }
+  // the rest of a bench list: a judge right after a bench judge, with only commas, "and" and titles between
+  for (let i = 1; i < out.length; i++) {
+    const m = out[i];
+    const p = out[i - 1];
+    if (m.attributes?.bench || m.attributes?.cited || !p.attributes?.bench || m.start - p.end > 60) continue;
+    if (BENCH_GLUE.test(text.slice(p.end, m.start)) && m.attributes) m.attributes.bench = true;
   }
   if (!out.some((m) => m.attributes?.judgeRole === 'author' && !m.attributes?.cited)) {
     const signed = signedAuthor(text, out);
