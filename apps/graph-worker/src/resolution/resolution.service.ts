@@ -267,6 +267,7 @@ export class ResolutionService {
     const created = [...rows.values()].filter((r) => !r.u);
     const uuidOf = new Map<string, string>();
     let inserted = 0;
+    const createdNow: string[] = [];
     // Every existing entity a mention will be linked to (matched, or a rule's) is locked and must still be there.
     const mentionTargets = byMention.map((m) => m.u).filter((u): u is string => !!u);
     const locked = [...new Set([...existing.map((r) => r.u), ...mentionTargets])];
@@ -331,6 +332,7 @@ export class ResolutionService {
       );
       for (const r of upserted) uuidOf.set(id(r.entity_type, r.normalized_key), r.canonical_entity_uuid);
       inserted = upserted.filter((r) => r.inserted).length;
+      for (const r of upserted) if (r.inserted) createdNow.push(r.canonical_entity_uuid);
     }
 
     // 5. link the mentions (a rejected key's to nothing), then those a mention rule decides, then apply the
@@ -357,6 +359,19 @@ export class ResolutionService {
 
     // 6. exact counts for every entity this document touched, now or before.
     await recountMentions(manager, [...uuidOf.values(), ...mentionTargets, ...curated, ...previous]);
+    // An entity this run created that the rules then emptied (a merge or reject committed between the rules'
+    // first read and the key lookup) is not left behind: nobody else can have seen it yet (uncommitted).
+    if (createdNow.length) {
+      const dropped = rowsOf<{ canonical_entity_uuid: string }>(
+        await manager.query(
+          `DELETE FROM canonical_entities c WHERE c.canonical_entity_uuid = ANY($1::uuid[])
+              AND NOT EXISTS (SELECT 1 FROM entity_mentions m WHERE m.canonical_entity_uuid = c.canonical_entity_uuid)
+           RETURNING c.canonical_entity_uuid`,
+          [createdNow],
+        ),
+      );
+      inserted -= dropped.length;
+    }
     const linked = rowsOf<{ n: number }>(
       await manager.query(`SELECT count(DISTINCT canonical_entity_uuid)::int AS n FROM entity_mentions WHERE document_uuid = $1`, [documentUuid]),
     );
