@@ -59,6 +59,16 @@ describe('isFuzzyMatch (resolution threshold 0.55)', () => {
     expect(groups.get('jon smith')).toBe('john smith');
   });
 
+  it("never fuzzes a government's key: the United States is not United States Steel", () => {
+    expect(isFuzzyMatch('ORG', 'united states', 'united states steel')).toBe(false);
+    expect(isFuzzyMatch('ORG', 'united states steel', 'united states steel corporation')).toBe(true);
+    expect(isFuzzyMatch('ORG', 'state of ohio', 'state of ohio department')).toBe(false);
+    expect(isFuzzyMatch('ORG', 'people of the state of new york', 'people of the state of new york city')).toBe(false);
+    const groups = clusterKeys('ORG', [{ key: 'united states' }, { key: 'united states steel' }, { key: 'united states steel corporation' }]);
+    expect(groups.get('united states')).toBe('united states');
+    expect(groups.get('united states steel')).toBe('united states steel corporation');
+  });
+
   it('never fuzzes dates, money, citations or contact data', () => {
     expect(isFuzzyMatch('DATE', '2007-06-29', '2007-06-28')).toBe(false);
     expect(isFuzzyMatch('CITATION', '550 us 544', '550 us 545')).toBe(false);

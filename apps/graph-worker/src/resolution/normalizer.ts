@@ -9,11 +9,20 @@ export const FUZZY_TYPES: ReadonlySet<EntityType> = new Set<EntityType>(['PERSON
 
 /**
  * Whether a key of `type` may be matched fuzzily. A judge's key (`judge <surname> <court>`, given by the
- * legal grammar) is exact: two judges of one court are never one person because their keys look alike.
+ * legal grammar) is exact: two judges of one court are never one person because their keys look alike;
+ * so is a government's (GOVERNMENT_KEY).
  */
 export function isFuzzyKey(type: EntityType, key: string): boolean {
-  return FUZZY_TYPES.has(type) && !(type === 'PERSON' && key.startsWith('judge '));
+  return FUZZY_TYPES.has(type) && !(type === 'PERSON' && key.startsWith('judge ')) && !(type === 'ORG' && GOVERNMENT_KEY.test(key));
 }
+
+/**
+ * Keys the legal grammar gives governments ("United States of America" -> `united states`, `state of ohio`,
+ * `people of the state of new york`, `commonwealth of virginia`): exact too. The most frequent party of federal
+ * cases must never join "United States Steel Corporation" because every word of its key is in the company's.
+ */
+const GOVERNMENT_KEY =
+  /^(?:united states|(?:the )?people(?: of the state of [a-z .]+)?|state of [a-z .]+|commonwealth of [a-z .]+|territory of [a-z .]+)$/;
 
 /**
  * A display form of a mention: white space collapsed, a leading "the" dropped, and a trailing possessive dropped
