@@ -386,6 +386,38 @@ describe('typed graph read API', () => {
     }
   });
 
+  it('GET graph: the ends of typed edges are nodes although less mentioned than the dates (up to half the limit)', async () => {
+    const small = await createProject(t.db, 'graph-typed-anchors');
+    try {
+      await t.db.query(
+        `INSERT INTO canonical_entities (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key, aliases, mention_count)
+         SELECT gen_random_uuid(), $1::uuid, 'DATE', 'May ' || i || ', 2025', 'may ' || i, '[]'::jsonb, 50 FROM generate_series(1, 10) i
+         UNION ALL SELECT gen_random_uuid(), $1, 'CASE', 'Ames v. Bolt', 'ames v bolt', '[]', 1
+         UNION ALL SELECT gen_random_uuid(), $1, 'PERSON', 'Ann Ames', 'ann ames', '[]', 1`,
+        [small.projectUuid],
+      );
+      await t.db.query(
+        `INSERT INTO relationship_staging (project_uuid, source_entity_uuid, target_entity_uuid, relationship_type, weight, properties)
+         SELECT $1, p.canonical_entity_uuid, c.canonical_entity_uuid, 'PARTY_TO', 1, '{"roles":["plaintiff"],"documentCount":1}'
+           FROM canonical_entities p, canonical_entities c
+          WHERE p.project_uuid = $1 AND c.project_uuid = $1 AND p.entity_type = 'PERSON' AND c.entity_type = 'CASE'`,
+        [small.projectUuid],
+      );
+      const res = await api().get(`/v1/projects/${small.projectUuid}/graph?limit=4`).expect(200);
+      expect(res.body.nodes.map((n: { type: string }) => n.type).sort()).toEqual(['CASE', 'DATE', 'DATE', 'PERSON']);
+      expect(res.body.nodes).toHaveLength(4);
+      const counts = res.body.nodes.map((n: { mentionCount: number }) => n.mentionCount);
+      expect(counts).toEqual([...counts].sort((a, b) => b - a)); // still most mentioned first
+      expect(res.body.edges.map((x: { type: string }) => x.type)).toEqual(['PARTY_TO']);
+      expect(res.body.truncated).toBe(true);
+      // Asked for co-occurrence only: the most mentioned, as before.
+      const co = await api().get(`/v1/projects/${small.projectUuid}/graph?limit=4&relationshipTypes=CO_OCCURS`).expect(200);
+      expect(co.body.nodes.map((n: { type: string }) => n.type)).toEqual(['DATE', 'DATE', 'DATE', 'DATE']);
+    } finally {
+      await cleanupProjects(t.db, [small]);
+    }
+  });
+
   describe('GET entities/:entityUuid: roles and citations', () => {
     const detail = async (key: string) => (await api().get(`${base()}/entities/${e[key]}`).expect(200)).body;
     const names = (list: Array<{ entity: { uuid: string }; roles: string[] }>) => list.map((x) => [name(x.entity.uuid), x.roles]);

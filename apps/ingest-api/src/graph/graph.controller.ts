@@ -72,7 +72,7 @@ export class GraphController {
 
   @Get('graph')
   @ApiOperation({
-    summary: 'Nodes (entities, most mentioned first) and the edges among them, typed edges first, for a graph viewer',
+    summary: 'Nodes (ends of typed edges, then the most mentioned entities) and the edges among them, typed first, for a graph viewer',
     description:
       'relationshipTypes (default: all but MENTIONED_IN) chooses the edges; when the edge limit cuts, typed edges are kept ' +
       "before CO_OCCURS. CITES reads case cites case (from the citing document's caption CASE). The nodes are entities; " +

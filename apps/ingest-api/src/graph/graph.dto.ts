@@ -100,7 +100,9 @@ export class GraphQueryDto {
     minimum: 1,
     maximum: 2000,
     default: 200,
-    description: 'Most entity nodes (the most mentioned first); the documents MENTIONED_IN brings in come on top',
+    description:
+      'Most entity nodes: up to half the ends of typed edges (taken in turn from each type, heaviest first), the rest the most ' +
+      'mentioned; the documents MENTIONED_IN brings in come on top',
   })
   @IsOptional()
   @Type(() => Number)

@@ -91,6 +91,13 @@ const EXPORTED_END = (col: string, documentEnd: string) =>
      THEN EXISTS (SELECT 1 FROM source_documents d WHERE d.document_uuid = ${col} AND d.project_fk_id = $4)
      ELSE EXISTS (SELECT 1 FROM canonical_entities e WHERE e.canonical_entity_uuid = ${col} AND e.project_uuid = $1 AND e.mention_count > 0) END)`;
 
+interface NodeRow {
+  canonical_entity_uuid: string;
+  entity_type: EntityType;
+  canonical_name: string;
+  mention_count: number;
+}
+
 /** Most typed edges of one kind and direction in an entity's detail. */
 const ROLE_LIMIT = 100;
 
@@ -387,14 +394,39 @@ export class GraphService {
     const projectUuid = project.projectUuid;
     const types = q.types?.length ? q.types : null;
     const relTypes = relationshipTypesOf(q.relationshipTypes);
-    const nodes: Array<{ canonical_entity_uuid: string; entity_type: EntityType; canonical_name: string; mention_count: number }> = await m.query(
+    // Half the nodes at most: the ends of the typed edges, taken in turn from each type (its heaviest first), so that
+    // the caption cases, their parties, judges and courts and the cases they cite are there although each is
+    // mentioned less often than the dates and places of the documents; then the most mentioned entities.
+    const typedAsked = relTypes.filter((t) => (TYPED_RELATIONSHIP_TYPES as readonly string[]).includes(t));
+    const anchors: NodeRow[] = typedAsked.length
+      ? await m.query(
+          `WITH typed AS (
+             SELECT CASE WHEN r.relationship_type = 'CITES' THEN (${captionCaseOf('r.source_entity_uuid')}) ELSE r.source_entity_uuid END AS s,
+                    r.target_entity_uuid AS t, r.id,
+                    row_number() OVER (PARTITION BY r.relationship_type ORDER BY r.weight DESC, r.id) AS turn
+               FROM relationship_staging r WHERE r.project_uuid = $1 AND r.relationship_type = ANY($2::text[])),
+           firsts AS (SELECT * FROM typed ORDER BY turn, id LIMIT $4 * 4),
+           ends AS (SELECT s AS u, turn, id FROM firsts WHERE s IS NOT NULL UNION ALL SELECT t, turn, id FROM firsts)
+           SELECT e.canonical_entity_uuid, e.entity_type, e.canonical_name, e.mention_count
+             FROM (SELECT u, min(turn) AS turn, min(id) AS id FROM ends GROUP BY u) x
+             JOIN canonical_entities e ON e.canonical_entity_uuid = x.u AND e.project_uuid = $1 AND e.mention_count > 0
+                  AND ($3::text[] IS NULL OR e.entity_type = ANY($3::text[]))
+            ORDER BY x.turn, x.id, e.canonical_entity_uuid LIMIT $4`,
+          [projectUuid, typedAsked, types, Math.ceil(q.limit / 2)],
+        )
+      : [];
+    const room = q.limit - anchors.length;
+    const nodes: NodeRow[] = await m.query(
       `SELECT canonical_entity_uuid, entity_type, canonical_name, mention_count FROM canonical_entities
           WHERE project_uuid = $1 AND mention_count > 0 AND ($2::text[] IS NULL OR entity_type = ANY($2::text[]))
+            AND NOT (canonical_entity_uuid = ANY($4::uuid[]))
           ORDER BY mention_count DESC, canonical_entity_uuid LIMIT $3`,
-      [projectUuid, types, q.limit + 1],
+      [projectUuid, types, room + 1, anchors.map((a) => a.canonical_entity_uuid)],
     );
-    const truncatedNodes = nodes.length > q.limit;
-    const kept = nodes.slice(0, q.limit);
+    const truncatedNodes = nodes.length > room;
+    const kept = [...anchors, ...nodes.slice(0, room)].sort(
+      (a, b) => b.mention_count - a.mention_count || (a.canonical_entity_uuid < b.canonical_entity_uuid ? -1 : 1),
+    );
     const ids = kept.map((n) => n.canonical_entity_uuid);
     const edgeLimit = Math.min(q.limit * 10, 20_000);
     // minWeight is a CO_OCCURS threshold: a typed edge is a statement of the text, whatever its weight. The nodes are
