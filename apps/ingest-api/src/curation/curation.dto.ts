@@ -1,6 +1,18 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { CURATION_KINDS, CurationKind, ENTITY_TYPES, EntityType } from '@casegraph/contracts';
 import { PageMetaDto, PageQueryDto } from '../common/pagination.dto';
 
@@ -15,6 +27,12 @@ export const MAX_NAME_CHARS = 300;
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 /** A name with a letter or a digit in it (whitespace alone, or punctuation alone, names nothing). */
 const HAS_WORD = /[\p{L}\p{N}]/u;
+
+/**
+ * A field that may be left out, but not sent as null: IsOptional would let null through to the service (a
+ * 500 there, or a NULL type written), while PATCH has no "clear this field" meaning for any of them.
+ */
+const Omittable = () => ValidateIf((_o: object, v: unknown) => v !== undefined);
 
 /** A required list of 1..max distinct UUIDs (`what`: what each names, for the messages). */
 function UuidList(field: string, what: string, max: number, description: string) {
@@ -61,7 +79,7 @@ export class SplitEntityDto {
 
 export class UpdateEntityDto {
   @ApiPropertyOptional({ maxLength: MAX_NAME_CHARS, description: 'The name to show; resolution never changes it again' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(MAX_NAME_CHARS)
   @Matches(NO_CONTROL, { message: 'canonicalName must not contain control characters' })
@@ -69,7 +87,7 @@ export class UpdateEntityDto {
   canonicalName?: string;
 
   @ApiPropertyOptional({ enum: ENTITY_TYPES, description: 'The right type; its mentions of the old type keep resolving to it' })
-  @IsOptional()
+  @Omittable()
   @IsIn(ENTITY_TYPES, { message: `entityType must be one of ${ENTITY_TYPES.join(', ')}` })
   entityType?: EntityType;
 
@@ -78,7 +96,7 @@ export class UpdateEntityDto {
     maxItems: MAX_ALIASES,
     description: 'The complete alias list (replaces the old one; resolution adds no alias afterwards)',
   })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(MAX_ALIASES, { message: `aliases may hold at most ${MAX_ALIASES} names` })
   @IsString({ each: true, message: 'aliases must contain strings only' })
