@@ -143,4 +143,25 @@ describe('recomputeDocumentEdges / dropDocumentEdges (PostgreSQL)', () => {
     const [{ c }] = await db.query('SELECT count(*)::int AS c FROM relationship_contributions WHERE document_uuid = $1', [author.uuid]);
     expect(c).toBe(0);
   });
+  it("reads each end's type from its entity, not from the mention: a person's retype (PATCH entityType) changes the edges", async () => {
+    // Mentions keep the type they were extracted with; curation changed two entities' types since.
+    const caseUuid = await entity('CASE', 'name hale v orrin');
+    const court = await entity('COURT', 'probate court of essex'); // extracted as ORG
+    const term = await entity('DATE', 'spring term'); // extracted as LOCATION
+    const county = await entity('LOCATION', 'essex county');
+    const d = await document(
+      ['HALE v. ORRIN', 'Probate Court of Essex', 'Heard in Essex County at the Spring Term.'],
+      [
+        [caseUuid, 'CASE', 'v.', null, { kind: 'caption' }],
+        [court, 'ORG', 'Probate Court of Essex', null, {}],
+        [county, 'LOCATION', 'Essex County', null, {}],
+        [term, 'LOCATION', 'Spring Term', null, {}],
+      ],
+    );
+    await db.transaction((m) => recomputeDocumentEdges(m, projectUuid, d.uuid, { text: d.text }));
+    expect(await edge('DECIDED_BY', caseUuid, court)).toMatchObject({ weight: 1 });
+    // a DATE co-occurs only with PERSON, ORG and CASE: no DATE–LOCATION pair
+    const [a, b] = [county, term].sort();
+    expect(await edge('CO_OCCURS', a, b)).toBeUndefined();
+  });
 });

@@ -52,7 +52,9 @@ export async function recomputeDocumentEdges(
 ): Promise<RelationshipResult> {
   const doc = opts.text ?? (await loadDocumentText(manager, documentUuid));
   const sentences = opts.sentences ?? (doc ? sentencesOf(doc) : []);
-  // Offsets count only when document-absolute (offset_basis 'document'); others are unknown (NULL).
+  // Offsets count only when document-absolute (offset_basis 'document'); others are unknown (NULL). An end's type is
+  // its entity's (a person may have changed it: PATCH entityType), not the type the mention was extracted with; a
+  // mention whose entity is gone gives no edge.
   const rows = rowsOf<{
     canonical_entity_uuid: string;
     entity_type: string;
@@ -64,12 +66,13 @@ export async function recomputeDocumentEdges(
     chunk_uuid: string | null;
   }>(
     await manager.query(
-      `SELECT canonical_entity_uuid, entity_type, role, attributes, normalized_key,
-              CASE WHEN offset_basis = 'document' THEN start_char END AS start_char,
-              CASE WHEN offset_basis = 'document' THEN end_char END AS end_char, chunk_uuid
-         FROM entity_mentions
-        WHERE document_uuid = $1 AND canonical_entity_uuid IS NOT NULL
-        ORDER BY start_char NULLS LAST, end_char NULLS LAST, mention_uuid`,
+      `SELECT m.canonical_entity_uuid, c.entity_type, m.role, m.attributes, m.normalized_key,
+              CASE WHEN m.offset_basis = 'document' THEN m.start_char END AS start_char,
+              CASE WHEN m.offset_basis = 'document' THEN m.end_char END AS end_char, m.chunk_uuid
+         FROM entity_mentions m
+         JOIN canonical_entities c ON c.canonical_entity_uuid = m.canonical_entity_uuid
+        WHERE m.document_uuid = $1
+        ORDER BY start_char NULLS LAST, end_char NULLS LAST, m.mention_uuid`,
       [documentUuid],
     ),
   );
