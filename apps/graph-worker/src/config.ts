@@ -1,3 +1,4 @@
+import { cooccurrenceMaxEntitiesSpec } from '@casegraph/graph';
 import { BaseConfig, ConfigError, ConfigSpec, baseConfigSpec, bullPrefixSpec, crossCheckProblems, parsers } from '@casegraph/platform';
 import { EXTRACTOR_NAMES, ExtractorName } from './extraction/entity-extractor';
 import type { LlmExtractorOptions } from './extraction/llm/llm.extractor';
@@ -48,7 +49,7 @@ export const graphWorkerConfigSpec: ConfigSpec<GraphWorkerConfig> = {
   chunkOverlap: { env: 'CHUNK_OVERLAP', default: '200', parse: parsers.int({ min: 0, max: 99_999 }) },
   entityExtractor: { env: 'ENTITY_EXTRACTOR', default: 'offline', parse: parsers.oneOf(...EXTRACTOR_NAMES) },
   fuzzyThreshold: { env: 'RESOLUTION_FUZZY_THRESHOLD', default: '0.55', parse: parsers.number({ min: 0.1, max: 1 }) },
-  cooccurrenceMaxEntities: { env: 'COOCCURRENCE_MAX_ENTITIES', default: '20', parse: parsers.int({ min: 2, max: 200 }) },
+  cooccurrenceMaxEntities: cooccurrenceMaxEntitiesSpec,
   llmBaseUrl: { env: 'LLM_BASE_URL', default: '', parse: optionalHttpUrl() },
   llmModel: { env: 'LLM_MODEL', default: '', parse: (raw) => raw.trim() },
   llmApiKey: { env: 'LLM_API_KEY', default: '', parse: (raw) => raw.trim() },

@@ -1,3 +1,4 @@
+import { cooccurrenceMaxEntitiesSpec } from '@casegraph/graph';
 import { ConfigError, loadConfig } from '@casegraph/platform';
 import { apiKeysParser, ingestApiConfigSpec } from './config';
 
@@ -106,5 +107,11 @@ describe('ingest-api config', () => {
     expect(loadConfig(ingestApiConfigSpec, { STORAGE_DRIVER: 's3', S3_BUCKET: 'docs' })).toMatchObject({ driver: 's3', s3Bucket: 'docs' });
     // Local storage never calls AWS.
     expect(loadConfig(ingestApiConfigSpec, { AWS_ACCESS_KEY_ID: 'AKIA' }).driver).toBe('local');
+  });
+  it("reads COOCCURRENCE_MAX_ENTITIES with the graph worker's spec: curation recomputes CO_OCCURS with the pipeline's bound", () => {
+    expect(ingestApiConfigSpec.cooccurrenceMaxEntities).toBe(cooccurrenceMaxEntitiesSpec);
+    expect(loadConfig(ingestApiConfigSpec, {}).cooccurrenceMaxEntities).toBe(20);
+    expect(loadConfig(ingestApiConfigSpec, { COOCCURRENCE_MAX_ENTITIES: '7' }).cooccurrenceMaxEntities).toBe(7);
+    expect(() => loadConfig(ingestApiConfigSpec, { COOCCURRENCE_MAX_ENTITIES: '1' })).toThrow(ConfigError);
   });
 });

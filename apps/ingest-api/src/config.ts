@@ -1,4 +1,5 @@
 import { isUuid } from '@casegraph/contracts';
+import { cooccurrenceMaxEntitiesSpec } from '@casegraph/graph';
 import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, bullPrefixSpec, parsers } from '@casegraph/platform';
 import { StorageConfig, storageConfigSpec, storageCrossChecks } from '@casegraph/storage';
 
@@ -27,6 +28,8 @@ export interface IngestApiConfig extends BaseConfig, StorageConfig {
   jsonMaxDepth: number;
   /** Empty = open API (a loud warning at boot). */
   apiKeys: ApiKeyEntry[];
+  /** COOCCURRENCE_MAX_ENTITIES, as the graph worker reads it: curation recomputes a document's edges with the same bound. */
+  cooccurrenceMaxEntities: number;
   /** Requests per minute per API key (per IP when the API is open); 0 disables the limit. */
   rateLimitPerMinute: number;
   /** Seconds between reconciler ticks; 0 disables the timer (the start-up tick still runs). */
@@ -102,6 +105,7 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   // At least 3 (a batch manifest); capped well below where the validation pipe's recursion (frames per level) nears the stack limit.
   jsonMaxDepth: { env: 'JSON_MAX_DEPTH', default: '32', parse: parsers.int({ min: 3, max: 512 }) },
   apiKeys: { env: 'CASEGRAPH_API_KEYS', default: ' ', parse: apiKeysParser },
+  cooccurrenceMaxEntities: cooccurrenceMaxEntitiesSpec,
   rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', default: '600', parse: parsers.int({ min: 0 }) },
   reconcileIntervalSeconds: { env: 'RECONCILE_INTERVAL_SECONDS', default: '30', parse: parsers.int({ min: 0, max: 86_400 }) },
   reconcileMinAgeSeconds: { env: 'RECONCILE_MIN_AGE_SECONDS', default: '5', parse: parsers.int({ min: 0, max: 86_400 }) },

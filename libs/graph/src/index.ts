@@ -8,3 +8,4 @@ export * from './relationships/typed-relationships';
 export * from './relationships/evidence';
 export * from './relationships/edge-store';
 export * from './curation-rules';
+export * from './config';

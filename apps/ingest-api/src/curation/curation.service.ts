@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,7 +6,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CurationKind, EntityType, normalizeEntity } from '@casegraph/contracts';
 import { applyCurationRules, recomputeDocumentEdges, recountMentions } from '@casegraph/graph';
 import { rowsOf, sqlState } from '@casegraph/pipeline';
+import { APP_CONFIG } from '@casegraph/platform';
 import { apiError, fieldError, notFound } from '../common/api-error';
+import type { IngestApiConfig } from '../config';
 import {
   EntitySnap,
   LinkSnap,
@@ -118,7 +120,10 @@ const listOf = (uuids: string[], max = 5) => uuids.slice(0, max).join(', ') + (u
 export class CurationService {
   private readonly logger = new Logger(CurationService.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: IngestApiConfig,
+  ) {}
 
   // ── routes ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -616,7 +621,8 @@ export class CurationService {
     if (deleted.size) {
       await m.query(`DELETE FROM curation_rules WHERE project_uuid = $1 AND canonical_entity_uuid = ANY($2::uuid[])`, [projectUuid, [...deleted]]);
     }
-    for (const d of docs) await recomputeDocumentEdges(m, projectUuid, d);
+    // With the graph worker's bound on co-occurring entities, so the edges are those a re-process would write.
+    for (const d of docs) await recomputeDocumentEdges(m, projectUuid, d, { maxEntitiesPerSentence: this.config.cooccurrenceMaxEntities });
     if (deleted.size) {
       // A mention outside the locked documents still pointing at a deleted entity means a worker linked one
       // after the second read: never commit that, run again with its documents.
