@@ -419,6 +419,17 @@ describe('curation API (/v1/projects/:projectUuid/entities, /curation)', () => {
       expect((await edgesOf(t.db, c.project.projectUuid, windham.uuid)).filter((e) => e.type === 'MENTIONED_IN')).toHaveLength(2);
       expect(await c.violations()).toEqual([]);
     });
+
+    it('undone after every document naming it was deleted: the entity does not come back with no mention', async () => {
+      const c = await caseProject('reject-deleted');
+      const windham = await c.named('LOCATION', 'Windham County');
+      const res = await api().delete(`${c.base}/entities/${windham.uuid}`).set(alice).expect(200);
+      await api().delete(`/v1/documents/${c.dismissal}`).set(alice).expect(200);
+      await api().post(`${c.base}/curation/${res.body.actionUuid}/undo`).set(alice).expect(200);
+      expect(await entityByUuid(t.db, windham.uuid)).toBeUndefined();
+      expect((await entities(t.db, c.project.projectUuid)).filter((e) => e.mentionCount === 0)).toEqual([]);
+      expect(await c.violations()).toEqual([]);
+    });
   });
 
   describe('log and undo order', () => {

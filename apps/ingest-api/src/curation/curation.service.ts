@@ -69,7 +69,14 @@ interface Plan<R> {
   write(
     m: EntityManager,
     ctx: WriteContext,
-  ): Promise<{ keep: string[]; created?: string[]; deleted?: string[]; result: (m: EntityManager) => Promise<R> }>;
+  ): Promise<{
+    keep: string[];
+    created?: string[];
+    deleted?: string[];
+    /** Entities put back (undo): like the locked ones, they vanish when no mention of them is left. */
+    restored?: string[];
+    result: (m: EntityManager) => Promise<R>;
+  }>;
 }
 
 interface WriteContext {
@@ -529,9 +536,9 @@ export class CurationService {
             }
             await m.query(`DELETE FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])`, [created]);
           }
-          const keep = (before.entities ?? []).map((e) => e.uuid);
           return {
-            keep,
+            keep: [],
+            restored: (before.entities ?? []).map((e) => e.uuid),
             deleted: created,
             result: async (mm) => {
               await mm.query(`UPDATE curation_actions SET undone_at = now(), undone_by = $2 WHERE id = $1`, [action.id, actor]);
@@ -596,7 +603,7 @@ export class CurationService {
     const out = await plan.write(m, { projectUuid, actionUuid, scope, links, entities: entitiesBefore });
 
     // Every affected document: the rules re-link its mentions, then its edges are recomputed from them.
-    const touched = new Set<string>([...entitiesBefore.keys(), ...(out.created ?? [])]);
+    const touched = new Set<string>([...entitiesBefore.keys(), ...(out.created ?? []), ...(out.restored ?? [])]);
     for (const d of docs) {
       for (const u of (await applyCurationRules(m, projectUuid, d)) ?? []) touched.add(u);
     }
@@ -614,7 +621,7 @@ export class CurationService {
           WHERE project_uuid = $1 AND canonical_entity_uuid = ANY($2::uuid[]) AND mention_count = 0
             AND NOT (canonical_entity_uuid = ANY($3::uuid[]))
           RETURNING canonical_entity_uuid AS u`,
-        [projectUuid, [...entitiesBefore.keys()], [...keep]],
+        [projectUuid, [...entitiesBefore.keys(), ...(out.restored ?? [])], [...keep]],
       ),
     ).map((r) => r.u);
     for (const u of vanished) deleted.add(u);
