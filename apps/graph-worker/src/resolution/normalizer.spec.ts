@@ -1,4 +1,4 @@
-import { displayForm, isoDate, moreInformative, normalizeEntity } from './normalizer';
+import { caseNameRank, displayForm, isBareIdForm, isoDate, moreInformative, normalizeEntity } from './normalizer';
 
 describe('normalizeEntity', () => {
   it('ORG: case, punctuation, white space, leading "the", corporate suffixes', () => {
@@ -73,6 +73,24 @@ describe('canonical name choice', () => {
     expect(moreInformative('Acme Corp', 'Acme Inc.')).toBe(true);
     expect(moreInformative('Acme Inc.', 'Acme Corp')).toBe(false);
     expect(moreInformative('Acme Corp.', 'Acme Inc.')).toBe(true);
+  });
+
+  it("names a case by its name, then its citation, never by a short form or 'Id.'", () => {
+    expect(moreInformative('Teague v. Lane', '109 S. Ct. 1060', 'CASE')).toBe(true);
+    expect(moreInformative('109 S. Ct. 1060', 'Teague v. Lane', 'CASE')).toBe(false);
+    expect(moreInformative('489 U.S. 288', '109 S. Ct. 1060', 'CASE')).toBe(false);
+    expect(moreInformative('489 U.S. 288', '62 F.3d at 3 and more', 'CASE')).toBe(true);
+    expect(moreInformative('In re Estate of Smith', '12 A.3d 45', 'CASE')).toBe(true);
+    expect(moreInformative('489 U.S. 288', 'Teague', 'CASE')).toBe(true);
+    expect(moreInformative('489 U.S. 288', 'Id. at 310', 'CASE')).toBe(true);
+    // other types keep the plain order: longer wins
+    expect(moreInformative('109 S. Ct. 1060', 'Teague v. Lane')).toBe(true);
+    expect(caseNameRank('Smith vs. Jones')).toBe(2);
+    expect(caseNameRank('Id.')).toBe(0);
+    expect(caseNameRank('489 U.S. at 312')).toBe(0);
+    expect(caseNameRank('489 U.S. 288')).toBe(1);
+    expect(isBareIdForm('Id. at 4')).toBe(true);
+    expect(isBareIdForm('Idaho Power Co. v. Smith')).toBe(false);
   });
 
   it('display forms collapse white space and drop a leading "the"', () => {

@@ -42,13 +42,31 @@ export function displayForm(text: string, type?: EntityType): string {
 
 const STATE_NAMES = new Set(US_STATES.map((s) => s.toLowerCase()));
 
+/** A case's name ("Teague v. Lane", "In re Estate of Smith") over its citation ("489 U.S. 288"), both over anything else ("Teague", "489 U.S. at 310", "Id. at 4"). */
+const CASE_NAME = /\s(?:v|vs)\.?\s|^(?:in re|ex parte|matter of|in the matter of)\s/i;
+/** Mirrored by CASE_NAME_RANK_SQL in the resolution upsert. */
+export function caseNameRank(form: string): number {
+  return CASE_NAME.test(form) ? 2 : /^[0-9]/.test(form) && !/\sat\s/.test(form) ? 1 : 0;
+}
+export const CASE_NAME_RANK_SQL = (a: string) =>
+  `(CASE WHEN ${a} ~* '\\s(v|vs)\\.?\\s|^(in re|ex parte|matter of|in the matter of)\\s' THEN 2 WHEN ${a} ~ '^[0-9]' AND ${a} !~ '\\sat\\s' THEN 1 ELSE 0 END)`;
+
+/** A short form that names nothing by itself ("Id.", "Ibid.", "Id. at 4"): not even an alias of its case. */
+export const isBareIdForm = (form: string) => /^(?:id|ibid)\b/i.test(form);
+
 /**
  * Order on display forms that picks a canonical name, "the most informative form":
+ * for a CASE, its name beats its citation, which beats a short form (caseNameRank); then
  * mixed case beats ALL CAPS, then longer beats shorter, then code-point order.
  * Mirrored in SQL by the resolution upsert so the choice does not depend on the order
  * in which documents are processed.
  */
-export function moreInformative(a: string, b: string): boolean {
+export function moreInformative(a: string, b: string, type?: EntityType): boolean {
+  if (type === 'CASE') {
+    const ra = caseNameRank(a);
+    const rb = caseNameRank(b);
+    if (ra !== rb) return ra > rb;
+  }
   const mixedA = a !== a.toUpperCase();
   const mixedB = b !== b.toUpperCase();
   if (mixedA !== mixedB) return mixedA;

@@ -5,7 +5,7 @@ import { LOCK_NAMESPACE, RuledMention, applyCurationRules, recountMentions, rule
 import { rowsOf } from '@casegraph/pipeline';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import { clusterKeys, isFuzzyMatch, moreInformativeKey, moreInformativeKeySql } from './matcher';
-import { displayForm, isFuzzyKey, moreInformative } from './normalizer';
+import { CASE_NAME_RANK_SQL, displayForm, isBareIdForm, isFuzzyKey, moreInformative } from './normalizer';
 
 export interface ResolutionResult {
   /** Distinct canonical entities the document's mentions resolve to. */
@@ -25,6 +25,8 @@ interface KeyGroup {
   forms: Set<string>;
   /** Texts whose mention gave a display name of its own: aliases only ("Bahr, Douglas Alan"). */
   texts: Set<string>;
+  /** A bare "Id." form, the name only when the group has no other form. */
+  fallback?: string;
   /** The key-scope curation rule that decides the key (it skips matching), if any. */
   rule?: RuledMention;
 }
@@ -71,10 +73,15 @@ export class EntityVanishedError extends Error {
 const curatedSql = (c: string, field: 'canonicalName' | 'entityType' | 'aliases') => `coalesce(${c}.curated @> '{"${field}": true}', false)`;
 const CURATED_SQL = (c: string) => `(${curatedSql(c, 'canonicalName')} OR ${curatedSql(c, 'entityType')} OR ${curatedSql(c, 'aliases')})`;
 
-/** SQL of moreInformative(a, b) on display forms: mixed case beats ALL CAPS, then longer, then code-point order. */
-const MORE_INFORMATIVE_NAME_SQL = (a: string, b: string) =>
-  `((${a} <> upper(${a}), char_length(${a})) > (${b} <> upper(${b}), char_length(${b}))
-    OR ((${a} <> upper(${a}), char_length(${a})) = (${b} <> upper(${b}), char_length(${b})) AND ${a} COLLATE "C" < ${b} COLLATE "C"))`;
+/**
+ * SQL of moreInformative(a, b, type) on display forms: for a CASE (`t`), name over citation over short form;
+ * then mixed case beats ALL CAPS, then longer, then code-point order.
+ */
+const MORE_INFORMATIVE_NAME_SQL = (a: string, b: string, t: string) =>
+  `((${t} = 'CASE' AND ${CASE_NAME_RANK_SQL(a)} <> ${CASE_NAME_RANK_SQL(b)} AND ${CASE_NAME_RANK_SQL(a)} > ${CASE_NAME_RANK_SQL(b)})
+    OR (NOT (${t} = 'CASE' AND ${CASE_NAME_RANK_SQL(a)} <> ${CASE_NAME_RANK_SQL(b)}) AND
+    ((${a} <> upper(${a}), char_length(${a})) > (${b} <> upper(${b}), char_length(${b}))
+    OR ((${a} <> upper(${a}), char_length(${a})) = (${b} <> upper(${b}), char_length(${b})) AND ${a} COLLATE "C" < ${b} COLLATE "C"))))`;
 
 /**
  * SQL of an entity's aliases (jsonb) from a text[] of candidate forms: the distinct strings, in code-point
@@ -149,12 +156,16 @@ export class ResolutionService {
         rule,
       };
       g.count++;
+      const text = m.entity_text.replace(/\s+/g, ' ').trim();
       if (m.display_name) {
         g.forms.add(displayForm(m.display_name, m.entity_type));
-        g.texts.add(m.entity_text.replace(/\s+/g, ' ').trim());
-      } else g.forms.add(displayForm(m.entity_text, m.entity_type));
+        if (!(m.entity_type === 'CASE' && isBareIdForm(text))) g.texts.add(text);
+      } else if (!(m.entity_type === 'CASE' && isBareIdForm(text))) g.forms.add(displayForm(m.entity_text, m.entity_type));
+      else if (!g.forms.size) g.fallback = text;
       groups.set(id(m.entity_type, key), g);
     }
+    // A case this document names only by "Id." still needs a name (its other forms are in other documents).
+    for (const g of groups.values()) if (!g.forms.size && g.fallback) g.forms.add(g.fallback);
     if (!mentions.length) {
       await recountMentions(manager, previous);
       return { entities: 0, created: 0, fuzzyMatches: 0, mentions: 0 };
@@ -259,7 +270,7 @@ export class ResolutionService {
       if (!match) continue;
       const row = rows.get(match.uuid || id(g.type, match.key))!;
       // Only a form whose own key is the entity's key may become its name.
-      if (g.key === row.k) for (const f of g.forms) if (!row.name || moreInformative(f, row.name)) row.name = f;
+      if (g.key === row.k) for (const f of g.forms) if (!row.name || moreInformative(f, row.name, g.type)) row.name = f;
     }
     const json = (list: EntityRow[]) =>
       JSON.stringify(list.map((r) => ({ u: r.u || undefined, t: r.t, k: r.k, name: r.name, aliases: [...r.aliases].sort() })));
@@ -293,7 +304,7 @@ export class ResolutionService {
            canonical_name = CASE
              WHEN ${CURATED_SQL('c')} THEN c.canonical_name
              WHEN x.ren AND x.name <> '' THEN x.name
-             WHEN x.name <> '' AND x.k = c.normalized_key AND ${MORE_INFORMATIVE_NAME_SQL('x.name', 'c.canonical_name')} THEN x.name
+             WHEN x.name <> '' AND x.k = c.normalized_key AND ${MORE_INFORMATIVE_NAME_SQL('x.name', 'c.canonical_name', 'c.entity_type')} THEN x.name
              ELSE c.canonical_name END,
            aliases = CASE WHEN ${curatedSql('c', 'aliases')} THEN c.aliases
              ELSE ${MERGED_ALIASES_SQL('casegraph_aliases(c.aliases) || x.aliases')} END,
@@ -320,7 +331,7 @@ export class ResolutionService {
              FROM jsonb_to_recordset($2::jsonb) AS r(t text, k text, name text, aliases text[])
             ORDER BY r.t, r.k
            ON CONFLICT (project_uuid, entity_type, normalized_key) DO UPDATE SET
-             canonical_name = CASE WHEN NOT ${CURATED_SQL('c')} AND ${MORE_INFORMATIVE_NAME_SQL('EXCLUDED.canonical_name', 'c.canonical_name')}
+             canonical_name = CASE WHEN NOT ${CURATED_SQL('c')} AND ${MORE_INFORMATIVE_NAME_SQL('EXCLUDED.canonical_name', 'c.canonical_name', 'c.entity_type')}
                THEN EXCLUDED.canonical_name ELSE c.canonical_name END,
              aliases = CASE WHEN ${curatedSql('c', 'aliases')} THEN c.aliases
                ELSE ${MERGED_ALIASES_SQL('casegraph_aliases(c.aliases) || casegraph_aliases(EXCLUDED.aliases)')} END,
