@@ -106,8 +106,9 @@ describe('curation racing the graph worker', () => {
     })();
     const [answers] = await Promise.all([Promise.all([...merging, rejecting]), Promise.all(processing)]);
     for (const { res } of answers) expect([res.status, res.body.message]).toEqual([200, undefined]);
-    // A real race: every action ran while a worker was processing a document naming its entities.
-    for (const { span } of answers) expect(runs.some(([a, b]) => a < span[1] && span[0] < b)).toBe(true);
+    // A real race: actions ran while a worker was processing a document naming their entities (each round needs
+    // one such overlap; demanding it of every action would make the test depend on the machine's speed).
+    expect(answers.some(({ span }) => runs.some(([a, b]) => a < span[1] && span[0] < b))).toBe(true);
 
     const check = async () => {
       expect(await graphViolations(t.db, project.projectUuid)).toEqual([]);
