@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { Client } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import { waitFor } from '@casegraph/testing';
+import { rowsOf } from '@casegraph/pipeline';
 import { ENTITIES, MIGRATIONS, dataSourceOptions } from '@casegraph/entities';
 import { applyCurationRules, ruledMentions } from './curation-rules';
 
@@ -142,16 +145,24 @@ describe('applyCurationRules (PostgreSQL)', () => {
     await mention(p, doc, 'ORG', 'hooli', 0, a);
     await rule(p, { scope: 'key', type: 'ORG', key: 'hooli', decision: 'assign', entity: b });
 
-    // 1. The applying transaction holds b: a concurrent delete waits for it.
+    // 1. The applying transaction holds b: a concurrent delete waits for it (until it commits).
+    const deleter = db.createQueryRunner();
+    await deleter.connect();
     let deleted = false;
     let deleting: Promise<unknown> = Promise.resolve();
-    await db.transaction(async (m) => {
-      expect(await applyCurationRules(m, p, doc)).toEqual([a, b].sort());
-      deleting = db.query('DELETE FROM canonical_entities WHERE canonical_entity_uuid = $1', [b]).then(() => (deleted = true));
-      await new Promise((r) => setTimeout(r, 300));
-      expect(deleted).toBe(false);
-    });
-    await deleting;
+    try {
+      const deleterPid = await backendPid(deleter.manager);
+      await db.transaction(async (m) => {
+        expect(await applyCurationRules(m, p, doc)).toEqual([a, b].sort());
+        const applierPid = await backendPid(m);
+        deleting = deleter.query('DELETE FROM canonical_entities WHERE canonical_entity_uuid = $1', [b]).then(() => (deleted = true));
+        await waitUntilBlocked(deleterPid, applierPid, () => (deleted ? 'the delete went through' : undefined));
+        expect(deleted).toBe(false);
+      });
+      await deleting;
+    } finally {
+      await deleter.release();
+    }
     expect(deleted).toBe(true);
 
     // 2. A delete that commits while the rules are applied: the rule no longer counts, nothing points at b.
@@ -159,15 +170,48 @@ describe('applyCurationRules (PostgreSQL)', () => {
     const c = await entity(p, 'ORG', 'hooli abc');
     await db.query(`UPDATE curation_rules SET canonical_entity_uuid = $2 WHERE project_uuid = $1`, [p, c]);
     const runner = db.createQueryRunner();
+    const applier = db.createQueryRunner();
     await runner.connect();
-    await runner.startTransaction();
-    await runner.query('SELECT 1 FROM canonical_entities WHERE canonical_entity_uuid = $1 FOR UPDATE', [c]);
-    await runner.query('DELETE FROM canonical_entities WHERE canonical_entity_uuid = $1', [c]);
-    const applying = apply(p, doc);
-    await new Promise((r) => setTimeout(r, 200));
-    await runner.commitTransaction();
-    await runner.release();
-    expect(await applying).toEqual([]);
+    await applier.connect();
+    let applied: string[] | undefined;
+    try {
+      await runner.startTransaction();
+      await runner.query('SELECT 1 FROM canonical_entities WHERE canonical_entity_uuid = $1 FOR UPDATE', [c]);
+      await runner.query('DELETE FROM canonical_entities WHERE canonical_entity_uuid = $1', [c]);
+      const [holderPid, applierPid] = [await backendPid(runner.manager), await backendPid(applier.manager)];
+      let settled = false;
+      const applying = applier.manager.transaction((m) => applyCurationRules(m, p, doc)).finally(() => (settled = true));
+      // The applying statement really waits on the deleting transaction before that one commits.
+      await waitUntilBlocked(applierPid, holderPid, () => (settled ? 'applyCurationRules returned without waiting' : undefined));
+      await runner.commitTransaction();
+      applied = await applying;
+    } finally {
+      await runner.release();
+      await applier.release();
+    }
+    expect(applied).toEqual([]);
     expect(await links(doc)).toEqual({ 0: a });
   });
 });
+
+const backendPid = async (m: EntityManager): Promise<number> =>
+  Number(rowsOf<{ pid: number }>(await m.query('SELECT pg_backend_pid() AS pid'))[0].pid);
+
+/**
+ * Polls (bounded: 10 s) until backend `waiter` waits for a lock that backend `holder` holds, so that the race a
+ * test claims to cover really takes place; `gaveUp` names an outcome that means it never will.
+ */
+async function waitUntilBlocked(waiter: number, holder: number, gaveUp: () => string | undefined): Promise<void> {
+  const probe = new Client({ connectionString: process.env.DATABASE_URL });
+  await probe.connect();
+  try {
+    await waitFor(async () => (await probe.query('SELECT $2::int = ANY(pg_blocking_pids($1::int)) AS b', [waiter, holder])).rows[0].b, {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+      what: `backend ${waiter} to wait for a lock of backend ${holder}`,
+      abort: gaveUp,
+    });
+  } finally {
+    await probe.end();
+  }
+}
