@@ -386,6 +386,8 @@ describeWithLegalFixtures('pipeline acceptance: typed edges of real court opinio
         if (holders.size > 1) problems.push(`${o.id} ${key}: ${holders.size} CASE entities ${JSON.stringify([...holders].map(nameOf))}`);
         for (const entity of holders) {
           if (names.get(entity)?.type !== 'CASE') problems.push(`${o.id} ${key}: ${nameOf(entity)} is a ${names.get(entity)?.type}`);
+          // named by its name or its full citation, never by a later form
+          if (/^(id|ibid)\.?$|\bat\s+\d|\bsupra\b/i.test(nameOf(entity))) problems.push(`${o.id} ${key}: named ${JSON.stringify(nameOf(entity))}`);
           const edge = cites.get(entity);
           if (!edge) problems.push(`${o.id} ${key}: no CITES to ${nameOf(entity)}`);
           else expectEvidence(edge, doc, `${o.id} CITES ${key}`);
