@@ -107,6 +107,9 @@ export const MAX_EVIDENCE_PER_DOCUMENT = 5;
 export const MAX_EVIDENCE_PER_EDGE = 20;
 export const EVIDENCE_SNIPPET_CHARS = 240;
 
+/** Aliases an entity keeps at most (canonical_entities.aliases): resolution and curation both cut there. */
+export const MAX_ALIASES = 100;
+
 /** Curation actions (curation_actions.kind). */
 export const CURATION_KINDS = ['merge', 'split', 'update', 'reject'] as const;
 export type CurationKind = (typeof CURATION_KINDS)[number];

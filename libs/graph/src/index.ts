@@ -2,6 +2,7 @@ export * from './text/document-text';
 export * from './text/sentences';
 export * from './text/load-document-text';
 export * from './transactions';
+export * from './aliases';
 export * from './entity-counts';
 export * from './relationships/co-occurrence';
 export * from './relationships/typed-relationships';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@casegraph/contracts';
-import { LOCK_NAMESPACE, RuledMention, applyCurationRules, recountMentions, ruledMentions } from '@casegraph/graph';
+import { LOCK_NAMESPACE, RuledMention, applyCurationRules, mergedAliasesSql, recountMentions, ruledMentions } from '@casegraph/graph';
 import { rowsOf } from '@casegraph/pipeline';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import { clusterKeys, isFuzzyMatch, moreInformativeKey, moreInformativeKeySql } from './matcher';
@@ -82,17 +82,6 @@ const MORE_INFORMATIVE_NAME_SQL = (a: string, b: string, t: string) =>
     OR (NOT (${t} = 'CASE' AND ${CASE_NAME_RANK_SQL(a)} <> ${CASE_NAME_RANK_SQL(b)}) AND
     ((${a} <> upper(${a}), char_length(${a})) > (${b} <> upper(${b}), char_length(${b}))
     OR ((${a} <> upper(${a}), char_length(${a})) = (${b} <> upper(${b}), char_length(${b})) AND ${a} COLLATE "C" < ${b} COLLATE "C"))))`;
-
-/**
- * SQL of an entity's aliases (jsonb) from a text[] of candidate forms: the distinct strings, in code-point
- * order (COLLATE "C"), at most MAX_ALIASES, as a jsonb array. Stored aliases are read through
- * casegraph_aliases() (migration 1764700000000): an old row's jsonb may hold anything (NULL, '{}', numbers),
- * and only its strings take part.
- */
-const MAX_ALIASES = 100;
-const MERGED_ALIASES_SQL = (forms: string) =>
-  `(SELECT coalesce(to_jsonb((array_agg(a ORDER BY a COLLATE "C"))[1:${MAX_ALIASES}]), '[]'::jsonb)
-      FROM (SELECT DISTINCT a FROM unnest(${forms}) AS a WHERE a IS NOT NULL) AS s)`;
 
 /**
  * Stage 3: links the document's mentions to the project's canonical entities.
@@ -307,7 +296,7 @@ export class ResolutionService {
              WHEN x.name <> '' AND x.k = c.normalized_key AND ${MORE_INFORMATIVE_NAME_SQL('x.name', 'c.canonical_name', 'c.entity_type')} THEN x.name
              ELSE c.canonical_name END,
            aliases = CASE WHEN ${curatedSql('c', 'aliases')} THEN c.aliases
-             ELSE ${MERGED_ALIASES_SQL('casegraph_aliases(c.aliases) || x.aliases')} END,
+             ELSE ${mergedAliasesSql('casegraph_aliases(c.aliases) || x.aliases')} END,
            last_seen_at = now(),
            updated_at = now()
          FROM (SELECT r.u, r.k, r.name, r.aliases,
@@ -327,14 +316,14 @@ export class ResolutionService {
         await manager.query(
           `INSERT INTO canonical_entities AS c (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key,
                                                 aliases, mention_count, first_seen_at, last_seen_at)
-           SELECT gen_random_uuid(), $1, r.t, r.name, r.k, ${MERGED_ALIASES_SQL('r.aliases')}, 0, now(), now()
+           SELECT gen_random_uuid(), $1, r.t, r.name, r.k, ${mergedAliasesSql('r.aliases')}, 0, now(), now()
              FROM jsonb_to_recordset($2::jsonb) AS r(t text, k text, name text, aliases text[])
             ORDER BY r.t, r.k
            ON CONFLICT (project_uuid, entity_type, normalized_key) DO UPDATE SET
              canonical_name = CASE WHEN NOT ${CURATED_SQL('c')} AND ${MORE_INFORMATIVE_NAME_SQL('EXCLUDED.canonical_name', 'c.canonical_name', 'c.entity_type')}
                THEN EXCLUDED.canonical_name ELSE c.canonical_name END,
              aliases = CASE WHEN ${curatedSql('c', 'aliases')} THEN c.aliases
-               ELSE ${MERGED_ALIASES_SQL('casegraph_aliases(c.aliases) || casegraph_aliases(EXCLUDED.aliases)')} END,
+               ELSE ${mergedAliasesSql('casegraph_aliases(c.aliases) || casegraph_aliases(EXCLUDED.aliases)')} END,
              last_seen_at = now(),
              updated_at = now()
            RETURNING c.entity_type, c.normalized_key, c.canonical_entity_uuid, (c.xmax = 0) AS inserted`,

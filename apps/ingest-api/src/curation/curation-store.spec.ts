@@ -1,4 +1,4 @@
-import { diffById, distinctKeys, mergeAliases } from './curation-store';
+import { diffById, distinctKeys } from './curation-store';
 
 describe('curation store helpers', () => {
   it('keeps distinct (type, key) pairs in a stable order, without blank keys', () => {
@@ -15,19 +15,6 @@ describe('curation store helpers', () => {
       { t: 'ORG', k: 'a' },
       { t: 'ORG', k: 'b' },
     ]);
-  });
-
-  it('merges aliases as resolution keeps them: distinct, whitespace collapsed, code-point order, bounded', () => {
-    expect(
-      mergeAliases(
-        [
-          ['Zeta Co', ' Alpha  Inc '],
-          ['alpha inc', 'Alpha Inc', '', '  '],
-        ],
-        100,
-      ),
-    ).toEqual(['Alpha Inc', 'Zeta Co', 'alpha inc']);
-    expect(mergeAliases([['c', 'b', 'a']], 2)).toEqual(['a', 'b']);
   });
 
   it('diffs rows by id: changed and deleted rows before, changed and inserted rows after', () => {

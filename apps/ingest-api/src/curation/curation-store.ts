@@ -390,13 +390,6 @@ export async function keyHolder(m: EntityManager, projectUuid: string, type: str
   return (await readEntities(m, projectUuid, [rows[0].u]))[0] ?? null;
 }
 
-/** Aliases as resolution keeps them: distinct, non-blank, in code-point order, at most `max`. */
-export function mergeAliases(lists: string[][], max: number): string[] {
-  const all = new Set<string>();
-  for (const l of lists) for (const a of l) if (a && a.trim()) all.add(a.replace(/\s+/g, ' ').trim());
-  return [...all].sort(cmp).slice(0, max);
-}
-
 /** Rows of `before` and `after` (by id) that differ: what the action changed, as the log keeps it. */
 export function diffById<T>(before: T[], after: T[], id: (x: T) => string | number): { before: T[]; after: T[] } {
   const a = new Map(after.map((x) => [id(x), x]));

@@ -13,14 +13,13 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { CURATION_KINDS, CurationKind, ENTITY_TYPES, EntityType } from '@casegraph/contracts';
+import { CURATION_KINDS, CurationKind, ENTITY_TYPES, EntityType, MAX_ALIASES } from '@casegraph/contracts';
 import { PageMetaDto, PageQueryDto } from '../common/pagination.dto';
 
 /** Most entities one merge takes, and most mentions one split moves. */
 export const MAX_MERGE_ENTITIES = 100;
 export const MAX_SPLIT_MENTIONS = 1000;
 /** Most aliases an entity keeps (as the graph worker's resolution). */
-export const MAX_ALIASES = 100;
 export const MAX_NAME_CHARS = 300;
 
 // eslint-disable-next-line no-control-regex -- refuses control characters in names

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { CurationKind, EntityType, normalizeEntity } from '@casegraph/contracts';
-import { applyCurationRules, recomputeDocumentEdges, recountMentions } from '@casegraph/graph';
+import { applyCurationRules, mergeAliases, recomputeDocumentEdges, recountMentions } from '@casegraph/graph';
 import { rowsOf, sqlState } from '@casegraph/pipeline';
 import { APP_CONFIG } from '@casegraph/platform';
 import { apiError, fieldError, notFound } from '../common/api-error';
@@ -24,7 +24,6 @@ import {
   lockEntities,
   lockEntityTypes,
   lockProjectCuration,
-  mergeAliases,
   readEntities,
   readLinks,
   readRules,
@@ -41,7 +40,6 @@ import {
   CurationPageDto,
   CurationResultDto,
   CuratedEntityDto,
-  MAX_ALIASES,
   MergeEntitiesDto,
   RejectResultDto,
   SplitEntityDto,
@@ -178,7 +176,7 @@ export class CurationService {
             WHERE canonical_entity_uuid = $1`,
           [
             into,
-            JSON.stringify(mergeAliases([survivor.aliases, ...gone.map((e) => [e.name, ...e.aliases])], MAX_ALIASES)),
+            JSON.stringify(mergeAliases([survivor.aliases, ...gone.map((e) => [e.name, ...e.aliases])])),
             [survivor, ...gone].map((e) => e.firstSeenAt).sort()[0],
             [survivor, ...gone]
               .map((e) => e.lastSeenAt)
@@ -273,14 +271,7 @@ export class CurationService {
           `INSERT INTO canonical_entities (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key, aliases,
                                            curated, mention_count, first_seen_at, last_seen_at)
            VALUES ($1, $2, $3, $4, $5, $6::jsonb, '{"canonicalName": true}'::jsonb, 0, now(), now())`,
-          [
-            newUuid,
-            p,
-            source.type,
-            name,
-            newKey,
-            JSON.stringify(mergeAliases([[name], texts.map((t) => t.display_name ?? t.entity_text)], MAX_ALIASES)),
-          ],
+          [newUuid, p, source.type, name, newKey, JSON.stringify(mergeAliases([[name], texts.map((t) => t.display_name ?? t.entity_text)]))],
         );
         await upsertMentionRules(
           m,
@@ -305,7 +296,7 @@ export class CurationService {
       throw apiError(HttpStatus.BAD_REQUEST, 'Nothing to change: send canonicalName, entityType or aliases');
     }
     const name = dto.canonicalName === undefined ? undefined : clean(dto.canonicalName);
-    const aliases = dto.aliases === undefined ? undefined : mergeAliases([dto.aliases], MAX_ALIASES);
+    const aliases = dto.aliases === undefined ? undefined : mergeAliases([dto.aliases]);
     let entity: EntitySnap;
     let newKey = '';
     return this.run<CurationResultDto>(projectUuid, actor, {
