@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { lockEntityRows } from './transactions';
 
 /**
  * Sets mention_count of the given canonical entities to the number of mentions
@@ -10,13 +11,7 @@ import type { EntityManager } from 'typeorm';
 export async function recountMentions(manager: EntityManager, canonicalUuids: string[], lockFirst = true): Promise<void> {
   const ids = [...new Set(canonicalUuids)];
   if (!ids.length) return;
-  if (lockFirst) {
-    await manager.query(
-      `SELECT 1 FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])
-        ORDER BY project_uuid, entity_type, normalized_key FOR UPDATE`,
-      [ids],
-    );
-  }
+  if (lockFirst) await lockEntityRows(manager, ids);
   await manager.query(
     `UPDATE canonical_entities c
         SET mention_count = (SELECT count(*) FROM entity_mentions m WHERE m.canonical_entity_uuid = c.canonical_entity_uuid),

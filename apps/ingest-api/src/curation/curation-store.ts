@@ -1,13 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { LOCK_NAMESPACE } from '@casegraph/graph';
+import { LOCK_NAMESPACE, lockEntityRows } from '@casegraph/graph';
 import { rowsOf } from '@casegraph/pipeline';
-
-/**
- * Advisory-lock namespace of curation: one (project) lock that every curation write of the project takes
- * first, so two curation actions of one project never interleave (the graph worker never takes it, so it
- * adds no edge to the worker's lock order: document → entity type → entity rows).
- */
-export const CURATION_LOCK_NAMESPACE = 0x47524143;
 
 /** An entity row as the log keeps it (enough to put it back with the same uuid). */
 export interface EntitySnap {
@@ -67,8 +60,9 @@ export const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
+/** The project's curation lock (LOCK_NAMESPACE.CURATION): every curation write of the project takes it first. */
 export async function lockProjectCuration(m: EntityManager, projectUuid: string): Promise<void> {
-  await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CURATION_LOCK_NAMESPACE, projectUuid]);
+  await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE.CURATION, projectUuid]);
 }
 
 /** The documents' advisory locks (the graph worker's DOCUMENT namespace), in sorted order. */
@@ -88,11 +82,7 @@ export async function lockEntityTypes(m: EntityManager, projectUuid: string, typ
 /** Locks entity rows FOR UPDATE in resolution's order (project, type, key) and returns them. */
 export async function lockEntities(m: EntityManager, projectUuid: string, uuids: string[]): Promise<EntitySnap[]> {
   if (!uuids.length) return [];
-  await m.query(
-    `SELECT 1 FROM canonical_entities WHERE project_uuid = $1 AND canonical_entity_uuid = ANY($2::uuid[])
-      ORDER BY project_uuid, entity_type, normalized_key FOR UPDATE`,
-    [projectUuid, [...new Set(uuids)]],
-  );
+  await lockEntityRows(m, uuids, projectUuid);
   return readEntities(m, projectUuid, uuids);
 }
 

@@ -1,11 +1,17 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { CurationKind, EntityType, normalizeEntity } from '@casegraph/contracts';
-import { applyCurationRules, mergeAliases, recomputeDocumentEdges, recountMentions } from '@casegraph/graph';
-import { rowsOf, sqlState } from '@casegraph/pipeline';
+import {
+  applyCurationRules,
+  isRetryableTransactionError,
+  mergeAliases,
+  recomputeDocumentEdges,
+  recountMentions,
+  retryTransaction,
+} from '@casegraph/graph';
+import { rowsOf } from '@casegraph/pipeline';
 import { APP_CONFIG } from '@casegraph/platform';
 import { apiError, fieldError, notFound } from '../common/api-error';
 import type { IngestApiConfig } from '../config';
@@ -94,9 +100,10 @@ class DocumentsGrew extends Error {
   }
 }
 
-/** Deadlock / serialization failure: PostgreSQL rolled the transaction back; it can run again. */
-const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 6;
+
+/** Deadlock / serialization failure (PostgreSQL rolled the transaction back), or documents that joined: run again. */
+const retryable = (err: unknown) => err instanceof DocumentsGrew || isRetryableTransactionError(err);
 
 /** Entity fields as the API shows them. */
 const toEntityDto = (e: EntitySnap): CuratedEntityDto => ({
@@ -548,21 +555,19 @@ export class CurationService {
   private async run<R>(projectUuid: string, actor: string, plan: Plan<R>, opts: { log?: boolean } = {}): Promise<R> {
     await this.requireProject(projectUuid);
     let known: string[] = [];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction((m) => this.attempt(m, projectUuid, actor, plan, known, opts.log !== false));
-      } catch (err) {
-        if (attempt >= MAX_ATTEMPTS) {
-          if (err instanceof DocumentsGrew || RETRYABLE.has(sqlState(err) ?? '')) {
-            this.logger.warn(`${plan.kind} in ${projectUuid}: gave up after ${attempt} attempts (${(err as Error).message})`);
-            throw apiError(HttpStatus.SERVICE_UNAVAILABLE, 'The graph worker kept changing these entities; retry the request in a few seconds');
-          }
-          throw err;
-        }
-        if (err instanceof DocumentsGrew) known = err.documents;
-        else if (!RETRYABLE.has(sqlState(err) ?? '')) throw err;
-        await sleep(10 * 2 ** attempt + Math.floor(Math.random() * 20));
-      }
+    try {
+      return await retryTransaction(
+        (_, previous) => {
+          if (previous instanceof DocumentsGrew) known = previous.documents;
+          return this.db.transaction((m) => this.attempt(m, projectUuid, actor, plan, known, opts.log !== false));
+        },
+        { attempts: MAX_ATTEMPTS, retryable },
+      );
+    } catch (err) {
+      // Only after MAX_ATTEMPTS: retryTransaction throws any other error at once.
+      if (!retryable(err)) throw err;
+      this.logger.warn(`${plan.kind} in ${projectUuid}: gave up after ${MAX_ATTEMPTS} attempts (${(err as Error).message})`);
+      throw apiError(HttpStatus.SERVICE_UNAVAILABLE, 'The graph worker kept changing these entities; retry the request in a few seconds');
     }
   }
 

@@ -2,10 +2,9 @@ import { HttpStatus, Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bull';
 import Redis from 'ioredis';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { QUEUES, documentJobId, redisKeys } from '@casegraph/contracts';
-import { LOCK_NAMESPACE, dropDocumentEdges, inDocumentTransaction, recountMentions } from '@casegraph/graph';
+import { LOCK_NAMESPACE, dropDocumentEdges, inDocumentTransaction, lockEntityRows, recountMentions, retryTransaction } from '@casegraph/graph';
 import { rowsOf, sqlState } from '@casegraph/pipeline';
 import { APP_CONFIG, redisOptionsFromUrl } from '@casegraph/platform';
 import { ProjectContextService } from '@casegraph/project-context';
@@ -20,9 +19,6 @@ export const PROJECT_DELETE_BATCH = 500;
 
 /** Objects deleted at once from storage, and Redis/Bull calls in flight, after a commit. */
 const CLEANUP_CONCURRENCY = 16;
-
-/** SQLSTATEs after which the whole transaction can be run again (deadlock, serialization failure). */
-const RETRYABLE = new Set(['40P01', '40001']);
 
 /** Textract staging copies of the OCR worker (`textract-staging/{project}/{document}/{sha}.{ext}`). */
 const TEXTRACT_STAGING_PREFIX = 'textract-staging/';
@@ -127,7 +123,7 @@ export class DeletionService implements OnModuleDestroy {
       ),
     ).map((r) => r.u);
     // The resolver's lock order (entity rows by project, type, key), before any edge row is touched.
-    await lockEntities(m, entityUuids);
+    await lockEntityRows(m, entityUuids);
     const [{ n: contributions }] = rowsOf<Count>(
       await m.query(`SELECT count(*)::int AS n FROM relationship_contributions WHERE document_uuid = $1`, [documentUuid]),
     );
@@ -202,7 +198,7 @@ export class DeletionService implements OnModuleDestroy {
         ]),
       ).map((r) => r.document_uuid);
       if (!batch.length) break;
-      const r = await retrying(() => this.db.transaction((m) => removeDocumentBatch(m, batch))).catch((err: unknown) => {
+      const r = await retryTransaction(() => this.db.transaction((m) => removeDocumentBatch(m, batch))).catch((err: unknown) => {
         throw referencedElsewhere(err, `A document of project ${projectUuid}`);
       });
       deleted.push(...r.deleted);
@@ -210,7 +206,7 @@ export class DeletionService implements OnModuleDestroy {
       contributions += r.contributions;
       if (batch.length < PROJECT_DELETE_BATCH) break;
     }
-    const last = await retrying(() =>
+    const last = await retryTransaction(() =>
       this.db.transaction(async (m) => {
         const project = rowsOf<{ id: number }>(await m.query(`SELECT id FROM projects WHERE id = $1 FOR UPDATE`, [id]));
         if (!project.length) return null;
@@ -340,23 +336,13 @@ export class DeletionService implements OnModuleDestroy {
   }
 }
 
-/** Locks entity rows in the resolver's order (project, type, key). */
-async function lockEntities(m: EntityManager, uuids: string[]): Promise<void> {
-  if (!uuids.length) return;
-  await m.query(
-    `SELECT 1 FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])
-      ORDER BY project_uuid, entity_type, normalized_key FOR UPDATE`,
-    [uuids],
-  );
-}
-
 /**
  * Deletes the given entities that no mention names any more (recounted just before), with every edge and
  * contribution that still has one of them as an end (none should: edges come from linked mentions).
  */
 async function deleteUnmentioned(m: EntityManager, projectUuid: string, uuids: string[]): Promise<string[]> {
   if (!uuids.length) return [];
-  // The rows are locked (lockEntities): nobody links a mention to them before this transaction ends.
+  // The rows are locked (lockEntityRows): nobody links a mention to them before this transaction ends.
   const gone = rowsOf<{ u: string }>(
     await m.query(
       `SELECT c.canonical_entity_uuid AS u FROM canonical_entities c
@@ -440,18 +426,6 @@ function referencedElsewhere(err: unknown, what: string): unknown {
     `${what} is still referenced by rows of ${pg.table ?? 'another table'}${pg.constraint ? ` (foreign key ${pg.constraint})` : ''}, ` +
       'which CaseGraph does not manage; delete or detach those rows first. Nothing of this step was deleted.',
   );
-}
-
-/** Runs a transaction again after a deadlock or serialization failure (up to 5 times). */
-async function retrying<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= attempts || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
-      await sleep(10 * 2 ** attempt + Math.floor(Math.random() * 20));
-    }
-  }
 }
 
 /** Runs `fn` over `items`, CLEANUP_CONCURRENCY at a time. */
