@@ -11,15 +11,13 @@
  * The only opinion with a dissent of its own among the 48 is held out (cl-902001), so no dissent is asserted here:
  * the held-out split is never used to tune the grammar.
  */
-import { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { EVIDENCE_SNIPPET_CHARS, type EdgeEvidence, type JudgeRole, type PartyRole } from '@casegraph/contracts';
 import { caseCitationKey } from '@casegraph/legal';
-import { startGraphWorker } from '../../apps/graph-worker/src/testing/graph-test-kit';
-import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/ingest-api/src/testing/test-app';
-import { WorkerHandle, startWorker } from '../../apps/ocr-worker/src/testing/ocr-test-kit';
-import { describeWithLegalFixtures, eyeciteReference, opinionPdf, readOpinion } from '../../libs/testing/src/legal-fixtures';
+import type { TestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { describeWithLegalFixtures, eyeciteReference } from '../../libs/testing/src/legal-fixtures';
+import { OpinionPipeline } from './opinion-pipeline';
 
 jest.setTimeout(300_000);
 
@@ -135,41 +133,18 @@ interface Mention {
 }
 
 describeWithLegalFixtures('pipeline acceptance: typed edges of real court opinions (caption, judges, court, citations)', () => {
+  const pipeline = new OpinionPipeline();
   let api: TestApp;
-  let ocr: WorkerHandle;
-  let graph: INestApplicationContext;
   let project: { id: number; projectUuid: string };
-  const docs = new Map<string, string>(); // opinion id -> documentUuid
+  const docs = pipeline.docs; // opinion id -> documentUuid
   const names = new Map<string, { name: string; type: string; aliases: string[] }>(); // entity uuid -> entity
   let edges: Edge[] = [];
   let mentions: Mention[] = [];
   const pageCount = new Map<string, number>(); // documentUuid -> pages
 
   beforeAll(async () => {
-    api = await createTestApp({ CASEGRAPH_API_KEYS: KEY, SWEEP_INTERVAL_SECONDS: '0' });
-    ocr = await startWorker({ BULL_PREFIX: api.config.bullPrefix, STORAGE_DIR: api.storageDir, OCR_CONCURRENCY: '2' });
-    graph = (await startGraphWorker(api.config.bullPrefix)).app;
-    project = (
-      await request(api.http)
-        .post('/v1/projects')
-        .set(auth)
-        .send({ name: uniqueName('typed-edges') })
-        .expect(201)
-    ).body;
-    let req = request(api.http).post(`/v1/projects/${project.projectUuid}/documents`).set(auth);
-    for (const o of OPINIONS) req = req.attach('files', opinionPdf(readOpinion(o.id)), `${o.id}.pdf`);
-    const res = await req.expect(202);
-    for (const d of res.body.documents as Array<{ filename: string; documentUuid: string }>)
-      docs.set(d.filename.replace(/\.pdf$/, ''), d.documentUuid);
-    const deadline = Date.now() + 240_000;
-    for (;;) {
-      const rows: Array<{ status: string }> = await api.db.query(`SELECT status FROM source_documents WHERE document_uuid = ANY($1::uuid[])`, [
-        [...docs.values()],
-      ]);
-      if (rows.length === docs.size && rows.every((r) => r.status === 'completed' || r.status === 'failed')) break;
-      if (Date.now() > deadline) throw new Error(`documents not settled: ${JSON.stringify(rows)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await pipeline.start({ key: KEY, projectName: 'typed-edges', opinions: OPINIONS.map((o) => o.id), settleMs: 240_000 });
+    ({ api, project } = pipeline);
     edges = await api.db.query(
       `SELECT source_entity_uuid AS source, target_entity_uuid AS target, relationship_type AS type, weight, properties, evidence
          FROM relationship_staging WHERE project_uuid = $1 AND relationship_type NOT IN ('MENTIONED_IN', 'CO_OCCURS')`,
@@ -193,18 +168,7 @@ describeWithLegalFixtures('pipeline acceptance: typed edges of real court opinio
     for (const p of pages) pageCount.set(p.uuid, p.n);
   });
 
-  afterAll(async () => {
-    await graph?.close().catch(() => undefined);
-    if (api && project) {
-      for (const table of ['relationship_staging', 'relationship_contributions', 'entity_mentions', 'canonical_entities', 'document_chunks']) {
-        await api.db.query(`DELETE FROM ${table} WHERE project_uuid = $1`, [project.projectUuid]);
-      }
-      await api.db.query(`DELETE FROM document_pages WHERE document_uuid = ANY($1::uuid[])`, [[...docs.values()]]);
-      await cleanupTestData(api, [project.id]);
-    }
-    await ocr?.close();
-    await api?.close();
-  });
+  afterAll(() => pipeline.close());
 
   const nameOf = (uuid: string) => names.get(uuid)?.name ?? `<${uuid}>`;
   const named = (uuid: string, re: RegExp) => {
