@@ -10,6 +10,8 @@ import {
   AdoptLegacyDatabase1764600000000,
   CONTRACT,
   ContractItem,
+  DOCUMENT_SOURCE_FK_ADAPTATION,
+  DocumentSourcedEdges1765000000000,
   FK_ADAPTATIONS,
   MIGRATIONS,
   applyItem,
@@ -224,18 +226,30 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
     expect(await count(`SELECT count(*)::int AS n FROM relationship_staging WHERE source_chunk_uuid = ANY($1::uuid[])`, [uuids])).toBe(0);
   }, 30_000);
 
-  it('a MENTIONED_IN edge (target = a document) can be written: the old target FK is gone, the source FK stays', async () => {
+  it('MENTIONED_IN (target = a document) and CITES (source = a document) edges can be written: both old entity FKs are gone', async () => {
     const e = seed.entities[0];
     const d = seed.documents[0];
     await c.query(
       `INSERT INTO relationship_staging (source_entity_uuid, target_entity_uuid, relationship_type, project_uuid) VALUES ($1, $2, 'MENTIONED_IN', $3)`,
       [e.uuid, d.documentUuid, seed.projects[0].projectId],
     );
-    await expect(
-      c.query(`INSERT INTO relationship_staging (source_entity_uuid, target_entity_uuid, relationship_type) VALUES (gen_random_uuid(), $1, 'X')`, [
-        e.uuid,
-      ]),
-    ).rejects.toThrow(/relationship_staging_source_entity_uuid_fkey/);
+    await c.query(
+      `INSERT INTO relationship_staging (source_entity_uuid, target_entity_uuid, relationship_type, project_uuid) VALUES ($1, $2, 'CITES', $3)`,
+      [d.documentUuid, e.uuid, seed.projects[0].projectId],
+    );
+    const left = await c.query(
+      `SELECT conname FROM pg_constraint WHERE conrelid = 'relationship_staging'::regclass AND contype = 'f' AND conname LIKE '%entity_uuid%'`,
+    );
+    expect(left.rows).toEqual([]);
+  }, 30_000);
+
+  it('down() of migration 1765000000000 restores the source FK (NOT VALID: a CITES edge breaks it); up() drops it again', async () => {
+    const adapted = await fkDefs(c);
+    await runMigrationStep(db.url, new DocumentSourcedEdges1765000000000(), 'down');
+    expect((await fkDefs(c))[DOCUMENT_SOURCE_FK_ADAPTATION.name]).toBe(`${fksBefore[DOCUMENT_SOURCE_FK_ADAPTATION.name]} NOT VALID`);
+    await runMigrationStep(db.url, new DocumentSourcedEdges1765000000000(), 'up');
+    await runMigrationStep(db.url, new DocumentSourcedEdges1765000000000(), 'up');
+    expect(await fkDefs(c)).toEqual(adapted);
   }, 30_000);
 
   it('down() restores the old foreign keys and triggers; up() again re-adapts them (idempotent)', async () => {
@@ -260,7 +274,9 @@ function adoptionSuite(label: string, schemaOf: () => LegacySchema) {
     const log = await c.query(
       `SELECT row_id, count(*)::int AS n FROM casegraph_adoption_log WHERE reason LIKE 'old foreign key%' GROUP BY 1 ORDER BY 1`,
     );
-    expect(log.rows).toEqual(FK_ADAPTATIONS.map((a) => ({ row_id: a.name, n: 1 })).sort((a, b) => a.row_id.localeCompare(b.row_id)));
+    expect(log.rows).toEqual(
+      [...FK_ADAPTATIONS, DOCUMENT_SOURCE_FK_ADAPTATION].map((a) => ({ row_id: a.name, n: 1 })).sort((a, b) => a.row_id.localeCompare(b.row_id)),
+    );
   });
 }
 

@@ -18,6 +18,7 @@ import { AdoptLegacyDatabase1764600000000 } from './migrations/1764600000000-ado
 import { AliasesJsonbOffsetsUnknown1764700000000 } from './migrations/1764700000000-aliases-jsonb-offsets-unknown';
 import { MentionRolesAttributes1764800000000 } from './migrations/1764800000000-mention-roles-attributes';
 import { TypedEdgesCuration1764900000000 } from './migrations/1764900000000-typed-edges-curation';
+import { DocumentSourcedEdges1765000000000 } from './migrations/1765000000000-document-sourced-edges';
 
 export const ENTITIES = [
   Project,
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   AliasesJsonbOffsetsUnknown1764700000000,
   MentionRolesAttributes1764800000000,
   TypedEdgesCuration1764900000000,
+  DocumentSourcedEdges1765000000000,
 ];

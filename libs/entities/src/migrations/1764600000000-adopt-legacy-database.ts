@@ -137,6 +137,67 @@ export function withOnDelete(def: string, onDelete: string): string {
 }
 
 /**
+ * Drops (onDelete null) or re-creates with a delete rule the given old foreign keys, logging each old definition in
+ * the adoption log (REASON_FK_ADAPTED) so that restoreForeignKeys() can put it back. Keys that are absent (a fresh
+ * database) or already adapted are skipped.
+ */
+export async function adaptForeignKeys(q: QueryRunner, adaptations: typeof FK_ADAPTATIONS): Promise<void> {
+  for (const a of adaptations) {
+    const fk = await foreignKey(q, a.name, a.table);
+    if (!fk) continue; // not an old database, or already dropped
+    if (a.onDelete && new RegExp(`ON DELETE ${a.onDelete}\\b`, 'i').test(fk.def)) continue; // already adapted
+    const replacement = a.onDelete ? withOnDelete(fk.def, a.onDelete) : null;
+    await q.query(
+      `INSERT INTO ${ADOPTION_LOG_TABLE} (table_name, row_id, column_name, old_value, new_value, reason)
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)`,
+      [
+        a.table,
+        a.name,
+        a.column,
+        JSON.stringify({ def: fk.def, validated: fk.validated }),
+        replacement ? JSON.stringify({ def: replacement }) : null,
+        REASON_FK_ADAPTED,
+      ],
+    );
+    await q.query(`ALTER TABLE ${a.table} DROP CONSTRAINT ${a.name}`);
+    if (!replacement) continue;
+    // The old rows satisfied the same key: validating it again cannot fail.
+    await q.query(`ALTER TABLE ${a.table} ADD CONSTRAINT ${a.name} ${replacement} NOT VALID`);
+    if (fk.validated) await q.query(`ALTER TABLE ${a.table} VALIDATE CONSTRAINT ${a.name}`);
+  }
+}
+
+/**
+ * Restores the foreign keys adaptForeignKeys() logged (all, or those named), newest first: validated again when the
+ * rows still allow it, else left NOT VALID (enforced for new rows); their log rows are deleted.
+ */
+export async function restoreForeignKeys(q: QueryRunner, names?: string[]): Promise<void> {
+  const [log]: Array<{ present: boolean }> = await q.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [ADOPTION_LOG_TABLE]);
+  if (!log.present) return;
+  const adapted: Array<{ id: string; table_name: string; row_id: string; old_value: { def: string; validated: boolean } }> = await q.query(
+    `SELECT id, table_name, row_id, old_value FROM ${ADOPTION_LOG_TABLE}
+      WHERE reason = $1 AND ($2::text[] IS NULL OR row_id = ANY($2)) ORDER BY id DESC`,
+    [REASON_FK_ADAPTED, names ?? null],
+  );
+  for (const a of adapted) {
+    await q.query(`ALTER TABLE ${a.table_name} DROP CONSTRAINT IF EXISTS ${a.row_id}`);
+    await q.query(`ALTER TABLE ${a.table_name} ADD CONSTRAINT ${a.row_id} ${a.old_value.def.replace(/\s+NOT VALID\s*$/i, '')} NOT VALID`);
+    if (!a.old_value.validated) continue;
+    await q.query('SAVEPOINT casegraph_fk_restore');
+    try {
+      await q.query(`ALTER TABLE ${a.table_name} VALIDATE CONSTRAINT ${a.row_id}`);
+      await q.query('RELEASE SAVEPOINT casegraph_fk_restore');
+    } catch {
+      await q.query('ROLLBACK TO SAVEPOINT casegraph_fk_restore');
+    }
+  }
+  await q.query(`DELETE FROM ${ADOPTION_LOG_TABLE} WHERE reason = $1 AND ($2::text[] IS NULL OR row_id = ANY($2))`, [
+    REASON_FK_ADAPTED,
+    names ?? null,
+  ]);
+}
+
+/**
  * Adopts the old system's database in place (see docs/project-context.md, "Adopting the old database"). Idempotent,
  * in the migration's transaction. Always: the adoption log and archive tables. On an old database only (each step
  * detected from the catalogue, so a fresh database gets nothing else):
@@ -183,29 +244,7 @@ export class AdoptLegacyDatabase1764600000000 implements MigrationInterface {
       await q.query(`UPDATE projects SET project_uuid = project_id WHERE project_uuid IS DISTINCT FROM project_id`);
     }
 
-    for (const a of FK_ADAPTATIONS) {
-      const fk = await foreignKey(q, a.name, a.table);
-      if (!fk) continue; // not an old database, or already dropped
-      if (a.onDelete && new RegExp(`ON DELETE ${a.onDelete}\\b`, 'i').test(fk.def)) continue; // already adapted
-      const replacement = a.onDelete ? withOnDelete(fk.def, a.onDelete) : null;
-      await q.query(
-        `INSERT INTO ${ADOPTION_LOG_TABLE} (table_name, row_id, column_name, old_value, new_value, reason)
-         VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)`,
-        [
-          a.table,
-          a.name,
-          a.column,
-          JSON.stringify({ def: fk.def, validated: fk.validated }),
-          replacement ? JSON.stringify({ def: replacement }) : null,
-          REASON_FK_ADAPTED,
-        ],
-      );
-      await q.query(`ALTER TABLE ${a.table} DROP CONSTRAINT ${a.name}`);
-      if (!replacement) continue;
-      // The old rows satisfied the same key: validating it again cannot fail.
-      await q.query(`ALTER TABLE ${a.table} ADD CONSTRAINT ${a.name} ${replacement} NOT VALID`);
-      if (fk.validated) await q.query(`ALTER TABLE ${a.table} VALIDATE CONSTRAINT ${a.name}`);
-    }
+    await adaptForeignKeys(q, FK_ADAPTATIONS);
   }
 
   /**
@@ -214,26 +253,10 @@ export class AdoptLegacyDatabase1764600000000 implements MigrationInterface {
    * when they are empty: overwritten values and rows archived by backfill are old data and stay.
    */
   public async down(q: QueryRunner): Promise<void> {
-    const [log]: Array<{ present: boolean }> = await q.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [ADOPTION_LOG_TABLE]);
-    if (log.present) {
-      const adapted: Array<{ id: string; table_name: string; row_id: string; old_value: { def: string; validated: boolean } }> = await q.query(
-        `SELECT id, table_name, row_id, old_value FROM ${ADOPTION_LOG_TABLE} WHERE reason = $1 ORDER BY id DESC`,
-        [REASON_FK_ADAPTED],
-      );
-      for (const a of adapted) {
-        await q.query(`ALTER TABLE ${a.table_name} DROP CONSTRAINT IF EXISTS ${a.row_id}`);
-        await q.query(`ALTER TABLE ${a.table_name} ADD CONSTRAINT ${a.row_id} ${a.old_value.def.replace(/\s+NOT VALID\s*$/i, '')} NOT VALID`);
-        if (!a.old_value.validated) continue;
-        await q.query('SAVEPOINT casegraph_fk_restore');
-        try {
-          await q.query(`ALTER TABLE ${a.table_name} VALIDATE CONSTRAINT ${a.row_id}`);
-          await q.query('RELEASE SAVEPOINT casegraph_fk_restore');
-        } catch {
-          await q.query('ROLLBACK TO SAVEPOINT casegraph_fk_restore');
-        }
-      }
-      await q.query(`DELETE FROM ${ADOPTION_LOG_TABLE} WHERE reason = $1`, [REASON_FK_ADAPTED]);
-    }
+    await restoreForeignKeys(
+      q,
+      FK_ADAPTATIONS.map((a) => a.name),
+    );
 
     const triggers: Array<{ table_name: string; tgname: string }> = await q.query(
       `SELECT c.relname AS table_name, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
