@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { redisKeys } from '@casegraph/contracts';
+import { type RelationshipType, UNDIRECTED_RELATIONSHIP_TYPES, redisKeys } from '@casegraph/contracts';
 import { loadConfig, redisOptionsFromUrl } from '@casegraph/platform';
 import { spawnApp, waitFor } from '@casegraph/testing';
 import { TestApp, createTestApp, deleteBullPrefix } from '../../apps/ingest-api/src/testing/test-app';
@@ -291,9 +291,9 @@ export async function graphSnapshot(db: DataSource, projects: IngestedProject[])
     );
     for (const r of edges) {
       const name = (id: string) => keyOf.get(id) ?? `doc:${fileOf.get(id) ?? id}`;
-      // CO_OCCURS is undirected (stored once, source < target by generated id): compare it by sorted names.
+      // CO_OCCURS and ADVERSE_TO are undirected (stored once, source < target by generated id): compare by sorted names.
       const ends = [name(r.source_id), name(r.target_id)];
-      if (r.relationship_type === 'CO_OCCURS') ends.sort();
+      if (UNDIRECTED_RELATIONSHIP_TYPES.includes(r.relationship_type as RelationshipType)) ends.sort();
       snap.edges[`${p.label}|${r.relationship_type}|${ends[0]}|${ends[1]}`] = r.weight;
     }
   }

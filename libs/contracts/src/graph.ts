@@ -51,6 +51,9 @@ export type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
 export const TYPED_RELATIONSHIP_TYPES = ['CITES', 'PARTY_TO', 'ADVERSE_TO', 'REPRESENTS', 'JUDGE_OF', 'DECIDED_BY'] as const;
 export type TypedRelationshipType = (typeof TYPED_RELATIONSHIP_TYPES)[number];
 
+/** Undirected edge types: stored once with source < target (by UUID), read either way. */
+export const UNDIRECTED_RELATIONSHIP_TYPES: readonly RelationshipType[] = ['CO_OCCURS', 'ADVERSE_TO'];
+
 /** Edge types whose source is a document UUID (CITES) or whose target is one (MENTIONED_IN). */
 export const DOCUMENT_SOURCE_RELATIONSHIPS: readonly RelationshipType[] = ['CITES'];
 export const DOCUMENT_TARGET_RELATIONSHIPS: readonly RelationshipType[] = ['MENTIONED_IN'];

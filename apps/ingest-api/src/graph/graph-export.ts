@@ -1,4 +1,4 @@
-import type { EdgeEvidence } from '@casegraph/contracts';
+import { type EdgeEvidence, type RelationshipType, UNDIRECTED_RELATIONSHIP_TYPES } from '@casegraph/contracts';
 import type { ExportFormat } from './graph.dto';
 
 /** Rows the exporter reads in batches. */
@@ -27,7 +27,6 @@ export interface ExportEdge {
 }
 
 /** Edge types stored once with no direction (source < target); every other one reads source -> target. */
-export const UNDIRECTED_TYPES: readonly string[] = ['CO_OCCURS', 'ADVERSE_TO'];
 /** Edge types whose source (CITES) or target (MENTIONED_IN) is a document. */
 const DOCUMENT_SOURCE = new Set(['CITES']);
 const DOCUMENT_TARGET = new Set(['MENTIONED_IN']);
@@ -146,7 +145,7 @@ const graphml: ExportWriter = {
     const count = countOf(e);
     return (
       `    <edge id="${xmlEscape(e.id)}" source="${xmlEscape(e.source)}" target="${xmlEscape(e.target)}"` +
-      `${UNDIRECTED_TYPES.includes(e.type) ? '' : ' directed="true"'}>${data('rel', e.type)}` +
+      `${UNDIRECTED_RELATIONSHIP_TYPES.includes(e.type as RelationshipType) ? '' : ' directed="true"'}>${data('rel', e.type)}` +
       `<data key="weight">${num(e.weight)}</data><data key="documents">${e.documentCount}</data>` +
       NAMED_PROPERTIES.filter((k) => k !== 'count' && stringList(e.properties?.[k]).length)
         .map((k) => data(k, stringList(e.properties[k]).join('; ')))
@@ -209,7 +208,7 @@ const cypher: ExportWriter = {
   edge: (e) => {
     const source = DOCUMENT_SOURCE.has(e.type) ? 'Document' : 'Entity';
     const target = DOCUMENT_TARGET.has(e.type) ? 'Document' : 'Entity';
-    const arrow = UNDIRECTED_TYPES.includes(e.type) ? '-' : '->';
+    const arrow = UNDIRECTED_RELATIONSHIP_TYPES.includes(e.type as RelationshipType) ? '-' : '->';
     const rel = TYPE_LABEL.test(e.type) ? e.type : 'RELATED';
     const evidence = evidenceOf(e);
     const props = cypherMap([
@@ -307,7 +306,7 @@ const csvEdges: ExportWriter = {
         e.id,
         e.source,
         e.target,
-        UNDIRECTED_TYPES.includes(e.type) ? 'Undirected' : 'Directed',
+        UNDIRECTED_RELATIONSHIP_TYPES.includes(e.type as RelationshipType) ? 'Undirected' : 'Directed',
         csvField(e.type, true),
         num(e.weight),
         e.source,
