@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Stage } from '@casegraph/contracts';
-import { DocumentText, codePointOffsets, inDocumentTransaction, loadDocumentText, splitSentences } from '@casegraph/graph';
+import { DocumentText, codePointOffsets, inDocumentTransaction, loadDocumentText } from '@casegraph/graph';
 import { DocumentMissingError, DocumentStateService, PermanentError, StageError, rowsOf } from '@casegraph/pipeline';
 import { ProjectContextService } from '@casegraph/project-context';
 import { ChunkingService } from '../chunking/chunking.service';
@@ -70,11 +70,10 @@ export class GraphPipelineService {
       return r;
     });
 
-    const sentences = splitSentences(doc.text).map((s) => ({ start: toCodePoint(s.start), end: toCodePoint(s.end) }));
     const relationships = await this.stage(
       documentUuid,
       'relationships',
-      () => this.write(documentUuid, (m) => this.relationships.recompute(m, projectUuid, documentUuid, sentences, doc)),
+      () => this.write(documentUuid, (m) => this.relationships.recompute(m, projectUuid, documentUuid, doc)),
       { final: true },
     );
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DocumentText, RelationshipResult, Span, recomputeDocumentEdges } from '@casegraph/graph';
+import { DocumentText, RelationshipResult, recomputeDocumentEdges } from '@casegraph/graph';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 
 export type { RelationshipResult } from '@casegraph/graph';
@@ -13,10 +13,9 @@ export type { RelationshipResult } from '@casegraph/graph';
 export class RelationshipsService {
   constructor(@Inject(GRAPH_PIPELINE_OPTIONS) private readonly options: GraphPipelineOptions) {}
 
-  recompute(manager: EntityManager, projectUuid: string, documentUuid: string, sentences: Span[], text?: DocumentText): Promise<RelationshipResult> {
+  recompute(manager: EntityManager, projectUuid: string, documentUuid: string, text: DocumentText): Promise<RelationshipResult> {
     return recomputeDocumentEdges(manager, projectUuid, documentUuid, {
       text,
-      sentences,
       maxEntitiesPerSentence: this.options.maxEntitiesPerSentence,
     });
   }

@@ -20,8 +20,6 @@ export interface RelationshipResult {
 export interface RecomputeOptions {
   /** The document's text, when the caller has it (else loaded). */
   text?: DocumentText;
-  /** The document's sentences in code points (else split from the text). */
-  sentences?: Span[];
   /** Most distinct entities paired within one sentence (COOCCURRENCE_MAX_ENTITIES). */
   maxEntitiesPerSentence?: number;
 }
@@ -51,7 +49,7 @@ export async function recomputeDocumentEdges(
   opts: RecomputeOptions = {},
 ): Promise<RelationshipResult> {
   const doc = opts.text ?? (await loadDocumentText(manager, documentUuid));
-  const sentences = opts.sentences ?? (doc ? sentencesOf(doc) : []);
+  const sentences = doc ? sentencesOf(doc) : [];
   // Offsets count only when document-absolute (offset_basis 'document'); others are unknown (NULL). An end's type is
   // its entity's (a person may have changed it: PATCH entityType), not the type the mention was extracted with; a
   // mention whose entity is gone gives no edge.
