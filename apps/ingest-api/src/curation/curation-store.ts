@@ -65,11 +65,17 @@ export async function lockProjectCuration(m: EntityManager, projectUuid: string)
   await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE.CURATION, projectUuid]);
 }
 
-/** The documents' advisory locks (the graph worker's DOCUMENT namespace), in sorted order. */
+/**
+ * The documents' advisory locks (the graph worker's DOCUMENT namespace), in one statement, in code-point order
+ * (COLLATE "C", as `cmp`): curation and a project's deletion batches take them the same way.
+ */
 export async function lockDocuments(m: EntityManager, documentUuids: string[]): Promise<void> {
-  for (const d of [...new Set(documentUuids)].sort(cmp)) {
-    await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE.DOCUMENT, d]);
-  }
+  const ids = [...new Set(documentUuids)];
+  if (!ids.length) return;
+  await m.query(`SELECT pg_advisory_xact_lock($1, hashtext(u)) FROM (SELECT u FROM unnest($2::text[]) AS u ORDER BY u COLLATE "C") AS s`, [
+    LOCK_NAMESPACE.DOCUMENT,
+    ids,
+  ]);
 }
 
 /** The (project, type) locks under which resolution creates or renames entities, in sorted order. */

@@ -4,12 +4,13 @@ import type { Job } from 'bull';
 import Redis from 'ioredis';
 import { DataSource, EntityManager } from 'typeorm';
 import { QUEUES, documentJobId, redisKeys } from '@casegraph/contracts';
-import { LOCK_NAMESPACE, dropDocumentEdges, inDocumentTransaction, lockEntityRows, recountMentions, retryTransaction } from '@casegraph/graph';
+import { dropDocumentEdges, inDocumentTransaction, lockEntityRows, recountMentions, retryTransaction } from '@casegraph/graph';
 import { rowsOf, sqlState } from '@casegraph/pipeline';
 import { APP_CONFIG, redisOptionsFromUrl } from '@casegraph/platform';
 import { ProjectContextService } from '@casegraph/project-context';
 import { StorageService } from '@casegraph/storage';
 import { apiError, notFound } from '../common/api-error';
+import { lockDocuments } from '../curation/curation-store';
 import type { IngestApiConfig } from '../config';
 import { JobQueuesService, withTimeout } from '../intake/job-queues.service';
 import { DeletedFilesDto, DocumentDeletedDto, ProjectDeletedDto } from './deletion.dto';
@@ -374,12 +375,8 @@ async function removeDocumentBatch(
   m: EntityManager,
   documentUuids: string[],
 ): Promise<{ deleted: DeletedDocument[]; mentions: number; contributions: number }> {
-  const sorted = [...documentUuids].sort();
-  await m.query(`SELECT pg_advisory_xact_lock($1, hashtext(u)) FROM (SELECT u FROM unnest($2::text[]) AS u ORDER BY u) AS s`, [
-    LOCK_NAMESPACE.DOCUMENT,
-    sorted,
-  ]);
-  const by = [sorted];
+  await lockDocuments(m, documentUuids);
+  const by = [documentUuids];
   const contributions = await deleteCount(m, `DELETE FROM relationship_contributions WHERE document_uuid = ANY($1::uuid[])`, by);
   const mentions = await deleteCount(m, `DELETE FROM entity_mentions WHERE document_uuid = ANY($1::uuid[])`, by);
   await m.query(`DELETE FROM document_chunks WHERE document_uuid = ANY($1::uuid[])`, by);
