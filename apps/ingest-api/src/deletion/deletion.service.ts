@@ -10,7 +10,7 @@ import { APP_CONFIG, redisOptionsFromUrl } from '@casegraph/platform';
 import { ProjectContextService } from '@casegraph/project-context';
 import { StorageService } from '@casegraph/storage';
 import { apiError, notFound } from '../common/api-error';
-import { lockDocuments } from '../curation/curation-store';
+import { entitiesLinkedIn, lockDocuments } from '../curation/curation-store';
 import type { IngestApiConfig } from '../config';
 import { JobQueuesService, withTimeout } from '../intake/job-queues.service';
 import { DeletedFilesDto, DocumentDeletedDto, ProjectDeletedDto } from './deletion.dto';
@@ -117,12 +117,7 @@ export class DeletionService implements OnModuleDestroy {
     documentUuid: string,
     objects: StoredRef[],
   ): Promise<{ summary: Omit<DocumentDeletedDto, 'files'>; deleted: DeletedDocument }> {
-    const entityUuids = rowsOf<{ u: string }>(
-      await m.query(
-        `SELECT DISTINCT canonical_entity_uuid AS u FROM entity_mentions WHERE document_uuid = $1 AND canonical_entity_uuid IS NOT NULL`,
-        [documentUuid],
-      ),
-    ).map((r) => r.u);
+    const entityUuids = await entitiesLinkedIn(m, [documentUuid]);
     // The resolver's lock order (entity rows by project, type, key), before any edge row is touched.
     await lockEntityRows(m, entityUuids);
     const [{ n: contributions }] = rowsOf<Count>(
