@@ -1,13 +1,7 @@
 import request from 'supertest';
-import {
-  PipelineApp,
-  TestProject,
-  cleanupProjects,
-  createDocument,
-  createPipelineApp,
-  createProject,
-} from '../../apps/graph-worker/src/testing/graph-test-kit';
-import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { TestProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
+import { TestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { ApiWithWorker, openApiWithWorker } from '../support/api-with-worker';
 
 jest.setTimeout(120_000);
 
@@ -17,23 +11,20 @@ jest.setTimeout(120_000);
  * which the API's own copy of the rules used to turn into "smith s".
  */
 describe('GET /v1/projects/:projectUuid/entities?q= (one normaliser with the worker)', () => {
+  let stack: ApiWithWorker | undefined;
   let t: TestApp;
-  let worker: PipelineApp;
   let project: TestProject;
 
   beforeAll(async () => {
-    [t, worker] = await Promise.all([createTestApp(), createPipelineApp()]);
-    project = await createProject(t.db, 'entity-search');
     const text =
       'The lease was signed by John Smith on 3 March 2024. John Smith paid the deposit to Acme Holdings, Inc. in Boston. ' +
       'Later, John Smith wrote to Acme Holdings, Inc. again about the deposit.';
-    await worker.pipeline.process(await createDocument(t.db, project, [text], 'lease.txt'));
+    stack = await openApiWithWorker('entity-search', [{ pages: [text], filename: 'lease.txt' }]);
+    ({ t, project } = stack);
   });
 
   afterAll(async () => {
-    await cleanupProjects(t.db, [project]);
-    await cleanupTestData(t, []);
-    await Promise.all([t.close(), worker.close()]);
+    await stack?.close();
   });
 
   const entities = async (q: string, type?: string) => {

@@ -1,14 +1,8 @@
 import request from 'supertest';
-import {
-  PipelineApp,
-  TestProject,
-  cleanupProjects,
-  createDocument,
-  createPipelineApp,
-  createProject,
-} from '../../apps/graph-worker/src/testing/graph-test-kit';
+import { TestProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
 import { parseCsv, parseGraphml, replayCypher, textBody } from '../../apps/ingest-api/src/graph/testing/export-readers';
-import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { TestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { ApiWithWorker, openApiWithWorker } from '../support/api-with-worker';
 
 jest.setTimeout(180_000);
 
@@ -58,17 +52,16 @@ const OPINION = [
 ].join('\n');
 
 describe('typed read API on an opinion through the real pipeline', () => {
+  let stack: ApiWithWorker | undefined;
   let t: TestApp;
-  let worker: PipelineApp;
   let project: TestProject;
   let opinion: string;
   let caseUuid: string;
 
   beforeAll(async () => {
-    [t, worker] = await Promise.all([createTestApp(), createPipelineApp()]);
-    project = await createProject(t.db, 'graph-pipeline-typed');
-    opinion = await createDocument(t.db, project, [OPINION], 'harlow-v-ketteridge.pdf');
-    await worker.pipeline.process(opinion);
+    stack = await openApiWithWorker('graph-pipeline-typed', [{ pages: [OPINION], filename: 'harlow-v-ketteridge.pdf' }]);
+    ({ t, project } = stack);
+    [opinion] = stack.documents;
     const [row] = await t.db.query(
       `SELECT canonical_entity_uuid FROM entity_mentions
         WHERE document_uuid = $1 AND entity_type = 'CASE' AND attributes->>'kind' = 'caption' ORDER BY start_char LIMIT 1`,
@@ -78,9 +71,7 @@ describe('typed read API on an opinion through the real pipeline', () => {
   });
 
   afterAll(async () => {
-    await cleanupProjects(t.db, [project]);
-    await cleanupTestData(t, []);
-    await Promise.all([t.close(), worker.close()]);
+    await stack?.close();
   });
 
   const api = () => request(t.http);

@@ -6,15 +6,9 @@
  * name and attributes.
  */
 import request from 'supertest';
-import {
-  PipelineApp,
-  TestProject,
-  cleanupProjects,
-  createDocument,
-  createPipelineApp,
-  createProject,
-} from '../../apps/graph-worker/src/testing/graph-test-kit';
-import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { TestProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
+import { TestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { ApiWithWorker, openApiWithWorker } from '../support/api-with-worker';
 
 jest.setTimeout(120_000);
 
@@ -44,20 +38,17 @@ const OPINION = [
 ].join('\n');
 
 describe('graph read API: cases, statutes, courts and judges', () => {
+  let stack: ApiWithWorker | undefined;
   let t: TestApp;
-  let worker: PipelineApp;
   let project: TestProject;
 
   beforeAll(async () => {
-    [t, worker] = await Promise.all([createTestApp(), createPipelineApp()]);
-    project = await createProject(t.db, 'legal-api');
-    await worker.pipeline.process(await createDocument(t.db, project, [OPINION], 'ellison-opinion.txt'));
+    stack = await openApiWithWorker('legal-api', [{ pages: [OPINION], filename: 'ellison-opinion.txt' }]);
+    ({ t, project } = stack);
   });
 
   afterAll(async () => {
-    await cleanupProjects(t.db, [project]);
-    await cleanupTestData(t, []);
-    await Promise.all([t.close(), worker.close()]);
+    await stack?.close();
   });
 
   const base = () => `/v1/projects/${project.projectUuid}`;
