@@ -61,7 +61,7 @@ const optionalSeconds: Parser<number | null> = (raw, name) =>
   raw.trim() === '' ? null : parsers.int({ min: 1, max: 30 * 86_400 })(raw.trim(), name);
 
 /** A key's name: what comes before the first `=` of an entry, when it has this shape. */
-export const API_KEY_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+const API_KEY_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * `[name=]key[:projectUuid]`, comma-separated. The part before the FIRST `=` names the key when it is a
