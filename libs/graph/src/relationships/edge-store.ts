@@ -4,7 +4,7 @@ import { rowsOf } from '@casegraph/pipeline';
 import { type DocumentText, codePointOffsets, utf16Offsets } from '../text/document-text';
 import { loadDocumentText } from '../text/load-document-text';
 import { Span, splitSentences } from '../text/sentences';
-import { DEFAULT_CO_OCCURRENCE, ResolvedMention, documentContributions } from './co-occurrence';
+import { DEFAULT_CO_OCCURRENCE, documentContributions } from './co-occurrence';
 import { evidenceOf } from './evidence';
 import { GraphMention, TypedProperties, typedContributions } from './typed-relationships';
 
@@ -84,14 +84,8 @@ export async function recomputeDocumentEdges(
     end: m.end_char,
     chunkUuid: m.chunk_uuid,
   }));
-  const resolved: ResolvedMention[] = mentions.map((m) => ({
-    canonicalUuid: m.canonicalUuid,
-    entityType: m.entityType,
-    start: m.start,
-    end: m.end,
-    chunkUuid: m.chunkUuid,
-  }));
-  const plain = documentContributions(documentUuid, resolved, sentences, {
+  // A GraphMention is a ResolvedMention (documentContributions reads only those fields and copies before sorting).
+  const plain = documentContributions(documentUuid, mentions, sentences, {
     maxEntitiesPerWindow: opts.maxEntitiesPerSentence ?? DEFAULT_CO_OCCURRENCE.maxEntitiesPerWindow,
     maxEvidence: 20,
   });
