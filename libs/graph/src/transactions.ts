@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
-import { sqlState } from '@casegraph/pipeline';
+import { rowsOf, sqlState } from '@casegraph/pipeline';
 
 /**
  * Advisory-lock namespaces (first key of the two-key form) of the graph: every one is listed here, so that two
@@ -54,16 +54,18 @@ export async function retryTransaction<T>(fn: (attempt: number, previous: unknow
 /**
  * Locks canonical entity rows FOR UPDATE in resolution's order (project, type, key), the one order every
  * writer of entity rows uses (resolution, curation, deletion, recountMentions), so that two of them never
- * deadlock on the rows. With `projectUuid`, rows of other projects are left alone.
+ * deadlock on the rows. With `projectUuid`, rows of other projects are left alone. Returns the uuids of the rows
+ * locked (those that exist).
  */
-export async function lockEntityRows(manager: EntityManager, uuids: string[], projectUuid?: string): Promise<void> {
+export async function lockEntityRows(manager: EntityManager, uuids: string[], projectUuid?: string): Promise<string[]> {
   const ids = [...new Set(uuids)];
-  if (!ids.length) return;
-  await manager.query(
-    `SELECT 1 FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])${projectUuid === undefined ? '' : ' AND project_uuid = $2'}
+  if (!ids.length) return [];
+  const rows = await manager.query(
+    `SELECT canonical_entity_uuid AS u FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])${projectUuid === undefined ? '' : ' AND project_uuid = $2'}
       ORDER BY project_uuid, entity_type, normalized_key FOR UPDATE`,
     projectUuid === undefined ? [ids] : [ids, projectUuid],
   );
+  return rowsOf<{ u: string }>(rows).map((r) => r.u);
 }
 
 /**

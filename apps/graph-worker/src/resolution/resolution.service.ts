@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EntityType } from '@casegraph/contracts';
-import { LOCK_NAMESPACE, RuledMention, applyCurationRules, mergedAliasesSql, recountMentions, ruledMentions } from '@casegraph/graph';
+import { LOCK_NAMESPACE, RuledMention, applyCurationRules, lockEntityRows, mergedAliasesSql, recountMentions, ruledMentions } from '@casegraph/graph';
 import { rowsOf } from '@casegraph/pipeline';
 import { GRAPH_PIPELINE_OPTIONS, GraphPipelineOptions } from '../pipeline/graph-options';
 import { clusterKeys, isFuzzyMatch, moreInformativeKey, moreInformativeKeySql } from './matcher';
@@ -272,15 +272,7 @@ export class ResolutionService {
     const mentionTargets = byMention.map((m) => m.u).filter((u): u is string => !!u);
     const locked = [...new Set([...existing.map((r) => r.u), ...mentionTargets])];
     if (locked.length) {
-      const present = new Set(
-        rowsOf<{ u: string }>(
-          await manager.query(
-            `SELECT canonical_entity_uuid AS u FROM canonical_entities WHERE canonical_entity_uuid = ANY($1::uuid[])
-              ORDER BY project_uuid, entity_type, normalized_key FOR UPDATE`,
-            [locked],
-          ),
-        ).map((r) => r.u),
-      );
+      const present = new Set(await lockEntityRows(manager, locked));
       const vanished = locked.filter((u) => !present.has(u));
       if (vanished.length) throw new EntityVanishedError(vanished.sort());
     }
