@@ -26,7 +26,6 @@ export interface ExportEdge {
   evidenceCount?: number;
 }
 
-/** Edge types stored once with no direction (source < target); every other one reads source -> target. */
 /** Edge types whose source (CITES) or target (MENTIONED_IN) is a document. */
 const DOCUMENT_SOURCE = new Set(['CITES']);
 const DOCUMENT_TARGET = new Set(['MENTIONED_IN']);
