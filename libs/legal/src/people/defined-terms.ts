@@ -1,7 +1,7 @@
 import type { LegalMention } from '../types';
 import type { LegalPeopleContext } from './context';
 import type { GovernmentContext } from './governments';
-import { displayName, hasOrgWord, isPersonName, nameKey } from './names';
+import { displayName, hasOrgWord, isPersonName, nameKey, spacedPattern } from './names';
 import type { Party } from './parties';
 
 /**
@@ -262,7 +262,7 @@ export function findDefinedTerms(text: string, input: DefinedTermsInput): LegalM
   // later uses of the short names
   const byTerm = new Map<string, Term>();
   for (const t of terms) if (!byTerm.has(t.term)) byTerm.set(t.term, t);
-  const alts = [...byTerm.keys()].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'));
+  const alts = [...byTerm.keys()].sort((a, b) => b.length - a.length).map((t) => spacedPattern(t));
   const re = new RegExp(`(?<![\\p{L}\\p{N}&])(?:${alts.join('|')})(?![\\p{L}\\p{N}&])`, 'gu');
   re.lastIndex = Math.min(...terms.map((t) => t.from));
   while ((m = re.exec(text))) {

@@ -260,3 +260,8 @@ export function trimFinalPeriod(text: string, start: number, end: number): numbe
   if (/^(?:Inc|INC|Co|CO|Corp|CORP|Ltd|LTD|Jr|JR|Sr|SR|Bros|BROS|Assn|Dept|DEPT|[\p{Lu}]|(?:\p{L}\.)+\p{L})$/u.test(word)) return end;
   return end - 1;
 }
+
+/** `s` as a RegExp source: its special characters escaped, each run of white space matching any (`\s+`). */
+export function spacedPattern(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+}

@@ -3,7 +3,18 @@ import { type CaptionCase, captionCases, captionCourt, captionDockets, inRePrefi
 import type { LegalPeopleContext } from './context';
 import { findDefinedTerms } from './defined-terms';
 import { documentState, type GovernmentContext, governmentDisplay, governmentOf } from './governments';
-import { displayName, hasOrgWord, isPersonName, isStateName, LEGAL_FORM, NAME_SUFFIX, nameKey, PROFESSIONAL, trimFinalPeriod } from './names';
+import {
+  displayName,
+  hasOrgWord,
+  isPersonName,
+  isStateName,
+  LEGAL_FORM,
+  NAME_SUFFIX,
+  nameKey,
+  PROFESSIONAL,
+  spacedPattern,
+  trimFinalPeriod,
+} from './names';
 
 // ---- The caption's layout ----------------------------------------------------------------------
 
@@ -1056,9 +1067,7 @@ const BODY_ROLE = 'appellant|appellee|petitioner|respondent|relator|movant|plain
 function roleFromBody(text: string, from: number, p: Party): string | undefined {
   const body = text.slice(from, from + 5000);
   const tokens = p.display.replace(/,?\s+(?:Jr\.|Sr\.|II|III|IV)$/, '').split(/\s+/);
-  const alts = [p.display, tokens.length > 1 ? tokens[tokens.length - 1] : '']
-    .filter((x) => x.length >= 3)
-    .map((x) => escapeRe(x).replace(/\s+/g, '\\s+'));
+  const alts = [p.display, tokens.length > 1 ? tokens[tokens.length - 1] : ''].filter((x) => x.length >= 3).map((x) => spacedPattern(x));
   if (!alts.length) return undefined;
   const name = `(?:${alts.join('|')})`;
   const m =
@@ -1134,10 +1143,6 @@ function mention(text: string, p: Party, start: number, end: number, display: st
   if (display !== m.text) m.display = display;
   if (p.role) m.role = p.role;
   return m;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
@@ -1242,12 +1247,12 @@ function bodyMentions(
     for (const a of p.aliases) if (a.display.length >= 4) names.set(a.display, p);
   }
   const govs = parties.filter((p) => p.government);
-  const alts = [...names.keys()].sort((a, b) => b.length - a.length).map((n) => escapeRe(n).replace(/\s+/g, '\\s+'));
+  const alts = [...names.keys()].sort((a, b) => b.length - a.length).map((n) => spacedPattern(n));
   const govAlts: string[] = [];
   if (govs.some((g) => g.key === 'united states')) govAlts.push('(?:the\\s+)?United\\s+States(?:\\s+of\\s+America)?', '[Tt]he\\s+Government');
   for (const g of govs) {
-    if (g.key.startsWith('state of')) govAlts.push(escapeRe(g.display).replace(/\s+/g, '\\s+'), '[Tt]he\\s+State');
-    if (g.key.startsWith('commonwealth')) govAlts.push(escapeRe(g.display).replace(/\s+/g, '\\s+'), '[Tt]he\\s+Commonwealth');
+    if (g.key.startsWith('state of')) govAlts.push(spacedPattern(g.display), '[Tt]he\\s+State');
+    if (g.key.startsWith('commonwealth')) govAlts.push(spacedPattern(g.display), '[Tt]he\\s+Commonwealth');
     if (g.key.startsWith('people')) govAlts.push('[Tt]he\\s+People');
   }
   if (!alts.length && !govAlts.length) return [];

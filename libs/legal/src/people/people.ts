@@ -2,6 +2,7 @@ import type { LegalMention } from '../types';
 import type { LegalPeopleContext } from './context';
 import { findCounsel } from './counsel';
 import { findJudges } from './judges';
+import { spacedPattern } from './names';
 import { findParties } from './parties';
 
 export type { LegalPeopleContext } from './context';
@@ -28,10 +29,6 @@ const GOVERNMENT_FOR: Record<string, (key: string) => boolean> = {
 const ROLE_WORDS =
   '(?:plaintiffs?|defendants?|appellants?|appellees?|petitioners?|respondents?|movants?|intervenors?|relators?|claimants?|debtors?|creditors?|cross-appellants?|cross-appellees?|applicants?)';
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * attributes.forParty on counsel and firms: the key of the caption party they appear for, when the text names it —
  * a government by its role word ("for the State", "for the United States") when that government is a caption
@@ -52,7 +49,7 @@ export function linkCounsel(text: string, counsel: LegalMention[], parties: Lega
     for (const f of forms) {
       if (f.length < 3 || seen.has(f.toLowerCase())) continue;
       seen.add(f.toLowerCase());
-      names.push({ re: new RegExp(`^${escapeRe(f.replace(/[.,]+$/, '')).replace(/\s+/g, '\\s+')}(?![\\p{L}\\p{N}])`, 'iu'), key: p.key });
+      names.push({ re: new RegExp(`^${spacedPattern(f.replace(/[.,]+$/, ''))}(?![\\p{L}\\p{N}])`, 'iu'), key: p.key });
     }
   }
   names.sort((a, b) => b.re.source.length - a.re.source.length);
