@@ -146,10 +146,11 @@ export class ResolutionService {
       };
       g.count++;
       const text = m.entity_text.replace(/\s+/g, ' ').trim();
+      const bareId = m.entity_type === 'CASE' && isBareIdForm(text);
       if (m.display_name) {
         g.forms.add(displayForm(m.display_name, m.entity_type));
-        if (!(m.entity_type === 'CASE' && isBareIdForm(text))) g.texts.add(text);
-      } else if (!(m.entity_type === 'CASE' && isBareIdForm(text))) g.forms.add(displayForm(m.entity_text, m.entity_type));
+        if (!bareId) g.texts.add(text);
+      } else if (!bareId) g.forms.add(displayForm(m.entity_text, m.entity_type));
       else if (!g.forms.size) g.fallback = text;
       groups.set(id(m.entity_type, key), g);
     }
