@@ -30,6 +30,10 @@ export function isEntityType(value: unknown): value is EntityType {
   return typeof value === 'string' && (ENTITY_TYPES as readonly string[]).includes(value);
 }
 
+/** The edges a reader of the law asserts (everything but MENTIONED_IN and CO_OCCURS); ranked above co-occurrence. */
+export const TYPED_RELATIONSHIP_TYPES = ['CITES', 'PARTY_TO', 'ADVERSE_TO', 'REPRESENTS', 'JUDGE_OF', 'DECIDED_BY'] as const;
+export type TypedRelationshipType = (typeof TYPED_RELATIONSHIP_TYPES)[number];
+
 /**
  * Edge types in relationship_staging, with their direction (source -> target). Every end is a canonical
  * entity of the project except where a document is named (its document UUID):
@@ -44,12 +48,8 @@ export function isEntityType(value: unknown): value is EntityType {
  * - JUDGE_OF: judge (PERSON) -> the CASE of the caption. properties.roles: JUDGE_ROLES.
  * - DECIDED_BY: the CASE of the caption -> its COURT.
  */
-export const RELATIONSHIP_TYPES = ['MENTIONED_IN', 'CO_OCCURS', 'CITES', 'PARTY_TO', 'ADVERSE_TO', 'REPRESENTS', 'JUDGE_OF', 'DECIDED_BY'] as const;
+export const RELATIONSHIP_TYPES = ['MENTIONED_IN', 'CO_OCCURS', ...TYPED_RELATIONSHIP_TYPES] as const;
 export type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
-
-/** The edges a reader of the law asserts (everything but MENTIONED_IN and CO_OCCURS); ranked above co-occurrence. */
-export const TYPED_RELATIONSHIP_TYPES = ['CITES', 'PARTY_TO', 'ADVERSE_TO', 'REPRESENTS', 'JUDGE_OF', 'DECIDED_BY'] as const;
-export type TypedRelationshipType = (typeof TYPED_RELATIONSHIP_TYPES)[number];
 
 /** Undirected edge types: stored once with source < target (by UUID), read either way. */
 export const UNDIRECTED_RELATIONSHIP_TYPES: readonly RelationshipType[] = ['CO_OCCURS', 'ADVERSE_TO'];
