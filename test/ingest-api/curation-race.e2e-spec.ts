@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
+import { waitFor } from '@casegraph/testing';
 import { LOCK_NAMESPACE, dropDocumentEdges } from '@casegraph/graph';
 import { PipelineApp, TestProject, createDocument, createPipelineApp } from '../../apps/graph-worker/src/testing/graph-test-kit';
 import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
@@ -195,12 +196,18 @@ describe('curation racing the graph worker', () => {
           settled = true;
           return r;
         });
-      await sleep(700);
-      expect(settled).toBe(false); // blocked on the row the worker holds
-      const waiting: Array<{ n: number }> = await t.db.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'casegraph-ingest-api'`,
+      // Until the merge's backend waits on a lock (not a fixed sleep: a slow machine may take longer to get there).
+      const waiting = await waitFor(
+        async () => {
+          const rows: Array<{ n: number }> = await t.db.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'casegraph-ingest-api'`,
+          );
+          return rows[0].n > 0 ? rows[0].n : undefined;
+        },
+        { timeoutMs: 15_000, what: "the merge waiting on the worker's locks" },
       );
-      expect(waiting[0].n).toBeGreaterThan(0);
+      expect(waiting).toBeGreaterThan(0);
+      expect(settled).toBe(false); // blocked on the row the worker holds
       await worker.commitTransaction();
       const res = await merge;
       expect(res.status).toBe(200);
