@@ -78,7 +78,7 @@ const CURATED_SQL = (c: string) => `(${curatedSql(c, 'canonicalName')} OR ${cura
  * then mixed case beats ALL CAPS, then longer, then code-point order.
  */
 const MORE_INFORMATIVE_NAME_SQL = (a: string, b: string, t: string) =>
-  `((${t} = 'CASE' AND ${CASE_NAME_RANK_SQL(a)} <> ${CASE_NAME_RANK_SQL(b)} AND ${CASE_NAME_RANK_SQL(a)} > ${CASE_NAME_RANK_SQL(b)})
+  `((${t} = 'CASE' AND ${CASE_NAME_RANK_SQL(a)} > ${CASE_NAME_RANK_SQL(b)})
     OR (NOT (${t} = 'CASE' AND ${CASE_NAME_RANK_SQL(a)} <> ${CASE_NAME_RANK_SQL(b)}) AND
     ((${a} <> upper(${a}), char_length(${a})) > (${b} <> upper(${b}), char_length(${b}))
     OR ((${a} <> upper(${a}), char_length(${a})) = (${b} <> upper(${b}), char_length(${b})) AND ${a} COLLATE "C" < ${b} COLLATE "C"))))`;
