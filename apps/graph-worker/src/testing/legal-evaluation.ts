@@ -100,6 +100,11 @@ const kindOf = (m: ExtractedMention) => (typeof m.attributes?.kind === 'string' 
  * labels mark the caption's parties), so it is scored apart (captionFigures), never as a CASE citation.
  */
 export const isCaptionCase = (m: ExtractedMention): boolean => m.type === 'CASE' && kindOf(m) === 'caption';
+/** The mentions the labels can judge: within the labelled window, of a labelled type, not the caption case. */
+const labelledInWindow = (doc: LabelledWindow, mentions: ExtractedMention[]) =>
+  mentions.filter(
+    (m) => m.start >= doc.window[0] && m.end <= doc.window[1] && (LABELLED_TYPES as readonly string[]).includes(m.type) && !isCaptionCase(m),
+  );
 const labelKind = (l: LegalLabel) => (l.kind === 'shortname' ? 'name' : l.kind);
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
@@ -202,10 +207,7 @@ export function scoreLabels(docs: Array<{ doc: LabelledWindow; mentions: Extract
   };
   const oneEntity: OneEntityScore = { byKind: {}, labels: 0, same: 0, share: 1 };
   for (const { doc, mentions } of docs) {
-    const [w0, w1] = doc.window;
-    const inWindow = mentions.filter(
-      (m) => m.start >= w0 && m.end <= w1 && (LABELLED_TYPES as readonly string[]).includes(m.type) && !isCaptionCase(m),
-    );
+    const inWindow = labelledInWindow(doc, mentions);
     const subset = (ls: LegalLabel[], ms: ExtractedMention[], same: (l: LegalLabel, m: ExtractedMention) => boolean) => {
       const { exact, overlap } = matchSpans(ls, ms, same);
       return { labels: ls.length, found: ms.length, exact: exact.size, overlap: overlap.size, pairs: overlap };
@@ -287,10 +289,7 @@ export async function evaluateOnLabels(
  */
 export function listDifferences(doc: LabelledWindow, text: string, mentions: ExtractedMention[], heldOut: readonly string[]): string[] {
   if (heldOut.includes(doc.id)) throw new Error(`${doc.id} is a held-out opinion: its text and labels are not shown`);
-  const [w0, w1] = doc.window;
-  const inWindow = mentions.filter(
-    (m) => m.start >= w0 && m.end <= w1 && (LABELLED_TYPES as readonly string[]).includes(m.type) && !isCaptionCase(m),
-  );
+  const inWindow = labelledInWindow(doc, mentions);
   const quote = (a: { start: number; end: number }) => JSON.stringify(text.slice(a.start, a.end).replace(/\s+/g, ' '));
   const what = (l: LegalLabel) => [l.type, l.role ?? l.kind].filter(Boolean).join(' ');
   const out: string[] = [];
