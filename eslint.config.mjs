@@ -49,6 +49,12 @@ const DEP_CONSTRAINTS = [
     onlyDependOnLibsWithTags: ['scope:legal'],
     bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bull', 'compromise', 'wink-nlp'],
   },
+  // Formats (detection, DOCX, e-mail, HTML, text, archives, load files) are pure byte-to-text parsing: contracts only, no I/O framework.
+  {
+    sourceTag: 'scope:formats',
+    onlyDependOnLibsWithTags: ['scope:shared', 'scope:legal', 'scope:formats'],
+    bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bull'],
+  },
 ];
 
 export default tseslint.config(

@@ -5,3 +5,4 @@ export * from './uuid';
 export * from './pages';
 export * from './graph';
 export * from './entity-key';
+export * from './documents';

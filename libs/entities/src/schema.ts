@@ -3,7 +3,9 @@ import {
   CurationAction,
   CurationRule,
   DocumentChunk,
+  DocumentOccurrence,
   DocumentPage,
+  DocumentSecret,
   EntityMention,
   Project,
   RelationshipContribution,
@@ -19,6 +21,7 @@ import { AliasesJsonbOffsetsUnknown1764700000000 } from './migrations/1764700000
 import { MentionRolesAttributes1764800000000 } from './migrations/1764800000000-mention-roles-attributes';
 import { TypedEdgesCuration1764900000000 } from './migrations/1764900000000-typed-edges-curation';
 import { DocumentSourcedEdges1765000000000 } from './migrations/1765000000000-document-sourced-edges';
+import { DocumentFormats1765100000000 } from './migrations/1765100000000-document-formats';
 
 export const ENTITIES = [
   Project,
@@ -32,6 +35,8 @@ export const ENTITIES = [
   TextractJob,
   CurationAction,
   CurationRule,
+  DocumentOccurrence,
+  DocumentSecret,
 ];
 
 /** In order. Migrations are classes, not globs, so bundled builds run them too. */
@@ -44,4 +49,5 @@ export const MIGRATIONS = [
   MentionRolesAttributes1764800000000,
   TypedEdgesCuration1764900000000,
   DocumentSourcedEdges1765000000000,
+  DocumentFormats1765100000000,
 ];

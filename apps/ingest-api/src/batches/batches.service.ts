@@ -46,6 +46,7 @@ export class BatchesService {
       fileType: d.mimeType ?? null,
       detectedFileType: null,
       sha256: null,
+      occurrence: { source: 'batch', path: d.filename ?? null },
     }));
     const result = await this.intake.create(dto.projectUuid.toLowerCase(), docs, { batchId, source: 'batch' });
     return {

@@ -213,6 +213,7 @@ describe('DeletionService (concurrency)', () => {
               fileType: null,
               detectedFileType: null,
               sha256: null,
+              occurrence: { source: 'upload' },
             },
           ],
           { source: 'upload' },

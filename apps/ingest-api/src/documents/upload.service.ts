@@ -85,6 +85,7 @@ export class UploadService {
       fileType: p.declaredType,
       detectedFileType: sniffFileType(p.object.head),
       sha256: p.object.sha256,
+      occurrence: { source: 'upload', path: p.filename },
     }));
     let result: IntakeResult;
     try {

@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /** Text of one page of a document, as the OCR engine produced it. */
 @Entity({ name: 'document_pages' })
 @Index('uq_document_pages_document_page', ['documentUuid', 'pageNumber'], { unique: true })
+@Index('idx_document_pages_bates', ['batesPrefix', 'batesSeq'], { where: 'bates IS NOT NULL' })
 export class DocumentPage {
   @PrimaryGeneratedColumn()
   id: number;
@@ -24,6 +25,22 @@ export class DocumentPage {
   /** e.g. `pdfjs`, `tesseract`, `textract`. */
   @Column({ name: 'engine', type: 'varchar', length: 50 })
   engine: string;
+
+  /** The page's Bates number as printed or as the load file gives it (`ABC000123`); null when it has none. */
+  @Column({ name: 'bates', type: 'varchar', length: 64, nullable: true })
+  bates: string | null;
+
+  /** The Bates number's prefix (`ABC`, `ABC-`), for range lookups. */
+  @Column({ name: 'bates_prefix', type: 'varchar', length: 48, nullable: true })
+  batesPrefix: string | null;
+
+  /** The Bates number's numeric part (123). */
+  @Column({ name: 'bates_seq', type: 'bigint', nullable: true })
+  batesSeq: string | null;
+
+  /** What the page is when it is not a printed page (DocumentPart in @casegraph/contracts: `headers`, `footnotes`, `comments`…); null for a page. */
+  @Column({ name: 'part', type: 'varchar', length: 32, nullable: true })
+  part: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -8,3 +8,4 @@ export * from './relationship.entity';
 export * from './textract-job.entity';
 export * from './transformers';
 export * from './curation.entity';
+export * from './document-occurrence.entity';

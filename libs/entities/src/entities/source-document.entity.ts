@@ -15,6 +15,9 @@ import { numberTransformer } from './transformers';
 @Index('idx_source_documents_status', ['status', 'updatedAt'])
 @Index('idx_source_documents_batch', ['batchId'], { where: 'batch_id IS NOT NULL' })
 // One processed copy of a file per project: duplicates are found by content hash (ON CONFLICT uses it).
+@Index('idx_source_documents_parent', ['parentDocumentUuid', 'attachmentIndex'], { where: 'parent_document_uuid IS NOT NULL' })
+// E-mail threads: an expression index on document_metadata's Message-ID, declared by name (migration 1765100000000).
+@Index('idx_source_documents_message_id', { synchronize: false })
 @Index('uq_source_documents_project_sha256', ['projectFkId', 'sha256'], { unique: true, where: 'sha256 IS NOT NULL' })
 export class SourceDocument {
   @PrimaryGeneratedColumn()
@@ -129,6 +132,22 @@ export class SourceDocument {
   /** Timings, warnings and engine details of the last OCR run. */
   @Column({ name: 'ocr_metadata', type: 'jsonb', nullable: true })
   ocrMetadata: Record<string, unknown> | null;
+
+  /** The document this one came out of (an e-mail's attachment, an archive's entry); null for a document submitted itself. */
+  @Column({ name: 'parent_document_uuid', type: 'uuid', nullable: true })
+  parentDocumentUuid: string | null;
+
+  /** 0-based position among the parent's children (attachment order, archive entry order). */
+  @Column({ name: 'attachment_index', type: 'int', nullable: true })
+  attachmentIndex: number | null;
+
+  /** The child's path inside its parent: the attachment's file name, the archive entry's folder path. */
+  @Column({ name: 'family_path', type: 'text', nullable: true })
+  familyPath: string | null;
+
+  /** What the format says about the document (DocumentMetadata in @casegraph/contracts): e-mail headers, load-file fields… */
+  @Column({ name: 'document_metadata', type: 'jsonb', nullable: true })
+  documentMetadata: Record<string, unknown> | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
