@@ -140,7 +140,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: '@casegraph/testing', message: 'Test helpers are for test files (*.spec.ts, *.int-spec.ts, testing/) only.' }],
+          paths: [
+            { name: '@casegraph/testing', message: 'Test helpers are for test files (*.spec.ts, *.int-spec.ts, testing/) only.' },
+            { name: '@casegraph/formats/testing', message: 'Document builders are for test files only.' },
+          ],
           patterns: [{ group: ['**/libs/testing/**', '**/test/support/**'], message: 'Test helpers are for test files only.' }],
         },
       ],

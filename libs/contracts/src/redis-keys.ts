@@ -12,6 +12,12 @@ export const redisKeys = {
   docMetadataVersion: (documentUuid: string) => `doc:metadata-version:${documentUuid}`,
   /** Per-stage processing state of a document (hash). */
   docState: (documentUuid: string) => `doc:state:${documentUuid}`,
+  /**
+   * Page progress of a document's running OCR stage (hash: pagesDone, pageCount, updatedAt; TTL DOC_PROGRESS_TTL_S).
+   * Best effort, written by the OCR worker at most once a second; the API shows it as stages.ocr.pagesDone/pageCount
+   * while the stage runs (page_count in PostgreSQL is the truth once it completed).
+   */
+  docProgress: (documentUuid: string) => `doc:progress:${documentUuid}`,
   /** Pub/sub channel on which context invalidations are broadcast. */
   contextInvalidationChannel: () => 'casegraph:context:invalidate',
   /** Lock held by one ingest-api replica while it reconciles pending documents (per Bull prefix). */
@@ -24,6 +30,9 @@ export const redisKeys = {
    */
   llmExtraction: (model: string, promptVersion: string, chunkSha256: string) => `casegraph:llm:extraction:${promptVersion}:${model}:${chunkSha256}`,
 } as const;
+
+/** Lifetime of a doc:progress hash: a worker that died mid-document leaves none behind for long. */
+export const DOC_PROGRESS_TTL_S = 3600;
 
 /** Glob pattern matching every cached document context (for audit scans). */
 export const DOC_METADATA_PATTERN = 'doc:metadata:*';

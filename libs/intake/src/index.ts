@@ -1,1 +1,2 @@
 export * from './insert-documents';
+export * from './secrets';

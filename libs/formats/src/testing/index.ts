@@ -1,0 +1,6 @@
+export * from './docx';
+export * from './mail';
+export * from './zip';
+export * from './tiff';
+export * from './pdf';
+export * from './production';
