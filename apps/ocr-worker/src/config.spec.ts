@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '@casegraph/platform';
-import { ocrConfigProblems, ocrWorkerConfigSpec } from './config';
+import { availableParallelism } from 'node:os';
+import { defaultTesseractWorkers, ocrConfigProblems, ocrWorkerConfigSpec } from './config';
 
 /** The problems loadConfig reports for `env` (empty when it loads). */
 function problems(env: NodeJS.ProcessEnv): string[] {
@@ -30,6 +31,18 @@ describe('ocr-worker config', () => {
       textractS3Bucket: undefined,
     });
     expect(ocrConfigProblems(c)).toEqual([]);
+  });
+
+  it('sizes the tesseract pool from the cores (capped at 4, at least 1) and recycles workers after 50 pages', () => {
+    expect([0, 1, 2, 3, 4, 8, 64].map(defaultTesseractWorkers)).toEqual([1, 1, 2, 3, 4, 4, 4]);
+    const c = loadConfig(ocrWorkerConfigSpec, {});
+    expect(c.ocrTesseractWorkers).toBe(defaultTesseractWorkers(availableParallelism()));
+    expect(c.ocrTesseractRecyclePages).toBe(50);
+    const set = loadConfig(ocrWorkerConfigSpec, { OCR_TESSERACT_WORKERS: '3', OCR_TESSERACT_RECYCLE_PAGES: '7' });
+    expect(set).toMatchObject({ ocrTesseractWorkers: 3, ocrTesseractRecyclePages: 7 });
+    expect(problems({ OCR_TESSERACT_WORKERS: '0', OCR_TESSERACT_RECYCLE_PAGES: 'x' }).join('\n')).toMatch(
+      /OCR_TESSERACT_WORKERS[\s\S]*OCR_TESSERACT_RECYCLE_PAGES|OCR_TESSERACT_RECYCLE_PAGES[\s\S]*OCR_TESSERACT_WORKERS/,
+    );
   });
 
   it('names every bad variable', () => {

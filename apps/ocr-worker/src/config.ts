@@ -1,5 +1,11 @@
 import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, bullPrefixSpec, crossCheckProblems, parsers } from '@casegraph/platform';
+import { availableParallelism } from 'node:os';
 import { StorageConfig, awsCredentialsPairCheck, s3BucketCheck, storageConfigSpec } from '@casegraph/storage';
+
+/** Default size of the tesseract pool: the cores this process may use, at most 4, at least 1. */
+export function defaultTesseractWorkers(cores: number): number {
+  return Math.max(1, Math.min(4, Math.floor(cores) || 1));
+}
 
 export type OcrEngineName = 'local' | 'textract';
 
@@ -27,6 +33,10 @@ export interface OcrWorkerConfig extends BaseConfig, StorageConfig {
   ocrTessdataDir: string | undefined;
   /** How long creating the tesseract worker may take (it hangs when language data is unreachable). */
   ocrTesseractInitTimeoutMs: number;
+  /** tesseract.js workers in this process, shared by all jobs (default: the usable cores, at most 4). */
+  ocrTesseractWorkers: number;
+  /** A tesseract.js worker is replaced after this many pages (its WASM heap only grows). */
+  ocrTesseractRecyclePages: number;
   /** V8 old-space limit of a PDF extraction thread (bounds the RSS a hostile PDF can take). */
   ocrPdfThreadHeapMb: number;
   textractRegion: string;
@@ -81,6 +91,12 @@ export const ocrWorkerConfigSpec: ConfigSpec<OcrWorkerConfig> = {
     default: '30000',
     parse: parsers.int({ min: 100, max: 600_000 }),
   },
+  ocrTesseractWorkers: {
+    env: 'OCR_TESSERACT_WORKERS',
+    default: String(defaultTesseractWorkers(availableParallelism())),
+    parse: parsers.int({ min: 1, max: 64 }),
+  },
+  ocrTesseractRecyclePages: { env: 'OCR_TESSERACT_RECYCLE_PAGES', default: '50', parse: parsers.int({ min: 1, max: 1_000_000 }) },
   ocrPdfThreadHeapMb: { env: 'OCR_PDF_THREAD_HEAP_MB', default: '1024', parse: parsers.int({ min: 64, max: 16_384 }) },
   textractRegion: { env: 'TEXTRACT_REGION', default: 'us-east-1', parse: parsers.string() },
   textractEndpoint: { env: 'TEXTRACT_ENDPOINT', default: '', parse: optional(parsers.url('http:', 'https:')) },

@@ -29,4 +29,15 @@ export interface DocumentInput {
   documentUuid: string;
   bytes: Buffer;
   type: SniffedType;
+  /**
+   * Password of an encrypted PDF (user or owner password). Handed to PDF.js only: never logged, never put in
+   * an error message or in ocr_metadata.
+   */
+  password?: string;
+  /**
+   * Called after each page is done (text layer read or OCR'd), with the pages done so far and the page
+   * count: 1..pageCount, in that order (pages may finish out of order; the count only grows). Throwing
+   * from it does not affect the extraction.
+   */
+  onProgress?: (pagesDone: number, pageCount: number) => void;
 }

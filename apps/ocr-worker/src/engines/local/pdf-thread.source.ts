@@ -39,7 +39,9 @@ async function load() {
 }
 
 function errorOf(err) {
-  return { name: (err && err.name) || 'Error', message: String((err && err.message) || err) };
+  // code: PDF.js's PasswordException carries 1 (a password is needed) or 2 (the password given is wrong).
+  const code = err && typeof err.code === 'number' ? err.code : undefined;
+  return { name: (err && err.name) || 'Error', message: String((err && err.message) || err), code };
 }
 
 async function open(msg) {

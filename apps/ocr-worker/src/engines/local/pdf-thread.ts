@@ -8,7 +8,12 @@ export type RawTextItem = [string, number, number, number, number, 0 | 1];
 
 /** Error raised in the PDF thread, with PDF.js's exception name (PasswordException, InvalidPDFException...). */
 export class PdfThreadError extends Error {
-  constructor(name: string, message: string) {
+  constructor(
+    name: string,
+    message: string,
+    /** PDF.js's numeric code, where it has one (PasswordException: 1 = password needed, 2 = wrong password). */
+    readonly code?: number,
+  ) {
     super(message);
     this.name = name;
   }
@@ -96,13 +101,13 @@ export class PdfThread {
       stderr: false,
     });
     worker.unref();
-    worker.on('message', (msg: { id: number; ok: boolean; error?: { name: string; message: string } }) => {
+    worker.on('message', (msg: { id: number; ok: boolean; error?: { name: string; message: string; code?: number } }) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
       clearTimeout(p.timer);
       if (msg.ok) p.resolve(msg);
-      else p.reject(new PdfThreadError(msg.error?.name ?? 'Error', msg.error?.message ?? 'unknown error'));
+      else p.reject(new PdfThreadError(msg.error?.name ?? 'Error', msg.error?.message ?? 'unknown error', msg.error?.code));
     });
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = undefined;

@@ -119,6 +119,8 @@ export class TesseractRunner {
   private readonly req = createRequire(__filename);
   /** Workers created so far (a restart after a failure adds one). */
   created = 0;
+  /** Pages recognised at once: one (see TesseractPool for more). */
+  readonly size = 1;
 
   constructor(private readonly options: TesseractRunnerOptions) {}
 
