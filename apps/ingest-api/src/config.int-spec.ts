@@ -21,4 +21,16 @@ describe('ingest-api boot with a bad combination of variables', () => {
       await app.kill();
     }
   }, 120_000);
+
+  it('exits 78 naming DOCUMENT_PASSWORD_KEY when it is not a 32-byte key, without echoing it', async () => {
+    const app = await spawnApp({ app: 'ingest-api', env: { DOCUMENT_PASSWORD_KEY: 'too-short-secret', PORT: '0' } });
+    try {
+      const exit = await app.exited;
+      expect({ exit, stderr: app.stderr() }).toMatchObject({ exit: { code: 78, signal: null } });
+      expect(app.stderr()).toContain('DOCUMENT_PASSWORD_KEY must be 32 random bytes');
+      expect(app.output()).not.toContain('too-short-secret');
+    } finally {
+      await app.kill();
+    }
+  }, 120_000);
 });

@@ -114,4 +114,16 @@ describe('ingest-api config', () => {
     expect(loadConfig(ingestApiConfigSpec, { COOCCURRENCE_MAX_ENTITIES: '7' }).cooccurrenceMaxEntities).toBe(7);
     expect(() => loadConfig(ingestApiConfigSpec, { COOCCURRENCE_MAX_ENTITIES: '1' })).toThrow(ConfigError);
   });
+
+  it('reads DOCUMENT_PASSWORD_KEY as 32 bytes (hex or base64), null when unset, and never echoes a bad value', () => {
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig(ingestApiConfigSpec, {}).documentPasswordKey).toBeNull();
+    expect(loadConfig(ingestApiConfigSpec, { DOCUMENT_PASSWORD_KEY: hex }).documentPasswordKey).toEqual(Buffer.from(hex, 'hex'));
+    const b64 = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig(ingestApiConfigSpec, { DOCUMENT_PASSWORD_KEY: b64 }).documentPasswordKey).toEqual(Buffer.alloc(32, 7));
+    const bad = 'not-a-key-secretvalue';
+    expect(() => loadConfig(ingestApiConfigSpec, { DOCUMENT_PASSWORD_KEY: bad })).toThrow(/DOCUMENT_PASSWORD_KEY must be 32 random bytes/);
+    expect(() => loadConfig(ingestApiConfigSpec, { DOCUMENT_PASSWORD_KEY: bad })).not.toThrow(/secretvalue/);
+    expect(() => loadConfig(ingestApiConfigSpec, { DOCUMENT_PASSWORD_KEY: 'ab'.repeat(16) })).toThrow(ConfigError);
+  });
 });

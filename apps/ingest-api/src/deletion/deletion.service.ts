@@ -131,6 +131,8 @@ export class DeletionService implements OnModuleDestroy {
       await m.query(`DELETE FROM textract_jobs WHERE document_uuid = $1 RETURNING s3_bucket, s3_key`, [documentUuid]),
     );
     let curationRules = await deleteCount(m, `DELETE FROM curation_rules WHERE scope = 'mention' AND document_uuid = $1`, [documentUuid]);
+    await detachChildren(m, [documentUuid]);
+    // Its occurrences and its sealed password go by their foreign keys (ON DELETE CASCADE).
     await m.query(`DELETE FROM source_documents WHERE document_uuid = $1`, [documentUuid]);
 
     await recountMentions(m, entityUuids, false);
@@ -270,7 +272,7 @@ export class DeletionService implements OnModuleDestroy {
       this.contexts.invalidate(u).catch((err) => this.logger.warn(`context of deleted document ${u} not invalidated: ${(err as Error).message}`)),
     );
     for (let i = 0; i < uuids.length; i += 500) {
-      await this.redis.del(...uuids.slice(i, i + 500).map((u) => redisKeys.docState(u))).catch(() => undefined);
+      await this.redis.del(...uuids.slice(i, i + 500).flatMap((u) => [redisKeys.docState(u), redisKeys.docProgress(u)])).catch(() => undefined);
     }
     await this.removeJobs(uuids);
     return files;
@@ -377,6 +379,7 @@ async function removeDocumentBatch(
   await m.query(`DELETE FROM document_chunks WHERE document_uuid = ANY($1::uuid[])`, by);
   await m.query(`DELETE FROM document_pages WHERE document_uuid = ANY($1::uuid[])`, by);
   await m.query(`DELETE FROM curation_rules WHERE scope = 'mention' AND document_uuid = ANY($1::uuid[])`, by);
+  await detachChildren(m, documentUuids);
   const textract = rowsOf<{ document_uuid: string; s3_bucket: string | null; s3_key: string | null }>(
     await m.query(`DELETE FROM textract_jobs WHERE document_uuid = ANY($1::uuid[]) RETURNING document_uuid, s3_bucket, s3_key`, by),
   );
@@ -393,6 +396,20 @@ async function removeDocumentBatch(
     mentions,
     contributions,
   };
+}
+
+/**
+ * The family links to documents being deleted: occurrences that name one of them as their parent go; their
+ * children stay (documents of the project in their own right) without a parent. Returns the children detached.
+ */
+async function detachChildren(m: EntityManager, documentUuids: string[]): Promise<number> {
+  await m.query(`DELETE FROM document_occurrences WHERE parent_document_uuid = ANY($1::uuid[])`, [documentUuids]);
+  const detached: unknown = await m.query(
+    `UPDATE source_documents SET parent_document_uuid = NULL, updated_at = now()
+      WHERE parent_document_uuid = ANY($1::uuid[]) AND NOT (document_uuid = ANY($1::uuid[]))`,
+    [documentUuids],
+  );
+  return Array.isArray(detached) && typeof detached[1] === 'number' ? detached[1] : 0;
 }
 
 /** The Textract staging copies among textract_jobs rows (a job on the document's own S3 object names that object). */

@@ -3,8 +3,10 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { Detection, detectFormat, refusalReason } from '@casegraph/formats';
+import { sealSecret } from '@casegraph/intake';
 import { APP_CONFIG } from '@casegraph/platform';
-import { StorageService, StorageTooLargeError, StoredObject, documentObjectKey, safeFilename, sniffFileType } from '@casegraph/storage';
+import { StorageService, StorageTooLargeError, StoredObject, documentObjectKey, safeFilename } from '@casegraph/storage';
 import { apiError, fieldError, notFound } from '../common/api-error';
 import type { IngestApiConfig } from '../config';
 import { DocumentIntakeService, IntakeResult, NewDocument } from '../intake/document-intake.service';
@@ -12,6 +14,12 @@ import { ingestMetrics } from '../metrics';
 
 /** Field name of the file parts. */
 export const FILES_FIELD = 'files';
+/** The one text field accepted: the password of the request's encrypted PDFs (sealed, never stored in clear or logged). */
+export const PASSWORD_FIELD = 'password';
+/** Longest password accepted (bytes). */
+export const MAX_PASSWORD_BYTES = 1024;
+
+export const NO_PASSWORD_KEY_MESSAGE = 'this server cannot keep passwords: DOCUMENT_PASSWORD_KEY is not set';
 
 /** After a refusal, at most this much of the rest of the body is read (so the client sees the answer), then the connection closes. */
 const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
@@ -23,6 +31,13 @@ interface StoredPart {
   filename: string;
   declaredType: string | null;
   object: StoredObject;
+  /** What the first bytes are (detectFormat). */
+  detection: Detection;
+}
+
+/** The detected type recorded for a document: the format's MIME type (a container's family type until the worker resolves it). */
+export function detectedMime(d: Detection): string | null {
+  return d.kind === 'supported' || d.kind === 'container' ? d.mime : null;
 }
 
 /**
@@ -30,8 +45,10 @@ interface StoredPart {
  * StorageService.put (SHA-256, size limit and the first 4 KiB on the way) into
  * `documents/{projectUuid}/{documentUuid}/{safe filename}`; nothing is buffered
  * beyond that head. The request is all-or-nothing: if any file is refused (too
- * large 413, not PDF/PNG/JPEG/TIFF by its bytes 415, empty 400) or the database
+ * large 413, not a supported format by its bytes 415, empty 400) or the database
  * write fails, every object stored by this request is deleted and no row exists.
+ * An optional `password` text field is sealed (AES-256-GCM under DOCUMENT_PASSWORD_KEY) into
+ * document_secrets for every PDF of the request, in the same transaction; it is never logged.
  */
 @Injectable()
 export class UploadService {
@@ -69,7 +86,7 @@ export class UploadService {
     // Unknown project: refuse before a single byte is stored.
     if (!(await this.intake.findProject(projectUuid))) throw await this.refuse(req, 'unknown-project', notFound('Project', projectUuid));
 
-    const { parts, failure } = await this.receive(req, projectUuid);
+    const { parts, failure, password } = await this.receive(req, projectUuid);
     const problem = failure ?? this.check(parts);
     if (problem) {
       await this.deleteAll(parts);
@@ -83,13 +100,21 @@ export class UploadService {
       s3Key: p.object.key,
       fileSizeBytes: p.object.sizeBytes,
       fileType: p.declaredType,
-      detectedFileType: sniffFileType(p.object.head),
+      detectedFileType: detectedMime(p.detection),
       sha256: p.object.sha256,
       occurrence: { source: 'upload', path: p.filename },
     }));
+    const secrets = new Map<string, Buffer>();
+    if (password !== null && this.config.documentPasswordKey) {
+      for (const p of parts) {
+        if (p.detection.kind === 'supported' && p.detection.format === 'pdf') {
+          secrets.set(p.documentUuid, sealSecret(this.config.documentPasswordKey, p.documentUuid, password));
+        }
+      }
+    }
     let result: IntakeResult;
     try {
-      result = await this.intake.create(projectUuid, docs, { source: 'upload' });
+      result = await this.intake.create(projectUuid, docs, { source: 'upload', secrets });
     } catch (err) {
       await this.deleteAll(parts);
       throw err;
@@ -106,10 +131,11 @@ export class UploadService {
   }
 
   /** Streams every file part to storage. Stops at the first problem (and drains the rest of the body). */
-  private receive(req: Request, projectUuid: string): Promise<{ parts: StoredPart[]; failure: HttpException | null }> {
+  private receive(req: Request, projectUuid: string): Promise<{ parts: StoredPart[]; failure: HttpException | null; password: string | null }> {
     const parts: StoredPart[] = [];
     const work: Promise<void>[] = [];
     let failure: HttpException | null = null;
+    let password: string | null = null;
     let count = 0;
 
     return new Promise((resolve) => {
@@ -120,9 +146,9 @@ export class UploadService {
           defParamCharset: 'utf8',
           limits: {
             files: this.config.maxFilesPerUpload,
-            fields: 1, // the first text field is refused by name (see 'field')
-            fieldSize: 1024,
-            parts: this.config.maxFilesPerUpload + 1,
+            fields: 2, // `password`, then the first other text field is refused by name (see 'field')
+            fieldSize: MAX_PASSWORD_BYTES,
+            parts: this.config.maxFilesPerUpload + 2,
             fieldNameSize: 200,
             headerPairs: 50,
           },
@@ -130,7 +156,7 @@ export class UploadService {
       } catch (err) {
         // Not a parseable multipart content-type (e.g. no boundary).
         void this.refuse(req, 'malformed', apiError(HttpStatus.BAD_REQUEST, `Malformed multipart request: ${(err as Error).message}`)).then((e) =>
-          resolve({ parts, failure: e }),
+          resolve({ parts, failure: e, password: null }),
         );
         return;
       }
@@ -143,7 +169,7 @@ export class UploadService {
         // Answer only once every put has settled and, after a refusal, the rest of the body is read.
         void Promise.allSettled(work)
           .then(() => draining)
-          .then(() => resolve({ parts, failure }));
+          .then(() => resolve({ parts, failure, password }));
       };
       const fail = (err: HttpException, reason: string) => {
         if (failure) return;
@@ -177,7 +203,7 @@ export class UploadService {
         work.push(
           this.storage.put(key, stream, { maxBytes: this.maxBytes, contentType: declaredType ?? undefined }).then(
             (object) => {
-              parts.push({ index, documentUuid, filename, declaredType, object });
+              parts.push({ index, documentUuid, filename, declaredType, object, detection: detectFormat(object.head) });
             },
             (err: Error) => {
               stream.resume();
@@ -207,10 +233,34 @@ export class UploadService {
           ),
         );
       });
-      bb.on('field', (name: string) =>
-        fail(fieldError(name || '(unnamed)', `unknown field; only file parts named "${FILES_FIELD}" are accepted`), 'unexpected-field'),
+      // Never put the value in a message or a log line: it is a password.
+      bb.on('field', (name: string, value: string, info: busboy.FieldInfo) => {
+        if (name !== PASSWORD_FIELD) {
+          fail(
+            fieldError(
+              name || '(unnamed)',
+              `unknown field; only file parts named "${FILES_FIELD}" and a text field "${PASSWORD_FIELD}" are accepted`,
+            ),
+            'unexpected-field',
+          );
+        } else if (!this.config.documentPasswordKey) {
+          fail(fieldError(PASSWORD_FIELD, NO_PASSWORD_KEY_MESSAGE), 'password');
+        } else if (password !== null) {
+          fail(fieldError(PASSWORD_FIELD, 'sent more than once; send one password per request'), 'password');
+        } else if (info.valueTruncated || Buffer.byteLength(value) > MAX_PASSWORD_BYTES) {
+          fail(fieldError(PASSWORD_FIELD, `longer than ${MAX_PASSWORD_BYTES} bytes`), 'password');
+        } else if (value === '') {
+          fail(fieldError(PASSWORD_FIELD, 'empty; leave the field out when the files have no password'), 'password');
+        } else {
+          password = value;
+        }
+      });
+      bb.on('fieldsLimit', () =>
+        fail(
+          apiError(HttpStatus.BAD_REQUEST, `Only file parts named "${FILES_FIELD}" and one text field "${PASSWORD_FIELD}" are accepted`),
+          'unexpected-field',
+        ),
       );
-      bb.on('fieldsLimit', () => fail(apiError(HttpStatus.BAD_REQUEST, `Only file parts named "${FILES_FIELD}" are accepted`), 'unexpected-field'));
       bb.on('filesLimit', () =>
         fail(
           apiError(HttpStatus.PAYLOAD_TOO_LARGE, `Too many files: at most ${this.config.maxFilesPerUpload} per request (MAX_FILES_PER_UPLOAD)`),
@@ -229,7 +279,7 @@ export class UploadService {
       });
       req.pipe(bb);
     }).then((r) => {
-      const res = r as { parts: StoredPart[]; failure: HttpException | null };
+      const res = r as { parts: StoredPart[]; failure: HttpException | null; password: string | null };
       res.parts.sort((a, b) => a.index - b.index);
       return res;
     });
@@ -246,14 +296,10 @@ export class UploadService {
       ingestMetrics.rejectedUploads.inc({ reason: 'empty' });
       return fieldError(`files[${empty.index}]`, `${empty.filename} is empty`);
     }
-    const unknown = parts.find((p) => sniffFileType(p.object.head) === null);
-    if (unknown) {
+    const refused = parts.find((p) => detectedMime(p.detection) === null);
+    if (refused) {
       ingestMetrics.rejectedUploads.inc({ reason: 'unsupported-type' });
-      return fieldError(
-        `files[${unknown.index}]`,
-        `${unknown.filename} is not a PDF, PNG, JPEG or TIFF (judged by its content, not its name)`,
-        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-      );
+      return fieldError(`files[${refused.index}]`, refusalReason(refused.detection, refused.filename), HttpStatus.UNSUPPORTED_MEDIA_TYPE);
     }
     return null;
   }

@@ -58,12 +58,23 @@ export class DocumentIntakeService {
     return findIntakeProject(manager, projectUuid, lock);
   }
 
-  async create(projectUuid: string, docs: NewDocument[], opts: { batchId?: string | null; source: 'upload' | 'batch' }): Promise<IntakeResult> {
+  /**
+   * `secrets`: sealed passwords (sealSecret, keyed by the submitted document's UUID) written to document_secrets in
+   * the same transaction, for the documents actually created (a duplicate's goes to nobody: the existing document
+   * keeps its own state).
+   */
+  async create(
+    projectUuid: string,
+    docs: NewDocument[],
+    opts: { batchId?: string | null; source: 'upload' | 'batch'; secrets?: Map<string, Buffer> },
+  ): Promise<IntakeResult> {
     const end = ingestMetrics.intakeSeconds.startTimer({ source: opts.source });
     const { project, inserted, duplicates } = await this.db.transaction(async (m) => {
       const project = await this.findProject(projectUuid, m, true);
       if (!project) throw notFound('Project', projectUuid);
       const { inserted, duplicates } = await insertDocuments(m, project, docs, opts.batchId ?? null);
+      const sealed = [...(opts.secrets ?? new Map<string, Buffer>())].filter(([uuid]) => inserted.has(uuid));
+      if (sealed.length) await storeSecrets(m, sealed);
       return { project, inserted, duplicates };
     });
 
@@ -112,4 +123,15 @@ export class DocumentIntakeService {
     end();
     return { project, items, created: created.length, enqueued: outcome.enqueued };
   }
+}
+
+/** Upserts sealed passwords (document_secrets) inside the caller's transaction. */
+export async function storeSecrets(m: EntityManager, sealed: Array<[documentUuid: string, ciphertext: Buffer]>): Promise<void> {
+  if (!sealed.length) return;
+  await m.query(
+    `INSERT INTO document_secrets (document_uuid, ciphertext)
+     SELECT * FROM unnest($1::uuid[], $2::bytea[])
+     ON CONFLICT (document_uuid) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, created_at = now()`,
+    [sealed.map(([u]) => u), sealed.map(([, c]) => c)],
+  );
 }
