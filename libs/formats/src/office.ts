@@ -1,2 +1,348 @@
-// Placeholder: replaced by its owner (see /work/14/DESIGN.md).
-export {};
+import JSZip from 'jszip';
+import mammoth from 'mammoth';
+import * as yauzl from 'yauzl';
+import type { DocumentPart } from '@casegraph/contracts';
+import { listZipEntries } from './detect';
+import type { ZipDirectoryEntry } from './detect';
+import { DEFAULT_FORMAT_LIMITS, FormatError } from './types';
+import type { Extracted, ExtractedPage, FormatLimits } from './types';
+
+/** Entries above this size are held to the compression-ratio limit (tiny XML parts compress far beyond any ratio). */
+const RATIO_FLOOR_BYTES = 1024 * 1024;
+/** Most entries a Word package may list (a real one has tens). */
+const MAX_DOCX_ENTRIES = 10_000;
+/** Stands for an explicit page break while mammoth reads the body (a private-use character, valid XML). */
+const PAGE_MARK = '\uE000';
+
+/** Runs `work` within `ms`, else rejects with FormatError 'timeout' naming `what`. */
+export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  // The abandoned work may still fail later: that must not surface as an unhandled rejection.
+  work.catch(() => undefined);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FormatError(`reading the ${what} took longer than ${Math.round(ms / 1000)} s`, 'timeout')), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Merges a partial limit set over the defaults. */
+export function resolveLimits(limits?: Partial<FormatLimits>): FormatLimits {
+  return { ...DEFAULT_FORMAT_LIMITS, ...(limits ?? {}) };
+}
+
+const mib = (n: number): string => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
+
+/** Refuses a package entry before inflating it: claimed size, ratio. */
+function checkEntry(e: ZipDirectoryEntry, limits: FormatLimits): void {
+  if (e.uncompressedSize > limits.maxChildBytes) {
+    throw new FormatError(
+      `the Word package's part ${e.name} claims ${mib(e.uncompressedSize)} uncompressed, over the ${mib(limits.maxChildBytes)} limit (a zip bomb?)`,
+      'bomb',
+    );
+  }
+  if (e.uncompressedSize > RATIO_FLOOR_BYTES) {
+    const ratio = e.compressedSize > 0 ? e.uncompressedSize / e.compressedSize : Infinity;
+    if (ratio > limits.maxCompressionRatio) {
+      throw new FormatError(
+        `the Word package's part ${e.name} expands ${Number.isFinite(ratio) ? Math.round(ratio) : 'infinitely'} times (limit ${limits.maxCompressionRatio}): a zip bomb`,
+        'bomb',
+      );
+    }
+  }
+}
+
+/** Reads the named entries of a ZIP, each inflated to at most its declared size (checked beforehand). */
+function readZipEntries(bytes: Buffer, wanted: Set<string>, capOf: (name: string) => number): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    // validateEntrySizes (yauzl's default) makes a stream fail as soon as it inflates past the declared size.
+    yauzl.fromBuffer(bytes, { lazyEntries: true, decodeStrings: true, strictFileNames: false, validateEntrySizes: true }, (err, zip) => {
+      if (err || !zip) return reject(err ?? new Error('unreadable ZIP'));
+      const out = new Map<string, Buffer>();
+      let failed = false;
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        zip.close();
+        reject(e instanceof Error ? e : new Error(String(e)));
+      };
+      zip.on('error', fail);
+      zip.on('end', () => {
+        if (!failed) resolve(out);
+      });
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (failed) return;
+        if (!wanted.has(entry.fileName)) return zip.readEntry();
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return fail(e ?? new Error(`cannot open ${entry.fileName}`));
+          const cap = capOf(entry.fileName);
+          const chunks: Buffer[] = [];
+          let size = 0;
+          stream.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > cap) {
+              stream.destroy();
+              fail(new FormatError(`the Word package's part ${entry.fileName} inflates past ${mib(cap)}: a zip bomb`, 'bomb'));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          stream.on('error', fail);
+          stream.on('end', () => {
+            if (failed) return;
+            out.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.readEntry();
+    });
+  });
+}
+
+function decodeXml(b: Buffer): string {
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString('utf16le');
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) {
+    const swapped = Buffer.from(b.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return b.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** Decodes the five XML entities and numeric character references. */
+export function unescapeXml(s: string): string {
+  return s.replace(
+    /&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));/g,
+    (m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+      if (hex || dec) {
+        const cp = hex ? parseInt(hex, 16) : parseInt(dec!, 10);
+        return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+      }
+      return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[name!]!;
+    },
+  );
+}
+
+const TOKEN = /<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>|<w:tab\b[^>]*\/>|<w:(?:br|cr)\b[^>]*\/>|<\/w:p>|<w:p\b[^>]*\/>/g;
+
+/** The text of a WordprocessingML fragment: `w:t` runs, `w:tab` as tab, `w:br`/`w:cr` as newline, one line per paragraph. */
+export function wordXmlText(fragment: string): string {
+  // Tab stops (w:tabs/w:tab) are formatting, not text; deleted runs (w:del) are not the document's text.
+  const clean = fragment.replace(/<w:tabs>[\s\S]*?<\/w:tabs>/g, '').replace(/<w:del\b[^>]*>[\s\S]*?<\/w:del>/g, '');
+  let out = '';
+  for (const m of clean.matchAll(TOKEN)) {
+    const tok = m[0];
+    if (m[1] !== undefined) out += unescapeXml(m[1]);
+    else if (tok.startsWith('<w:tab')) out += '\t';
+    else if (tok.startsWith('<w:br') || tok.startsWith('<w:cr')) out += '\n';
+    else out += '\n';
+  }
+  return out
+    .split('\n')
+    .map((l) => l.replace(/[ \t]+$/, ''))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function attr(tag: string, name: string): string | null {
+  const m = new RegExp(`\\b${name}="([^"]*)"`).exec(tag) ?? new RegExp(`\\b${name}='([^']*)'`).exec(tag);
+  return m ? unescapeXml(m[1]) : null;
+}
+
+/** Footnotes or endnotes, separators left out, one note per paragraph block. */
+function notesText(xml: string, kind: 'footnote' | 'endnote'): string {
+  const notes: string[] = [];
+  const re = new RegExp(`<w:${kind}\\b([^>]*?)(?:/>|>([\\s\\S]*?)</w:${kind}>)`, 'g');
+  for (const m of xml.matchAll(re)) {
+    const type = attr(m[1], 'w:type');
+    if (type && type !== 'normal') continue;
+    const text = wordXmlText(m[2] ?? '');
+    if (text) notes.push(text);
+  }
+  return notes.join('\n\n');
+}
+
+function commentsText(xml: string): string {
+  const out: string[] = [];
+  for (const m of xml.matchAll(/<w:comment\b([^>]*?)(?:\/>|>([\s\S]*?)<\/w:comment>)/g)) {
+    const text = wordXmlText(m[2] ?? '');
+    if (!text) continue;
+    const author = attr(m[1], 'w:author')?.trim();
+    out.push(`Comment by ${author || 'an unknown author'}: ${text}`);
+  }
+  return out.join('\n\n');
+}
+
+/** All parts named `word/<prefix>N.xml`, in number order, their texts deduplicated (first-page and default headers often repeat). */
+function numberedPartsText(parts: Map<string, Buffer>, prefix: 'header' | 'footer'): string {
+  const names = [...parts.keys()]
+    .map((n) => ({ n, m: new RegExp(`^word/${prefix}(\\d*)\\.xml$`).exec(n) }))
+    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
+    .sort((a, b) => Number(a.m[1] || 0) - Number(b.m[1] || 0))
+    .map((x) => x.n);
+  const seen = new Set<string>();
+  const texts: string[] = [];
+  for (const name of names) {
+    const text = wordXmlText(decodeXml(parts.get(name)!));
+    if (text && !seen.has(text)) {
+      seen.add(text);
+      texts.push(text);
+    }
+  }
+  return texts.join('\n\n');
+}
+
+function coreProperties(xml: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const fields: Array<[string, string]> = [
+    ['title', 'dc:title'],
+    ['subject', 'dc:subject'],
+    ['creator', 'dc:creator'],
+    ['lastModifiedBy', 'cp:lastModifiedBy'],
+    ['created', 'dcterms:created'],
+    ['modified', 'dcterms:modified'],
+  ];
+  for (const [key, tag] of fields) {
+    const m = new RegExp(`<${tag}\\b[^>]*>([^<]*)</${tag}>`).exec(xml);
+    const value = m ? unescapeXml(m[1]).trim() : '';
+    if (value) out[key] = value.slice(0, 1000);
+  }
+  return out;
+}
+
+/** The package entries the reader inflates: the document's XML parts and relationships; never media or embeddings. */
+function isReadPart(name: string): boolean {
+  return (
+    name === '[Content_Types].xml' ||
+    name === '_rels/.rels' ||
+    name === 'docProps/core.xml' ||
+    /^word\/[^/]+\.xml$/.test(name) ||
+    /^word\/_rels\/[^/]+\.rels$/.test(name)
+  );
+}
+
+function corrupt(reason: string, cause?: unknown): FormatError {
+  return new FormatError(`not a readable Word document: ${reason}`, 'corrupt', { cause });
+}
+
+/** Throws FormatError 'timeout' once `deadline` (epoch ms) has passed: checked between steps, so that work stops early. */
+export function checkDeadline(deadline: number, what: string, limits: FormatLimits): void {
+  if (Date.now() >= deadline) throw new FormatError(`reading the ${what} took longer than ${Math.round(limits.timeoutMs / 1000)} s`, 'timeout');
+}
+
+async function readDocxInner(bytes: Buffer, limits: FormatLimits, deadline: number): Promise<Extracted> {
+  const step = () => checkDeadline(deadline, 'Word document', limits);
+  if (bytes.length === 0) throw new FormatError('the Word document is empty (0 bytes)', 'empty');
+  let listing: Awaited<ReturnType<typeof listZipEntries>>;
+  try {
+    listing = await listZipEntries(bytes, MAX_DOCX_ENTRIES + 1);
+  } catch (err) {
+    throw corrupt(`its ZIP package is damaged (${err instanceof Error ? err.message : String(err)})`, err);
+  }
+  step();
+  if (listing.entries.length > MAX_DOCX_ENTRIES) {
+    throw new FormatError(`the Word package lists more than ${MAX_DOCX_ENTRIES} parts`, 'too-large');
+  }
+  const byName = new Map(listing.entries.map((e) => [e.name, e]));
+  if (!byName.has('word/document.xml')) throw corrupt('its package has no word/document.xml');
+  const read = listing.entries.filter((e) => isReadPart(e.name));
+  if (read.some((e) => e.encrypted)) throw new FormatError('the Word package is encrypted', 'encrypted');
+  let total = 0;
+  for (const e of read) {
+    checkEntry(e, limits);
+    total += e.uncompressedSize;
+  }
+  if (total > limits.maxTotalChildBytes) {
+    throw new FormatError(`the Word package's text parts claim ${mib(total)} uncompressed, over the ${mib(limits.maxTotalChildBytes)} limit`, 'bomb');
+  }
+
+  let parts: Map<string, Buffer>;
+  try {
+    parts = await readZipEntries(bytes, new Set(read.map((e) => e.name)), (name) =>
+      Math.min(byName.get(name)!.uncompressedSize, limits.maxChildBytes),
+    );
+  } catch (err) {
+    if (err instanceof FormatError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/too many bytes/i.test(msg))
+      throw new FormatError(`the Word package has a part that inflates past its declared size: a zip bomb (${msg})`, 'bomb', { cause: err });
+    throw corrupt(`its ZIP package is damaged (${msg})`, err);
+  }
+  step();
+  const documentXml = decodeXml(parts.get('word/document.xml')!);
+  if (documentXml.length > limits.maxTextChars * 20) {
+    throw new FormatError(`the Word document's body is ${mib(documentXml.length)} of XML, more than it may hold`, 'too-large');
+  }
+  if (!/<w:body\b/.test(documentXml)) throw corrupt('word/document.xml has no body');
+
+  // The body through mammoth, explicit page breaks marked so that they survive its raw-text conversion.
+  const marked = documentXml
+    .split(PAGE_MARK)
+    .join('')
+    .replace(/<w:br\b[^>]*?\bw:type\s*=\s*["']page["'][^>]*?(?:\/>|>\s*<\/w:br>)/g, `<w:t>${PAGE_MARK}</w:t>`);
+  const pkg = new JSZip();
+  for (const [name, data] of parts) pkg.file(name, name === 'word/document.xml' ? Buffer.from(marked, 'utf8') : data);
+  const repacked = await pkg.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
+  let raw: { value: string; messages: Array<{ type: string; message: string }> };
+  try {
+    raw = await mammoth.extractRawText({ buffer: repacked });
+  } catch (err) {
+    throw corrupt(`mammoth could not read it (${err instanceof Error ? err.message : String(err)})`, err);
+  }
+  step();
+  const warnings = [...new Set(raw.messages.map((m) => `${m.type}: ${m.message}`))].slice(0, 20);
+
+  const bodyPages = raw.value.split(PAGE_MARK).map((p) =>
+    p
+      .replace(/[ \t]+\n/g, '\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim(),
+  );
+  // A break at the very end leaves no page after it.
+  while (bodyPages.length > 1 && bodyPages[bodyPages.length - 1] === '') bodyPages.pop();
+  const pages: ExtractedPage[] = bodyPages.map((text) => ({ text, part: 'body' }));
+
+  const partText = (name: string, f: (xml: string) => string): string => {
+    const b = parts.get(name);
+    return b ? f(decodeXml(b)) : '';
+  };
+  const coreXml = parts.get('docProps/core.xml');
+  const extra: Array<[DocumentPart, string]> = [
+    ['headers', numberedPartsText(parts, 'header')],
+    ['footers', numberedPartsText(parts, 'footer')],
+    ['footnotes', partText('word/footnotes.xml', (x) => notesText(x, 'footnote'))],
+    ['endnotes', partText('word/endnotes.xml', (x) => notesText(x, 'endnote'))],
+    ['comments', partText('word/comments.xml', commentsText)],
+  ];
+  for (const [part, text] of extra) if (text) pages.push({ text, part });
+
+  const chars = pages.reduce((n, p) => n + p.text.length, 0);
+  if (chars > limits.maxTextChars) {
+    throw new FormatError(`the Word document holds ${chars} characters of text, over the ${limits.maxTextChars} limit`, 'too-large');
+  }
+
+  const core = coreXml ? coreProperties(decodeXml(coreXml)) : {};
+  return {
+    format: 'docx',
+    pages,
+    metadata: { format: 'docx', ...(Object.keys(core).length > 0 ? { office: core } : {}) },
+    children: [],
+    warnings,
+  };
+}
+
+/**
+ * A Word document (.docx, .docm: macros are never run) as text. Pages: the body split at explicit page breaks (part
+ * 'body'), then one page per non-empty part: headers, footers, footnotes, endnotes, comments ("Comment by <author>:
+ * <text>"). Metadata: the core properties. Refuses, with FormatError: a damaged package or one without
+ * word/document.xml ('corrupt'), a part whose size or ratio gives a zip bomb away before it is inflated or that inflates
+ * past its declared size ('bomb'), too much text ('too-large'), more than `limits.timeoutMs` ('timeout').
+ */
+export function readDocx(bytes: Buffer, limits: FormatLimits = DEFAULT_FORMAT_LIMITS): Promise<Extracted> {
+  return withTimeout(readDocxInner(bytes, limits, Date.now() + limits.timeoutMs), limits.timeoutMs, 'Word document');
+}

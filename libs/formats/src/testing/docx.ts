@@ -1,2 +1,308 @@
-// Placeholder: replaced by its owner (see /work/14/DESIGN.md).
-export {};
+import JSZip from 'jszip';
+import { deflateRawSync } from 'node:zlib';
+
+/** What a test DOCX holds. */
+export interface BuildDocxOptions {
+  /** Body paragraphs, in order; a `\f` inside a string is an explicit page break (`<w:br w:type="page"/>`). */
+  body: string[];
+  /** One header part per string (header1.xml, header2.xml…). */
+  headers?: string[];
+  footers?: string[];
+  /** One footnote per string, referenced from the first body paragraph. */
+  footnotes?: string[];
+  endnotes?: string[];
+  /** Comments anchored on the first body paragraph. */
+  comments?: Array<{ author: string; text: string }>;
+  /** docProps/core.xml dc:title. */
+  title?: string;
+  /** docProps/core.xml dc:creator (and cp:lastModifiedBy). */
+  author?: string;
+  /** Adds an (empty) word/vbaProject.bin and the macro-enabled content type: a .docm. */
+  macroEnabled?: boolean;
+}
+
+const W_NS = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+const R_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const CT_WORD = 'application/vnd.openxmlformats-officedocument.wordprocessingml';
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Runs for one string: text runs, tabs kept as `w:tab`, `\f` as a page break, `\n` as a line break. */
+function runs(text: string): string {
+  let out = '';
+  for (const piece of text.split(/(\f|\t|\n)/)) {
+    if (piece === '\f') out += '<w:r><w:br w:type="page"/></w:r>';
+    else if (piece === '\t') out += '<w:r><w:tab/></w:r>';
+    else if (piece === '\n') out += '<w:r><w:br/></w:r>';
+    else if (piece !== '') out += `<w:r><w:t xml:space="preserve">${esc(piece)}</w:t></w:r>`;
+  }
+  return out;
+}
+
+const para = (text: string, extra = ''): string => `<w:p>${runs(text)}${extra}</w:p>`;
+
+function xml(root: string): string {
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${root}`;
+}
+
+/**
+ * A real minimal OOXML word-processing package (content types, package and document relationships, document.xml with
+ * footnote, endnote and comment references, header/footer parts, core properties) that Word and mammoth open.
+ */
+export async function buildDocx(opts: BuildDocxOptions): Promise<Buffer> {
+  const zip = new JSZip();
+  const headers = opts.headers ?? [];
+  const footers = opts.footers ?? [];
+  const footnotes = opts.footnotes ?? [];
+  const endnotes = opts.endnotes ?? [];
+  const comments = opts.comments ?? [];
+
+  const overrides: string[] = [
+    `<Override PartName="/word/document.xml" ContentType="${opts.macroEnabled ? 'application/vnd.ms-word.document.macroEnabled.main+xml' : `${CT_WORD}.document.main+xml`}"/>`,
+    `<Override PartName="/word/styles.xml" ContentType="${CT_WORD}.styles+xml"/>`,
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>',
+  ];
+  const docRels: string[] = [`<Relationship Id="rIdStyles" Type="${REL}/styles" Target="styles.xml"/>`];
+
+  headers.forEach((text, i) => {
+    const name = `header${i + 1}.xml`;
+    overrides.push(`<Override PartName="/word/${name}" ContentType="${CT_WORD}.header+xml"/>`);
+    docRels.push(`<Relationship Id="rIdHeader${i + 1}" Type="${REL}/header" Target="${name}"/>`);
+    zip.file(
+      `word/${name}`,
+      xml(
+        `<w:hdr xmlns:w="${W_NS}" xmlns:r="${R_NS}">${text
+          .split('\n')
+          .map((t) => para(t))
+          .join('')}</w:hdr>`,
+      ),
+    );
+  });
+  footers.forEach((text, i) => {
+    const name = `footer${i + 1}.xml`;
+    overrides.push(`<Override PartName="/word/${name}" ContentType="${CT_WORD}.footer+xml"/>`);
+    docRels.push(`<Relationship Id="rIdFooter${i + 1}" Type="${REL}/footer" Target="${name}"/>`);
+    zip.file(
+      `word/${name}`,
+      xml(
+        `<w:ftr xmlns:w="${W_NS}" xmlns:r="${R_NS}">${text
+          .split('\n')
+          .map((t) => para(t))
+          .join('')}</w:ftr>`,
+      ),
+    );
+  });
+
+  const notesPart = (kind: 'footnote' | 'endnote', texts: string[]): string => {
+    const separators =
+      `<w:${kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:${kind}>` +
+      `<w:${kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:${kind}>`;
+    const notes = texts
+      .map(
+        (t, i) =>
+          `<w:${kind} w:id="${i + 1}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:${kind}Ref/></w:r>` +
+          `<w:r><w:t xml:space="preserve"> ${esc(t)}</w:t></w:r></w:p></w:${kind}>`,
+      )
+      .join('');
+    return xml(`<w:${kind}s xmlns:w="${W_NS}" xmlns:r="${R_NS}">${separators}${notes}</w:${kind}s>`);
+  };
+  if (footnotes.length > 0) {
+    overrides.push(`<Override PartName="/word/footnotes.xml" ContentType="${CT_WORD}.footnotes+xml"/>`);
+    docRels.push(`<Relationship Id="rIdFootnotes" Type="${REL}/footnotes" Target="footnotes.xml"/>`);
+    zip.file('word/footnotes.xml', notesPart('footnote', footnotes));
+  }
+  if (endnotes.length > 0) {
+    overrides.push(`<Override PartName="/word/endnotes.xml" ContentType="${CT_WORD}.endnotes+xml"/>`);
+    docRels.push(`<Relationship Id="rIdEndnotes" Type="${REL}/endnotes" Target="endnotes.xml"/>`);
+    zip.file('word/endnotes.xml', notesPart('endnote', endnotes));
+  }
+  if (comments.length > 0) {
+    overrides.push(`<Override PartName="/word/comments.xml" ContentType="${CT_WORD}.comments+xml"/>`);
+    docRels.push(`<Relationship Id="rIdComments" Type="${REL}/comments" Target="comments.xml"/>`);
+    const items = comments
+      .map((c, i) => `<w:comment w:id="${i}" w:author="${esc(c.author)}" w:date="2024-01-02T03:04:05Z" w:initials="X">${para(c.text)}</w:comment>`)
+      .join('');
+    zip.file('word/comments.xml', xml(`<w:comments xmlns:w="${W_NS}" xmlns:r="${R_NS}">${items}</w:comments>`));
+  }
+
+  // References (footnotes, endnotes, comments) go on the first paragraph.
+  const refs =
+    footnotes.map((_, i) => `<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="${i + 1}"/></w:r>`).join('') +
+    endnotes.map((_, i) => `<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:endnoteReference w:id="${i + 1}"/></w:r>`).join('');
+  const commentStart = comments.map((_, i) => `<w:commentRangeStart w:id="${i}"/>`).join('');
+  const commentEnd = comments.map((_, i) => `<w:commentRangeEnd w:id="${i}"/><w:r><w:commentReference w:id="${i}"/></w:r>`).join('');
+  const bodyParas = (opts.body.length > 0 ? opts.body : ['']).map((text, i) =>
+    i === 0 ? `<w:p>${commentStart}${runs(text)}${commentEnd}${refs}</w:p>` : para(text),
+  );
+  const sect =
+    '<w:sectPr>' +
+    headers.map((_, i) => `<w:headerReference w:type="${i === 0 ? 'default' : i === 1 ? 'first' : 'even'}" r:id="rIdHeader${i + 1}"/>`).join('') +
+    footers.map((_, i) => `<w:footerReference w:type="${i === 0 ? 'default' : i === 1 ? 'first' : 'even'}" r:id="rIdFooter${i + 1}"/>`).join('') +
+    '<w:pgSz w:w="12240" w:h="15840"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="720" w:footer="720" w:gutter="0"/>' +
+    (headers.length > 1 ? '<w:titlePg/>' : '') +
+    '</w:sectPr>';
+  zip.file('word/document.xml', xml(`<w:document xmlns:w="${W_NS}" xmlns:r="${R_NS}"><w:body>${bodyParas.join('')}${sect}</w:body></w:document>`));
+  zip.file(
+    'word/styles.xml',
+    xml(`<w:styles xmlns:w="${W_NS}"><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style></w:styles>`),
+  );
+  zip.file(
+    'word/_rels/document.xml.rels',
+    xml(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${docRels.join('')}</Relationships>`),
+  );
+
+  if (opts.macroEnabled) {
+    zip.file('word/vbaProject.bin', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+  }
+
+  const now = '2024-01-02T03:04:05Z';
+  zip.file(
+    'docProps/core.xml',
+    xml(
+      '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" ' +
+        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+        (opts.title !== undefined ? `<dc:title>${esc(opts.title)}</dc:title>` : '') +
+        (opts.author !== undefined ? `<dc:creator>${esc(opts.author)}</dc:creator><cp:lastModifiedBy>${esc(opts.author)}</cp:lastModifiedBy>` : '') +
+        `<dcterms:created xsi:type="dcterms:W3CDTF">${now}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${now}</dcterms:modified>` +
+        '</cp:coreProperties>',
+    ),
+  );
+  zip.file(
+    '_rels/.rels',
+    xml(
+      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+        `<Relationship Id="rId1" Type="${REL}/officeDocument" Target="word/document.xml"/>` +
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>' +
+        '</Relationships>',
+    ),
+  );
+  zip.file(
+    '[Content_Types].xml',
+    xml(
+      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+        '<Default Extension="xml" ContentType="application/xml"/>' +
+        (opts.macroEnabled ? '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>' : '') +
+        overrides.join('') +
+        '</Types>',
+    ),
+  );
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
+
+// --- Hostile packages -------------------------------------------------------------------------------------------
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32(b: Buffer): number {
+  let c = 0xffffffff;
+  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** One entry of a hand-written ZIP: its deflated data and the sizes its headers claim (which may lie). */
+interface RawEntry {
+  name: string;
+  data: Buffer;
+  method: 0 | 8;
+  crc: number;
+  claimedSize: number;
+}
+
+/** A ZIP written byte by byte, so that a test can make its headers claim any size. */
+function writeZip(entries: RawEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(e.method, 8);
+    local.writeUInt32LE(e.crc, 14);
+    local.writeUInt32LE(e.data.length, 18);
+    local.writeUInt32LE(e.claimedSize >>> 0, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(e.method, 10);
+    central.writeUInt32LE(e.crc, 16);
+    central.writeUInt32LE(e.data.length, 20);
+    central.writeUInt32LE(e.claimedSize >>> 0, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, e.data);
+    centrals.push(central, name);
+    offset += local.length + name.length + e.data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/** What a hostile DOCX's word/document.xml does. */
+export interface BuildDocxBombOptions {
+  /** Bytes the document part really inflates to (spaces after a valid XML start). Default 64 MiB. */
+  actualSize?: number;
+  /** Bytes its headers claim (default: the truth). Claim less to test the inflate cap, more to test the precheck. */
+  claimedSize?: number;
+}
+
+/**
+ * A DOCX whose word/document.xml is a deflate bomb (a few KB that inflate to `actualSize`), or whose headers claim a
+ * size they do not hold. Every other part is a valid minimal package.
+ */
+export function buildDocxBomb(opts: BuildDocxBombOptions = {}): Buffer {
+  const actual = opts.actualSize ?? 64 * 1024 * 1024;
+  const start = Buffer.from(`<?xml version="1.0"?><w:document xmlns:w="${W_NS}"><w:body><w:p><w:r><w:t>`);
+  const plain = Buffer.alloc(Math.max(actual, start.length), 0x20);
+  start.copy(plain);
+  const doc: RawEntry = {
+    name: 'word/document.xml',
+    data: deflateRawSync(plain, { level: 9 }),
+    method: 8,
+    crc: crc32(plain),
+    claimedSize: opts.claimedSize ?? plain.length,
+  };
+  const small = (name: string, text: string): RawEntry => {
+    const b = Buffer.from(text);
+    return { name, data: b, method: 0, crc: crc32(b), claimedSize: b.length };
+  };
+  return writeZip([
+    small(
+      '[Content_Types].xml',
+      xml(
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+          `<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="${CT_WORD}.document.main+xml"/></Types>`,
+      ),
+    ),
+    small(
+      '_rels/.rels',
+      xml(
+        `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="word/document.xml"/></Relationships>`,
+      ),
+    ),
+    doc,
+  ]);
+}
