@@ -344,6 +344,25 @@ describe('readMsg', () => {
     expect(child.pages[1].text).toBe('We offer 10.');
   });
 
+  it('warns about an attachment that is only a link to a file elsewhere, and keeps the others', async () => {
+    const out = await readMsg(
+      buildMsg({
+        from: 'a@example.com',
+        to: ['b@example.com'],
+        subject: 'links',
+        text: 't',
+        attachments: [
+          { filename: 'on the share.pdf', contentType: 'application/pdf', bytes: Buffer.alloc(0), linkOnly: true },
+          { filename: 'real.pdf', contentType: 'application/pdf', bytes: PDF },
+        ],
+      }),
+      limits(),
+    );
+    expect(out.children.map((c) => [c.index, c.filename])).toEqual([[0, 'real.pdf']]);
+    expect(await out.children[0].read()).toEqual(PDF);
+    expect(out.warnings).toEqual(['attachment on the share.pdf has no data in the message (a link or an embedded object) and was not extracted']);
+  });
+
   it('turns an HTML-only body into text', async () => {
     const out = await readMsg(
       buildMsg({ from: 'a@example.com', to: ['b@example.com'], subject: 'h', html: '<p>Only <i>HTML</i> here.</p>' }),

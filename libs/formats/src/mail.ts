@@ -394,6 +394,12 @@ async function msgExtracted(reader: MsgReader, f: FieldsData, limits: FormatLimi
     }
     const contentType = att.attachMimeTag?.toLowerCase() || null;
     const filename = attachmentName(att.fileName || att.fileNameShort || att.name, n, contentType);
+    if (att.dataId === undefined) {
+      // attach method 2/4 (a link to a file elsewhere) or 6 (an OLE object): no bytes in the message itself
+      warnings.push(`attachment ${filename} has no data in the message (a link or an embedded object) and was not extracted`);
+      n--;
+      continue;
+    }
     raws.push({
       filename,
       contentType,

@@ -9,6 +9,8 @@ export interface MailAttachmentOpts {
   bytes: Buffer;
   /** Written as an inline part with this Content-ID (EML) / PR_ATTACH_CONTENT_ID (MSG), referenced by the HTML body. */
   inlineCid?: string;
+  /** MSG only: written as a link to a file elsewhere (attach method 2, PR_ATTACH_PATHNAME), without data. */
+  linkOnly?: boolean;
 }
 
 export interface BuildMailOpts {
@@ -231,10 +233,9 @@ function writeMessage(cfb: CFB.CFB$Container, base: string, opts: BuildMsgOpts, 
 
   attachments.forEach((a, i) => {
     const dir = `${base}/__attach_version1.0_#${i.toString(16).toUpperCase().padStart(8, '0')}`;
-    const p: Prop[] = [
-      { tag: 0x37010102, value: a.bytes },
-      { tag: 0x370e001f, value: utf16(a.contentType) },
-    ];
+    const p: Prop[] = [{ tag: 0x370e001f, value: utf16(a.contentType) }];
+    if (a.linkOnly) p.push({ tag: 0x3708001f, value: utf16(`\\\\fileserver\\share\\${a.filename}`) });
+    else p.push({ tag: 0x37010102, value: a.bytes });
     if (a.filename) {
       const dot = a.filename.lastIndexOf('.');
       p.push(
@@ -245,7 +246,7 @@ function writeMessage(cfb: CFB.CFB$Container, base: string, opts: BuildMsgOpts, 
       if (dot > 0) p.push({ tag: 0x3703001f, value: utf16(a.filename.slice(dot)) });
     }
     if (a.inlineCid) p.push({ tag: 0x3712001f, value: utf16(a.inlineCid) });
-    writeObject(cfb, dir, p, [{ tag: 0x37050003, value: u32(1) }], Buffer.alloc(8));
+    writeObject(cfb, dir, p, [{ tag: 0x37050003, value: u32(a.linkOnly ? 2 : 1) }], Buffer.alloc(8));
   });
 
   embeds.forEach((e, j) => {
