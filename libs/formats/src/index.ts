@@ -7,3 +7,4 @@ export * from './archive';
 export * from './load-file';
 export * from './bates';
 export * from './read';
+export * from './images-to-pdf';
