@@ -1,2 +1,204 @@
-// Placeholder: replaced by its owner (see /work/14/DESIGN.md).
-export {};
+import * as chardet from 'chardet';
+import { convert } from 'html-to-text';
+import type { HtmlToTextOptions } from 'html-to-text';
+import * as iconv from 'iconv-lite';
+import { isValidUtf8 } from './detect';
+import { checkDeadline, withTimeout } from './office';
+import { DEFAULT_FORMAT_LIMITS, FormatError } from './types';
+import type { Extracted, ExtractedPage, FormatLimits } from './types';
+
+/** How much of a file the encoding guess looks at. */
+const GUESS_BYTES = 64 * 1024;
+
+/** An encoding decision: the iconv-lite name used to decode, where the text starts (after a BOM), and how it was told. */
+export interface TextEncoding {
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-1' | string;
+  bomLength: number;
+}
+
+function utf16Pattern(b: Buffer): 'utf-16le' | 'utf-16be' | null {
+  const n = Math.min(b.length, GUESS_BYTES) & ~1;
+  if (n < 4) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (b[i] === 0) evenZero++;
+    if (b[i + 1] === 0) oddZero++;
+  }
+  const half = n / 2;
+  if (oddZero >= half * 0.6 && evenZero <= half * 0.05) return 'utf-16le';
+  if (evenZero >= half * 0.6 && oddZero <= half * 0.05) return 'utf-16be';
+  return null;
+}
+
+/**
+ * The encoding of text bytes: a BOM; else valid UTF-8; else UTF-16 by its zero-byte pattern; else chardet's guess
+ * among UTF-16, Windows-1252 and ISO-8859-1 (anything else is read as Windows-1252, the superset Latin text uses).
+ */
+export function detectTextEncoding(bytes: Buffer): TextEncoding {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8', bomLength: 3 };
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2 };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2 };
+  if (isValidUtf8(bytes)) return { encoding: 'utf-8', bomLength: 0 };
+  const u16 = utf16Pattern(bytes);
+  if (u16) return { encoding: u16, bomLength: 0 };
+  const sample = bytes.subarray(0, GUESS_BYTES);
+  const guess = chardet.analyse(sample).find((m) => ['UTF-16LE', 'UTF-16BE', 'ISO-8859-1', 'windows-1252'].includes(m.name));
+  if (guess?.name === 'UTF-16LE') return { encoding: 'utf-16le', bomLength: 0 };
+  if (guess?.name === 'UTF-16BE') return { encoding: 'utf-16be', bomLength: 0 };
+  // ISO-8859-1 leaves 0x80–0x9F to C1 controls that no text means: with any of them the file is Windows-1252.
+  const c1 = sample.some((b) => b >= 0x80 && b <= 0x9f);
+  if (guess?.name === 'ISO-8859-1' && !c1) return { encoding: 'iso-8859-1', bomLength: 0 };
+  return { encoding: 'windows-1252', bomLength: 0 };
+}
+
+function decode(bytes: Buffer, enc: TextEncoding): string {
+  const body = bytes.subarray(enc.bomLength);
+  if (enc.encoding === 'utf-8') return body.toString('utf8');
+  if (enc.encoding === 'utf-16le') return body.subarray(0, body.length & ~1).toString('utf16le');
+  return iconv.decode(body, enc.encoding);
+}
+
+/** Share of characters that are controls other than tab, newline, carriage return and form feed. */
+function controlShare(text: string): { nul: number; controls: number } {
+  let nul = 0;
+  let controls = 0;
+  const n = Math.min(text.length, GUESS_BYTES);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) nul++;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0x7f) controls++;
+  }
+  return { nul: n ? nul / n : 0, controls: n ? controls / n : 0 };
+}
+
+function tooMuchText(chars: number, limits: FormatLimits, what: string): FormatError {
+  return new FormatError(`the ${what} holds ${chars} characters of text, over the ${limits.maxTextChars} limit`, 'too-large');
+}
+
+function readTextInner(bytes: Buffer, limits: FormatLimits, deadline: number): Extracted {
+  if (bytes.length === 0) throw new FormatError('the text file is empty (0 bytes)', 'empty');
+  const enc = detectTextEncoding(bytes);
+  const text = decode(bytes, enc);
+  checkDeadline(deadline, 'text file', limits);
+  const share = controlShare(text);
+  if (share.nul > 0.01 || share.controls > 0.1) {
+    throw new FormatError(
+      `not readable as text: ${Math.round((share.nul + share.controls) * 100)}% of its characters are control bytes (a binary file?)`,
+      'corrupt',
+    );
+  }
+  if (text.length > limits.maxTextChars) throw tooMuchText(text.length, limits, 'text file');
+  const pages: ExtractedPage[] = text
+    .replace(/\r\n?/g, '\n')
+    .split('\f')
+    .map((p) => p.replace(/[ \t]+$/gm, '').replace(/^\n+|\s+$/g, ''))
+    .map((p) => ({ text: p }));
+  // A form feed at the very end starts no page.
+  while (pages.length > 1 && pages[pages.length - 1].text === '') pages.pop();
+  return { format: 'text', pages, metadata: { format: 'text', encoding: enc.encoding }, children: [], warnings: [] };
+}
+
+/**
+ * Plain text, its encoding detected (BOM, UTF-8, UTF-16, Windows-1252/ISO-8859-1); a form feed starts a new page.
+ * Refuses binary bytes posing as text ('corrupt'), an empty file ('empty'), too much text ('too-large').
+ */
+export function readText(bytes: Buffer, limits: FormatLimits = DEFAULT_FORMAT_LIMITS): Promise<Extracted> {
+  const deadline = Date.now() + limits.timeoutMs;
+  return withTimeout(
+    Promise.resolve().then(() => readTextInner(bytes, limits, deadline)),
+    limits.timeoutMs,
+    'text file',
+  );
+}
+
+// --- HTML -------------------------------------------------------------------------------------------------------
+
+/** WHATWG: these labels all mean Windows-1252. */
+const WINDOWS_1252_LABELS = new Set([
+  'iso-8859-1',
+  'iso8859-1',
+  'latin1',
+  'latin-1',
+  'l1',
+  'us-ascii',
+  'ascii',
+  'cp1252',
+  'windows-1252',
+  'x-cp1252',
+  'cp819',
+  'ibm819',
+]);
+
+/** The charset a page declares in its first bytes (`<meta charset>` or `http-equiv` content type). */
+function declaredCharset(bytes: Buffer): string | null {
+  const head = bytes.subarray(0, 4096).toString('latin1');
+  const m = /<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)/i.exec(head);
+  if (!m) return null;
+  const label = m[1].toLowerCase();
+  if (WINDOWS_1252_LABELS.has(label)) return 'windows-1252';
+  if (label === 'utf8' || label === 'utf-8') return 'utf-8';
+  // A page that says UTF-16 in ASCII bytes cannot be UTF-16 (WHATWG reads it as UTF-8).
+  if (label.startsWith('utf-16')) return 'utf-8';
+  return iconv.encodingExists(label) ? label : null;
+}
+
+function htmlEncoding(bytes: Buffer): TextEncoding {
+  const bom = detectTextEncoding(bytes.subarray(0, 3));
+  if (bom.bomLength > 0) return bom;
+  const declared = declaredCharset(bytes);
+  if (declared === 'utf-8' && !isValidUtf8(bytes)) return detectTextEncoding(bytes);
+  if (declared) return { encoding: declared, bomLength: 0 };
+  return detectTextEncoding(bytes);
+}
+
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+
+const HTML_OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  limits: { maxDepth: 500, maxInputLength: Number.MAX_SAFE_INTEGER, ellipsis: '…' },
+  selectors: [
+    { selector: 'script', format: 'skip' },
+    { selector: 'style', format: 'skip' },
+    { selector: 'noscript', format: 'skip' },
+    { selector: 'template', format: 'skip' },
+    { selector: 'img', format: 'skip' },
+    // Links: their text is kept, their address is not (it is markup, not what the page says).
+    { selector: 'a', options: { ignoreHref: true } },
+    ...HEADINGS.map((h) => ({ selector: h, options: { uppercase: false } })),
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+  ],
+};
+
+/** An HTML page or fragment as plain text (scripts, styles and images dropped; links as their text). Used for e-mail bodies too. */
+export function htmlToPlainText(html: string): string {
+  return convert(html, HTML_OPTIONS)
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function readHtmlInner(bytes: Buffer, limits: FormatLimits, deadline: number): Extracted {
+  if (bytes.length === 0) throw new FormatError('the HTML page is empty (0 bytes)', 'empty');
+  const enc = htmlEncoding(bytes);
+  const html = decode(bytes, enc);
+  const share = controlShare(html);
+  if (share.nul > 0.01) throw new FormatError('not readable as HTML: it is full of NUL bytes (a binary file?)', 'corrupt');
+  // The parser's tree grows with the markup: refuse markup far beyond any text the document may produce.
+  if (html.length > limits.maxTextChars * 5) throw tooMuchText(html.length, limits, 'HTML page');
+  checkDeadline(deadline, 'HTML page', limits);
+  const text = htmlToPlainText(html);
+  checkDeadline(deadline, 'HTML page', limits);
+  if (text.length > limits.maxTextChars) throw tooMuchText(text.length, limits, 'HTML page');
+  return { format: 'html', pages: [{ text }], metadata: { format: 'html', encoding: enc.encoding }, children: [], warnings: [] };
+}
+
+/** An HTML page as one page of text, its charset from the BOM, its `<meta>` declaration or the bytes. */
+export function readHtml(bytes: Buffer, limits: FormatLimits = DEFAULT_FORMAT_LIMITS): Promise<Extracted> {
+  const deadline = Date.now() + limits.timeoutMs;
+  return withTimeout(
+    Promise.resolve().then(() => readHtmlInner(bytes, limits, deadline)),
+    limits.timeoutMs,
+    'HTML page',
+  );
+}
