@@ -147,7 +147,7 @@ export class UploadService {
           limits: {
             files: this.config.maxFilesPerUpload,
             fields: 2, // `password`, then the first other text field is refused by name (see 'field')
-            fieldSize: MAX_PASSWORD_BYTES,
+            fieldSize: MAX_PASSWORD_BYTES + 1, // busboy marks a value truncated once it reaches the limit
             parts: this.config.maxFilesPerUpload + 2,
             fieldNameSize: 200,
             headerPairs: 50,
