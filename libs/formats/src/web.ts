@@ -12,7 +12,8 @@ const GUESS_BYTES = 64 * 1024;
 
 /** An encoding decision: the iconv-lite name used to decode, where the text starts (after a BOM), and how it was told. */
 export interface TextEncoding {
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-1' | string;
+  /** 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'iso-8859-1', or a charset an HTML page declares. */
+  encoding: string;
   bomLength: number;
 }
 
