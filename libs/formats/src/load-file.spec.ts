@@ -110,11 +110,11 @@ describe('parseOpt', () => {
           begBates: 'ABC000001',
           line: 1,
           pages: [
-            { bates: 'ABC000001', imagePath: 'IMAGES/0001/ABC000001.tif', volume: 'VOL001' },
-            { bates: 'ABC000002', imagePath: 'IMAGES/0001/ABC000002.tif', volume: 'VOL001' },
+            { bates: 'ABC000001', imagePath: 'IMAGES/0001/ABC000001.tif', volume: 'VOL001', line: 1 },
+            { bates: 'ABC000002', imagePath: 'IMAGES/0001/ABC000002.tif', volume: 'VOL001', line: 2 },
           ],
         },
-        { begBates: 'ABC000003', line: 3, pages: [{ bates: 'ABC000003', imagePath: 'PROD/IMAGES/ABC000003.tif', volume: 'VOL001' }] },
+        { begBates: 'ABC000003', line: 3, pages: [{ bates: 'ABC000003', imagePath: 'PROD/IMAGES/ABC000003.tif', volume: 'VOL001', line: 3 }] },
       ],
       errors: [],
     });

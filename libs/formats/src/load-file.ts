@@ -40,6 +40,8 @@ export interface OptPage {
   /** Relative to the load file's folder, forward slashes, no leading `./`, no drive letter. */
   imagePath: string;
   volume: string | null;
+  /** 1-based line of the OPT. */
+  line: number;
 }
 
 export interface OptDocument {
@@ -294,7 +296,7 @@ export function parseOpt(bytes: Buffer): OptFile {
       const n = Number(count);
       declared = count !== '' && Number.isInteger(n) && n > 0 ? { line: lineNo, count: n } : null;
     }
-    current.pages.push({ bates, imagePath, volume: volume || null });
+    current.pages.push({ bates, imagePath, volume: volume || null, line: lineNo });
     pageLines++;
   }
   closeDoc();
