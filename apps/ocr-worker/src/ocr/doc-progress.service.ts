@@ -13,6 +13,8 @@ export interface ProgressReporter {
   update(pagesDone: number, pageCount: number): void;
   /** Writes the final count (always, not throttled) and waits for the pending write. Never throws. */
   finish(pagesDone: number, pageCount: number): Promise<void>;
+  /** Resolves once the writes asked for so far are done (or skipped). */
+  flushed(): Promise<void>;
 }
 
 /**
@@ -56,6 +58,7 @@ export class DocProgressService implements OnApplicationShutdown {
         write(pagesDone, pageCount);
         await chain;
       },
+      flushed: () => chain,
     };
   }
 

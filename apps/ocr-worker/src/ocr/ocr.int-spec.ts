@@ -105,9 +105,10 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
       projectId: good.projectId,
     });
     const empty = await createDocument(w, { name: 'empty.pdf', bytes: Buffer.alloc(0), projectId: good.projectId });
+    // Binary bytes of no known type, named .pdf (plain text is a format of its own now).
     const text = await createDocument(w, {
       name: 'notes.pdf',
-      bytes: Buffer.from(generatedDocument('complaint.pdf').text),
+      bytes: Buffer.concat([Buffer.from([0x00, 0x01, 0x02, 0x03, 0xfe, 0x00]), Buffer.alloc(4096, 0x07)]),
       projectId: good.projectId,
     });
     const all = [good, corrupt, encrypted, empty, text];
@@ -119,7 +120,7 @@ describe('OCR worker job path (real PostgreSQL, Redis, Bull)', () => {
     expect(c).toMatchObject({ status: 'failed', ocr_status: 'failed', error_message: expect.stringMatching(/corrupt/i) });
     expect(e).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/password-protected/) });
     expect(z).toMatchObject({ status: 'failed', error_message: 'file is empty (0 bytes)' });
-    expect(t).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/unsupported file type.*notes\.pdf/) });
+    expect(t).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/^"notes\.pdf" is .*(not a supported|unknown binary)/) });
     // No retry: each bad job failed on its first attempt; no graph job for them.
     for (const d of [corrupt, encrypted, empty, text]) {
       const job = await waitForJob(w.ocrQueue, d.documentUuid);

@@ -5,14 +5,40 @@ import type { JobOptions, Queue } from 'bull';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { JOBS, QUEUES, TextractPollJobData, documentJobId, jobDisplayFields, joinPages } from '@casegraph/contracts';
-import { DocumentMissingError, DocumentStateService } from '@casegraph/pipeline';
-import { ProjectContextService } from '@casegraph/project-context';
-import { InvalidStorageKeyError, S3StorageDriver, SniffedType, StorageNotFoundError, StorageService, sniffFileType } from '@casegraph/storage';
+import {
+  DocumentMetadata,
+  DocumentPart,
+  FormatId,
+  JOBS,
+  QUEUES,
+  SUPPORTED_FORMATS,
+  TextractPollJobData,
+  documentJobId,
+  jobDisplayFields,
+  joinPages,
+} from '@casegraph/contracts';
+import {
+  BatesNumber,
+  DEFAULT_FORMAT_LIMITS,
+  Extracted,
+  FormatError,
+  FormatLimits,
+  findBates,
+  identifyFormat,
+  parseBates,
+  readDocument,
+  refusalReason,
+} from '@casegraph/formats';
+import { IntakeProject, InsertedDocuments, findIntakeProject, openSecret } from '@casegraph/intake';
+import { DocumentMissingError, DocumentStateService, isPermanent } from '@casegraph/pipeline';
+import { ProjectContext, ProjectContextService } from '@casegraph/project-context';
+import { InvalidStorageKeyError, S3StorageDriver, SniffedType, StorageNotFoundError, StorageService } from '@casegraph/storage';
+import { ChildrenService, CreatedChildren, StagedChildren } from '../children/children.service';
 import type { OcrWorkerConfig } from '../config';
-import type { ExtractionResult } from '../engines/engine.types';
+import type { ExtractionResult, PageText } from '../engines/engine.types';
 import { OCR_CONFIG, OcrEngines } from '../engines/ocr-engines';
 import { TEXTRACT_LIMITS, clientRequestToken, jobTag } from '../engines/textract/textract-engine';
+import { DocProgressService, ProgressReporter } from './doc-progress.service';
 import { imageDimensions } from './image-dimensions';
 import { PermanentError } from './ocr.errors';
 import { ocrMetrics } from './ocr.metrics';
@@ -29,10 +55,33 @@ interface DocumentRow {
   sha256: string | null;
   file_type: string | null;
   ocr_status: string;
+  document_metadata: DocumentMetadata | null;
+}
+
+/** A page as stored: an engine's page, or a format reader's page or part (a Word file's footnotes, an e-mail's headers). */
+type StoredPage = PageText & { part?: DocumentPart | null };
+
+/** Formats read by the OCR engines (local or Textract); every other supported format goes to its reader. */
+const OCR_FORMATS: ReadonlySet<FormatId> = new Set<FormatId>(['pdf', 'png', 'jpeg', 'tiff']);
+
+/** document_pages.engine of a page read by a format reader (the library or the format that produced its text). */
+const READER_ENGINE: Partial<Record<FormatId, string>> = { eml: 'mailparser', msg: 'msgreader' };
+
+/** Config read by the format path; H3 adds these to OcrWorkerConfig (until then the defaults apply). */
+type FormatConfig = OcrWorkerConfig & { documentPasswordKey?: Buffer; formatMaxDepth?: number; formatMaxChildren?: number };
+
+/** What a document's extraction hands to finish() beyond the engine's result. */
+interface FinishExtras {
+  format: FormatId;
+  /** What the format reader said about the document (merged into document_metadata). */
+  metadata?: DocumentMetadata;
+  /** Children read and stored, created in the same transaction as the parent's pages. */
+  staged?: StagedChildren | null;
+  progress?: ProgressReporter;
 }
 
 export type OcrOutcome =
-  | { status: 'completed'; projectUuid: string; pages: number }
+  | { status: 'completed'; projectUuid: string; pages: number; children?: number }
   | { status: 'textract-started'; textractJobId: string }
   | { status: 'textract-in-progress'; nextPoll: number }
   | { status: 'skipped'; reason: string };
@@ -61,6 +110,8 @@ export class OcrService {
     private readonly storage: StorageService,
     private readonly context: ProjectContextService,
     private readonly engines: OcrEngines,
+    private readonly children: ChildrenService,
+    private readonly progress: DocProgressService,
     @InjectQueue(QUEUES.OCR) private readonly ocrQueue: Queue,
     @InjectQueue(QUEUES.GRAPH) private readonly graphQueue: Queue,
     @Inject(OCR_CONFIG) private readonly config: OcrWorkerConfig,
@@ -76,13 +127,15 @@ export class OcrService {
     await this.context.resolve(documentUuid);
     const bytes = await this.readBytes(row);
     const readMs = Date.now() - t0;
-    const type = sniffFileType(bytes.subarray(0, 4096));
-    if (!type) {
-      throw new PermanentError(
-        `unsupported file type: ${JSON.stringify(row.original_file_name)} is not a PDF, PNG, JPEG or TIFF (judged from its bytes)`,
-        'unsupported-type',
-      );
+    // The whole file: a ZIP is told from a DOCX by its directory, an OLE file (MSG, DOC) by its streams.
+    const detection = await identifyFormat(bytes);
+    if (detection.kind !== 'supported') {
+      throw new PermanentError(refusalReason(detection, row.original_file_name), 'unsupported-type');
     }
+    if (!OCR_FORMATS.has(detection.format)) {
+      return this.readFormat(row, detection.format, detection.mime, bytes, { readMs, startedAt: t0 });
+    }
+    const type = detection.mime as SniffedType;
     const dims = imageDimensions(bytes, type);
     if (dims && dims.width * dims.height > this.config.ocrMaxImagePixels) {
       throw new PermanentError(
@@ -93,13 +146,124 @@ export class OcrService {
     if (this.config.ocrEngine === 'textract') {
       if (type !== 'application/pdf' && bytes.length <= TEXTRACT_LIMITS.syncMaxBytes) {
         const result = await this.callTextract('DetectDocumentText', () => this.engines.textract.detect(bytes));
-        return this.finish(row, type, result, { readMs, extractMs: Date.now() - t0 - readMs, startedAt: t0 });
+        return this.finish(row, type, result, { readMs, extractMs: Date.now() - t0 - readMs, startedAt: t0 }, { format: detection.format });
       }
       return this.startTextract(row, type, bytes);
     }
+    const password = await this.openPassword(documentUuid);
+    const progress = this.progress.reporter(documentUuid);
     const t1 = Date.now();
-    const result = await this.engines.local.extract({ documentUuid, bytes, type });
-    return this.finish(row, type, result, { readMs, extractMs: Date.now() - t1, startedAt: t0 });
+    let result: ExtractionResult;
+    try {
+      result = await this.engines.local.extract({
+        documentUuid,
+        bytes,
+        type,
+        ...(password !== null ? { password } : {}),
+        onProgress: (pagesDone, pageCount) => progress.update(pagesDone, pageCount),
+      });
+    } catch (err) {
+      // A password that does not open the PDF is used up: the retry brings the right one.
+      if (password !== null && isPermanent(err) && reasonOf(err) === 'wrong-password') await this.deleteSecret(documentUuid);
+      throw err;
+    }
+    return this.finish(row, type, result, { readMs, extractMs: Date.now() - t1, startedAt: t0 }, { format: detection.format, progress });
+  }
+
+  /**
+   * DOCX, e-mail, HTML, text and ZIP: the format's reader (bounded by the format limits) gives pages or parts,
+   * metadata and children; the children are read and stored here, and created with the parent's pages.
+   */
+  private async readFormat(
+    row: DocumentRow,
+    format: FormatId,
+    mime: string,
+    bytes: Buffer,
+    timing: { readMs: number; startedAt: number },
+  ): Promise<OcrOutcome> {
+    const documentUuid = row.document_uuid;
+    const limits = this.formatLimits();
+    const t1 = Date.now();
+    let extracted: Extracted;
+    try {
+      extracted = await readDocument(bytes, format, limits);
+    } catch (err) {
+      if (err instanceof FormatError) throw new PermanentError(err.message, err.code, { cause: err });
+      throw err;
+    }
+    const warnings = [...extracted.warnings];
+    const depth = familyDepthOf(row);
+    let staged: StagedChildren | null = null;
+    if (extracted.children.length && depth >= limits.maxDepth) {
+      warnings.push(`nested ${depth} deep: its contents were not expanded`);
+    } else if (extracted.children.length) {
+      const { projectUuid } = await this.context.resolve(documentUuid);
+      staged = await this.children.stage(
+        { documentUuid, projectUuid, familyDepth: depth, source: format === 'zip' ? 'archive' : 'attachment' },
+        extracted.children,
+        { maxChildBytes: limits.maxChildBytes },
+      );
+    }
+    if (!extracted.children.length && !extracted.pages.some((p) => p.text.trim())) {
+      throw new PermanentError(emptyReason(format, row.original_file_name), 'empty');
+    }
+    const engine = READER_ENGINE[format] ?? format;
+    const result: ExtractionResult = {
+      provider: 'local',
+      pages: extracted.pages.map((p, i): StoredPage => ({ pageNumber: i + 1, text: p.text, confidence: 100, engine, part: p.part ?? null })),
+      warnings,
+      details: { method: `format:${format}`, format, children: extracted.children.length },
+    };
+    return this.finish(
+      row,
+      mime,
+      result,
+      { readMs: timing.readMs, extractMs: Date.now() - t1, startedAt: timing.startedAt },
+      {
+        format,
+        metadata: extracted.metadata,
+        staged,
+      },
+    );
+  }
+
+  /** The reader limits: DEFAULT_FORMAT_LIMITS, FORMAT_MAX_DEPTH / FORMAT_MAX_CHILDREN, a child no larger than a file. */
+  private formatLimits(): FormatLimits {
+    const c = this.config as FormatConfig;
+    return {
+      ...DEFAULT_FORMAT_LIMITS,
+      maxDepth: c.formatMaxDepth ?? DEFAULT_FORMAT_LIMITS.maxDepth,
+      maxChildren: c.formatMaxChildren ?? DEFAULT_FORMAT_LIMITS.maxChildren,
+      maxChildBytes: Math.min(DEFAULT_FORMAT_LIMITS.maxChildBytes, this.config.ocrMaxFileBytes),
+    };
+  }
+
+  /**
+   * The password sealed for this document at upload or retry (document_secrets), opened with DOCUMENT_PASSWORD_KEY;
+   * null when there is none. One that does not open is deleted and fails the document: the retry brings it again.
+   * The password itself is never logged and never part of an error.
+   */
+  private async openPassword(documentUuid: string): Promise<string | null> {
+    const rows: Array<{ ciphertext: Buffer }> = await this.db.query('SELECT ciphertext FROM document_secrets WHERE document_uuid = $1', [
+      documentUuid,
+    ]);
+    if (!rows.length) return null;
+    const key = (this.config as FormatConfig).documentPasswordKey;
+    const password = key ? openSecret(key, documentUuid, rows[0].ciphertext) : null;
+    if (password === null) {
+      await this.deleteSecret(documentUuid);
+      throw new PermanentError(
+        key
+          ? 'the password could not be read (DOCUMENT_PASSWORD_KEY changed?): retry with the password'
+          : 'the password could not be read (DOCUMENT_PASSWORD_KEY is not set on the OCR worker): retry with the password once it is',
+        'wrong-password',
+      );
+    }
+    return password;
+  }
+
+  private async deleteSecret(documentUuid: string): Promise<void> {
+    await this.db.query('DELETE FROM document_secrets WHERE document_uuid = $1', [documentUuid]);
   }
 
   /** JOBS.TEXTRACT_POLL: one look at an async Textract job (never sleeps). */
@@ -149,12 +313,12 @@ export class OcrService {
         polls: data.poll,
       },
     };
-    return this.finish(row, type, result, { readMs: 0, extractMs: Date.now() - t0, startedAt: t0 });
+    return this.finish(row, type, result, { readMs: 0, extractMs: Date.now() - t0, startedAt: t0 }, { format: formatOfMime(type) });
   }
 
   private async loadRow(documentUuid: string): Promise<DocumentRow> {
     const rows: DocumentRow[] = await this.db.query(
-      `SELECT document_uuid, project_uuid, original_file_name, s3_bucket, s3_key, sha256, file_type, ocr_status
+      `SELECT document_uuid, project_uuid, original_file_name, s3_bucket, s3_key, sha256, file_type, ocr_status, document_metadata
          FROM source_documents WHERE document_uuid = $1`,
       [documentUuid],
     );
@@ -294,73 +458,188 @@ export class OcrService {
     }
   }
 
-  /** Persist, resolve the project, enqueue the graph job, complete the stage. */
+  /**
+   * Persist (pages with their part and Bates number, the document's metadata, its children), resolve the project,
+   * enqueue the children's and the graph job, complete the stage.
+   */
   private async finish(
     row: DocumentRow,
-    type: SniffedType,
+    type: string,
     result: ExtractionResult,
     timing: { readMs: number; extractMs: number; startedAt: number },
+    extras: FinishExtras,
   ): Promise<OcrOutcome> {
     const documentUuid = row.document_uuid;
     const t0 = Date.now();
-    const pages = result.pages;
+    const pages: StoredPage[] = result.pages;
     const text = joinPages(pages.map((p) => p.text));
     const confidences = pages.map((p) => p.confidence).filter((c): c is number => typeof c === 'number');
     const meanConfidence = confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : null;
     const warnings = [...result.warnings];
     if (!text.trim()) warnings.push('no text found in the document');
-    // Resolve BEFORE writing: the project context must be known (from PostgreSQL when the cache is empty).
-    const ctx = await this.context.resolve(documentUuid);
-    await this.db.transaction(async (m) => {
-      // Serialises concurrent runs of the same document (a stalled job re-run while the first still writes).
-      const locked: unknown[] = await m.query('SELECT 1 FROM source_documents WHERE document_uuid = $1 FOR UPDATE', [documentUuid]);
-      // Deleted while its text was being read (DELETE /v1/documents): nothing is written, the job is dropped.
-      if (!locked.length) throw new DocumentMissingError(documentUuid);
-      await m.query('DELETE FROM document_pages WHERE document_uuid = $1', [documentUuid]);
-      for (let i = 0; i < pages.length; i += 2000) {
-        const slice = pages.slice(i, i + 2000);
-        const params: unknown[] = [];
-        const values = slice.map((p, j) => {
-          params.push(documentUuid, p.pageNumber, p.text, p.confidence, p.engine);
-          const b = j * 5;
-          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
-        });
-        await m.query(`INSERT INTO document_pages (document_uuid, page_number, text, confidence, engine) VALUES ${values.join(', ')}`, params);
-      }
-      const metadata = {
-        provider: result.provider,
-        engine: this.config.ocrEngine,
-        projectUuid: ctx.projectUuid,
-        pageSeparator: 'joinPages (@casegraph/contracts)',
-        ...result.details,
-        warnings,
-        timings: {
-          readMs: timing.readMs,
-          extractMs: timing.extractMs,
-          persistMs: Date.now() - t0,
-          totalMs: Date.now() - timing.startedAt,
-        },
-        pages: pages.map((p) => ({ page: p.pageNumber, engine: p.engine, ms: p.ms, confidence: p.confidence })),
-        completedAt: new Date().toISOString(),
-      };
-      await m.query(
-        `UPDATE source_documents SET raw_extracted_text = $2, page_count = $3, ocr_confidence_score = $4,
-                ocr_provider = $5, detected_file_type = $6, ocr_metadata = $7::jsonb, updated_at = now()
-          WHERE document_uuid = $1`,
-        [documentUuid, text, pages.length, meanConfidence, result.provider, type, JSON.stringify(metadata)],
-      );
-    });
+    const bates = pageBatesOf(row, pages);
+    // What the format says, merged over what the row has; the family depth and the production fields are the row's.
+    const { familyDepth: _depth, production: _production, ...read } = extras.metadata ?? {};
+    const metadataPatch: DocumentMetadata = { ...read, format: extras.format };
+    const staged = extras.staged ?? null;
+    let ctx: ProjectContext;
+    let family: { project: IntakeProject; inserted: InsertedDocuments } | null;
+    try {
+      // Resolve BEFORE writing: the project context must be known (from PostgreSQL when the cache is empty).
+      ctx = await this.context.resolve(documentUuid);
+      family = await this.db.transaction(async (m) => {
+        // Serialises concurrent runs of the same document (a stalled job re-run while the first still writes).
+        const locked: unknown[] = await m.query('SELECT 1 FROM source_documents WHERE document_uuid = $1 FOR UPDATE', [documentUuid]);
+        // Deleted while its text was being read (DELETE /v1/documents): nothing is written, the job is dropped.
+        if (!locked.length) throw new DocumentMissingError(documentUuid);
+        await m.query('DELETE FROM document_pages WHERE document_uuid = $1', [documentUuid]);
+        for (let i = 0; i < pages.length; i += 1000) {
+          const slice = pages.slice(i, i + 1000);
+          const params: unknown[] = [];
+          const values = slice.map((p, j) => {
+            const b = bates[i + j];
+            params.push(
+              documentUuid,
+              p.pageNumber,
+              p.text,
+              p.confidence,
+              p.engine,
+              p.part ?? null,
+              b?.bates ?? null,
+              b?.prefix ?? null,
+              b?.seq ?? null,
+            );
+            const o = j * 9;
+            return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}, $${o + 9})`;
+          });
+          await m.query(
+            `INSERT INTO document_pages (document_uuid, page_number, text, confidence, engine, part, bates, bates_prefix, bates_seq) VALUES ${values.join(', ')}`,
+            params,
+          );
+        }
+        // Children: in this transaction, under the parent's lock: a parent deleted meanwhile leaves none behind.
+        let created: { project: IntakeProject; inserted: InsertedDocuments } | null = null;
+        if (staged?.docs.length) {
+          const project = await findIntakeProject(m, ctx.projectUuid, true);
+          if (!project) throw new DocumentMissingError(documentUuid);
+          created = { project, inserted: await this.children.insert(m, project, staged) };
+        }
+        const familyReport = created && staged ? childrenReport(staged, created.inserted) : undefined;
+        const metadata = {
+          provider: result.provider,
+          engine: this.config.ocrEngine,
+          projectUuid: ctx.projectUuid,
+          pageSeparator: 'joinPages (@casegraph/contracts)',
+          ...result.details,
+          ...(familyReport ? { family: familyReport } : {}),
+          warnings,
+          timings: {
+            readMs: timing.readMs,
+            extractMs: timing.extractMs,
+            persistMs: Date.now() - t0,
+            totalMs: Date.now() - timing.startedAt,
+          },
+          pages: pages.map((p) => ({ page: p.pageNumber, engine: p.engine, ms: p.ms, confidence: p.confidence })),
+          completedAt: new Date().toISOString(),
+        };
+        await m.query(
+          `UPDATE source_documents SET raw_extracted_text = $2, page_count = $3, ocr_confidence_score = $4,
+                  ocr_provider = $5, detected_file_type = $6, ocr_metadata = $7::jsonb,
+                  document_metadata = COALESCE(document_metadata, '{}'::jsonb) || $8::jsonb, updated_at = now()
+            WHERE document_uuid = $1`,
+          [documentUuid, text, pages.length, meanConfidence, result.provider, type, JSON.stringify(metadata), JSON.stringify(metadataPatch)],
+        );
+        // The password (if any) has done its work: it is not kept.
+        await m.query('DELETE FROM document_secrets WHERE document_uuid = $1', [documentUuid]);
+        return created;
+      });
+    } catch (err) {
+      // Not committed: no child row exists, and none of the children's stored copies is kept.
+      if (staged) await this.children.discard(staged);
+      throw err;
+    }
+    let children: CreatedChildren | null = null;
+    if (family && staged) children = await this.children.afterCommit(family.project, staged, family.inserted, this.ocrQueue);
     // filename/projectUuid: display only (Bull Board), handed on from the document; the graph worker reads neither.
     const data = { documentUuid, ...jobDisplayFields({ filename: row.original_file_name, projectUuid: ctx.projectUuid }) };
     await addReplacingFinished(this.graphQueue, JOBS.GRAPH_DOCUMENT, data, { jobId: documentJobId(documentUuid) });
+    await (extras.progress ?? this.progress.reporter(documentUuid)).finish(pages.length, pages.length);
     await this.state.completeStage(documentUuid, 'ocr');
     for (const p of pages) {
       ocrMetrics.pages.inc({ engine: p.engine });
       if (typeof p.ms === 'number') ocrMetrics.pageSeconds.observe({ engine: p.engine }, p.ms / 1000);
     }
-    this.logger.log(`ocr completed for ${documentUuid}: ${pages.length} page(s) via ${result.provider} in ${Date.now() - timing.startedAt} ms`);
-    return { status: 'completed', projectUuid: ctx.projectUuid, pages: pages.length };
+    const childNote = children ? `, ${children.created.length} new child document(s), ${children.duplicates.length} duplicate(s)` : '';
+    this.logger.log(
+      `ocr completed for ${documentUuid}: ${pages.length} page(s) via ${result.provider}${childNote} in ${Date.now() - timing.startedAt} ms`,
+    );
+    return { status: 'completed', projectUuid: ctx.projectUuid, pages: pages.length, ...(children ? { children: children.created.length } : {}) };
   }
+}
+
+/** The family depth recorded on the row: 0 for a submitted document. */
+function familyDepthOf(row: DocumentRow): number {
+  const d = row.document_metadata?.familyDepth;
+  return typeof d === 'number' && Number.isInteger(d) && d >= 0 ? d : 0;
+}
+
+/** The PermanentError's machine reason, bare or wrapped. */
+function reasonOf(err: unknown): string | undefined {
+  const e = (err as { cause?: unknown; reason?: unknown }) ?? {};
+  if (typeof e.reason === 'string') return e.reason;
+  const c = e.cause as { reason?: unknown } | undefined;
+  return typeof c?.reason === 'string' ? c.reason : undefined;
+}
+
+function formatOfMime(mime: string): FormatId {
+  return SUPPORTED_FORMATS.find((f) => f.mime === mime)?.id ?? 'pdf';
+}
+
+/** The readable reason of a document that holds nothing to read. */
+function emptyReason(format: FormatId, filename: string): string {
+  const label =
+    SUPPORTED_FORMATS.find((f) => f.id === format)
+      ?.label.split(/[,(]/)[0]
+      .trim() ?? format;
+  const name = JSON.stringify(filename.split(/[\\/]/).pop() || 'the file');
+  if (format === 'zip') return `${name} is a ZIP archive with no files in it`;
+  if (format === 'eml' || format === 'msg') return `${name} is an e-mail with no headers, text or attachments`;
+  return `${name} is ${/^([aeiou]|html)/i.test(label) ? 'an' : 'a'} ${label} with no text in it`;
+}
+
+/**
+ * Each page's Bates number: the production's load file (document_metadata.production.pageBates[i]) when the row has
+ * one, else the stamp printed on the page (findBates). Null where there is none.
+ */
+function pageBatesOf(row: DocumentRow, pages: StoredPage[]): Array<PageBates | null> {
+  const fromLoadFile = row.document_metadata?.production?.pageBates;
+  const fits = (b: PageBates | null): PageBates | null => (b && b.bates.length <= 64 && (b.prefix ?? '').length <= 48 ? b : null);
+  return pages.map((p, i) => {
+    const given = Array.isArray(fromLoadFile) && typeof fromLoadFile[i] === 'string' ? fromLoadFile[i].trim() : '';
+    if (given) {
+      const parsed: BatesNumber | null = parseBates(given);
+      // A number the parser does not know: kept as written (prefix and sequence unknown) when it fits the column.
+      return fits(parsed ? { bates: parsed.bates, prefix: parsed.prefix, seq: parsed.seq } : { bates: given, prefix: null, seq: null });
+    }
+    const found = findBates(p.text);
+    return fits(found ? { bates: found.bates, prefix: found.prefix, seq: found.seq } : null);
+  });
+}
+
+/** A page's Bates columns (document_pages.bates, bates_prefix, bates_seq). */
+interface PageBates {
+  bates: string;
+  prefix: string | null;
+  seq: number | null;
+}
+
+/** ocr_metadata.family: what became of each child. */
+function childrenReport(staged: StagedChildren, inserted: InsertedDocuments) {
+  return {
+    children: staged.docs.length,
+    created: staged.docs.filter((d) => inserted.inserted.has(d.documentUuid)).length,
+    duplicates: staged.docs.filter((d) => !inserted.inserted.has(d.documentUuid)).length,
+  };
 }
 
 /**
