@@ -156,6 +156,33 @@ describe('readZip', () => {
       expect(['corrupt', 'bomb']).toContain(err.code);
     });
 
+    it('reads or refuses (never crashes on) an archive with random bytes damaged', async () => {
+      const good = await buildZip([
+        { path: 'a/b.txt', bytes: 'some text '.repeat(300) },
+        { path: 'c.pdf', bytes: pdf },
+      ]);
+      let seed = 14;
+      const rand = (n: number): number => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const outcomes = new Set<string>();
+      for (let i = 0; i < 300; i++) {
+        const b = Buffer.from(good);
+        for (let k = 0; k <= i % 8; k++) b[rand(b.length)] = rand(256);
+        try {
+          const out = await readZip(b, limits());
+          for (const c of out.children) await c.read().catch((e: unknown) => expect(e).toBeInstanceOf(FormatError));
+          outcomes.add('read');
+        } catch (e) {
+          expect(e).toBeInstanceOf(FormatError);
+          outcomes.add((e as FormatError).code);
+        }
+      }
+      expect(outcomes).toContain('corrupt');
+      expect(outcomes).toContain('read');
+    }, 60_000);
+
     it('lists an archive with only folders as no children, with a warning', async () => {
       const out = await readZip(await buildZip([{ path: 'empty/', bytes: '' }]), limits());
       expect(out.children).toEqual([]);

@@ -392,6 +392,53 @@ describe('readMsg', () => {
       expect(err.message).toMatch(/^not an Outlook message: /);
     });
 
+    it('refuses a compound file whose sector chain or directory tree loops, before msgreader walks it', async () => {
+      const good = buildMsg(mailOpts());
+      const sectorSize = 1 << good.readUInt16LE(0x1e);
+      const at = (sector: number): number => (sector + 1) * sectorSize;
+      const fatSector = good.readUInt32LE(0x4c);
+      const dirStart = good.readUInt32LE(0x30);
+
+      const chainLoop = Buffer.from(good);
+      chainLoop.writeUInt32LE(dirStart, at(fatSector) + 4 * dirStart);
+      const a = await refusal(readMsg(chainLoop, limits()));
+      expect(a.code).toBe('corrupt');
+      expect(a.message).toBe('the Outlook message is corrupt or truncated: the directory chain loops');
+
+      const treeLoop = Buffer.from(good);
+      const rootChild = treeLoop.readUInt32LE(at(dirStart) + 0x4c);
+      treeLoop.writeUInt32LE(rootChild, at(dirStart) + 128 * rootChild + 0x44);
+      const b = await refusal(readMsg(treeLoop, limits()));
+      expect(b.code).toBe('corrupt');
+      expect(b.message).toBe('the Outlook message is corrupt or truncated: the directory tree loops');
+    });
+
+    it('reads or refuses (never crashes on) a message with random bytes damaged', async () => {
+      const good = buildMsg({
+        ...mailOpts(),
+        embeddedMessages: [{ name: 'inner', message: { from: 'a@example.com', to: ['b@example.com'], subject: 'in', text: 'x' } }],
+      });
+      let seed = 14;
+      const rand = (n: number): number => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const outcomes = new Set<string>();
+      for (let i = 0; i < 150; i++) {
+        const b = Buffer.from(good);
+        for (let k = 0; k <= i % 16; k++) b[rand(b.length)] = rand(256);
+        try {
+          const out = await readMsg(b, limits());
+          for (const c of out.children) await c.read().catch((e: unknown) => expect(e).toBeInstanceOf(FormatError));
+          outcomes.add('read');
+        } catch (e) {
+          expect(e).toBeInstanceOf(FormatError);
+          outcomes.add((e as FormatError).code);
+        }
+      }
+      expect([...outcomes].sort()).toEqual(['corrupt', 'read']);
+    }, 60_000);
+
     it('refuses attachments over maxTotalChildBytes, and a file over twice maxChildBytes', async () => {
       const bytes = buildMsg(mailOpts());
       const bomb = await refusal(readMsg(bytes, limits({ maxTotalChildBytes: PDF.length })));

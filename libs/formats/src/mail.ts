@@ -296,11 +296,149 @@ function emlExtracted(parsed: ParsedMail, limits: FormatLimits): Extracted {
 
 const CFB_MAGIC = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 
+const ENDOFCHAIN = 0xfffffffe;
+const NOSTREAM = 0xffffffff;
+
+/**
+ * Checks a compound file's structure before msgreader walks it: msgreader follows sector chains and directory links
+ * without cycle or bounds checks, so one flipped byte can make it loop until the heap is gone. Every chain it will
+ * follow (FAT sectors, directory, mini FAT, mini stream, each stream) must stay in the file, end, and not loop; the
+ * directory tree must be a tree. Throws FormatError('corrupt').
+ */
+export function checkCompoundFile(bytes: Buffer): void {
+  const bad = (why: string): never => {
+    throw new FormatError(`the Outlook message is corrupt or truncated: ${why}`, 'corrupt');
+  };
+  const shift = bytes.readUInt16LE(0x1e);
+  if (shift !== 9 && shift !== 12) bad(`sector size 2^${shift}`);
+  const sectorSize = 1 << shift;
+  const sectors = Math.ceil((bytes.length - sectorSize) / sectorSize);
+  if (sectors < 1) bad('no sectors');
+  const at = (sector: number): number => (sector + 1) * sectorSize;
+  const u32 = (offset: number): number => (offset + 4 <= bytes.length ? bytes.readUInt32LE(offset) : bad('a table runs past the end of the file'));
+  let budget = 4 * sectors + 10_000;
+  const walk = (start: number, next: (s: number) => number, limit: number, what: string, maxSteps = Infinity): number => {
+    const seen = new Set<number>();
+    let s = start;
+    while (s !== ENDOFCHAIN && seen.size < maxSteps) {
+      if (s >= limit) bad(`the ${what} points outside the file`);
+      if (seen.has(s)) bad(`the ${what} loops`);
+      if (--budget < 0) bad('sectors are shared by too many streams');
+      seen.add(s);
+      s = next(s);
+    }
+    return seen.size;
+  };
+
+  // FAT sectors: 109 in the header, the rest in the DIFAT chain.
+  const fatCount = u32(0x2c);
+  if (fatCount > sectors) bad('more FAT sectors than sectors');
+  const fatSectors: number[] = [];
+  for (let i = 0; i < Math.min(fatCount, 109); i++) fatSectors.push(u32(0x4c + 4 * i));
+  let difat = u32(0x44);
+  const difatSeen = new Set<number>();
+  const perDifat = sectorSize / 4 - 1;
+  while (fatSectors.length < fatCount && difat !== ENDOFCHAIN && difat !== NOSTREAM) {
+    if (difat >= sectors || difatSeen.has(difat)) bad('the DIFAT chain is broken');
+    difatSeen.add(difat);
+    for (let i = 0; i < perDifat && fatSectors.length < fatCount; i++) fatSectors.push(u32(at(difat) + 4 * i));
+    difat = u32(at(difat) + 4 * perDifat);
+  }
+  for (const f of fatSectors) if (f >= sectors) bad('a FAT sector lies outside the file');
+  const fatLength = fatSectors.length * (sectorSize / 4);
+  const fat = (s: number): number =>
+    s < fatLength ? u32(at(fatSectors[Math.floor(s / (sectorSize / 4))]) + 4 * (s % (sectorSize / 4))) : ENDOFCHAIN;
+
+  // Directory: a chain of 128-byte entries, a tree from the root entry.
+  const dirStart = u32(0x30);
+  const dirSectors: number[] = [];
+  walk(dirStart, (s) => (dirSectors.push(s), fat(s)), sectors, 'directory chain');
+  const entryCount = dirSectors.length * (sectorSize / 128);
+  const entry = (i: number): number => at(dirSectors[Math.floor(i / (sectorSize / 128))]) + 128 * (i % (sectorSize / 128));
+  if (!entryCount || bytes[entry(0) + 0x42] !== 5) bad('no root entry');
+  const visited = new Set<number>();
+  const stack: number[] = [0];
+  while (stack.length) {
+    const i = stack.pop()!;
+    if (i === NOSTREAM) continue;
+    if (i >= entryCount) bad('a directory link points outside the directory');
+    if (visited.has(i)) bad('the directory tree loops');
+    visited.add(i);
+    const e = entry(i);
+    if (e + 128 > bytes.length) bad('a directory entry runs past the end of the file');
+    if (i !== 0) stack.push(u32(e + 0x44), u32(e + 0x48));
+    if (bytes[e + 0x42] === 1 || bytes[e + 0x42] === 5) stack.push(u32(e + 0x4c));
+  }
+
+  // Mini stream (the root's data) and mini FAT.
+  const root = entry(0);
+  const miniStreamSectors = walk(u32(root + 0x74), fat, sectors, 'mini stream chain');
+  const miniSectors = (miniStreamSectors * sectorSize) / 64;
+  const miniFatSectors: number[] = [];
+  const miniFatCount = u32(0x40);
+  if (miniFatCount) walk(u32(0x3c), (s) => (miniFatSectors.push(s), fat(s)), sectors, 'mini FAT chain', miniFatCount);
+  const miniFatLength = miniFatSectors.length * (sectorSize / 4);
+  const miniFat = (s: number): number =>
+    s < miniFatLength ? u32(at(miniFatSectors[Math.floor(s / (sectorSize / 4))]) + 4 * (s % (sectorSize / 4))) : ENDOFCHAIN;
+
+  for (const i of visited) {
+    const e = entry(i);
+    if (bytes[e + 0x42] !== 2) continue;
+    const size = u32(e + 0x78);
+    if (!size) continue;
+    if (size > bytes.length) bad('a stream is larger than the file');
+    const start = u32(e + 0x74);
+    if (size < 4096) {
+      const n = walk(start, miniFat, miniSectors, 'stream chain', Math.ceil(size / 64));
+      if (n * 64 < size) bad('a stream is shorter than its size');
+    } else {
+      const n = walk(start, fat, sectors, 'stream chain', Math.ceil(size / sectorSize));
+      if (n * sectorSize < size) bad('a stream is shorter than its size');
+    }
+  }
+}
+
 type RawProp = NonNullable<FieldsData['rawProps']>[number];
 const rawString = (f: FieldsData, tag: string): string | null => {
   const p = (f.rawProps ?? []).find((r: RawProp) => r.propertyTag === tag);
   return typeof p?.value === 'string' ? p.value : null;
 };
+
+const STRING_FIELDS = [
+  'subject',
+  'senderName',
+  'senderEmail',
+  'senderSmtpAddress',
+  'sentRepresentingSmtpAddress',
+  'creatorSMTPAddress',
+  'body',
+  'bodyHtml',
+  'headers',
+  'messageId',
+  'clientSubmitTime',
+  'messageDeliveryTime',
+  'messageClass',
+  'name',
+  'email',
+  'smtpAddress',
+  'pidContentId',
+  'fileName',
+  'fileNameShort',
+  'attachMimeTag',
+] as const;
+
+/** A damaged property stream can give any field any type: keep only strings where strings are read, and so on. */
+function sanitiseFields(f: FieldsData): FieldsData {
+  const out: Record<string, unknown> = { ...f };
+  for (const k of STRING_FIELDS) if (typeof out[k] !== 'string') delete out[k];
+  if (!(f.html instanceof Uint8Array)) delete out.html;
+  if (typeof f.internetCodepage !== 'number') delete out.internetCodepage;
+  if (typeof f.contentLength !== 'number' || !Number.isFinite(f.contentLength) || f.contentLength < 0) delete out.contentLength;
+  if (f.recipType !== 'to' && f.recipType !== 'cc' && f.recipType !== 'bcc') delete out.recipType;
+  out.recipients = Array.isArray(f.recipients) ? f.recipients.map(sanitiseFields) : [];
+  out.attachments = Array.isArray(f.attachments) ? f.attachments.map(sanitiseFields) : [];
+  return out as unknown as FieldsData;
+}
 
 const looksSmtp = (s: string | null | undefined): s is string => !!s && /^[^\s@/]+@[^\s@]+$/.test(s.trim());
 
@@ -332,6 +470,7 @@ export async function readMsg(bytes: Buffer, limits: FormatLimits): Promise<Extr
   if (bytes.length < 512 || !bytes.subarray(0, 8).equals(CFB_MAGIC)) {
     throw new FormatError('not an Outlook message: the file is not a compound file (or is truncated)', 'corrupt');
   }
+  checkCompoundFile(bytes);
   const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
   const reader = new MsgReader(ab);
   reader.parserConfig = { includeRawProps: true };
@@ -342,11 +481,16 @@ export async function readMsg(bytes: Buffer, limits: FormatLimits): Promise<Extr
     if (err instanceof FormatError) throw err;
     throw new FormatError(`the Outlook message is corrupt or truncated: ${(err as Error).message}`, 'corrupt', { cause: err });
   }
-  if (f.error || f.dataType !== 'msg') throw new FormatError(`not an Outlook message: ${f.error ?? 'no message properties'}`, 'corrupt');
+  if (!f || f.error || f.dataType !== 'msg') throw new FormatError(`not an Outlook message: ${f.error ?? 'no message properties'}`, 'corrupt');
   if (!f.messageClass && !f.subject && !f.senderName && !f.body && !(f.recipients ?? []).length) {
     throw new FormatError('not an Outlook message: a compound file without message properties (a Word or Excel 97-2003 file?)', 'corrupt');
   }
-  return msgExtracted(reader, f, limits);
+  try {
+    return await msgExtracted(reader, sanitiseFields(f), limits);
+  } catch (err) {
+    if (err instanceof FormatError) throw err;
+    throw new FormatError(`the Outlook message is corrupt: ${(err as Error).message}`, 'corrupt', { cause: err });
+  }
 }
 
 async function msgExtracted(reader: MsgReader, f: FieldsData, limits: FormatLimits): Promise<Extracted> {
