@@ -10,11 +10,16 @@
  *   6. runs ingest-api, ocr-worker and graph-worker with prefixed, coloured output,
  *      prints the URLs once they are ready, and stops all three cleanly on Ctrl-C/SIGTERM.
  *
+ * DOCUMENT_PASSWORD_KEY (seals the passwords of encrypted PDFs) is generated for the run when it is unset and given
+ * to the API and the OCR worker, so passwords work out of the box; sealed passwords then open only until the next
+ * start (set the variable to keep them across restarts).
+ *
  * Environment: everything the apps read (see docs/operations.md), plus
  *   OCR_HEALTH_PORT / GRAPH_HEALTH_PORT  each worker's HEALTH_PORT (defaults: the apps' own)
  *   START_READY_TIMEOUT_SECONDS          how long to wait for /health/ready (default 120)
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigSpec, baseConfigSpec, loadConfig } from '@casegraph/platform';
@@ -45,7 +50,13 @@ interface AppPlan {
   color: string;
 }
 
-function plan(env: NodeJS.ProcessEnv): AppPlan[] {
+/** DOCUMENT_PASSWORD_KEY for this run: the environment's, or a random one (null: the environment has one). */
+function runPasswordKey(env: NodeJS.ProcessEnv): string | null {
+  return env.DOCUMENT_PASSWORD_KEY && env.DOCUMENT_PASSWORD_KEY.trim() ? null : randomBytes(32).toString('hex');
+}
+
+function plan(env: NodeJS.ProcessEnv, generatedKey: string | null = null): AppPlan[] {
+  const secrets: Record<string, string> = generatedKey ? { DOCUMENT_PASSWORD_KEY: generatedKey } : {};
   const pick = (v: string | undefined, fallback: string | undefined) => (v && v.trim() ? v.trim() : (fallback ?? ''));
   const apiPort = pick(env.PORT, ingestApiConfigSpec.port.default);
   const ocrPort = pick(env.OCR_HEALTH_PORT, ocrWorkerConfigSpec.healthPort.default);
@@ -54,7 +65,7 @@ function plan(env: NodeJS.ProcessEnv): AppPlan[] {
     {
       name: 'ingest-api',
       spec: ingestApiConfigSpec as ConfigSpec<unknown>,
-      env: { PORT: apiPort },
+      env: { PORT: apiPort, ...secrets },
       port: Number(apiPort),
       portVar: 'PORT',
       color: 'cyan',
@@ -62,7 +73,7 @@ function plan(env: NodeJS.ProcessEnv): AppPlan[] {
     {
       name: 'ocr-worker',
       spec: ocrWorkerConfigSpec as ConfigSpec<unknown>,
-      env: { HEALTH_PORT: ocrPort },
+      env: { HEALTH_PORT: ocrPort, ...secrets },
       port: Number(ocrPort),
       portVar: 'OCR_HEALTH_PORT',
       color: 'magenta',
@@ -97,7 +108,8 @@ function run(label: string, args: string[]): void {
 
 async function main(): Promise<number> {
   // 1. configuration of every app, as each will see it: the apps' own specs, cross-variable rules included
-  const apps = plan(process.env);
+  const generatedKey = runPasswordKey(process.env);
+  const apps = plan(process.env, generatedKey);
   const problems = configProblems(apps);
   if (problems.length) {
     process.stderr.write(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
@@ -146,6 +158,10 @@ async function main(): Promise<number> {
 
   // 6. the apps
   say(bold('▸ starting ingest-api, ocr-worker, graph-worker'));
+  if (generatedKey) {
+    say('  DOCUMENT_PASSWORD_KEY is not set: using a random key for this run (PDF passwords given now open only until');
+    say('  the next start; set DOCUMENT_PASSWORD_KEY, e.g. `openssl rand -hex 32`, to keep them)');
+  }
   const graceMs = base.shutdownGraceMs;
   const readyTimeoutMs = Number(process.env.START_READY_TIMEOUT_SECONDS || 120) * 1000;
   const [api, ocr, graph] = apps;
