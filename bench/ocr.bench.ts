@@ -5,6 +5,10 @@
  * - scans: seconds per page of tesseract.js (one long-lived worker) vs the `tesseract` CLI with
  *   OMP_THREAD_LIMIT=1, at their character error rates; also with the CLI's own language data
  *   (same model) when it is installed;
+ * - parallel scans: the same scanned pages (a generated multi-page scan and, when ../shared/fixtures has it,
+ *   the real scanned filing legal/documents/disclosure-statement-scan.pdf) through (a) today's path (one
+ *   tesseract worker, pages one after the other), (b) the tesseract pool (OCR_TESSERACT_WORKERS, pages of one
+ *   document in parallel) and (c) the tesseract CLI per core (OMP_THREAD_LIMIT=1), in the same run;
  * - peak RSS of this process (which holds the PDF thread and the tesseract worker).
  *
  * Where a CLI is missing the bench says so and skips that floor
@@ -16,7 +20,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEngine } from '../apps/ocr-worker/src/engines/local/local-engine';
 import { PdfThreadPool } from '../apps/ocr-worker/src/engines/local/pdf-thread';
+import { PageRecognizer, TesseractPool } from '../apps/ocr-worker/src/engines/local/tesseract-pool';
 import { TesseractRunner } from '../apps/ocr-worker/src/engines/local/tesseract-runner';
+import { defaultTesseractWorkers } from '../apps/ocr-worker/src/config';
+import { availableParallelism } from 'node:os';
+import { generatedDocument, renderScanPng } from '../libs/testing/src/documents';
+import { LEGAL_DIR } from '../libs/testing/src/legal-fixtures';
 import { characterErrorRate } from '../apps/ocr-worker/src/quality/cer';
 import { buildMixedPdf } from '../apps/ocr-worker/src/testing/test-pdfs';
 import { sniffFileType } from '../libs/storage/src/file-type';
@@ -39,9 +48,9 @@ function has(cmd: string): boolean {
 const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-function makeEngine(langPath?: string) {
+function makeEngine(langPath?: string, recognizer?: PageRecognizer) {
   const pool = new PdfThreadPool(1, { heapMb: 1024 });
-  const tesseract = new TesseractRunner({ langPath, initTimeoutMs: 60_000 });
+  const tesseract = recognizer ?? new TesseractRunner({ langPath, initTimeoutMs: 60_000 });
   const engine = new LocalEngine({ maxPages: 2000, pageTimeoutMs: 300_000, rasterDpi: 150, minPageChars: 16 }, pool, tesseract);
   return { engine, close: async () => Promise.all([pool.close(), tesseract.terminate()]) };
 }
@@ -213,7 +222,85 @@ async function benchScans(): Promise<void> {
   }
 }
 
+const POOL_GOAL = 1.8;
+
+/** Seconds per page of `engine` over `docs` (after a warm-up page per worker), with the CER of docs that have a truth. */
+async function scanRun(engine: LocalEngine, docs: Array<{ name: string; bytes: Buffer; truth?: string }>, warm: Buffer, workers: number) {
+  await Promise.all(Array.from({ length: workers }, () => engine.extract({ documentUuid: 'warm', bytes: warm, type: 'image/png' })));
+  let pages = 0;
+  const cer: string[] = [];
+  const t0 = process.hrtime.bigint();
+  for (const d of docs) {
+    const r = await engine.extract({ documentUuid: d.name, bytes: d.bytes, type: 'application/pdf' });
+    pages += r.pages.length;
+    if (d.truth !== undefined) cer.push(`${d.name} ${pct(characterErrorRate(r.pages.map((p) => p.text).join('\n'), d.truth))}`);
+  }
+  return { secPerPage: Number(process.hrtime.bigint() - t0) / 1e9 / pages, pages, cer };
+}
+
+/** (a) today's path, (b) the pool, (c) the CLI per core, on the same scanned pages. */
+async function benchParallelScans(): Promise<void> {
+  const pagesWanted = Number(process.env.BENCH_SCAN_PAGES ?? 6);
+  const complaint = generatedDocument('complaint.pdf');
+  const pageTexts = complaint.pages.slice(0, pagesWanted);
+  const generated = buildMixedPdf(pageTexts.map((t) => ({ png: renderScanPng(t.split('\n')).png })));
+  const docs: Array<{ name: string; bytes: Buffer; truth?: string }> = [
+    { name: `generated ${pageTexts.length}-page scan (150 dpi)`, bytes: generated, truth: pageTexts.join('\n') },
+  ];
+  const real = join(LEGAL_DIR, 'documents', 'disclosure-statement-scan.pdf');
+  if (existsSync(real)) docs.push({ name: 'disclosure-statement-scan.pdf (real, 2 pages)', bytes: readFileSync(real) });
+  else console.log(`real scan skipped: ${real} is not there (../shared/fixtures/legal)`);
+  const workers = Number(process.env.OCR_TESSERACT_WORKERS ?? defaultTesseractWorkers(availableParallelism()));
+  console.log(`\n## parallel scans: ${docs.map((d) => d.name).join(' + ')}; pool of ${workers} workers on ${availableParallelism()} cores`);
+  const warm = renderScanPng(['Warm-up page for the tesseract workers']).png;
+
+  const today = makeEngine();
+  const a = await scanRun(today.engine, docs, warm, 1).finally(() => today.close());
+  console.log(`(a) today's path (1 tesseract.js worker, sequential)  ${a.secPerPage.toFixed(2)} s/page   CER ${a.cer.join(', ')}`);
+  const pool = new TesseractPool({ size: workers, recyclePages: 50, initTimeoutMs: 60_000 });
+  const pooled = makeEngine(undefined, pool);
+  const b = await scanRun(pooled.engine, docs, warm, workers).finally(() => pooled.close());
+  const speedUp = a.secPerPage / b.secPerPage;
+  console.log(
+    `(b) tesseract pool (${workers} workers)                    ${b.secPerPage.toFixed(2)} s/page   CER ${b.cer.join(', ')}   (max ${pool.maxInFlight} pages at once)`,
+  );
+  console.log(`pool speed-up vs today: ${speedUp.toFixed(2)}× (goal ≥ ${POOL_GOAL}× on 2 cores: ${speedUp >= POOL_GOAL ? 'met' : 'MISSED'})`);
+
+  if (!has('tesseract') || !has('pdftoppm')) {
+    console.log('(c) tesseract CLI skipped: needs tesseract and pdftoppm (apt-get install -y tesseract-ocr tesseract-ocr-eng poppler-utils)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'casegraph-bench-cli-'));
+  try {
+    const images: string[] = [];
+    docs.forEach((d, i) => {
+      const pdf = join(dir, `doc${i}.pdf`);
+      writeFileSync(pdf, d.bytes);
+      // The same 150 dpi grey pages our PDF thread renders (not timed).
+      spawnSync('pdftoppm', ['-r', '150', '-gray', pdf, join(dir, `doc${i}-p`)]);
+    });
+    for (const f of readdirSync(dir).sort()) if (f.endsWith('.pgm')) images.push(join(dir, f));
+    const t0 = process.hrtime.bigint();
+    const texts: string[] = [];
+    for (const f of images) {
+      const out = spawnSync('tesseract', [f, '-', '-l', 'eng'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 64 * 1024 * 1024 });
+      texts.push(out.stdout.toString('utf8'));
+    }
+    const c = Number(process.hrtime.bigint() - t0) / 1e9 / images.length;
+    const genPages = images.filter((f) => f.includes('doc0-')).length;
+    const cliCer = pct(characterErrorRate(texts.slice(0, genPages).join('\n'), docs[0].truth!));
+    console.log(`(c) tesseract CLI per core (OMP_THREAD_LIMIT=1, its own eng data)  ${c.toFixed(2)} s/page   CER ${docs[0].name} ${cliCer}`);
+    const perCore = a.secPerPage / c;
+    console.log(
+      `packaged data per core vs the CLI: ${perCore.toFixed(2)}× (goal ≤ ${SCAN_GOAL}×: ${perCore <= SCAN_GOAL ? 'met' : 'MISSED'}); pool vs one CLI process: ${(b.secPerPage / c).toFixed(2)}×`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export default async function main(): Promise<void> {
+  if (process.env.BENCH_OCR_SKIP_SCANS !== '1') await benchParallelScans();
   if (!fixturesAvailable()) {
     // Its figures are error rates and speeds on the real licence PDFs and scans: nothing to measure without them.
     console.log(`bench ocr skipped: no fixtures folder at ${FIXTURES_DIR} (set CASEGRAPH_FIXTURES to it)`);

@@ -4,7 +4,9 @@
  * proven by counting recognitions in flight, never by time.
  */
 import { buildEncryptedPdf, buildTiff } from '@casegraph/formats/testing';
-import { buildMixedPdf, renderScanPng } from '@casegraph/testing';
+import { LEGAL_DIR, buildMixedPdf, renderScanPng } from '@casegraph/testing';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PermanentError } from '../../ocr/ocr.errors';
 import type { DocumentInput } from '../engine.types';
 import { LocalEngine, LocalEngineOptions } from './local-engine';
@@ -93,6 +95,20 @@ describe('LocalEngine with a tesseract pool', () => {
     expect(result.details).toMatchObject({ method: 'mixed', ocrPages: 3, textLayerPages: 1 });
     expect(progress).toEqual([1, 2, 3, 4]);
     expect(tesseract.maxInFlight).toBeGreaterThan(1);
+  });
+
+  const realScan = join(LEGAL_DIR, 'documents', 'disclosure-statement-scan.pdf');
+  if (!existsSync(realScan)) {
+    console.log(`real scanned filing skipped: ${realScan} is not there (../shared/fixtures/legal)`);
+  }
+  (existsSync(realScan) ? it : it.skip)('OCRs the real scanned filing (legal/documents) on the pool, both pages in order', async () => {
+    tesseract.maxInFlight = 0;
+    const result = await extract(readFileSync(realScan), 'application/pdf');
+    expect(result.pages.map((p) => p.engine)).toEqual(['tesseract', 'tesseract']);
+    expect(words(result.pages[0].text)).toContain('DISCLOSURE STATEMENT');
+    expect(words(result.pages[0].text)).toContain('Case: 4:24-cv-01277-MTS');
+    expect(result.pages[1].text).toMatch(/Page: 2 of 2/);
+    expect(tesseract.maxInFlight).toBe(2);
   });
 
   it('recycles a worker after N pages: new workers, same text', async () => {
