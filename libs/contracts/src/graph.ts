@@ -30,8 +30,22 @@ export function isEntityType(value: unknown): value is EntityType {
   return typeof value === 'string' && (ENTITY_TYPES as readonly string[]).includes(value);
 }
 
-/** The edges a reader of the law asserts (everything but MENTIONED_IN and CO_OCCURS); ranked above co-occurrence. */
-export const TYPED_RELATIONSHIP_TYPES = ['CITES', 'PARTY_TO', 'ADVERSE_TO', 'REPRESENTS', 'JUDGE_OF', 'DECIDED_BY'] as const;
+/**
+ * The edges a reader of the law (or of an e-mail's headers) asserts (everything but MENTIONED_IN and CO_OCCURS);
+ * ranked above co-occurrence.
+ */
+export const TYPED_RELATIONSHIP_TYPES = [
+  'CITES',
+  'PARTY_TO',
+  'ADVERSE_TO',
+  'REPRESENTS',
+  'JUDGE_OF',
+  'DECIDED_BY',
+  'SENT',
+  'RECEIVED',
+  'IN_REPLY_TO',
+  'HAS_ADDRESS',
+] as const;
 export type TypedRelationshipType = (typeof TYPED_RELATIONSHIP_TYPES)[number];
 
 /**
@@ -47,6 +61,13 @@ export type TypedRelationshipType = (typeof TYPED_RELATIONSHIP_TYPES)[number];
  * - REPRESENTS: counsel (PERSON) or law firm / government office (ORG) -> the party they appear for.
  * - JUDGE_OF: judge (PERSON) -> the CASE of the caption. properties.roles: JUDGE_ROLES.
  * - DECIDED_BY: the CASE of the caption -> its COURT.
+ * - SENT: the sender of an e-mail (its PERSON, or its EMAIL when the From entry has no display name) -> the e-mail
+ *   document.
+ * - RECEIVED: the e-mail document -> each recipient (PERSON, or EMAIL without a display name); one edge per
+ *   recipient, properties.roles: EMAIL_RECIPIENT_ROLES (to, cc, bcc) of every entry that names it.
+ * - IN_REPLY_TO: the reply document -> the document it answers, in the same project, by Message-ID (In-Reply-To,
+ *   else the newest References id that names a document of the project).
+ * - HAS_ADDRESS: PERSON -> EMAIL of one header entry ("Jane Doe <jane@example.com>").
  */
 export const RELATIONSHIP_TYPES = ['MENTIONED_IN', 'CO_OCCURS', ...TYPED_RELATIONSHIP_TYPES] as const;
 export type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
@@ -54,9 +75,19 @@ export type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
 /** Undirected edge types: stored once with source < target (by UUID), read either way. */
 export const UNDIRECTED_RELATIONSHIP_TYPES: readonly RelationshipType[] = ['CO_OCCURS', 'ADVERSE_TO'];
 
-/** Edge types whose source is a document UUID (CITES) or whose target is one (MENTIONED_IN). */
-export const DOCUMENT_SOURCE_RELATIONSHIPS: readonly RelationshipType[] = ['CITES'];
-export const DOCUMENT_TARGET_RELATIONSHIPS: readonly RelationshipType[] = ['MENTIONED_IN'];
+/**
+ * Edge types whose source is a document UUID (CITES, RECEIVED, IN_REPLY_TO) or whose target is one (MENTIONED_IN,
+ * SENT, IN_REPLY_TO). IN_REPLY_TO is both: document -> document.
+ */
+export const DOCUMENT_SOURCE_RELATIONSHIPS: readonly RelationshipType[] = ['CITES', 'RECEIVED', 'IN_REPLY_TO'];
+export const DOCUMENT_TARGET_RELATIONSHIPS: readonly RelationshipType[] = ['MENTIONED_IN', 'SENT', 'IN_REPLY_TO'];
+
+/** The e-mail header fields whose entries become mentions (entity_mentions.attributes.emailField). */
+export const EMAIL_HEADER_FIELDS = ['from', 'to', 'cc', 'bcc', 'reply-to'] as const;
+export type EmailHeaderField = (typeof EMAIL_HEADER_FIELDS)[number];
+/** RECEIVED roles (properties.roles): the recipient fields. */
+export const EMAIL_RECIPIENT_ROLES = ['to', 'cc', 'bcc'] as const;
+export type EmailRecipientRole = (typeof EMAIL_RECIPIENT_ROLES)[number];
 
 export function isRelationshipType(value: unknown): value is RelationshipType {
   return typeof value === 'string' && (RELATIONSHIP_TYPES as readonly string[]).includes(value);

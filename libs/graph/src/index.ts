@@ -10,3 +10,6 @@ export * from './relationships/evidence';
 export * from './relationships/edge-store';
 export * from './curation-rules';
 export * from './config';
+export * from './email/email-metadata';
+export * from './email/email-headers';
+export * from './relationships/email-threads';

@@ -17,6 +17,12 @@ export const LOCK_NAMESPACE = {
    * entity rows.
    */
   CURATION: 0x47524143,
+  /**
+   * One e-mail's IN_REPLY_TO contribution (keyed by the reply document): whoever writes it (the reply's own
+   * relationships stage, the stage or deletion of the message it answers) holds this lock, taken after the
+   * document, entity-type and entity-row locks and before any edge row (lockThreads: sorted, all at once).
+   */
+  THREAD: 0x47524104,
 } as const;
 
 /** SQLSTATEs after which the whole transaction can simply be run again (deadlock, serialization failure). */

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { recountMentions } from '@casegraph/graph';
+import type { EmailMetadata } from '@casegraph/contracts';
+import { type DocumentText, recountMentions } from '@casegraph/graph';
 import { rowsOf } from '@casegraph/pipeline';
 import { ChunkRow, chunkOfSpan } from '../chunking/chunking.service';
 import { mentionUuidOf } from '../pipeline/ids';
 import { normalizeEntity } from '../resolution/normalizer';
+import { emailHeaderMentions, withHeaderMentions } from './email-header-mentions';
 import { ENTITY_EXTRACTOR, EntityExtractor, ExtractedMention } from './entity-extractor';
 
 export interface MentionRow extends ExtractedMention {
@@ -35,8 +37,18 @@ export class ExtractionService {
     return this.extractor.name;
   }
 
-  async extract(documentUuid: string, text: string, chunks: ChunkRow[]): Promise<MentionRow[]> {
-    const found = await this.extractor.extract(text);
+  /**
+   * The extractor's mentions; for an e-mail (`email`: its headers and the document's pages) also the header
+   * mentions (emailHeaderMentions), which win over an extracted mention on the same span.
+   */
+  async extract(
+    documentUuid: string,
+    text: string,
+    chunks: ChunkRow[],
+    email?: { doc: DocumentText; meta: EmailMetadata } | null,
+  ): Promise<MentionRow[]> {
+    const extracted = await this.extractor.extract(text);
+    const found = email ? withHeaderMentions(extracted, emailHeaderMentions(email.doc, email.meta)) : extracted;
     return found.map((m) => ({
       ...m,
       // The id uses UTF-16 offsets; it only has to be stable for the same text.

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Stage } from '@casegraph/contracts';
-import { DocumentText, codePointOffsets, inDocumentTransaction, loadDocumentText } from '@casegraph/graph';
+import type { EmailMetadata } from '@casegraph/contracts';
+import { DocumentText, codePointOffsets, emailMetadataOf, inDocumentTransaction, loadDocumentText } from '@casegraph/graph';
 import { DocumentMissingError, DocumentStateService, PermanentError, StageError, rowsOf } from '@casegraph/pipeline';
 import { ProjectContextService } from '@casegraph/project-context';
 import { ChunkingService } from '../chunking/chunking.service';
@@ -57,7 +58,8 @@ export class GraphPipelineService {
     });
 
     const mentions = await this.stage(documentUuid, 'entities', async () => {
-      const rows = await this.extraction.extract(documentUuid, doc.text, chunks);
+      const meta = await this.emailOf(documentUuid);
+      const rows = await this.extraction.extract(documentUuid, doc.text, chunks, meta ? { doc, meta } : null);
       await this.write(documentUuid, (m) => this.extraction.replace(m, projectUuid, documentUuid, rows, toCodePoint));
       for (const r of rows) graphMetrics.mentions.inc({ type: r.type });
       return rows;
@@ -111,6 +113,14 @@ export class GraphPipelineService {
       if (!rows.length) throw new DocumentMissingError(documentUuid);
       return fn(m);
     });
+  }
+
+  /** The e-mail headers the OCR stage stored (document_metadata.email), read defensively; null for other documents. */
+  private async emailOf(documentUuid: string): Promise<EmailMetadata | null> {
+    const rows = rowsOf<{ m: unknown }>(
+      await this.db.query('SELECT document_metadata AS m FROM source_documents WHERE document_uuid = $1', [documentUuid]),
+    );
+    return rows.length ? emailMetadataOf(rows[0].m) : null;
   }
 
   /** Page text (document_pages, joined as the OCR worker joins it), else raw_extracted_text as one page. */

@@ -207,3 +207,80 @@ export async function snapshotProject(db: DataSource, projectUuid: string): Prom
     ),
   };
 }
+
+/** One header entry of a test e-mail: display name (or null) and address (or null). */
+export type TestAddress = { name: string | null; address: string | null };
+
+export interface TestEmail {
+  from?: TestAddress[];
+  to?: TestAddress[];
+  cc?: TestAddress[];
+  bcc?: TestAddress[];
+  replyTo?: TestAddress[];
+  subject?: string | null;
+  date?: string | null;
+  messageId?: string | null;
+  inReplyTo?: string | null;
+  references?: string[];
+  body?: string;
+}
+
+/** "Jane Doe <jane@example.com>", `"Doe, Jane" <…>` (a comma is quoted), or the bare address / name. */
+export function headerEntry(a: TestAddress): string {
+  const name = a.name === null ? null : /[,;<>"]/.test(a.name) ? `"${a.name.replace(/"/g, '\\"')}"` : a.name;
+  if (name && a.address) return `${name} <${a.address}>`;
+  return name ?? a.address ?? '';
+}
+
+/** The header page the OCR stage writes for an e-mail (every name and address verbatim). */
+export function emailHeaderText(e: TestEmail): string {
+  const lines: string[] = [];
+  const field = (label: string, list?: TestAddress[]) => {
+    if (list?.length) lines.push(`${label}: ${list.map(headerEntry).join(', ')}`);
+  };
+  field('From', e.from);
+  field('To', e.to);
+  field('Cc', e.cc);
+  field('Bcc', e.bcc);
+  field('Reply-To', e.replyTo);
+  if (e.date) lines.push(`Date: ${e.date}`);
+  if (e.subject) lines.push(`Subject: ${e.subject}`);
+  return lines.join('\n');
+}
+
+/**
+ * An e-mail document as the OCR stage leaves it: document_metadata {format: 'eml', email}, page 1 the headers
+ * (part 'email-headers'), page 2 the body (part 'email-body'). `metadata` replaces the whole document_metadata
+ * (hostile cases); `headerText` the header page.
+ */
+export async function createEmailDocument(
+  db: DataSource,
+  project: TestProject,
+  e: TestEmail,
+  fileName = 'message.eml',
+  opts: { metadata?: unknown; headerText?: string } = {},
+): Promise<string> {
+  const email = {
+    from: e.from ?? [],
+    to: e.to ?? [],
+    cc: e.cc ?? [],
+    bcc: e.bcc ?? [],
+    ...(e.replyTo ? { replyTo: e.replyTo } : {}),
+    subject: e.subject ?? null,
+    date: e.date ?? null,
+    messageId: e.messageId ?? null,
+    inReplyTo: e.inReplyTo ?? null,
+    references: e.references ?? [],
+    attachmentCount: 0,
+  };
+  const pages = [opts.headerText ?? emailHeaderText(e), e.body ?? 'Please see below.'];
+  const documentUuid = await createDocument(db, project, pages, fileName);
+  await db.query('UPDATE source_documents SET document_metadata = $2::jsonb WHERE document_uuid = $1', [
+    documentUuid,
+    JSON.stringify(opts.metadata === undefined ? { format: 'eml', email } : opts.metadata),
+  ]);
+  await db.query(`UPDATE document_pages SET part = CASE page_number WHEN 1 THEN 'email-headers' ELSE 'email-body' END WHERE document_uuid = $1`, [
+    documentUuid,
+  ]);
+  return documentUuid;
+}

@@ -5,6 +5,7 @@ import { type DocumentText, codePointOffsets, utf16Offsets } from '../text/docum
 import { loadDocumentText } from '../text/load-document-text';
 import { Span, splitSentences } from '../text/sentences';
 import { DEFAULT_CO_OCCURRENCE, documentContributions } from './co-occurrence';
+import { lockThreads, refreshReplies, replyRecord, threadContextOf } from './email-threads';
 import { evidenceOf } from './evidence';
 import { GraphMention, TypedProperties, typedContributions } from './typed-relationships';
 
@@ -23,6 +24,9 @@ export interface RecomputeOptions {
   /** Most distinct entities paired within one sentence (COOCCURRENCE_MAX_ENTITIES). */
   maxEntitiesPerSentence?: number;
 }
+
+/** Aggregate edges recomputed per statement (recomputeEdges). */
+const RECOMPUTE_BATCH = 200;
 
 /** Aggregate arrays (pins, signals, roles) keep at most this many distinct values. */
 const MAX_PROPERTY_VALUES = 50;
@@ -48,6 +52,11 @@ export async function recomputeDocumentEdges(
   documentUuid: string,
   opts: RecomputeOptions = {},
 ): Promise<RelationshipResult> {
+  // E-mail threads: the document's own IN_REPLY_TO and those of the replies to it are written under their THREAD
+  // locks (taken before any edge row), so whichever of a message and its reply is processed last, the edge is
+  // there once.
+  const thread = await threadContextOf(manager, documentUuid);
+  if (thread.isEmail) await lockThreads(manager, [documentUuid, ...thread.replies]);
   const doc = opts.text ?? (await loadDocumentText(manager, documentUuid));
   const sentences = doc ? sentencesOf(doc) : [];
   // Offsets count only when document-absolute (offset_basis 'document'); others are unknown (NULL). An end's type is
@@ -104,6 +113,8 @@ export async function recomputeDocumentEdges(
       x: evidence(c.occurrences),
     })),
   ];
+  const reply = thread.isEmail ? await replyRecord(manager, documentUuid, thread, [], doc) : null;
+  if (reply) records.push(reply);
 
   const old = await deleteContributions(manager, documentUuid);
   if (records.length) {
@@ -115,20 +126,39 @@ export async function recomputeDocumentEdges(
       [projectUuid, documentUuid, JSON.stringify(records)],
     );
   }
-  const touched = await recomputeEdges(manager, projectUuid, [...old, ...records]);
+  const replies = thread.replies.length ? await refreshReplies(manager, projectUuid, thread.replies) : [];
+  const touched = await recomputeEdges(manager, projectUuid, [...old, ...records, ...replies]);
   const byType: Partial<Record<RelationshipType, number>> = {};
   for (const r of records) byType[r.ty] = (byType[r.ty] ?? 0) + 1;
   return { mentionedIn: byType.MENTIONED_IN ?? 0, coOccurs: byType.CO_OCCURS ?? 0, byType, touched };
 }
 
 /**
- * Removes a document from the project graph: deletes its contributions, recomputes (or deletes) every
- * aggregate edge they touched, and deletes the edges whose source (CITES) or target (MENTIONED_IN) is the
- * document itself (rows written before contributions existed). Returns the edges recomputed.
+ * Removes a document from the project graph: deletes its contributions and the other documents' contributions
+ * that end at it (a reply's IN_REPLY_TO), re-links the replies to it to the message they answer next (their
+ * References) as if the document had never been there, recomputes (or deletes) every aggregate edge they touched,
+ * and deletes the edges whose source or target is the document itself (rows written before contributions existed).
+ * Returns the edges recomputed. Call it under the document's lock, before its source_documents row goes.
  */
 export async function dropDocumentEdges(manager: EntityManager, projectUuid: string, documentUuid: string): Promise<number> {
+  const thread = await threadContextOf(manager, documentUuid);
+  if (thread.isEmail) await lockThreads(manager, [documentUuid, ...thread.replies]);
   const old = await deleteContributions(manager, documentUuid);
-  const touched = await recomputeEdges(manager, projectUuid, old);
+  // Replies' IN_REPLY_TO to the document (found through the aggregate edges' target index, not a scan).
+  const ending = rowsOf<EdgeKey>(
+    await manager.query(
+      `WITH d AS (DELETE FROM relationship_contributions c
+                   USING relationship_staging r
+                   WHERE r.project_uuid = $1 AND r.target_entity_uuid = $2 AND r.relationship_type = 'IN_REPLY_TO'
+                     AND c.project_uuid = $1 AND c.source_entity_uuid = r.source_entity_uuid
+                     AND c.target_entity_uuid = $2 AND c.relationship_type = 'IN_REPLY_TO'
+                  RETURNING c.source_entity_uuid, c.target_entity_uuid, c.relationship_type)
+       SELECT DISTINCT source_entity_uuid AS s, target_entity_uuid AS tg, relationship_type AS ty FROM d`,
+      [projectUuid, documentUuid],
+    ),
+  );
+  const replies = thread.replies.length ? await refreshReplies(manager, projectUuid, thread.replies, [documentUuid]) : [];
+  const touched = await recomputeEdges(manager, projectUuid, [...old, ...ending, ...replies]);
   await manager.query(
     `DELETE FROM relationship_staging
       WHERE project_uuid = $1 AND (source_entity_uuid = $2 OR target_entity_uuid = $2)`,
@@ -191,65 +221,71 @@ async function recomputeEdges(manager: EntityManager, projectUuid: string, keys:
      DO UPDATE SET updated_at = now()`,
     [projectUuid, edges],
   );
-  // weight = SUM; properties = the contributions' arrays merged (distinct, sorted, bounded), count summed,
-  // documentCount, evidenceChunkUuids; evidence = the first MAX_EVIDENCE_PER_EDGE occurrences by document, then offset.
-  await manager.query(
-    `WITH e AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS e(s uuid, tg uuid, ty text)),
-     c AS (
-       SELECT c.source_entity_uuid AS s, c.target_entity_uuid AS tg, c.relationship_type AS ty, c.document_uuid,
-              c.weight, c.evidence_chunk_uuids, c.properties, c.evidence
-         FROM relationship_contributions c
-         JOIN e ON c.project_uuid = $1 AND c.source_entity_uuid = e.s AND c.target_entity_uuid = e.tg
-               AND c.relationship_type = e.ty),
-     w AS (
-       SELECT s, tg, ty, sum(weight) AS weight, count(*) AS documents,
-              sum((properties->>'count')::numeric) FILTER (WHERE jsonb_typeof(properties->'count') = 'number') AS count
-         FROM c GROUP BY 1, 2, 3),
-     ev AS (
-       SELECT s, tg, ty, (array_agg(DISTINCT x ORDER BY x))[1:50] AS evidence
-         FROM c CROSS JOIN LATERAL unnest(c.evidence_chunk_uuids) AS x
-        GROUP BY 1, 2, 3),
-     arr AS (
-       SELECT s, tg, ty, k, (array_agg(DISTINCT v ORDER BY v))[1:$3::int] AS vals
-         FROM c
-        CROSS JOIN LATERAL jsonb_each(coalesce(c.properties, '{}'::jsonb)) AS p(k, j)
-        CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(p.j) = 'array' THEN p.j ELSE '[]'::jsonb END) AS v
-        GROUP BY 1, 2, 3, 4),
-     props AS (SELECT s, tg, ty, jsonb_object_agg(k, to_jsonb(vals)) AS merged FROM arr GROUP BY 1, 2, 3),
-     occ AS (
-       SELECT s, tg, ty, x, row_number() OVER (PARTITION BY s, tg, ty
-                                                ORDER BY document_uuid, (x->>'start')::int, (x->>'end')::int, n) AS rn
-         FROM c CROSS JOIN LATERAL jsonb_array_elements(
-                CASE WHEN jsonb_typeof(c.evidence) = 'array' THEN c.evidence ELSE '[]'::jsonb END) WITH ORDINALITY AS o(x, n)),
-     evd AS (
-       SELECT s, tg, ty, jsonb_agg(x ORDER BY rn) AS evidence FROM occ WHERE rn <= $4 GROUP BY 1, 2, 3)
-     UPDATE relationship_staging r
-        SET weight = w.weight,
-            confidence_score = 1,
-            properties = coalesce(props.merged, '{}'::jsonb)
-                         || CASE WHEN w.count IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('count', w.count) END
-                         || jsonb_build_object('documentCount', w.documents,
-                                               'evidenceChunkUuids', to_jsonb(coalesce(ev.evidence, '{}'::uuid[]))),
-            evidence = evd.evidence,
-            updated_at = now()
-       FROM w
-       LEFT JOIN ev ON ev.s = w.s AND ev.tg = w.tg AND ev.ty = w.ty
-       LEFT JOIN props ON props.s = w.s AND props.tg = w.tg AND props.ty = w.ty
-       LEFT JOIN evd ON evd.s = w.s AND evd.tg = w.tg AND evd.ty = w.ty
-      WHERE r.project_uuid = $1 AND r.source_entity_uuid = w.s AND r.target_entity_uuid = w.tg
-        AND r.relationship_type = w.ty`,
-    [projectUuid, edges, MAX_PROPERTY_VALUES, MAX_EVIDENCE_PER_EDGE],
-  );
-  await manager.query(
-    `DELETE FROM relationship_staging r
-      USING jsonb_to_recordset($2::jsonb) AS e(s uuid, tg uuid, ty text)
-      WHERE r.project_uuid = $1 AND r.source_entity_uuid = e.s AND r.target_entity_uuid = e.tg
-        AND r.relationship_type = e.ty
-        AND NOT EXISTS (SELECT 1 FROM relationship_contributions c
-                         WHERE c.project_uuid = r.project_uuid AND c.source_entity_uuid = r.source_entity_uuid
-                           AND c.target_entity_uuid = r.target_entity_uuid
-                           AND c.relationship_type = r.relationship_type AND c.weight > 0)`,
-    [projectUuid, edges],
-  );
+  // In batches: the planner estimates a jsonb_to_recordset at 100 rows, and with thousands of edges (an e-mail to
+  // 500 people) its nested loops over the CTEs grow with the square of the batch.
+  const list = [...touched.values()];
+  for (let i = 0; i < list.length; i += RECOMPUTE_BATCH) {
+    const batch = JSON.stringify(list.slice(i, i + RECOMPUTE_BATCH));
+    // weight = SUM; properties = the contributions' arrays merged (distinct, sorted, bounded), count summed,
+    // documentCount, evidenceChunkUuids; evidence = the first MAX_EVIDENCE_PER_EDGE occurrences by document, then offset.
+    await manager.query(
+      `WITH e AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS e(s uuid, tg uuid, ty text)),
+       c AS (
+         SELECT c.source_entity_uuid AS s, c.target_entity_uuid AS tg, c.relationship_type AS ty, c.document_uuid,
+                c.weight, c.evidence_chunk_uuids, c.properties, c.evidence
+           FROM relationship_contributions c
+           JOIN e ON c.project_uuid = $1 AND c.source_entity_uuid = e.s AND c.target_entity_uuid = e.tg
+                 AND c.relationship_type = e.ty),
+       w AS (
+         SELECT s, tg, ty, sum(weight) AS weight, count(*) AS documents,
+                sum((properties->>'count')::numeric) FILTER (WHERE jsonb_typeof(properties->'count') = 'number') AS count
+           FROM c GROUP BY 1, 2, 3),
+       ev AS (
+         SELECT s, tg, ty, (array_agg(DISTINCT x ORDER BY x))[1:50] AS evidence
+           FROM c CROSS JOIN LATERAL unnest(c.evidence_chunk_uuids) AS x
+          GROUP BY 1, 2, 3),
+       arr AS (
+         SELECT s, tg, ty, k, (array_agg(DISTINCT v ORDER BY v))[1:$3::int] AS vals
+           FROM c
+          CROSS JOIN LATERAL jsonb_each(coalesce(c.properties, '{}'::jsonb)) AS p(k, j)
+          CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(p.j) = 'array' THEN p.j ELSE '[]'::jsonb END) AS v
+          GROUP BY 1, 2, 3, 4),
+       props AS (SELECT s, tg, ty, jsonb_object_agg(k, to_jsonb(vals)) AS merged FROM arr GROUP BY 1, 2, 3),
+       occ AS (
+         SELECT s, tg, ty, x, row_number() OVER (PARTITION BY s, tg, ty
+                                                  ORDER BY document_uuid, (x->>'start')::int, (x->>'end')::int, n) AS rn
+           FROM c CROSS JOIN LATERAL jsonb_array_elements(
+                  CASE WHEN jsonb_typeof(c.evidence) = 'array' THEN c.evidence ELSE '[]'::jsonb END) WITH ORDINALITY AS o(x, n)),
+       evd AS (
+         SELECT s, tg, ty, jsonb_agg(x ORDER BY rn) AS evidence FROM occ WHERE rn <= $4 GROUP BY 1, 2, 3)
+       UPDATE relationship_staging r
+          SET weight = w.weight,
+              confidence_score = 1,
+              properties = coalesce(props.merged, '{}'::jsonb)
+                           || CASE WHEN w.count IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('count', w.count) END
+                           || jsonb_build_object('documentCount', w.documents,
+                                                 'evidenceChunkUuids', to_jsonb(coalesce(ev.evidence, '{}'::uuid[]))),
+              evidence = evd.evidence,
+              updated_at = now()
+         FROM w
+         LEFT JOIN ev ON ev.s = w.s AND ev.tg = w.tg AND ev.ty = w.ty
+         LEFT JOIN props ON props.s = w.s AND props.tg = w.tg AND props.ty = w.ty
+         LEFT JOIN evd ON evd.s = w.s AND evd.tg = w.tg AND evd.ty = w.ty
+        WHERE r.project_uuid = $1 AND r.source_entity_uuid = w.s AND r.target_entity_uuid = w.tg
+          AND r.relationship_type = w.ty`,
+      [projectUuid, batch, MAX_PROPERTY_VALUES, MAX_EVIDENCE_PER_EDGE],
+    );
+    await manager.query(
+      `DELETE FROM relationship_staging r
+        USING jsonb_to_recordset($2::jsonb) AS e(s uuid, tg uuid, ty text)
+        WHERE r.project_uuid = $1 AND r.source_entity_uuid = e.s AND r.target_entity_uuid = e.tg
+          AND r.relationship_type = e.ty
+          AND NOT EXISTS (SELECT 1 FROM relationship_contributions c
+                           WHERE c.project_uuid = r.project_uuid AND c.source_entity_uuid = r.source_entity_uuid
+                             AND c.target_entity_uuid = r.target_entity_uuid
+                             AND c.relationship_type = r.relationship_type AND c.weight > 0)`,
+      [projectUuid, batch],
+    );
+  }
   return touched.size;
 }

@@ -1,4 +1,12 @@
-import { EVIDENCE_SNIPPET_CHARS, JUDGE_ROLES, MAX_EVIDENCE_PER_DOCUMENT, PARTY_ROLES, type TypedRelationshipType } from '@casegraph/contracts';
+import {
+  EMAIL_HEADER_FIELDS,
+  EMAIL_RECIPIENT_ROLES,
+  EVIDENCE_SNIPPET_CHARS,
+  JUDGE_ROLES,
+  MAX_EVIDENCE_PER_DOCUMENT,
+  PARTY_ROLES,
+  type TypedRelationshipType,
+} from '@casegraph/contracts';
 import type { Span } from '../text/sentences';
 
 /** A linked mention of the document as the typed builder reads it (entity_mentions, offsets in code points). */
@@ -318,7 +326,46 @@ export function typedContributions(documentUuid: string, mentions: GraphMention[
       courts.find((m) => isPlaced(m) && m.start < CAPTION_COURT_REACH);
     if (court) for (const c of captionUuids) b.add('DECIDED_BY', c, court.canonicalUuid, 1, {}, supportOf([court]));
   }
+
+  emailContributions(documentUuid, all, b);
   return b.result();
+}
+
+const EMAIL_FIELD_SET = new Set<string>(EMAIL_HEADER_FIELDS);
+const RECIPIENT_SET = new Set<string>(EMAIL_RECIPIENT_ROLES);
+
+/**
+ * The e-mail edges, from the header mentions (attributes.emailField, attributes.emailEntry; written by the
+ * extraction stage from document_metadata.email): per entry its PERSON (display name) and EMAIL (address) mention.
+ * - SENT: each From entry (its PERSON, else its EMAIL) -> the document;
+ * - RECEIVED: the document -> each To / Cc / Bcc entry (PERSON, else EMAIL), roles = the fields;
+ * - HAS_ADDRESS: PERSON -> EMAIL of one entry (every field, Reply-To too).
+ * Evidence: the entry as written on the header page (name through address).
+ */
+function emailContributions(documentUuid: string, all: GraphMention[], b: Builder): void {
+  const entries = new Map<string, { field: string; person?: GraphMention; email?: GraphMention }>();
+  for (const m of all) {
+    const field = attr(m, 'emailField');
+    const entry = attr(m, 'emailEntry');
+    if (typeof field !== 'string' || !EMAIL_FIELD_SET.has(field) || typeof entry !== 'number') continue;
+    const key = `${field}|${entry}`;
+    const e = entries.get(key) ?? { field };
+    entries.set(key, e);
+    if (m.entityType === 'EMAIL') e.email ??= m;
+    else e.person ??= m;
+  }
+  for (const { field, person, email } of entries.values()) {
+    const ms = [person, email].filter((m): m is GraphMention => !!m);
+    const placed = ms.filter(isPlaced);
+    const support: Support = {
+      spans: placed.length ? [{ start: Math.min(...placed.map((m) => m.start)), end: Math.max(...placed.map((m) => m.end)) }] : [],
+      chunks: ms.map((m) => m.chunkUuid),
+    };
+    const party = person ?? email;
+    if (party && field === 'from') b.add('SENT', party.canonicalUuid, documentUuid, 1, {}, support);
+    if (party && RECIPIENT_SET.has(field)) b.add('RECEIVED', documentUuid, party.canonicalUuid, 1, { roles: [field] }, support);
+    if (person && email) b.add('HAS_ADDRESS', person.canonicalUuid, email.canonicalUuid, 1, {}, support);
+  }
 }
 
 /**

@@ -3,8 +3,8 @@ import { PAGE_SEPARATOR, joinPages } from '@casegraph/contracts';
 /** A document's full text and where each page lies in it. */
 export interface DocumentText {
   text: string;
-  /** One entry per page, in order: [start, end) offsets into `text`. */
-  pages: Array<{ pageNumber: number; start: number; end: number }>;
+  /** One entry per page, in order: [start, end) offsets into `text`; `part` as document_pages.part (absent: a page). */
+  pages: Array<{ pageNumber: number; start: number; end: number; part?: string | null }>;
 }
 
 /**
@@ -19,14 +19,14 @@ export function sanitizeText(text: string): string {
  * Joins pages exactly as the OCR worker does (`joinPages`) and records each page's
  * offsets, so chunk and mention offsets are offsets into raw_extracted_text.
  */
-export function documentText(pages: Array<{ pageNumber: number; text: string }>): DocumentText {
+export function documentText(pages: Array<{ pageNumber: number; text: string; part?: string | null }>): DocumentText {
   const ordered = [...pages].sort((a, b) => a.pageNumber - b.pageNumber);
   const texts = ordered.map((p) => sanitizeText(p.text));
   const text = joinPages(texts);
   const ranges: DocumentText['pages'] = [];
   let at = 0;
   ordered.forEach((p, i) => {
-    ranges.push({ pageNumber: p.pageNumber, start: at, end: at + texts[i].length });
+    ranges.push({ pageNumber: p.pageNumber, start: at, end: at + texts[i].length, ...(p.part ? { part: p.part } : {}) });
     at += texts[i].length + PAGE_SEPARATOR.length;
   });
   return { text, pages: ranges };
