@@ -235,7 +235,7 @@ export async function readEml(bytes: Buffer, limits: FormatLimits): Promise<Extr
     parsed = await withTimeout(
       'the e-mail',
       limits,
-      () => simpleParser(source, { keepCidLinks: true, skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: limits.maxTextChars }),
+      () => simpleParser(source, { keepCidLinks: true, skipTextToHtml: true, skipHtmlToText: true, skipImageLinks: true }),
       () => source.destroy(),
     );
   } catch (err) {
