@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { redisKeys } from '@casegraph/contracts';
+import { SUPPORTED_FORMATS_SENTENCE, redisKeys } from '@casegraph/contracts';
 import { buildEml } from '@casegraph/formats/testing';
 import { IntakeProject, NewDocument, insertDocuments } from '@casegraph/intake';
 import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/ingest-api/src/testing/test-app';
@@ -348,5 +348,24 @@ describe('document routes: file, text, family, occurrences, progress', () => {
       expect(await t.db.query(`SELECT 1 FROM document_secrets WHERE document_uuid = $1`, [uuid])).toEqual([]);
       expect(await t.db.query(`SELECT 1 FROM document_occurrences WHERE document_uuid = $1`, [uuid])).toEqual([]);
     });
+  });
+
+  it('the OpenAPI document says the formats, the password field and body, the new routes and what a delete keeps', async () => {
+    const doc = (await api().get('/docs-json').expect(200)).body;
+    const up = doc.paths['/v1/projects/{projectUuid}/documents'].post;
+    expect(up.responses['415'].description).toContain(SUPPORTED_FORMATS_SENTENCE);
+    expect(up.description).toContain(SUPPORTED_FORMATS_SENTENCE);
+    expect(up.requestBody.content['multipart/form-data'].schema.properties.password).toMatchObject({ type: 'string', maxLength: 1024 });
+    const retry = doc.paths['/v1/documents/{documentUuid}/retry'].post;
+    expect(retry.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RetryDocumentDto' });
+    expect(doc.components.schemas.RetryDocumentDto.properties.password).toMatchObject({ type: 'string', minLength: 1, maxLength: 1024 });
+    expect(Object.keys(doc.paths['/v1/documents/{documentUuid}/file'].get.responses)).toEqual(expect.arrayContaining(['200', '403', '404']));
+    const text = doc.paths['/v1/documents/{documentUuid}/text'].get;
+    expect(text.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/DocumentTextDto' });
+    expect(Object.keys(text.responses)).toEqual(expect.arrayContaining(['400', '403', '404', '409']));
+    expect(Object.keys(doc.components.schemas.DocumentDto.properties)).toEqual(
+      expect.arrayContaining(['family', 'occurrences', 'metadata', 'bates', 'detectedFileType']),
+    );
+    expect(doc.paths['/v1/documents/{documentUuid}'].delete.description).toContain('children');
   });
 });
