@@ -2,10 +2,10 @@
 // the graph worker locates names and addresses in; attachments become children read on demand.
 import MsgReader, { type FieldsData } from '@kenjiuno/msgreader';
 import type { EmailAddress, EmailMetadata } from '@casegraph/contracts';
-import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
+import { htmlToPlainText } from './web';
 import { FormatError, type Extracted, type ExtractedChild, type ExtractedPage, type FormatLimits } from './types';
 
 /** Largest header block an EML may have before its body (hostile files: a header that never ends). */
@@ -26,11 +26,6 @@ const EXTENSION_BY_TYPE: Record<string, string> = {
   'image/gif': '.gif',
   'image/tiff': '.tif',
 };
-
-/** TODO(lead): use web.ts `htmlToPlainText` once H1's web.ts lands (same html-to-text@9 settings). */
-function htmlToText(html: string): string {
-  return convert(html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] }).trim();
-}
 
 /** `attachment-3.pdf` for an attachment without a name. */
 function fallbackName(n: number, contentType: string | null): string {
@@ -287,7 +282,7 @@ function emlExtracted(parsed: ParsedMail, limits: FormatLimits): Extracted {
     references: splitIds(parsed.references),
     attachmentCount: raws.length,
   };
-  const text = typeof parsed.text === 'string' && parsed.text.trim() ? parsed.text.trim() : html ? htmlToText(html) : '';
+  const text = typeof parsed.text === 'string' && parsed.text.trim() ? parsed.text.trim() : html ? htmlToPlainText(html) : '';
   const children = toChildren('the e-mail', raws, limits, warnings);
   return finish('eml', email, bodyPages(text, limits, warnings), children, warnings);
 }
@@ -575,7 +570,7 @@ async function msgExtracted(reader: MsgReader, f: FieldsData, limits: FormatLimi
     references: refs ? splitIds(refs) : splitIds(transport?.references),
     attachmentCount: raws.length,
   };
-  const text = f.body?.trim() ? f.body.trim() : html ? htmlToText(html) : '';
+  const text = f.body?.trim() ? f.body.trim() : html ? htmlToPlainText(html) : '';
   const children = toChildren('the Outlook message', raws, limits, warnings);
   return finish('msg', email, bodyPages(text, limits, warnings), children, warnings);
 }
