@@ -158,6 +158,7 @@ describe('hostile files of every new format: refused or failed with a reason, bo
       }
       const docs = await s.waitDone(Object.values(uuids), 120_000);
       const outcome = Object.fromEntries(docs.map((d) => [d.filename, { status: d.status, error: d.error }]));
+      if (process.env.FORMATS_TEST_REPORT) console.log(JSON.stringify(outcome, null, 1));
       for (const c of cases.filter((x) => uuids[x.name])) {
         const d = docs.find((x) => x.documentUuid === uuids[c.name])!;
         try {
@@ -170,6 +171,7 @@ describe('hostile files of every new format: refused or failed with a reason, bo
       clearInterval(sampler);
     }
     // A bound, not a timing: the 200 MiB bombs were never inflated in memory.
+    if (process.env.FORMATS_TEST_REPORT) console.log(`rss before ${Math.round(before / MB)} MB, peak +${Math.round((peak - before) / MB)} MB`);
     expect((peak - before) / MB).toBeLessThan(300);
   });
 
