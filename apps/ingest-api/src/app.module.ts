@@ -14,6 +14,7 @@ import { CurationModule } from './curation/curation.module';
 import { DocumentsModule } from './documents/documents.module';
 import { GraphModule } from './graph/graph.module';
 import { IntakeModule } from './intake/intake.module';
+import { ProductionsModule } from './productions/productions.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SweeperModule } from './sweeper/sweeper.module';
 
@@ -29,6 +30,7 @@ export const FEATURE_MODULES = [
   GraphModule,
   SweeperModule,
   CurationModule,
+  ProductionsModule,
 ];
 
 @Module({})
