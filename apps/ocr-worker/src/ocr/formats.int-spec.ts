@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DOC_PROGRESS_TTL_S, redisKeys } from '@casegraph/contracts';
-import { buildDocx, buildEml, buildEncryptedPdf, buildMsg, buildZip, buildZipBomb } from '@casegraph/formats/testing';
+import { buildDocx, buildEml, buildEncryptedPdf, buildMsg, buildTiff, buildZip, buildZipBomb } from '@casegraph/formats/testing';
 import { sealSecret } from '@casegraph/intake';
 import { buildPdf, generatedDocument } from '@casegraph/testing';
 import { ChildrenService } from '../children/children.service';
@@ -342,6 +342,82 @@ describe('OCR stage for every format (real PostgreSQL, Redis, Bull)', () => {
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(DOC_PROGRESS_TTL_S);
     await redis.del(redisKeys.docProgress(doc.documentUuid));
+  });
+
+  it('stores every page of a 3-page TIFF, each with the Bates number stamped on it', async () => {
+    const bytes = await buildTiff(
+      [1, 2, 3].map((n) => ({
+        lines: [`EXHIBIT PAGE ${n} OF THE PRODUCTION`, 'Confidential settlement terms', '', `ACME-${String(200 + n).padStart(6, '0')}`],
+      })),
+      { stripsPerPage: 3, fontSize: 22 },
+    );
+    const doc = await createDocument(w, { name: 'production.tif', bytes });
+    await enqueueOcr(w, doc.documentUuid);
+    const state = await waitForOcr(w, doc.documentUuid, 120_000);
+    expect(state).toMatchObject({ ocr_status: 'completed', page_count: 3, detected_file_type: 'image/tiff' });
+    const rows = await pagesWithParts(w, doc.documentUuid);
+    expect(rows.map((r) => [r.page_number, r.engine])).toEqual([
+      [1, 'tesseract'],
+      [2, 'tesseract'],
+      [3, 'tesseract'],
+    ]);
+    rows.forEach((r, i) => expect(r.text).toContain(`PAGE ${i + 1}`));
+    expect(rows.map((r) => [r.bates, r.bates_prefix, r.bates_seq])).toEqual([
+      ['ACME-000201', 'ACME', '201'],
+      ['ACME-000202', 'ACME', '202'],
+      ['ACME-000203', 'ACME', '203'],
+    ]);
+    expect(await redis.hgetall(redisKeys.docProgress(doc.documentUuid))).toMatchObject({ pagesDone: '3', pageCount: '3' });
+    await redis.del(redisKeys.docProgress(doc.documentUuid));
+  });
+
+  it('takes each page’s Bates number from the production’s load file when the row has one, and keeps the production fields', async () => {
+    const pdfDoc = generatedDocument('complaint.pdf');
+    const doc = await createDocument(w, { name: 'PROD000010.pdf', bytes: pdfDoc.bytes });
+    const pageBates = pdfDoc.pages.map((_, i) => `PROD-${String(10 + i).padStart(6, '0')}`);
+    const production = {
+      productionUuid: randomUUID(),
+      fields: { BEGBATES: pageBates[0] },
+      begBates: pageBates[0],
+      endBates: pageBates.at(-1),
+      pageBates,
+      custodian: 'Jane Doe',
+    };
+    await w.db.query(`UPDATE source_documents SET document_metadata = $2::jsonb WHERE document_uuid = $1`, [
+      doc.documentUuid,
+      JSON.stringify({ production, familyDepth: 0 }),
+    ]);
+    await enqueueOcr(w, doc.documentUuid);
+    expect((await waitForOcr(w, doc.documentUuid)).ocr_status).toBe('completed');
+    const rows = await pagesWithParts(w, doc.documentUuid);
+    expect(rows.map((r) => [r.bates, r.bates_prefix, r.bates_seq])).toEqual(pageBates.map((b, i) => [b, 'PROD', String(10 + i)]));
+    expect(await metadataOf(w, doc.documentUuid)).toEqual({ production, familyDepth: 0, format: 'pdf' });
+  });
+
+  it('leaves the children pending for the reconciler when their jobs cannot be added; the parent completes', async () => {
+    const bytes = await buildZip([
+      { path: 'a.txt', bytes: 'First file of the archive' },
+      { path: 'b.txt', bytes: 'Second file of the archive' },
+    ]);
+    const doc = await createDocument(w, { name: 'pending.zip', bytes });
+    const spy = jest.spyOn(w.ocrQueue, 'addBulk').mockRejectedValueOnce(new Error('Connection is closed.'));
+    try {
+      await w.app.get(OcrService).processDocument(doc.documentUuid);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await waitForOcr(w, doc.documentUuid)).ocr_status).toBe('completed');
+    const kids = await childrenOf(w, doc.documentUuid);
+    expect(kids.map((k) => [k.original_file_name, k.status, k.ocr_status])).toEqual([
+      ['a.txt', 'pending', 'pending'],
+      ['b.txt', 'pending', 'pending'],
+    ]);
+    for (const k of kids) expect(await w.ocrQueue.getJob(k.document_uuid)).toBeNull();
+    // A retry of the parent (or the reconciler) enqueues the children still pending; nothing is created twice.
+    await w.app.get(OcrService).processDocument(doc.documentUuid);
+    const again = await childrenDone(w, doc.documentUuid, 2);
+    expect(again.map((k) => k.document_uuid)).toEqual(kids.map((k) => k.document_uuid));
+    expect(again.every((k) => k.ocr_status === 'completed')).toBe(true);
   });
 
   it('fails hostile files with readable reasons, at once, leaving no child rows and no stored children', async () => {

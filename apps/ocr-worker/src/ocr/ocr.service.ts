@@ -68,7 +68,7 @@ const OCR_FORMATS: ReadonlySet<FormatId> = new Set<FormatId>(['pdf', 'png', 'jpe
 const READER_ENGINE: Partial<Record<FormatId, string>> = { eml: 'mailparser', msg: 'msgreader' };
 
 /** Config read by the format path; H3 adds these to OcrWorkerConfig (until then the defaults apply). */
-type FormatConfig = OcrWorkerConfig & { documentPasswordKey?: Buffer; formatMaxDepth?: number; formatMaxChildren?: number };
+type FormatConfig = OcrWorkerConfig & { documentPasswordKey?: Buffer | null; formatMaxDepth?: number; formatMaxChildren?: number };
 
 /** What a document's extraction hands to finish() beyond the engine's result. */
 interface FinishExtras {
