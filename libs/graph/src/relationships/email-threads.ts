@@ -51,14 +51,19 @@ export async function threadContextOf(manager: EntityManager, documentUuid: stri
   return { projectFkId: rows[0].project_fk_id, candidates: replyCandidates(meta), isEmail: true, replies };
 }
 
-/** The documents of the project (other than `self`) whose In-Reply-To or References name `messageId`. */
+/**
+ * The documents of the project (other than `self`) whose In-Reply-To or References name `messageId` (with or
+ * without angle brackets). The two conditions have the shape of expression indexes on
+ * `(project_fk_id, (document_metadata #>> '{email,inReplyTo}'))` and a GIN on `(document_metadata #> '{email,references}')`
+ * (not created yet: without them, a scan of the project's rows).
+ */
 async function repliesTo(manager: EntityManager, projectFkId: number, messageId: string, self: string): Promise<string[]> {
   const variants = [messageId, `<${messageId}>`];
   return rowsOf<{ u: string }>(
     await manager.query(
       `SELECT d.document_uuid AS u FROM source_documents d
         WHERE d.project_fk_id = $1 AND d.document_uuid <> $3 AND d.document_metadata ? 'email'
-          AND (btrim(d.document_metadata #>> '{email,inReplyTo}') = ANY($2::text[])
+          AND ((d.document_metadata #>> '{email,inReplyTo}') = ANY($2::text[])
                OR (jsonb_typeof(d.document_metadata #> '{email,references}') = 'array'
                    AND (d.document_metadata #> '{email,references}') ?| $2::text[]))
         ORDER BY d.document_uuid`,
