@@ -226,6 +226,27 @@ function isReadPart(name: string): boolean {
   );
 }
 
+/**
+ * The body's XML with a PAGE_MARK run where a printed page surely ends: an explicit page break (`w:br w:type="page"`)
+ * and the end of a paragraph that closes a section starting on a new page (a `w:sectPr` in its properties whose type is
+ * not `continuous`). Word's own pagination (line wrapping) is not known without laying the text out.
+ */
+export function markPageBreaks(documentXml: string): string {
+  let xml = documentXml
+    .split(PAGE_MARK)
+    .join('')
+    .replace(/<w:br\b[^>]*?\bw:type\s*=\s*["']page["'][^>]*?(?:\/>|>\s*<\/w:br>)/g, `<w:t>${PAGE_MARK}</w:t>`);
+  // A paragraph's section properties come last in its w:pPr (before a tracked w:pPrChange).
+  const sectionEnds: number[] = [];
+  for (const m of xml.matchAll(/<w:sectPr\b[^>]*>([\s\S]*?)<\/w:sectPr>\s*(?:<w:pPrChange\b[\s\S]*?<\/w:pPrChange>\s*)?<\/w:pPr>/g)) {
+    if (/<w:type\s+w:val\s*=\s*["']continuous["']/.test(m[1])) continue;
+    const end = xml.indexOf('</w:p>', m.index + m[0].length);
+    if (end >= 0) sectionEnds.push(end);
+  }
+  for (const at of sectionEnds.reverse()) xml = `${xml.slice(0, at)}<w:r><w:t>${PAGE_MARK}</w:t></w:r>${xml.slice(at)}`;
+  return xml;
+}
+
 function corrupt(reason: string, cause?: unknown): FormatError {
   return new FormatError(`not a readable Word document: ${reason}`, 'corrupt', { cause });
 }
@@ -281,10 +302,7 @@ async function readDocxInner(bytes: Buffer, limits: FormatLimits, deadline: numb
   if (!/<w:body\b/.test(documentXml)) throw corrupt('word/document.xml has no body');
 
   // The body through mammoth, explicit page breaks marked so that they survive its raw-text conversion.
-  const marked = documentXml
-    .split(PAGE_MARK)
-    .join('')
-    .replace(/<w:br\b[^>]*?\bw:type\s*=\s*["']page["'][^>]*?(?:\/>|>\s*<\/w:br>)/g, `<w:t>${PAGE_MARK}</w:t>`);
+  const marked = markPageBreaks(documentXml);
   const pkg = new JSZip();
   for (const [name, data] of parts) pkg.file(name, name === 'word/document.xml' ? Buffer.from(marked, 'utf8') : data);
   const repacked = await pkg.generateAsync({ type: 'nodebuffer', compression: 'STORE' });

@@ -1,5 +1,5 @@
 import JSZip from 'jszip';
-import { deflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 
 /** What a test DOCX holds. */
 export interface BuildDocxOptions {
@@ -261,9 +261,11 @@ function writeZip(entries: RawEntry[]): Buffer {
   return Buffer.concat([...locals, cd, end]);
 }
 
+const BOMB_CHUNK = 1024 * 1024;
+
 /** What a hostile DOCX's word/document.xml does. */
 export interface BuildDocxBombOptions {
-  /** Bytes the document part really inflates to (spaces after a valid XML start). Default 64 MiB. */
+  /** Bytes the document part really inflates to (spaces after a valid XML start), up to gigabytes. Default 64 MiB. */
   actualSize?: number;
   /** Bytes its headers claim (default: the truth). Claim less to test the inflate cap, more to test the precheck. */
   claimedSize?: number;
@@ -276,15 +278,29 @@ export interface BuildDocxBombOptions {
 export function buildDocxBomb(opts: BuildDocxBombOptions = {}): Buffer {
   const actual = opts.actualSize ?? 64 * 1024 * 1024;
   const start = Buffer.from(`<?xml version="1.0"?><w:document xmlns:w="${W_NS}"><w:body><w:p><w:r><w:t>`);
-  const plain = Buffer.alloc(Math.max(actual, start.length), 0x20);
-  start.copy(plain);
-  const doc: RawEntry = {
-    name: 'word/document.xml',
-    data: deflateRawSync(plain, { level: 9 }),
-    method: 8,
-    crc: crc32(plain),
-    claimedSize: opts.claimedSize ?? plain.length,
-  };
+  let doc: RawEntry;
+  if (actual <= BOMB_CHUNK) {
+    const plain = Buffer.alloc(Math.max(actual, start.length), 0x20);
+    start.copy(plain);
+    doc = {
+      name: 'word/document.xml',
+      data: deflateRawSync(plain, { level: 9 }),
+      method: 8,
+      crc: crc32(plain),
+      claimedSize: opts.claimedSize ?? plain.length,
+    };
+  } else {
+    // Spaces only refer back to spaces, so one sync-flushed 1 MiB block can be repeated: ~1 KB per MiB, built at once.
+    // The CRC is left 0: a reader must stop long before it could check it.
+    const first = Buffer.alloc(BOMB_CHUNK, 0x20);
+    start.copy(first);
+    const flush = { level: 9, finishFlush: zlibConstants.Z_SYNC_FLUSH };
+    const head = deflateRawSync(first, flush);
+    const block = deflateRawSync(Buffer.alloc(BOMB_CHUNK, 0x20), flush);
+    const blocks = Math.ceil(actual / BOMB_CHUNK) - 1;
+    const data = Buffer.concat([head, ...Array.from({ length: blocks }, () => block), Buffer.from([0x03, 0x00])]);
+    doc = { name: 'word/document.xml', data, method: 8, crc: 0, claimedSize: opts.claimedSize ?? (blocks + 1) * BOMB_CHUNK };
+  }
   const small = (name: string, text: string): RawEntry => {
     const b = Buffer.from(text);
     return { name, data: b, method: 0, crc: crc32(b), claimedSize: b.length };
