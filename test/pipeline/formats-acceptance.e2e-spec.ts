@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import * as iconv from 'iconv-lite';
 import request from 'supertest';
-import { buildDocx, buildEml, buildEncryptedPdf, buildMsg, buildTiff, buildZip } from '@casegraph/formats/testing';
+import { BuiltProduction, buildDocx, buildEml, buildEncryptedPdf, buildMsg, buildProduction, buildTiff, buildZip } from '@casegraph/formats/testing';
 import { buildTextPdf } from '../../libs/testing/src/documents';
 import { ApiDocument, FormatsStack, UploadFile } from '../support/formats-stack';
 
@@ -155,6 +155,33 @@ const forwardEml = (): UploadFile => ({
   }),
 });
 
+const PROD_PREFIX = 'ACME';
+const production = () =>
+  buildProduction({
+    prefix: PROD_PREFIX,
+    start: 1,
+    records: [
+      {
+        pages: [['PRODUCED MEMO about the warehouse lease'], ['PRODUCED MEMO second page']],
+        fields: { TITLE: 'Warehouse memo', DOCDATE: '2023-11-02' },
+      },
+      { pages: [['PRODUCED LETTER to opposing counsel']], fields: { TITLE: 'Letter', DOCDATE: '2023-12-01' } },
+      { pages: [['this record has a broken image']], fields: { TITLE: 'Broken', DOCDATE: '2024-01-01' } },
+    ],
+    hostile: [{ record: 2, kind: 'corrupt-image' }],
+  });
+
+/** POST /v1/projects/:p/productions: the DAT, the OPT, each image named by its OPT path, a default custodian. */
+function importProduction(s: FormatsStack, p: BuiltProduction, custodian: string): Promise<request.Response> {
+  let r = request(s.http)
+    .post(`/v1/projects/${s.projectUuid}/productions`)
+    .field('custodian', custodian)
+    .attach('loadFile', p.dat, 'VOL001.dat')
+    .attach('images', p.opt, 'VOL001.opt');
+  for (const im of p.images) r = r.attach('files', im.bytes, { filepath: im.path, contentType: 'image/tiff' } as never);
+  return r;
+}
+
 // ---- the run ------------------------------------------------------------------------------------------------------
 
 describe('issue 14 acceptance: every format, upload → OCR → graph, through the API', () => {
@@ -163,6 +190,9 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
   const bytesOf: Record<string, Buffer> = {};
   const docs: Record<string, ApiDocument> = {};
   let dupSecond: request.Response;
+  let prod: BuiltProduction;
+  let prodOne: request.Response;
+  let prodTwo: request.Response;
 
   const byName = (name: string): ApiDocument => {
     if (!docs[name]) throw new Error(`no document ${name}: ${Object.keys(docs).join(', ')}`);
@@ -218,7 +248,12 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
     const fwd = forwardEml();
     bytesOf[fwd.name] = fwd.bytes;
     [ids[fwd.name]] = await s.upload([fwd]);
-    for (const d of await s.waitDone(Object.values(ids), 150_000)) docs[d.filename] = d;
+    prod = await production();
+    prodOne = await importProduction(s, prod, 'Smith, Jane');
+    prodTwo = await importProduction(s, prod, 'Jones, Mark');
+    const produced = prodOne.status === 202 ? (prodOne.body.documents as Array<{ documentUuid: string }>).map((d) => d.documentUuid) : [];
+    produced.forEach((u) => s.stack.documentUuids.add(u));
+    for (const d of await s.waitDone([...Object.values(ids), ...produced], 150_000)) docs[d.filename] = d;
   });
 
   afterAll(async () => {
@@ -439,6 +474,57 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
       a.sha256,
     ]);
     expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it('production: one document per record with its fields, Bates per page, lookup by Bates, unreadable reported, two custodians', async () => {
+    expect(prodOne.status).toBe(202);
+    expect(prodOne.body.counts).toEqual(expect.objectContaining({ records: 3, imported: 2, duplicates: 0, unreadable: 1, pages: 3 }));
+    expect(prodOne.body.unreadable).toEqual([expect.objectContaining({ source: 'image', reason: expect.stringContaining(prod.bates[2][0]) })]);
+    const [memo, letter] = prodOne.body.documents as Array<{ documentUuid: string; begBates: string; endBates: string; pages: number }>;
+    expect([memo.begBates, memo.endBates, memo.pages, letter.begBates, letter.pages]).toEqual([
+      prod.bates[0][0],
+      prod.bates[0][1],
+      2,
+      prod.bates[1][0],
+      1,
+    ]);
+    const m = await s.doc(memo.documentUuid);
+    expect({ status: m.status, error: m.error, pageCount: m.pageCount }).toEqual({ status: 'completed', error: null, pageCount: 2 });
+    expect(m.metadata.production).toEqual(
+      expect.objectContaining({
+        begBates: prod.bates[0][0],
+        endBates: prod.bates[0][1],
+        pageBates: prod.bates[0],
+        fields: expect.objectContaining({ TITLE: 'Warehouse memo', DOCDATE: '2023-11-02' }),
+      }),
+    );
+    expect(m.bates).toEqual({ first: prod.bates[0][0], last: prod.bates[0][1] });
+    const pages = await allText(memo.documentUuid);
+    expect(pages.map((p) => p.bates)).toEqual(prod.bates[0]);
+    expect(pages[0].text.toUpperCase()).toContain('PRODUCED MEMO');
+    expect((await s.text(memo.documentUuid, 2)).pages[0]).toEqual(expect.objectContaining({ page: 2, bates: prod.bates[0][1] }));
+    const l = await s.doc(letter.documentUuid);
+    expect({ status: l.status, pageCount: l.pageCount }).toEqual({ status: 'completed', pageCount: 1 });
+    expect((await s.text(letter.documentUuid, 1)).pages[0].bates).toBe(prod.bates[1][0]);
+    // The Bates lookup finds the page (stored per page by the OCR stage), in any spelling.
+    const hit = await request(s.http).get(`/v1/projects/${s.projectUuid}/bates/${encodeURIComponent(prod.bates[0][1].toLowerCase())}`);
+    expect(hit.status).toBe(200);
+    expect(hit.body).toEqual(expect.objectContaining({ documentUuid: memo.documentUuid, page: 2, matchedBy: 'page' }));
+    expect((await request(s.http).get(`/v1/projects/${s.projectUuid}/bates/${PROD_PREFIX}999999`)).status).toBe(404);
+    // The same production from a second custodian: the same documents, an occurrence each.
+    expect(prodTwo.status).toBe(202);
+    expect(prodTwo.body.counts).toEqual(expect.objectContaining({ imported: 0, duplicates: 2 }));
+    expect((prodTwo.body.documents as Array<{ duplicateOf?: string }>).map((d) => d.duplicateOf)).toEqual([memo.documentUuid, letter.documentUuid]);
+    const again = await s.doc(memo.documentUuid);
+    expect(again.occurrences.map((o) => [o.source, o.custodian]).sort()).toEqual([
+      ['production', 'Jones, Mark'],
+      ['production', 'Smith, Jane'],
+    ]);
+    const byCustodian = await request(s.http).get(`/v1/projects/${s.projectUuid}/documents`).query({ custodian: 'Jones, Mark' });
+    expect(byCustodian.status).toBe(200);
+    expect((byCustodian.body.items as Array<{ documentUuid: string }>).map((d) => d.documentUuid).sort()).toEqual(
+      [memo.documentUuid, letter.documentUuid].sort(),
+    );
   });
 
   it('GET /file answers the original bytes with the type of every format, as an attachment, nosniff', async () => {
