@@ -271,6 +271,27 @@ describe('OCR stage for every format (real PostgreSQL, Redis, Bull)', () => {
     expect((await pagesWithParts(w, grandchild.document_uuid))[0].text).toContain('Exhibit A: the invoice');
   });
 
+  it('keeps one document for the same file twice in an archive, with an occurrence for each path', async () => {
+    const same = 'The same exhibit, filed twice';
+    const doc = await createDocument(w, {
+      name: 'twice.zip',
+      bytes: await buildZip([
+        { path: 'a/exhibit.txt', bytes: same },
+        { path: 'b/exhibit copy.txt', bytes: same },
+      ]),
+    });
+    await enqueueOcr(w, doc.documentUuid);
+    const state = await waitForOcr(w, doc.documentUuid);
+    expect(state.ocr_metadata).toMatchObject({ family: { children: 2, created: 1, duplicates: 1 } });
+    const [kid] = await childrenDone(w, doc.documentUuid, 1);
+    expect(kid).toMatchObject({ family_path: 'a/exhibit.txt', attachment_index: 0 });
+    expect((await occurrencesOf(w, kid.document_uuid)).map((o) => [o.source, o.path, o.attachment_index])).toEqual([
+      ['archive', 'a/exhibit.txt', 0],
+      ['archive', 'b/exhibit copy.txt', 1],
+    ]);
+    expect(storedDocumentFolders(w, doc.projectUuid)).toEqual([doc.documentUuid, kid.document_uuid].sort());
+  });
+
   it('does not expand a container nested as deep as the limit (3): a warning, and the parent completes', async () => {
     const zip = await buildZip([{ path: 'deep.txt', bytes: 'too deep to be expanded' }]);
     const doc = await createDocument(w, { name: 'deep.zip', bytes: zip });
