@@ -50,6 +50,10 @@ describe('detectFormat: the first 4 KiB, never the name', () => {
     ['HTML after BOM, comments and whitespace', Buffer.from('\uFEFF  \n<!-- saved from url -->\n<!-- x -->\n<HTML lang="en">'), 'supported:html'],
     ['HTML head first', Buffer.from('<head><title>t</title></head>'), 'supported:html'],
     ['HTML body first', Buffer.from('<body>text</body>'), 'supported:html'],
+    ['an HTML fragment (WHATWG sniffing list)', Buffer.from('<div class="x">Saved fragment</div>'), 'supported:html'],
+    ['a paragraph fragment', Buffer.from('<P>Dear Sir,</P>'), 'supported:html'],
+    ['XML that is not HTML', Buffer.from('<?xml version="1.0"?><invoice><total>5</total></invoice>'), 'supported:text'],
+    ['text that starts with an angle bracket', Buffer.from('<placeholder for the caption>\nMore text.'), 'supported:text'],
     [
       'XHTML root',
       Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>'),

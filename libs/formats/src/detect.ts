@@ -194,7 +194,10 @@ export function isValidUtf8(b: Buffer, truncated = false): boolean {
   return true;
 }
 
-/** `<!doctype html`, `<html`, `<head`, `<body` (or an XHTML root) after whitespace, an XML declaration and comments. */
+/**
+ * `<!doctype html`, `<html`, `<head`, `<body` (or an XHTML root), or another tag of the WHATWG sniffing list (`<div`,
+ * `<table`, `<p`…), after whitespace, an XML declaration and comments.
+ */
 function looksLikeHtml(text: string): boolean {
   let s = text.replace(/^\uFEFF/, '');
   for (let guard = 0; guard < 50; guard++) {
@@ -213,7 +216,8 @@ function looksLikeHtml(text: string): boolean {
     }
     break;
   }
-  return /^<(!doctype\s+html|html|head|body)(?=[\s>/]|$)/i.test(s);
+  // The WHATWG MIME sniffing list of tags that start an HTML document.
+  return /^<(!doctype\s+html|html|head|body|script|iframe|h1|div|font|table|a|style|title|b|br|p)(?=[\s>/]|$)/i.test(s);
 }
 
 const MAIL_HEADERS = new Set([
