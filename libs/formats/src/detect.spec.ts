@@ -70,6 +70,19 @@ describe('detectFormat: the first 4 KiB, never the name', () => {
       Buffer.from('X-Mailer: Foo\nSubject: a very\n long subject\nMIME-Version: 1.0\n\nBody'),
       'supported:eml',
     ],
+    [
+      'EML starting with Content-Type (as Outlook saves it)',
+      Buffer.from('Content-Type: multipart/mixed;\r\n\tboundary="b1"\r\nMIME-Version: 1.0\r\nSubject: Draft\r\n\r\n--b1\r\n'),
+      'supported:eml',
+    ],
+    [
+      'EML whose header block runs past 4 KiB',
+      Buffer.from(
+        Array.from({ length: 80 }, (_, i) => `Received: from relay${i}.example.com by mx.example.com; Mon, 1 Jan 2024 00:00:00 +0000\r\n`).join('') +
+          'Subject: x\r\n\r\nbody',
+      ),
+      'supported:eml',
+    ],
     ['mbox', Buffer.from('From jane@example.com Mon Jan  1 00:00:00 2024\nFrom: jane@example.com\nSubject: x\n\nbody\n'), 'unsupported:mbox'],
     ['plain UTF-8 text', Buffer.from('Memorandum\n\nThe parties agree — café, § 12.\n'), 'supported:text'],
     ['UTF-8 text with BOM', Buffer.from('\uFEFFHello'), 'supported:text'],
