@@ -5,6 +5,7 @@
  * written for the person at the terminal.
  */
 import { openAsBlob } from 'node:fs';
+import { basename } from 'node:path';
 import type { InputFile } from './files';
 
 export interface ProjectRef {
@@ -15,6 +16,9 @@ export interface ProjectRef {
 
 export interface StageState {
   status: string;
+  /** OCR only: pages read so far, out of pageCount (while the stage runs). */
+  pagesDone?: number | null;
+  pageCount?: number | null;
   startedAt?: string | null;
   finishedAt?: string | null;
 }
@@ -36,6 +40,32 @@ export interface AcceptedDocument {
   filename: string;
   status: string;
   duplicateOf?: string;
+}
+
+export interface ProductionDocument {
+  documentUuid: string;
+  begBates: string;
+  endBates: string;
+  pages: number;
+  custodian: string | null;
+  duplicateOf?: string;
+}
+
+export interface ProductionReport {
+  productionUuid: string;
+  documents: ProductionDocument[];
+  unreadable: Array<{ line: number; source: string; reason: string }>;
+  counts?: Record<string, number>;
+}
+
+export interface ProductionUpload {
+  /** Path of the DAT and the OPT on disk. */
+  loadFile: string;
+  images: string;
+  /** Each image: where it is on disk, and the name sent (its path as the OPT names it). */
+  files: Array<{ path: string; name: string }>;
+  custodian?: string;
+  name?: string;
 }
 
 export interface Page<T> {
@@ -120,6 +150,25 @@ export class CaseGraphClient {
     });
     if (!res || !Array.isArray(res.documents)) throw new ApiError(200, 'the API answered the upload without a documents list', res);
     return res.documents;
+  }
+
+  /** POST /v1/projects/:projectUuid/productions: the DAT, the OPT, then every image, each streamed from disk. */
+  async uploadProduction(projectUuid: string, p: ProductionUpload): Promise<ProductionReport> {
+    const res = await this.request<ProductionReport>('POST', `/v1/projects/${projectUuid}/productions`, {
+      form: async () => {
+        const form = new FormData();
+        if (p.custodian) form.append('custodian', p.custodian);
+        if (p.name) form.append('name', p.name);
+        form.append('loadFile', await openAsBlob(p.loadFile), basename(p.loadFile));
+        form.append('images', await openAsBlob(p.images), basename(p.images));
+        for (const f of p.files) form.append('files', await openAsBlob(f.path), f.name);
+        return form;
+      },
+    });
+    if (!res || !Array.isArray(res.documents) || !Array.isArray(res.unreadable)) {
+      throw new ApiError(200, 'the API answered the production without documents and unreadable lists', res);
+    }
+    return res;
   }
 
   getDocument(documentUuid: string): Promise<DocumentState> {

@@ -1,8 +1,32 @@
 /** Turns the command line's files and folders into the list of files to upload. */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
+import { SUPPORTED_FORMATS, UNSUPPORTED_FORMATS } from '@casegraph/contracts';
 
-export const INGEST_EXTENSIONS = ['.pdf', '.png', '.jpg', '.jpeg', '.tif', '.tiff'] as const;
+/** Every extension of a supported format (libs/contracts SUPPORTED_FORMATS); the API judges the bytes, not the name. */
+export const INGEST_EXTENSIONS: readonly string[] = SUPPORTED_FORMATS.flatMap((f) => [...f.extensions]);
+
+/** Extensions of formats recognised but not read, to give their advice (UNSUPPORTED_FORMATS). */
+const UNSUPPORTED_BY_EXTENSION: Record<string, (typeof UNSUPPORTED_FORMATS)[number]['id']> = {
+  '.doc': 'doc',
+  '.dot': 'doc',
+  '.rtf': 'rtf',
+  '.xls': 'xls',
+  '.ppt': 'ppt',
+  '.xlsx': 'xlsx',
+  '.xlsm': 'xlsx',
+  '.pptx': 'pptx',
+  '.odt': 'odf',
+  '.ods': 'odf',
+  '.odp': 'odf',
+  '.rar': 'rar',
+  '.7z': '7z',
+  '.gz': 'gzip',
+  '.tgz': 'gzip',
+  '.tar': 'gzip',
+  '.mbox': 'mbox',
+  '.pst': 'pst',
+};
 
 export interface InputFile {
   /** Absolute path. */
@@ -20,19 +44,28 @@ export interface ExpandedInputs {
   missing: Array<{ path: string; reason: string }>;
 }
 
-const UNSUPPORTED = `unsupported type (not one of ${INGEST_EXTENSIONS.join(' ')})`;
+/** Why a file is not uploaded: its format's advice when it is a known one, else the list of supported extensions. */
+export function unsupportedReason(path: string): string {
+  const ext = extname(path).toLowerCase();
+  const known = UNSUPPORTED_FORMATS.find((f) => f.id === UNSUPPORTED_BY_EXTENSION[ext]);
+  if (known) return `unsupported type: ${known.label}; ${known.advice}`;
+  return `unsupported type (${ext || 'no extension'}; supported: ${INGEST_EXTENSIONS.join(' ')})`;
+}
 
-export const isIngestible = (path: string) => (INGEST_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
+export const isIngestible = (path: string) => INGEST_EXTENSIONS.includes(extname(path).toLowerCase());
 
 async function walk(dir: string, out: InputFile[], skipped: ExpandedInputs['skipped']): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
+    if (entry.name.startsWith('.')) {
+      skipped.push({ path, reason: entry.isDirectory() ? 'hidden folder (not searched)' : 'hidden file' });
+      continue;
+    }
     if (entry.isDirectory()) await walk(path, out, skipped);
     else if (!entry.isFile()) skipped.push({ path, reason: entry.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file' });
-    else if (!isIngestible(entry.name)) skipped.push({ path, reason: UNSUPPORTED });
+    else if (!isIngestible(entry.name)) skipped.push({ path, reason: unsupportedReason(entry.name) });
     else {
       const s = await stat(path);
       if (s.size === 0) skipped.push({ path, reason: 'empty file' });
@@ -42,10 +75,10 @@ async function walk(dir: string, out: InputFile[], skipped: ExpandedInputs['skip
 }
 
 /**
- * Folders are searched recursively for supported files; every other file found there,
- * like a file named explicitly but of another type, is reported as skipped with the
- * reason (hidden files and folders, `.name`, are passed over quietly). Each file is
- * listed once even when named twice.
+ * Folders are searched recursively for supported files; every other file found there
+ * (hidden ones and hidden folders included), like a file named explicitly but of another
+ * type, is reported as skipped with the reason: nothing is passed over silently. Each
+ * file is listed once even when named twice.
  */
 export async function expandInputs(paths: string[]): Promise<ExpandedInputs> {
   const files: InputFile[] = [];
@@ -68,7 +101,7 @@ export async function expandInputs(paths: string[]): Promise<ExpandedInputs> {
         missing.push({ path: raw, reason: (err as Error).message });
       }
     } else if (!isIngestible(path)) {
-      skipped.push({ path: raw, reason: UNSUPPORTED });
+      skipped.push({ path: raw, reason: unsupportedReason(path) });
     } else if (s.size === 0) {
       skipped.push({ path: raw, reason: 'empty file' });
     } else {

@@ -123,12 +123,16 @@ describe('npm run ingest (against a fake API)', () => {
     file(d, 'nested/deeper/three.tiff');
     file(d, 'four.jpeg');
     file(d, 'notes.txt');
+    file(d, 'old.doc');
     file(d, '.hidden.pdf');
     writeFileSync(join(d, 'empty.pdf'), '');
     const r = await ingest([d, '--project', 'Folder', '--api', url]);
     expect(r.code).toBe(0);
-    expect([...api.docs.values()].map((x) => x.filename).sort()).toEqual(['four.jpeg', 'one.pdf', 'three.tiff', 'two.PNG']);
+    expect([...api.docs.values()].map((x) => x.filename).sort()).toEqual(['four.jpeg', 'notes.txt', 'one.pdf', 'three.tiff', 'two.PNG']);
     expect(r.stderr).toContain('empty.pdf: empty file');
+    // Nothing passed over silently: the unsupported and the hidden files are reported, with their reasons.
+    expect(r.stderr).toContain(`${join(d, 'old.doc')}: unsupported type: Word 97-2003 document (.doc); convert it to DOCX or PDF`);
+    expect(r.stderr).toContain(`${join(d, '.hidden.pdf')}: hidden file`);
   });
 
   it('a document that fails: its stage and reason in the summary, exit 1', async () => {
@@ -291,7 +295,7 @@ describe('npm run ingest (against a fake API)', () => {
 
     it('nothing ingestible', async () => {
       const d = dir();
-      writeFileSync(join(d, 'readme.txt'), 'hello');
+      writeFileSync(join(d, 'readme.xyz'), 'hello');
       const r = await ingest([d, '--project', 'P', '--api', 'http://127.0.0.1:9']);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('nothing to upload');

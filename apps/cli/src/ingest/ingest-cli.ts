@@ -9,12 +9,17 @@
  *    lines when stdout is not a terminal) until it is completed or failed;
  * 4. prints a summary: pages, entities by type, top relationships, failures.
  *
- * Exit status: 0 all completed; 1 anything failed, was refused, did not finish in
+ * With `--load-file X.dat --images X.opt <folder>` step 2 is one production import instead
+ * (POST /v1/projects/:projectUuid/productions), whose unreadable records are reported.
+ *
+ * Exit status: 0 all completed; 1 anything failed, was refused, a production record was unreadable, did not finish in
  * --timeout, or the API could not be used; 2 usage error; 130 interrupted.
  */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { AcceptedDocument, ApiError, ApiUnreachableError, CaseGraphClient, DocumentState, ProjectRef } from './api-client';
 import { INGEST_USAGE, IngestOptions, UsageError, parseIngestArgs } from './args';
-import { InputFile, expandInputs } from './files';
+import { INGEST_EXTENSIONS, InputFile, expandInputs } from './files';
 import { BarsView, LinesView, ProgressView, describeState } from './progress';
 import { entityCounts, renderSummary, topRelationships } from './summary';
 
@@ -92,6 +97,8 @@ export async function runIngestCommand(
     return 0;
   }
 
+  if (opts.production) return runProduction(opts, io);
+
   const inputs = await expandInputs(opts.paths);
   if (inputs.missing.length) {
     for (const m of inputs.missing) warn(`ingest: ${m.path}: ${m.reason}`);
@@ -99,7 +106,7 @@ export async function runIngestCommand(
   }
   for (const s of inputs.skipped) warn(`skipping ${s.path}: ${s.reason}`);
   if (!inputs.files.length) {
-    warn(`ingest: nothing to upload in ${opts.paths.join(' ')} (looking for .pdf .png .jpg .jpeg .tif .tiff)`);
+    warn(`ingest: nothing to upload in ${opts.paths.join(' ')} (looking for ${INGEST_EXTENSIONS.join(' ')})`);
     return 2;
   }
 
@@ -183,6 +190,126 @@ export async function runIngestCommand(
   }
 }
 
+/** Every regular file under a folder, as paths relative to it with forward slashes (hidden ones included). */
+async function listFolder(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string, rel: string) => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(join(dir, e.name), r);
+      else if (e.isFile()) out.push(r);
+    }
+  };
+  await walk(root, '');
+  return out.sort();
+}
+
+/**
+ * `--load-file X.dat --images X.opt <folder>`: reads the OPT here to find the images it names under <folder>, posts
+ * the DAT, the OPT and those images as one production (streamed from disk), prints the server's report (documents
+ * imported, records it could not read with their line and reason), then follows the documents like uploads.
+ */
+async function runProduction(opts: IngestOptions, io: IngestIo): Promise<number> {
+  const print = (s: string) => io.out.write(`${s}\n`);
+  const warn = (s: string) => io.err.write(`${s}\n`);
+  const p = opts.production!;
+  const folder = resolve(p.folder);
+  const loadFile = resolve(p.loadFile);
+  const images = resolve(p.images);
+  let optBytes: Buffer;
+  let available: string[];
+  try {
+    const s = await stat(folder);
+    if (!s.isDirectory()) throw new Error('not a folder');
+    await stat(loadFile);
+    optBytes = await readFile(images);
+    available = await listFolder(folder);
+  } catch (err) {
+    warn(`ingest: ${(err as Error).message}`);
+    return 2;
+  }
+  const { parseOpt, matchImagePath } = await import('@casegraph/formats');
+  const opt = parseOpt(optBytes);
+  if (!opt.documents.length) {
+    warn(`ingest: ${p.images} lists no pages${opt.errors[0] ? ` (line ${opt.errors[0].line}: ${opt.errors[0].reason})` : ''}`);
+    return 2;
+  }
+  const files: Array<{ path: string; name: string }> = [];
+  const sent = new Set<string>();
+  const notFound: string[] = [];
+  for (const d of opt.documents) {
+    for (const page of d.pages) {
+      if (sent.has(page.imagePath)) continue;
+      sent.add(page.imagePath);
+      const match = matchImagePath(page.imagePath, available);
+      if (match) files.push({ path: join(folder, ...match.split('/')), name: page.imagePath });
+      else notFound.push(page.imagePath);
+    }
+  }
+  // Every other file of the folder is reported, never passed over silently.
+  const used = new Set(files.map((f) => relative(folder, f.path).split(sep).join('/')));
+  const own = new Set([loadFile, images]);
+  const skipped = available
+    .filter((r) => !used.has(r) && !own.has(join(folder, ...r.split('/'))))
+    .map((r) => ({ path: join(folder, ...r.split('/')), reason: 'not named by the OPT' }));
+  for (const s of skipped) warn(`skipping ${s.path}: ${s.reason}`);
+  for (const m of notFound) warn(`the OPT names ${m}, which is not in ${p.folder}`);
+
+  const client = new CaseGraphClient({ baseUrl: opts.api, key: opts.key, maxRequestsPerSecond: opts.ratePerSecond });
+  let project: ProjectRef;
+  let report;
+  try {
+    project = await client.ensureProject(opts.project);
+    print(
+      `project "${project.name}" (${project.projectUuid}) at ${opts.api}: importing production ${basename(loadFile)} ` +
+        `(${opt.documents.length} documents, ${files.length} images)`,
+    );
+    report = await client.uploadProduction(project.projectUuid, {
+      loadFile,
+      images,
+      files,
+      custodian: p.custodian,
+      name: basename(loadFile).replace(/\.[^.]*$/, ''),
+    });
+  } catch (err) {
+    warn(`ingest: ${(err as Error).message}`);
+    return 1;
+  }
+  const duplicates: Array<{ file: string; of: string }> = [];
+  const tracked = new Map<string, Tracked>();
+  for (const d of report.documents) {
+    const label = d.begBates === d.endBates ? d.begBates : `${d.begBates}-${d.endBates}`;
+    if (d.duplicateOf) duplicates.push({ file: label, of: d.duplicateOf });
+    const uuid = d.duplicateOf ?? d.documentUuid;
+    if (!tracked.has(uuid)) tracked.set(uuid, { documentUuid: uuid, label: d.duplicateOf ? `${label} (existing)` : label, misses: 0 });
+  }
+  const imported = report.documents.length - duplicates.length;
+  print(
+    `production ${report.productionUuid}: ${imported} document${imported === 1 ? '' : 's'} imported, ` +
+      `${duplicates.length} duplicate${duplicates.length === 1 ? '' : 's'}, ${report.unreadable.length} unreadable`,
+  );
+  for (const d of report.documents) {
+    print(
+      `  ${d.begBates}${d.endBates !== d.begBates ? `-${d.endBates}` : ''}  ${d.pages} page${d.pages === 1 ? '' : 's'}${d.custodian ? `  ${d.custodian}` : ''}${d.duplicateOf ? `  = document ${d.duplicateOf}` : ''}`,
+    );
+  }
+  for (const u of report.unreadable) warn(`unreadable ${u.source.toUpperCase()}${u.line > 0 ? ` line ${u.line}` : ''}: ${u.reason}`);
+
+  const ctrl = new AbortController();
+  const onSigint = () => ctrl.abort();
+  let signal = io.signal;
+  if (!signal) {
+    process.once('SIGINT', onSigint);
+    signal = ctrl.signal;
+  }
+  try {
+    return await followAndSummarise({ opts, io, client, project, tracked, refused: [], duplicates, skipped, unreadable: report.unreadable, signal });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
 interface FollowContext {
   opts: IngestOptions;
   io: IngestIo;
@@ -192,6 +319,7 @@ interface FollowContext {
   refused: Array<{ file: string; reason: string }>;
   duplicates: Array<{ file: string; of: string }>;
   skipped: Array<{ path: string; reason: string }>;
+  unreadable?: Array<{ line: number; source: string; reason: string }>;
   signal: AbortSignal;
 }
 
@@ -257,12 +385,17 @@ async function followAndSummarise(c: FollowContext): Promise<number> {
       duplicates: c.duplicates,
       refused: c.refused,
       skipped: c.skipped,
+      unreadable: c.unreadable,
       unfinished,
       entities,
       relationships,
     }),
   );
-  const anyFailed = c.refused.length > 0 || unfinished.length > 0 || [...tracked.values()].some((t) => t.state?.status === 'failed');
+  const anyFailed =
+    c.refused.length > 0 ||
+    (c.unreadable?.length ?? 0) > 0 ||
+    unfinished.length > 0 ||
+    [...tracked.values()].some((t) => t.state?.status === 'failed');
   return anyFailed ? 1 : 0;
 }
 

@@ -44,6 +44,10 @@ export function describeState(doc: DocumentState, maxReason = 80): string {
       return 'queued';
     default: {
       const stage = activeStage(doc);
+      const ocr = doc.stages?.ocr;
+      if (stage === 'ocr' && typeof ocr?.pageCount === 'number' && ocr.pageCount > 0 && typeof ocr.pagesDone === 'number') {
+        return `ocr ${ocr.pagesDone}/${ocr.pageCount} pages…`;
+      }
       return stage ? `${stage}…` : `${doc.status}…`;
     }
   }

@@ -140,6 +140,8 @@ export interface SummaryInput {
   duplicates: Array<{ file: string; of: string }>;
   refused: Array<{ file: string; reason: string }>;
   skipped: Array<{ path: string; reason: string }>;
+  /** A production's records the server could not read (with the load file's line). */
+  unreadable?: Array<{ line: number; source: string; reason: string }>;
   unfinished: Array<{ label: string; state: string }>;
   entities: EntityCounts;
   relationships: { items: Relationship[]; unavailable?: string };
@@ -154,6 +156,7 @@ export function renderSummary(s: SummaryInput): string {
   if (s.unfinished.length) parts.push(`${s.unfinished.length} unfinished`);
   if (s.duplicates.length) parts.push(`${s.duplicates.length} duplicate${s.duplicates.length === 1 ? '' : 's'}`);
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
+  if (s.unreadable?.length) parts.push(`${s.unreadable.length} unreadable record${s.unreadable.length === 1 ? '' : 's'}`);
   lines.push(`  documents      ${parts.join(', ')}`);
 
   const withPages = done.filter((d) => typeof d.doc?.pageCount === 'number');
@@ -198,6 +201,10 @@ export function renderSummary(s: SummaryInput): string {
   if (s.skipped.length) {
     lines.push('  skipped');
     for (const k of s.skipped) lines.push(`    ${k.path}: ${k.reason}`);
+  }
+  if (s.unreadable?.length) {
+    lines.push('  unreadable (production records not imported)');
+    for (const u of s.unreadable) lines.push(`    ${u.source.toUpperCase()}${u.line > 0 ? ` line ${u.line}` : ''}: ${u.reason}`);
   }
   if (failed.length || s.refused.length) {
     lines.push('  failures');
