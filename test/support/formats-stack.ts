@@ -74,9 +74,20 @@ export class FormatsStack {
   /** Other projects this stack created (project()). */
   readonly extraProjects: Array<{ id: number; projectUuid: string }> = [];
   private output = '';
+  private api = '';
+  private restoreStdio: Array<() => void> = [];
 
   static async start(label: string, opts: FormatsStackOptions = {}): Promise<FormatsStack> {
     const f = new FormatsStack();
+    // What the in-process apps write to stdout / stderr (Nest's logger, console), kept and passed on.
+    for (const stream of [process.stdout, process.stderr]) {
+      const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
+      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+        f.api += typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+        return write(chunk, ...rest);
+      });
+      f.restoreStdio.push(() => (stream.write = write as typeof stream.write));
+    }
     const env = { DOCUMENT_PASSWORD_KEY: f.passwordKey, ...(opts.env ?? {}) };
     f.stack = await PipelineStack.start({ env });
     try {
@@ -104,6 +115,11 @@ export class FormatsStack {
   /** Everything a child-process worker wrote (stdout and stderr) since it started. */
   workerOutput(): string {
     return this.output;
+  }
+
+  /** Everything written to this process's stdout / stderr since start (the in-process apps' logs). */
+  apiOutput(): string {
+    return this.api;
   }
 
   /** Another project of this stack (deleted by close). */
@@ -234,7 +250,10 @@ export class FormatsStack {
   }
 
   async close(): Promise<void> {
-    if (!this.stack) return;
+    if (!this.stack) {
+      for (const r of this.restoreStdio.splice(0)) r();
+      return;
+    }
     try {
       // Workers first, so nothing writes while the rows go.
       for (const w of this.stack.workers.splice(0)) await w.stop().catch(() => undefined);
@@ -259,6 +278,7 @@ export class FormatsStack {
       }
     } finally {
       await this.stack.close();
+      for (const r of this.restoreStdio.splice(0)) r();
     }
   }
 }
