@@ -16,8 +16,11 @@ import { numberTransformer } from './transformers';
 @Index('idx_source_documents_batch', ['batchId'], { where: 'batch_id IS NOT NULL' })
 // One processed copy of a file per project: duplicates are found by content hash (ON CONFLICT uses it).
 @Index('idx_source_documents_parent', ['parentDocumentUuid', 'attachmentIndex'], { where: 'parent_document_uuid IS NOT NULL' })
-// E-mail threads: an expression index on document_metadata's Message-ID, declared by name (migration 1765100000000).
+// E-mail threads: expression indexes on document_metadata's Message-ID, In-Reply-To and References, declared by name
+// (migration 1765100000000).
 @Index('idx_source_documents_message_id', { synchronize: false })
+@Index('idx_source_documents_in_reply_to', { synchronize: false })
+@Index('idx_source_documents_references', { synchronize: false })
 @Index('uq_source_documents_project_sha256', ['projectFkId', 'sha256'], { unique: true, where: 'sha256 IS NOT NULL' })
 export class SourceDocument {
   @PrimaryGeneratedColumn()

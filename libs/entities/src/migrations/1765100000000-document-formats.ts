@@ -28,6 +28,11 @@ export class DocumentFormats1765100000000 implements MigrationInterface {
     // E-mail threads: a reply finds the message it answers by Message-ID.
     await q.query(`CREATE INDEX IF NOT EXISTS idx_source_documents_message_id ON source_documents (project_fk_id, ((document_metadata #>> '{email,messageId}')))
                     WHERE document_metadata #>> '{email,messageId}' IS NOT NULL`);
+    // And the replies to a message: by In-Reply-To, or by any id of References (libs/graph email-threads).
+    await q.query(`CREATE INDEX IF NOT EXISTS idx_source_documents_in_reply_to ON source_documents (project_fk_id, ((document_metadata #>> '{email,inReplyTo}')))
+                    WHERE document_metadata #>> '{email,inReplyTo}' IS NOT NULL`);
+    await q.query(`CREATE INDEX IF NOT EXISTS idx_source_documents_references ON source_documents USING gin ((document_metadata #> '{email,references}'))
+                    WHERE document_metadata #> '{email,references}' IS NOT NULL`);
 
     await q.query(`CREATE TABLE IF NOT EXISTS document_occurrences (
       id bigserial PRIMARY KEY,
@@ -71,6 +76,8 @@ export class DocumentFormats1765100000000 implements MigrationInterface {
       `ALTER TABLE document_pages DROP COLUMN IF EXISTS bates, DROP COLUMN IF EXISTS bates_prefix, DROP COLUMN IF EXISTS bates_seq, DROP COLUMN IF EXISTS part`,
     );
     await q.query(`DROP TABLE IF EXISTS document_occurrences`);
+    await q.query(`DROP INDEX IF EXISTS idx_source_documents_references`);
+    await q.query(`DROP INDEX IF EXISTS idx_source_documents_in_reply_to`);
     await q.query(`DROP INDEX IF EXISTS idx_source_documents_message_id`);
     await q.query(`DROP INDEX IF EXISTS idx_source_documents_parent`);
     await q.query(`ALTER TABLE source_documents DROP COLUMN IF EXISTS parent_document_uuid, DROP COLUMN IF EXISTS attachment_index,
