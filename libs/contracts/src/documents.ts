@@ -45,6 +45,11 @@ export const UNSUPPORTED_FORMATS = [
   { id: 'mbox', label: 'mbox mailbox', advice: 'export the messages as .eml files' },
   { id: 'pst', label: 'Outlook data file (.pst)', advice: 'export the messages as .msg or .eml files' },
   { id: 'encrypted-zip', label: 'password-protected ZIP archive', advice: 'unpack it and upload the files' },
+  {
+    id: 'encrypted-office',
+    label: 'password-protected Office document',
+    advice: 'remove its password in Office (or save it as PDF) and upload it again',
+  },
   { id: 'binary', label: 'file of an unknown binary type', advice: 'upload it as PDF' },
 ] as const;
 export type UnsupportedFormatId = (typeof UNSUPPORTED_FORMATS)[number]['id'];

@@ -27,11 +27,6 @@ function unsupported(format: UnsupportedFormatId, override?: { label?: string; a
 }
 
 /** An Office file (Word, Excel, PowerPoint 2007+) saved with a password: an OLE file holding the encrypted package. */
-const ENCRYPTED_OFFICE = {
-  label: 'password-protected Office document',
-  advice: 'remove its password in Office (or save it as PDF) and upload it again',
-};
-
 function startsWith(b: Buffer, bytes: number[], at = 0): boolean {
   if (b.length < at + bytes.length) return false;
   for (let i = 0; i < bytes.length; i++) if (b[at + i] !== bytes[i]) return false;
@@ -434,7 +429,7 @@ function identifyOle(bytes: Buffer): Detection {
     return false;
   };
   if (names) {
-    if (has((n) => n === 'EncryptedPackage') || has((n) => n === 'EncryptionInfo')) return unsupported('binary', ENCRYPTED_OFFICE);
+    if (has((n) => n === 'EncryptedPackage') || has((n) => n === 'EncryptionInfo')) return unsupported('encrypted-office');
     if (has((n) => n === '__properties_version1.0' || n.startsWith('__substg1.0_'))) return supported('msg');
     if (has((n) => n === 'WordDocument')) return unsupported('doc');
     if (has((n) => n === 'Workbook' || n === 'Book')) return unsupported('xls');
