@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as CFB from 'cfb';
 import request from 'supertest';
 import { SUPPORTED_FORMATS_SENTENCE } from '@casegraph/contracts';
-import { buildDocx, buildDocxBomb, buildZip, buildZipBomb } from '@casegraph/formats/testing';
+import { buildDocx, buildDocxBomb, buildEncryptedZip, buildZip, buildZipBomb, buildZipSlip } from '@casegraph/formats/testing';
 import { buildTextPdf } from '../../libs/testing/src/documents';
 import { ApiDocument, FormatsStack, UploadFile } from '../support/formats-stack';
 
@@ -117,6 +117,24 @@ describe('hostile files of every new format: refused or failed with a reason, bo
     const cases: Array<{ name: string; bytes: Buffer; reason: RegExp }> = [
       // Corrupt: the head is right (accepted at upload), the rest is not.
       { name: 'truncated.docx', bytes: docx.subarray(0, Math.floor(docx.length / 2)), reason: /corrupt|truncated|not a readable/i },
+      {
+        name: 'garbage-xml.docx',
+        bytes: await buildZip([
+          {
+            path: '[Content_Types].xml',
+            bytes:
+              '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+          },
+          {
+            path: '_rels/.rels',
+            bytes:
+              '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+          },
+          { path: 'word/document.xml', bytes: randomBytes(3000) },
+        ]),
+        reason: /Word|corrupt|not a readable/i,
+      },
+      { name: 'locked.zip', bytes: buildEncryptedZip(), reason: /password-protected ZIP.*unpack it/i },
       { name: 'truncated.zip', bytes: zip.subarray(0, Math.floor(zip.length * 0.6)), reason: /corrupt|truncated/i },
       {
         name: 'corrupt.tif',
@@ -219,6 +237,39 @@ describe('hostile files of every new format: refused or failed with a reason, bo
         expect((await s.text(d.documentUuid)).pages.map((p) => p.text).join('\n')).toContain(words[i]);
       }
     }
+  });
+
+  it('a ZIP slip archive never names a child outside its folder; archives nested past the depth limit are not expanded', async () => {
+    const [slip] = await s.upload([{ name: 'slip.zip', bytes: buildZipSlip() }]);
+    const { parent } = await s.waitFamily(slip, 0);
+    if (parent.status === 'failed') {
+      expect(parent.error).not.toMatch(UNREADABLE);
+      expect(parent.family.children).toEqual([]);
+    } else {
+      expect(parent.status).toBe('completed');
+      for (const c of parent.family.children) {
+        expect(c.path).not.toMatch(/(^|[\\/])\.\.([\\/]|$)|^[\\/]|^[A-Za-z]:/);
+        expect(c.filename).not.toMatch(/[\\/]|^\.\.$/);
+      }
+    }
+    // zip0 ⊃ zip1 ⊃ zip2 ⊃ zip3 ⊃ zip4 ⊃ leaf.txt: the document at depth 3 (FORMAT_MAX_DEPTH default) is not expanded.
+    let inner = await buildZip([{ path: 'leaf.txt', bytes: 'DEEPEST LEAF never reached' }]);
+    for (let i = 4; i >= 1; i--) inner = await buildZip([{ path: `level${i}.zip`, bytes: inner }]);
+    const [top] = await s.upload([{ name: 'level0.zip', bytes: inner }]);
+    let at = top;
+    const chain: Array<{ status: string; children: number }> = [];
+    for (let depth = 0; depth < 5; depth++) {
+      const { parent: p } = await s.waitFamily(at, depth < 3 ? 1 : 0);
+      chain.push({ status: p.status, children: p.family.children.length });
+      if (!p.family.children.length) break;
+      at = p.family.children[0].documentUuid;
+    }
+    expect(chain).toEqual([
+      { status: 'completed', children: 1 },
+      { status: 'completed', children: 1 },
+      { status: 'completed', children: 1 },
+      { status: 'completed', children: 0 },
+    ]);
   });
 
   it('the worker is alive after all of it: a good PDF and a good DOCX still complete', async () => {
