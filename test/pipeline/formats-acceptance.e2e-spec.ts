@@ -83,6 +83,7 @@ const msgFile = (): UploadFile => ({
   bytes: buildMsg({
     from: 'Dana Price <dana.price@example.com>',
     to: ['Evan Moss <evan.moss@example.com>'],
+    cc: ['Gina Ross <gina.ross@example.com>'],
     subject: 'Case status',
     date: new Date('2024-06-01T10:00:00Z'),
     messageId: `msg-${tag}@mail.example.com`,
@@ -284,10 +285,16 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
     expect(one.pages).toEqual([pages[pages.length - 1]]);
     expect((await s.text(d.documentUuid, pages.length + 1)).status).toBe(404);
     expect(d.metadata.format).toBe('docx');
-    const persons = await s.entities({ type: 'PERSON', q: 'Whitfield' });
-    expect(persons.map((e) => e.name)).toContain('Jane Whitfield');
-    const dates = await s.entities({ type: 'DATE' });
-    expect(dates.length).toBeGreaterThan(0);
+    // Found in this document's body: the person and the date, through the entity detail's documents.
+    const inThisDocument = async (type: string, match: RegExp) => {
+      const found = (await s.entities({ type })).filter((e) => match.test([e.name, ...e.aliases].join(' | ')));
+      const details = await Promise.all(found.map((e) => request(s.http).get(`/v1/projects/${s.projectUuid}/entities/${e.uuid}`)));
+      return details
+        .filter((r) => (r.body.documents as Array<{ documentUuid: string }>).some((x) => x.documentUuid === d.documentUuid))
+        .map((r) => r.body.name);
+    };
+    expect(await inThisDocument('PERSON', /Jane Whitfield/)).toEqual(['Jane Whitfield']);
+    expect((await inThisDocument('DATE', /2024-03-03|March 3, 2024/i)).length).toBe(1);
   });
 
   it('EML with a PDF and a DOCX attached: two children with family links, each completed with its own text', async () => {
@@ -357,8 +364,10 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
     expect(parent.family.children).toEqual([expect.objectContaining({ attachmentIndex: 0, path: 'schedule.txt' })]);
     expect(children[0].status).toBe('completed');
     expect((await allText(children[0].documentUuid))[0].text).toContain('MSG ATTACHMENT deposition schedule');
-    const edges = (await emailEdges('Dana Price')).map((e) => `${e.type} ${e.from} ${e.to}`);
-    expect(edges).toEqual(expect.arrayContaining(['SENT Dana Price status.msg', 'RECEIVED status.msg Evan Moss']));
+    const edges = (await emailEdges('Dana Price')).map((e) => `${e.type} ${e.from} ${e.to}${e.roles ? ` ${e.roles.join(',')}` : ''}`);
+    expect(edges).toEqual(
+      expect.arrayContaining(['SENT Dana Price status.msg', 'RECEIVED status.msg Evan Moss to', 'RECEIVED status.msg Gina Ross cc']),
+    );
   });
 
   it('HTML and text: the words, not the markup; UTF-16LE with a BOM and Windows-1252 decoded', async () => {
