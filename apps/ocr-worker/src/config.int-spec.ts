@@ -24,3 +24,17 @@ describe('ocr-worker boot with a bad combination of variables', () => {
     }
   }, 120_000);
 });
+
+describe('ocr-worker boot with a bad DOCUMENT_PASSWORD_KEY', () => {
+  it('exits 78 naming it, without echoing the value', async () => {
+    const app = await spawnApp({ app: 'ocr-worker', env: { DOCUMENT_PASSWORD_KEY: 'not-a-key-at-all', HEALTH_PORT: '0' } });
+    try {
+      const exit = await app.exited;
+      expect({ exit, stderr: app.stderr() }).toMatchObject({ exit: { code: 78, signal: null } });
+      expect(app.stderr()).toContain('DOCUMENT_PASSWORD_KEY must be 32 random bytes');
+      expect(app.stderr()).not.toContain('not-a-key-at-all');
+    } finally {
+      await app.kill();
+    }
+  }, 120_000);
+});

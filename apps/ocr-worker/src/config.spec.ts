@@ -33,6 +33,21 @@ describe('ocr-worker config', () => {
     expect(ocrConfigProblems(c)).toEqual([]);
   });
 
+  it('reads DOCUMENT_PASSWORD_KEY (blank: none) and the format limits; a bad key is named, never echoed', () => {
+    const none = loadConfig(ocrWorkerConfigSpec, {});
+    expect(none).toMatchObject({ documentPasswordKey: null, formatMaxDepth: 3, formatMaxChildren: 1000 });
+    const hex = 'ab'.repeat(32);
+    const c = loadConfig(ocrWorkerConfigSpec, { DOCUMENT_PASSWORD_KEY: hex, FORMAT_MAX_DEPTH: '1', FORMAT_MAX_CHILDREN: '50' });
+    expect(c.documentPasswordKey).toEqual(Buffer.from(hex, 'hex'));
+    expect(c).toMatchObject({ formatMaxDepth: 1, formatMaxChildren: 50 });
+    const bad = problems({ DOCUMENT_PASSWORD_KEY: 'sekrit-value-too-short', FORMAT_MAX_DEPTH: '11' });
+    expect(bad).toEqual([
+      expect.stringMatching(/^DOCUMENT_PASSWORD_KEY must be 32 random bytes/),
+      expect.stringMatching(/^FORMAT_MAX_DEPTH must be <= 10/),
+    ]);
+    expect(bad.join(' ')).not.toContain('sekrit-value-too-short');
+  });
+
   it('sizes the tesseract pool from the cores (capped at 4, at least 1) and recycles workers after 50 pages', () => {
     expect([0, 1, 2, 3, 4, 8, 64].map(defaultTesseractWorkers)).toEqual([1, 1, 2, 3, 4, 4, 4]);
     const c = loadConfig(ocrWorkerConfigSpec, {});

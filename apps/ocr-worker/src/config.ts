@@ -1,5 +1,6 @@
 import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, bullPrefixSpec, crossCheckProblems, parsers } from '@casegraph/platform';
 import { availableParallelism } from 'node:os';
+import { parseSecretKey } from '@casegraph/intake';
 import { StorageConfig, awsCredentialsPairCheck, s3BucketCheck, storageConfigSpec } from '@casegraph/storage';
 
 /** Default size of the tesseract pool: the cores this process may use, at most 4, at least 1. */
@@ -54,7 +55,26 @@ export interface OcrWorkerConfig extends BaseConfig, StorageConfig {
   textractPollMaxDelayMs: number;
   /** An async job still IN_PROGRESS this long after it started fails the document. */
   textractPollDeadlineMs: number;
+  /**
+   * DOCUMENT_PASSWORD_KEY (32 bytes, hex or base64; the API's): opens the sealed passwords of encrypted PDFs
+   * (document_secrets). Null: a sealed password cannot be read and the document fails saying so.
+   */
+  documentPasswordKey: Buffer | null;
+  /** A document nested this deep (familyDepth) is not expanded into children (FORMAT_MAX_DEPTH). */
+  formatMaxDepth: number;
+  /** Most children (attachments, archive entries) one document may have (FORMAT_MAX_CHILDREN). */
+  formatMaxChildren: number;
 }
+
+/** DOCUMENT_PASSWORD_KEY: blank = not set; otherwise 32 bytes (the value itself is never echoed). */
+const documentPasswordKeyParser: Parser<Buffer | null> = (raw, name) => {
+  if (raw.trim() === '') return null;
+  try {
+    return parseSecretKey(raw);
+  } catch (err) {
+    throw new Error(`${name} ${(err as Error).message}`);
+  }
+};
 
 const optional =
   <T>(inner: Parser<T>): Parser<T | undefined> =>
@@ -114,6 +134,9 @@ export const ocrWorkerConfigSpec: ConfigSpec<OcrWorkerConfig> = {
     default: String(2 * 3600 * 1000),
     parse: parsers.int({ min: 100, max: 7 * 24 * 3600 * 1000 }),
   },
+  documentPasswordKey: { env: 'DOCUMENT_PASSWORD_KEY', default: '', parse: documentPasswordKeyParser },
+  formatMaxDepth: { env: 'FORMAT_MAX_DEPTH', default: '3', parse: parsers.int({ min: 0, max: 10 }) },
+  formatMaxChildren: { env: 'FORMAT_MAX_CHILDREN', default: '1000', parse: parsers.int({ min: 1, max: 100_000 }) },
   crossChecks: [
     s3BucketCheck,
     // The storage spec asks for the pair only with S3 storage; Textract needs AWS credentials too.

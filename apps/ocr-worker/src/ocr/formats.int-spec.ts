@@ -57,9 +57,6 @@ describe('OCR stage for every format (real PostgreSQL, Redis, Bull)', () => {
 
   beforeAll(async () => {
     w = await startWorker({ OCR_CONCURRENCY: '2', DOCUMENT_PASSWORD_KEY: PASSWORD_KEY.toString('hex') });
-    // Until the config reads DOCUMENT_PASSWORD_KEY itself (H3's config.ts), hand the key to the running worker.
-    const cfg = w.config as unknown as { documentPasswordKey?: Buffer };
-    cfg.documentPasswordKey ??= PASSWORD_KEY;
     redis = new Redis(process.env.REDIS_URL!);
   });
   afterAll(async () => {

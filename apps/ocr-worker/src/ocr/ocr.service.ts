@@ -67,9 +67,6 @@ const OCR_FORMATS: ReadonlySet<FormatId> = new Set<FormatId>(['pdf', 'png', 'jpe
 /** document_pages.engine of a page read by a format reader (the library or the format that produced its text). */
 const READER_ENGINE: Partial<Record<FormatId, string>> = { eml: 'mailparser', msg: 'msgreader' };
 
-/** Config read by the format path; H3 adds these to OcrWorkerConfig (until then the defaults apply). */
-type FormatConfig = OcrWorkerConfig & { documentPasswordKey?: Buffer | null; formatMaxDepth?: number; formatMaxChildren?: number };
-
 /** What a document's extraction hands to finish() beyond the engine's result. */
 interface FinishExtras {
   format: FormatId;
@@ -229,11 +226,10 @@ export class OcrService {
 
   /** The reader limits: DEFAULT_FORMAT_LIMITS, FORMAT_MAX_DEPTH / FORMAT_MAX_CHILDREN, a child no larger than a file. */
   private formatLimits(): FormatLimits {
-    const c = this.config as FormatConfig;
     return {
       ...DEFAULT_FORMAT_LIMITS,
-      maxDepth: c.formatMaxDepth ?? DEFAULT_FORMAT_LIMITS.maxDepth,
-      maxChildren: c.formatMaxChildren ?? DEFAULT_FORMAT_LIMITS.maxChildren,
+      maxDepth: this.config.formatMaxDepth,
+      maxChildren: this.config.formatMaxChildren,
       maxChildBytes: Math.min(DEFAULT_FORMAT_LIMITS.maxChildBytes, this.config.ocrMaxFileBytes),
     };
   }
@@ -248,7 +244,7 @@ export class OcrService {
       documentUuid,
     ]);
     if (!rows.length) return null;
-    const key = (this.config as FormatConfig).documentPasswordKey;
+    const key = this.config.documentPasswordKey;
     const password = key ? openSecret(key, documentUuid, rows[0].ciphertext) : null;
     if (password === null) {
       await this.deleteSecret(documentUuid);
