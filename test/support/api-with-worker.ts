@@ -7,15 +7,23 @@ import {
   PipelineApp,
   TestProject,
   cleanupProjects,
+  TestEmail,
   createDocument,
+  createEmailDocument,
   createPipelineApp,
   createProject,
 } from '../../apps/graph-worker/src/testing/graph-test-kit';
 import { TestApp, cleanupTestData, createTestApp } from '../../apps/ingest-api/src/testing/test-app';
 
 export interface ProcessedDocument {
+  /** The pages; ignored for an e-mail (its pages are the header page and `email.body`). */
   pages: string[];
   filename: string;
+  /**
+   * An e-mail as the OCR stage leaves it (graph-test-kit `createEmailDocument`): document_metadata
+   * {format: 'eml', email}, page 1 the headers (part 'email-headers'), page 2 the body (part 'email-body').
+   */
+  email?: TestEmail;
 }
 
 export interface ApiWithWorker {
@@ -38,7 +46,9 @@ export async function openApiWithWorker(label: string, docs: ProcessedDocument[]
   const documents: string[] = [];
   try {
     for (const d of docs) {
-      const documentUuid = await createDocument(t.db, project, d.pages, d.filename);
+      const documentUuid = d.email
+        ? await createEmailDocument(t.db, project, d.email, d.filename)
+        : await createDocument(t.db, project, d.pages, d.filename);
       documents.push(documentUuid);
       await worker.pipeline.process(documentUuid);
     }

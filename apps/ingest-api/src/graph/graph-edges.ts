@@ -1,4 +1,10 @@
-import { type EdgeEvidence, type RelationshipType, TYPED_RELATIONSHIP_TYPES } from '@casegraph/contracts';
+import {
+  DOCUMENT_SOURCE_RELATIONSHIPS,
+  DOCUMENT_TARGET_RELATIONSHIPS,
+  type EdgeEvidence,
+  type RelationshipType,
+  TYPED_RELATIONSHIP_TYPES,
+} from '@casegraph/contracts';
 import type { GraphEdgeDto } from './graph.dto';
 
 /**
@@ -26,21 +32,46 @@ export const captionCaseOf = (doc: string) =>
  * Which read edges a query wants, relative to a set S of node UUIDs:
  * - touching: at least one end in S (a neighbourhood's next ring);
  * - within: both ends in S (the edges among a neighbourhood's nodes);
- * - within-or-document: the entity ends in S, a document end anything (the project graph view with MENTIONED_IN,
- *   whose node set is entities only: the documents come in with their edges).
+ * - within-or-document: the entity ends in S, a document end anything (the project graph view with MENTIONED_IN or
+ *   the e-mail edges, whose node set is entities only: the documents come in with their edges). A document end is
+ *   the target of MENTIONED_IN and SENT, the source of RECEIVED and (with `citingDocuments`) of CITES from a document
+ *   without a caption CASE, and both ends of IN_REPLY_TO: the replies among the e-mails an entity of S sent or received.
  */
 export type EdgeScope = 'touching' | 'within' | 'within-or-document';
+
+/** A SQL text[] literal of constant type names (plain upper-case identifiers). */
+const typeList = (types: readonly string[]) => `'{${types.join(',')}}'::text[]`;
+/** Edge types read with a document target from an entity of S: MENTIONED_IN, SENT (not IN_REPLY_TO: both ends documents). */
+const ENTITY_TO_DOCUMENT = DOCUMENT_TARGET_RELATIONSHIPS.filter((t) => !DOCUMENT_SOURCE_RELATIONSHIPS.includes(t));
+/** Edge types read with a document source to an entity of S, other than CITES (read from a caption): RECEIVED. */
+const DOCUMENT_TO_ENTITY = DOCUMENT_SOURCE_RELATIONSHIPS.filter((t) => t !== 'CITES' && !DOCUMENT_TARGET_RELATIONSHIPS.includes(t));
+/** Edge types between two documents: IN_REPLY_TO. */
+const DOCUMENT_TO_DOCUMENT = DOCUMENT_SOURCE_RELATIONSHIPS.filter((t) => DOCUMENT_TARGET_RELATIONSHIPS.includes(t));
 
 /**
  * CTEs ending in `read_edges(rid, uuid, type, source, target, weight, properties, document_count, evidence_count,
  * first_evidence, citing_document)`: the stored edges of types `types` in scope, CITES read from caption cases
  * (ungrouped: one row per stored edge). `project`, `set`, `types` are SQL placeholders (uuid, uuid[], text[]).
  * Every branch is an index range (the unique (project, source, target, type) index, (project, target), or the
- * mentions' canonical-entity index): nothing reads the whole project.
+ * mentions' canonical-entity index): nothing reads the whole project. `citingDocuments` (within-or-document only,
+ * default true): a CITES edge from a document without a caption CASE is read from that document (false: not at all,
+ * as in `within`).
  */
-export function readEdgesCte(p: { project: string; set: string; types: string }, scope: EdgeScope): string {
+export function readEdgesCte(p: { project: string; set: string; types: string }, scope: EdgeScope, opts: { citingDocuments?: boolean } = {}): string {
   const { project, set, types } = p;
+  const citingDocuments = opts.citingDocuments ?? true;
   const stored = `relationship_staging r WHERE r.project_uuid = ${project} AND r.relationship_type = ANY(${types}::text[])`;
+  // The e-mails an entity of S sent or received (whatever types are asked): the documents whose IN_REPLY_TO is read.
+  const emailDocuments =
+    scope === 'within-or-document'
+      ? `email_documents AS (
+    SELECT r.target_entity_uuid AS document_uuid FROM relationship_staging r
+     WHERE r.project_uuid = ${project} AND r.relationship_type = 'SENT' AND r.source_entity_uuid = ANY(${set}::uuid[])
+    UNION
+    SELECT r.source_entity_uuid FROM relationship_staging r
+     WHERE r.project_uuid = ${project} AND r.relationship_type = 'RECEIVED' AND r.target_entity_uuid = ANY(${set}::uuid[])),
+  `
+      : '';
   const branches =
     scope === 'touching'
       ? [
@@ -52,18 +83,34 @@ export function readEdgesCte(p: { project: string; set: string; types: string },
            WHERE cm.canonical_entity_uuid = ANY(${set}::uuid[]) AND cm.entity_type = 'CASE' AND cm.attributes->>'kind' = 'caption'
              AND 'CITES' = ANY(${types}::text[])`,
         ]
-      : [
-          `SELECT r.id FROM ${stored} AND r.relationship_type <> 'CITES' AND r.source_entity_uuid = ANY(${set}::uuid[])
-              AND (r.target_entity_uuid = ANY(${set}::uuid[])${scope === 'within-or-document' ? ` OR r.relationship_type = 'MENTIONED_IN'` : ''})`,
-          `SELECT r.id FROM ${stored} AND r.relationship_type = 'CITES' AND r.target_entity_uuid = ANY(${set}::uuid[])`,
-        ];
+      : scope === 'within'
+        ? [
+            `SELECT r.id FROM ${stored} AND r.relationship_type <> 'CITES' AND r.source_entity_uuid = ANY(${set}::uuid[])
+              AND r.target_entity_uuid = ANY(${set}::uuid[])`,
+            `SELECT r.id FROM ${stored} AND r.relationship_type = 'CITES' AND r.target_entity_uuid = ANY(${set}::uuid[])`,
+          ]
+        : [
+            // entity -> entity, and entity -> document (MENTIONED_IN, SENT)
+            `SELECT r.id FROM ${stored} AND r.relationship_type <> 'CITES' AND r.source_entity_uuid = ANY(${set}::uuid[])
+              AND (r.target_entity_uuid = ANY(${set}::uuid[]) OR r.relationship_type = ANY(${typeList(ENTITY_TO_DOCUMENT)}))`,
+            `SELECT r.id FROM ${stored} AND r.relationship_type = 'CITES' AND r.target_entity_uuid = ANY(${set}::uuid[])`,
+            // document -> entity (RECEIVED): by the target, like CITES, but read from the document itself
+            `SELECT r.id FROM ${stored} AND r.relationship_type = ANY(${typeList(DOCUMENT_TO_ENTITY)}) AND r.target_entity_uuid = ANY(${set}::uuid[])`,
+            // document -> document (IN_REPLY_TO) among the e-mails of S, from either end
+            `SELECT r.id FROM email_documents ed JOIN relationship_staging r ON r.project_uuid = ${project} AND r.source_entity_uuid = ed.document_uuid
+              WHERE r.relationship_type = ANY(${typeList(DOCUMENT_TO_DOCUMENT)}) AND r.relationship_type = ANY(${types}::text[])`,
+            `SELECT r.id FROM email_documents ed JOIN relationship_staging r ON r.project_uuid = ${project} AND r.target_entity_uuid = ed.document_uuid
+              WHERE r.relationship_type = ANY(${typeList(DOCUMENT_TO_DOCUMENT)}) AND r.relationship_type = ANY(${types}::text[])`,
+          ];
   const keep =
     scope === 'touching'
       ? `(source = ANY(${set}::uuid[]) OR target = ANY(${set}::uuid[]))`
       : scope === 'within'
         ? `source = ANY(${set}::uuid[]) AND target = ANY(${set}::uuid[])`
-        : `(source = ANY(${set}::uuid[]) OR source = citing_document) AND (target = ANY(${set}::uuid[]) OR type = 'MENTIONED_IN')`;
-  return `stored_ids AS (${branches.join('\n UNION ')}),
+        : `(source = ANY(${set}::uuid[])${citingDocuments ? ' OR source = citing_document' : ''}
+              OR type = ANY(${typeList(DOCUMENT_SOURCE_RELATIONSHIPS.filter((t) => t !== 'CITES'))}))
+           AND (target = ANY(${set}::uuid[]) OR type = ANY(${typeList(DOCUMENT_TARGET_RELATIONSHIPS)}))`;
+  return `${emailDocuments}stored_ids AS (${branches.join('\n UNION ')}),
   projected AS (
     SELECT r.id AS rid, r.relationship_uuid AS uuid, r.relationship_type AS type,
            -- CASE evaluates the caption lookup for CITES rows only (a lateral join would run it for every row).

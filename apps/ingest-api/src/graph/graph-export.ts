@@ -1,4 +1,10 @@
-import { type EdgeEvidence, type RelationshipType, UNDIRECTED_RELATIONSHIP_TYPES } from '@casegraph/contracts';
+import {
+  DOCUMENT_SOURCE_RELATIONSHIPS,
+  DOCUMENT_TARGET_RELATIONSHIPS,
+  type EdgeEvidence,
+  type RelationshipType,
+  UNDIRECTED_RELATIONSHIP_TYPES,
+} from '@casegraph/contracts';
 import type { ExportFormat } from './graph.dto';
 
 /** Rows the exporter reads in batches. */
@@ -26,9 +32,12 @@ export interface ExportEdge {
   evidenceCount?: number;
 }
 
-/** Edge types whose source (CITES) or target (MENTIONED_IN) is a document. */
-const DOCUMENT_SOURCE = new Set(['CITES']);
-const DOCUMENT_TARGET = new Set(['MENTIONED_IN']);
+/**
+ * Edge types whose source (CITES, RECEIVED, IN_REPLY_TO) or target (MENTIONED_IN, SENT, IN_REPLY_TO) is a document:
+ * the contracts' lists, the ones the graph worker writes by (IN_REPLY_TO is document -> document).
+ */
+const DOCUMENT_SOURCE: ReadonlySet<string> = new Set(DOCUMENT_SOURCE_RELATIONSHIPS);
+const DOCUMENT_TARGET: ReadonlySet<string> = new Set(DOCUMENT_TARGET_RELATIONSHIPS);
 
 /** The properties every format writes as columns / attributes of their own; the others go in `properties` (JSON). */
 export const NAMED_PROPERTIES = ['roles', 'pins', 'signals', 'count'] as const;
@@ -90,7 +99,7 @@ const num = (n: number) => (Number.isInteger(n) ? String(n) : String(Number(n.to
 /**
  * The three export formats as header, node, edge and footer writers, so the
  * exporter can stream rows in batches.
- * - graphml: GraphML 1.0 (Gephi, yEd); undirected by default, MENTIONED_IN edges directed.
+ * - graphml: GraphML 1.0 (Gephi, yEd); undirected by default, every edge but CO_OCCURS and ADVERSE_TO directed.
  * - cypher: one statement per line, every write a MERGE on a uuid (replaying the file is safe).
  * - csv-nodes / csv-edges: the two files of Neo4j's `neo4j-admin database import` (`:ID`, `:LABEL`,
  *   `:START_ID`, `:END_ID`, `:TYPE`, typed columns, `;` between list items) that Gephi's spreadsheet import reads

@@ -52,7 +52,8 @@ const RELATIONSHIP_TYPES_DOC: ApiPropertyOptions = {
   description:
     "Comma-separated relationship types (default: all but MENTIONED_IN). CITES is read from the citing document's own " +
     "caption CASE when it has one (case cites case), else from the document (a node of kind 'document'); MENTIONED_IN " +
-    'brings the documents in as nodes.',
+    'brings the documents in as nodes, and so do the e-mail edges: SENT (sender -> e-mail), RECEIVED (e-mail -> ' +
+    'recipient, roles to/cc/bcc) and IN_REPLY_TO (reply -> the e-mail it answers).',
   example: 'PARTY_TO,JUDGE_OF,CITES',
 };
 
@@ -252,7 +253,7 @@ export class GraphEdgeDto {
     type: 'object',
     additionalProperties: true,
     example: { roles: ['appellant', 'plaintiff'] },
-    description: 'CITES: count, pins, signals; PARTY_TO and JUDGE_OF: roles (merged over documents)',
+    description: 'CITES: count, pins, signals; PARTY_TO and JUDGE_OF: roles (merged over documents); RECEIVED: roles (to, cc, bcc)',
   })
   properties: Record<string, unknown>;
   @ApiProperty({ description: 'Evidence stored for the edge (at most 20)' }) evidenceCount: number;
@@ -294,13 +295,33 @@ export class RelatedEntityDto {
   @ApiProperty({
     type: [String],
     example: ['appellant', 'plaintiff'],
-    description: 'PARTY_TO: party roles; JUDGE_OF: author, panel, dissent, concurrence',
+    description: 'PARTY_TO: party roles; JUDGE_OF: author, panel, dissent, concurrence; [] for the others',
   })
   roles: string[];
   @ApiProperty() weight: number;
   @ApiProperty() documentCount: number;
   @ApiProperty() evidenceCount: number;
   @ApiProperty({ type: EdgeEvidenceDto, nullable: true }) evidence: EdgeEvidenceDto | null;
+}
+
+export class EmailDocumentRoleDto {
+  @ApiProperty({ format: 'uuid', description: 'The SENT or RECEIVED edge' }) relationshipUuid: string;
+  @ApiProperty({ format: 'uuid', description: 'The e-mail document' }) documentUuid: string;
+  @ApiProperty({ example: 'settlement.eml', description: "The e-mail document's file name" }) documentName: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Re: settlement', description: 'Its Subject header; null when it has none' })
+  subject: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2024-03-02T09:00:00.000Z', description: 'Its Date header (ISO 8601); null when absent' })
+  date: string | null;
+  @ApiProperty({
+    type: [String],
+    enum: ['to', 'cc', 'bcc'],
+    example: ['cc', 'to'],
+    description: 'RECEIVED: the header fields that name the entity (to, cc, bcc); [] for SENT',
+  })
+  roles: string[];
+  @ApiProperty() evidenceCount: number;
+  @ApiProperty({ type: EdgeEvidenceDto, nullable: true, description: 'The first header entry that names it (page 1)' })
+  evidence: EdgeEvidenceDto | null;
 }
 
 export class EntityRolesDto {
@@ -314,6 +335,23 @@ export class EntityRolesDto {
   @ApiProperty({ type: [RelatedEntityDto], description: 'JUDGE_OF, incoming (a CASE): its judges' }) judges: RelatedEntityDto[];
   @ApiProperty({ type: [RelatedEntityDto], description: 'DECIDED_BY, outgoing (a CASE): its court' }) decidedBy: RelatedEntityDto[];
   @ApiProperty({ type: [RelatedEntityDto], description: 'DECIDED_BY, incoming (a COURT): the cases it decided' }) decides: RelatedEntityDto[];
+  @ApiProperty({ type: [RelatedEntityDto], description: 'HAS_ADDRESS, outgoing (a PERSON): its e-mail addresses (EMAIL entities)' })
+  addresses: RelatedEntityDto[];
+  @ApiProperty({ type: [RelatedEntityDto], description: 'HAS_ADDRESS, incoming (an EMAIL): the persons it is the address of' })
+  addressOf: RelatedEntityDto[];
+  @ApiProperty({
+    type: [EmailDocumentRoleDto],
+    description: 'SENT (a PERSON or EMAIL): the e-mails it sent (From), newest first (at most 50; sentTotal counts them all)',
+  })
+  sent: EmailDocumentRoleDto[];
+  @ApiProperty({ description: 'How many e-mails it sent' }) sentTotal: number;
+  @ApiProperty({
+    type: [EmailDocumentRoleDto],
+    description:
+      'RECEIVED (a PERSON or EMAIL): the e-mails it received and as what (to, cc, bcc), newest first (at most 50; receivedTotal counts them all)',
+  })
+  received: EmailDocumentRoleDto[];
+  @ApiProperty({ description: 'How many e-mails it received' }) receivedTotal: number;
 }
 
 export class CitationDto {

@@ -2,6 +2,8 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import {
+  DOCUMENT_SOURCE_RELATIONSHIPS,
+  DOCUMENT_TARGET_RELATIONSHIPS,
   type EdgeEvidence,
   type EntityType,
   type MentionRole,
@@ -23,6 +25,7 @@ import {
   EntityListQueryDto,
   EntityPageDto,
   EntityRolesDto,
+  EmailDocumentRoleDto,
   ExportEvidence,
   ExportFormat,
   GraphDto,
@@ -91,6 +94,17 @@ const EXPORTED_END = (col: string, documentEnd: string) =>
      THEN EXISTS (SELECT 1 FROM source_documents d WHERE d.document_uuid = ${col} AND d.project_fk_id = $4)
      ELSE EXISTS (SELECT 1 FROM canonical_entities e WHERE e.canonical_entity_uuid = ${col} AND e.project_uuid = $1 AND e.mention_count > 0) END)`;
 
+/** `r.relationship_type` is one of `types` (the contracts' constant lists: plain upper-case names, no quoting needed). */
+const typeIn = (types: readonly string[]) => `r.relationship_type = ANY('{${types.join(',')}}'::text[])`;
+/** The edge's source / target is a document (CITES, RECEIVED, IN_REPLY_TO / MENTIONED_IN, SENT, IN_REPLY_TO). */
+const SOURCE_IS_DOCUMENT = typeIn(DOCUMENT_SOURCE_RELATIONSHIPS);
+const TARGET_IS_DOCUMENT = typeIn(DOCUMENT_TARGET_RELATIONSHIPS);
+
+/** The e-mail edge types with a document end (SENT, RECEIVED, IN_REPLY_TO): not CITES, not MENTIONED_IN. */
+const EMAIL_DOCUMENT_RELATIONSHIPS: readonly RelationshipType[] = [...DOCUMENT_SOURCE_RELATIONSHIPS, ...DOCUMENT_TARGET_RELATIONSHIPS].filter(
+  (t) => t !== 'CITES' && t !== 'MENTIONED_IN',
+);
+
 interface NodeRow {
   canonical_entity_uuid: string;
   entity_type: EntityType;
@@ -100,6 +114,11 @@ interface NodeRow {
 
 /** Most typed edges of one kind and direction in an entity's detail. */
 const ROLE_LIMIT = 100;
+/** Most e-mails sent (and received) listed in an entity's detail; sentTotal / receivedTotal count them all. */
+const EMAIL_ROLE_LIMIT = 50;
+
+/** The buckets of EntityRolesDto that list related entities. */
+type RelatedBucket = Exclude<keyof EntityRolesDto, 'sent' | 'sentTotal' | 'received' | 'receivedTotal'>;
 
 interface CitationRow {
   relationship_uuid: string;
@@ -308,7 +327,7 @@ export class GraphService {
            FROM relationship_staging r
            JOIN canonical_entities e ON e.project_uuid = $1
                 AND e.canonical_entity_uuid = CASE WHEN r.source_entity_uuid = $2 THEN r.target_entity_uuid ELSE r.source_entity_uuid END
-          WHERE r.project_uuid = $1 AND r.relationship_type IN ('PARTY_TO', 'ADVERSE_TO', 'REPRESENTS', 'JUDGE_OF', 'DECIDED_BY')
+          WHERE r.project_uuid = $1 AND r.relationship_type IN ('PARTY_TO', 'ADVERSE_TO', 'REPRESENTS', 'JUDGE_OF', 'DECIDED_BY', 'HAS_ADDRESS')
             AND (r.source_entity_uuid = $2 OR r.target_entity_uuid = $2) AND r.source_entity_uuid <> r.target_entity_uuid) x
         WHERE n <= $3 ORDER BY n`,
       [projectUuid, entityUuid, ROLE_LIMIT],
@@ -323,13 +342,17 @@ export class GraphService {
       judges: [],
       decidedBy: [],
       decides: [],
+      addresses: [],
+      addressOf: [],
+      ...(await this.emailRoles(projectUuid, entityUuid)),
     };
-    const bucket: Record<string, [keyof EntityRolesDto, keyof EntityRolesDto]> = {
+    const bucket: Record<string, [RelatedBucket, RelatedBucket]> = {
       PARTY_TO: ['partyTo', 'parties'],
       ADVERSE_TO: ['adverseTo', 'adverseTo'],
       REPRESENTS: ['represents', 'representedBy'],
       JUDGE_OF: ['judgeOf', 'judges'],
       DECIDED_BY: ['decidedBy', 'decides'],
+      HAS_ADDRESS: ['addresses', 'addressOf'],
     };
     for (const r of rows) {
       const item: RelatedEntityDto = {
@@ -344,6 +367,66 @@ export class GraphService {
       out[bucket[r.relationship_type][r.outgoing ? 0 : 1]].push(item);
     }
     return out;
+  }
+
+  /**
+   * The e-mails the entity (a PERSON or EMAIL) sent (SENT, entity -> document) and received (RECEIVED, document ->
+   * entity, with its to/cc/bcc roles): newest first (the e-mail's Date; undated last), at most EMAIL_ROLE_LIMIT of
+   * each, and how many there are in all.
+   */
+  private async emailRoles(
+    projectUuid: string,
+    entityUuid: string,
+  ): Promise<Pick<EntityRolesDto, 'sent' | 'sentTotal' | 'received' | 'receivedTotal'>> {
+    const rows: Array<{
+      relationship_uuid: string;
+      relationship_type: 'SENT' | 'RECEIVED';
+      document_uuid: string;
+      original_file_name: string;
+      subject: string | null;
+      date: string | null;
+      properties: Record<string, unknown>;
+      evidence_count: number;
+      first_evidence: EdgeEvidence | null;
+      total: number;
+    }> = await this.db.query(
+      `SELECT * FROM (
+         SELECT r.relationship_uuid, r.relationship_type, d.document_uuid, d.original_file_name,
+                -- metadata written by the OCR stage: only a JSON string is shown (anything else: null)
+                CASE WHEN jsonb_typeof(d.document_metadata #> '{email,subject}') = 'string' THEN d.document_metadata #>> '{email,subject}' END AS subject,
+                CASE WHEN jsonb_typeof(d.document_metadata #> '{email,date}') = 'string' THEN d.document_metadata #>> '{email,date}' END AS date,
+                r.properties, ${EVIDENCE_COLUMNS},
+                count(*) OVER (PARTITION BY r.relationship_type)::int AS total,
+                row_number() OVER (PARTITION BY r.relationship_type
+                                   ORDER BY CASE WHEN jsonb_typeof(d.document_metadata #> '{email,date}') = 'string'
+                                                 THEN d.document_metadata #>> '{email,date}' END DESC NULLS LAST,
+                                            d.original_file_name, d.document_uuid) AS n
+           FROM relationship_staging r
+           JOIN source_documents d ON d.project_fk_id = (SELECT p.id FROM projects p WHERE p.project_uuid = $1)
+                AND d.document_uuid = CASE WHEN r.relationship_type = 'SENT' THEN r.target_entity_uuid ELSE r.source_entity_uuid END
+          WHERE r.project_uuid = $1
+            AND ((r.relationship_type = 'SENT' AND r.source_entity_uuid = $2) OR (r.relationship_type = 'RECEIVED' AND r.target_entity_uuid = $2))) x
+        WHERE n <= $3 ORDER BY relationship_type, n`,
+      [projectUuid, entityUuid, EMAIL_ROLE_LIMIT],
+    );
+    const item = (r: (typeof rows)[number]): EmailDocumentRoleDto => ({
+      relationshipUuid: r.relationship_uuid,
+      documentUuid: r.document_uuid,
+      documentName: r.original_file_name,
+      subject: r.subject,
+      date: r.date,
+      roles: stringList(r.properties?.roles),
+      evidenceCount: Number(r.evidence_count),
+      evidence: r.first_evidence ?? null,
+    });
+    const sent = rows.filter((r) => r.relationship_type === 'SENT');
+    const received = rows.filter((r) => r.relationship_type === 'RECEIVED');
+    return {
+      sent: sent.map(item),
+      sentTotal: sent[0]?.total ?? 0,
+      received: received.map(item),
+      receivedTotal: received[0]?.total ?? 0,
+    };
   }
 
   /** CITES edges to the entity: the citing documents, their own cases, most citations first. */
@@ -430,11 +513,14 @@ export class GraphService {
     const ids = kept.map((n) => n.canonical_entity_uuid);
     const edgeLimit = Math.min(q.limit * 10, 20_000);
     // minWeight is a CO_OCCURS threshold: a typed edge is a statement of the text, whatever its weight. The nodes are
-    // entities; documents come in only when MENTIONED_IN is asked for (then also as the source of CITES from a
-    // document without a caption case; without MENTIONED_IN, CITES shows case cites case only).
+    // entities; documents come in with MENTIONED_IN (then also as the source of CITES from a document without a
+    // caption case; without MENTIONED_IN, CITES shows case cites case only) and with the e-mail edges (SENT,
+    // RECEIVED, IN_REPLY_TO: an e-mail is their end by nature).
+    const mentions = relTypes.includes('MENTIONED_IN');
+    const withDocuments = mentions || relTypes.some((t) => EMAIL_DOCUMENT_RELATIONSHIPS.includes(t));
     const edges: GroupedEdgeRow[] = ids.length
       ? await m.query(
-          `WITH ${readEdgesCte({ project: '$1', set: '$2', types: '$3' }, relTypes.includes('MENTIONED_IN') ? 'within-or-document' : 'within')}, ${GROUPED_EDGES}
+          `WITH ${readEdgesCte({ project: '$1', set: '$2', types: '$3' }, withDocuments ? 'within-or-document' : 'within', { citingDocuments: mentions })}, ${GROUPED_EDGES}
            SELECT * FROM grouped_edges WHERE type <> 'CO_OCCURS' OR weight >= $4
             ORDER BY ${TYPED_FIRST} LIMIT $5`,
           [projectUuid, ids, relTypes, q.minWeight, edgeLimit + 1],
@@ -447,6 +533,7 @@ export class GraphService {
       shown.flatMap((e) => [e.source, e.target]),
       new Set(ids),
     );
+    const present = new Set([...ids, ...documents.map((d) => d.id)]);
     return {
       nodes: [
         ...kept.map((n) => ({
@@ -458,7 +545,8 @@ export class GraphService {
         })),
         ...documents.map((d) => ({ id: d.id, label: d.name, kind: 'document' as const, type: 'DOCUMENT' as const, mentionCount: null })),
       ],
-      edges: shown.map(toEdgeDto),
+      // An edge whose document end is not a document of the project (gone meanwhile) would point at no node.
+      edges: shown.filter((e) => present.has(e.source) && present.has(e.target)).map(toEdgeDto),
       truncated: truncatedNodes || edges.length > edgeLimit,
     };
   }
@@ -623,15 +711,16 @@ export class GraphService {
             .map((r) => w.node({ kind: 'entity', id: r.uuid, name: r.name, type: r.type, mentionCount: r.mention_count }, project.projectUuid))
             .join('');
         }
-        // The documents that are an end of an edge: the target of MENTIONED_IN, the source of CITES.
+        // The documents that are an end of an edge: the target of MENTIONED_IN, SENT, IN_REPLY_TO; the source of
+        // CITES, RECEIVED, IN_REPLY_TO (DOCUMENT_TARGET_RELATIONSHIPS / DOCUMENT_SOURCE_RELATIONSHIPS).
         for await (const batch of this.batches<{ uuid: string; name: string }>(
           runner,
           `SELECT id, document_uuid AS uuid, original_file_name AS name FROM source_documents d
             WHERE project_fk_id = $1 AND id > $2
               AND (EXISTS (SELECT 1 FROM relationship_staging r WHERE r.project_uuid = $4 AND r.target_entity_uuid = d.document_uuid
-                             AND r.relationship_type = 'MENTIONED_IN')
+                             AND ${TARGET_IS_DOCUMENT})
                    OR EXISTS (SELECT 1 FROM relationship_staging r WHERE r.project_uuid = $4 AND r.source_entity_uuid = d.document_uuid
-                                AND r.relationship_type = 'CITES'))
+                                AND ${SOURCE_IS_DOCUMENT}))
             ORDER BY id LIMIT $3`,
           [project.id, project.projectUuid],
         )) {
@@ -661,8 +750,8 @@ export class GraphService {
                        WHEN $5 = 'first' THEN jsonb_path_query_array(evidence, '$[0]') ELSE evidence END AS evidence,
                   CASE WHEN jsonb_typeof(evidence) = 'array' THEN jsonb_array_length(evidence) ELSE 0 END AS evidence_count
              FROM relationship_staging r WHERE project_uuid = $1 AND id > $2
-              AND ${EXPORTED_END('r.source_entity_uuid', "r.relationship_type = 'CITES'")}
-              AND ${EXPORTED_END('r.target_entity_uuid', "r.relationship_type = 'MENTIONED_IN'")}
+              AND ${EXPORTED_END('r.source_entity_uuid', SOURCE_IS_DOCUMENT)}
+              AND ${EXPORTED_END('r.target_entity_uuid', TARGET_IS_DOCUMENT)}
             ORDER BY id LIMIT $3`,
           [project.projectUuid, project.id, evidence],
         )) {
