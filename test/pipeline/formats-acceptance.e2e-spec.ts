@@ -355,6 +355,24 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
     );
   });
 
+  it('e-mail in the project graph view: SENT / RECEIVED / IN_REPLY_TO with the e-mails as document nodes', async () => {
+    const res = await s.graph(['SENT', 'RECEIVED', 'IN_REPLY_TO']);
+    expect(res.status).toBe(200);
+    const names = new Map<string, string>((res.body.nodes as Array<{ id: string; label: string }>).map((n) => [n.id, n.label]));
+    const edges = (res.body.edges as Array<{ type: string; source: string; target: string }>).map(
+      (e) => `${e.type} ${names.get(e.source) ?? e.source} ${names.get(e.target) ?? e.target}`,
+    );
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        'SENT Alice Carter settlement.eml',
+        'RECEIVED settlement.eml Bob Nguyen',
+        'SENT Bob Nguyen reply.eml',
+        'IN_REPLY_TO reply.eml settlement.eml',
+        'SENT Dana Price status.msg',
+      ]),
+    );
+  });
+
   it('MSG: sender, recipient and an attachment child; SENT and RECEIVED edges', async () => {
     const { parent, children } = await s.waitFamily(ids['status.msg'], 1);
     expect({ status: parent.status, error: parent.error }).toEqual({ status: 'completed', error: null });
