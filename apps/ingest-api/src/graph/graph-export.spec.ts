@@ -93,6 +93,51 @@ describe('export writers', () => {
     );
   });
 
+  it('Cypher: the e-mail edges match their document ends as :Document (SENT target, RECEIVED source, IN_REPLY_TO both)', () => {
+    const nodes: ExportNode[] = [
+      { kind: 'entity', id: 'jane', name: 'Jane Doe', type: 'PERSON', mentionCount: 2 },
+      { kind: 'entity', id: 'mail', name: 'jane@example.com', type: 'EMAIL', mentionCount: 2 },
+      { kind: 'document', id: 'm1', name: 'first.eml', type: 'DOCUMENT', mentionCount: null },
+      { kind: 'document', id: 'm2', name: 'reply.eml', type: 'DOCUMENT', mentionCount: null },
+    ];
+    const edge = (id: string, type: string, source: string, target: string, properties: Record<string, unknown> = {}): ExportEdge => ({
+      id,
+      source,
+      target,
+      type,
+      weight: 1,
+      documentCount: 1,
+      properties,
+      evidence: null,
+    });
+    const edges = [
+      edge('s', 'SENT', 'jane', 'm1'),
+      edge('r', 'RECEIVED', 'm2', 'jane', { roles: ['cc', 'to'] }),
+      edge('i', 'IN_REPLY_TO', 'm2', 'm1'),
+      edge('h', 'HAS_ADDRESS', 'jane', 'mail'),
+    ];
+    const text = write('cypher', nodes, edges);
+    const graph = replayCypher(text);
+    expect([...graph.relationships.values()].map((r) => `${r.type} ${r.from}->${r.to} ${r.directed}`)).toEqual([
+      'SENT jane->m1 true',
+      'RECEIVED m2->jane true',
+      'IN_REPLY_TO m2->m1 true',
+      'HAS_ADDRESS jane->mail true',
+    ]);
+    expect(text).toContain("MATCH (a:Entity {uuid: 'jane'}), (b:Document {uuid: 'm1'}) MERGE (a)-[r:SENT");
+    expect(text).toContain("MATCH (a:Document {uuid: 'm2'}), (b:Entity {uuid: 'jane'}) MERGE (a)-[r:RECEIVED");
+    expect(text).toContain("MATCH (a:Document {uuid: 'm2'}), (b:Document {uuid: 'm1'}) MERGE (a)-[r:IN_REPLY_TO");
+    expect(text).toContain("MATCH (a:Entity {uuid: 'jane'}), (b:Entity {uuid: 'mail'}) MERGE (a)-[r:HAS_ADDRESS");
+    expect(graph.relationships.get('r')!.props.roles).toEqual(['cc', 'to']);
+    const g = parseGraphml(write('graphml', nodes, edges));
+    expect(g.edges.map((e) => [e.id, e.directed, e.data.roles ?? null])).toEqual([
+      ['s', true, null],
+      ['r', true, 'cc; to'],
+      ['i', true, null],
+      ['h', true, null],
+    ]);
+  });
+
   it('Cypher replays in order on an empty graph: every MATCH finds nodes MERGEd before it; typed properties as maps', () => {
     const graph = replayCypher(write('cypher'));
     expect([...graph.nodes.keys()].sort()).toEqual(['case', 'cited', 'd1', 'e1']);
