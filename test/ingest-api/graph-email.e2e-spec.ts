@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { TestAddress, TestEmail, TestProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
+import {
+  TestAddress,
+  TestEmail,
+  TestProject,
+  cleanupProjects,
+  createDocument,
+  createProject,
+} from '../../apps/graph-worker/src/testing/graph-test-kit';
 import { parseCsv, parseGraphml, replayCypher, textBody } from '../../apps/ingest-api/src/graph/testing/export-readers';
 import { TestApp } from '../../apps/ingest-api/src/testing/test-app';
 import { ApiWithWorker, openApiWithWorker } from '../support/api-with-worker';
@@ -236,6 +243,69 @@ describe('e-mail edges through the read API and the exports (real pipeline)', ()
       expect(address.addresses).toEqual([]);
       for (const k of ['partyTo', 'parties', 'judgeOf', 'judges']) expect([k, address[k]]).toEqual([k, []]);
     });
+  });
+
+  it('bounds sent and received at 50 each (newest first, undated last) and counts them all', async () => {
+    // Edges in the worker's shape written with SQL, in a project of their own: 53 sent (one undated), 2 received.
+    const big = await createProject(t.db, 'graph-email-bounds');
+    try {
+      const [person] = await t.db.query(
+        `INSERT INTO canonical_entities (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key, aliases, mention_count)
+         VALUES (gen_random_uuid(), $1, 'PERSON', 'Pat Busy', 'pat busy', '["Pat Busy"]'::jsonb, 60) RETURNING canonical_entity_uuid AS u`,
+        [big.projectUuid],
+      );
+      const mails: string[] = [];
+      for (let i = 0; i < 55; i++) {
+        const doc = await createDocument(t.db, big, [`mail ${i}`], `m${String(i).padStart(2, '0')}.eml`);
+        // m00 has no Date; a Date that is not a string is shown as null, never an error
+        const date =
+          i === 0 ? null : i === 1 ? 12345 : `2024-01-${String(i % 28 || 28).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00.000Z`;
+        await t.db.query('UPDATE source_documents SET document_metadata = $2::jsonb WHERE document_uuid = $1', [
+          doc,
+          JSON.stringify({ format: 'eml', email: { subject: `s${i}`, date } }),
+        ]);
+        mails.push(doc);
+      }
+      for (const [i, doc] of mails.entries()) {
+        const [type, source, target, props] =
+          i < 53 ? ['SENT', person.u, doc, {}] : ['RECEIVED', doc, person.u, { roles: i === 53 ? ['bcc'] : ['cc', 'to'] }];
+        await t.db.query(
+          `INSERT INTO relationship_staging (project_uuid, source_entity_uuid, target_entity_uuid, relationship_type, weight, properties)
+           VALUES ($1, $2, $3, $4, 1, $5)`,
+          [big.projectUuid, source, target, type, JSON.stringify(props)],
+        );
+      }
+      const roles = (await api().get(`/v1/projects/${big.projectUuid}/entities/${person.u}`).expect(200)).body.roles;
+      expect(roles.sentTotal).toBe(53);
+      expect(roles.sent).toHaveLength(50);
+      const dates: Array<string | null> = roles.sent.map((x: { date: string | null }) => x.date);
+      expect(dates.every((x) => typeof x === 'string')).toBe(true);
+      expect(dates).toEqual([...dates].sort().reverse());
+      expect(roles.receivedTotal).toBe(2);
+      expect(roles.received.map((x: { documentName: string; roles: string[] }) => [x.documentName, x.roles]).sort()).toEqual([
+        ['m53.eml', ['bcc']],
+        ['m54.eml', ['cc', 'to']],
+      ]);
+      // the undated and the non-string date are the two left out (undated last)
+      const shown = new Set(roles.sent.map((x: { documentName: string }) => x.documentName));
+      expect(['m00.eml', 'm01.eml'].filter((n) => shown.has(n))).toEqual([]);
+    } finally {
+      await cleanupProjects(t.db, [big]);
+    }
+  });
+
+  it('OpenAPI documents the e-mail buckets of the entity detail', async () => {
+    const doc = (await api().get('/docs-json').expect(200)).body;
+    const roles = doc.components.schemas.EntityRolesDto;
+    for (const k of ['sent', 'sentTotal', 'received', 'receivedTotal', 'addresses', 'addressOf']) {
+      expect([k, roles.properties[k]?.description]).toEqual([k, expect.any(String)]);
+      expect(roles.required).toContain(k);
+    }
+    expect(roles.properties.sent.items.$ref).toBe('#/components/schemas/EmailDocumentRoleDto');
+    const item = doc.components.schemas.EmailDocumentRoleDto;
+    expect(Object.keys(item.properties).sort()).toEqual(
+      ['date', 'documentName', 'documentUuid', 'evidence', 'evidenceCount', 'relationshipUuid', 'roles', 'subject'].sort(),
+    );
   });
 
   describe('GET graph/export: every format has the e-mail edges with their document ends', () => {
