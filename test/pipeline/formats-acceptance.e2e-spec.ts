@@ -596,5 +596,10 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
     expect(res.status).toBe(200);
     expect(String(res.headers['content-type'])).toMatch(/^application\/pdf/);
     expect((res.body as Buffer).equals(attachedPdf)).toBe(true);
+    // A production record: the PDF made of its page images.
+    const produced = await s.file(prodOne.body.documents[0].documentUuid);
+    expect(produced.status).toBe(200);
+    expect(String(produced.headers['content-type'])).toMatch(/^application\/pdf/);
+    expect((produced.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 });
