@@ -11,7 +11,7 @@
  *   document in parallel) and (c) the tesseract CLI per core (OMP_THREAD_LIMIT=1), in the same run;
  * - peak RSS of this process (which holds the PDF thread and the tesseract worker).
  *
- * BENCH_SCAN_PAGES (default 6) sets the generated scan's pages; BENCH_OCR_PARALLEL_ONLY=1 runs only the
+ * BENCH_SCAN_ROUNDS (default 2) alternations of (a) and (b); BENCH_SCAN_PAGES (default 6) sets the generated scan's pages; BENCH_OCR_PARALLEL_ONLY=1 runs only the
  * parallel-scan section.
  *
  * Where a CLI is missing the bench says so and skips that floor
@@ -235,23 +235,25 @@ function cpuSeconds(): { self: number; children: number } {
   return { self: (u.user + u.system) / 1e6, children: (Number(fields[13]) + Number(fields[14])) / 100 };
 }
 
-/**
- * Seconds per page of `engine` over `docs` (wall clock, after a warm-up page per worker) and CPU seconds per
- * page (all threads; what "per core" means on a busy machine), with the CER of the docs that have a truth.
- */
-async function scanRun(engine: LocalEngine, docs: Array<{ name: string; bytes: Buffer; truth?: string }>, warm: Buffer, workers: number) {
-  await Promise.all(Array.from({ length: workers }, () => engine.extract({ documentUuid: 'warm', bytes: warm, type: 'image/png' })));
-  let pages = 0;
-  const cer: string[] = [];
-  const c0 = cpuSeconds().self;
-  const t0 = process.hrtime.bigint();
+type ScanDoc = { name: string; bytes: Buffer; truth?: string };
+interface ScanTotals {
+  wall: number;
+  cpu: number;
+  pages: number;
+  cer: string[];
+}
+
+/** One pass of `engine` over `docs`, added to `into` (wall clock, CPU of all threads, CER where there is a truth). */
+async function scanPass(engine: LocalEngine, docs: ScanDoc[], into: ScanTotals, first: boolean): Promise<void> {
   for (const d of docs) {
+    const c0 = cpuSeconds().self;
+    const t0 = process.hrtime.bigint();
     const r = await engine.extract({ documentUuid: d.name, bytes: d.bytes, type: 'application/pdf' });
-    pages += r.pages.length;
-    if (d.truth !== undefined) cer.push(`${d.name} ${pct(characterErrorRate(r.pages.map((p) => p.text).join('\n'), d.truth))}`);
+    into.wall += Number(process.hrtime.bigint() - t0) / 1e9;
+    into.cpu += cpuSeconds().self - c0;
+    into.pages += r.pages.length;
+    if (first && d.truth !== undefined) into.cer.push(`${d.name} ${pct(characterErrorRate(r.pages.map((p) => p.text).join('\n'), d.truth))}`);
   }
-  const secPerPage = Number(process.hrtime.bigint() - t0) / 1e9 / pages;
-  return { secPerPage, cpuPerPage: (cpuSeconds().self - c0) / pages, pages, cer };
 }
 
 /** (a) today's path, (b) the pool, (c) the CLI per core, on the same scanned pages. */
@@ -272,18 +274,34 @@ async function benchParallelScans(): Promise<void> {
   const warm = renderScanPng(['Warm-up page for the tesseract workers']).png;
 
   const today = makeEngine();
-  const a = await scanRun(today.engine, docs, warm, 1).finally(() => today.close());
-  console.log(
-    `load average before the runs: ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')} (other work on the machine skews wall-clock figures; CPU s/page does not)`,
-  );
+  const pool = new TesseractPool({ size: workers, recyclePages: 50, initTimeoutMs: 60_000 });
+  const pooled = makeEngine(undefined, pool);
+  const rounds = Number(process.env.BENCH_SCAN_ROUNDS ?? 2);
+  const at = () => ({ wall: 0, cpu: 0, pages: 0, cer: [] as string[] });
+  const ta = at();
+  const tb = at();
+  try {
+    // Warm-up (language data, one page per worker), then (a) and (b) alternate so that a change in the
+    // machine's load hits both alike.
+    await today.engine.extract({ documentUuid: 'warm', bytes: warm, type: 'image/png' });
+    await Promise.all(Array.from({ length: workers }, () => pooled.engine.extract({ documentUuid: 'warm', bytes: warm, type: 'image/png' })));
+    console.log(
+      `load average before the runs: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (other work on the machine skews wall clock; CPU s/page much less)`,
+    );
+    for (let r = 0; r < rounds; r++) {
+      await scanPass(today.engine, docs, ta, r === 0);
+      await scanPass(pooled.engine, docs, tb, r === 0);
+    }
+  } finally {
+    await Promise.all([today.close(), pooled.close()]);
+  }
+  const a = { secPerPage: ta.wall / ta.pages, cpuPerPage: ta.cpu / ta.pages, cer: ta.cer };
+  const b = { secPerPage: tb.wall / tb.pages, cpuPerPage: tb.cpu / tb.pages, cer: tb.cer };
   console.log(
     `(a) today's path (1 tesseract.js worker, sequential)  ${a.secPerPage.toFixed(2)} s/page wall, ${a.cpuPerPage.toFixed(2)} CPU s/page   CER ${a.cer.join(', ')}`,
   );
-  const pool = new TesseractPool({ size: workers, recyclePages: 50, initTimeoutMs: 60_000 });
-  const pooled = makeEngine(undefined, pool);
-  const b = await scanRun(pooled.engine, docs, warm, workers).finally(() => pooled.close());
   const speedUp = a.secPerPage / b.secPerPage;
   console.log(
     `(b) tesseract pool (${workers} workers)                    ${b.secPerPage.toFixed(2)} s/page wall, ${b.cpuPerPage.toFixed(2)} CPU s/page   CER ${b.cer.join(', ')}   (max ${pool.maxInFlight} pages at once)`,
