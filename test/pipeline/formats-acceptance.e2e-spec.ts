@@ -94,6 +94,18 @@ const msgFile = (): UploadFile => ({
   }),
 });
 
+const lateReplyEml = (): UploadFile => ({
+  name: 'reply-to-msg.eml',
+  bytes: buildEml({
+    from: 'Evan Moss <evan.moss@example.com>',
+    to: ['Dana Price <dana.price@example.com>'],
+    subject: 'Re: Case status',
+    messageId: `late-${tag}@mail.example.com`,
+    inReplyTo: `msg-${tag}@mail.example.com`,
+    text: 'Dana, noted. Evan Moss',
+  }),
+});
+
 const htmlFile: UploadFile = {
   name: 'order.html',
   bytes: Buffer.from(
@@ -256,6 +268,11 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
     const produced = prodOne.status === 202 ? (prodOne.body.documents as Array<{ documentUuid: string }>).map((d) => d.documentUuid) : [];
     produced.forEach((u) => s.stack.documentUuids.add(u));
     for (const d of await s.waitDone([...Object.values(ids), ...produced], 150_000)) docs[d.filename] = d;
+    // The other order: a reply (EML) to the MSG, uploaded once the MSG is done.
+    const late = lateReplyEml();
+    bytesOf[late.name] = late.bytes;
+    [ids[late.name]] = await s.upload([late]);
+    for (const d of await s.waitDone([ids[late.name]])) docs[d.filename] = d;
   });
 
   afterAll(async () => {
@@ -369,6 +386,8 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
         'SENT Bob Nguyen reply.eml',
         'IN_REPLY_TO reply.eml settlement.eml',
         'SENT Dana Price status.msg',
+        // Uploaded after the message it answers was done (an EML answering an MSG).
+        'IN_REPLY_TO reply-to-msg.eml status.msg',
       ]),
     );
   });
