@@ -82,10 +82,10 @@ export class FormatsStack {
     // What the in-process apps write to stdout / stderr (Nest's logger, console), kept and passed on.
     for (const stream of [process.stdout, process.stderr]) {
       const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
-      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      stream.write = (chunk: unknown, ...rest: unknown[]) => {
         f.api += typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
         return write(chunk, ...rest);
-      });
+      };
       f.restoreStdio.push(() => (stream.write = write as typeof stream.write));
     }
     const env = { DOCUMENT_PASSWORD_KEY: f.passwordKey, ...(opts.env ?? {}) };
