@@ -175,7 +175,8 @@ describe('hostile files through the OCR worker', () => {
     await w.storage.put(toPdf.key, Readable.from([generatedBytes('complaint.pdf')]));
     // PNG uploaded, replaced by garbage: failed with a readable reason.
     const toJunk = await track({ name: 'scan2.png', bytes: png });
-    await w.storage.put(toJunk.key, Readable.from([Buffer.from('this is not an image at all '.repeat(100))]));
+    // Bytes of no type (plain text would now be read as a text document).
+    await w.storage.put(toJunk.key, Readable.from([Buffer.concat([Buffer.from([0x00, 0x01, 0x02, 0x03, 0xfe, 0x00]), Buffer.alloc(4096, 0x07)])]));
     // PDF uploaded, replaced by a truncated copy of itself: failed as corrupt, not a crash.
     const pdf = generatedBytes('motion.pdf');
     const toTruncated = await track({ name: 'motion.pdf', bytes: pdf });
@@ -190,7 +191,7 @@ describe('hostile files through the OCR worker', () => {
     });
     expect(a.raw_extracted_text).toMatch(/COMPLAINT FOR BREACH OF CONTRACT/);
     expect(b.ocr_status).toBe('failed');
-    expect(b.error_message).toMatch(/unsupported file type: "scan2.png" is not a PDF, PNG, JPEG or TIFF/);
+    expect(b.error_message).toMatch(/"scan2\.png" is not a supported document type \(judged from its content, not its name\)/);
     expect(c.ocr_status).toBe('failed');
     expect(c.error_message).toMatch(/PDF|corrupt|pages/i);
   });
