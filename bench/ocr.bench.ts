@@ -54,7 +54,12 @@ const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 function makeEngine(langPath?: string, recognizer?: PageRecognizer) {
   const pool = new PdfThreadPool(1, { heapMb: 1024 });
   const tesseract = recognizer ?? new TesseractRunner({ langPath, initTimeoutMs: 60_000 });
-  const engine = new LocalEngine({ maxPages: 2000, pageTimeoutMs: 300_000, rasterDpi: 150, minPageChars: 16 }, pool, tesseract);
+  // Without a pool: today's path, one page after the other (nothing rendered ahead).
+  const engine = new LocalEngine(
+    { maxPages: 2000, pageTimeoutMs: 300_000, rasterDpi: 150, minPageChars: 16, lookahead: recognizer ? undefined : 0 },
+    pool,
+    tesseract,
+  );
   return { engine, close: async () => Promise.all([pool.close(), tesseract.terminate()]) };
 }
 

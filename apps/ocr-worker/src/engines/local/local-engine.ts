@@ -16,6 +16,12 @@ export interface LocalEngineOptions {
   maxRasterPixels?: number;
   /** Largest TIFF page decoded, in pixels (default 60 MP; OCR_MAX_IMAGE_PIXELS). */
   maxImagePixels?: number;
+  /**
+   * Pages rendered ahead of recognition for one document (default: the recogniser's size), so a worker that
+   * finishes never waits for the next page to be rendered. At most size + lookahead rendered pages are in
+   * memory per document. 0 with a single runner is the old strictly sequential path.
+   */
+  lookahead?: number;
 }
 
 const STAMP_MAX_CHARS_DEFAULT = 200;
@@ -106,9 +112,10 @@ export class LocalEngine {
     private readonly tesseract: PageRecognizer,
   ) {}
 
-  /** Pages OCR'd at once for one document (the recogniser's size). */
+  /** Pages of one document rendered and waiting for or in recognition, at most. */
   private get lookahead(): number {
-    return Math.max(1, this.tesseract.size ?? 1);
+    const size = Math.max(1, this.tesseract.size ?? 1);
+    return size + Math.max(0, this.options.lookahead ?? size);
   }
 
   async extract(input: DocumentInput): Promise<ExtractionResult> {
