@@ -72,12 +72,15 @@ interface Received {
   failure: HttpException | null;
 }
 
-/** Counts bytes and fails past `max` (so a part is never written beyond its limit). */
+/**
+ * Counts bytes; past `max` it drops the rest (and says so in `over`) instead of failing: the part is read to its
+ * end, so busboy goes on to the next part (a destroyed part stream would stall the whole request).
+ */
 class Cap extends Transform {
   seen = 0;
+  over = false;
   constructor(
     private readonly max: number,
-    private readonly onOver: () => Error,
     private readonly onChunk: (n: number) => void,
   ) {
     super();
@@ -85,7 +88,8 @@ class Cap extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null, data?: Buffer) => void): void {
     this.seen += chunk.length;
     this.onChunk(chunk.length);
-    if (this.seen > this.max) cb(this.onOver());
+    if (this.seen > this.max) this.over = true;
+    if (this.over) cb();
     else cb(null, chunk);
   }
 }
@@ -406,17 +410,20 @@ export class ProductionsService {
         }
         const file = join(dir, `${index++}.img`);
         got.images.set(path, file);
-        const cap = new Cap(this.maxImageBytes, () => new TooLarge(), count);
+        const cap = new Cap(this.maxImageBytes, count);
         work.push(
-          pipeline(stream, cap, createWriteStream(file)).catch((err: Error) => {
-            got.images.delete(path);
-            if (err instanceof TooLarge) {
+          pipeline(stream, cap, createWriteStream(file)).then(
+            async () => {
+              if (!cap.over) return;
+              got.images.delete(path);
               got.refusedImages.set(path, `the image ${path} is larger than MAX_FILE_MB (${this.config.maxFileMb} MiB)`);
-              stream.resume();
-            } else if (!got.failure) {
-              fail(apiError(HttpStatus.BAD_REQUEST, 'The upload ended before the images were complete'));
-            }
-          }),
+              await rm(file, { force: true });
+            },
+            () => {
+              got.images.delete(path);
+              if (!got.failure) fail(apiError(HttpStatus.BAD_REQUEST, 'The upload ended before the images were complete'));
+            },
+          ),
         );
       });
       bb.on('field', (name: string, value: string, info: busboy.FieldInfo) => {

@@ -1,0 +1,102 @@
+/**
+ * Production import limits: an image over MAX_FILE_MB is reported (its record unreadable, the rest imported), too
+ * many images or a body over PRODUCTION_MAX_TOTAL_MB is refused with 413 and nothing kept, a record over
+ * PRODUCTION_MAX_PAGES is reported, an image over PRODUCTION_MAX_IMAGE_PIXELS is reported. Real API, PostgreSQL, Redis.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import request from 'supertest';
+import sharp from 'sharp';
+import { BuiltProduction, buildProduction } from '@casegraph/formats/testing';
+import { cleanupTestData, createTestApp, TestApp } from '../../apps/ingest-api/src/testing/test-app';
+import { createProject, filesUnder } from '../../apps/ingest-api/src/testing/helpers';
+
+jest.setTimeout(60_000);
+
+const prefix = () =>
+  Array.from(randomBytes(5))
+    .map((b) => String.fromCharCode(65 + (b % 26)))
+    .join('');
+
+type Req = ReturnType<ReturnType<typeof request>['post']>;
+function attach(req: Req, p: BuiltProduction): Req {
+  let r = req.attach('loadFile', p.dat, 'P.dat').attach('images', p.opt, 'P.opt');
+  for (const im of p.images) r = r.attach('files', im.bytes, { filepath: im.path, contentType: 'image/tiff' } as never);
+  return r;
+}
+
+describe('production import limits', () => {
+  let t: TestApp;
+  const projectIds: number[] = [];
+  const saved: Record<string, string | undefined> = {};
+  const LIMITS = { PRODUCTION_MAX_FILES: '4', PRODUCTION_MAX_PAGES: '3', PRODUCTION_MAX_IMAGE_PIXELS: '2000000', PRODUCTION_MAX_TOTAL_MB: '2' };
+
+  beforeAll(async () => {
+    // The production limits are read from the environment when the module starts.
+    for (const [k, v] of Object.entries(LIMITS)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    t = await createTestApp({ MAX_FILE_MB: '0.05' });
+  });
+
+  afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    if (t) await cleanupTestData(t, projectIds);
+    await t?.close();
+  });
+
+  const post = (projectUuid: string) => request(t.http).post(`/v1/projects/${projectUuid}/productions`);
+
+  it('reports an image over MAX_FILE_MB, a record over PRODUCTION_MAX_PAGES and an image over the pixel limit; imports the rest', async () => {
+    const project = await createProject(t, projectIds, 'prod-limits');
+    const prod = await buildProduction({
+      prefix: prefix(),
+      start: 1,
+      records: [{ pages: [[`ok ${randomUUID()}`]] }, { pages: [['big']] }, { pages: [['a'], ['b'], ['c'], ['d']] }, { pages: [['huge']] }],
+    });
+    // Record 1: an image over 50 KiB (noise does not compress).
+    const big = prod.images[1];
+    big.bytes = Buffer.concat([big.bytes, randomBytes(80 * 1024)]);
+    // Record 3: 2000 × 2000 pixels, over 2 000 000.
+    const huge = prod.images.at(-1)!;
+    huge.bytes = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: { r: 255, g: 255, b: 255 } } })
+      .tiff({ compression: 'ccittfax4', bitdepth: 1 })
+      .toColourspace('b-w')
+      .toBuffer();
+    // Record 2's four images would exceed PRODUCTION_MAX_FILES (4) with the others: send only its first.
+    const sent = { ...prod, images: prod.images.filter((im, i) => i < 3 || i === prod.images.length - 1) };
+    const res = await attach(post(project.projectUuid), sent).expect(202);
+    const b = prod.bates;
+    expect(res.body.documents.map((d: { begBates: string }) => d.begBates)).toEqual([b[0][0]]);
+    expect(res.body.unreadable).toEqual([
+      { line: 4, source: 'dat', reason: `${b[2][0]} has 4 pages, more than PRODUCTION_MAX_PAGES (3)` },
+      { line: 2, source: 'image', reason: `${b[1][0]}: the image IMAGES/0001/${b[1][0]}.tif is larger than MAX_FILE_MB (0.05 MiB)` },
+      { line: 7, source: 'image', reason: `${b[3][0]}: IMAGES/0001/${b[3][0]}.tif is 2000×2000 pixels, more than 2000000` },
+    ]);
+    expect((await filesUnder(t.storageDir)).filter((f) => f.includes(project.projectUuid))).toHaveLength(1);
+  });
+
+  it('refuses more images than PRODUCTION_MAX_FILES with 413 and keeps nothing', async () => {
+    const project = await createProject(t, projectIds, 'prod-files');
+    const prod = await buildProduction({ prefix: prefix(), start: 1, records: [{ pages: [['a'], ['b'], ['c']] }, { pages: [['d'], ['e']] }] });
+    const res = await attach(post(project.projectUuid), prod).expect(413);
+    expect(res.body.message).toMatch(/Too many (files|parts)/);
+    const n = await t.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE project_fk_id = $1`, [project.id]);
+    expect(n[0].n).toBe(0);
+    expect((await filesUnder(t.storageDir)).filter((f) => f.includes(project.projectUuid))).toEqual([]);
+  });
+
+  it('refuses a body over PRODUCTION_MAX_TOTAL_MB with 413 and keeps nothing', async () => {
+    const project = await createProject(t, projectIds, 'prod-total');
+    const prod = await buildProduction({ prefix: prefix(), start: 1, records: [{ pages: [['a']] }] });
+    const res = await post(project.projectUuid)
+      .attach('loadFile', prod.dat, 'P.dat')
+      .attach('images', Buffer.concat([prod.opt, Buffer.from(`\r\n${'X'.repeat(3 * 1024 * 1024)}`)]), 'P.opt');
+    expect(res.status).toBe(413);
+    const n = await t.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE project_fk_id = $1`, [project.id]);
+    expect(n[0].n).toBe(0);
+  });
+});
