@@ -4,6 +4,10 @@
  * PRODUCTION_MAX_PAGES is reported, an image over PRODUCTION_MAX_IMAGE_PIXELS is reported. Real API, PostgreSQL, Redis.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import request from 'supertest';
 import sharp from 'sharp';
 import { BuiltProduction, buildProduction } from '@casegraph/formats/testing';
@@ -98,5 +102,52 @@ describe('production import limits', () => {
     expect(res.status).toBe(413);
     const n = await t.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE project_fk_id = $1`, [project.id]);
     expect(n[0].n).toBe(0);
+  });
+
+  it('an upload aborted mid-image leaves no temp folder, no rows and a working API', async () => {
+    const project = await createProject(t, projectIds, 'prod-abort');
+    const tempsBefore = (await readdir(tmpdir())).filter((n) => n.startsWith('casegraph-production-')).length;
+    const boundary = `----h6${randomUUID()}`;
+    const prod = await buildProduction({ prefix: prefix(), start: 1, records: [{ pages: [['a']] }] });
+    const part = (name: string, filename: string, bytes: Buffer) =>
+      Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
+        bytes,
+        Buffer.from('\r\n'),
+      ]);
+    const head = Buffer.concat([
+      part('loadFile', 'P.dat', prod.dat),
+      part('images', 'P.opt', prod.opt),
+      part('files', prod.images[0].path, prod.images[0].bytes.subarray(0, 100)),
+    ]);
+    const addr = await new Promise<AddressInfo>((resolve) => {
+      const server = t.app.getHttpServer();
+      if (server.listening) resolve(server.address() as AddressInfo);
+      else server.listen(0, '127.0.0.1', () => resolve(server.address() as AddressInfo));
+    });
+    await new Promise<void>((resolve) => {
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port: addr.port,
+        method: 'POST',
+        path: `/v1/projects/${project.projectUuid}/productions`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + 100_000) },
+      });
+      req.on('error', () => resolve());
+      req.on('response', () => resolve());
+      req.write(head, () => setImmediate(() => req.destroy()));
+    });
+    // The API still answers, and the aborted request left nothing behind once it settled.
+    await request(t.http).get(`/v1/projects/${project.projectUuid}/bates/ABC000001`).expect(404);
+    const n = await t.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE project_fk_id = $1`, [project.id]);
+    expect(n[0].n).toBe(0);
+    let temps = -1;
+    for (let i = 0; i < 100 && temps !== tempsBefore; i++) {
+      temps = (await readdir(tmpdir())).filter((x) => x.startsWith('casegraph-production-')).length;
+      if (temps !== tempsBefore) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(temps).toBe(tempsBefore);
   });
 });

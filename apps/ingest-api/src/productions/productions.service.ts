@@ -346,6 +346,7 @@ export class ProductionsService {
       }
       let finished = false;
       let draining: Promise<unknown> = Promise.resolve();
+      const active = new Set<Readable>();
       const finish = () => {
         if (finished) return;
         finished = true;
@@ -361,6 +362,9 @@ export class ProductionsService {
           if (early) req.res?.setHeader('Connection', 'close');
         });
         bb.destroy();
+        // A part cut short never ends by itself (an aborted upload): end it, so its write settles and the temp
+        // folder is removed.
+        for (const part of active) part.destroy(new Error('the request failed'));
         finish();
       };
       const count = (n: number) => {
@@ -371,6 +375,9 @@ export class ProductionsService {
 
       bb.on('file', (field: string, stream: Readable, info: busboy.FileInfo) => {
         stream.on('error', () => undefined);
+        active.add(stream);
+        stream.once('close', () => active.delete(stream));
+        stream.once('end', () => active.delete(stream));
         if (got.failure) return void stream.resume();
         if (field === PRODUCTION_FIELDS.dat || field === PRODUCTION_FIELDS.opt) {
           const which = field === PRODUCTION_FIELDS.dat ? 'dat' : 'opt';
@@ -446,10 +453,14 @@ export class ProductionsService {
       );
       bb.on('error', (err: Error) => fail(apiError(HttpStatus.BAD_REQUEST, `Malformed multipart request: ${err.message}`)));
       bb.on('close', finish);
+      const aborted = () => fail(apiError(HttpStatus.BAD_REQUEST, 'The upload was aborted'));
       req.on('close', () => {
-        if (!req.complete) fail(apiError(HttpStatus.BAD_REQUEST, 'The upload was aborted'));
+        if (!req.complete) aborted();
       });
+      req.on('aborted', aborted);
       req.pipe(bb);
+      // Closed while the project was looked up: 'close' was already emitted and busboy would wait forever.
+      if (req.destroyed && !req.complete) aborted();
     });
   }
 
