@@ -9,6 +9,7 @@ import { migrate } from '@casegraph/entities';
 const USAGE = `usage:
   npm run db:migrate
   npm run ingest -- <files or folders...> --project "<name>" [--api http://localhost:3000] [--key K]
+  npm run ingest -- --load-file X.dat --images X.opt <folder> --project "<name>" [--custodian C]
   npm run context -- backfill [--dry-run] | enforce | audit [--repair] [--project <uuid>]
   npm run context -- orphans [--assign <project uuid|id> | --quarantine] | adopt [--dry-run]`;
 

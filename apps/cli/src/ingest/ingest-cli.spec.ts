@@ -6,6 +6,7 @@ import { SUPPORTED_FORMATS } from '@casegraph/contracts';
 import { INGEST_USAGE, UsageError, parseIngestArgs } from './args';
 import { expandInputs } from './files';
 import { runIngestCommand } from './ingest-cli';
+import { describeState } from './progress';
 import { renderSummary } from './summary';
 
 /** `npm run ingest` on a folder: the files it will not upload are listed with the reason, never dropped silently. */
@@ -87,5 +88,17 @@ describe('npm run ingest: skipped files', () => {
   ])('production usage errors: %p', (argv, message) => {
     expect(() => parseIngestArgs(argv, {})).toThrow(UsageError);
     expect(() => parseIngestArgs(argv, {})).toThrow(message);
+  });
+
+  it('the OCR stage shows the pages read so far when the API reports them', () => {
+    const doc = {
+      documentUuid: 'd',
+      filename: 'a.tif',
+      status: 'processing',
+      currentStage: 'ocr',
+      stages: { ocr: { status: 'processing', pagesDone: 3, pageCount: 10 } },
+    };
+    expect(describeState(doc)).toBe('ocr 3/10 pages…');
+    expect(describeState({ ...doc, stages: { ocr: { status: 'processing' } } })).toBe('ocr…');
   });
 });
