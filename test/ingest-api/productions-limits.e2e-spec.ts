@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import request from 'supertest';
 import sharp from 'sharp';
 import { BuiltProduction, buildProduction } from '@casegraph/formats/testing';
+import { StorageService } from '@casegraph/storage';
 import { cleanupTestData, createTestApp, TestApp } from '../../apps/ingest-api/src/testing/test-app';
 import { createProject, filesUnder } from '../../apps/ingest-api/src/testing/helpers';
 
@@ -149,5 +150,35 @@ describe('production import limits', () => {
       if (temps !== tempsBefore) await new Promise((r) => setTimeout(r, 50));
     }
     expect(temps).toBe(tempsBefore);
+  });
+
+  it('a storage failure midway stores nothing: the PDFs already stored are deleted, 503, no rows', async () => {
+    const project = await createProject(t, projectIds, 'prod-storage');
+    const prod = await buildProduction({
+      prefix: prefix(),
+      start: 1,
+      records: [{ pages: [[`one ${randomUUID()}`]] }, { pages: [[`two ${randomUUID()}`]] }],
+    });
+    const storage = t.app.get(StorageService);
+    const real = storage.put.bind(storage);
+    let calls = 0;
+    // Storage (not SQL or Redis) fails on the second record's PDF.
+    const spy = jest.spyOn(storage, 'put').mockImplementation((key, body, opts) => {
+      if (++calls === 2) {
+        body.resume();
+        return Promise.reject(new Error('disk on fire'));
+      }
+      return real(key, body, opts);
+    });
+    try {
+      const res = await attach(post(project.projectUuid), prod).expect(503);
+      expect(res.body.message).toMatch(/nothing was stored/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toBe(2);
+    const n = await t.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE project_fk_id = $1`, [project.id]);
+    expect(n[0].n).toBe(0);
+    expect((await filesUnder(t.storageDir)).filter((f) => f.includes(project.projectUuid))).toEqual([]);
   });
 });
