@@ -30,7 +30,7 @@ export interface OcrWorkerConfig extends BaseConfig, StorageConfig {
   ocrRasterDpi: number;
   /** A PDF page with fewer letters/digits than this in its text layer is OCR'd. */
   ocrMinPageChars: number;
-  /** Folder holding eng.traineddata(.gz); default: the @tesseract.js-data/eng package. */
+  /** Folder holding eng.traineddata(.gz); default: the packaged tessdata_fast model (apps/ocr-worker/tessdata). */
   ocrTessdataDir: string | undefined;
   /** How long creating the tesseract worker may take (it hangs when language data is unreachable). */
   ocrTesseractInitTimeoutMs: number;

@@ -5,7 +5,10 @@ import type { Worker as ThreadWorker } from 'node:worker_threads';
 import type { Worker as TesseractWorker } from 'tesseract.js';
 
 export interface TesseractRunnerOptions {
-  /** Folder with eng.traineddata or eng.traineddata.gz; default: the @tesseract.js-data/eng package. */
+  /**
+   * Folder with eng.traineddata or eng.traineddata.gz; default: the project's packaged data
+   * (apps/ocr-worker/tessdata, tessdata_fast eng; see packagedTessdataDir).
+   */
   langPath?: string;
   /** Longest wait for the worker to start. */
   initTimeoutMs: number;
@@ -54,6 +57,21 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
       timer = setTimeout(() => reject(onTimeout()), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The English model shipped with the OCR worker (apps/ocr-worker/tessdata: tessdata_fast eng, see its README),
+ * found from wherever this code runs: the webpack build copies the folder beside main.js
+ * (dist/apps/ocr-worker/tessdata), the source tree (ts-node, jest) has it three folders up from this file, and
+ * from the repository root it is apps/ocr-worker/tessdata. Undefined when none of them has the model.
+ */
+export function packagedTessdataDir(): string | undefined {
+  const candidates = [
+    join(__dirname, 'tessdata'),
+    join(__dirname, '..', '..', '..', 'tessdata'),
+    join(process.cwd(), 'apps', 'ocr-worker', 'tessdata'),
+  ];
+  return candidates.find((dir) => existsSync(join(dir, 'eng.traineddata')));
 }
 
 let lastSpawned: ThreadWorker | undefined;
@@ -124,9 +142,12 @@ export class TesseractRunner {
 
   constructor(private readonly options: TesseractRunnerOptions) {}
 
-  /** Language data folder and whether it is gzipped. */
+  /**
+   * Language data folder and whether it is gzipped: OCR_TESSDATA_DIR, else the packaged tessdata_fast model,
+   * else (a build without the folder) the @tesseract.js-data/eng package's standard model.
+   */
   languageData(): { langPath: string; gzip: boolean } {
-    const langPath = this.options.langPath ?? (this.req('@tesseract.js-data/eng') as { langPath: string }).langPath;
+    const langPath = this.options.langPath ?? packagedTessdataDir() ?? (this.req('@tesseract.js-data/eng') as { langPath: string }).langPath;
     if (existsSync(join(langPath, 'eng.traineddata'))) return { langPath, gzip: false };
     if (existsSync(join(langPath, 'eng.traineddata.gz'))) return { langPath, gzip: true };
     throw new TesseractInitError(`no eng.traineddata(.gz) in ${langPath} (OCR_TESSDATA_DIR)`);
