@@ -7,8 +7,10 @@
  *   (same model) when it is installed;
  * - parallel scans: the same scanned pages (a generated multi-page scan and, when ../shared/fixtures has it,
  *   the real scanned filing legal/documents/disclosure-statement-scan.pdf) through (a) today's path (one
- *   tesseract worker, pages one after the other), (b) the tesseract pool (OCR_TESSERACT_WORKERS, pages of one
- *   document in parallel) and (c) the tesseract CLI per core (OMP_THREAD_LIMIT=1), in the same run;
+ *   tesseract worker, pages one after the other, today's data: @tesseract.js-data/eng 4.0.0), (a') the same
+ *   single worker with the packaged tessdata_fast model (apps/ocr-worker/tessdata, the default now), (b) the
+ *   tesseract pool (OCR_TESSERACT_WORKERS, pages of one document in parallel, packaged data) and (c) the
+ *   tesseract CLI per core (OMP_THREAD_LIMIT=1), in the same run;
  * - peak RSS of this process (which holds the PDF thread and the tesseract worker).
  *
  * BENCH_SCAN_ROUNDS (default 2) alternations of (a) and (b); BENCH_SCAN_PAGES (default 6) sets the generated scan's pages; BENCH_OCR_PARALLEL_ONLY=1 runs only the
@@ -18,13 +20,14 @@
  * (`apt-get install -y poppler-utils tesseract-ocr tesseract-ocr-eng`).
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEngine } from '../apps/ocr-worker/src/engines/local/local-engine';
 import { PdfThreadPool } from '../apps/ocr-worker/src/engines/local/pdf-thread';
 import { PageRecognizer, TesseractPool } from '../apps/ocr-worker/src/engines/local/tesseract-pool';
-import { TesseractRunner } from '../apps/ocr-worker/src/engines/local/tesseract-runner';
+import { TesseractRunner, packagedTessdataDir } from '../apps/ocr-worker/src/engines/local/tesseract-runner';
 import { defaultTesseractWorkers } from '../apps/ocr-worker/src/config';
 import { availableParallelism, loadavg } from 'node:os';
 import { generatedDocument, renderScanPng } from '../libs/testing/src/documents';
@@ -277,18 +280,27 @@ async function benchParallelScans(): Promise<void> {
   const workers = Number(process.env.OCR_TESSERACT_WORKERS ?? defaultTesseractWorkers(availableParallelism()));
   console.log(`\n## parallel scans: ${docs.map((d) => d.name).join(' + ')}; pool of ${workers} workers on ${availableParallelism()} cores`);
   const warm = renderScanPng(['Warm-up page for the tesseract workers']).png;
+  // Today's language data: the @tesseract.js-data/eng package (folder 4.0.0, tessdata "standard" model), which
+  // the worker used before the project shipped tessdata_fast eng (apps/ocr-worker/tessdata).
+  const todayData = (createRequire(__filename)('@tesseract.js-data/eng') as { langPath: string }).langPath;
+  const packaged = packagedTessdataDir();
+  if (!packaged) throw new Error('apps/ocr-worker/tessdata/eng.traineddata is missing: the packaged model cannot be measured');
+  console.log(`today's data: ${todayData}; packaged data: ${packaged}`);
 
-  const today = makeEngine();
-  const pool = new TesseractPool({ size: workers, recyclePages: 50, initTimeoutMs: 60_000 });
+  const today = makeEngine(todayData);
+  const single = makeEngine(packaged);
+  const pool = new TesseractPool({ size: workers, recyclePages: 50, langPath: packaged, initTimeoutMs: 60_000 });
   const pooled = makeEngine(undefined, pool);
   const rounds = Number(process.env.BENCH_SCAN_ROUNDS ?? 2);
   const at = () => ({ wall: 0, cpu: 0, pages: 0, cer: [] as string[] });
   const ta = at();
+  const ts = at();
   const tb = at();
   try {
-    // Warm-up (language data, one page per worker), then (a) and (b) alternate so that a change in the
-    // machine's load hits both alike.
+    // Warm-up (language data, one page per worker), then (a), (a') and (b) alternate so that a change in the
+    // machine's load hits them alike.
     await today.engine.extract({ documentUuid: 'warm', bytes: warm, type: 'image/png' });
+    await single.engine.extract({ documentUuid: 'warm', bytes: warm, type: 'image/png' });
     await Promise.all(Array.from({ length: workers }, () => pooled.engine.extract({ documentUuid: 'warm', bytes: warm, type: 'image/png' })));
     console.log(
       `load average before the runs: ${loadavg()
@@ -297,21 +309,34 @@ async function benchParallelScans(): Promise<void> {
     );
     for (let r = 0; r < rounds; r++) {
       await scanPass(today.engine, docs, ta, r === 0);
+      await scanPass(single.engine, docs, ts, r === 0);
       await scanPass(pooled.engine, docs, tb, r === 0);
     }
+    console.log(
+      `load average after the runs: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
-    await Promise.all([today.close(), pooled.close()]);
+    await Promise.all([today.close(), single.close(), pooled.close()]);
   }
-  const a = { secPerPage: ta.wall / ta.pages, cpuPerPage: ta.cpu / ta.pages, cer: ta.cer };
-  const b = { secPerPage: tb.wall / tb.pages, cpuPerPage: tb.cpu / tb.pages, cer: tb.cer };
+  const figures = (t: ScanTotals) => ({ secPerPage: t.wall / t.pages, cpuPerPage: t.cpu / t.pages, cer: t.cer });
+  const a = figures(ta);
+  const s1 = figures(ts);
+  const b = figures(tb);
   console.log(
-    `(a) today's path (1 tesseract.js worker, sequential)  ${a.secPerPage.toFixed(2)} s/page wall, ${a.cpuPerPage.toFixed(2)} CPU s/page   CER ${a.cer.join(', ')}`,
+    `(a) today's path (1 tesseract.js worker, sequential, @tesseract.js-data/eng 4.0.0)  ${a.secPerPage.toFixed(2)} s/page wall, ${a.cpuPerPage.toFixed(2)} CPU s/page   CER ${a.cer.join(', ')}`,
+  );
+  console.log(
+    `(a') 1 worker, sequential, packaged tessdata_fast eng                             ${s1.secPerPage.toFixed(2)} s/page wall, ${s1.cpuPerPage.toFixed(2)} CPU s/page   CER ${s1.cer.join(', ')}`,
   );
   const speedUp = a.secPerPage / b.secPerPage;
   console.log(
-    `(b) tesseract pool (${workers} workers)                    ${b.secPerPage.toFixed(2)} s/page wall, ${b.cpuPerPage.toFixed(2)} CPU s/page   CER ${b.cer.join(', ')}   (max ${pool.maxInFlight} pages at once)`,
+    `(b) tesseract pool (${workers} workers, packaged data)                                  ${b.secPerPage.toFixed(2)} s/page wall, ${b.cpuPerPage.toFixed(2)} CPU s/page   CER ${b.cer.join(', ')}   (max ${pool.maxInFlight} pages at once)`,
   );
-  console.log(`pool speed-up vs today: ${speedUp.toFixed(2)}× (goal ≥ ${POOL_GOAL}× on 2 cores: ${speedUp >= POOL_GOAL ? 'met' : 'MISSED'})`);
+  console.log(
+    `worker speed-up vs today ((a)/(b)): ${speedUp.toFixed(2)}× (goal ≥ ${POOL_GOAL}× on 2 cores: ${speedUp >= POOL_GOAL ? 'met' : 'MISSED'}); of which the pool ((a')/(b)) ${(s1.secPerPage / b.secPerPage).toFixed(2)}×, the data ((a)/(a')) ${(a.secPerPage / s1.secPerPage).toFixed(2)}×`,
+  );
 
   if (!has('tesseract') || !has('pdftoppm')) {
     console.log('(c) tesseract CLI skipped: needs tesseract and pdftoppm (apt-get install -y tesseract-ocr tesseract-ocr-eng poppler-utils)');
@@ -341,10 +366,10 @@ async function benchParallelScans(): Promise<void> {
     console.log(
       `(c) tesseract CLI per core (OMP_THREAD_LIMIT=1, its own eng data)  ${c.toFixed(2)} s/page wall, ${cCpu.toFixed(2)} CPU s/page   CER ${docs[0].name} ${cliCer}`,
     );
-    const perCore = a.secPerPage / c;
-    const perCoreCpu = a.cpuPerPage / cCpu;
+    const perCore = s1.secPerPage / c;
+    const perCoreCpu = s1.cpuPerPage / cCpu;
     console.log(
-      `packaged data per core vs the CLI: ${perCore.toFixed(2)}× wall, ${perCoreCpu.toFixed(2)}× CPU (goal ≤ ${SCAN_GOAL}×: ${perCoreCpu <= SCAN_GOAL ? 'met' : 'MISSED'}); pool (wall) vs one CLI process: ${(b.secPerPage / c).toFixed(2)}×`,
+      `packaged data per core vs the CLI ((a')/(c)): ${perCore.toFixed(2)}× wall, ${perCoreCpu.toFixed(2)}× CPU (goal ≤ ${SCAN_GOAL}×: ${perCoreCpu <= SCAN_GOAL ? 'met' : 'MISSED'}); today's data ((a)/(c)): ${(a.secPerPage / c).toFixed(2)}× wall, ${(a.cpuPerPage / cCpu).toFixed(2)}× CPU; pool (wall) vs one CLI process: ${(b.secPerPage / c).toFixed(2)}×`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
