@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { DocumentJobData, JOBS, QUEUES, TextractPollJobData } from '@casegraph/contracts';
-import { DocumentJobRunner } from '@casegraph/pipeline';
+import { DocumentJobRunner, STALLED_OUT_MESSAGE, isPermanent } from '@casegraph/pipeline';
 import { DocumentNotFoundError } from '@casegraph/project-context';
 import type { OcrWorkerConfig } from '../config';
 import { OCR_CONFIG } from '../engines/ocr-engines';
@@ -39,8 +39,8 @@ export class OcrProcessor implements OnModuleInit {
       // The project context of a document deleted while it was read: dropped like a missing row.
       isMissing: (err) => err instanceof DocumentNotFoundError,
       handlers: {
-        [JOBS.OCR_DOCUMENT]: (job: Job<DocumentJobData>) => this.ocr.processDocument(job.data.documentUuid),
-        [JOBS.TEXTRACT_POLL]: (job: Job<TextractPollJobData>) => this.ocr.pollTextract(job.data),
+        [JOBS.OCR_DOCUMENT]: (job: Job<DocumentJobData>) => this.keepingNoSecret(job, () => this.ocr.processDocument(job.data.documentUuid)),
+        [JOBS.TEXTRACT_POLL]: (job: Job<TextractPollJobData>) => this.keepingNoSecret(job, () => this.ocr.pollTextract(job.data)),
       },
       metrics: {
         documents: ocrMetrics.documents,
@@ -50,5 +50,23 @@ export class OcrProcessor implements OnModuleInit {
         outcomeOf: (outcome) => (outcome as OcrOutcome | undefined)?.status ?? 'completed',
       },
     });
+    // A job that stalled out never reached the handler's catch: its document's password goes too.
+    this.queue.on('failed', (job: Job<DocumentJobData> | null, err: Error) => {
+      if (job?.data?.documentUuid && err?.message === STALLED_OUT_MESSAGE) void this.ocr.forgetPassword(job.data.documentUuid).catch(() => undefined);
+    });
+  }
+
+  /**
+   * The sealed password (document_secrets) is kept only while the stage can still use it: a permanent failure (of
+   * any reason, not only a wrong password) or the last attempt's failure deletes it. A retry brings it again.
+   */
+  private async keepingNoSecret<T>(job: Job<{ documentUuid: string }>, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (isPermanent(err) || last) await this.ocr.forgetPassword(job.data.documentUuid).catch(() => undefined);
+      throw err;
+    }
   }
 }

@@ -258,6 +258,11 @@ export class OcrService {
     return password;
   }
 
+  /** Deletes the document's sealed password, if any (the stage failed for good: it is not kept). */
+  async forgetPassword(documentUuid: string): Promise<void> {
+    await this.deleteSecret(documentUuid);
+  }
+
   private async deleteSecret(documentUuid: string): Promise<void> {
     await this.db.query('DELETE FROM document_secrets WHERE document_uuid = $1', [documentUuid]);
   }
