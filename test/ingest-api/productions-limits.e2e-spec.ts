@@ -32,23 +32,14 @@ function attach(req: Req, p: BuiltProduction): Req {
 describe('production import limits', () => {
   let t: TestApp;
   const projectIds: number[] = [];
-  const saved: Record<string, string | undefined> = {};
   const LIMITS = { PRODUCTION_MAX_FILES: '4', PRODUCTION_MAX_PAGES: '3', PRODUCTION_MAX_IMAGE_PIXELS: '2000000', PRODUCTION_MAX_TOTAL_MB: '2' };
 
   beforeAll(async () => {
-    // The production limits are read from the environment when the module starts.
-    for (const [k, v] of Object.entries(LIMITS)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    t = await createTestApp({ MAX_FILE_MB: '0.05' });
+    // The production limits are part of the API's validated config, like MAX_FILE_MB.
+    t = await createTestApp({ MAX_FILE_MB: '0.05', ...LIMITS });
   });
 
   afterAll(async () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
     if (t) await cleanupTestData(t, projectIds);
     await t?.close();
   });

@@ -13,6 +13,7 @@ import { documentJobId } from '@casegraph/contracts';
 import { BuiltProduction, buildProduction } from '@casegraph/formats/testing';
 import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/ingest-api/src/testing/test-app';
 import { createProject, filesUnder } from '../../apps/ingest-api/src/testing/helpers';
+import { ingestMetrics } from '../../apps/ingest-api/src/metrics';
 
 /** A prefix no other run uses (letters only). */
 const prefix = () =>
@@ -156,6 +157,20 @@ describe('POST /v1/projects/:projectUuid/productions', () => {
     expect((await filesUnder(t.storageDir)).filter((f) => f.includes(project.projectUuid))).toHaveLength(2);
   });
 
+  it("counts the documents it creates under the metrics source 'production', not 'batch'", async () => {
+    const created = async (source: string) => (await ingestMetrics.documentsCreated.get()).values.find((v) => v.labels.source === source)?.value ?? 0;
+    const project = await createProject(t, projectIds, 'prod-metric');
+    const prod = await buildProduction({
+      prefix: prefix(),
+      start: 1,
+      records: [{ pages: [[`A ${randomUUID()}`]] }, { pages: [[`B ${randomUUID()}`]] }],
+    });
+    const [production, batch] = [await created('production'), await created('batch')];
+    await attachProduction(post(project.projectUuid), prod).expect(202);
+    expect(await created('production')).toBe(production + 2);
+    expect(await created('batch')).toBe(batch);
+  });
+
   it('records every custodian of All Custodians on one document', async () => {
     const project = await createProject(t, projectIds, 'prod-all');
     const prod = await buildProduction({
@@ -247,21 +262,19 @@ describe('productions with a bound API key', () => {
   const BOUND = `bound-${randomUUID()}`;
 
   beforeAll(async () => {
-    const setup = await createTestApp();
-    try {
-      for (const label of ['a', 'b']) {
-        const r = await request(setup.http)
-          .post('/v1/projects')
-          .send({ name: uniqueName(`prod-auth-${label}`) })
-          .expect(201);
-        projectIds.push(r.body.id);
-        if (label === 'a') a = r.body;
-        else b = r.body;
-      }
-    } finally {
-      await setup.close();
-    }
-    t = await createTestApp({ CASEGRAPH_API_KEYS: `${BOUND}:${a.projectUuid}` });
+    // The key is bound before its project exists; the projects are rows (the API is closed to other keys).
+    const projectA = randomUUID();
+    t = await createTestApp({ CASEGRAPH_API_KEYS: `${BOUND}:${projectA}` });
+    [a, b] = await Promise.all(
+      [projectA, randomUUID()].map(async (projectUuid, i) => {
+        const [row] = await t.db.query(`INSERT INTO projects (name, project_uuid) VALUES ($1, $2) RETURNING id`, [
+          uniqueName(`prod-auth-${'ab'[i]}`),
+          projectUuid,
+        ]);
+        projectIds.push(Number(row.id));
+        return { projectUuid };
+      }),
+    );
   });
 
   afterAll(async () => {

@@ -33,4 +33,16 @@ describe('ingest-api boot with a bad combination of variables', () => {
       await app.kill();
     }
   }, 120_000);
+
+  it('exits 78 naming PRODUCTION_MAX_PAGES when it is not a positive integer', async () => {
+    const app = await spawnApp({ app: 'ingest-api', env: { PRODUCTION_MAX_PAGES: '0', PORT: '0' } });
+    try {
+      const exit = await app.exited;
+      expect({ exit, stderr: app.stderr() }).toMatchObject({ exit: { code: 78, signal: null } });
+      expect(app.stderr()).toContain('Invalid configuration:');
+      expect(app.stderr()).toContain('PRODUCTION_MAX_PAGES');
+    } finally {
+      await app.kill();
+    }
+  }, 120_000);
 });

@@ -97,6 +97,52 @@ describe('ingest-api config', () => {
     }
   });
 
+  it('reads the production import limits (PRODUCTION_*) with defaults, and names a bad one', () => {
+    expect(loadConfig(ingestApiConfigSpec, {})).toMatchObject({
+      productionMaxFiles: 20000,
+      productionMaxLoadFileMb: 256,
+      productionMaxTotalMb: 20480,
+      productionMaxPages: 2000,
+      productionMaxImagePixels: 100_000_000,
+    });
+    expect(
+      loadConfig(ingestApiConfigSpec, {
+        PRODUCTION_MAX_FILES: '4',
+        PRODUCTION_MAX_LOAD_FILE_MB: '0.5',
+        PRODUCTION_MAX_TOTAL_MB: '2',
+        PRODUCTION_MAX_PAGES: '3',
+        PRODUCTION_MAX_IMAGE_PIXELS: '2000000',
+      }),
+    ).toMatchObject({
+      productionMaxFiles: 4,
+      productionMaxLoadFileMb: 0.5,
+      productionMaxTotalMb: 2,
+      productionMaxPages: 3,
+      productionMaxImagePixels: 2_000_000,
+    });
+    expect.assertions(8);
+    try {
+      loadConfig(ingestApiConfigSpec, {
+        PRODUCTION_MAX_FILES: '0',
+        PRODUCTION_MAX_LOAD_FILE_MB: 'lots',
+        PRODUCTION_MAX_TOTAL_MB: '-1',
+        PRODUCTION_MAX_PAGES: '2.5',
+        PRODUCTION_MAX_IMAGE_PIXELS: '3000000000',
+      });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      for (const name of [
+        'PRODUCTION_MAX_FILES',
+        'PRODUCTION_MAX_LOAD_FILE_MB',
+        'PRODUCTION_MAX_TOTAL_MB',
+        'PRODUCTION_MAX_PAGES',
+        'PRODUCTION_MAX_IMAGE_PIXELS',
+      ])
+        expect(msg).toContain(name);
+    }
+  });
+
   it('refuses S3 storage without a bucket, and half a pair of AWS credentials with S3', () => {
     expect(() => loadConfig(ingestApiConfigSpec, { STORAGE_DRIVER: 's3' })).toThrow(
       new ConfigError(['S3_BUCKET is required when STORAGE_DRIVER=s3']),

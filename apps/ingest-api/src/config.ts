@@ -60,6 +60,16 @@ export interface IngestApiConfig extends BaseConfig, StorageConfig {
    * retry (document_secrets). Null: the server refuses passwords (400) and keeps none.
    */
   documentPasswordKey: Buffer | null;
+  /** Production imports (POST /v1/projects/:projectUuid/productions): most image parts in one request. */
+  productionMaxFiles: number;
+  /** Largest DAT or OPT of a production (MiB). */
+  productionMaxLoadFileMb: number;
+  /** Largest production request body (MiB): the load files and every image. */
+  productionMaxTotalMb: number;
+  /** Most pages one production record may have. */
+  productionMaxPages: number;
+  /** Largest production page image (pixels, width × height). */
+  productionMaxImagePixels: number;
 }
 
 /** An optional positive number of seconds (blank = not set). */
@@ -137,5 +147,10 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   maxStageAttempts: { env: 'MAX_STAGE_ATTEMPTS', default: '3', parse: parsers.int({ min: 1, max: 100 }) },
   sweepBatchSize: { env: 'SWEEP_BATCH_SIZE', default: '500', parse: parsers.int({ min: 1, max: 10_000 }) },
   documentPasswordKey: { env: 'DOCUMENT_PASSWORD_KEY', default: ' ', parse: documentPasswordKeyParser },
+  productionMaxFiles: { env: 'PRODUCTION_MAX_FILES', default: '20000', parse: parsers.int({ min: 1, max: 1_000_000 }) },
+  productionMaxLoadFileMb: { env: 'PRODUCTION_MAX_LOAD_FILE_MB', default: '256', parse: parsers.number({ min: 0.001, max: 10_000 }) },
+  productionMaxTotalMb: { env: 'PRODUCTION_MAX_TOTAL_MB', default: '20480', parse: parsers.number({ min: 0.001, max: 10_000_000 }) },
+  productionMaxPages: { env: 'PRODUCTION_MAX_PAGES', default: '2000', parse: parsers.int({ min: 1, max: 100_000 }) },
+  productionMaxImagePixels: { env: 'PRODUCTION_MAX_IMAGE_PIXELS', default: '100000000', parse: parsers.int({ min: 1, max: 2_000_000_000 }) },
   crossChecks: [...storageCrossChecks],
 };

@@ -66,7 +66,7 @@ export class DocumentIntakeService {
   async create(
     projectUuid: string,
     docs: NewDocument[],
-    opts: { batchId?: string | null; source: 'upload' | 'batch'; secrets?: Map<string, Buffer> },
+    opts: { batchId?: string | null; source: 'upload' | 'batch' | 'production'; secrets?: Map<string, Buffer> },
   ): Promise<IntakeResult> {
     const end = ingestMetrics.intakeSeconds.startTimer({ source: opts.source });
     const { project, inserted, duplicates } = await this.db.transaction(async (m) => {

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IntakeModule } from '../intake/intake.module';
 import { BatesService } from './bates.service';
-import { PRODUCTION_LIMITS, productionLimits } from './productions.config';
 import { BatesController, ProductionsController } from './productions.controller';
 import { ProductionsService } from './productions.service';
 
@@ -9,6 +8,6 @@ import { ProductionsService } from './productions.service';
 @Module({
   imports: [IntakeModule],
   controllers: [ProductionsController, BatesController],
-  providers: [ProductionsService, BatesService, { provide: PRODUCTION_LIMITS, useFactory: () => productionLimits() }],
+  providers: [ProductionsService, BatesService],
 })
 export class ProductionsModule {}

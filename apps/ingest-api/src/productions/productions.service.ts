@@ -23,9 +23,10 @@ import {
 import { APP_CONFIG } from '@casegraph/platform';
 import { StorageService, StoredObject, documentObjectKey, safeFilename } from '@casegraph/storage';
 import { apiError, fieldError, notFound } from '../common/api-error';
+import { drainRequest, refuseRequest } from '../common/request-body';
 import type { IngestApiConfig } from '../config';
 import { DocumentIntakeService, NewDocument } from '../intake/document-intake.service';
-import { PRODUCTION_LIMITS, ProductionLimits } from './productions.config';
+import { ProductionLimits, productionLimits } from './productions.config';
 
 /** Multipart part names of a production import. */
 export const PRODUCTION_FIELDS = {
@@ -110,19 +111,20 @@ class TooLarge extends Error {}
 export class ProductionsService {
   private readonly logger = new Logger('Productions');
   private readonly maxImageBytes: number;
+  private readonly limits: ProductionLimits;
 
   constructor(
     private readonly storage: StorageService,
     private readonly intake: DocumentIntakeService,
     @Inject(APP_CONFIG) private readonly config: IngestApiConfig,
-    @Inject(PRODUCTION_LIMITS) private readonly limits: ProductionLimits,
   ) {
+    this.limits = productionLimits(config);
     this.maxImageBytes = Math.floor(config.maxFileMb * 1024 * 1024);
   }
 
   async import(req: Request, projectUuid: string): Promise<ProductionReport> {
     if (!/^multipart\/form-data\s*;/i.test(String(req.headers['content-type'] ?? ''))) {
-      throw await refuse(
+      throw await refuseRequest(
         req,
         apiError(
           HttpStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -138,7 +140,7 @@ export class ProductionsService {
         `Request body of ${declared} bytes exceeds PRODUCTION_MAX_TOTAL_MB (${this.limits.maxTotalMb} MiB)`,
       );
     }
-    if (!(await this.intake.findProject(projectUuid))) throw await refuse(req, notFound('Project', projectUuid));
+    if (!(await this.intake.findProject(projectUuid))) throw await refuseRequest(req, notFound('Project', projectUuid));
 
     const dir = await mkdtemp(join(tmpdir(), 'casegraph-production-'));
     try {
@@ -220,8 +222,7 @@ export class ProductionsService {
 
     let result;
     try {
-      // TODO(H5): source 'production' once DocumentIntakeService.create accepts it (metrics label only).
-      result = docs.length ? await this.intake.create(projectUuid, docs, { source: 'batch' }) : null;
+      result = docs.length ? await this.intake.create(projectUuid, docs, { source: 'production' }) : null;
     } catch (err) {
       await this.deleteAll(stored.map((s) => s.object));
       throw err;
@@ -338,7 +339,7 @@ export class ProductionsService {
           },
         });
       } catch (err) {
-        void refuse(req, apiError(HttpStatus.BAD_REQUEST, `Malformed multipart request: ${(err as Error).message}`)).then((e) => {
+        void refuseRequest(req, apiError(HttpStatus.BAD_REQUEST, `Malformed multipart request: ${(err as Error).message}`)).then((e) => {
           got.failure = e;
           resolve(got);
         });
@@ -484,43 +485,4 @@ async function collect(stream: Readable, max: number, onChunk: (n: number) => vo
   }
   if ((stream as Readable & { truncated?: boolean }).truncated) throw new Error('truncated');
   return Buffer.concat(chunks);
-}
-
-const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
-const DRAIN_TIMEOUT_MS = 15_000;
-
-/** Reads (and discards) the rest of the body so the client sees the answer; true when it gave up early. */
-function drainRequest(req: Request): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (req.readableEnded || req.destroyed) return resolve(false);
-    let seen = 0;
-    let settled = false;
-    const done = (early: boolean) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('close', onEnd);
-      req.off('error', onEnd);
-      if (early) req.resume();
-      resolve(early);
-    };
-    const onData = (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > DRAIN_CAP_BYTES) done(true);
-    };
-    const onEnd = () => done(false);
-    const timer = setTimeout(() => done(true), DRAIN_TIMEOUT_MS);
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('close', onEnd);
-    req.on('error', onEnd);
-    req.resume();
-  });
-}
-
-async function refuse(req: Request, err: HttpException): Promise<HttpException> {
-  if (await drainRequest(req)) req.res?.setHeader('Connection', 'close');
-  return err;
 }
