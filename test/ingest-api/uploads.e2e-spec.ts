@@ -9,6 +9,8 @@ import { redisKeys } from '@casegraph/contracts';
 import { cleanupTestData, createTestApp, TestApp } from '../../apps/ingest-api/src/testing/test-app';
 import { createProject, filesUnder, footprint } from '../../apps/ingest-api/src/testing/helpers';
 import { generatedBytes } from '../../libs/testing/src/documents';
+import { UploadService } from '../../apps/ingest-api/src/documents/upload.service';
+import { DocumentIntakeService } from '../../apps/ingest-api/src/intake/document-intake.service';
 import { LocalS3Server, startS3Server } from '@casegraph/testing';
 
 // Generated documents (@casegraph/testing): a text PDF, a scanned page, a grainy image and the PDF's text.
@@ -181,6 +183,95 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
     const uuid = JSON.parse(res.body).documents[0].documentUuid;
     expect(readFileSync(join(dir, uuid, 'slow.pdf')).equals(content)).toBe(true);
     expect((await filesUnder(dir)).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  describe('aborted uploads settle and store nothing', () => {
+    const boundary = 'casegraph-abort-test';
+    const partHead = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="cut.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    );
+
+    /** Opens a raw upload (it declares more bytes than it will send); the caller destroys it. */
+    async function open(projectUuid: string) {
+      const server = t.app.getHttpServer();
+      if (!server.address()) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port: (server.address() as { port: number }).port,
+        method: 'POST',
+        path: `/v1/projects/${projectUuid}/documents`,
+        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': 100_000 },
+      });
+      req.on('error', () => undefined);
+      return req;
+    }
+
+    /** Captures the server side of the next upload: its request and the promise UploadService.upload returns. */
+    function nextUpload() {
+      const uploads = t.app.get(UploadService);
+      const real = uploads.upload.bind(uploads);
+      let resolveSeen!: (v: { req: import('express').Request; result: Promise<unknown> }) => void;
+      const seen = new Promise<{ req: import('express').Request; result: Promise<unknown> }>((r) => (resolveSeen = r));
+      const spy = jest.spyOn(uploads, 'upload').mockImplementationOnce((req, projectUuid) => {
+        const result = real(req, projectUuid);
+        result.catch(() => undefined);
+        resolveSeen({ req, result });
+        return result;
+      });
+      return { seen, restore: () => spy.mockRestore() };
+    }
+
+    it('a client gone while the project is looked up (before the body is read): 400 aborted, no row, no file', async () => {
+      const p = await createProject(t, projectIds, 'abort-early');
+      const before = await footprint(t, p.id);
+      const intake = t.app.get(DocumentIntakeService);
+      const realFind = intake.findProject.bind(intake);
+      let entered!: () => void;
+      const inLookup = new Promise<void>((r) => (entered = r));
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      const find = jest.spyOn(intake, 'findProject').mockImplementationOnce(async (...args) => {
+        entered();
+        await released;
+        return realFind(...args);
+      });
+      const next = nextUpload();
+      try {
+        const client = await open(p.projectUuid);
+        client.flushHeaders();
+        const { req, result } = await next.seen;
+        await inLookup;
+        // The client goes away while the lookup is still running; the server has seen the close before it ends.
+        const closed = new Promise<void>((r) => (req.destroyed ? r() : req.once('close', () => r())));
+        client.destroy();
+        await closed;
+        release();
+        await expect(result).rejects.toMatchObject({ status: 400, message: 'The upload was aborted' });
+      } finally {
+        find.mockRestore();
+        next.restore();
+      }
+      expect(await footprint(t, p.id)).toEqual(before);
+    });
+
+    it('a client gone in the middle of a file: 400 aborted, the partial object removed, no row', async () => {
+      const p = await createProject(t, projectIds, 'abort-mid');
+      const before = await footprint(t, p.id);
+      const next = nextUpload();
+      try {
+        const client = await open(p.projectUuid);
+        client.write(Buffer.concat([partHead, Buffer.from('%PDF-1.7\n'), Buffer.alloc(20 * 1024, 65)]));
+        const { result } = await next.seen;
+        // Wait until the part is being written to storage, then cut the connection.
+        const dir = join(t.storageDir, 'documents', p.projectUuid);
+        while (!(await filesUnder(dir)).some((f) => f.endsWith('.part'))) await new Promise((r) => setTimeout(r, 20));
+        client.destroy();
+        await expect(result).rejects.toMatchObject({ status: 400 });
+      } finally {
+        next.restore();
+      }
+      expect(await footprint(t, p.id)).toEqual(before);
+    });
   });
 
   it('sanitises file names with path separators and keeps the object inside the storage root', async () => {

@@ -8,6 +8,7 @@ import { sealSecret } from '@casegraph/intake';
 import { APP_CONFIG } from '@casegraph/platform';
 import { StorageService, StorageTooLargeError, StoredObject, documentObjectKey, safeFilename } from '@casegraph/storage';
 import { apiError, fieldError, notFound } from '../common/api-error';
+import { drainRequest, refuseRequest } from '../common/request-body';
 import type { IngestApiConfig } from '../config';
 import { DocumentIntakeService, IntakeResult, NewDocument } from '../intake/document-intake.service';
 import { ingestMetrics } from '../metrics';
@@ -20,10 +21,6 @@ export const PASSWORD_FIELD = 'password';
 export const MAX_PASSWORD_BYTES = 1024;
 
 export const NO_PASSWORD_KEY_MESSAGE = 'this server cannot keep passwords: DOCUMENT_PASSWORD_KEY is not set';
-
-/** After a refusal, at most this much of the rest of the body is read (so the client sees the answer), then the connection closes. */
-const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
-const DRAIN_TIMEOUT_MS = 15_000;
 
 interface StoredPart {
   index: number;
@@ -163,6 +160,7 @@ export class UploadService {
 
       let finished = false;
       let draining: Promise<void> = Promise.resolve();
+      const active = new Set<Readable>();
       const finish = () => {
         if (finished) return;
         finished = true;
@@ -176,10 +174,12 @@ export class UploadService {
         failure = err;
         ingestMetrics.rejectedUploads.inc({ reason });
         req.unpipe(bb);
-        draining = drain(req).then((closeAfter) => {
+        draining = drainRequest(req).then((closeAfter) => {
           if (closeAfter) req.res?.setHeader('Connection', 'close');
         });
         bb.destroy(); // ends the part being read, so its put() rejects and removes its temp data
+        // A part cut short (an aborted upload) may never end by itself: end every open one, so each put() settles.
+        for (const part of active) part.destroy(new Error('the request failed'));
         finish();
       };
 
@@ -187,6 +187,9 @@ export class UploadService {
         const index = count++;
         // A part cut short (abort, refusal) is destroyed with an error; put() reports it, nobody else needs it.
         stream.on('error', () => undefined);
+        active.add(stream);
+        stream.once('close', () => active.delete(stream));
+        stream.once('end', () => active.delete(stream));
         if (failure) {
           stream.resume();
           return;
@@ -274,10 +277,14 @@ export class UploadService {
         fail(apiError(HttpStatus.BAD_REQUEST, `Malformed multipart request: ${err.message}`), 'malformed');
       });
       bb.on('close', finish);
+      const aborted = () => fail(apiError(HttpStatus.BAD_REQUEST, 'The upload was aborted'), 'aborted');
       req.on('close', () => {
-        if (!req.complete) fail(apiError(HttpStatus.BAD_REQUEST, 'The upload was aborted'), 'aborted');
+        if (!req.complete) aborted();
       });
+      req.on('aborted', aborted);
       req.pipe(bb);
+      // Closed while the project was looked up: 'close' was already emitted and busboy would wait forever.
+      if (req.destroyed && !req.complete) aborted();
     }).then((r) => {
       const res = r as { parts: StoredPart[]; failure: HttpException | null; password: string | null };
       res.parts.sort((a, b) => a.index - b.index);
@@ -315,38 +322,6 @@ export class UploadService {
   /** Reads (and discards) the rest of the body before answering, so the client receives the answer. */
   private async refuse(req: Request, reason: string, err: HttpException): Promise<HttpException> {
     ingestMetrics.rejectedUploads.inc({ reason });
-    if (await drain(req)) req.res?.setHeader('Connection', 'close');
-    return err;
+    return refuseRequest(req, err);
   }
-}
-
-/** Discards the rest of a request body. Resolves true when it gave up early (the connection should close). */
-function drain(req: Request): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (req.readableEnded || req.destroyed) return resolve(false);
-    let seen = 0;
-    let settled = false;
-    const done = (early: boolean) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('close', onEnd);
-      req.off('error', onEnd);
-      if (early) req.resume(); // keep discarding in the background until the socket closes
-      resolve(early);
-    };
-    const onData = (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > DRAIN_CAP_BYTES) done(true);
-    };
-    const onEnd = () => done(false);
-    const timer = setTimeout(() => done(true), DRAIN_TIMEOUT_MS);
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('close', onEnd);
-    req.on('error', onEnd);
-    req.resume();
-  });
 }
