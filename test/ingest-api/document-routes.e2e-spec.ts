@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { SUPPORTED_FORMATS_SENTENCE, redisKeys } from '@casegraph/contracts';
-import { buildEml } from '@casegraph/formats/testing';
+import { buildDocx, buildEml, buildMsg } from '@casegraph/formats/testing';
 import { IntakeProject, NewDocument, insertDocuments } from '@casegraph/intake';
 import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/ingest-api/src/testing/test-app';
 
@@ -115,6 +115,31 @@ describe('document routes: file, text, family, occurrences, progress', () => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['content-length']).toBe(String(bytes.length));
       expect(res.headers['content-disposition']).toBe(`attachment; filename="invoicefdp.exe"; filename*=UTF-8''invoicefdp.exe`);
+    });
+
+    it('before OCR identifies a ZIP or OLE file, serves the declared DOCX / MSG type, else application/zip / octet-stream', async () => {
+      const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+      const docx = await buildDocx({ body: [`brief ${randomUUID()}`] });
+      const msg = buildMsg({ from: 'a@example.com', to: ['b@example.com'], subject: `m ${randomUUID()}`, text: 'hello' });
+      const send = async (bytes: Buffer, filename: string, contentType?: string) => {
+        const res = await api()
+          .post(`/v1/projects/${a.projectUuid}/documents`)
+          .set(admin)
+          .attach('files', bytes, contentType ? { filename, contentType } : { filename })
+          .expect(202);
+        return res.body.documents[0].documentUuid as string;
+      };
+      const typeOf = async (uuid: string) => (await api().get(`/v1/documents/${uuid}/file`).set(admin).expect(200)).headers['content-type'];
+      const declared = await send(docx, 'brief.docx', DOCX);
+      // Upload records the container's type; the OCR stage (not run here) identifies the whole file.
+      const [row] = await t.db.query(`SELECT detected_file_type, ocr_status FROM source_documents WHERE document_uuid = $1`, [declared]);
+      expect(row).toEqual({ detected_file_type: 'application/zip', ocr_status: 'pending' });
+      expect(await typeOf(declared)).toBe(DOCX);
+      // A ZIP declared as something it cannot be, or not declared: the container's type.
+      expect(await typeOf(await send(Buffer.concat([docx, Buffer.from('x')]), 'brief2.docx', 'application/pdf'))).toBe('application/zip');
+      expect(await typeOf(await send(Buffer.concat([docx, Buffer.from('y')]), 'brief3.docx', 'application/octet-stream'))).toBe('application/zip');
+      expect(await typeOf(await send(msg, 'note.msg', 'application/vnd.ms-outlook'))).toBe('application/vnd.ms-outlook');
+      expect(await typeOf(await send(Buffer.concat([msg, Buffer.alloc(512)]), 'note2.msg', 'text/plain'))).toBe('application/octet-stream');
     });
 
     it('never puts quotes, CR/LF or path separators of a stored name into the header', async () => {

@@ -34,6 +34,7 @@ import {
   StagesDto,
   TextPageDto,
 } from './document.dto';
+import { fileContentType } from './content-type';
 import { NO_PASSWORD_KEY_MESSAGE } from './upload.service';
 
 /** Columns of a document view (one place, used by every read). */
@@ -92,10 +93,6 @@ export function toDocumentDto(r: Row): DocumentDto {
 }
 
 /** A stored type usable as a Content-Type header (a manifest's declared type is the client's text). */
-function safeContentType(v: string | null): string | null {
-  return v && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(v.trim()) ? v.trim() : null;
-}
-
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** document_metadata as the API shows it: an object, without the pipeline's internal familyDepth. */
@@ -315,7 +312,7 @@ export class DocumentsService implements OnModuleDestroy {
       this.logger.warn(`reading ${r.s3_key} failed: ${(err as Error).message}`);
       throw apiError(HttpStatus.SERVICE_UNAVAILABLE, 'Storage is unavailable. Retry later.');
     });
-    const contentType = safeContentType(r.detected_file_type) ?? safeContentType(r.file_type) ?? 'application/octet-stream';
+    const contentType = fileContentType(r.detected_file_type, r.file_type);
     return { stream, sizeBytes: stat.sizeBytes, contentType, filename: r.name ?? 'document' };
   }
 
