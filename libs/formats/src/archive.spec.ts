@@ -2,18 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as yauzl from 'yauzl';
 import { readZip } from './archive';
 import { buildEncryptedZip, buildZip, buildZipBomb, buildZipSlip, deflatedEntry, rawZip } from './testing/zip';
-import { DEFAULT_FORMAT_LIMITS, FormatError, type FormatLimits } from './types';
-
-const limits = (over: Partial<FormatLimits> = {}): FormatLimits => ({ ...DEFAULT_FORMAT_LIMITS, ...over });
-
-async function refusal(p: Promise<unknown>): Promise<FormatError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FormatError);
-  return err as FormatError;
-}
+import { limits, refusal } from './testing/expect';
 
 describe('readZip', () => {
   const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(2000)]);
@@ -142,7 +131,7 @@ describe('readZip', () => {
       for (const bytes of [zip.subarray(0, zip.length - 30), randomBytes(4096), Buffer.from('PK\u0003\u0004 not really')]) {
         const err = await refusal(readZip(bytes, limits()));
         expect(err.code).toBe('corrupt');
-        expect(err.message).toMatch(/^the ZIP archive is corrupt or truncated: /);
+        expect(err.message).toMatch(/^the ZIP archive is damaged or incomplete \(.+\)$/);
       }
       expect((await refusal(readZip(Buffer.alloc(0), limits()))).code).toBe('empty');
     });
@@ -155,33 +144,6 @@ describe('readZip', () => {
       const err = await refusal(out.children[0].read());
       expect(['corrupt', 'bomb']).toContain(err.code);
     });
-
-    it('reads or refuses (never crashes on) an archive with random bytes damaged', async () => {
-      const good = await buildZip([
-        { path: 'a/b.txt', bytes: 'some text '.repeat(300) },
-        { path: 'c.pdf', bytes: pdf },
-      ]);
-      let seed = 14;
-      const rand = (n: number): number => {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        return seed % n;
-      };
-      const outcomes = new Set<string>();
-      for (let i = 0; i < 300; i++) {
-        const b = Buffer.from(good);
-        for (let k = 0; k <= i % 8; k++) b[rand(b.length)] = rand(256);
-        try {
-          const out = await readZip(b, limits());
-          for (const c of out.children) await c.read().catch((e: unknown) => expect(e).toBeInstanceOf(FormatError));
-          outcomes.add('read');
-        } catch (e) {
-          expect(e).toBeInstanceOf(FormatError);
-          outcomes.add((e as FormatError).code);
-        }
-      }
-      expect(outcomes).toContain('corrupt');
-      expect(outcomes).toContain('read');
-    }, 60_000);
 
     it('lists an archive with only folders as no children, with a warning', async () => {
       const out = await readZip(await buildZip([{ path: 'empty/', bytes: '' }]), limits());

@@ -1,7 +1,7 @@
 // ZIP archives (yauzl): every file entry a child, read on demand. Every limit is checked from the central directory
 // before anything is inflated, then enforced again while inflating (a header may lie).
 import * as yauzl from 'yauzl';
-import { FormatError, type Extracted, type ExtractedChild, type FormatLimits } from './types';
+import { asFormatError, FormatError, type Extracted, type ExtractedChild, type FormatLimits } from './types';
 
 /** Entries below this size are never called bombs, whatever their ratio (tiny files compress absurdly well). */
 export const BOMB_MIN_BYTES = 1024 * 1024;
@@ -15,10 +15,11 @@ interface ZipEntryInfo {
   size: number;
 }
 
+/** What a damaged archive is called, whatever yauzl or zlib said (their words follow in parentheses). */
+export const ZIP_DAMAGED = 'the ZIP archive is damaged or incomplete';
+
 function corrupt(err: unknown): FormatError {
-  if (err instanceof FormatError) return err;
-  const message = (err as Error)?.message ?? String(err);
-  return new FormatError(`the ZIP archive is corrupt or truncated: ${message}`, 'corrupt', { cause: err });
+  return asFormatError(err, ZIP_DAMAGED);
 }
 
 /** The entry's path made safe and readable: forward slashes, no drive, no leading `/`, no `.` or `..` segments. */
@@ -160,7 +161,15 @@ function inflate(zip: yauzl.ZipFile, info: ZipEntryInfo, limits: FormatLimits): 
   });
 }
 
-export async function readZip(bytes: Buffer, limits: FormatLimits): Promise<Extracted> {
+/**
+ * A ZIP archive: one page listing its files, each file a child inflated on demand. Every failure is a FormatError
+ * (a damaged archive: ZIP_DAMAGED, the library's detail in parentheses).
+ */
+export function readZip(bytes: Buffer, limits: FormatLimits): Promise<Extracted> {
+  return readZipInner(bytes, limits).catch((err: unknown) => Promise.reject(corrupt(err)));
+}
+
+async function readZipInner(bytes: Buffer, limits: FormatLimits): Promise<Extracted> {
   if (bytes.length === 0) throw new FormatError('the ZIP archive is empty', 'empty');
   const warnings: string[] = [];
   const zip = await openZip(bytes);
@@ -185,7 +194,7 @@ export async function readZip(bytes: Buffer, limits: FormatLimits): Promise<Extr
     path: info.path,
     contentType: null,
     size: info.size,
-    read: () => inflate(zip, info, limits),
+    read: () => inflate(zip, info, limits).catch((err: unknown) => Promise.reject(corrupt(err))),
   }));
   const listing = entries.map((e) => `${e.path} (${e.size} bytes)`).join('\n');
   return { format: 'zip', pages: [{ text: listing }], metadata: { format: 'zip' }, children, warnings };

@@ -1,6 +1,22 @@
-import { PDFDocument } from 'pdf-lib';
-import sharp, { type Metadata } from 'sharp';
+import type { PDFDocument as PdfDocumentType } from 'pdf-lib';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { FormatError } from './types';
+
+// sharp (native libvips) and pdf-lib are loaded at the first imagesToPdf call, not when @casegraph/formats is
+// imported: the graph worker and the API outside production imports never load them.
+type SharpFn = (input: Buffer, options?: SharpOptions) => Sharp;
+let libs: { sharp: SharpFn; PDFDocument: typeof PdfDocumentType } | null = null;
+
+function loadImageLibs(): { sharp: SharpFn; PDFDocument: typeof PdfDocumentType } {
+  if (!libs) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy: see above.
+    const sharp = require('sharp') as SharpFn;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy: see above.
+    const { PDFDocument } = require('pdf-lib') as typeof import('pdf-lib');
+    libs = { sharp, PDFDocument };
+  }
+  return libs;
+}
 
 export interface ImagesToPdfOptions {
   /** Largest page image (width × height pixels); a bigger one is refused before it is decoded. */
@@ -47,6 +63,7 @@ function points(px: number, dpi: number | undefined, fallback: number): number {
 export async function imagesToPdf(images: Buffer[], opts: Partial<ImagesToPdfOptions> = {}): Promise<Buffer> {
   const o = { ...DEFAULT_IMAGES_TO_PDF, ...opts };
   if (images.length === 0) throw new FormatError('no page images', 'empty');
+  const { sharp, PDFDocument } = loadImageLibs();
   const pdf = await PDFDocument.create({ updateMetadata: false });
   let pageCount = 0;
   for (let i = 0; i < images.length; i++) {

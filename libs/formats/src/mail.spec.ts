@@ -4,18 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { readEml, readMsg, MAX_EML_HEADER_BYTES } from './mail';
 import { buildEml, buildMsg, type BuildMsgOpts } from './testing/mail';
 import { buildZip } from './testing/zip';
-import { DEFAULT_FORMAT_LIMITS, FormatError, type Extracted, type FormatLimits } from './types';
-
-const limits = (over: Partial<FormatLimits> = {}): FormatLimits => ({ ...DEFAULT_FORMAT_LIMITS, ...over });
-
-async function refusal(p: Promise<unknown>): Promise<FormatError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FormatError);
-  return err as FormatError;
-}
+import type { Extracted } from './types';
+import { limits, refusal } from './testing/expect';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n%âãÏÓ\n'), randomBytes(1500), Buffer.from('\n%%EOF\n')]);
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(200)]);
@@ -383,13 +373,24 @@ describe('readMsg', () => {
       for (const cut of [100, 2048, Math.floor(full.length / 2)]) {
         const err = await refusal(readMsg(full.subarray(0, cut), limits()));
         expect(err.code).toBe('corrupt');
-        expect(err.message).toMatch(/^not an Outlook message|^the Outlook message is corrupt or truncated/);
+        expect(err.message).toMatch(/^not an Outlook message|^the Outlook message is damaged or not an Outlook \.msg file/);
       }
       const other = CFB.utils.cfb_new();
       CFB.utils.cfb_add(other, '/WordDocument', randomBytes(2000));
       const err = await refusal(readMsg(Buffer.from(CFB.write(other, { type: 'buffer' }) as Buffer), limits()));
       expect(err.code).toBe('corrupt');
       expect(err.message).toMatch(/^not an Outlook message: /);
+    });
+
+    it("says a garbage message is damaged in words, msgreader's own words only in parentheses", async () => {
+      // A sound compound file whose property streams are noise (msgreader: "Invalid typed array length: 77").
+      const ole = CFB.utils.cfb_new();
+      CFB.utils.cfb_add(ole, '/__properties_version1.0', randomBytes(200));
+      CFB.utils.cfb_add(ole, '/__substg1.0_0037001F', randomBytes(77));
+      CFB.utils.cfb_add(ole, '/__substg1.0_1000001F', randomBytes(333));
+      const err = await refusal(readMsg(Buffer.from(CFB.write(ole, { type: 'buffer' }) as Buffer), limits()));
+      expect(err.code).toBe('corrupt');
+      expect(err.message).toMatch(/^the Outlook message is damaged or not an Outlook \.msg file( \([^()]+\))?$/);
     });
 
     it('refuses a compound file whose sector chain or directory tree loops, before msgreader walks it', async () => {
@@ -403,41 +404,15 @@ describe('readMsg', () => {
       chainLoop.writeUInt32LE(dirStart, at(fatSector) + 4 * dirStart);
       const a = await refusal(readMsg(chainLoop, limits()));
       expect(a.code).toBe('corrupt');
-      expect(a.message).toBe('the Outlook message is corrupt or truncated: the directory chain loops');
+      expect(a.message).toBe('the Outlook message is damaged or not an Outlook .msg file (the directory chain loops)');
 
       const treeLoop = Buffer.from(good);
       const rootChild = treeLoop.readUInt32LE(at(dirStart) + 0x4c);
       treeLoop.writeUInt32LE(rootChild, at(dirStart) + 128 * rootChild + 0x44);
       const b = await refusal(readMsg(treeLoop, limits()));
       expect(b.code).toBe('corrupt');
-      expect(b.message).toBe('the Outlook message is corrupt or truncated: the directory tree loops');
+      expect(b.message).toBe('the Outlook message is damaged or not an Outlook .msg file (the directory tree loops)');
     });
-
-    it('reads or refuses (never crashes on) a message with random bytes damaged', async () => {
-      const good = buildMsg({
-        ...mailOpts(),
-        embeddedMessages: [{ name: 'inner', message: { from: 'a@example.com', to: ['b@example.com'], subject: 'in', text: 'x' } }],
-      });
-      let seed = 14;
-      const rand = (n: number): number => {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        return seed % n;
-      };
-      const outcomes = new Set<string>();
-      for (let i = 0; i < 150; i++) {
-        const b = Buffer.from(good);
-        for (let k = 0; k <= i % 16; k++) b[rand(b.length)] = rand(256);
-        try {
-          const out = await readMsg(b, limits());
-          for (const c of out.children) await c.read().catch((e: unknown) => expect(e).toBeInstanceOf(FormatError));
-          outcomes.add('read');
-        } catch (e) {
-          expect(e).toBeInstanceOf(FormatError);
-          outcomes.add((e as FormatError).code);
-        }
-      }
-      expect([...outcomes].sort()).toEqual(['corrupt', 'read']);
-    }, 60_000);
 
     it('refuses attachments over maxTotalChildBytes, and a file over twice maxChildBytes', async () => {
       const bytes = buildMsg(mailOpts());

@@ -6,7 +6,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { htmlToPlainText } from './web';
-import { FormatError, type Extracted, type ExtractedChild, type ExtractedPage, type FormatLimits } from './types';
+import { asFormatError, FormatError, type Extracted, type ExtractedChild, type ExtractedPage, type FormatLimits } from './types';
 
 /** Largest header block an EML may have before its body (hostile files: a header that never ends). */
 export const MAX_EML_HEADER_BYTES = 1024 * 1024;
@@ -221,7 +221,17 @@ function emlDate(parsed: ParsedMail): string | null {
   return isoDate(raw) ?? isoDate(raw.replace(/\s*\([^)]*\)\s*$/, ''));
 }
 
-export async function readEml(bytes: Buffer, limits: FormatLimits): Promise<Extracted> {
+/** What a damaged e-mail is called, whatever mailparser said (its words follow in parentheses). */
+export const EML_DAMAGED = 'the e-mail is damaged and cannot be read';
+/** What a damaged (or not-really) Outlook message is called, whatever msgreader said. */
+export const MSG_DAMAGED = 'the Outlook message is damaged or not an Outlook .msg file';
+
+/** An e-mail (.eml): a headers page, a body page, its attachments as children. Every failure is a FormatError. */
+export function readEml(bytes: Buffer, limits: FormatLimits): Promise<Extracted> {
+  return readEmlInner(bytes, limits).catch((err: unknown) => Promise.reject(asFormatError(err, EML_DAMAGED)));
+}
+
+async function readEmlInner(bytes: Buffer, limits: FormatLimits): Promise<Extracted> {
   guardEml(bytes, limits);
   let parsed: ParsedMail;
   // Fed as a stream in 64 KiB chunks, so a timeout stops the parser instead of leaving it running.
@@ -234,8 +244,7 @@ export async function readEml(bytes: Buffer, limits: FormatLimits): Promise<Extr
       () => source.destroy(),
     );
   } catch (err) {
-    if (err instanceof FormatError) throw err;
-    throw new FormatError(`the e-mail cannot be read: ${(err as Error).message}`, 'corrupt', { cause: err });
+    throw asFormatError(err, EML_DAMAGED);
   }
   if (!KNOWN_HEADERS.some((h) => parsed.headers.has(h))) {
     throw new FormatError('not an e-mail: none of From, To, Subject, Date or Message-ID is present', 'corrupt');
@@ -302,7 +311,7 @@ const NOSTREAM = 0xffffffff;
  */
 export function checkCompoundFile(bytes: Buffer): void {
   const bad = (why: string): never => {
-    throw new FormatError(`the Outlook message is corrupt or truncated: ${why}`, 'corrupt');
+    throw new FormatError(`${MSG_DAMAGED} (${why})`, 'corrupt');
   };
   const shift = bytes.readUInt16LE(0x1e);
   if (shift !== 9 && shift !== 12) bad(`sector size 2^${shift}`);
@@ -454,7 +463,12 @@ function msgHtml(f: FieldsData): string {
   return '';
 }
 
-export async function readMsg(bytes: Buffer, limits: FormatLimits): Promise<Extracted> {
+/** An Outlook message (.msg): a headers page, a body page, its attachments as children. Every failure is a FormatError. */
+export function readMsg(bytes: Buffer, limits: FormatLimits): Promise<Extracted> {
+  return readMsgInner(bytes, limits).catch((err: unknown) => Promise.reject(asFormatError(err, MSG_DAMAGED)));
+}
+
+async function readMsgInner(bytes: Buffer, limits: FormatLimits): Promise<Extracted> {
   if (bytes.length === 0) throw new FormatError('the Outlook message file is empty', 'empty');
   if (bytes.length > limits.maxChildBytes * 2) {
     throw new FormatError(
@@ -473,18 +487,16 @@ export async function readMsg(bytes: Buffer, limits: FormatLimits): Promise<Extr
   try {
     f = await withTimeout('the Outlook message', limits, async () => reader.getFileData());
   } catch (err) {
-    if (err instanceof FormatError) throw err;
-    throw new FormatError(`the Outlook message is corrupt or truncated: ${(err as Error).message}`, 'corrupt', { cause: err });
+    throw asFormatError(err, MSG_DAMAGED);
   }
-  if (!f || f.error || f.dataType !== 'msg') throw new FormatError(`not an Outlook message: ${f.error ?? 'no message properties'}`, 'corrupt');
+  if (!f || f.error || f.dataType !== 'msg') throw asFormatError(f?.error ?? 'no message properties', MSG_DAMAGED);
   if (!f.messageClass && !f.subject && !f.senderName && !f.body && !(f.recipients ?? []).length) {
     throw new FormatError('not an Outlook message: a compound file without message properties (a Word or Excel 97-2003 file?)', 'corrupt');
   }
   try {
     return await msgExtracted(reader, sanitiseFields(f), limits);
   } catch (err) {
-    if (err instanceof FormatError) throw err;
-    throw new FormatError(`the Outlook message is corrupt: ${(err as Error).message}`, 'corrupt', { cause: err });
+    throw asFormatError(err, MSG_DAMAGED);
   }
 }
 

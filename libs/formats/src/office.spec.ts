@@ -3,20 +3,7 @@ import { createInflateRaw } from 'node:zlib';
 import { buildDocx, buildDocxBomb } from './testing/docx';
 import { identifyFormat } from './detect';
 import { readDocx, wordXmlText } from './office';
-import { DEFAULT_FORMAT_LIMITS, FormatError } from './types';
-import type { FormatLimits } from './types';
-
-const limits = (over: Partial<FormatLimits> = {}): FormatLimits => ({ ...DEFAULT_FORMAT_LIMITS, ...over });
-
-async function refusal(p: Promise<unknown>): Promise<FormatError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(FormatError);
-    return err as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
+import { limits, refusal } from './testing/expect';
 
 describe('readDocx', () => {
   it('reads the body and every part, each its own page with its part', async () => {

@@ -4,7 +4,7 @@ import * as yauzl from 'yauzl';
 import type { DocumentPart } from '@casegraph/contracts';
 import { listZipEntries } from './detect';
 import type { ZipDirectoryEntry } from './detect';
-import { DEFAULT_FORMAT_LIMITS, FormatError } from './types';
+import { asFormatError, DEFAULT_FORMAT_LIMITS, FormatError } from './types';
 import type { Extracted, ExtractedPage, FormatLimits } from './types';
 
 /** Entries above this size are held to the compression-ratio limit (tiny XML parts compress far beyond any ratio). */
@@ -247,6 +247,9 @@ export function markPageBreaks(documentXml: string): string {
   return xml;
 }
 
+/** What a Word document is called when a library fails on it in a way not named here (its words follow in parentheses). */
+export const DOCX_DAMAGED = 'not a readable Word document: it is damaged or not a Word .docx file';
+
 function corrupt(reason: string, cause?: unknown): FormatError {
   return new FormatError(`not a readable Word document: ${reason}`, 'corrupt', { cause });
 }
@@ -310,7 +313,7 @@ async function readDocxInner(bytes: Buffer, limits: FormatLimits, deadline: numb
   try {
     raw = await mammoth.extractRawText({ buffer: repacked });
   } catch (err) {
-    throw corrupt(`mammoth could not read it (${err instanceof Error ? err.message : String(err)})`, err);
+    throw corrupt(`it is damaged or not a Word .docx file (${err instanceof Error ? err.message : String(err)})`, err);
   }
   step();
   // mammoth's HTML concerns (image types browsers show, undefined styles) say nothing about the text.
@@ -369,5 +372,7 @@ async function readDocxInner(bytes: Buffer, limits: FormatLimits, deadline: numb
  * past its declared size ('bomb'), too much text ('too-large'), more than `limits.timeoutMs` ('timeout').
  */
 export function readDocx(bytes: Buffer, limits: FormatLimits = DEFAULT_FORMAT_LIMITS): Promise<Extracted> {
-  return withTimeout(readDocxInner(bytes, limits, Date.now() + limits.timeoutMs), limits.timeoutMs, 'Word document');
+  return withTimeout(readDocxInner(bytes, limits, Date.now() + limits.timeoutMs), limits.timeoutMs, 'Word document').catch((err: unknown) =>
+    Promise.reject(asFormatError(err, DOCX_DAMAGED)),
+  );
 }

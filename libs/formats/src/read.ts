@@ -2,7 +2,7 @@ import type { FormatId } from '@casegraph/contracts';
 import { readZip } from './archive';
 import { readEml, readMsg } from './mail';
 import { readDocx, resolveLimits } from './office';
-import type { Extracted, FormatLimits } from './types';
+import { asFormatError, type Extracted, type FormatLimits } from './types';
 import { readHtml, readText } from './web';
 
 /** The formats `readDocument` reads; the others (PDF and images) go to OCR. */
@@ -31,5 +31,8 @@ export function readDocument(bytes: Buffer, format: FormatId, limits?: Partial<F
   if (!isReadFormat(format)) {
     return Promise.reject(new Error(`readDocument does not read ${format}: PDF and image files go to OCR`));
   }
-  return READERS[format](bytes, resolveLimits(limits));
+  // Each reader maps its own failures; this is the net under them (a document never fails with a bare library error).
+  return READERS[format](bytes, resolveLimits(limits)).catch((err: unknown) =>
+    Promise.reject(asFormatError(err, `the ${format === 'text' ? 'text file' : `${format.toUpperCase()} document`} cannot be read`)),
+  );
 }

@@ -81,3 +81,15 @@ export class FormatError extends Error {
     this.name = 'FormatError';
   }
 }
+
+/**
+ * `err` itself when it is already a FormatError; otherwise a FormatError that says `sentence` (what a paralegal needs
+ * to know, e.g. "the ZIP archive is damaged or incomplete"), the library's own words at most in parentheses after it.
+ */
+export function asFormatError(err: unknown, sentence: string, code = 'corrupt'): FormatError {
+  if (err instanceof FormatError) return err;
+  const raw = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
+  const detail = raw.replace(/\s+/g, ' ').trim();
+  const cut = detail.length > 160 ? `${detail.slice(0, 159)}…` : detail;
+  return new FormatError(cut ? `${sentence} (${cut})` : sentence, code, { cause: err });
+}

@@ -1,20 +1,7 @@
 import * as iconv from 'iconv-lite';
 import { detectFormat } from './detect';
-import { DEFAULT_FORMAT_LIMITS, FormatError } from './types';
-import type { FormatLimits } from './types';
 import { detectTextEncoding, htmlToPlainText, readHtml, readText } from './web';
-
-const limits = (over: Partial<FormatLimits> = {}): FormatLimits => ({ ...DEFAULT_FORMAT_LIMITS, ...over });
-
-async function refusal(p: Promise<unknown>): Promise<FormatError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(FormatError);
-    return err as FormatError;
-  }
-  throw new Error('expected a FormatError');
-}
+import { limits, refusal } from './testing/expect';
 
 const CAFE = 'café § 1983';
 

@@ -4,7 +4,7 @@ import type { HtmlToTextOptions } from 'html-to-text';
 import * as iconv from 'iconv-lite';
 import { isValidUtf8 } from './detect';
 import { checkDeadline, withTimeout } from './office';
-import { DEFAULT_FORMAT_LIMITS, FormatError } from './types';
+import { asFormatError, DEFAULT_FORMAT_LIMITS, FormatError } from './types';
 import type { Extracted, ExtractedPage, FormatLimits } from './types';
 
 /** How much of a file the encoding guess looks at. */
@@ -110,7 +110,7 @@ export function readText(bytes: Buffer, limits: FormatLimits = DEFAULT_FORMAT_LI
     Promise.resolve().then(() => readTextInner(bytes, limits, deadline)),
     limits.timeoutMs,
     'text file',
-  );
+  ).catch((err: unknown) => Promise.reject(asFormatError(err, 'the text file cannot be read')));
 }
 
 // --- HTML -------------------------------------------------------------------------------------------------------
@@ -201,5 +201,5 @@ export function readHtml(bytes: Buffer, limits: FormatLimits = DEFAULT_FORMAT_LI
     Promise.resolve().then(() => readHtmlInner(bytes, limits, deadline)),
     limits.timeoutMs,
     'HTML page',
-  );
+  ).catch((err: unknown) => Promise.reject(asFormatError(err, 'the HTML page cannot be read')));
 }
