@@ -39,6 +39,19 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
 
   const upload = (projectUuid: string) => request(t.http).post(`/v1/projects/${projectUuid}/documents`);
 
+  /** A raw multipart upload on the app's port, sent by the caller (write / end / destroy). */
+  async function rawUpload(projectUuid: string, boundary: string, contentLength: number) {
+    const server = t.app.getHttpServer();
+    if (!server.address()) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    return httpRequest({
+      host: '127.0.0.1',
+      port: (server.address() as { port: number }).port,
+      method: 'POST',
+      path: `/v1/projects/${projectUuid}/documents`,
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': contentLength },
+    });
+  }
+
   it('streams files to storage, creates pending documents, caches their context and enqueues OCR', async () => {
     const p = await createProject(t, projectIds, 'upload');
     const res = await upload(p.projectUuid)
@@ -145,15 +158,7 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
       `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="slow.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
     );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    const server = t.app.getHttpServer();
-    if (!server.address()) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const req = httpRequest({
-      host: '127.0.0.1',
-      port: (server.address() as { port: number }).port,
-      method: 'POST',
-      path: `/v1/projects/${p.projectUuid}/documents`,
-      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + content.length + tail.length },
-    });
+    const req = await rawUpload(p.projectUuid, boundary, head.length + content.length + tail.length);
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
       req.on('response', (res) => {
         let body = '';
@@ -191,17 +196,9 @@ describe('POST /v1/projects/:projectUuid/documents (multipart upload)', () => {
       `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="cut.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
     );
 
-    /** Opens a raw upload (it declares more bytes than it will send); the caller destroys it. */
+    /** Opens a raw upload that declares more bytes than it will send; the caller destroys it. */
     async function open(projectUuid: string) {
-      const server = t.app.getHttpServer();
-      if (!server.address()) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-      const req = httpRequest({
-        host: '127.0.0.1',
-        port: (server.address() as { port: number }).port,
-        method: 'POST',
-        path: `/v1/projects/${projectUuid}/documents`,
-        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': 100_000 },
-      });
+      const req = await rawUpload(projectUuid, boundary, 100_000);
       req.on('error', () => undefined);
       return req;
     }

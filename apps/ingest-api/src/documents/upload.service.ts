@@ -8,7 +8,7 @@ import { sealSecret } from '@casegraph/intake';
 import { APP_CONFIG } from '@casegraph/platform';
 import { StorageService, StorageTooLargeError, StoredObject, documentObjectKey, safeFilename } from '@casegraph/storage';
 import { apiError, fieldError, notFound } from '../common/api-error';
-import { drainRequest, refuseRequest } from '../common/request-body';
+import { refuseRequest, runMultipart } from '../common/request-body';
 import type { IngestApiConfig } from '../config';
 import { DocumentIntakeService, IntakeResult, NewDocument } from '../intake/document-intake.service';
 import { ingestMetrics } from '../metrics';
@@ -158,38 +158,19 @@ export class UploadService {
         return;
       }
 
-      let finished = false;
-      let draining: Promise<void> = Promise.resolve();
-      const active = new Set<Readable>();
-      const finish = () => {
-        if (finished) return;
-        finished = true;
-        // Answer only once every put has settled and, after a refusal, the rest of the body is read.
-        void Promise.allSettled(work)
-          .then(() => draining)
-          .then(() => resolve({ parts, failure, password }));
-      };
+      // Answer only once every put has settled and, after a refusal, the rest of the body is read.
+      const run = runMultipart(req, bb, work, () => resolve({ parts, failure, password }));
       const fail = (err: HttpException, reason: string) => {
         if (failure) return;
         failure = err;
         ingestMetrics.rejectedUploads.inc({ reason });
-        req.unpipe(bb);
-        draining = drainRequest(req).then((closeAfter) => {
-          if (closeAfter) req.res?.setHeader('Connection', 'close');
-        });
-        bb.destroy(); // ends the part being read, so its put() rejects and removes its temp data
-        // A part cut short (an aborted upload) may never end by itself: end every open one, so each put() settles.
-        for (const part of active) part.destroy(new Error('the request failed'));
-        finish();
+        run.stop(); // ends the part being read, so its put() rejects and removes its temp data
       };
 
       bb.on('file', (name: string, stream: Readable, info: busboy.FileInfo) => {
         const index = count++;
         // A part cut short (abort, refusal) is destroyed with an error; put() reports it, nobody else needs it.
-        stream.on('error', () => undefined);
-        active.add(stream);
-        stream.once('close', () => active.delete(stream));
-        stream.once('end', () => active.delete(stream));
+        run.track(stream);
         if (failure) {
           stream.resume();
           return;
@@ -276,15 +257,7 @@ export class UploadService {
       bb.on('error', (err: Error) => {
         fail(apiError(HttpStatus.BAD_REQUEST, `Malformed multipart request: ${err.message}`), 'malformed');
       });
-      bb.on('close', finish);
-      const aborted = () => fail(apiError(HttpStatus.BAD_REQUEST, 'The upload was aborted'), 'aborted');
-      req.on('close', () => {
-        if (!req.complete) aborted();
-      });
-      req.on('aborted', aborted);
-      req.pipe(bb);
-      // Closed while the project was looked up: 'close' was already emitted and busboy would wait forever.
-      if (req.destroyed && !req.complete) aborted();
+      run.start(() => fail(apiError(HttpStatus.BAD_REQUEST, 'The upload was aborted'), 'aborted'));
     }).then((r) => {
       const res = r as { parts: StoredPart[]; failure: HttpException | null; password: string | null };
       res.parts.sort((a, b) => a.index - b.index);

@@ -23,7 +23,7 @@ import {
 import { APP_CONFIG } from '@casegraph/platform';
 import { StorageService, StoredObject, documentObjectKey, safeFilename } from '@casegraph/storage';
 import { apiError, fieldError, notFound } from '../common/api-error';
-import { drainRequest, refuseRequest } from '../common/request-body';
+import { refuseRequest, runMultipart } from '../common/request-body';
 import type { IngestApiConfig } from '../config';
 import { DocumentIntakeService, NewDocument } from '../intake/document-intake.service';
 import { ProductionLimits, productionLimits } from './productions.config';
@@ -345,28 +345,11 @@ export class ProductionsService {
         });
         return;
       }
-      let finished = false;
-      let draining: Promise<unknown> = Promise.resolve();
-      const active = new Set<Readable>();
-      const finish = () => {
-        if (finished) return;
-        finished = true;
-        void Promise.allSettled(work)
-          .then(() => draining)
-          .then(() => resolve(got));
-      };
+      const run = runMultipart(req, bb, work, () => resolve(got));
       const fail = (err: HttpException) => {
         if (got.failure) return;
         got.failure = err;
-        req.unpipe(bb);
-        draining = drainRequest(req).then((early) => {
-          if (early) req.res?.setHeader('Connection', 'close');
-        });
-        bb.destroy();
-        // A part cut short never ends by itself (an aborted upload): end it, so its write settles and the temp
-        // folder is removed.
-        for (const part of active) part.destroy(new Error('the request failed'));
-        finish();
+        run.stop();
       };
       const count = (n: number) => {
         total += n;
@@ -375,10 +358,7 @@ export class ProductionsService {
       };
 
       bb.on('file', (field: string, stream: Readable, info: busboy.FileInfo) => {
-        stream.on('error', () => undefined);
-        active.add(stream);
-        stream.once('close', () => active.delete(stream));
-        stream.once('end', () => active.delete(stream));
+        run.track(stream);
         if (got.failure) return void stream.resume();
         if (field === PRODUCTION_FIELDS.dat || field === PRODUCTION_FIELDS.opt) {
           const which = field === PRODUCTION_FIELDS.dat ? 'dat' : 'opt';
@@ -453,15 +433,7 @@ export class ProductionsService {
         fail(apiError(HttpStatus.PAYLOAD_TOO_LARGE, `Too many parts: at most ${this.limits.maxFiles} images per production`)),
       );
       bb.on('error', (err: Error) => fail(apiError(HttpStatus.BAD_REQUEST, `Malformed multipart request: ${err.message}`)));
-      bb.on('close', finish);
-      const aborted = () => fail(apiError(HttpStatus.BAD_REQUEST, 'The upload was aborted'));
-      req.on('close', () => {
-        if (!req.complete) aborted();
-      });
-      req.on('aborted', aborted);
-      req.pipe(bb);
-      // Closed while the project was looked up: 'close' was already emitted and busboy would wait forever.
-      if (req.destroyed && !req.complete) aborted();
+      run.start(() => fail(apiError(HttpStatus.BAD_REQUEST, 'The upload was aborted')));
     });
   }
 
