@@ -6,8 +6,8 @@
  * Then the other formats CaseGraph reads, made by the test builders of @casegraph/formats/testing: a Word file with a
  * header, a footer, a footnote and a comment (engagement-letter.docx), an e-mail with a PDF and a Word file attached
  * (settlement-offer.eml), an HTML page (docket.html), a plain-text note (file-note.txt) and a small ZIP with folders
- * (discovery-batch.zip). Their text is the same on every run; their bytes are not quite (ZIP entry times, MIME
- * boundaries), so a second run's copies are new documents to a project, not duplicates.
+ * (discovery-batch.zip). These too are the same bytes on every run (fixed ZIP entry dates, MIME boundaries derived
+ * from the parts), so a second run's copies are duplicates to a project, not new documents.
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,8 +16,8 @@ import { GENERATED_DOCUMENT_NAMES, buildTextPdf, writeGeneratedDocuments } from 
 
 const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
-/** The other formats: file name → bytes. */
-async function otherFormats(): Promise<Array<{ name: string; bytes: Buffer }>> {
+/** The other formats: file name → bytes (the same bytes on every call). */
+export async function otherFormats(): Promise<Array<{ name: string; bytes: Buffer }>> {
   const letter = await buildDocx({
     title: 'Engagement letter',
     author: 'Margaret Ellison',
@@ -105,7 +105,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

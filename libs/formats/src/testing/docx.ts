@@ -1,5 +1,6 @@
 import JSZip from 'jszip';
 import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
+import { FIXED_ENTRY_DATE } from './zip';
 
 /** What a test DOCX holds. */
 export interface BuildDocxOptions {
@@ -19,6 +20,8 @@ export interface BuildDocxOptions {
   author?: string;
   /** Adds an (empty) word/vbaProject.bin and the macro-enabled content type: a .docm. */
   macroEnabled?: boolean;
+  /** The package entries' date (default FIXED_ENTRY_DATE): the same options give the same bytes on every run. */
+  date?: Date;
 }
 
 const W_NS = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
@@ -190,6 +193,10 @@ export async function buildDocx(opts: BuildDocxOptions): Promise<Buffer> {
         '</Types>',
     ),
   );
+  const date = opts.date ?? FIXED_ENTRY_DATE;
+  zip.forEach((_, entry) => {
+    entry.date = date;
+  });
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
 

@@ -1,5 +1,5 @@
 // Test builders for e-mail: real MIME (EML) and real Outlook compound files (MSG), made by the tests themselves.
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as CFB from 'cfb';
 
 export interface MailAttachmentOpts {
@@ -21,6 +21,7 @@ export interface BuildMailOpts {
   bcc?: string[];
   subject: string;
   date?: Date;
+  /** Written as given; without it the message has no Message-ID (nothing random is made up: same options, same bytes). */
   messageId?: string;
   inReplyTo?: string;
   references?: string[];
@@ -82,8 +83,9 @@ function attachmentPart(a: MailAttachmentOpts): string {
   return [...lines, '', base64Lines(a.bytes)].join('\r\n');
 }
 
+/** A multipart body; its boundary is a hash of the parts (never in them, and the same parts give the same bytes). */
 function multipart(subtype: string, parts: string[]): string {
-  const boundary = `----=_cg_${subtype}_${randomBytes(8).toString('hex')}`;
+  const boundary = `----=_cg_${subtype}_${createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16)}`;
   return [`Content-Type: multipart/${subtype}; boundary="${boundary}"`, '', ...parts.map((p) => `--${boundary}\r\n${p}`), `--${boundary}--`, ''].join(
     '\r\n',
   );

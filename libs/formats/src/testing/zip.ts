@@ -3,12 +3,19 @@
 import JSZip from 'jszip';
 import * as zlib from 'node:zlib';
 
-/** A real ZIP with these entries (folders implied by the paths); `store` writes them uncompressed. */
-export async function buildZip(entries: Array<{ path: string; bytes: Buffer | string }>, opts?: { store?: boolean }): Promise<Buffer> {
+/** The entry date the builders write unless told otherwise, so that the same entries give the same bytes. */
+export const FIXED_ENTRY_DATE = new Date('2024-01-01T00:00:00Z');
+
+/**
+ * A real ZIP with these entries (a path ending in `/` is a folder); `store` writes them uncompressed. Every entry is
+ * dated `date` (default FIXED_ENTRY_DATE): the same entries give the same bytes on every run.
+ */
+export async function buildZip(entries: Array<{ path: string; bytes: Buffer | string }>, opts?: { store?: boolean; date?: Date }): Promise<Buffer> {
   const zip = new JSZip();
+  const date = opts?.date ?? FIXED_ENTRY_DATE;
   for (const e of entries) {
-    if (e.path.endsWith('/')) zip.folder(e.path.replace(/\/+$/, ''));
-    else zip.file(e.path, e.bytes, { binary: typeof e.bytes !== 'string', createFolders: false });
+    if (e.path.endsWith('/')) zip.file(e.path.replace(/\/+$/, ''), null, { dir: true, date });
+    else zip.file(e.path, e.bytes, { binary: typeof e.bytes !== 'string', createFolders: false, date });
   }
   return zip.generateAsync({ type: 'nodebuffer', compression: opts?.store ? 'STORE' : 'DEFLATE', platform: 'UNIX' });
 }
