@@ -37,6 +37,9 @@ export interface InsertedDocuments {
   duplicates: Map<string, { documentUuid: string; status: DocumentStatus }>;
 }
 
+/** Advisory lock namespace (pg_advisory_xact_lock(int, int)) of a project's intake: 'INT' + 1. */
+export const INTAKE_LOCK_NAMESPACE = 0x494e5401;
+
 /** The project with this UUID (FOR KEY SHARE when `lock`: a project delete waits for the intake), or null. */
 export async function findIntakeProject(m: EntityManager, projectUuid: string, lock = false): Promise<IntakeProject | null> {
   const rows: Array<{ id: number; project_uuid: string; name: string }> = await m.query(
@@ -59,6 +62,11 @@ export async function insertDocuments(
   batchId: string | null = null,
 ): Promise<InsertedDocuments> {
   if (!docs.length) return { inserted: new Map(), duplicates: new Map() };
+  // One intake of a project at a time (until the caller's transaction ends). The INSERT takes the
+  // (project_fk_id, sha256) unique-index locks in the order given: two intakes of the same files in different orders
+  // (two e-mails of a thread forwarding the same attachments, two uploads of one folder) deadlocked. The
+  // transactions are short (the bytes are stored before), so waiting costs little.
+  await m.query('SELECT pg_advisory_xact_lock($1, $2)', [INTAKE_LOCK_NAMESPACE, project.id]);
   const rows: Array<{ document_uuid: string; created_at: Date }> = await m.query(
     `INSERT INTO source_documents
        (document_uuid, project_fk_id, project_uuid, batch_id, original_file_name, file_name, s3_bucket, s3_key,
