@@ -1,34 +1,18 @@
 import { createHash } from 'node:crypto';
 import { GENERATED_DOCUMENT_NAMES, generatedBytes } from '../libs/testing/src/documents';
+import { atFakeNow } from '../libs/formats/src/testing/clock';
 import { otherFormats } from './samples';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 /** Every sample `npm run samples` writes, name → SHA-256, built with the clock at `iso` (only Date is faked). */
 async function samplesAt(iso: string): Promise<Record<string, string>> {
-  jest.useFakeTimers({
-    now: new Date(iso),
-    doNotFake: [
-      'nextTick',
-      'setImmediate',
-      'clearImmediate',
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
-  try {
+  return atFakeNow(iso, async () => {
     const out: Record<string, string> = {};
     for (const name of GENERATED_DOCUMENT_NAMES) out[name] = sha(generatedBytes(name));
     for (const f of await otherFormats()) out[f.name] = sha(f.bytes);
     return out;
-  } finally {
-    jest.useRealTimers();
-  }
+  });
 }
 
 describe('npm run samples', () => {

@@ -2,30 +2,7 @@ import JSZip from 'jszip';
 import { buildDocx } from './docx';
 import { buildEml, buildMsg, type BuildMsgOpts } from './mail';
 import { buildZip, FIXED_ENTRY_DATE } from './zip';
-
-// Only Date is faked: each build runs at a different "now", so a builder that reads the clock (or random bytes) shows.
-const at = async <T>(iso: string, build: () => Promise<T> | T): Promise<T> => {
-  jest.useFakeTimers({
-    now: new Date(iso),
-    doNotFake: [
-      'nextTick',
-      'setImmediate',
-      'clearImmediate',
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
-  try {
-    return await build();
-  } finally {
-    jest.useRealTimers();
-  }
-};
+import { atFakeNow } from './clock';
 
 const MAIL: BuildMsgOpts = {
   from: 'Margaret Ellison <mellison@ellisonpark.example>',
@@ -53,8 +30,8 @@ describe('test document builders write the same bytes every run', () => {
       buildEml(MAIL),
       buildMsg(MAIL),
     ];
-    const first = await at('2021-05-06T07:08:09Z', build);
-    const second = await at('2031-11-12T13:14:15Z', build);
+    const first = await atFakeNow('2021-05-06T07:08:09Z', build);
+    const second = await atFakeNow('2031-11-12T13:14:15Z', build);
     expect(second.map((b) => b.toString('base64'))).toEqual(first.map((b) => b.toString('base64')));
   });
 

@@ -1,6 +1,8 @@
 import JSZip from 'jszip';
 import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
-import { FIXED_ENTRY_DATE } from './zip';
+import { crc32 as crc32Chunks, FIXED_ENTRY_DATE, rawZip, type RawZipEntry } from './zip';
+
+const crc32 = (b: Buffer): number => crc32Chunks([b]);
 
 /** What a test DOCX holds. */
 export interface BuildDocxOptions {
@@ -202,72 +204,6 @@ export async function buildDocx(opts: BuildDocxOptions): Promise<Buffer> {
 
 // --- Hostile packages -------------------------------------------------------------------------------------------
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(b: Buffer): number {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** One entry of a hand-written ZIP: its deflated data and the sizes its headers claim (which may lie). */
-interface RawEntry {
-  name: string;
-  data: Buffer;
-  method: 0 | 8;
-  crc: number;
-  claimedSize: number;
-}
-
-/** A ZIP written byte by byte, so that a test can make its headers claim any size. */
-function writeZip(entries: RawEntry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(e.method, 8);
-    local.writeUInt32LE(e.crc, 14);
-    local.writeUInt32LE(e.data.length, 18);
-    local.writeUInt32LE(e.claimedSize >>> 0, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(e.method, 10);
-    central.writeUInt32LE(e.crc, 16);
-    central.writeUInt32LE(e.data.length, 20);
-    central.writeUInt32LE(e.claimedSize >>> 0, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, e.data);
-    centrals.push(central, name);
-    offset += local.length + name.length + e.data.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
-
 const BOMB_CHUNK = 1024 * 1024;
 
 /** What a hostile DOCX's word/document.xml does. */
@@ -285,7 +221,7 @@ export interface BuildDocxBombOptions {
 export function buildDocxBomb(opts: BuildDocxBombOptions = {}): Buffer {
   const actual = opts.actualSize ?? 64 * 1024 * 1024;
   const start = Buffer.from(`<?xml version="1.0"?><w:document xmlns:w="${W_NS}"><w:body><w:p><w:r><w:t>`);
-  let doc: RawEntry;
+  let doc: RawZipEntry;
   if (actual <= BOMB_CHUNK) {
     const plain = Buffer.alloc(Math.max(actual, start.length), 0x20);
     start.copy(plain);
@@ -294,7 +230,7 @@ export function buildDocxBomb(opts: BuildDocxBombOptions = {}): Buffer {
       data: deflateRawSync(plain, { level: 9 }),
       method: 8,
       crc: crc32(plain),
-      claimedSize: opts.claimedSize ?? plain.length,
+      uncompressedSize: opts.claimedSize ?? plain.length,
     };
   } else {
     // Spaces only refer back to spaces, so one sync-flushed 1 MiB block can be repeated: ~1 KB per MiB, built at once.
@@ -306,13 +242,13 @@ export function buildDocxBomb(opts: BuildDocxBombOptions = {}): Buffer {
     const block = deflateRawSync(Buffer.alloc(BOMB_CHUNK, 0x20), flush);
     const blocks = Math.ceil(actual / BOMB_CHUNK) - 1;
     const data = Buffer.concat([head, ...Array.from({ length: blocks }, () => block), Buffer.from([0x03, 0x00])]);
-    doc = { name: 'word/document.xml', data, method: 8, crc: 0, claimedSize: opts.claimedSize ?? (blocks + 1) * BOMB_CHUNK };
+    doc = { name: 'word/document.xml', data, method: 8, crc: 0, uncompressedSize: opts.claimedSize ?? (blocks + 1) * BOMB_CHUNK };
   }
-  const small = (name: string, text: string): RawEntry => {
+  const small = (name: string, text: string): RawZipEntry => {
     const b = Buffer.from(text);
-    return { name, data: b, method: 0, crc: crc32(b), claimedSize: b.length };
+    return { name, data: b, method: 0, crc: crc32(b), uncompressedSize: b.length };
   };
-  return writeZip([
+  return rawZip([
     small(
       '[Content_Types].xml',
       xml(

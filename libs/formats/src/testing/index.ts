@@ -4,3 +4,4 @@ export * from './zip';
 export * from './tiff';
 export * from './pdf';
 export * from './production';
+export * from './font';

@@ -6,12 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 
-const PAD = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a', 'hex');
+/** The 32-byte password padding of the PDF Standard Security Handler (algorithm 3.2). */
+export const PDF_PASSWORD_PAD = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a', 'hex');
+const PAD = PDF_PASSWORD_PAD;
 /** Key length in bytes (128 bits). */
 const N = 16;
 
 /** RC4 in JS (OpenSSL 3 has no RC4 without its legacy provider). */
-function rc4(key: Buffer, data: Buffer): Buffer {
+export function rc4(key: Buffer, data: Buffer): Buffer {
   const s = new Uint8Array(256);
   for (let i = 0; i < 256; i++) s[i] = i;
   for (let i = 0, j = 0; i < 256; i++) {
@@ -28,8 +30,27 @@ function rc4(key: Buffer, data: Buffer): Buffer {
   return out;
 }
 
-const md5 = (...parts: Buffer[]) => createHash('md5').update(Buffer.concat(parts)).digest();
-const padded = (pw: string) => Buffer.concat([Buffer.from(pw, 'latin1'), PAD]).subarray(0, 32);
+export const md5 = (...parts: Buffer[]): Buffer => createHash('md5').update(Buffer.concat(parts)).digest();
+/** A password padded (or cut) to 32 bytes with PDF_PASSWORD_PAD. */
+export const padded = (pw: string): Buffer => Buffer.concat([Buffer.from(pw, 'latin1'), PAD]).subarray(0, 32);
+
+/** A PDF file of these objects (object n = objects[n - 1]): header, bodies, xref table, trailer with `trailerExtra`. */
+export function serializePdf(objects: Buffer[], trailerExtra: string): Buffer {
+  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  const offsets: number[] = [];
+  let size = parts[0].length;
+  objects.forEach((body, i) => {
+    offsets.push(size);
+    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
+    parts.push(obj);
+    size += obj.length;
+  });
+  const xref = [`xref\n0 ${objects.length + 1}\n`, '0000000000 65535 f \n', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join(
+    '',
+  );
+  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} ${trailerExtra} >>\nstartxref\n${size}\n%%EOF\n`, 'latin1'));
+  return Buffer.concat(parts);
+}
 
 /** RC4 with `key`, then 19 more passes with each key byte XOR i (revision 3). */
 function rc4Twenty(key: Buffer, data: Buffer): Buffer {
@@ -95,24 +116,6 @@ export function buildEncryptedPdf(opts: EncryptedPdfOptions): Buffer {
   objects[1] = Buffer.from(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`);
   const encrypt = add(`<< /Filter /Standard /V 2 /R 3 /Length 128 /O ${hexString(O)} /U ${hexString(U)} /P ${P} >>`);
 
-  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-  const offsets: number[] = [];
-  let size = parts[0].length;
-  objects.forEach((body, i) => {
-    offsets.push(size);
-    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
-    parts.push(obj);
-    size += obj.length;
-  });
-  const xref = [`xref\n0 ${objects.length + 1}\n`, '0000000000 65535 f \n', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join(
-    '',
-  );
   const hex = id.toString('hex');
-  parts.push(
-    Buffer.from(
-      `${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt ${encrypt} 0 R /ID [<${hex}> <${hex}>] >>\nstartxref\n${size}\n%%EOF\n`,
-      'latin1',
-    ),
-  );
-  return Buffer.concat(parts);
+  return serializePdf(objects, `/Root 1 0 R /Encrypt ${encrypt} 0 R /ID [<${hex}> <${hex}>]`);
 }

@@ -4,11 +4,12 @@
  * document's first page) and one single-page TIFF per page (CCITT Group 4 by default) with the page's lines at the
  * top and its Bates stamp printed at the foot, right-aligned. Hostile variants break one record on purpose.
  */
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { createCanvas } from '@napi-rs/canvas';
 import * as iconv from 'iconv-lite';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { buildTiff } from './tiff';
+import { registerTestFont, TEST_FONT_FAMILY } from './font';
 
 export interface ProductionRecordSpec {
   /** Lines of text per page. */
@@ -61,19 +62,9 @@ export interface BuiltProduction {
   optPath?: string;
 }
 
-const FONT_FAMILY = 'CaseGraph Production Sans';
-let fontRegistered = false;
-
-function registerFont(): void {
-  if (fontRegistered) return;
-  const fonts = join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts');
-  if (!GlobalFonts.registerFromPath(join(fonts, 'LiberationSans-Regular.ttf'), FONT_FAMILY)) throw new Error('could not register the font');
-  fontRegistered = true;
-}
-
 /** A letter-size page: the lines at the top, the stamp (if any) at the bottom right. */
 function renderPage(lines: string[], stamp: string | null, dpi: number): Buffer {
-  registerFont();
+  registerTestFont();
   const width = Math.round(8.5 * dpi);
   const height = Math.round(11 * dpi);
   const px = dpi / 72;
@@ -83,7 +74,7 @@ function renderPage(lines: string[], stamp: string | null, dpi: number): Buffer 
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   ctx.fillStyle = '#000000';
-  ctx.font = `${size}px "${FONT_FAMILY}"`;
+  ctx.font = `${size}px "${TEST_FONT_FAMILY}"`;
   lines.forEach((line, i) => ctx.fillText(line, 0.75 * dpi, 0.75 * dpi + size + i * size * 1.6));
   if (stamp) {
     ctx.textAlign = 'right';

@@ -6,8 +6,8 @@
  * multi-page TIFFs, so the file is assembled here; for LZW and Group 4 sharp encodes each strip (a strip is
  * compressed on its own in TIFF) and its strip data is copied in.
  */
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
-import { dirname, join } from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
+import { registerTestFont, TEST_FONT_FAMILY } from './font';
 
 export type TiffPage = { lines: string[] } | { png: Buffer };
 
@@ -22,18 +22,6 @@ export interface TiffOptions {
   fontSize?: number;
 }
 
-const FONT_FAMILY = 'CaseGraph Tiff Sans';
-let fontRegistered = false;
-
-function registerFont(): void {
-  if (fontRegistered) return;
-  const fonts = join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts');
-  if (!GlobalFonts.registerFromPath(join(fonts, 'LiberationSans-Regular.ttf'), FONT_FAMILY)) {
-    throw new Error(`could not register ${join(fonts, 'LiberationSans-Regular.ttf')}`);
-  }
-  fontRegistered = true;
-}
-
 interface Grey {
   width: number;
   height: number;
@@ -41,7 +29,7 @@ interface Grey {
 }
 
 function renderLines(lines: string[], dpi: number, fontSize: number): Grey {
-  registerFont();
+  registerTestFont();
   const width = Math.round(8.5 * dpi);
   const height = Math.round(11 * dpi);
   const px = dpi / 72;
@@ -50,7 +38,7 @@ function renderLines(lines: string[], dpi: number, fontSize: number): Grey {
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   ctx.fillStyle = '#000000';
-  ctx.font = `${Math.round(fontSize * px)}px "${FONT_FAMILY}"`;
+  ctx.font = `${Math.round(fontSize * px)}px "${TEST_FONT_FAMILY}"`;
   lines.forEach((line, i) => ctx.fillText(line, dpi, dpi + fontSize * px + i * fontSize * 1.6 * px));
   const rgba = ctx.getImageData(0, 0, width, height).data;
   const pixels = Buffer.alloc(width * height);

@@ -21,7 +21,8 @@ export async function buildZip(entries: Array<{ path: string; bytes: Buffer | st
 }
 
 let crcTable: Uint32Array | undefined;
-function crc32(chunks: Buffer[]): number {
+/** CRC-32 of the chunks, in order (zlib's when Node has it). */
+export function crc32(chunks: Buffer[]): number {
   const native = (zlib as unknown as { crc32?: (data: Buffer, value?: number) => number }).crc32;
   if (native) return chunks.reduce((crc, c) => native(c, crc), 0) >>> 0;
   if (!crcTable) {
@@ -58,30 +59,25 @@ export function rawZip(entries: RawZipEntry[]): Buffer {
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
     const flags = (e.flags ?? 0) | 0x800;
+    // The fields local header and central directory share (version needed … name length), at `at` in each.
+    const common = (b: Buffer, at: number): void => {
+      b.writeUInt16LE(20, at);
+      b.writeUInt16LE(flags, at + 2);
+      b.writeUInt16LE(e.method, at + 4);
+      b.writeUInt16LE(0, at + 6); // time 00:00
+      b.writeUInt16LE(0x21, at + 8); // date 1980-01-01
+      b.writeUInt32LE(e.crc >>> 0, at + 10);
+      b.writeUInt32LE(e.data.length, at + 14);
+      b.writeUInt32LE(e.uncompressedSize >>> 0, at + 18);
+      b.writeUInt16LE(name.length, at + 22);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(e.method, 8);
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(0x21, 12);
-    local.writeUInt32LE(e.crc >>> 0, 14);
-    local.writeUInt32LE(e.data.length, 18);
-    local.writeUInt32LE(e.uncompressedSize, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    common(local, 4);
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(0x02014b50, 0);
     cd.writeUInt16LE(0x031e, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(flags, 8);
-    cd.writeUInt16LE(e.method, 10);
-    cd.writeUInt16LE(0, 12);
-    cd.writeUInt16LE(0x21, 14);
-    cd.writeUInt32LE(e.crc >>> 0, 16);
-    cd.writeUInt32LE(e.data.length, 20);
-    cd.writeUInt32LE(e.uncompressedSize, 24);
-    cd.writeUInt16LE(name.length, 28);
+    common(cd, 6);
     cd.writeUInt32LE(offset, 42);
     parts.push(local, name, e.data);
     central.push(cd, name);

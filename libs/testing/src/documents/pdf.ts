@@ -6,28 +6,7 @@
  * Also multi-page text-layer PDFs and mixed text/scan PDFs. Same input, same bytes.
  */
 import { createHash } from 'node:crypto';
-
-const PAD = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a', 'hex');
-
-function rc4(key: Buffer, data: Buffer): Buffer {
-  const s = new Uint8Array(256);
-  for (let i = 0; i < 256; i++) s[i] = i;
-  for (let i = 0, j = 0; i < 256; i++) {
-    j = (j + s[i] + key[i % key.length]) & 255;
-    [s[i], s[j]] = [s[j], s[i]];
-  }
-  const out = Buffer.alloc(data.length);
-  for (let n = 0, i = 0, j = 0; n < data.length; n++) {
-    i = (i + 1) & 255;
-    j = (j + s[i]) & 255;
-    [s[i], s[j]] = [s[j], s[i]];
-    out[n] = data[n] ^ s[(s[i] + s[j]) & 255];
-  }
-  return out;
-}
-
-const md5 = (...parts: Buffer[]) => createHash('md5').update(Buffer.concat(parts)).digest();
-const padded = (pw: string) => Buffer.concat([Buffer.from(pw, 'latin1'), PAD]).subarray(0, 32);
+import { md5, padded, PDF_PASSWORD_PAD as PAD, rc4, serializePdf } from '@casegraph/formats/testing';
 
 function escapePdfString(s: Buffer): string {
   return s
@@ -92,24 +71,7 @@ export function buildMixedPdf(pagesIn: Array<{ lines: string[] } | { png: Buffer
     }
   }
   objects[1] = Buffer.from(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`);
-  return serialize(objects, '/Root 1 0 R');
-}
-
-function serialize(objects: Buffer[], trailerExtra: string): Buffer {
-  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-  const offsets: number[] = [];
-  let size = parts[0].length;
-  objects.forEach((body, i) => {
-    offsets.push(size);
-    const obj = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
-    parts.push(obj);
-    size += obj.length;
-  });
-  const xref = [`xref\n0 ${objects.length + 1}\n`, '0000000000 65535 f \n', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join(
-    '',
-  );
-  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} ${trailerExtra} >>\nstartxref\n${size}\n%%EOF\n`, 'latin1'));
-  return Buffer.concat(parts);
+  return serializePdf(objects, '/Root 1 0 R');
 }
 
 /** A one-page PDF showing `lines` in Helvetica; encrypted when `userPassword` is given. */
@@ -145,7 +107,7 @@ export function buildPdf(lines: string[], opts: { userPassword?: string; ownerPa
   ];
   if (encryptDict) objects.push(Buffer.from(encryptDict, 'latin1'));
   const hex = id.toString('hex');
-  return serialize(objects, `/Root 1 0 R${encryptDict ? ` /Encrypt ${objects.length} 0 R` : ''} /ID [<${hex}> <${hex}>]`);
+  return serializePdf(objects, `/Root 1 0 R${encryptDict ? ` /Encrypt ${objects.length} 0 R` : ''} /ID [<${hex}> <${hex}>]`);
 }
 
 /**
@@ -171,5 +133,5 @@ export function buildTextPdf(pages: string[][], opts: { fontSize?: number; leadi
     kids.push(add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${content} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`));
   }
   objects[1] = Buffer.from(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`);
-  return serialize(objects, '/Root 1 0 R');
+  return serializePdf(objects, '/Root 1 0 R');
 }

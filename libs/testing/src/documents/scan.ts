@@ -4,21 +4,9 @@
  * page, then stored as an 8-bit grey PNG by our own encoder (zlib, fixed settings): the same lines
  * give the same bytes on every run.
  */
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
-import { dirname, join } from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
 import { crc32, deflateSync } from 'node:zlib';
-
-const FONT_FAMILY = 'CaseGraph Test Sans';
-let fontRegistered = false;
-
-function registerFont(): void {
-  if (fontRegistered) return;
-  const fonts = join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts');
-  if (!GlobalFonts.registerFromPath(join(fonts, 'LiberationSans-Regular.ttf'), FONT_FAMILY)) {
-    throw new Error(`could not register ${join(fonts, 'LiberationSans-Regular.ttf')}`);
-  }
-  fontRegistered = true;
-}
+import { registerTestFont, TEST_FONT_FAMILY } from '@casegraph/formats/testing';
 
 function chunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);
@@ -74,7 +62,7 @@ export interface RenderedScan {
 
 /** One page of text lines rendered like a flat-bed scan: black text on white, 1-inch margins, grey PNG. */
 export function renderScanPng(lines: string[], opts: ScanOptions = {}): RenderedScan {
-  registerFont();
+  registerTestFont();
   const dpi = opts.dpi ?? 150;
   const fontSize = opts.fontSize ?? 12;
   const leading = opts.leading ?? fontSize * 1.5;
@@ -87,7 +75,7 @@ export function renderScanPng(lines: string[], opts: ScanOptions = {}): Rendered
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   ctx.fillStyle = '#111111';
-  ctx.font = `${Math.round(fontSize * px)}px "${FONT_FAMILY}"`;
+  ctx.font = `${Math.round(fontSize * px)}px "${TEST_FONT_FAMILY}"`;
   ctx.textBaseline = 'alphabetic';
   lines.forEach((line, i) => ctx.fillText(line, dpi, dpi + fontSize * px + i * leading * px));
   const rgba = ctx.getImageData(0, 0, width, height).data;
