@@ -64,6 +64,13 @@ describe('children: concurrent and large expansions', () => {
       expect(jobs.filter((j) => j !== null)).toHaveLength(1000);
     } finally {
       await w.ocrQueue.resume(true);
+      // 1,000 children left pending would be work for every other suite's reconciler (which scans all pending rows).
+      await w.ocrQueue.empty();
+      await w.db.query(`DELETE FROM document_pages WHERE document_uuid IN (SELECT document_uuid FROM source_documents WHERE project_fk_id = $1)`, [
+        doc.projectId,
+      ]);
+      await w.db.query(`DELETE FROM source_documents WHERE project_fk_id = $1`, [doc.projectId]);
+      await w.db.query(`DELETE FROM projects WHERE id = $1`, [doc.projectId]);
     }
   });
 });
