@@ -34,6 +34,28 @@ export const md5 = (...parts: Buffer[]): Buffer => createHash('md5').update(Buff
 /** A password padded (or cut) to 32 bytes with PDF_PASSWORD_PAD. */
 export const padded = (pw: string): Buffer => Buffer.concat([Buffer.from(pw, 'latin1'), PAD]).subarray(0, 32);
 
+/** `t` escaped for a PDF literal string (backslash and parentheses). */
+export const pdfText = (t: string): string => t.replace(/[\\()]/g, (c) => `\\${c}`);
+
+/**
+ * The start every test PDF shares: object 1 the catalog, 2 the page tree (written by `setPages`), 3 Helvetica
+ * (WinAnsi). `add` appends an object and returns its number.
+ */
+export function startPdf(): { objects: Buffer[]; add: (body: Buffer | string) => number; font: number; setPages: (kids: number[]) => void } {
+  const objects: Buffer[] = [];
+  const add = (body: Buffer | string): number => {
+    objects.push(typeof body === 'string' ? Buffer.from(body, 'latin1') : body);
+    return objects.length;
+  };
+  add('<< /Type /Catalog /Pages 2 0 R >>');
+  add('PLACEHOLDER');
+  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
+  const setPages = (kids: number[]): void => {
+    objects[1] = Buffer.from(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`);
+  };
+  return { objects, add, font, setPages };
+}
+
 /** A PDF file of these objects (object n = objects[n - 1]): header, bodies, xref table, trailer with `trailerExtra`. */
 export function serializePdf(objects: Buffer[], trailerExtra: string): Buffer {
   const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
@@ -95,25 +117,17 @@ export function buildEncryptedPdf(opts: EncryptedPdfOptions): Buffer {
 
   const objectKey = (num: number) => md5(key, Buffer.from([num & 255, (num >> 8) & 255, (num >> 16) & 255, 0, 0])).subarray(0, Math.min(N + 5, 16));
 
-  const objects: Buffer[] = [];
-  const add = (body: Buffer | string) => {
-    objects.push(typeof body === 'string' ? Buffer.from(body, 'latin1') : body);
-    return objects.length;
-  };
-  add('<< /Type /Catalog /Pages 2 0 R >>');
-  add('PLACEHOLDER');
-  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
-  const esc = (t: string) => t.replace(/[\\()]/g, (c) => `\\${c}`);
+  const { objects, add, font, setPages } = startPdf();
   const kids: number[] = [];
   for (const text of opts.pages) {
     const lines = text.split('\n');
-    const content = Buffer.from(`BT /F1 14 Tf 72 720 Td 18 TL ${lines.map((l) => `(${esc(l)}) Tj T*`).join(' ')} ET`, 'latin1');
+    const content = Buffer.from(`BT /F1 14 Tf 72 720 Td 18 TL ${lines.map((l) => `(${pdfText(l)}) Tj T*`).join(' ')} ET`, 'latin1');
     const num = objects.length + 1;
     const data = rc4(objectKey(num), content);
     add(Buffer.concat([Buffer.from(`<< /Length ${data.length} >>\nstream\n`), data, Buffer.from('\nendstream')]));
     kids.push(add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${num} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`));
   }
-  objects[1] = Buffer.from(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`);
+  setPages(kids);
   const encrypt = add(`<< /Filter /Standard /V 2 /R 3 /Length 128 /O ${hexString(O)} /U ${hexString(U)} /P ${P} >>`);
 
   const hex = id.toString('hex');

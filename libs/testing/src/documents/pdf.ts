@@ -6,7 +6,7 @@
  * Also multi-page text-layer PDFs and mixed text/scan PDFs. Same input, same bytes.
  */
 import { createHash } from 'node:crypto';
-import { md5, padded, PDF_PASSWORD_PAD as PAD, rc4, serializePdf } from '@casegraph/formats/testing';
+import { md5, padded, PDF_PASSWORD_PAD as PAD, pdfText, rc4, serializePdf, startPdf } from '@casegraph/formats/testing';
 
 function escapePdfString(s: Buffer): string {
   return s
@@ -37,21 +37,16 @@ function pngForPdf(png: Buffer): { width: number; height: number; colors: number
  * the whole page, optionally with a small text stamp such as a Bates number).
  */
 export function buildMixedPdf(pagesIn: Array<{ lines: string[] } | { png: Buffer; stamp?: string }>): Buffer {
-  const objects: Buffer[] = [];
-  const add = (body: Buffer | string) => {
-    objects.push(typeof body === 'string' ? Buffer.from(body, 'latin1') : body);
-    return objects.length;
-  };
+  const { objects, add, font, setPages } = startPdf();
   const streamObj = (dict: string, data: Buffer) =>
     add(Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`), data, Buffer.from('\nendstream')]));
-  add('<< /Type /Catalog /Pages 2 0 R >>');
-  add('PLACEHOLDER');
-  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
   const kids: number[] = [];
   for (const p of pagesIn) {
-    const esc = (t: string) => t.replace(/[\\()]/g, (c) => `\\${c}`);
     if ('lines' in p) {
-      const content = streamObj('', Buffer.from(`BT /F1 14 Tf 72 720 Td 18 TL ${p.lines.map((l) => `(${esc(l)}) Tj T*`).join(' ')} ET`, 'latin1'));
+      const content = streamObj(
+        '',
+        Buffer.from(`BT /F1 14 Tf 72 720 Td 18 TL ${p.lines.map((l) => `(${pdfText(l)}) Tj T*`).join(' ')} ET`, 'latin1'),
+      );
       kids.push(add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${content} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`));
     } else {
       const img = pngForPdf(p.png);
@@ -61,7 +56,7 @@ export function buildMixedPdf(pagesIn: Array<{ lines: string[] } | { png: Buffer
         `/Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /${img.colors === 3 ? 'DeviceRGB' : 'DeviceGray'} /BitsPerComponent 8 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors ${img.colors} /BitsPerComponent 8 /Columns ${img.width} >>`,
         img.idat,
       );
-      const stamp = p.stamp ? ` BT /F1 8 Tf ${w - 100} 12 Td (${esc(p.stamp)}) Tj ET` : '';
+      const stamp = p.stamp ? ` BT /F1 8 Tf ${w - 100} 12 Td (${pdfText(p.stamp)}) Tj ET` : '';
       const content = streamObj('', Buffer.from(`q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q${stamp}`, 'latin1'));
       kids.push(
         add(
@@ -70,7 +65,7 @@ export function buildMixedPdf(pagesIn: Array<{ lines: string[] } | { png: Buffer
       );
     }
   }
-  objects[1] = Buffer.from(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`);
+  setPages(kids);
   return serializePdf(objects, '/Root 1 0 R');
 }
 
@@ -117,21 +112,13 @@ export function buildPdf(lines: string[], opts: { userPassword?: string; ownerPa
 export function buildTextPdf(pages: string[][], opts: { fontSize?: number; leading?: number } = {}): Buffer {
   const size = opts.fontSize ?? 11;
   const leading = opts.leading ?? 14;
-  const objects: Buffer[] = [];
-  const add = (body: string | Buffer) => {
-    objects.push(typeof body === 'string' ? Buffer.from(body, 'latin1') : body);
-    return objects.length;
-  };
-  add('<< /Type /Catalog /Pages 2 0 R >>');
-  add('PLACEHOLDER');
-  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
-  const esc = (t: string) => t.replace(/[\\()]/g, (c) => `\\${c}`);
+  const { objects, add, font, setPages } = startPdf();
   const kids: number[] = [];
   for (const lines of pages) {
-    const data = Buffer.from(`BT /F1 ${size} Tf 72 740 Td ${leading} TL ${lines.map((l) => `(${esc(l)}) Tj T*`).join(' ')} ET`, 'latin1');
+    const data = Buffer.from(`BT /F1 ${size} Tf 72 740 Td ${leading} TL ${lines.map((l) => `(${pdfText(l)}) Tj T*`).join(' ')} ET`, 'latin1');
     const content = add(Buffer.concat([Buffer.from(`<< /Length ${data.length} >>\nstream\n`), data, Buffer.from('\nendstream')]));
     kids.push(add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${content} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`));
   }
-  objects[1] = Buffer.from(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`);
+  setPages(kids);
   return serializePdf(objects, '/Root 1 0 R');
 }
