@@ -1,6 +1,7 @@
 import * as chardet from 'chardet';
 import { convert } from 'html-to-text';
 import type { HtmlToTextOptions } from 'html-to-text';
+import { Tokenizer } from 'htmlparser2';
 import * as iconv from 'iconv-lite';
 import { isValidUtf8 } from './detect';
 import { checkDeadline, withTimeout } from './office';
@@ -171,12 +172,187 @@ const HTML_OPTIONS: HtmlToTextOptions = {
   ],
 };
 
-/** An HTML page or fragment as plain text (scripts, styles and images dropped; links as their text). Used for e-mail bodies too. */
-export function htmlToPlainText(html: string): string {
-  return convert(html, HTML_OPTIONS)
+/** Above this many characters of HTML the text comes from the streaming converter (no DOM: memory grows with the text only). */
+export const STREAM_HTML_CHARS = 1024 * 1024;
+
+/** Elements whose content is not text a reader sees. */
+const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'template', 'title', 'head', 'svg', 'object', 'iframe']);
+/** Elements that start and end a paragraph (a blank line) or a line. */
+const PARAGRAPH_TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'dl', 'blockquote', 'pre', 'hr', 'figure', 'address']);
+const LINE_TAGS = new Set([
+  'div',
+  'li',
+  'tr',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'nav',
+  'aside',
+  'main',
+  'dt',
+  'dd',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'fieldset',
+  'legend',
+  'details',
+  'summary',
+  'center',
+  'form',
+  'option',
+  'body',
+  'html',
+]);
+const CELL_TAGS = new Set(['td', 'th']);
+
+/**
+ * HTML as plain text in one pass of htmlparser2's tokenizer: no DOM, no stack of open elements, so memory is the input
+ * plus the text out whatever the markup's size or nesting. Scripts, styles and the head are dropped; block elements
+ * give line breaks (paragraphs a blank line), table cells a tab, `<br>` a newline; entities are decoded. More than
+ * `maxChars` characters of text → FormatError 'too-large'.
+ */
+export function streamHtmlToText(html: string, maxChars: number = DEFAULT_FORMAT_LIMITS.maxTextChars): string {
+  const out: string[] = [];
+  let length = 0;
+  let lineStart = true;
+  let breaks = 0;
+  let space = false;
+  let cell = false;
+  let skip = 0;
+  const skipping = new Map<string, number>();
+  let pre = 0;
+  let lastOpen = '';
+  let closing = false;
+
+  const write = (s: string): void => {
+    length += s.length;
+    if (length > maxChars) {
+      throw new FormatError(`the HTML holds more than ${maxChars} characters of text, over the limit`, 'too-large');
+    }
+    out.push(s);
+  };
+  const flush = (): void => {
+    if (length > 0 && breaks > 0) {
+      write('\n'.repeat(breaks));
+      lineStart = true;
+    } else if (length > 0 && cell && !lineStart) write('\t');
+    else if (space && !lineStart) write(' ');
+    breaks = 0;
+    space = false;
+    cell = false;
+  };
+  const text = (s: string): void => {
+    if (skip > 0 || s.length === 0) return;
+    if (pre > 0) {
+      flush();
+      const t = s.replace(/\r\n?/g, '\n');
+      write(t);
+      lineStart = t.endsWith('\n');
+      return;
+    }
+    const collapsed = s.replace(/[ \t\n\r\f]+/g, ' ');
+    if (collapsed === ' ') {
+      space = true;
+      return;
+    }
+    if (collapsed.startsWith(' ')) space = true;
+    flush();
+    const body = collapsed.trim();
+    write(body);
+    lineStart = false;
+    space = collapsed.endsWith(' ');
+  };
+  const block = (n: number): void => {
+    breaks = Math.max(breaks, n);
+    space = false;
+  };
+  const tag = (name: string, open: boolean): void => {
+    if (name === 'body' && open) {
+      skip -= skipping.get('head') ?? 0;
+      skipping.delete('head');
+    }
+    if (SKIP_TAGS.has(name)) {
+      const n = skipping.get(name) ?? 0;
+      if (open) {
+        skipping.set(name, n + 1);
+        skip++;
+      } else if (n > 0) {
+        skipping.set(name, n - 1);
+        skip--;
+      }
+      return;
+    }
+    if (skip > 0) return;
+    if (name === 'br' && open) {
+      flush();
+      write('\n');
+      lineStart = true;
+      return;
+    }
+    if (name === 'pre') pre = Math.max(0, pre + (open ? 1 : -1));
+    if (PARAGRAPH_TAGS.has(name)) block(2);
+    else if (LINE_TAGS.has(name)) block(1);
+    else if (CELL_TAGS.has(name) && open) {
+      cell = true;
+      space = false;
+    }
+  };
+
+  const tokenizer = new Tokenizer(
+    { decodeEntities: true },
+    {
+      onattribdata: () => undefined,
+      onattribentity: () => undefined,
+      onattribend: () => undefined,
+      onattribname: () => undefined,
+      oncdata: () => undefined,
+      oncomment: () => undefined,
+      ondeclaration: () => undefined,
+      onprocessinginstruction: () => undefined,
+      onend: () => undefined,
+      onopentagname: (start, end) => {
+        lastOpen = html.slice(start, end).toLowerCase();
+        closing = false;
+        tag(lastOpen, true);
+      },
+      onopentagend: () => undefined,
+      onselfclosingtag: () => {
+        // <script/>, <div/>: the element ends where it starts.
+        if (!closing && SKIP_TAGS.has(lastOpen)) tag(lastOpen, false);
+      },
+      onclosetag: (start, end) => {
+        closing = true;
+        tag(html.slice(start, end).toLowerCase(), false);
+      },
+      ontext: (start, end) => text(html.slice(start, end)),
+      ontextentity: (cp) => text(String.fromCodePoint(cp)),
+    },
+  );
+  tokenizer.write(html);
+  tokenizer.end();
+  return out
+    .join('')
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/**
+ * An HTML page or fragment as plain text (scripts, styles and images dropped; links as their text). Used for e-mail
+ * bodies too. Up to STREAM_HTML_CHARS of HTML through html-to-text (tables laid out); a bigger one through
+ * streamHtmlToText, which builds no DOM. More than `maxChars` characters of text → FormatError 'too-large'.
+ */
+export function htmlToPlainText(html: string, maxChars: number = DEFAULT_FORMAT_LIMITS.maxTextChars): string {
+  if (html.length > STREAM_HTML_CHARS) return streamHtmlToText(html, maxChars);
+  const text = convert(html, HTML_OPTIONS)
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  if (text.length > maxChars) throw new FormatError(`the HTML holds ${text.length} characters of text, over the ${maxChars} limit`, 'too-large');
+  return text;
 }
 
 function readHtmlInner(bytes: Buffer, limits: FormatLimits, deadline: number): Extracted {
@@ -188,7 +364,14 @@ function readHtmlInner(bytes: Buffer, limits: FormatLimits, deadline: number): E
   // The parser's tree grows with the markup: refuse markup far beyond any text the document may produce.
   if (html.length > limits.maxTextChars * 5) throw tooMuchText(html.length, limits, 'HTML page');
   checkDeadline(deadline, 'HTML page', limits);
-  const text = htmlToPlainText(html);
+  let text: string;
+  try {
+    text = htmlToPlainText(html, limits.maxTextChars);
+  } catch (err) {
+    if (err instanceof FormatError && err.code === 'too-large')
+      throw new FormatError(`the HTML page holds more than ${limits.maxTextChars} characters of text, over the limit`, 'too-large');
+    throw err;
+  }
   checkDeadline(deadline, 'HTML page', limits);
   if (text.length > limits.maxTextChars) throw tooMuchText(text.length, limits, 'HTML page');
   return { format: 'html', pages: [{ text }], metadata: { format: 'html', encoding: enc.encoding }, children: [], warnings: [] };
