@@ -13,6 +13,11 @@ const RATIO_FLOOR_BYTES = 1024 * 1024;
 const MAX_DOCX_ENTRIES = 10_000;
 /** Stands for an explicit page break while mammoth reads the body (a private-use character, valid XML). */
 const PAGE_MARK = '\uE000';
+/** A body bigger than this (uncompressed XML) or with more paragraphs skips mammoth (~8 KB of heap per paragraph). */
+export const DOCX_STREAM_XML_BYTES = 4 * 1024 * 1024;
+export const DOCX_STREAM_PARAGRAPHS = 10_000;
+/** Largest word/document.xml read at all (uncompressed). */
+export const DOCX_MAX_BODY_XML_BYTES = 64 * 1024 * 1024;
 
 /** Runs `work` within `ms`, else rejects with FormatError 'timeout' naming `what`. */
 export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -247,6 +252,84 @@ export function markPageBreaks(documentXml: string): string {
   return xml;
 }
 
+const BODY_TOKEN =
+  /<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>|<w:tab\b[^>]*\/>|<w:(?:br|cr)\b[^>]*\/>|<\/?w:p\b[^>]*>|<\/?w:tabs\b[^>]*>|<\/?w:del\b[^>]*>|<\/?mc:Choice\b[^>]*>|<w:sectPr\b[^>]*>|<\/w:sectPr>|<w:type\b[^>]*\/>/g;
+
+/**
+ * The body's text the way mammoth's raw text gives it (each paragraph followed by a blank line, `w:tab` a tab, `w:br`
+ * a newline, PAGE_MARK at explicit page breaks and at the end of a paragraph closing a new-page section), in one pass
+ * of a regular expression over the XML: linear, no tree, memory the XML plus the text. For bodies too big for mammoth.
+ */
+export function streamBodyText(xml: string, maxChars: number): string {
+  const out: string[] = [];
+  let length = 0;
+  const write = (s: string): void => {
+    length += s.length;
+    if (length > maxChars) {
+      throw new FormatError(`the Word document holds more than ${maxChars} characters of text, over the ${maxChars} limit`, 'too-large');
+    }
+    out.push(s);
+  };
+  let del = 0;
+  let tabs = 0;
+  let choice = 0;
+  let inPara = false;
+  let inSect = false;
+  let sectContinuous = false;
+  let pageAtEnd = false;
+  for (const m of xml.matchAll(BODY_TOKEN)) {
+    const tok = m[0];
+    if (tok.startsWith('</')) {
+      if (tok.startsWith('</w:p>') || tok.startsWith('</w:p ')) {
+        if (inPara && del === 0 && choice === 0) write(pageAtEnd ? `\n\n${PAGE_MARK}` : '\n\n');
+        inPara = false;
+        pageAtEnd = false;
+      } else if (tok.startsWith('</w:del')) del = Math.max(0, del - 1);
+      else if (tok.startsWith('</w:tabs')) tabs = Math.max(0, tabs - 1);
+      else if (tok.startsWith('</mc:Choice')) choice = Math.max(0, choice - 1);
+      else if (tok.startsWith('</w:sectPr')) {
+        if (inSect && inPara && !sectContinuous) pageAtEnd = true;
+        inSect = false;
+      }
+      continue;
+    }
+    const selfClosing = tok.endsWith('/>');
+    if (tok.startsWith('<w:del')) {
+      if (!selfClosing) del++;
+      continue;
+    }
+    if (tok.startsWith('<w:tabs')) {
+      if (!selfClosing) tabs++;
+      continue;
+    }
+    if (tok.startsWith('<mc:Choice')) {
+      if (!selfClosing) choice++;
+      continue;
+    }
+    if (tok.startsWith('<w:sectPr')) {
+      inSect = !selfClosing;
+      sectContinuous = false;
+      if (selfClosing && inPara) pageAtEnd = true;
+      continue;
+    }
+    if (tok.startsWith('<w:type')) {
+      if (inSect && /w:val\s*=\s*["']continuous["']/.test(tok)) sectContinuous = true;
+      continue;
+    }
+    if (del > 0 || choice > 0) continue;
+    if (m[1] !== undefined) {
+      if (m[1]) write(unescapeXml(m[1]).split(PAGE_MARK).join(''));
+    } else if (tok.startsWith('<w:p')) {
+      if (selfClosing) write('\n\n');
+      else inPara = true;
+    } else if (tok.startsWith('<w:tab')) {
+      if (tabs === 0) write('\t');
+    } else if (/\bw:type\s*=\s*["']page["']/.test(tok)) write(PAGE_MARK);
+    else write('\n');
+  }
+  return out.join('');
+}
+
 /** What a Word document is called when a library fails on it in a way not named here (its words follow in parentheses). */
 export const DOCX_DAMAGED = 'not a readable Word document: it is damaged or not a Word .docx file';
 
@@ -257,6 +340,23 @@ function corrupt(reason: string, cause?: unknown): FormatError {
 /** Throws FormatError 'timeout' once `deadline` (epoch ms) has passed: checked between steps, so that work stops early. */
 export function checkDeadline(deadline: number, what: string, limits: FormatLimits): void {
   if (Date.now() >= deadline) throw new FormatError(`reading the ${what} took longer than ${Math.round(limits.timeoutMs / 1000)} s`, 'timeout');
+}
+
+function bodyTooLarge(bytes: number): FormatError {
+  return new FormatError(
+    `the Word document's body is ${mib(bytes)} of XML, over the ${mib(DOCX_MAX_BODY_XML_BYTES)} this reader takes: split the document or save it as PDF`,
+    'too-large',
+  );
+}
+
+/** Paragraphs in the body, counted up to `max` + 1. */
+function countParagraphs(xml: string, max: number): number {
+  let n = 0;
+  for (let i = xml.indexOf('<w:p'); i >= 0 && n <= max; i = xml.indexOf('<w:p', i + 4)) {
+    const c = xml.charCodeAt(i + 4);
+    if (c === 0x3e || c === 0x20 || c === 0x2f || c === 0x09 || c === 0x0a || c === 0x0d) n++;
+  }
+  return n;
 }
 
 async function readDocxInner(bytes: Buffer, limits: FormatLimits, deadline: number): Promise<Extracted> {
@@ -284,6 +384,8 @@ async function readDocxInner(bytes: Buffer, limits: FormatLimits, deadline: numb
   if (total > limits.maxTotalChildBytes) {
     throw new FormatError(`the Word package's text parts claim ${mib(total)} uncompressed, over the ${mib(limits.maxTotalChildBytes)} limit`, 'bomb');
   }
+  const bodyEntry = byName.get('word/document.xml')!;
+  if (bodyEntry.uncompressedSize > DOCX_MAX_BODY_XML_BYTES) throw bodyTooLarge(bodyEntry.uncompressedSize);
 
   let parts: Map<string, Buffer>;
   try {
@@ -298,22 +400,29 @@ async function readDocxInner(bytes: Buffer, limits: FormatLimits, deadline: numb
     throw corrupt(`its ZIP package is damaged (${msg})`, err);
   }
   step();
-  const documentXml = decodeXml(parts.get('word/document.xml')!);
+  const bodyBytes = parts.get('word/document.xml')!;
+  if (bodyBytes.length > DOCX_MAX_BODY_XML_BYTES) throw bodyTooLarge(bodyBytes.length);
+  const documentXml = decodeXml(bodyBytes);
   if (documentXml.length > limits.maxTextChars * 20) {
     throw new FormatError(`the Word document's body is ${mib(documentXml.length)} of XML, more than it may hold`, 'too-large');
   }
   if (!/<w:body\b/.test(documentXml)) throw corrupt('word/document.xml has no body');
 
-  // The body through mammoth, explicit page breaks marked so that they survive its raw-text conversion.
-  const marked = markPageBreaks(documentXml);
-  const pkg = new JSZip();
-  for (const [name, data] of parts) pkg.file(name, name === 'word/document.xml' ? Buffer.from(marked, 'utf8') : data);
-  const repacked = await pkg.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
   let raw: { value: string; messages: Array<{ type: string; message: string }> };
-  try {
-    raw = await mammoth.extractRawText({ buffer: repacked });
-  } catch (err) {
-    throw corrupt(`it is damaged or not a Word .docx file (${err instanceof Error ? err.message : String(err)})`, err);
+  if (bodyBytes.length > DOCX_STREAM_XML_BYTES || countParagraphs(documentXml, DOCX_STREAM_PARAGRAPHS) > DOCX_STREAM_PARAGRAPHS) {
+    // mammoth holds a tree of the whole body (and an HTML-ish copy of it): a big body is read in one pass instead.
+    raw = { value: streamBodyText(documentXml, limits.maxTextChars), messages: [] };
+  } else {
+    // The body through mammoth, explicit page breaks marked so that they survive its raw-text conversion.
+    const marked = markPageBreaks(documentXml);
+    const pkg = new JSZip();
+    for (const [name, data] of parts) pkg.file(name, name === 'word/document.xml' ? Buffer.from(marked, 'utf8') : data);
+    const repacked = await pkg.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
+    try {
+      raw = await mammoth.extractRawText({ buffer: repacked });
+    } catch (err) {
+      throw corrupt(`it is damaged or not a Word .docx file (${err instanceof Error ? err.message : String(err)})`, err);
+    }
   }
   step();
   // mammoth's HTML concerns (image types browsers show, undefined styles) say nothing about the text.
