@@ -10,6 +10,8 @@ import { asFormatError, FormatError, type Extracted, type ExtractedChild, type E
 
 /** Largest header block an EML may have before its body (hostile files: a header that never ends). */
 export const MAX_EML_HEADER_BYTES = 1024 * 1024;
+/** Largest Outlook message read: msgreader holds ~20 times the file in memory, synchronously. */
+export const MAX_MSG_BYTES = 64 * 1024 * 1024;
 
 const EXTENSION_BY_TYPE: Record<string, string> = {
   'application/pdf': '.pdf',
@@ -138,6 +140,25 @@ function bodyPages(text: string, limits: FormatLimits, warnings: string[]): stri
   if (text.length <= limits.maxTextChars) return text;
   warnings.push(`e-mail body cut at ${limits.maxTextChars} characters (it has ${text.length})`);
   return text.slice(0, limits.maxTextChars);
+}
+
+function bodyTooLong(what: string, chars: number | null, limits: FormatLimits): FormatError {
+  return new FormatError(
+    `${what}'s body holds ${chars === null ? 'more than' : chars} characters of text, over the ${limits.maxTextChars} limit`,
+    'too-large',
+  );
+}
+
+/** An HTML body as text through web.ts's bounded converter (no DOM for a big body); too much text → 'too-large'. */
+function bodyFromHtml(what: string, html: string, limits: FormatLimits): string {
+  // The converter's work grows with the markup: markup far beyond any text the body may have is refused unread.
+  if (html.length > limits.maxTextChars * 5) throw bodyTooLong(what, null, limits);
+  try {
+    return htmlToPlainText(html, limits.maxTextChars);
+  } catch (err) {
+    if (err instanceof FormatError && err.code === 'too-large') throw bodyTooLong(what, null, limits);
+    throw err;
+  }
 }
 
 interface RawAttachment {
@@ -291,7 +312,7 @@ function emlExtracted(parsed: ParsedMail, limits: FormatLimits): Extracted {
     references: splitIds(parsed.references),
     attachmentCount: raws.length,
   };
-  const text = typeof parsed.text === 'string' && parsed.text.trim() ? parsed.text.trim() : html ? htmlToPlainText(html) : '';
+  const text = typeof parsed.text === 'string' && parsed.text.trim() ? parsed.text.trim() : html ? bodyFromHtml('the e-mail', html, limits) : '';
   const children = toChildren('the e-mail', raws, limits, warnings);
   return finish('eml', email, bodyPages(text, limits, warnings), children, warnings);
 }
@@ -309,7 +330,7 @@ const NOSTREAM = 0xffffffff;
  * follow (FAT sectors, directory, mini FAT, mini stream, each stream) must stay in the file, end, and not loop; the
  * directory tree must be a tree. Throws FormatError('corrupt').
  */
-export function checkCompoundFile(bytes: Buffer): void {
+export function checkCompoundFile(bytes: Buffer): Array<{ name: string; size: number }> {
   const bad = (why: string): never => {
     throw new FormatError(`${MSG_DAMAGED} (${why})`, 'corrupt');
   };
@@ -385,10 +406,13 @@ export function checkCompoundFile(bytes: Buffer): void {
   const miniFat = (s: number): number =>
     s < miniFatLength ? u32(at(miniFatSectors[Math.floor(s / (sectorSize / 4))]) + 4 * (s % (sectorSize / 4))) : ENDOFCHAIN;
 
+  const streams: Array<{ name: string; size: number }> = [];
   for (const i of visited) {
     const e = entry(i);
     if (bytes[e + 0x42] !== 2) continue;
     const size = u32(e + 0x78);
+    const nameBytes = Math.min(bytes.readUInt16LE(e + 0x40), 64);
+    streams.push({ name: bytes.toString('utf16le', e, e + Math.max(0, nameBytes - 2)), size });
     if (!size) continue;
     if (size > bytes.length) bad('a stream is larger than the file');
     const start = u32(e + 0x74);
@@ -400,6 +424,7 @@ export function checkCompoundFile(bytes: Buffer): void {
       if (n * sectorSize < size) bad('a stream is shorter than its size');
     }
   }
+  return streams;
 }
 
 type RawProp = NonNullable<FieldsData['rawProps']>[number];
@@ -476,10 +501,24 @@ async function readMsgInner(bytes: Buffer, limits: FormatLimits): Promise<Extrac
       'too-large',
     );
   }
+  if (bytes.length > MAX_MSG_BYTES) {
+    throw new FormatError(
+      `the Outlook message is larger than ${MAX_MSG_BYTES / (1024 * 1024)} MiB (${Math.round(bytes.length / (1024 * 1024))} MiB): save its attachments and upload them`,
+      'too-large',
+    );
+  }
   if (bytes.length < 512 || !bytes.subarray(0, 8).equals(CFB_MAGIC)) {
     throw new FormatError('not an Outlook message: the file is not a compound file (or is truncated)', 'corrupt');
   }
-  checkCompoundFile(bytes);
+  const streams = checkCompoundFile(bytes);
+  // Body property streams are decoded whole by msgreader, synchronously: refuse one too big before it starts.
+  for (const st of streams) {
+    if (/^__substg1\.0_1000001[fF]$/.test(st.name) && st.size > limits.maxTextChars * 2 + 2) {
+      throw bodyTooLong('the Outlook message', Math.floor(st.size / 2), limits);
+    }
+    if (/^__substg1\.0_1000001[eE]$/.test(st.name) && st.size > limits.maxTextChars + 1) throw bodyTooLong('the Outlook message', st.size, limits);
+    if (/^__substg1\.0_1013/.test(st.name) && st.size > limits.maxTextChars * 5) throw bodyTooLong('the Outlook message', null, limits);
+  }
   const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
   const reader = new MsgReader(ab);
   reader.parserConfig = { includeRawProps: true };
@@ -582,7 +621,8 @@ async function msgExtracted(reader: MsgReader, f: FieldsData, limits: FormatLimi
     references: refs ? splitIds(refs) : splitIds(transport?.references),
     attachmentCount: raws.length,
   };
-  const text = f.body?.trim() ? f.body.trim() : html ? htmlToPlainText(html) : '';
+  const text = f.body?.trim() ? f.body.trim() : html ? bodyFromHtml('the Outlook message', html, limits) : '';
+  if (text.length > limits.maxTextChars) throw bodyTooLong('the Outlook message', text.length, limits);
   const children = toChildren('the Outlook message', raws, limits, warnings);
   return finish('msg', email, bodyPages(text, limits, warnings), children, warnings);
 }
