@@ -61,8 +61,8 @@ const QUOTE = '\u00FE';
 const NEWLINE_STANDIN = '\u00AE';
 /** Records read at most (a bound against a hostile file; each one becomes a document). */
 export const MAX_LOAD_FILE_RECORDS = 1_000_000;
-/** Longest field kept (characters): a longer one is cut (an OCR text field pasted in a DAT can be huge). */
-const MAX_FIELD_CHARS = 1_000_000;
+/** Longest field read (characters, 1 MiB): a record with a longer one is not read (an OCR text pasted in a DAT can be huge). */
+export const MAX_FIELD_CHARS = 1024 * 1024;
 /** Most errors listed; the rest are counted in one last entry. */
 const MAX_ERRORS = 1000;
 
@@ -100,48 +100,68 @@ interface RawRecord {
   /** Lines the record spans (1 unless a quoted field holds a newline). */
   lines: number;
   unclosed: boolean;
+  /** Index of the first field longer than MAX_FIELD_CHARS (its value is left empty, never built), else -1. */
+  oversized: number;
 }
 
-/** One DAT record from `start`: fields split on DC4 outside þ quotes, up to the line end outside quotes. */
+/** Newlines in text[from, to). */
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = text.indexOf('\n', from); k >= 0 && k < to; k = text.indexOf('\n', k + 1)) n++;
+  return n;
+}
+
+/**
+ * One DAT record from `start`: fields split on DC4 outside þ quotes, up to the line end outside quotes. Fields are
+ * sliced from the text, never built character by character; a field over MAX_FIELD_CHARS is scanned, not kept.
+ */
 function readRecord(text: string, start: number): RawRecord {
   const fields: string[] = [];
   let i = start;
   let lines = 1;
+  let oversized = -1;
   for (;;) {
     let value = '';
+    let size = 0;
+    const keep = (from: number, to: number): void => {
+      size += to - from;
+      if (size > MAX_FIELD_CHARS) {
+        if (oversized < 0) oversized = fields.length;
+        value = '';
+      } else if (to > from) value += text.slice(from, to);
+    };
     if (text[i] === QUOTE) {
       i++;
       let closed = false;
       while (i < text.length) {
-        const c = text[i];
-        if (c === QUOTE) {
-          const n = text[i + 1];
-          if (n === QUOTE && text[i + 2] !== DELIM && text[i + 2] !== '\r' && text[i + 2] !== '\n' && i + 2 < text.length) {
-            value += QUOTE;
-            i += 2;
-            continue;
-          }
-          if (n === undefined || n === DELIM || n === '\r' || n === '\n') {
-            i++;
-            closed = true;
-            break;
-          }
-          value += c; // a stray þ inside a field: kept as text
-          i++;
+        const q = text.indexOf(QUOTE, i);
+        const stop = q < 0 ? text.length : q;
+        lines += countNewlines(text, i, stop);
+        keep(i, stop);
+        i = stop;
+        if (q < 0) break;
+        const n = text[i + 1];
+        if (n === QUOTE && text[i + 2] !== DELIM && text[i + 2] !== '\r' && text[i + 2] !== '\n' && i + 2 < text.length) {
+          keep(i, i + 1); // a doubled þ: one literal þ
+          i += 2;
           continue;
         }
-        if (c === '\n') lines++;
-        if (value.length < MAX_FIELD_CHARS) value += c;
+        if (n === undefined || n === DELIM || n === '\r' || n === '\n') {
+          i++;
+          closed = true;
+          break;
+        }
+        keep(i, i + 1); // a stray þ inside a field: kept as text
         i++;
       }
-      if (!closed) return { fields: [...fields, value], next: text.length, lines, unclosed: true };
+      if (!closed) return { fields: [...fields, value], next: text.length, lines, unclosed: true, oversized };
     } else {
       let j = i;
       while (j < text.length && text[j] !== DELIM && text[j] !== '\n' && text[j] !== '\r') j++;
-      value = text.slice(i, Math.min(j, i + MAX_FIELD_CHARS));
+      keep(i, j);
       i = j;
     }
-    fields.push(value.replace(/\r\n/g, '\n').split(NEWLINE_STANDIN).join('\n'));
+    fields.push(value.includes('\r') || value.includes(NEWLINE_STANDIN) ? value.replace(/\r\n/g, '\n').split(NEWLINE_STANDIN).join('\n') : value);
     if (text[i] === DELIM) {
       i++;
       continue;
@@ -149,8 +169,28 @@ function readRecord(text: string, start: number): RawRecord {
     // Line end (or end of text): \r\n, \n or a lone \r.
     if (text[i] === '\r') i++;
     if (text[i] === '\n') i++;
-    return { fields, next: i, lines, unclosed: false };
+    return { fields, next: i, lines, unclosed: false, oversized };
   }
+}
+
+/** Whether text[start, end) holds only white space (stops at the first other character). */
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0b && c !== 0x0c && c !== 0xa0 && c !== 0xfeff) return false;
+  }
+  return true;
+}
+
+/** A blank line before the header: spaces and tabs only, then the line end. */
+function isHeaderBlank(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x0a) return true;
+    if (c === 0x0d) return k + 1 >= end || text.charCodeAt(k + 1) === 0x0a;
+    if (c !== 0x20 && c !== 0x09) return false;
+  }
+  return true;
 }
 
 /** Index just after the physical line that starts at `start`. */
@@ -166,7 +206,7 @@ export function parseDat(bytes: Buffer): DatFile {
   let pos = 0;
   let line = 1;
   // Skip blank lines before the header.
-  while (pos < text.length && /^[ \t]*\r?$/.test(text.slice(pos, nextLine(text, pos)).replace(/\n$/, ''))) {
+  while (pos < text.length && isHeaderBlank(text, pos, nextLine(text, pos))) {
     pos = nextLine(text, pos);
     line++;
   }
@@ -190,8 +230,7 @@ export function parseDat(bytes: Buffer): DatFile {
   const records: DatRecord[] = [];
   while (pos < text.length) {
     const end = nextLine(text, pos);
-    const physical = text.slice(pos, end);
-    if (physical.trim() === '') {
+    if (isBlank(text, pos, end)) {
       pos = end;
       line++;
       continue;
@@ -208,7 +247,10 @@ export function parseDat(bytes: Buffer): DatFile {
       line++;
       continue;
     }
-    if (rec.fields.length !== headers.length) {
+    if (rec.oversized >= 0) {
+      const name = headers[rec.oversized] ?? `field ${rec.oversized + 1}`;
+      errors.add(line, `field "${name}" is over 1 MiB (${MAX_FIELD_CHARS} characters): the record is not read`);
+    } else if (rec.fields.length !== headers.length) {
       errors.add(line, `expected ${headers.length} fields (as in the header row), found ${rec.fields.length}`);
     } else {
       const fields: Record<string, string> = {};
