@@ -148,7 +148,7 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   sweepBatchSize: { env: 'SWEEP_BATCH_SIZE', default: '500', parse: parsers.int({ min: 1, max: 10_000 }) },
   documentPasswordKey: { env: 'DOCUMENT_PASSWORD_KEY', default: ' ', parse: documentPasswordKeyParser },
   productionMaxFiles: { env: 'PRODUCTION_MAX_FILES', default: '20000', parse: parsers.int({ min: 1, max: 1_000_000 }) },
-  productionMaxLoadFileMb: { env: 'PRODUCTION_MAX_LOAD_FILE_MB', default: '256', parse: parsers.number({ min: 0.001, max: 10_000 }) },
+  productionMaxLoadFileMb: { env: 'PRODUCTION_MAX_LOAD_FILE_MB', default: '64', parse: parsers.number({ min: 0.001, max: 10_000 }) },
   productionMaxTotalMb: { env: 'PRODUCTION_MAX_TOTAL_MB', default: '20480', parse: parsers.number({ min: 0.001, max: 10_000_000 }) },
   productionMaxPages: { env: 'PRODUCTION_MAX_PAGES', default: '2000', parse: parsers.int({ min: 1, max: 100_000 }) },
   productionMaxImagePixels: { env: 'PRODUCTION_MAX_IMAGE_PIXELS', default: '100000000', parse: parsers.int({ min: 1, max: 2_000_000_000 }) },
