@@ -479,6 +479,10 @@ describe('OCR stage for every format (real PostgreSQL, Redis, Bull)', () => {
     }
     expect(await documentCount(w, first.projectId)).toBe(docs.length);
     expect(storedDocumentFolders(w, first.projectUuid)).toEqual(docs.map((d) => d.documentUuid).sort());
+    // Identified before it failed: the original is served as what it is, not as the ZIP container it looked like.
+    expect((await waitForOcr(w, first.documentUuid)).detected_file_type).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
   });
 
   it('leaves no child behind when the parent is deleted while its children are being stored', async () => {

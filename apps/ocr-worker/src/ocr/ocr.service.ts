@@ -90,6 +90,16 @@ const EXTENSIONS: Record<SniffedType, string> = {
   'image/tiff': 'tif',
 };
 
+/** Media types of the refused formats a container can turn out to be (recorded, so the original is served as what it is). */
+const IDENTIFIED_UNSUPPORTED_MIME: Record<string, string | undefined> = {
+  doc: 'application/msword',
+  xls: 'application/vnd.ms-excel',
+  ppt: 'application/vnd.ms-powerpoint',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  rtf: 'application/rtf',
+};
+
 /**
  * The OCR job: load the row, mark the stage, read the bytes, detect the real
  * type, extract (local or Textract), persist the pages, resolve the project
@@ -126,6 +136,16 @@ export class OcrService {
     const readMs = Date.now() - t0;
     // The whole file: a ZIP is told from a DOCX by its directory, an OLE file (MSG, DOC) by its streams.
     const detection = await identifyFormat(bytes);
+    // What the file really is, recorded at once (the upload stored a ZIP/OLE container's type): the file route serves
+    // it even when the stage then fails.
+    const identifiedMime =
+      detection.kind === 'supported' ? detection.mime : IDENTIFIED_UNSUPPORTED_MIME[detection.kind === 'unsupported' ? detection.format : ''];
+    if (identifiedMime) {
+      await this.db.query(`UPDATE source_documents SET detected_file_type = $2 WHERE document_uuid = $1 AND detected_file_type IS DISTINCT FROM $2`, [
+        documentUuid,
+        identifiedMime,
+      ]);
+    }
     if (detection.kind !== 'supported') {
       throw new PermanentError(refusalReason(detection, row.original_file_name), 'unsupported-type');
     }
