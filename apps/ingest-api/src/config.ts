@@ -1,6 +1,6 @@
 import { isUuid } from '@casegraph/contracts';
 import { cooccurrenceMaxEntitiesSpec } from '@casegraph/graph';
-import { parseSecretKey } from '@casegraph/intake';
+import { optionalSecretKey } from '@casegraph/intake';
 import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, bullPrefixSpec, parsers } from '@casegraph/platform';
 import { StorageConfig, storageConfigSpec, storageCrossChecks } from '@casegraph/storage';
 
@@ -76,16 +76,6 @@ export interface IngestApiConfig extends BaseConfig, StorageConfig {
 const optionalSeconds: Parser<number | null> = (raw, name) =>
   raw.trim() === '' ? null : parsers.int({ min: 1, max: 30 * 86_400 })(raw.trim(), name);
 
-/** DOCUMENT_PASSWORD_KEY: blank = not set; otherwise 32 bytes (the value itself is never echoed). */
-export const documentPasswordKeyParser: Parser<Buffer | null> = (raw, name) => {
-  if (raw.trim() === '') return null;
-  try {
-    return parseSecretKey(raw);
-  } catch (err) {
-    throw new Error(`${name} ${(err as Error).message}`);
-  }
-};
-
 /** A key's name: what comes before the first `=` of an entry, when it has this shape. */
 const API_KEY_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -146,7 +136,7 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   stageTimeoutRelationshipsSeconds: { env: 'STAGE_TIMEOUT_RELATIONSHIPS_SECONDS', default: ' ', parse: optionalSeconds },
   maxStageAttempts: { env: 'MAX_STAGE_ATTEMPTS', default: '3', parse: parsers.int({ min: 1, max: 100 }) },
   sweepBatchSize: { env: 'SWEEP_BATCH_SIZE', default: '500', parse: parsers.int({ min: 1, max: 10_000 }) },
-  documentPasswordKey: { env: 'DOCUMENT_PASSWORD_KEY', default: ' ', parse: documentPasswordKeyParser },
+  documentPasswordKey: { env: 'DOCUMENT_PASSWORD_KEY', default: ' ', parse: optionalSecretKey },
   productionMaxFiles: { env: 'PRODUCTION_MAX_FILES', default: '20000', parse: parsers.int({ min: 1, max: 1_000_000 }) },
   productionMaxLoadFileMb: { env: 'PRODUCTION_MAX_LOAD_FILE_MB', default: '64', parse: parsers.number({ min: 0.001, max: 10_000 }) },
   productionMaxTotalMb: { env: 'PRODUCTION_MAX_TOTAL_MB', default: '20480', parse: parsers.number({ min: 0.001, max: 10_000_000 }) },

@@ -1,6 +1,6 @@
 import { BaseConfig, ConfigSpec, Parser, baseConfigSpec, bullPrefixSpec, crossCheckProblems, parsers } from '@casegraph/platform';
 import { availableParallelism } from 'node:os';
-import { parseSecretKey } from '@casegraph/intake';
+import { optionalSecretKey } from '@casegraph/intake';
 import { StorageConfig, awsCredentialsPairCheck, s3BucketCheck, storageConfigSpec } from '@casegraph/storage';
 
 /** Default size of the tesseract pool: the cores this process may use, at most 4, at least 1. */
@@ -64,17 +64,9 @@ export interface OcrWorkerConfig extends BaseConfig, StorageConfig {
   formatMaxDepth: number;
   /** Most children (attachments, archive entries) one document may have (FORMAT_MAX_CHILDREN). */
   formatMaxChildren: number;
+  /** Most documents that may come out of one submitted document, at every depth (FORMAT_MAX_FAMILY_DOCUMENTS). */
+  formatMaxFamilyDocuments: number;
 }
-
-/** DOCUMENT_PASSWORD_KEY: blank = not set; otherwise 32 bytes (the value itself is never echoed). */
-const documentPasswordKeyParser: Parser<Buffer | null> = (raw, name) => {
-  if (raw.trim() === '') return null;
-  try {
-    return parseSecretKey(raw);
-  } catch (err) {
-    throw new Error(`${name} ${(err as Error).message}`);
-  }
-};
 
 const optional =
   <T>(inner: Parser<T>): Parser<T | undefined> =>
@@ -134,9 +126,10 @@ export const ocrWorkerConfigSpec: ConfigSpec<OcrWorkerConfig> = {
     default: String(2 * 3600 * 1000),
     parse: parsers.int({ min: 100, max: 7 * 24 * 3600 * 1000 }),
   },
-  documentPasswordKey: { env: 'DOCUMENT_PASSWORD_KEY', default: '', parse: documentPasswordKeyParser },
+  documentPasswordKey: { env: 'DOCUMENT_PASSWORD_KEY', default: '', parse: optionalSecretKey },
   formatMaxDepth: { env: 'FORMAT_MAX_DEPTH', default: '3', parse: parsers.int({ min: 0, max: 10 }) },
   formatMaxChildren: { env: 'FORMAT_MAX_CHILDREN', default: '1000', parse: parsers.int({ min: 1, max: 100_000 }) },
+  formatMaxFamilyDocuments: { env: 'FORMAT_MAX_FAMILY_DOCUMENTS', default: '10000', parse: parsers.int({ min: 1, max: 10_000_000 }) },
   crossChecks: [
     s3BucketCheck,
     // The storage spec asks for the pair only with S3 storage; Textract needs AWS credentials too.

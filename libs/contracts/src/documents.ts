@@ -116,6 +116,8 @@ export interface DocumentMetadata {
   encoding?: string;
   /** Nesting depth: 0 for a submitted document, parent + 1 for a child (attachments of attachments, archives in archives). */
   familyDepth?: number;
+  /** The submitted document a child's family started from (its own UUID's family has no root key): caps a family's size. */
+  familyRoot?: string;
 }
 
 /** Family link shown by the API: a child's parent and position; a parent's children. */

@@ -17,6 +17,19 @@ export function parseSecretKey(value: string): Buffer {
   return key;
 }
 
+/**
+ * DOCUMENT_PASSWORD_KEY as a config parser (ingest-api and ocr-worker read the same variable): blank = not set (null),
+ * otherwise 32 bytes; a bad value names the variable and never echoes it.
+ */
+export function optionalSecretKey(raw: string, name: string): Buffer | null {
+  if (raw.trim() === '') return null;
+  try {
+    return parseSecretKey(raw);
+  } catch (err) {
+    throw new Error(`${name} ${(err as Error).message}`);
+  }
+}
+
 export function sealSecret(key: Buffer, documentUuid: string, plaintext: string): Buffer {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);

@@ -112,7 +112,7 @@ export class DocumentDto {
     additionalProperties: true,
     description: 'What the format says: format, email (from, to, cc, bcc, subject, date, messageId…), production fields, office properties, encoding',
   })
-  metadata: Omit<DocumentMetadata, 'familyDepth'>;
+  metadata: Omit<DocumentMetadata, 'familyDepth' | 'familyRoot'>;
   @ApiProperty({ type: BatesRangeDto, nullable: true, description: 'Bates numbers of its first and last numbered pages' })
   bates: BatesRangeDto | null;
 }

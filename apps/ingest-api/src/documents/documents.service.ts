@@ -95,10 +95,10 @@ export function toDocumentDto(r: Row): DocumentDto {
 /** A stored type usable as a Content-Type header (a manifest's declared type is the client's text). */
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** document_metadata as the API shows it: an object, without the pipeline's internal familyDepth. */
-function publicMetadata(v: unknown): Omit<DocumentMetadata, 'familyDepth'> {
+/** document_metadata as the API shows it: an object, without the pipeline's internal familyDepth and familyRoot. */
+function publicMetadata(v: unknown): Omit<DocumentMetadata, 'familyDepth' | 'familyRoot'> {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
-  const { familyDepth: _depth, ...rest } = v as DocumentMetadata;
+  const { familyDepth: _depth, familyRoot: _root, ...rest } = v as DocumentMetadata;
   return rest;
 }
 

@@ -17,6 +17,8 @@ export interface ChildParent {
   projectUuid: string;
   /** Its document_metadata.familyDepth (0 for a submitted document). */
   familyDepth: number;
+  /** The submitted document its family started from (itself for a submitted document). */
+  familyRoot: string;
   /** Where its children came from: an e-mail's attachments or an archive's entries. */
   source: Extract<OccurrenceSource, 'attachment' | 'archive'>;
 }
@@ -111,9 +113,18 @@ export class ChildrenService {
       parentDocumentUuid: parent.documentUuid,
       attachmentIndex: child.index,
       familyPath: child.path,
-      documentMetadata: { familyDepth: parent.familyDepth + 1 },
+      documentMetadata: { familyDepth: parent.familyDepth + 1, familyRoot: parent.familyRoot },
       occurrence: { source: parent.source, custodian, path: child.path ?? filename },
     };
+  }
+
+  /** Documents that came out of this family's submitted document so far (FORMAT_MAX_FAMILY_DOCUMENTS). */
+  async familySize(familyRoot: string): Promise<number> {
+    const rows: Array<{ n: number }> = await this.db.query(
+      `SELECT count(*)::int AS n FROM source_documents WHERE (document_metadata ->> 'familyRoot') = $1`,
+      [familyRoot],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   /** The parent's first recorded custodian (its upload, batch or production occurrence), inherited by its children. */

@@ -210,13 +210,21 @@ export class OcrService {
     }
     const warnings = [...extracted.warnings];
     const depth = familyDepthOf(row);
+    const familyRoot = familyRootOf(row);
     let staged: StagedChildren | null = null;
+    const familySize = extracted.children.length && depth < limits.maxDepth ? await this.children.familySize(familyRoot) : 0;
     if (extracted.children.length && depth >= limits.maxDepth) {
       warnings.push(`nested ${depth} deep: its contents were not expanded`);
+    } else if (familySize + extracted.children.length > this.config.formatMaxFamilyDocuments) {
+      // Archives of archives: one upload could otherwise become millions of documents.
+      warnings.push(
+        `its ${extracted.children.length} children were not expanded: the documents that came out of ${familyRoot === documentUuid ? 'it' : 'the document it came from'} ` +
+          `would be ${familySize + extracted.children.length}, over the limit of ${this.config.formatMaxFamilyDocuments} (FORMAT_MAX_FAMILY_DOCUMENTS)`,
+      );
     } else if (extracted.children.length) {
       const { projectUuid } = await this.context.resolve(documentUuid);
       staged = await this.children.stage(
-        { documentUuid, projectUuid, familyDepth: depth, source: format === 'zip' ? 'archive' : 'attachment' },
+        { documentUuid, projectUuid, familyDepth: depth, familyRoot, source: format === 'zip' ? 'archive' : 'attachment' },
         extracted.children,
         { maxChildBytes: limits.maxChildBytes },
       );
@@ -499,8 +507,8 @@ export class OcrService {
     const warnings = [...result.warnings];
     if (!text.trim()) warnings.push('no text found in the document');
     const bates = pageBatesOf(row, pages);
-    // What the format says, merged over what the row has; the family depth and the production fields are the row's.
-    const { familyDepth: _depth, production: _production, ...read } = extras.metadata ?? {};
+    // What the format says, merged over what the row has; the family depth and root and the production fields are the row's.
+    const { familyDepth: _depth, familyRoot: _root, production: _production, ...read } = extras.metadata ?? {};
     const metadataPatch: DocumentMetadata = { ...read, format: extras.format };
     const staged = extras.staged ?? null;
     let ctx: ProjectContext;
@@ -599,6 +607,12 @@ export class OcrService {
 }
 
 /** The family depth recorded on the row: 0 for a submitted document. */
+/** The submitted document the row's family started from: its metadata's familyRoot, else itself. */
+function familyRootOf(row: DocumentRow): string {
+  const r = row.document_metadata?.familyRoot;
+  return typeof r === 'string' && r ? r : row.document_uuid;
+}
+
 function familyDepthOf(row: DocumentRow): number {
   const d = row.document_metadata?.familyDepth;
   return typeof d === 'number' && Number.isInteger(d) && d >= 0 ? d : 0;

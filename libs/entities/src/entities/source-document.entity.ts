@@ -21,6 +21,7 @@ import { numberTransformer } from './transformers';
 @Index('idx_source_documents_message_id', { synchronize: false })
 @Index('idx_source_documents_in_reply_to', { synchronize: false })
 @Index('idx_source_documents_references', { synchronize: false })
+@Index('idx_source_documents_family_root', { synchronize: false })
 @Index('uq_source_documents_project_sha256', ['projectFkId', 'sha256'], { unique: true, where: 'sha256 IS NOT NULL' })
 export class SourceDocument {
   @PrimaryGeneratedColumn()

@@ -33,6 +33,9 @@ export class DocumentFormats1765100000000 implements MigrationInterface {
                     WHERE document_metadata #>> '{email,inReplyTo}' IS NOT NULL`);
     await q.query(`CREATE INDEX IF NOT EXISTS idx_source_documents_references ON source_documents USING gin ((document_metadata #> '{email,references}'))
                     WHERE document_metadata #> '{email,references}' IS NOT NULL`);
+    // A family's size (FORMAT_MAX_FAMILY_DOCUMENTS): the documents that came out of one submitted document.
+    await q.query(`CREATE INDEX IF NOT EXISTS idx_source_documents_family_root ON source_documents (((document_metadata ->> 'familyRoot')))
+                    WHERE document_metadata ->> 'familyRoot' IS NOT NULL`);
 
     await q.query(`CREATE TABLE IF NOT EXISTS document_occurrences (
       id bigserial PRIMARY KEY,
@@ -76,6 +79,7 @@ export class DocumentFormats1765100000000 implements MigrationInterface {
       `ALTER TABLE document_pages DROP COLUMN IF EXISTS bates, DROP COLUMN IF EXISTS bates_prefix, DROP COLUMN IF EXISTS bates_seq, DROP COLUMN IF EXISTS part`,
     );
     await q.query(`DROP TABLE IF EXISTS document_occurrences`);
+    await q.query(`DROP INDEX IF EXISTS idx_source_documents_family_root`);
     await q.query(`DROP INDEX IF EXISTS idx_source_documents_references`);
     await q.query(`DROP INDEX IF EXISTS idx_source_documents_in_reply_to`);
     await q.query(`DROP INDEX IF EXISTS idx_source_documents_message_id`);
