@@ -260,7 +260,8 @@ export function streamHtmlToText(html: string, maxChars: number = DEFAULT_FORMAT
     }
     if (collapsed.startsWith(' ')) space = true;
     flush();
-    const body = collapsed.trim();
+    // Only the collapsed spaces go: String.trim would take a no-break space (&nbsp;) too.
+    const body = collapsed.replace(/^ | $/g, '');
     write(body);
     lineStart = false;
     space = collapsed.endsWith(' ');
