@@ -42,6 +42,30 @@ describe('LocalEngine with a tesseract pool', () => {
   const extract = (bytes: Buffer, type: DocumentInput['type'], extra: Partial<DocumentInput> = {}, e = engine) =>
     e.extract({ documentUuid: 'test', bytes, type, ...extra });
 
+  /**
+   * Holds each recognition until a second one has been asked for (or 20 s passed), so "two pages at once" does not
+   * depend on page 1 taking longer than the rendering of page 2: an engine that asks for one page at a time still
+   * ends with maxInFlight 1 and fails the test, after the 20 s.
+   */
+  async function withPairedRecognitions<T>(run: () => Promise<T>): Promise<T> {
+    const original = tesseract.recognize.bind(tesseract);
+    let asked = 0;
+    let release!: () => void;
+    const paired = new Promise<void>((r) => (release = r));
+    const timer = setTimeout(release, 20_000);
+    tesseract.recognize = async (image, timeoutMs) => {
+      if (++asked >= 2) release();
+      await paired;
+      return original(image, timeoutMs);
+    };
+    try {
+      return await run();
+    } finally {
+      clearTimeout(timer);
+      tesseract.recognize = original;
+    }
+  }
+
   it('OCRs every page of a 3-page multi-strip TIFF, in order, two pages at once, with progress 1..3', async () => {
     const tiff = await buildTiff(
       PAGES.map((lines) => ({ lines })),
@@ -49,12 +73,14 @@ describe('LocalEngine with a tesseract pool', () => {
     );
     const progress: Array<[number, number]> = [];
     tesseract.maxInFlight = 0;
-    const result = await extract(tiff, 'image/tiff', {
-      onProgress: (done, count) => {
-        progress.push([done, count]);
-        throw new Error('a failing progress reporter is ignored');
-      },
-    });
+    const result = await withPairedRecognitions(() =>
+      extract(tiff, 'image/tiff', {
+        onProgress: (done, count) => {
+          progress.push([done, count]);
+          throw new Error('a failing progress reporter is ignored');
+        },
+      }),
+    );
     expect(result.pages.map((p) => p.pageNumber)).toEqual([1, 2, 3]);
     result.pages.forEach((p, i) => {
       expect(p.engine).toBe('tesseract');
@@ -86,7 +112,7 @@ describe('LocalEngine with a tesseract pool', () => {
     ]);
     tesseract.maxInFlight = 0;
     const progress: number[] = [];
-    const result = await extract(pdf, 'application/pdf', { onProgress: (done) => progress.push(done) });
+    const result = await withPairedRecognitions(() => extract(pdf, 'application/pdf', { onProgress: (done) => progress.push(done) }));
     expect(result.pages.map((p) => p.engine)).toEqual(['tesseract', 'pdfjs', 'tesseract', 'tesseract']);
     expect(words(result.pages[0].text)).toContain(PAGES[0][1]);
     expect(result.pages[1].text).toContain('A typed page between two scans');
@@ -103,7 +129,7 @@ describe('LocalEngine with a tesseract pool', () => {
   }
   (existsSync(realScan) ? it : it.skip)('OCRs the real scanned filing (legal/documents) on the pool, both pages in order', async () => {
     tesseract.maxInFlight = 0;
-    const result = await extract(readFileSync(realScan), 'application/pdf');
+    const result = await withPairedRecognitions(() => extract(readFileSync(realScan), 'application/pdf'));
     expect(result.pages.map((p) => p.engine)).toEqual(['tesseract', 'tesseract']);
     expect(words(result.pages[0].text)).toContain('DISCLOSURE STATEMENT');
     expect(words(result.pages[0].text)).toContain('Case: 4:24-cv-01277-MTS');
