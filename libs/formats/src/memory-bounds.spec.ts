@@ -3,7 +3,7 @@
 import JSZip from 'jszip';
 import { parseDat } from './load-file';
 import { readMsg } from './mail';
-import { DOCX_MAX_BODY_XML_BYTES, readDocx, streamBodyText } from './office';
+import { DOCX_MAX_BODY_XML_BYTES, readDocx, streamBodyText, wordXmlText } from './office';
 import { buildDocx } from './testing/docx';
 import { limits, refusal } from './testing/expect';
 import { buildMsg } from './testing/mail';
@@ -71,6 +71,31 @@ describe('DOCX body in one pass', () => {
     const err = await refusal(readDocx(bytes, limits({ maxCompressionRatio: 1e9 })));
     expect(err.code).toBe('too-large');
     expect(err.message).toMatch(/over the 64 MiB this reader takes/);
+  });
+});
+
+describe('DOCX parts with unclosed elements are read in one pass', () => {
+  it('200,000 unclosed <w:del> (a lazy regular expression retried each: quadratic)', () => {
+    expect(wordXmlText('<w:p><w:r><w:t>kept</w:t></w:r></w:p>' + '<w:del w:id="1">'.repeat(200_000) + '<w:t>x</w:t>')).toBe('kept\nx');
+    expect(wordXmlText('<w:t>a</w:t><w:del><w:t>b</w:t></w:del><w:del/><w:tabs><w:tab w:val="left"/></w:tabs><w:t>c</w:t>')).toBe('ac');
+  });
+
+  it('footnotes and comments parts of 100,000 unclosed notes', async () => {
+    // Over DOCX_STREAM_PARAGRAPHS paragraphs, so that mammoth (which refuses malformed parts) is not used.
+    const docx = await buildDocx({
+      body: Array.from({ length: 10_001 }, () => 'Body'),
+      footnotes: ['Real note'],
+      comments: [{ author: 'Ann', text: 'Real comment' }],
+    });
+    const zip = await JSZip.loadAsync(docx);
+    const notes = await zip.file('word/footnotes.xml')!.async('string');
+    const comments = await zip.file('word/comments.xml')!.async('string');
+    const flood = (tag: string) => `<${tag} w:id="9">`.repeat(100_000);
+    zip.file('word/footnotes.xml', notes.replace('</w:footnotes>', `${flood('w:footnote')}</w:footnotes>`));
+    zip.file('word/comments.xml', comments.replace('</w:comments>', `${flood('w:comment')}</w:comments>`));
+    const out = await readDocx(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }), limits({ maxCompressionRatio: 1e6 }));
+    expect(out.pages.find((p) => p.part === 'footnotes')?.text).toBe('Real note');
+    expect(out.pages.find((p) => p.part === 'comments')?.text).toBe('Comment by Ann: Real comment');
   });
 });
 

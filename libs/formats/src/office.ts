@@ -134,10 +134,72 @@ export function unescapeXml(s: string): string {
 
 const TOKEN = /<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>|<w:tab\b[^>]*\/>|<w:(?:br|cr)\b[^>]*\/>|<\/w:p>|<w:p\b[^>]*\/>/g;
 
+/** The next `<name` tag at or after `from` (the name whole: `<w:footnote` is not `<w:footnoteReference`), or -1. */
+function nextTag(xml: string, open: string, from: number): number {
+  for (let i = xml.indexOf(open, from); i >= 0; i = xml.indexOf(open, i + 1)) {
+    const c = xml.charCodeAt(i + open.length);
+    if (c === 0x3e || c === 0x2f || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) return i;
+  }
+  return -1;
+}
+
+/**
+ * The elements named `name` in `xml`, in order: their open tag's attributes and their content (self-closing: none). One
+ * pass with indexOf (a lazy regular expression retries from every open tag and goes quadratic on unclosed ones).
+ */
+function* xmlElements(xml: string, name: string): Generator<{ attrs: string; inner: string | undefined }> {
+  const open = `<${name}`;
+  const close = `</${name}>`;
+  let closeLeft = true;
+  for (let i = nextTag(xml, open, 0); i >= 0;) {
+    const gt = xml.indexOf('>', i);
+    if (gt < 0) return;
+    if (xml.charCodeAt(gt - 1) === 0x2f) {
+      yield { attrs: xml.slice(i + open.length, gt - 1), inner: undefined };
+      i = nextTag(xml, open, gt + 1);
+      continue;
+    }
+    const end = closeLeft ? xml.indexOf(close, gt + 1) : -1;
+    if (end < 0) {
+      // No closing tag after this one: only self-closing elements can follow.
+      closeLeft = false;
+      i = nextTag(xml, open, gt + 1);
+      continue;
+    }
+    yield { attrs: xml.slice(i + open.length, gt), inner: xml.slice(gt + 1, end) };
+    i = nextTag(xml, open, end + close.length);
+  }
+}
+
+/** `xml` without the elements named `name` and their content; an element never closed is left as it is. Linear. */
+function withoutElements(xml: string, name: string): string {
+  const open = `<${name}`;
+  const close = `</${name}>`;
+  const parts: string[] = [];
+  let pos = 0;
+  for (let i = nextTag(xml, open, 0); i >= 0;) {
+    const gt = xml.indexOf('>', i);
+    if (gt < 0) break;
+    if (xml.charCodeAt(gt - 1) === 0x2f) {
+      parts.push(xml.slice(pos, i));
+      pos = gt + 1;
+      i = nextTag(xml, open, pos);
+      continue;
+    }
+    const end = xml.indexOf(close, gt + 1);
+    if (end < 0) break;
+    parts.push(xml.slice(pos, i));
+    pos = end + close.length;
+    i = nextTag(xml, open, pos);
+  }
+  parts.push(xml.slice(pos));
+  return parts.join('');
+}
+
 /** The text of a WordprocessingML fragment: `w:t` runs, `w:tab` as tab, `w:br`/`w:cr` as newline, one line per paragraph. */
 export function wordXmlText(fragment: string): string {
   // Tab stops (w:tabs/w:tab) are formatting, not text; deleted runs (w:del) are not the document's text.
-  const clean = fragment.replace(/<w:tabs>[\s\S]*?<\/w:tabs>/g, '').replace(/<w:del\b[^>]*>[\s\S]*?<\/w:del>/g, '');
+  const clean = withoutElements(withoutElements(fragment, 'w:tabs'), 'w:del');
   let out = '';
   for (const m of clean.matchAll(TOKEN)) {
     const tok = m[0];
@@ -162,11 +224,10 @@ function attr(tag: string, name: string): string | null {
 /** Footnotes or endnotes, separators left out, one note per paragraph block. */
 function notesText(xml: string, kind: 'footnote' | 'endnote'): string {
   const notes: string[] = [];
-  const re = new RegExp(`<w:${kind}\\b([^>]*?)(?:/>|>([\\s\\S]*?)</w:${kind}>)`, 'g');
-  for (const m of xml.matchAll(re)) {
-    const type = attr(m[1], 'w:type');
+  for (const el of xmlElements(xml, `w:${kind}`)) {
+    const type = attr(el.attrs, 'w:type');
     if (type && type !== 'normal') continue;
-    const text = wordXmlText(m[2] ?? '');
+    const text = wordXmlText(el.inner ?? '');
     if (text) notes.push(text);
   }
   return notes.join('\n\n');
@@ -174,10 +235,10 @@ function notesText(xml: string, kind: 'footnote' | 'endnote'): string {
 
 function commentsText(xml: string): string {
   const out: string[] = [];
-  for (const m of xml.matchAll(/<w:comment\b([^>]*?)(?:\/>|>([\s\S]*?)<\/w:comment>)/g)) {
-    const text = wordXmlText(m[2] ?? '');
+  for (const el of xmlElements(xml, 'w:comment')) {
+    const text = wordXmlText(el.inner ?? '');
     if (!text) continue;
-    const author = attr(m[1], 'w:author')?.trim();
+    const author = attr(el.attrs, 'w:author')?.trim();
     out.push(`Comment by ${author || 'an unknown author'}: ${text}`);
   }
   return out.join('\n\n');
