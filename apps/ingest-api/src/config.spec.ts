@@ -100,7 +100,7 @@ describe('ingest-api config', () => {
   it('reads the production import limits (PRODUCTION_*) with defaults, and names a bad one', () => {
     expect(loadConfig(ingestApiConfigSpec, {})).toMatchObject({
       productionMaxFiles: 20000,
-      productionMaxLoadFileMb: 256,
+      productionMaxLoadFileMb: 64,
       productionMaxTotalMb: 20480,
       productionMaxPages: 2000,
       productionMaxImagePixels: 100_000_000,
