@@ -104,6 +104,24 @@ export interface ProductionMetadata {
   custodian: string | null;
 }
 
+/** One document a production import created (or found: duplicateOf), as POST /v1/projects/:p/productions answers. */
+export interface ProductionImportedDocument {
+  documentUuid: string;
+  begBates: string;
+  endBates: string;
+  pages: number;
+  custodian: string | null;
+  duplicateOf?: string;
+}
+
+/** A load-file record, OPT line or page image the import could not read. */
+export interface ProductionUnreadableRecord {
+  /** 1-based line of the load file named by source (0: not tied to a line). */
+  line: number;
+  source: 'dat' | 'opt' | 'image';
+  reason: string;
+}
+
 /** What the format says about a document (source_documents.document_metadata). Every key is optional. */
 export interface DocumentMetadata {
   /** The format read (FormatId). */

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { DocumentMetadata, DocumentStatus, OccurrenceSource } from '@casegraph/contracts';
+import type { ProjectContext } from '@casegraph/project-context';
 
 /** One document to create; its bytes are already in storage. */
 export interface NewDocument {
@@ -139,4 +140,21 @@ async function findByHash(
     [projectId, hashes],
   );
   return new Map(rows.map((r) => [r.sha256, { documentUuid: r.document_uuid, status: r.status }]));
+}
+
+/** The project contexts of the documents just created, to cache after the commit (ProjectContextService.rememberMany). */
+export function createdContexts(project: IntakeProject, docs: NewDocument[], inserted: Map<string, Date>): ProjectContext[] {
+  return docs
+    .filter((d) => inserted.has(d.documentUuid))
+    .map((d) => ({
+      documentUuid: d.documentUuid,
+      projectUuid: project.projectUuid,
+      projectId: project.id,
+      documentMetadata: {
+        filename: d.filename,
+        s3Bucket: d.s3Bucket ?? undefined,
+        s3Key: d.s3Key,
+        uploadedAt: inserted.get(d.documentUuid)!.toISOString(),
+      },
+    }));
 }

@@ -7,6 +7,7 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import type { InputFile } from './files';
+import type { ProductionImportedDocument, ProductionUnreadableRecord } from '@casegraph/contracts';
 
 export interface ProjectRef {
   id?: number;
@@ -42,19 +43,12 @@ export interface AcceptedDocument {
   duplicateOf?: string;
 }
 
-export interface ProductionDocument {
-  documentUuid: string;
-  begBates: string;
-  endBates: string;
-  pages: number;
-  custodian: string | null;
-  duplicateOf?: string;
-}
+export type ProductionDocument = ProductionImportedDocument;
 
 export interface ProductionReport {
   productionUuid: string;
   documents: ProductionDocument[];
-  unreadable: Array<{ line: number; source: string; reason: string }>;
+  unreadable: ProductionUnreadableRecord[];
   counts?: Record<string, number>;
 }
 

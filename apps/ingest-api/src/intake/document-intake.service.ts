@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DocumentStatus } from '@casegraph/contracts';
-import { IntakeProject, NewDocument, findIntakeProject, insertDocuments } from '@casegraph/intake';
+import { IntakeProject, NewDocument, createdContexts, findIntakeProject, insertDocuments } from '@casegraph/intake';
 import { APP_CONFIG } from '@casegraph/platform';
-import { ProjectContext, ProjectContextService } from '@casegraph/project-context';
+import { ProjectContextService } from '@casegraph/project-context';
 import { notFound } from '../common/api-error';
 import type { IngestApiConfig } from '../config';
 import { ingestMetrics } from '../metrics';
@@ -97,17 +97,7 @@ export class DocumentIntakeService {
     ingestMetrics.duplicates.inc(docs.length - created.length);
 
     // 2. After commit: cache the contexts (one pipeline). Never fails the request.
-    const contexts: ProjectContext[] = created.map((d) => ({
-      documentUuid: d.documentUuid,
-      projectUuid: project.projectUuid,
-      projectId: project.id,
-      documentMetadata: {
-        filename: d.filename,
-        s3Bucket: d.s3Bucket ?? undefined,
-        s3Key: d.s3Key,
-        uploadedAt: inserted.get(d.documentUuid)!.toISOString(),
-      },
-    }));
+    const contexts = createdContexts(project, created, inserted);
     if (contexts.length) {
       await withTimeout(this.contexts.rememberMany(contexts), this.config.enqueueTimeoutMs, 'rememberMany').catch((err) => {
         ingestMetrics.cacheWriteFailures.inc();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { DocumentMetadata } from '@casegraph/contracts';
+import type { DocumentMetadata, ProductionImportedDocument } from '@casegraph/contracts';
 import {
   FormatError,
   ProductionRecord,
@@ -39,14 +39,8 @@ export const PRODUCTION_FIELDS = {
 
 const MAX_TEXT_FIELD_BYTES = 1024;
 
-export interface ImportedDocument {
-  documentUuid: string;
-  begBates: string;
-  endBates: string;
-  pages: number;
-  custodian: string | null;
-  duplicateOf?: string;
-}
+/** One document the import created or found (the contract the CLI reads too). */
+export type ImportedDocument = ProductionImportedDocument;
 
 export interface ProductionReport {
   productionUuid: string;

@@ -6,9 +6,9 @@ import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { DocumentJobData, JOBS, OccurrenceSource, documentJobId, jobDisplayFields } from '@casegraph/contracts';
 import { ExtractedChild, FormatError, detectFormat } from '@casegraph/formats';
-import { InsertedDocuments, IntakeProject, NewDocument, insertDocuments } from '@casegraph/intake';
+import { InsertedDocuments, IntakeProject, NewDocument, createdContexts, insertDocuments } from '@casegraph/intake';
 import { PermanentError } from '@casegraph/pipeline';
-import { ProjectContext, ProjectContextService } from '@casegraph/project-context';
+import { ProjectContextService } from '@casegraph/project-context';
 import { StorageService, StorageTooLargeError, documentObjectKey, safeFilename } from '@casegraph/storage';
 
 /** The document whose children are being created. */
@@ -153,17 +153,7 @@ export class ChildrenService {
         : [];
     });
 
-    const contexts: ProjectContext[] = created.map((d) => ({
-      documentUuid: d.documentUuid,
-      projectUuid: project.projectUuid,
-      projectId: project.id,
-      documentMetadata: {
-        filename: d.filename,
-        s3Bucket: d.s3Bucket ?? undefined,
-        s3Key: d.s3Key,
-        uploadedAt: result.inserted.get(d.documentUuid)!.toISOString(),
-      },
-    }));
+    const contexts = createdContexts(project, created, result.inserted);
     // Never fails the parent: the child's OCR job resolves its context from PostgreSQL when the cache has nothing.
     if (contexts.length) {
       await this.context.rememberMany(contexts).catch((err) => this.logger.warn(`child contexts not cached: ${(err as Error).message}`));
