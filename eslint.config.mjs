@@ -14,6 +14,7 @@ import nx from '@nx/eslint-plugin';
 import comments from '@eslint-community/eslint-plugin-eslint-comments/configs';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const require = createRequire(import.meta.url);
 
@@ -24,7 +25,7 @@ process.env.NX_DAEMON ??= 'false';
 process.env.NX_NO_CLOUD ??= 'true';
 await require('@nx/devkit').createProjectGraphAsync({ exitOnError: false });
 
-const TS = ['**/*.ts'];
+const TS = ['**/*.ts', '**/*.tsx'];
 // Test code: specs, the e2e tree, and the `testing/` folders next to the code they
 // serve (tsconfig.build.json keeps all of these out of the production build).
 const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**', 'test/**', 'bench/**'];
@@ -36,6 +37,12 @@ const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/
 const DEP_CONSTRAINTS = [
   // An app never imports another app; a lib never imports an app.
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  // The web app runs in a browser: it may share the contracts' types and pure helpers (scope:browser), nothing with I/O.
+  {
+    sourceTag: 'type:web',
+    onlyDependOnLibsWithTags: ['scope:browser'],
+    bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bull', 'node:*'],
+  },
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   // Entities know no cache: no Redis/Bull, not even through the libs built on them.
   {
@@ -122,9 +129,20 @@ export default tseslint.config(
     },
   },
 
+  // The web app (apps/web): browser globals, React's rules of hooks.
+  {
+    files: ['apps/web/**/*.ts', 'apps/web/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
+  },
+
   // Module boundaries (apps and libs are the Nx projects; elsewhere the rule is a no-op).
   {
-    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    files: ['apps/**/*.ts', 'apps/**/*.tsx', 'libs/**/*.ts'],
     plugins: { '@nx': nx },
     rules: {
       '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: DEP_CONSTRAINTS }],
@@ -134,7 +152,7 @@ export default tseslint.config(
   // Production code never imports the test helpers (@casegraph/testing, test/): Nx
   // constraints are per project, so this is the per-file half of the rule.
   {
-    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    files: ['apps/**/*.ts', 'apps/**/*.tsx', 'libs/**/*.ts'],
     ignores: [...TEST_FILES, 'libs/testing/**'],
     rules: {
       'no-restricted-imports': [

@@ -6,7 +6,10 @@ import { appsBuiltByNpmBuild, nestBuildOf, nestProjects, nxProjects } from '../.
 import { buildOutputs } from '../../tools/start/build-check';
 
 const ROOT = join(__dirname, '..', '..');
-const nx = nxProjects(ROOT);
+// The web app (apps/web, tag type:web) is an Nx project Nest does not know: esbuild builds it, for the API to serve.
+const all = nxProjects(ROOT);
+const nx = all.filter((p) => !p.tags.includes('type:web'));
+const web = all.find((p) => p.tags.includes('type:web'));
 const nest = nestProjects(ROOT);
 const nxJson = JSON.parse(readFileSync(join(ROOT, 'nx.json'), 'utf8')) as {
   targetDefaults?: Record<string, { cache?: boolean; dependsOn?: unknown[] }>;
@@ -33,6 +36,16 @@ describe('nest-cli.json and project.json agree', () => {
   it.each(nx.map((p) => [p.name, p] as const))('%s: tagged with its type and a scope', (_name, p) => {
     expect(p.tags.filter((t) => t.startsWith('type:'))).toEqual([p.projectType === 'application' ? 'type:app' : 'type:lib']);
     expect(p.tags.some((t) => t.startsWith('scope:'))).toBe(true);
+  });
+});
+
+describe('the web app', () => {
+  it('is built by tools/build-web.js into dist/apps/web, before the API that serves it', () => {
+    expect(web?.name).toBe('web');
+    expect(web!.targets.build.options?.command).toBe('node tools/build-web.js');
+    expect(web!.targets.build.outputs).toEqual(['{workspaceRoot}/dist/apps/web']);
+    const api = nx.find((p) => p.name === 'ingest-api')!;
+    expect(api.targets.build.dependsOn).toEqual([{ projects: ['web'], target: 'build' }]);
   });
 });
 

@@ -15,6 +15,10 @@ export interface BuildStatus {
 }
 
 const TEST_FILE = /\.(spec|int-spec|e2e-spec)\.ts$/;
+/** What the builds read: the apps' and libs' TypeScript, and the web app's TSX, stylesheets and page. */
+const SOURCE_FILE = /\.(ts|tsx|css|html)$/;
+/** The web app's build output (tools/build-web.js; the ingest-api build depends on it). */
+export const WEB_OUTPUT = 'dist/apps/web/index.html';
 
 /** Applications listed in nest-cli.json, with the bundle `nest build <app>` writes. */
 export function buildOutputs(root: string): Array<{ app: string; output: string }> {
@@ -40,7 +44,7 @@ function newestIn(dir: string, best: { path: string; mtimeMs: number }): void {
     if (entry.isDirectory()) {
       if (entry.name === 'testing' || entry.name === 'node_modules') continue;
       newestIn(path, best);
-    } else if (entry.name.endsWith('.ts') && !TEST_FILE.test(entry.name)) {
+    } else if (SOURCE_FILE.test(entry.name) && !TEST_FILE.test(entry.name)) {
       const mtimeMs = statSync(path).mtimeMs;
       if (mtimeMs > best.mtimeMs) {
         best.path = path;
@@ -64,7 +68,7 @@ export function newestSource(root: string): { path: string; mtimeMs: number } {
       }
     }
   }
-  for (const f of ['nest-cli.json', 'tsconfig.base.json', 'tsconfig.build.json', 'package-lock.json']) {
+  for (const f of ['nest-cli.json', 'tsconfig.base.json', 'tsconfig.build.json', 'package-lock.json', 'tools/build-web.js']) {
     const path = join(root, f);
     if (!existsSync(path)) continue;
     const mtimeMs = statSync(path).mtimeMs;
@@ -74,7 +78,7 @@ export function newestSource(root: string): { path: string; mtimeMs: number } {
 }
 
 export function buildStatus(root: string): BuildStatus {
-  const outputs = buildOutputs(root).map((o) => o.output);
+  const outputs = [...buildOutputs(root).map((o) => o.output), ...(existsSync(join(root, 'apps', 'web')) ? [WEB_OUTPUT] : [])];
   const missing = outputs.filter((o) => !existsSync(join(root, o)));
   if (missing.length) return { needed: true, reason: `missing ${missing.join(', ')}`, outputs };
   const oldest = outputs.map((o) => ({ o, mtimeMs: statSync(join(root, o)).mtimeMs })).reduce((a, b) => (b.mtimeMs < a.mtimeMs ? b : a));

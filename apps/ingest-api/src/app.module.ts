@@ -11,12 +11,16 @@ import { AuthModule } from './auth/auth.module';
 import { BatchesModule } from './batches/batches.module';
 import { IngestApiConfig } from './config';
 import { CurationModule } from './curation/curation.module';
+import { DocumentEntitiesModule } from './document-entities/document-entities.module';
 import { DocumentsModule } from './documents/documents.module';
 import { GraphModule } from './graph/graph.module';
 import { IntakeModule } from './intake/intake.module';
 import { ProductionsModule } from './productions/productions.module';
 import { ProjectsModule } from './projects/projects.module';
+import { SearchModule } from './search/search.module';
 import { SweeperModule } from './sweeper/sweeper.module';
+import { TimelineModule } from './timeline/timeline.module';
+import { WebModule } from './web/web.module';
 
 /**
  * Feature modules of the API. Other owners add their module here with ONE line
@@ -31,6 +35,10 @@ export const FEATURE_MODULES = [
   SweeperModule,
   CurationModule,
   ProductionsModule,
+  SearchModule,
+  DocumentEntitiesModule,
+  TimelineModule,
+  WebModule,
 ];
 
 @Module({})
