@@ -183,6 +183,7 @@ async function main(): Promise<number> {
         const keyed = process.env.CASEGRAPH_API_KEYS ? ' --key <one of CASEGRAPH_API_KEYS>' : '';
         say('');
         say(bold(notReady.length ? `CaseGraph started; not ready yet: ${notReady.join(', ')}` : 'CaseGraph is running'));
+        say(`  Web app          http://${host}:${api.port}/   (open this in a browser)`);
         say(`  API              http://${host}:${api.port}/v1`);
         say(`  API docs         http://${host}:${api.port}/docs`);
         say(`  Queue dashboard  http://${host}:${api.port}/admin/queues${dashboardNote(dashboard)}`);
