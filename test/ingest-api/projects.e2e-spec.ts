@@ -4,12 +4,24 @@ import { cleanupTestData, createTestApp, TestApp, uniqueName } from '../../apps/
 describe('/v1/projects', () => {
   let t: TestApp;
   const projectIds: number[] = [];
+  const entityProjects: string[] = [];
+
+  /** n canonical entities of a project (removed in afterAll). */
+  const addEntities = async (projectUuid: string, n: number): Promise<void> => {
+    entityProjects.push(projectUuid);
+    await t.db.query(
+      `INSERT INTO canonical_entities (canonical_entity_uuid, project_uuid, entity_type, canonical_name, normalized_key)
+       SELECT gen_random_uuid(), $1, 'PERSON', 'Person ' || i, 'person ' || i FROM generate_series(1, $2) i`,
+      [projectUuid, n],
+    );
+  };
 
   beforeAll(async () => {
     t = await createTestApp();
   });
 
   afterAll(async () => {
+    if (t && entityProjects.length) await t.db.query(`DELETE FROM canonical_entities WHERE project_uuid = ANY($1::uuid[])`, [entityProjects]);
     if (t) await cleanupTestData(t, projectIds);
     await t?.close();
   });
@@ -73,15 +85,18 @@ describe('/v1/projects', () => {
     ).body;
     projectIds.push(p.id);
     await t.db.query(
-      `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name, status)
-       VALUES (gen_random_uuid(), $1, $2, 'a.pdf', 'completed'), (gen_random_uuid(), $1, $2, 'b.pdf', 'failed'),
-              (gen_random_uuid(), $1, $2, 'c.pdf', 'completed')`,
+      `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name, status, page_count)
+       VALUES (gen_random_uuid(), $1, $2, 'a.pdf', 'completed', 4), (gen_random_uuid(), $1, $2, 'b.pdf', 'failed', NULL),
+              (gen_random_uuid(), $1, $2, 'c.pdf', 'completed', 3)`,
       [p.id, p.projectUuid],
     );
+    await addEntities(p.projectUuid, 2);
     const res = await request(t.http).get(`/v1/projects/${p.projectUuid}`).expect(200);
     expect(res.body).toEqual({
       ...p,
       documents: { pending: 0, processing: 0, completed: 2, failed: 1, total: 3 },
+      pageCount: 7,
+      entityCount: 2,
     });
     await request(t.http).get(`/v1/projects/${p.projectUuid.toUpperCase()}`).expect(200);
     const missing = await request(t.http).get('/v1/projects/00000000-0000-4000-8000-00000000abcd').expect(404);
@@ -122,6 +137,54 @@ describe('/v1/projects', () => {
       name: expect.any(String),
       createdAt: expect.any(String),
       documentCount: expect.any(Number),
+      documents: {
+        pending: expect.any(Number),
+        processing: expect.any(Number),
+        completed: expect.any(Number),
+        failed: expect.any(Number),
+        total: item.documentCount,
+      },
+      pageCount: expect.any(Number),
+      entityCount: expect.any(Number),
+    });
+  });
+
+  it('GET / gives each project of the page its documents by status, pages and entities (an empty one all zeros)', async () => {
+    const made = [];
+    for (const n of ['counts-full', 'counts-empty']) {
+      const r = await request(t.http)
+        .post('/v1/projects')
+        .send({ name: uniqueName(n) })
+        .expect(201);
+      projectIds.push(r.body.id);
+      made.push(r.body);
+    }
+    const [full, empty] = made;
+    await t.db.query(
+      `INSERT INTO source_documents (document_uuid, project_fk_id, project_uuid, original_file_name, status, page_count)
+       VALUES (gen_random_uuid(), $1, $2, 'a.pdf', 'completed', 10), (gen_random_uuid(), $1, $2, 'b.pdf', 'processing', NULL),
+              (gen_random_uuid(), $1, $2, 'c.pdf', 'pending', NULL), (gen_random_uuid(), $1, $2, 'd.pdf', 'completed', 5)`,
+      [full.id, full.projectUuid],
+    );
+    await addEntities(full.projectUuid, 3);
+    const all: Array<Record<string, unknown>> = [];
+    const first = (await request(t.http).get('/v1/projects?page=1&pageSize=100').expect(200)).body;
+    for (let page = 1; page <= Math.ceil(first.total / 100); page++) {
+      all.push(...(await request(t.http).get(`/v1/projects?page=${page}&pageSize=100`).expect(200)).body.items);
+    }
+    expect(all.find((x) => x.id === full.id)).toEqual({
+      ...full,
+      documentCount: 4,
+      documents: { pending: 1, processing: 1, completed: 2, failed: 0, total: 4 },
+      pageCount: 15,
+      entityCount: 3,
+    });
+    expect(all.find((x) => x.id === empty.id)).toEqual({
+      ...empty,
+      documentCount: 0,
+      documents: { pending: 0, processing: 0, completed: 0, failed: 0, total: 0 },
+      pageCount: 0,
+      entityCount: 0,
     });
   });
 

@@ -33,12 +33,17 @@ export class ProjectDto {
   @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
 }
 
-export class ProjectDetailDto extends ProjectDto {
+/** What a project holds, for its overview (documents by status, pages read, resolved entities). */
+export class ProjectCountsDto extends ProjectDto {
   @ApiProperty({ type: DocumentCountsDto }) documents: DocumentCountsDto;
+  @ApiProperty({ description: 'Pages of its documents whose page count is known (sum of pageCount)' }) pageCount: number;
+  @ApiProperty({ description: 'Its canonical (resolved) entities' }) entityCount: number;
 }
 
-export class ProjectListItemDto extends ProjectDto {
-  @ApiProperty() documentCount: number;
+export class ProjectDetailDto extends ProjectCountsDto {}
+
+export class ProjectListItemDto extends ProjectCountsDto {
+  @ApiProperty({ description: 'Same as documents.total' }) documentCount: number;
 }
 
 export class ProjectPageDto extends PageMetaDto {

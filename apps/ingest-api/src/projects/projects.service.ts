@@ -56,37 +56,60 @@ export class ProjectsService {
   }
 
   async get(projectUuid: string): Promise<ProjectDetailDto> {
-    const rows: ProjectRow[] = await this.db.query(`SELECT id, project_uuid, name, created_at FROM projects WHERE project_uuid = $1`, [projectUuid]);
+    const rows = await this.withCounts(`WHERE project_uuid = $1`, [projectUuid]);
     if (!rows.length) throw notFound('Project', projectUuid);
-    const counts: Array<{ status: string; n: number }> = await this.db.query(
-      `SELECT status, count(*)::int AS n FROM source_documents WHERE project_fk_id = $1 GROUP BY status`,
-      [rows[0].id],
-    );
-    const documents = emptyCounts();
-    for (const c of counts) addCount(documents, c.status, c.n);
-    return { ...toDto(rows[0]), documents };
+    return toCountsDto(rows[0]);
   }
 
-  /** Projects by id; a project-bound key sees only its own project. */
+  /** Projects by id, each with its counts; a project-bound key sees only its own project. */
   async list(page: number, pageSize: number, auth: RequestAuth | undefined): Promise<ProjectPageDto> {
     const only = auth?.projectUuid ?? null;
     const [rows, total] = await Promise.all([
-      this.db.query<Array<ProjectRow & { document_count: number }>>(
-        `SELECT p.id, p.project_uuid, p.name, p.created_at,
-                (SELECT count(*)::int FROM source_documents d WHERE d.project_fk_id = p.id) AS document_count
-           FROM projects p
-          WHERE ($1::uuid IS NULL OR p.project_uuid = $1)
-          ORDER BY p.id
-          LIMIT $2 OFFSET $3`,
-        [only, pageSize, (page - 1) * pageSize],
-      ),
+      this.withCounts(`WHERE ($1::uuid IS NULL OR project_uuid = $1) ORDER BY id LIMIT $2 OFFSET $3`, [only, pageSize, (page - 1) * pageSize]),
       this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM projects WHERE ($1::uuid IS NULL OR project_uuid = $1)`, [only]),
     ]);
     return {
-      items: rows.map((r) => ({ ...toDto(r), documentCount: r.document_count })),
+      items: rows.map((r) => {
+        const dto = toCountsDto(r);
+        return { ...dto, documentCount: dto.documents.total };
+      }),
       page,
       pageSize,
       total: total[0].n,
     };
   }
+
+  /**
+   * The projects `tail` selects (a WHERE, ORDER and LIMIT on projects) with their documents by status, pages and
+   * entities: one statement whose aggregates are grouped over the selected projects only (no query per project).
+   */
+  private withCounts(tail: string, params: unknown[]): Promise<CountsRow[]> {
+    return this.db.query<CountsRow[]>(
+      `WITH sel AS (SELECT id, project_uuid, name, created_at FROM projects ${tail}),
+            by_status AS (
+              SELECT d.project_fk_id AS id, d.status, count(*)::int AS n, COALESCE(sum(d.page_count), 0)::bigint AS pages
+                FROM source_documents d WHERE d.project_fk_id IN (SELECT id FROM sel)
+               GROUP BY d.project_fk_id, d.status),
+            docs AS (
+              SELECT id, json_agg(json_build_object('status', status, 'n', n)) AS statuses, sum(pages)::bigint AS pages
+                FROM by_status GROUP BY id),
+            ents AS (
+              SELECT e.project_uuid, count(*)::int AS n FROM canonical_entities e
+               WHERE e.project_uuid IN (SELECT project_uuid FROM sel WHERE project_uuid IS NOT NULL)
+               GROUP BY e.project_uuid)
+       SELECT sel.id, sel.project_uuid, sel.name, sel.created_at, docs.statuses, COALESCE(docs.pages, 0) AS pages,
+              COALESCE(ents.n, 0) AS entities
+         FROM sel LEFT JOIN docs ON docs.id = sel.id LEFT JOIN ents ON ents.project_uuid = sel.project_uuid
+        ORDER BY sel.id`,
+      params,
+    );
+  }
+}
+
+type CountsRow = ProjectRow & { statuses: Array<{ status: string; n: number }> | null; pages: string | number; entities: number };
+
+function toCountsDto(r: CountsRow): ProjectDetailDto {
+  const documents = emptyCounts();
+  for (const c of r.statuses ?? []) addCount(documents, c.status, c.n);
+  return { ...toDto(r), documents, pageCount: Number(r.pages), entityCount: Number(r.entities) };
 }
