@@ -14,6 +14,12 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const EXPORT_EVIDENCE = ['all', 'first', 'none'] as const;
 export type ExportEvidence = (typeof EXPORT_EVIDENCE)[number];
 
+/** The orders of the entity list (?sort=) and their directions (?order=). */
+export const ENTITY_SORTS = ['mentions', 'documents', 'name'] as const;
+export type EntitySort = (typeof ENTITY_SORTS)[number];
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
 /** ?types=ORG,PERSON or ?types=ORG&types=PERSON */
 const toList = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
@@ -41,6 +47,20 @@ export class EntityListQueryDto extends PageQueryDto {
   // eslint-disable-next-line no-control-regex -- rejects control characters in the search text
   @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'q must not contain control characters' })
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: ENTITY_SORTS,
+    default: 'mentions',
+    description: 'Order: mentions (mention count), documents (documents that mention it) or name; ties by name',
+  })
+  @IsOptional()
+  @IsIn(ENTITY_SORTS, { message: `sort must be one of ${ENTITY_SORTS.join(', ')}` })
+  sort?: EntitySort;
+
+  @ApiPropertyOptional({ enum: SORT_ORDERS, description: 'Direction (default: desc for mentions and documents, asc for name)' })
+  @IsOptional()
+  @IsIn(SORT_ORDERS, { message: `order must be one of ${SORT_ORDERS.join(', ')}` })
+  order?: SortOrder;
 }
 
 /** The relationship types a graph read shows unless told otherwise: every one but MENTIONED_IN (entity -> document). */
@@ -174,6 +194,14 @@ export class EntityDto {
   @ApiProperty({ example: 'Free Software Foundation, Inc.' }) name: string;
   @ApiProperty({ type: [String], example: ['Free Software Foundation', 'Free Software Foundation, Inc.'] }) aliases: string[];
   @ApiProperty({ example: 7 }) mentionCount: number;
+  @ApiProperty({ example: 3, description: 'Documents that mention it (its MENTIONED_IN edges)' }) documentCount: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'boolean' },
+    example: { canonicalName: true },
+    description: 'Fields a person fixed through curation (resolution keeps them); {} when none',
+  })
+  curated: Record<string, boolean>;
   @ApiProperty({ format: 'date-time' }) firstSeenAt: string;
   @ApiProperty({ format: 'date-time' }) lastSeenAt: string;
 }
@@ -191,8 +219,21 @@ export class MentionDto {
   start: number | null;
   @ApiProperty({ type: Number, nullable: true }) end: number | null;
   @ApiProperty({ type: [Number], description: 'Pages of the chunk the mention is in' }) pages: number[];
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The 1-based page the mention starts on (from the pages of the document text); null when the offsets or pages are unknown',
+  })
+  page: number | null;
   @ApiProperty({ example: '…Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>…', description: "'' when the offsets are unknown" })
   snippet: string;
+  @ApiProperty({
+    type: [Number],
+    nullable: true,
+    example: [21, 51],
+    description: '[start, end) of the mention in `snippet` (UTF-16 indexes, as JavaScript slices); null when there is no snippet',
+  })
+  highlight: [number, number] | null;
   @ApiProperty() confidence: number;
   @ApiProperty({ example: 'pattern:org' }) method: string;
   @ApiProperty({ enum: MENTION_ROLES, nullable: true, description: 'What the text says the entity is here; null when nothing is stated' })

@@ -8,6 +8,7 @@ import {
   type EntityType,
   type MentionRole,
   type RelationshipType,
+  PAGE_SEPARATOR,
   TYPED_RELATIONSHIP_TYPES,
   entitySearchKey,
   normalizeEntity,
@@ -25,6 +26,7 @@ import {
   EntityListQueryDto,
   EntityPageDto,
   EntityRolesDto,
+  EntitySort,
   EmailDocumentRoleDto,
   ExportEvidence,
   ExportFormat,
@@ -43,9 +45,25 @@ interface EntityRow {
   canonical_name: string;
   aliases: string[];
   mention_count: number;
+  document_count: number;
+  curated: Record<string, boolean> | null;
   first_seen_at: Date;
   last_seen_at: Date;
 }
+
+/** The columns of an EntityRow, from canonical_entities aliased `e` (documents: its MENTIONED_IN edges, one per document). */
+const ENTITY_COLUMNS = `e.canonical_entity_uuid, e.entity_type, e.canonical_name, casegraph_aliases(e.aliases) AS aliases, e.mention_count,
+       e.curated, e.first_seen_at, e.last_seen_at,
+       (SELECT count(*)::int FROM relationship_staging r
+         WHERE r.project_uuid = e.project_uuid AND r.source_entity_uuid = e.canonical_entity_uuid
+           AND r.relationship_type = 'MENTIONED_IN') AS document_count`;
+
+/** ORDER BY of the entity list per ?sort= (ties by name, then uuid, so pages never overlap); `dir` is ASC or DESC. */
+const ENTITY_ORDER: Record<EntitySort, (dir: string) => string> = {
+  mentions: (dir) => `e.mention_count ${dir}, e.canonical_name, e.canonical_entity_uuid`,
+  documents: (dir) => `document_count ${dir}, e.canonical_name, e.canonical_entity_uuid`,
+  name: (dir) => `lower(e.canonical_name) ${dir}, e.canonical_name ${dir}, e.canonical_entity_uuid`,
+};
 
 const toEntity = (r: EntityRow): EntityDto => ({
   uuid: r.canonical_entity_uuid,
@@ -53,6 +71,8 @@ const toEntity = (r: EntityRow): EntityDto => ({
   name: r.canonical_name,
   aliases: r.aliases,
   mentionCount: r.mention_count,
+  documentCount: Number(r.document_count ?? 0),
+  curated: r.curated && typeof r.curated === 'object' && !Array.isArray(r.curated) ? r.curated : {},
   firstSeenAt: new Date(r.first_seen_at).toISOString(),
   lastSeenAt: new Date(r.last_seen_at).toISOString(),
 });
@@ -75,12 +95,39 @@ function bareSection(q: string): string | null {
 
 /** Text around a mention, from its chunk (offsets are code points); '' when the chunk or an offset is unknown. */
 export function snippet(chunkText: string | null, chunkStart: number | null, start: number | null, end: number | null, radius = 100): string {
-  if (chunkText === null || chunkStart === null || start === null || end === null) return '';
+  return snippetWithHighlight(chunkText, chunkStart, start, end, radius).text;
+}
+
+/**
+ * snippet() and where the mention lies in it: [start, end) as UTF-16 indexes into the snippet (what a browser
+ * slices with), after the whitespace is collapsed; highlight null when there is no snippet.
+ */
+export function snippetWithHighlight(
+  chunkText: string | null,
+  chunkStart: number | null,
+  start: number | null,
+  end: number | null,
+  radius = 100,
+): { text: string; highlight: [number, number] | null } {
+  if (chunkText === null || chunkStart === null || start === null || end === null) return { text: '', highlight: null };
   const chars = Array.from(chunkText);
-  const a = Math.max(0, start - chunkStart - radius);
-  const b = Math.min(chars.length, end - chunkStart + radius);
-  const text = chars.slice(a, b).join('').replace(/\s+/g, ' ').trim();
-  return `${a > 0 ? '…' : ''}${text}${b < chars.length ? '…' : ''}`;
+  const s = Math.max(0, Math.min(chars.length, start - chunkStart));
+  const e = Math.max(s, Math.min(chars.length, end - chunkStart));
+  const a = Math.max(0, s - radius);
+  const b = Math.min(chars.length, e + radius);
+  const ws = (t: string) => t.replace(/\s+/g, ' ');
+  let before = ws(chars.slice(a, s).join('')).replace(/^ /, '');
+  let mention = ws(chars.slice(s, e).join(''));
+  let after = ws(chars.slice(e, b).join('')).replace(/ $/, '');
+  // One whitespace run cut by a boundary is one space, as in the collapsed whole.
+  if (before.endsWith(' ') && mention.startsWith(' ')) mention = mention.slice(1);
+  if ((mention || before).endsWith(' ') && after.startsWith(' ')) after = after.slice(1);
+  if (!before) mention = mention.replace(/^ /, '');
+  if (!after) mention = mention.replace(/ $/, '');
+  if (!after && !mention) before = before.replace(/ $/, '');
+  const prefix = a > 0 ? '…' : '';
+  const from = prefix.length + before.length;
+  return { text: `${prefix}${before}${mention}${after}${b < chars.length ? '…' : ''}`, highlight: [from, from + mention.length] };
 }
 
 const EXPORT_BATCH = 1000;
@@ -173,7 +220,9 @@ export class GraphService {
     const citation = q.q && (q.type === undefined || q.type === 'CASE') ? (caseCitationKey(q.q) ?? null) : null;
     const section = q.q && q.type === 'STATUTE' && !citation ? bareSection(q.q) : null;
     const text = q.q && !citation && !section;
-    const where = `project_uuid = $1 AND mention_count > 0 AND ($2::text IS NULL OR entity_type = $2)
+    const sort = q.sort ?? 'mentions';
+    const order = q.order ?? (sort === 'name' ? 'asc' : 'desc');
+    const where = `e.project_uuid = $1 AND e.mention_count > 0 AND ($2::text IS NULL OR entity_type = $2)
        AND (($3::text IS NULL AND $6::text IS NULL AND $7::text IS NULL)
             OR normalized_key LIKE $3 OR EXISTS (SELECT 1 FROM unnest(casegraph_aliases(aliases)) a WHERE a ILIKE $4)
             OR normalized_key = $6
@@ -182,7 +231,7 @@ export class GraphService {
                    WHERE m.project_uuid = $1 AND m.entity_type = 'CASE' AND m.attributes->>'citationKey' = $6))
             OR normalized_key ~ $7)
        AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM entity_mentions m
-                                         WHERE m.canonical_entity_uuid = canonical_entities.canonical_entity_uuid AND m.role = $5))`;
+                                         WHERE m.canonical_entity_uuid = e.canonical_entity_uuid AND m.role = $5))`;
     const params = [
       projectUuid,
       q.type ?? null,
@@ -194,13 +243,12 @@ export class GraphService {
     ];
     const [rows, total] = await Promise.all([
       this.db.query<EntityRow[]>(
-        `SELECT canonical_entity_uuid, entity_type, canonical_name, casegraph_aliases(aliases) AS aliases, mention_count, first_seen_at, last_seen_at
-           FROM canonical_entities WHERE ${where}
-          ORDER BY mention_count DESC, canonical_name, canonical_entity_uuid
+        `SELECT ${ENTITY_COLUMNS} FROM canonical_entities e WHERE ${where}
+          ORDER BY ${ENTITY_ORDER[sort](order === 'asc' ? 'ASC' : 'DESC')}
           LIMIT $8 OFFSET $9`,
         [...params, q.pageSize, (q.page - 1) * q.pageSize],
       ),
-      this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM canonical_entities WHERE ${where}`, params),
+      this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM canonical_entities e WHERE ${where}`, params),
     ]);
     return { items: rows.map(toEntity), page: q.page, pageSize: q.pageSize, total: total[0].n };
   }
@@ -208,8 +256,7 @@ export class GraphService {
   async getEntity(projectUuid: string, entityUuid: string): Promise<EntityDetailDto> {
     await this.requireProject(projectUuid);
     const rows: EntityRow[] = await this.db.query(
-      `SELECT canonical_entity_uuid, entity_type, canonical_name, casegraph_aliases(aliases) AS aliases, mention_count, first_seen_at, last_seen_at
-         FROM canonical_entities WHERE project_uuid = $1 AND canonical_entity_uuid = $2`,
+      `SELECT ${ENTITY_COLUMNS} FROM canonical_entities e WHERE e.project_uuid = $1 AND e.canonical_entity_uuid = $2`,
       [projectUuid, entityUuid],
     );
     if (!rows.length) throw apiError(HttpStatus.NOT_FOUND, `Entity ${entityUuid} not found in project ${projectUuid}`);
@@ -272,24 +319,30 @@ export class GraphService {
       this.cites(projectUuid, entityUuid),
     ]);
 
+    const pageOf = await this.mentionPages(mentions);
     return {
       ...toEntity(rows[0]),
       mentionsTotal: rows[0].mention_count,
-      mentions: mentions.map((m): MentionDto => ({
-        mentionUuid: m.mention_uuid,
-        documentUuid: m.document_uuid,
-        documentName: m.original_file_name,
-        text: m.entity_text,
-        start: m.start_char,
-        end: m.end_char,
-        pages: m.page_numbers ?? [],
-        snippet: snippet(m.chunk_text, m.char_start_index, m.start_char, m.end_char),
-        confidence: m.confidence_score,
-        method: m.method,
-        role: m.role,
-        displayName: m.display_name,
-        attributes: m.attributes,
-      })),
+      mentions: mentions.map((m): MentionDto => {
+        const shown = snippetWithHighlight(m.chunk_text, m.char_start_index, m.start_char, m.end_char);
+        return {
+          mentionUuid: m.mention_uuid,
+          documentUuid: m.document_uuid,
+          documentName: m.original_file_name,
+          text: m.entity_text,
+          start: m.start_char,
+          end: m.end_char,
+          pages: m.page_numbers ?? [],
+          page: pageOf(m),
+          snippet: shown.text,
+          highlight: shown.highlight,
+          confidence: m.confidence_score,
+          method: m.method,
+          role: m.role,
+          displayName: m.display_name,
+          attributes: m.attributes,
+        };
+      }),
       documents: documents.map((d) => ({ documentUuid: d.document_uuid, documentName: d.original_file_name, mentions: d.weight })),
       neighbours: neighbours.map((n) => ({
         uuid: n.canonical_entity_uuid,
@@ -301,6 +354,41 @@ export class GraphService {
       roles,
       citedBy,
       cites,
+    };
+  }
+
+  /**
+   * The page each mention starts on. A mention in a one-page chunk is on that page; for one in a chunk spanning
+   * pages, the pages' offsets in the document text (joined as the OCR worker joins them, PAGE_SEPARATOR between)
+   * are read for those documents only. null when the offsets are unknown and the chunk does not say.
+   */
+  private async mentionPages(
+    mentions: Array<{ document_uuid: string; start_char: number | null; page_numbers: number[] | null }>,
+  ): Promise<(m: { document_uuid: string; start_char: number | null; page_numbers: number[] | null }) => number | null> {
+    const spanning = [...new Set(mentions.filter((m) => m.start_char !== null && (m.page_numbers?.length ?? 0) > 1).map((m) => m.document_uuid))];
+    const starts = new Map<string, Array<{ page: number; at: number }>>();
+    if (spanning.length) {
+      const rows: Array<{ document_uuid: string; page_number: number; start_at: number }> = await this.db.query(
+        `SELECT document_uuid, page_number,
+                (sum(char_length(text) + $2) OVER (PARTITION BY document_uuid ORDER BY page_number) - char_length(text) - $2)::int AS start_at
+           FROM document_pages WHERE document_uuid = ANY($1::uuid[]) ORDER BY document_uuid, page_number`,
+        [spanning, PAGE_SEPARATOR.length],
+      );
+      for (const r of rows) {
+        const list = starts.get(r.document_uuid) ?? [];
+        list.push({ page: Number(r.page_number), at: Number(r.start_at) });
+        starts.set(r.document_uuid, list);
+      }
+    }
+    return (m) => {
+      const pages = m.page_numbers ?? [];
+      const list = m.start_char === null ? undefined : starts.get(m.document_uuid);
+      if (list) {
+        let page: number | null = null;
+        for (const p of list) if (p.at <= m.start_char!) page = p.page;
+        if (page !== null) return page;
+      }
+      return pages.length ? Math.min(...pages) : null;
     };
   }
 
