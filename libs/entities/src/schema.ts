@@ -22,6 +22,7 @@ import { MentionRolesAttributes1764800000000 } from './migrations/1764800000000-
 import { TypedEdgesCuration1764900000000 } from './migrations/1764900000000-typed-edges-curation';
 import { DocumentSourcedEdges1765000000000 } from './migrations/1765000000000-document-sourced-edges';
 import { DocumentFormats1765100000000 } from './migrations/1765100000000-document-formats';
+import { PageSearch1765200000000 } from './migrations/1765200000000-page-search';
 
 export const ENTITIES = [
   Project,
@@ -50,4 +51,5 @@ export const MIGRATIONS = [
   TypedEdgesCuration1764900000000,
   DocumentSourcedEdges1765000000000,
   DocumentFormats1765100000000,
+  PageSearch1765200000000,
 ];

@@ -4,6 +4,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity({ name: 'document_pages' })
 @Index('uq_document_pages_document_page', ['documentUuid', 'pageNumber'], { unique: true })
 @Index('idx_document_pages_bates', ['batesPrefix', 'batesSeq'], { where: 'bates IS NOT NULL' })
+// GIN over search_vector (migration 1765200000000), declared by name so the schema diff leaves it alone.
+@Index('idx_document_pages_search', { synchronize: false })
 export class DocumentPage {
   @PrimaryGeneratedColumn()
   id: number;
@@ -41,6 +43,13 @@ export class DocumentPage {
   /** What the page is when it is not a printed page (DocumentPart in @casegraph/contracts: `headers`, `footnotes`, `comments`…); null for a page. */
   @Column({ name: 'part', type: 'varchar', length: 32, nullable: true })
   part: string | null;
+
+  /**
+   * Full-text vector of the page (english stems at weight D, exact words at weight A), set by the database's trigger
+   * on every insert or update of `text`: TypeORM never reads or writes it (apps/ingest-api/src/search reads it in SQL).
+   */
+  @Column({ name: 'search_vector', type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  searchVector?: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
