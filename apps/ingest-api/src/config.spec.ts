@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { cooccurrenceMaxEntitiesSpec } from '@casegraph/graph';
 import { ConfigError, loadConfig } from '@casegraph/platform';
 import { apiKeysParser, ingestApiConfigSpec } from './config';
@@ -171,5 +172,17 @@ describe('ingest-api config', () => {
     expect(() => loadConfig(ingestApiConfigSpec, { DOCUMENT_PASSWORD_KEY: bad })).toThrow(/DOCUMENT_PASSWORD_KEY must be 32 random bytes/);
     expect(() => loadConfig(ingestApiConfigSpec, { DOCUMENT_PASSWORD_KEY: bad })).not.toThrow(/secretvalue/);
     expect(() => loadConfig(ingestApiConfigSpec, { DOCUMENT_PASSWORD_KEY: 'ab'.repeat(16) })).toThrow(ConfigError);
+  });
+  it('reads SESSION_TTL_MINUTES (default 480, 1 to 43200) and WEB_DIST_DIR (a path resolved from the working directory)', () => {
+    expect(loadConfig(ingestApiConfigSpec, {})).toMatchObject({ sessionTtlMinutes: 480, webDistDir: null });
+    expect(loadConfig(ingestApiConfigSpec, { SESSION_TTL_MINUTES: '15', WEB_DIST_DIR: 'build/web' })).toMatchObject({
+      sessionTtlMinutes: 15,
+      webDistDir: resolve('build/web'),
+    });
+    expect(loadConfig(ingestApiConfigSpec, { WEB_DIST_DIR: '/srv/web/' }).webDistDir).toBe('/srv/web');
+    for (const bad of ['0', '-5', '43201', '8h', '1.5']) {
+      expect(() => loadConfig(ingestApiConfigSpec, { SESSION_TTL_MINUTES: bad })).toThrow(/SESSION_TTL_MINUTES must be/);
+    }
+    expect(() => loadConfig(ingestApiConfigSpec, { WEB_DIST_DIR: 'web\u0007dist' })).toThrow(/WEB_DIST_DIR must be a path/);
   });
 });

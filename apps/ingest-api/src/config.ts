@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { isUuid } from '@casegraph/contracts';
 import { cooccurrenceMaxEntitiesSpec } from '@casegraph/graph';
 import { optionalSecretKey } from '@casegraph/intake';
@@ -70,11 +71,24 @@ export interface IngestApiConfig extends BaseConfig, StorageConfig {
   productionMaxPages: number;
   /** Largest production page image (pixels, width × height). */
   productionMaxImagePixels: number;
+  /** Lifetime of a browser session (POST /v1/session), in minutes; the expiry is signed into the cookie. */
+  sessionTtlMinutes: number;
+  /** WEB_DIST_DIR: the built web app (index.html + assets/); null = dist/apps/web beside the bundle or in the repo. */
+  webDistDir: string | null;
 }
 
 /** An optional positive number of seconds (blank = not set). */
 const optionalSeconds: Parser<number | null> = (raw, name) =>
   raw.trim() === '' ? null : parsers.int({ min: 1, max: 30 * 86_400 })(raw.trim(), name);
+
+/** An optional path (blank = not set), resolved against the working directory. */
+const optionalPath: Parser<string | null> = (raw, name) => {
+  const v = raw.trim();
+  if (v === '') return null;
+  // eslint-disable-next-line no-control-regex -- a control character in a path is a pasting mistake
+  if (/[\u0000-\u001f]/.test(v)) throw new Error(`${name} must be a path without control characters`);
+  return resolve(v);
+};
 
 /** A key's name: what comes before the first `=` of an entry, when it has this shape. */
 const API_KEY_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -142,5 +156,8 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   productionMaxTotalMb: { env: 'PRODUCTION_MAX_TOTAL_MB', default: '20480', parse: parsers.number({ min: 0.001, max: 10_000_000 }) },
   productionMaxPages: { env: 'PRODUCTION_MAX_PAGES', default: '2000', parse: parsers.int({ min: 1, max: 100_000 }) },
   productionMaxImagePixels: { env: 'PRODUCTION_MAX_IMAGE_PIXELS', default: '100000000', parse: parsers.int({ min: 1, max: 2_000_000_000 }) },
+  // At most 30 days: a browser session is no long-lived credential (a key is).
+  sessionTtlMinutes: { env: 'SESSION_TTL_MINUTES', default: '480', parse: parsers.int({ min: 1, max: 43_200 }) },
+  webDistDir: { env: 'WEB_DIST_DIR', default: ' ', parse: optionalPath },
   crossChecks: [...storageCrossChecks],
 };

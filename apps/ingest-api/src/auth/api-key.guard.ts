@@ -1,17 +1,20 @@
-import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpStatus, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { isUuid } from '@casegraph/contracts';
-import { APP_CONFIG } from '@casegraph/platform';
 import { apiError, fieldError } from '../common/api-error';
-import type { IngestApiConfig } from '../config';
 import { ANY_PROJECT_KEY } from './any-project.decorator';
 import { ApiKeyRing, AuthenticatedRequest, OPEN_KEY_NAME, RequestAuth, presentedKey } from './api-keys';
 import { ProjectScopeService } from './project-scope.service';
+import { PUBLIC_ROUTE_KEY } from './public-route.decorator';
+import { CSRF_HEADER, csrfTokenMatches } from './session-cookie';
+import { CROSS_ORIGIN_MESSAGE, CSRF_MESSAGE, SessionService, originMatchesHost } from './session.service';
 
 const OPEN: RequestAuth = Object.freeze({ mode: 'open', keyId: null, projectUuid: null, keyName: OPEN_KEY_NAME });
 
 export const FORBIDDEN_MESSAGE = 'This API key may not access this resource';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** True for the versioned API (/v1/...); health, metrics and docs are public. */
 export function isApiPath(url: string): boolean {
@@ -20,7 +23,10 @@ export function isApiPath(url: string): boolean {
 
 /**
  * The one global auth guard. When CASEGRAPH_API_KEYS is set, every /v1 route needs
- * a key. A key bound to a project may only touch that project: the guard finds the
+ * a key, in a header or as a browser session (the casegraph_session cookie of POST /v1/session, which
+ * authenticates as its key; a header key wins over it). A cookie is sent by the browser on its own, so a
+ * request it authenticates must also prove it comes from our page: unsafe methods need the session's
+ * X-CSRF-Token, and an Origin header, when present, must be this host. A key bound to a project may only touch that project: the guard finds the
  * project of a request from route params (:projectUuid, :documentUuid, :batchId)
  * and from body/query `projectUuid`, so every module's routes are covered without
  * their own checks. Another project is refused with the same 403 whether it exists
@@ -32,11 +38,11 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
   readonly ring: ApiKeyRing;
 
   constructor(
-    @Inject(APP_CONFIG) config: IngestApiConfig,
     private readonly scope: ProjectScopeService,
     private readonly reflector: Reflector,
+    private readonly sessions: SessionService,
   ) {
-    this.ring = new ApiKeyRing(config.apiKeys);
+    this.ring = sessions.ring;
   }
 
   onModuleInit(): void {
@@ -58,12 +64,8 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
       req.auth = OPEN;
       return true;
     }
-    const key = presentedKey(req.headers);
-    if (!key) {
-      throw apiError(HttpStatus.UNAUTHORIZED, 'Missing API key: send "Authorization: Bearer <key>" or "X-API-Key: <key>"');
-    }
-    const auth = this.ring.match(key);
-    if (!auth) throw apiError(HttpStatus.UNAUTHORIZED, 'Invalid API key');
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE_KEY, [context.getHandler(), context.getClass()])) return true;
+    const auth = this.authenticate(req);
     req.auth = auth;
     if (!auth.projectUuid) return true;
 
@@ -75,6 +77,25 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
     }
     if (targets.some((p) => p?.toLowerCase() !== auth.projectUuid)) throw apiError(HttpStatus.FORBIDDEN, FORBIDDEN_MESSAGE);
     return true;
+  }
+
+  private authenticate(req: Request): RequestAuth {
+    const key = presentedKey(req.headers);
+    if (key) {
+      const auth = this.ring.match(key);
+      if (!auth) throw apiError(HttpStatus.UNAUTHORIZED, 'Invalid API key');
+      return auth;
+    }
+    const cookie = this.sessions.fromRequest(req);
+    if (cookie.state === 'none') {
+      throw apiError(HttpStatus.UNAUTHORIZED, 'Missing API key: send "Authorization: Bearer <key>" or "X-API-Key: <key>"');
+    }
+    if (cookie.state === 'invalid') throw apiError(HttpStatus.UNAUTHORIZED, 'Session expired or invalid: log in again');
+    if (!originMatchesHost(req)) throw apiError(HttpStatus.FORBIDDEN, CROSS_ORIGIN_MESSAGE);
+    if (!SAFE_METHODS.has(req.method) && !csrfTokenMatches(cookie.session, req.headers[CSRF_HEADER])) {
+      throw apiError(HttpStatus.FORBIDDEN, CSRF_MESSAGE);
+    }
+    return cookie.session.auth;
   }
 
   /** Every project the request names; null entries are unknown documents/batches (refused for bound keys). */

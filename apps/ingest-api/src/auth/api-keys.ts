@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyEntry } from '../config';
 
 /** What the guard attaches to a request once it is authenticated. */
@@ -23,6 +23,22 @@ export type AuthenticatedRequest = { auth?: RequestAuth };
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
+/** What a key's session secret is derived from (see sessionSecret): changing it ends every session. */
+export const SESSION_SECRET_LABEL = 'casegraph-session-v1';
+
+/**
+ * The secret that signs a key's browser sessions: HMAC-SHA256(key, label). Derived from the key, so every replica
+ * with the same CASEGRAPH_API_KEYS validates a session, and removing a key ends its sessions; one-way, so the
+ * secret never gives the key back.
+ */
+export const sessionSecret = (key: string) => createHmac('sha256', key).update(SESSION_SECRET_LABEL).digest();
+
+/** A configured key as the session code sees it: who it authenticates as, and the secret of its sessions. */
+export interface SessionKey {
+  auth: RequestAuth;
+  secret: Buffer;
+}
+
 /**
  * The configured keys, kept only as SHA-256 digests. Lookup compares the digest
  * of the presented key with every configured digest using timingSafeEqual over
@@ -30,13 +46,13 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
  * which key (or how much of it) matched.
  */
 export class ApiKeyRing {
-  private readonly entries: Array<{ digest: Buffer; keyId: string; keyName: string; projectUuid: string | null }>;
+  private readonly entries: Array<{ digest: Buffer; keyId: string; keyName: string; projectUuid: string | null; sessionSecret: Buffer }>;
 
   constructor(keys: ApiKeyEntry[]) {
     this.entries = keys.map((k) => {
       const d = digest(k.key);
       const keyId = d.subarray(0, 6).toString('hex');
-      return { digest: d, keyId, keyName: k.name ?? `key:${keyId}`, projectUuid: k.projectUuid };
+      return { digest: d, keyId, keyName: k.name ?? `key:${keyId}`, projectUuid: k.projectUuid, sessionSecret: sessionSecret(k.key) };
     });
   }
 
@@ -55,6 +71,15 @@ export class ApiKeyRing {
       if (timingSafeEqual(d, e.digest) && !found) found = { mode: 'key', keyId: e.keyId, projectUuid: e.projectUuid, keyName: e.keyName };
     }
     return found;
+  }
+
+  /**
+   * The key a session cookie names by its id (the id is public, in the cookie: it only says which secret to check
+   * the MAC with). Null when no configured key has this id any more.
+   */
+  byKeyId(keyId: string): SessionKey | null {
+    const e = this.entries.find((x) => x.keyId === keyId);
+    return e ? { auth: { mode: 'key', keyId: e.keyId, projectUuid: e.projectUuid, keyName: e.keyName }, secret: e.sessionSecret } : null;
   }
 }
 
