@@ -222,12 +222,12 @@ export function SplitDialog({ projectUuid, entity, onClose, onDone }: DialogProp
             <label key={m.mentionUuid} className="check">
               <input type="checkbox" checked={chosen.has(m.mentionUuid)} onChange={() => toggle(m.mentionUuid)} />
               <span>
-                <span className="snippet">
-                  <Highlighted text={m.snippet || m.text} ranges={m.snippet ? snippetRanges(m) : [[0, m.text.length]]} />
-                </span>{' '}
-                <span className="small muted">
+                <span className="small muted split-source">
                   <FileName name={m.documentName} />
                   {mentionPage(m) ? `, page ${mentionPage(m)}` : ''}
+                </span>
+                <span className="snippet">
+                  <Highlighted text={m.snippet || m.text} ranges={m.snippet ? snippetRanges(m) : [[0, m.text.length]]} />
                 </span>
               </span>
             </label>
