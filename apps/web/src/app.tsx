@@ -54,6 +54,14 @@ function resolve(loc: Location): { node: ReactNode; projectUuid?: string } {
   };
 }
 
+/** The tab of a path: its own page and the pages under it (an entity page is under Entities; a document under Documents). */
+function isCurrentTab(tab: string, path: string): boolean {
+  const base = tab.split('?')[0];
+  if (path === base) return true;
+  const documents = /^\/projects\/[^/]+$/.test(base);
+  return documents ? path.startsWith(`${base}/documents/`) : path.startsWith(`${base}/`);
+}
+
 function SearchBox({ projectUuid, initial }: { projectUuid: string; initial: string }) {
   const [q, setQ] = useState(initial);
   useEffect(() => setQ(initial), [initial]);
@@ -124,7 +132,7 @@ function Layout({
       {nav.length ? (
         <nav className="tabs" aria-label="Project">
           {nav.map((n) => (
-            <Link key={n.to} to={n.to} aria-current={loc.path === n.to.split('?')[0] ? 'page' : undefined}>
+            <Link key={n.to} to={n.to} aria-current={isCurrentTab(n.to, loc.path) ? 'page' : undefined}>
               {n.label}
             </Link>
           ))}
