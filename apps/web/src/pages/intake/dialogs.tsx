@@ -101,7 +101,7 @@ export function PasswordDialog({ doc, onClose, onDone }: { doc: DocumentItem; on
     }
   };
   return (
-    <Modal title="Retry with the PDF's password" onClose={onClose}>
+    <Modal title="Unlock this PDF" onClose={onClose}>
       <form onSubmit={(e) => void submit(e)}>
         <p>
           <FileName name={doc.filename} /> is protected by a password. It is kept encrypted for the text step only, and deleted once used.

@@ -47,7 +47,17 @@ describe('status words', () => {
     expect(pageProgress(d)).toEqual({ done: 3, count: 10, text: '3 of 10 pages' });
     expect(statusLine(d)).toBe('Reading the text (OCR for scans) (step 1 of 5): 3 of 10 pages');
     expect(pageProgress(doc())).toBeNull();
-    expect(statusLine(doc({ status: 'processing', currentStage: 'entities' }))).toMatch(/^Finding people.*\(step 3 of 5\)$/);
+    const at = (s: 'completed' | 'processing', n: number) =>
+      Object.fromEntries(
+        Object.keys(doc().stages).map((k, i) => [k, stage(i < n ? 'completed' : i === n ? s : 'pending')]),
+      ) as DocumentItem['stages'];
+    expect(statusLine(doc({ status: 'processing', currentStage: 'entities', stages: at('processing', 2) }))).toMatch(
+      /^Finding people.*\(step 3 of 5\)$/,
+    );
+    // Between two stages the document names the one it waits for, not the one it left.
+    expect(statusLine(doc({ status: 'processing', currentStage: 'ocr', stages: at('completed', 0) }))).toBe(
+      'Waiting for the next step: splitting the text into passages (step 2 of 5)',
+    );
     expect(statusLine(doc({ status: 'completed', pageCount: 1 }))).toBe('Done, 1 page');
     expect(statusLine(doc({ status: 'failed', failedStage: 'ocr' }))).toBe('Failed at Text');
   });

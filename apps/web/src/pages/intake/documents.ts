@@ -107,10 +107,14 @@ export function statusLine(d: Pick<DocumentItem, 'status' | 'currentStage' | 'fa
     case 'failed':
       return d.failedStage ? `Failed at ${STAGE_LABELS[d.failedStage]}` : 'Failed';
     case 'processing': {
-      const stage = d.currentStage ?? order.find((s) => d.stages[s]?.status === 'processing') ?? null;
+      // The stage running, else (between two stages, the next one queued) the first not done yet.
+      const running = order.find((s) => d.stages[s]?.status === 'processing');
+      const stage = running ?? order.find((s) => d.stages[s]?.status !== 'completed') ?? d.currentStage;
       if (!stage) return 'Processing';
+      const step = `step ${order.indexOf(stage) + 1} of ${order.length}`;
+      if (!running) return `Waiting for the next step: ${STAGE_HELP[stage].toLowerCase()} (${step})`;
       const progress = stage === 'ocr' ? pageProgress(d) : null;
-      return `${STAGE_HELP[stage]} (step ${order.indexOf(stage) + 1} of ${order.length})${progress ? `: ${progress.text}` : ''}`;
+      return `${STAGE_HELP[stage]} (${step})${progress ? `: ${progress.text}` : ''}`;
     }
     default:
       return 'Waiting to be processed';

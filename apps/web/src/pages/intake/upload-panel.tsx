@@ -83,6 +83,8 @@ export function UploadPanel({ projectUuid, onStored }: { projectUuid: string; on
 
   const running = items.some((i) => !SETTLED.has(i.state));
   const settled = items.some((i) => SETTLED.has(i.state));
+  // Failures and duplicates repeated above the (scrolling) list, so none hides below the fold of a big folder.
+  const attention = items.length > 5 ? items.filter((i) => i.state === 'failed' || i.state === 'duplicate') : [];
   return (
     <section className="panel upload-panel" aria-labelledby="upload-heading">
       <h2 id="upload-heading">Add documents</h2>
@@ -160,6 +162,26 @@ export function UploadPanel({ projectUuid, onStored }: { projectUuid: string; on
               </button>
             ) : null}
           </div>
+          {attention.length ? (
+            <ul className="upload-attention" aria-label="Uploads that need attention">
+              {attention.map((i) => (
+                <li key={i.id} className={`upload-${i.state}`}>
+                  <FileName name={i.name} />: <span className="upload-word">{STATE_WORDS[i.state]}</span>
+                  {i.state === 'failed' ? ` — ${i.message ?? ''}` : null}
+                  {i.state === 'duplicate' ? (
+                    <>
+                      {' — a duplicate of '}
+                      {i.duplicateOf ? (
+                        <Link to={paths.document(projectUuid, i.duplicateOf)}>
+                          {i.duplicateName ? <FileName name={i.duplicateName} /> : 'a document'}
+                        </Link>
+                      ) : null}
+                    </>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
           <ul className="uploads" aria-label="Uploads">
             {items.map((i) => (
               <UploadRow key={i.id} item={i} projectUuid={projectUuid} queue={queue} />
@@ -182,8 +204,10 @@ function UploadRow({ item: i, projectUuid, queue }: { item: UploadItem<File>; pr
       </div>
       <progress aria-label={`Upload of ${i.name}`} max={max} value={i.state === 'queued' ? 0 : Math.min(i.loaded, max)} />
       <div className="upload-state">
-        <span className="upload-word">{STATE_WORDS[i.state]}</span>
-        {i.state === 'uploading' && i.total ? <span className="muted"> {Math.round((100 * i.loaded) / i.total)}%</span> : null}
+        <span className="upload-word">
+          {i.state === 'uploading' && i.total && i.loaded >= i.total ? 'Checking and storing…' : STATE_WORDS[i.state]}
+        </span>
+        {i.state === 'uploading' && i.total && i.loaded < i.total ? <span className="muted"> {Math.round((100 * i.loaded) / i.total)}%</span> : null}
         {i.state === 'done' && i.documentUuid ? (
           <>
             {' '}
