@@ -19,7 +19,7 @@ Granite Ledge Supply LLC leased the Coos County quarry from Quarry Hill Partners
 Thaddeus Merriweather signed the lease for Quarry Hill Partners LLC on April 4, 2021.`;
 
 // Page-side globals of page.evaluate callbacks (the tests' tsconfig has no DOM lib).
-declare const document: any;
+declare const document: any, window: any;
 
 interface Entity {
   uuid: string;
@@ -115,6 +115,8 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
     await region.locator('a.entity').first().waitFor();
     await expect(region.locator('a.entity').first().getAttribute('href')).resolves.toMatch(new RegExp(`^/projects/${project.projectUuid}/entities/`));
     for (const h of ['Parties', 'Court', 'Citations']) await page.getByRole('heading', { name: h }).first().waitFor();
+    await screenshot(page, 'document-hit');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'document');
   });
 
@@ -170,7 +172,7 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
     await page.getByText(lines.name).first().waitFor();
     await screenshot(page, 'entity-merged');
 
-    await page.getByRole('link', { name: 'Curation log' }).click();
+    await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Curation log' }).click();
     const log = page.getByLabel('Curation log');
     await log.waitFor();
     await log.getByRole('button', { name: 'Undo' }).first().click();

@@ -63,7 +63,7 @@ describeBrowser('web app: session, CSP and bound keys (browser)', () => {
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     expect(session!.value).not.toContain(web.adminKey);
     expect(cookies.map((c) => `${c.name}=${c.value}`).join('\n')).not.toContain(web.adminKey);
-    await screenshot(page, 'projects');
+    await screenshot(page, 'session-projects');
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByLabel('API key').waitFor();
@@ -118,7 +118,7 @@ describeBrowser('web app: session, CSP and bound keys (browser)', () => {
     await page.goto('/');
     // Its one home is its project.
     await page.waitForURL(`**/projects/${web.boundProjectUuid}`);
-    await page.getByRole('table', { name: 'Documents' }).waitFor();
+    await page.getByRole('region', { name: 'Drop files or folders here' }).waitFor();
 
     await page.goto(`/projects/${other.projectUuid}`);
     await page.getByRole('alert').first().waitFor();
