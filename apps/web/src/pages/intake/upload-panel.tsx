@@ -202,7 +202,11 @@ function UploadRow({ item: i, projectUuid, queue }: { item: UploadItem<File>; pr
         {i.path !== i.name ? <span className="muted"> in {i.path.slice(0, -i.name.length - 1)}</span> : null}
         <span className="muted"> · {formatBytes(i.size)}</span>
       </div>
-      <progress aria-label={`Upload of ${i.name}`} max={max} value={i.state === 'queued' ? 0 : Math.min(i.loaded, max)} />
+      <progress
+        aria-label={`Upload of ${i.name}`}
+        max={max}
+        value={i.state === 'queued' || i.state === 'failed' || i.state === 'cancelled' ? 0 : Math.min(i.loaded, max)}
+      />
       <div className="upload-state">
         <span className="upload-word">
           {i.state === 'uploading' && i.total && i.loaded >= i.total ? 'Checking and storing…' : STATE_WORDS[i.state]}
