@@ -59,8 +59,9 @@ export class ExtractionService {
   }
 
   /**
-   * Replaces the document's mentions (unlinked until resolution) and recounts the
-   * canonical entities its old mentions were linked to.
+   * Replaces the document's mentions (unlinked until resolution) and recounts the canonical entities its old
+   * mentions were linked to; returns those entities. With `recount: false` the caller recounts them: resolution in
+   * the same transaction, which must not lock entity rows before it has taken its (project, type) locks.
    */
   async replace(
     manager: EntityManager,
@@ -68,7 +69,8 @@ export class ExtractionService {
     documentUuid: string,
     mentions: MentionRow[],
     toCodePoint: (i: number) => number = (i) => i,
-  ): Promise<void> {
+    opts: { recount?: boolean } = {},
+  ): Promise<string[]> {
     const old = rowsOf<{ canonical_entity_uuid: string }>(
       await manager.query(
         `WITH d AS (DELETE FROM entity_mentions WHERE document_uuid = $1 RETURNING canonical_entity_uuid)
@@ -103,9 +105,8 @@ export class ExtractionService {
         [documentUuid, projectUuid, JSON.stringify(rows)],
       );
     }
-    await recountMentions(
-      manager,
-      old.map((r) => r.canonical_entity_uuid),
-    );
+    const unlinked = old.map((r) => r.canonical_entity_uuid);
+    if (opts.recount !== false) await recountMentions(manager, unlinked);
+    return unlinked;
   }
 }

@@ -28,7 +28,8 @@ export interface GraphDocumentResult {
  * against the document row. The CPU work (chunking, extraction) happens outside any
  * transaction; each stage's writes happen in one transaction under the document's
  * advisory lock, and each stage replaces or recomputes what it owns, so a re-run (or
- * two runs at once) leaves the same rows. Stage transitions go through
+ * two runs at once) leaves the same rows. The mentions are written and linked in one
+ * transaction (resolution's), so other documents never see them unlinked. Stage transitions go through
  * DocumentStateService; the last one completes the document.
  */
 @Injectable()
@@ -60,13 +61,18 @@ export class GraphPipelineService {
     const mentions = await this.stage(documentUuid, 'entities', async () => {
       const meta = await this.emailOf(documentUuid);
       const rows = await this.extraction.extract(documentUuid, doc.text, chunks, meta ? { doc, meta } : null);
-      await this.write(documentUuid, (m) => this.extraction.replace(m, projectUuid, documentUuid, rows, toCodePoint));
       for (const r of rows) graphMetrics.mentions.inc({ type: r.type });
       return rows;
     });
 
+    // The mentions are replaced in resolution's transaction, never committed unlinked: another document resolved
+    // meanwhile finds this one's variants still linked ("known variant"), not a window in which they are not,
+    // which had it create a second entity for a short name that nothing merges back.
     const resolution = await this.stage(documentUuid, 'resolution', async () => {
-      const r = await this.write(documentUuid, (m) => this.resolution.resolve(m, projectUuid, documentUuid));
+      const r = await this.write(documentUuid, async (m) => {
+        const unlinked = await this.extraction.replace(m, projectUuid, documentUuid, mentions, toCodePoint, { recount: false });
+        return this.resolution.resolve(m, projectUuid, documentUuid, unlinked);
+      });
       graphMetrics.entitiesCreated.inc(r.created);
       graphMetrics.fuzzyMatches.inc(r.fuzzyMatches);
       return r;

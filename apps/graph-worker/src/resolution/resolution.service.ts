@@ -108,7 +108,8 @@ const MORE_INFORMATIVE_NAME_SQL = (a: string, b: string, t: string) =>
 export class ResolutionService {
   constructor(@Inject(GRAPH_PIPELINE_OPTIONS) private readonly options: GraphPipelineOptions) {}
 
-  async resolve(manager: EntityManager, projectUuid: string, documentUuid: string): Promise<ResolutionResult> {
+  /** `unlinked`: entities the document's mentions were linked to before they were replaced in this transaction (recounted too). */
+  async resolve(manager: EntityManager, projectUuid: string, documentUuid: string, unlinked: string[] = []): Promise<ResolutionResult> {
     const mentions = rowsOf<{
       id: number;
       entity_type: EntityType;
@@ -123,7 +124,7 @@ export class ResolutionService {
         [documentUuid],
       ),
     );
-    const previous = [...new Set(mentions.map((m) => m.canonical_entity_uuid).filter((u): u is string => !!u))];
+    const previous = [...new Set([...unlinked, ...mentions.map((m) => m.canonical_entity_uuid).filter((u): u is string => !!u)])];
     // Curation rules decide before matching: a mention rule takes its mention out of the groups, a key rule
     // decides its whole group ('assign' → the rule's entity, 'reject' → no entity, the mentions stay unlinked).
     const ruled = new Map((await ruledMentions(manager, projectUuid, documentUuid)).map((r) => [r.id, r]));
@@ -187,17 +188,27 @@ export class ResolutionService {
     const found = await this.lookup(manager, projectUuid, [...matched.values()]);
     for (const [gid, match] of found) target.set(gid, match);
 
-    // 3. new keys: group them within the document (connected components, each under its most informative key).
+    // 3. new keys: group them with the document's other keys of their type (connected components, each under
+    // its most informative key). A new key whose component holds a key that found an entity joins that entity:
+    // "Halvorsen Marine" beside "Halvorsen Marine Logistics, LLC" in one letter is the company even when the
+    // company's key has since grown past fuzzy reach of the short form ("v halvorsen marine logistics"), so the
+    // outcome does not depend on whether the letter was resolved before or after that rename, nor on whether
+    // another document's mentions of the short form happen to be linked at that moment.
     const fresh = [...matched.entries()].filter(([gid]) => !target.has(gid)).map(([, g]) => g);
     const repOf = new Map<string, string>();
+    const componentOf = new Map<string, KeyGroup[]>();
     for (const type of [...new Set(fresh.map((g) => g.type))]) {
-      const ofType = fresh.filter((g) => g.type === type);
+      const ofType = [...matched.values()].filter((g) => g.type === type);
       const clusters = clusterKeys(
         type,
         ofType.filter((g) => isFuzzyKey(type, g.key)),
         this.options.fuzzyThreshold,
       );
-      for (const g of ofType) repOf.set(id(type, g.key), clusters.get(g.key) ?? g.key);
+      for (const g of ofType) {
+        const rep = clusters.get(g.key) ?? g.key;
+        repOf.set(id(type, g.key), rep);
+        componentOf.set(id(type, rep), [...(componentOf.get(id(type, rep)) ?? []), g]);
+      }
     }
 
     // The key an existing entity should have: the most informative of its key and the keys joining it now.
@@ -222,11 +233,18 @@ export class ResolutionService {
     if (fresh.length) {
       // Look again: another worker may have created some of them while we waited for the lock.
       const again = await this.lookup(manager, projectUuid, fresh);
+      // A component's entity: the one found for its most informative key that found one (the first look's
+      // result for keys resolved there, this look's for the new ones); none, and the component is a new entity
+      // under its most informative key (then all its keys are new).
       const clusterTarget = new Map<string, Match>();
-      for (const g of [...fresh].sort((x, y) => (x.type < y.type ? -1 : x.type > y.type ? 1 : moreInformativeKey(x.key, y.key) ? -1 : 1))) {
-        const cid = id(g.type, repOf.get(id(g.type, g.key))!);
-        const found = again.get(id(g.type, g.key));
-        if (found && !clusterTarget.has(cid)) clusterTarget.set(cid, found);
+      for (const [cid, members] of componentOf) {
+        for (const g of [...members].sort((x, y) => (moreInformativeKey(x.key, y.key) ? -1 : 1))) {
+          const found = target.get(id(g.type, g.key)) ?? again.get(id(g.type, g.key));
+          if (found) {
+            clusterTarget.set(cid, found);
+            break;
+          }
+        }
       }
       for (const g of fresh) {
         const rep = repOf.get(id(g.type, g.key))!;
