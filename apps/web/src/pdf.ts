@@ -31,6 +31,9 @@ function load(): Promise<typeof import('pdfjs-dist')> {
   return library;
 }
 
+/** The drawing in progress on each canvas: a new one cancels it first (PDF.js refuses two on one canvas). */
+const drawing = new WeakMap<HTMLCanvasElement, { cancel(): void; promise: Promise<void> }>();
+
 export async function openPdf(url: string, signal?: AbortSignal): Promise<PdfDocument> {
   const [pdfjs, bytes] = await Promise.all([
     load(),
@@ -49,17 +52,42 @@ export async function openPdf(url: string, signal?: AbortSignal): Promise<PdfDoc
       const v = page.getViewport({ scale: 1 });
       return { width: v.width, height: v.height };
     },
-    async render(n, canvas, cssWidth) {
-      const page = await doc.getPage(n);
-      const base = page.getViewport({ scale: 1 });
-      const ratio = window.devicePixelRatio || 1;
-      const viewport = page.getViewport({ scale: (cssWidth / base.width) * ratio });
-      canvas.width = Math.floor(viewport.width);
-      canvas.height = Math.floor(viewport.height);
-      canvas.style.width = `${Math.floor(viewport.width / ratio)}px`;
-      canvas.style.height = `${Math.floor(viewport.height / ratio)}px`;
-      await page.render({ canvas, viewport }).promise;
-      page.cleanup();
+    render(n, canvas, cssWidth) {
+      const previous = drawing.get(canvas);
+      previous?.cancel();
+      let cancelled = false;
+      let task: { cancel(): void } | undefined;
+      const promise = (async () => {
+        await previous?.promise.catch(() => undefined);
+        if (cancelled) return;
+        const page = await doc.getPage(n);
+        if (cancelled) return;
+        const base = page.getViewport({ scale: 1 });
+        const ratio = window.devicePixelRatio || 1;
+        const viewport = page.getViewport({ scale: (cssWidth / base.width) * ratio });
+        canvas.width = Math.floor(viewport.width);
+        canvas.height = Math.floor(viewport.height);
+        canvas.style.width = `${Math.floor(viewport.width / ratio)}px`;
+        canvas.style.height = `${Math.floor(viewport.height / ratio)}px`;
+        const rendering = page.render({ canvas, viewport });
+        task = rendering;
+        try {
+          await rendering.promise;
+        } finally {
+          page.cleanup();
+        }
+      })();
+      const entry = {
+        cancel() {
+          cancelled = true;
+          task?.cancel();
+        },
+        promise,
+      };
+      drawing.set(canvas, entry);
+      return promise.finally(() => {
+        if (drawing.get(canvas) === entry) drawing.delete(canvas);
+      });
     },
     destroy() {
       void doc.destroy();

@@ -23,8 +23,9 @@ describe('pagePieces', () => {
       ['Smith', 'PERSON'],
       ['Acme Corp', 'ORG'],
     ]);
-    // "smith" is inside a mention: the link wins; "mandamus" is marked in the plain text.
+    // "mandamus" is marked in the plain text, "smith" inside its link.
     expect(pieces.filter((p) => p.term).map((p) => p.text)).toEqual(['mandamus']);
+    expect(pieces.find((p) => p.mention === smith)?.marks).toEqual([[0, 5]]);
   });
 
   it('keeps the first and longest of overlapping mentions and drops those outside the text', () => {

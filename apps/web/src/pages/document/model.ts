@@ -66,7 +66,7 @@ export interface DocumentEntities {
   summary: DocumentSummary;
 }
 
-export type Piece = { text: string; mention?: Mention; term?: boolean };
+export type Piece = { text: string; mention?: Mention; term?: boolean; /** Search terms inside a mention. */ marks?: Array<[number, number]> };
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -108,7 +108,8 @@ export function pagePieces(text: string, mentions: readonly Mention[], terms: re
     kept.map((m) => [m.start, m.end] as const),
   )) {
     if (s.mark >= 0) {
-      out.push({ text: s.text, mention: kept[s.mark] });
+      const marks = termRanges(s.text, terms);
+      out.push(marks.length ? { text: s.text, mention: kept[s.mark], marks } : { text: s.text, mention: kept[s.mark] });
       continue;
     }
     const ranges = termRanges(s.text, terms);

@@ -55,6 +55,8 @@ function PdfPages({ documentUuid, focusPage }: { documentUuid: string; focusPage
           canvas.dataset.rendered = 'true';
         },
         (err: unknown) => {
+          // Replaced by a newer drawing of the same canvas (a resize): not a failure.
+          if (err instanceof Error && err.name === 'RenderingCancelledException') return;
           drawn.current.delete(n);
           canvas.dataset.rendered = 'failed';
           canvas.title = `Page ${n} could not be drawn: ${err instanceof Error ? err.message : String(err)}`;

@@ -30,6 +30,14 @@ function Entities({ projectUuid, documentUuid, items, empty }: { projectUuid: st
   );
 }
 
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+function citationCounts(items: SummaryEntity[]): string {
+  const cases = items.filter((c) => c.type === 'CASE').length;
+  const parts = [count(cases, 'case', 'cases'), count(items.length - cases, 'statute or rule', 'statutes and rules')];
+  return parts.filter((p) => !p.startsWith('0 ')).join(', ');
+}
+
 /** The document's parties, judges, court(s), own case and citations, each entity a link to its page. */
 export function SidePanel({
   projectUuid,
@@ -57,11 +65,7 @@ export function SidePanel({
       <h2>Court</h2>
       <Entities projectUuid={projectUuid} documentUuid={documentUuid} items={summary.courts} empty="No court found." />
       <h2>Citations</h2>
-      {citations.length ? (
-        <p className="muted small">
-          {citations.filter((c) => c.type === 'CASE').length} cases, {citations.filter((c) => c.type !== 'CASE').length} statutes and others
-        </p>
-      ) : null}
+      {citations.length ? <p className="muted small">{citationCounts(citations)}</p> : null}
       <Entities projectUuid={projectUuid} documentUuid={documentUuid} items={citations} empty="No citations found." />
       <p className="legend" aria-hidden="true">
         {['PERSON', 'ORG', 'CASE', 'COURT', 'STATUTE', 'DATE'].map((t) => (

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api } from '../../api';
 import { Link, paths } from '../../router';
-import { ErrorBox, typeClass } from '../../ui';
+import { ErrorBox, Highlighted, typeClass } from '../../ui';
 import { useNearViewport } from './lazy';
 import { Mention, PAGE_PREFETCH, TextPage, mentionTitle, pagePieces, type DocumentEntities } from './model';
 
@@ -16,11 +16,11 @@ function PageText({ projectUuid, part, mentions, terms }: { projectUuid: string;
           const m = p.mention;
           return m.entityUuid ? (
             <Link key={k} to={paths.entity(projectUuid, m.entityUuid)} className={`entity ${typeClass(m.type)}`} title={mentionTitle(m)}>
-              {p.text}
+              {p.marks ? <Highlighted text={p.text} ranges={p.marks} /> : p.text}
             </Link>
           ) : (
             <span key={k} className={`entity unlinked ${typeClass(m.type)}`} title={`${mentionTitle(m)} (not resolved yet)`}>
-              {p.text}
+              {p.marks ? <Highlighted text={p.text} ranges={p.marks} /> : p.text}
             </span>
           );
         }
@@ -101,7 +101,8 @@ export function TextView({
     if (settled.current === key) return;
     settled.current = key;
     near(target);
-    el.scrollIntoView({ block: 'start' });
+    // Page 1 is where the document starts: its header stays in view.
+    if (target > 1) el.scrollIntoView({ block: 'start' });
     el.focus({ preventScroll: true });
   }, [documentUuid, target, targetState, near]);
 
