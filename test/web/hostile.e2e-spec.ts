@@ -67,7 +67,8 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
   it('shows the markup as text on the document page, and the file name with its override visible', async () => {
     const { page } = t;
     await page.goto(`/projects/${project.projectUuid}/documents/${documentUuid}?page=1`);
-    const region = page.getByRole('region', { name: 'Page 1 text' });
+    // The region shows "Loading page 1…" first: wait for the page's own words.
+    const region = page.getByRole('region', { name: 'Page 1 text' }).filter({ hasText: 'Hostile exhibit' });
     await region.waitFor();
     const text = (await region.textContent()) ?? '';
     expect(text).toContain(MARKUP);
