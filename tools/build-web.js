@@ -35,7 +35,9 @@ async function buildWeb(opts = {}) {
     entryPoints: { app: join(SRC, 'main.tsx') },
     bundle: true,
     format: 'esm',
-    splitting: false,
+    // PDF.js (~420 KB) is imported on demand by the document view: its own chunk, loaded only there.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     platform: 'browser',
     target: ['chrome110', 'firefox115', 'safari16'],
     outdir: join(outDir, 'assets'),
