@@ -45,4 +45,14 @@ describe('ingest-api boot with a bad combination of variables', () => {
       await app.kill();
     }
   }, 120_000);
+  it('exits 78 naming SESSION_TTL_MINUTES when it is not a whole number of minutes from 1 to 43200', async () => {
+    const app = await spawnApp({ app: 'ingest-api', env: { SESSION_TTL_MINUTES: '8h', PORT: '0' } });
+    try {
+      const exit = await app.exited;
+      expect({ exit, stderr: app.stderr() }).toMatchObject({ exit: { code: 78, signal: null } });
+      expect(app.stderr()).toContain('SESSION_TTL_MINUTES must be an integer');
+    } finally {
+      await app.kill();
+    }
+  }, 120_000);
 });

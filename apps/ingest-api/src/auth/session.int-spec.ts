@@ -186,6 +186,18 @@ describe('browser sessions (POST/GET/DELETE /v1/session and the cookie on every 
     expect((await t.db.query(`SELECT count(*)::int AS n FROM source_documents WHERE document_uuid = $1`, [docB]))[0].n).toBe(1);
   });
 
+  it("opens the queue dashboard with an unbound key's cookie; its writes need an Origin of this host", async () => {
+    expect((await request(t.http).get('/admin/queues').set('Cookie', adminCookie)).status).toBe(200);
+    expect((await request(t.http).get('/admin/queues/api/queues').set('Cookie', adminCookie)).status).toBe(200);
+    expect((await request(t.http).get('/admin/queues').set('Cookie', boundCookie)).status).toBe(403);
+    expect((await request(t.http).get('/admin/queues').set('Cookie', `${adminCookie}x`)).status).toBe(401);
+    // This app's private queue (its own Bull prefix): resuming a running queue changes nothing.
+    const resume = () => request(t.http).put('/admin/queues/api/queues/ocr/resume').set('Cookie', adminCookie).set('Host', 'casegraph.test');
+    expect((await resume()).status).toBe(401);
+    expect((await resume().set('Origin', 'http://evil.example')).status).toBe(401);
+    expect((await resume().set('Origin', 'http://casegraph.test')).status).toBe(200);
+  });
+
   it('DELETE /v1/session clears the cookie', async () => {
     const res = await request(t.http).delete('/v1/session').set('Cookie', adminCookie).expect(204);
     const set = ([] as string[]).concat(res.headers['set-cookie']);
