@@ -10,11 +10,11 @@ export const NO_FILTERS: Filters = { hiddenTypes: new Set(), hiddenRelationships
 
 export const nodeVisible = (a: Pick<NodeAttrs, 'entityType'>, f: Filters) => !f.hiddenTypes.has(a.entityType);
 
-export function edgeVisible(graph: ViewGraph, edge: string, f: Filters): boolean {
-  const a = graph.getEdgeAttributes(edge);
-  if (f.hiddenRelationships.has(a.relType)) return false;
-  return nodeVisible(graph.getNodeAttributes(graph.source(edge)), f) && nodeVisible(graph.getNodeAttributes(graph.target(edge)), f);
-}
+/** An edge shows when its type is ticked and both its ends show. */
+export const edgeAttrsVisible = (a: Pick<EdgeAttrs, 'relType' | 'sourceType' | 'targetType'>, f: Filters) =>
+  !f.hiddenRelationships.has(a.relType) && !f.hiddenTypes.has(a.sourceType) && !f.hiddenTypes.has(a.targetType);
+
+export const edgeVisible = (graph: ViewGraph, edge: string, f: Filters) => edgeAttrsVisible(graph.getEdgeAttributes(edge), f);
 
 export interface VisibleView {
   nodes: Array<{ id: string } & NodeAttrs>;

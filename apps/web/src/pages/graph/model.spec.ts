@@ -150,7 +150,7 @@ describe('layout', () => {
     g.forEachNode((_, a) => {
       expect(Number.isFinite(a.x) && Number.isFinite(a.y)).toBe(true);
     });
-     
+
     console.info(
       `graph view at ${N} nodes: first merge ${first.toFixed(0)} ms; expand (+150) merge + layout ${step.toFixed(0)} ms (merge ${merge.toFixed(0)} ms)`,
     );

@@ -51,6 +51,9 @@ export interface NodeAttrs {
 
 export interface EdgeAttrs {
   relType: string;
+  /** The ends' entity types, so a style rule (which sees attributes, not keys) can hide the edges of a hidden type. */
+  sourceType: string;
+  targetType: string;
   weight: number;
   documentCount: number;
   properties: Record<string, unknown>;
@@ -132,6 +135,8 @@ export function mergeIntoView(graph: ViewGraph, nodes: ApiNode[], edges: ApiEdge
     if (graph.hasEdge(key)) continue;
     graph.addDirectedEdgeWithKey(key, e.source, e.target, {
       relType: e.type,
+      sourceType: graph.getNodeAttribute(e.source, 'entityType'),
+      targetType: graph.getNodeAttribute(e.target, 'entityType'),
       weight: e.weight,
       documentCount: e.documentCount,
       properties: e.properties ?? {},
