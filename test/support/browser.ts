@@ -25,6 +25,12 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Per-test timeout of the browser tests: npm test gives tests 30 s, while two suites share two cores and each page
+ * waits on a real pipeline (15 s per missing element, so a broken page fails in seconds, not here).
+ */
+export const BROWSER_TEST_TIMEOUT = 120_000;
+
 /** A laptop screen: the README's screenshots are taken at this size. */
 export const VIEWPORT = { width: 1366, height: 850 };
 

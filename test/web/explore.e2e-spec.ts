@@ -9,7 +9,7 @@ import { generatedBytes, waitFor } from '@casegraph/testing';
 import type { Locator, Page } from 'playwright-core';
 import type { TestProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
 import { ORDER_ON_DISMISSAL, ORDER_ON_SUMMARY_JUDGMENT } from '../ingest-api/curation-support';
-import { BrowserSession, TestPage, describeBrowser, screenshot } from '../support/browser';
+import { BROWSER_TEST_TIMEOUT, BrowserSession, TestPage, describeBrowser, screenshot } from '../support/browser';
 import { WebStack } from '../support/web-stack';
 
 /** One more filing, linked to the orders only through Granite Ledge Supply LLC: expanding that node adds its entities. */
@@ -62,7 +62,7 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
   afterAll(async () => {
     await browser?.close();
     await web?.close();
-  });
+  }, 60_000);
 
   beforeEach(async () => {
     t = await browser.newPage(web.baseURL);
@@ -102,139 +102,168 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
     return region;
   }
 
-  it('searches a word, shows highlighted hits with page numbers, and opens the hit on its page', async () => {
-    const { page } = t;
-    await page.goto(`/projects/${project.projectUuid}`);
-    const list = await search(page, 'demurrage');
-    await page
-      .getByText(/\b\d+ results?\b/)
-      .first()
-      .waitFor();
-    await expect(list.locator('mark').first().textContent()).resolves.toMatch(/demurrage/i);
-    await screenshot(page, 'search');
-    const region = await openHit(page, list, 'complaint.pdf', 'demurrage');
-    // Entities of the page are highlighted by type and link to their entity page.
-    await region.locator('a.entity').first().waitFor();
-    await expect(region.locator('a.entity').first().getAttribute('href')).resolves.toMatch(new RegExp(`^/projects/${project.projectUuid}/entities/`));
-    for (const h of ['Parties', 'Court', 'Citations']) await page.getByRole('heading', { name: h }).first().waitFor();
-    await screenshot(page, 'document-hit');
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await screenshot(page, 'document');
-  });
-
-  it('searches a citation and opens the page that cites it', async () => {
-    const { page } = t;
-    await page.goto(`/projects/${project.projectUuid}`);
-    const list = await search(page, '410 U.S. 113');
-    await screenshot(page, 'search-citation');
-    await openHit(page, list, 'motion.pdf', '410 U.S. 113');
-  });
-
-  it('draws the original PDF page with PDF.js', async () => {
-    const { page } = t;
-    await page.goto(`/projects/${project.projectUuid}/documents/${docs.get('complaint.pdf')!.documentUuid}?page=1`);
-    await page.getByRole('region', { name: 'Page 1 text' }).waitFor();
-    await page
-      .getByRole('tab', { name: 'Original' })
-      .or(page.getByRole('button', { name: 'Original' }))
-      .first()
-      .click();
-    const canvas = page.locator('canvas[aria-label="Original page 1"]');
-    await canvas.waitFor();
-    await page.waitForFunction(() => {
-      const c = document.querySelector('canvas[aria-label="Original page 1"]');
-      return !!c && c.width > 100 && c.height > 100;
-    });
-    expect(await nonBlank(canvas)).toBe(true);
-    await screenshot(page, 'document-original');
-  });
-
-  it('opens an entity, merges another into it, and undoes the merge from the curation log', async () => {
-    const { page } = t;
-    const benton = await entity(/benton harlow freight/i);
-    const lines = await entity(/harlow freight lines/i);
-    await page.goto(`/projects/${project.projectUuid}/entities`);
-    const table = page.getByRole('table', { name: 'Entities' });
-    await table.waitFor();
-    await page.getByLabel('Filter entities').fill('Benton');
-    await table.getByRole('link', { name: benton.name, exact: true }).click();
-    await page.waitForURL(`**/entities/${benton.uuid}`);
-    await page.getByRole('heading', { name: benton.name, level: 1 }).waitFor();
-    await screenshot(page, 'entity');
-
-    await page.getByRole('button', { name: 'Merge…' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Find the entity to merge into this one').fill('Harlow Freight Lines');
-    await dialog.getByRole('button', { name: lines.name }).first().click();
-    await dialog.getByRole('button', { name: 'Merge', exact: true }).click();
-    await dialog.waitFor({ state: 'hidden' });
-    // The other entity is gone; its name is now an alias of this one.
-    await waitFor(async () => !(await entities('Harlow')).some((e) => e.uuid === lines.uuid), { timeoutMs: 15_000, what: 'the merged entity to go' });
-    await page.getByText(lines.name).first().waitFor();
-    await screenshot(page, 'entity-merged');
-
-    await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Curation log' }).click();
-    const log = page.getByLabel('Curation log');
-    await log.waitFor();
-    await log.getByRole('button', { name: 'Undo' }).first().click();
-    // A confirmation, when the page asks for one.
-    const confirm = page.getByRole('dialog').getByRole('button', { name: /^Undo/ });
-    if (await confirm.isVisible().catch(() => false)) await confirm.click();
-    await waitFor(async () => (await entities('Harlow')).filter((e) => /harlow freight lines/i.test(e.name)).length === 1, {
-      timeoutMs: 15_000,
-      what: 'the undone merge to bring Harlow Freight Lines back',
-    });
-    await screenshot(page, 'curation-log');
-  });
-
-  it('opens the graph of an entity, draws it, and expands a node', async () => {
-    const { page } = t;
-    const benton = await entity(/benton harlow freight/i);
-    const granite = await entity(/granite ledge supply/i);
-    await page.goto(`/projects/${project.projectUuid}/graph?entity=${benton.uuid}`);
-    const graph = page.getByLabel('Graph', { exact: true });
-    await graph.locator('canvas').first().waitFor();
-    const nodes = page.getByRole('list', { name: 'Nodes in view' });
-    const expand = nodes.getByRole('button', { name: `Expand ${granite.name}` });
-    await expand.waitFor();
-    const count = async () =>
-      Number(
-        /(\d+) nodes?/.exec(
-          (await page
-            .getByText(/\b\d+ nodes?\b/)
-            .first()
-            .textContent()) ?? '',
-        )?.[1],
+  it(
+    'searches a word, shows highlighted hits with page numbers, and opens the hit on its page',
+    async () => {
+      const { page } = t;
+      await page.goto(`/projects/${project.projectUuid}`);
+      const list = await search(page, 'demurrage');
+      await page
+        .getByText(/\b\d+ results?\b/)
+        .first()
+        .waitFor();
+      await expect(list.locator('mark').first().textContent()).resolves.toMatch(/demurrage/i);
+      await screenshot(page, 'search');
+      const region = await openHit(page, list, 'complaint.pdf', 'demurrage');
+      // Entities of the page are highlighted by type and link to their entity page.
+      await region.locator('a.entity').first().waitFor();
+      await expect(region.locator('a.entity').first().getAttribute('href')).resolves.toMatch(
+        new RegExp(`^/projects/${project.projectUuid}/entities/`),
       );
-    await page
-      .getByText(/\b\d+ nodes?\b/)
-      .first()
-      .waitFor();
-    const before = await count();
-    expect(before).toBeGreaterThan(1);
-    expect(await nodes.getByRole('button', { name: /Quarry Hill Partners/ }).count()).toBe(0);
-    await expand.click();
-    await waitFor(async () => (await count()) > before, { timeoutMs: 15_000, what: `more than ${before} nodes after the expansion` });
-    await nodes
-      .getByRole('button', { name: /Quarry Hill Partners/ })
-      .first()
-      .waitFor();
-    // Sigma drew something: the graph's canvases are not a blank rectangle.
-    expect(await graph.locator('canvas').count()).toBeGreaterThan(0);
-    expect(await nonBlank(graph)).toBe(true);
-    await screenshot(page, 'graph');
-  });
+      for (const h of ['Parties', 'Court', 'Citations']) await page.getByRole('heading', { name: h }).first().waitFor();
+      await screenshot(page, 'document-hit');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await screenshot(page, 'document');
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 
-  it('shows the dated sentences of the documents on the timeline', async () => {
-    const { page } = t;
-    await page.goto(`/projects/${project.projectUuid}/timeline`);
-    const list = page.getByRole('list', { name: 'Timeline' });
-    await list.waitFor();
-    const item = list.getByRole('listitem').filter({ hasText: '2022-05-14' });
-    await item.first().waitFor();
-    await expect(item.first().textContent()).resolves.toContain('hauling contract');
-    await screenshot(page, 'timeline');
-  });
+  it(
+    'searches a citation and opens the page that cites it',
+    async () => {
+      const { page } = t;
+      await page.goto(`/projects/${project.projectUuid}`);
+      const list = await search(page, '410 U.S. 113');
+      await screenshot(page, 'search-citation');
+      await openHit(page, list, 'motion.pdf', '410 U.S. 113');
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  it(
+    'draws the original PDF page with PDF.js',
+    async () => {
+      const { page } = t;
+      await page.goto(`/projects/${project.projectUuid}/documents/${docs.get('complaint.pdf')!.documentUuid}?page=1`);
+      await page.getByRole('region', { name: 'Page 1 text' }).waitFor();
+      await page
+        .getByRole('tab', { name: 'Original' })
+        .or(page.getByRole('button', { name: 'Original' }))
+        .first()
+        .click();
+      const canvas = page.locator('canvas[aria-label="Original page 1"]');
+      await canvas.waitFor();
+      await page.waitForFunction(() => {
+        const c = document.querySelector('canvas[aria-label="Original page 1"]');
+        return !!c && c.width > 100 && c.height > 100;
+      });
+      expect(await nonBlank(canvas)).toBe(true);
+      await screenshot(page, 'document-original');
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  it(
+    'opens an entity, merges another into it, and undoes the merge from the curation log',
+    async () => {
+      const { page } = t;
+      const benton = await entity(/benton harlow freight/i);
+      const lines = await entity(/harlow freight lines/i);
+      await page.goto(`/projects/${project.projectUuid}/entities`);
+      const table = page.getByRole('table', { name: 'Entities' });
+      await table.waitFor();
+      await page.getByLabel('Filter entities').fill('Benton');
+      await table.getByRole('link', { name: benton.name, exact: true }).click();
+      await page.waitForURL(`**/entities/${benton.uuid}`);
+      await page.getByRole('heading', { name: benton.name, level: 1 }).waitFor();
+      await screenshot(page, 'entity');
+
+      await page.getByRole('button', { name: 'Merge…' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Find the entity to merge into this one').fill('Harlow Freight Lines');
+      await dialog.getByRole('button', { name: lines.name }).first().click();
+      await dialog.getByRole('button', { name: 'Merge', exact: true }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      // The other entity is gone; its name is now an alias of this one.
+      await waitFor(async () => !(await entities('Harlow')).some((e) => e.uuid === lines.uuid), {
+        timeoutMs: 15_000,
+        what: 'the merged entity to go',
+      });
+      await page.getByText(lines.name).first().waitFor();
+      await screenshot(page, 'entity-merged');
+
+      await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Curation log' }).click();
+      const log = page.getByLabel('Curation log');
+      await log.waitFor();
+      await log.getByRole('button', { name: 'Undo' }).first().click();
+      // A confirmation, when the page asks for one.
+      const confirm = page.getByRole('dialog').getByRole('button', { name: /^Undo/ });
+      if (await confirm.isVisible().catch(() => false)) await confirm.click();
+      await waitFor(async () => (await entities('Harlow')).filter((e) => /harlow freight lines/i.test(e.name)).length === 1, {
+        timeoutMs: 15_000,
+        what: 'the undone merge to bring Harlow Freight Lines back',
+      });
+      await screenshot(page, 'curation-log');
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  it(
+    'opens the graph of an entity, draws it, and expands a node',
+    async () => {
+      const { page } = t;
+      const benton = await entity(/benton harlow freight/i);
+      const granite = await entity(/granite ledge supply/i);
+      await page.goto(`/projects/${project.projectUuid}/graph?entity=${benton.uuid}`);
+      const graph = page.getByLabel('Graph', { exact: true });
+      await graph.locator('canvas').first().waitFor();
+      const nodes = page.getByRole('list', { name: 'Nodes in view' });
+      const expand = nodes.getByRole('button', { name: `Expand ${granite.name}` });
+      await expand.waitFor();
+      const count = async () =>
+        Number(
+          /(\d+) nodes?/.exec(
+            (await page
+              .getByText(/\b\d+ nodes?\b/)
+              .first()
+              .textContent()) ?? '',
+          )?.[1],
+        );
+      await page
+        .getByText(/\b\d+ nodes?\b/)
+        .first()
+        .waitFor();
+      const before = await count();
+      expect(before).toBeGreaterThan(1);
+      expect(await nodes.getByRole('button', { name: /Quarry Hill Partners/ }).count()).toBe(0);
+      await expand.click();
+      await waitFor(async () => (await count()) > before, { timeoutMs: 15_000, what: `more than ${before} nodes after the expansion` });
+      await nodes
+        .getByRole('button', { name: /Quarry Hill Partners/ })
+        .first()
+        .waitFor();
+      // Sigma drew something: the graph's canvases are not a blank rectangle.
+      expect(await graph.locator('canvas').count()).toBeGreaterThan(0);
+      expect(await nonBlank(graph)).toBe(true);
+      await screenshot(page, 'graph');
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  it(
+    'shows the dated sentences of the documents on the timeline',
+    async () => {
+      const { page } = t;
+      await page.goto(`/projects/${project.projectUuid}/timeline`);
+      const list = page.getByRole('list', { name: 'Timeline' });
+      await list.waitFor();
+      const item = list.getByRole('listitem').filter({ hasText: '2022-05-14' });
+      await item.first().waitFor();
+      await expect(item.first().textContent()).resolves.toContain('hauling contract');
+      await screenshot(page, 'timeline');
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 });
 
 /** True when the element's pixels on screen are not one flat colour (something was drawn). */

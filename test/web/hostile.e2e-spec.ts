@@ -4,7 +4,7 @@
  * characters as text: no element is made of them, no script runs, no dialog opens, the CSP reports nothing, and the
  * override is shown as [U+202E] so the real extension is visible.
  */
-import { BrowserSession, TestPage, describeBrowser, screenshot } from '../support/browser';
+import { BROWSER_TEST_TIMEOUT, BrowserSession, TestPage, describeBrowser, screenshot } from '../support/browser';
 import { WebStack } from '../support/web-stack';
 import type { TestProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
 
@@ -39,7 +39,7 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
   afterAll(async () => {
     await browser?.close();
     await web?.close();
-  });
+  }, 60_000);
 
   beforeEach(async () => {
     t = await browser.newPage(web.baseURL);
@@ -64,51 +64,63 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
     expect(made).toEqual({ img: 0, inlineScripts: 0, bold: 0, handlers: 0 });
   }
 
-  it('shows the markup as text on the document page, and the file name with its override visible', async () => {
-    const { page } = t;
-    await page.goto(`/projects/${project.projectUuid}/documents/${documentUuid}?page=1`);
-    // The region shows "Loading page 1…" first: wait for the page's own words.
-    const region = page.getByRole('region', { name: 'Page 1 text' }).filter({ hasText: 'Hostile exhibit' });
-    await region.waitFor();
-    const text = (await region.textContent()) ?? '';
-    expect(text).toContain(MARKUP);
-    expect(text).toContain(SCRIPT);
-    expect(text).toContain(STYLED);
-    const main = (await page.locator('main').textContent()) ?? '';
-    expect(main).toContain('report[U+202E]txt.exe.txt');
-    expect(main).not.toContain('\u202E');
-    await inert(page);
-    await screenshot(page, 'hostile-document');
-  });
+  it(
+    'shows the markup as text on the document page, and the file name with its override visible',
+    async () => {
+      const { page } = t;
+      await page.goto(`/projects/${project.projectUuid}/documents/${documentUuid}?page=1`);
+      // The region shows "Loading page 1…" first: wait for the page's own words.
+      const region = page.getByRole('region', { name: 'Page 1 text' }).filter({ hasText: 'Hostile exhibit' });
+      await region.waitFor();
+      const text = (await region.textContent()) ?? '';
+      expect(text).toContain(MARKUP);
+      expect(text).toContain(SCRIPT);
+      expect(text).toContain(STYLED);
+      const main = (await page.locator('main').textContent()) ?? '';
+      expect(main).toContain('report[U+202E]txt.exe.txt');
+      expect(main).not.toContain('\u202E');
+      await inert(page);
+      await screenshot(page, 'hostile-document');
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 
-  it('shows the markup as text in search results and the documents table', async () => {
-    const { page } = t;
-    await page.goto(`/projects/${project.projectUuid}/search?q=${encodeURIComponent('margin')}`);
-    const list = page.getByRole('list', { name: 'Search results' });
-    await list.getByRole('link').first().waitFor();
-    const results = (await list.textContent()) ?? '';
-    expect(results).toContain('report[U+202E]txt.exe.txt');
-    expect(results).not.toContain('\u202E');
-    await inert(page);
-    await screenshot(page, 'hostile-search');
+  it(
+    'shows the markup as text in search results and the documents table',
+    async () => {
+      const { page } = t;
+      await page.goto(`/projects/${project.projectUuid}/search?q=${encodeURIComponent('margin')}`);
+      const list = page.getByRole('list', { name: 'Search results' });
+      await list.getByRole('link').first().waitFor();
+      const results = (await list.textContent()) ?? '';
+      expect(results).toContain('report[U+202E]txt.exe.txt');
+      expect(results).not.toContain('\u202E');
+      await inert(page);
+      await screenshot(page, 'hostile-search');
 
-    await page.goto(`/projects/${project.projectUuid}`);
-    const row = page.getByRole('table', { name: 'Documents' }).locator(`[data-document-uuid="${documentUuid}"]`);
-    await row.waitFor();
-    const cells = (await row.textContent()) ?? '';
-    expect(cells).toContain('report[U+202E]txt.exe.txt');
-    expect(cells).not.toContain('\u202E');
-    await inert(page);
-  });
+      await page.goto(`/projects/${project.projectUuid}`);
+      const row = page.getByRole('table', { name: 'Documents' }).locator(`[data-document-uuid="${documentUuid}"]`);
+      await row.waitFor();
+      const cells = (await row.textContent()) ?? '';
+      expect(cells).toContain('report[U+202E]txt.exe.txt');
+      expect(cells).not.toContain('\u202E');
+      await inert(page);
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 
-  it("keeps the markup's characters in the search snippet, as the document says them", async () => {
-    const { page } = t;
-    await page.goto(`/projects/${project.projectUuid}/search?q=${encodeURIComponent('witness margin quarantined')}`);
-    const list = page.getByRole('list', { name: 'Search results' });
-    await list.getByRole('link').first().waitFor();
-    const results = (await list.textContent()) ?? '';
-    // A reader of a hostile filing must see that it holds markup: a snippet that drops the tags misquotes it.
-    for (const s of [MARKUP, SCRIPT, STYLED]) expect(results).toContain(s);
-    await inert(page);
-  });
+  it(
+    "keeps the markup's characters in the search snippet, as the document says them",
+    async () => {
+      const { page } = t;
+      await page.goto(`/projects/${project.projectUuid}/search?q=${encodeURIComponent('witness margin quarantined')}`);
+      const list = page.getByRole('list', { name: 'Search results' });
+      await list.getByRole('link').first().waitFor();
+      const results = (await list.textContent()) ?? '';
+      // A reader of a hostile filing must see that it holds markup: a snippet that drops the tags misquotes it.
+      for (const s of [MARKUP, SCRIPT, STYLED]) expect(results).toContain(s);
+      await inert(page);
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 });

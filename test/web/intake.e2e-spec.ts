@@ -25,7 +25,7 @@ describeBrowser('web app: projects and intake (browser)', () => {
     await t?.close();
     await browser?.close();
     await web?.close();
-  });
+  }, 60_000);
 
   it('creates a project, uploads a PDF, a scan and an e-mail with an attachment, and shows them completed', async () => {
     const { page } = t;
@@ -89,5 +89,5 @@ describeBrowser('web app: projects and intake (browser)', () => {
     await projects.getByRole('link', { name }).waitFor();
     await screenshot(page, 'projects');
     expect(t.unexpected()).toEqual([]);
-  });
+  }, 240_000);
 });
