@@ -585,7 +585,7 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
     );
   });
 
-  it('GET /file answers the original bytes with the type of every format, as an attachment, nosniff', async () => {
+  it('GET /file answers the original bytes with the type of every format, as an attachment, nosniff, sandboxed', async () => {
     const expected: Record<string, string> = {
       'lease-memo.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       'settlement.eml': 'message/rfc822',
@@ -606,8 +606,10 @@ describe('issue 14 acceptance: every format, upload → OCR → graph, through t
         same: Buffer.isBuffer(res.body) && res.body.equals(bytesOf[name]),
         attachment: /^attachment;/.test(String(res.headers['content-disposition'])) && String(res.headers['content-disposition']).includes(name),
         nosniff: res.headers['x-content-type-options'],
+        // Opened directly with the browser session's cookie, a hostile HTML original runs no script on this origin.
+        sandboxed: /^sandbox; default-src 'none'/.test(String(res.headers['content-security-policy'])),
       };
-      expect(got[name]).toEqual({ status: 200, type, same: true, attachment: true, nosniff: 'nosniff' });
+      expect(got[name]).toEqual({ status: 200, type, same: true, attachment: true, nosniff: 'nosniff', sandboxed: true });
     }
     // A child's bytes too (the PDF attached to the e-mail).
     const child = (await s.doc(ids['settlement.eml'])).family.children[0];

@@ -57,7 +57,7 @@ describe('ingest-api observability', () => {
     it('has request durations by route template and status, and queue depth per queue and state', async () => {
       const projectUuid = randomUUID();
       await request(t.http).get(`/v1/projects/${projectUuid}`).set('X-API-Key', KEY);
-      await request(t.http).get(`/no-such-route-${randomUUID()}`);
+      await request(t.http).get(`/v1/no-such-route-${randomUUID()}`);
       const body = (await request(t.http).get('/metrics')).text;
       expect(body).toMatch(/casegraph_http_request_duration_seconds_count\{method="GET",route="\/v1\/projects\/:projectUuid",status="404"\} \d+/);
       expect(body).toMatch(/casegraph_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} \d+/);

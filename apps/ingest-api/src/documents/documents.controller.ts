@@ -122,8 +122,9 @@ export class DocumentsController {
     description:
       'Streams the stored bytes with Content-Type = the type detected from them (else the declared one, else ' +
       'application/octet-stream), `Content-Disposition: attachment` with a safe ASCII filename and the UTF-8 name in ' +
-      'filename* (controls, quotes, path separators and bidi overrides removed), `X-Content-Type-Options: nosniff` ' +
-      'and Content-Length.',
+      'filename* (controls, quotes, path separators and bidi overrides removed), `X-Content-Type-Options: nosniff`, ' +
+      "`Content-Security-Policy: sandbox; default-src 'none'` (a hostile HTML or SVG original opened in the browser " +
+      'runs no script on this origin) and Content-Length.',
   })
   @ApiParam({ name: 'documentUuid', format: 'uuid' })
   @ApiProduces('application/octet-stream')
@@ -132,6 +133,10 @@ export class DocumentsController {
   async file(@UuidParam('documentUuid') documentUuid: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const f = await this.documents.openFile(documentUuid);
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    // The browser session's cookie makes a direct visit an authenticated request: an uploaded HTML or SVG file must
+    // never run script here. The web app's viewer fetches the bytes (PDF.js), which this does not affect.
+    res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     return new StreamableFile(f.stream, { type: f.contentType, disposition: attachmentDisposition(f.filename), length: f.sizeBytes });
   }
 

@@ -10,6 +10,8 @@ export const REDACTED_PATHS = [
   'req.headers["X-API-Key"]',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
+  // The browser session cookie (POST /v1/session) is a login until it expires: never in a log line.
+  'res.headers["set-cookie"]',
   'headers.authorization',
   'headers["x-api-key"]',
   'apiKey',
