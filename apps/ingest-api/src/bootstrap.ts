@@ -33,6 +33,9 @@ export function configureApp(app: INestApplication, config: IngestApiConfig, opt
     }
   }
   express.disable('x-powered-by');
+  // Behind N proxies (TRUST_PROXY), req.ip and req.secure come from their X-Forwarded-* headers: the session cookie
+  // is Secure behind an HTTPS ingress, and per-IP limits count clients. 0 trusts no header (a forged one is ignored).
+  express.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
   // First in the chain: times every request, including body-parser errors and the dashboard.
   express.use(httpMetricsMiddleware);
   // Registered before Nest's defaults, which then skip their own json/urlencoded parsers. Every JSON body, on every

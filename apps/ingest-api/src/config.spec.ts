@@ -185,4 +185,11 @@ describe('ingest-api config', () => {
     }
     expect(() => loadConfig(ingestApiConfigSpec, { WEB_DIST_DIR: 'web\u0007dist' })).toThrow(/WEB_DIST_DIR must be a path/);
   });
+  it('reads TRUST_PROXY, the number of proxies in front (default 0: none trusted; at most 10)', () => {
+    expect(loadConfig(ingestApiConfigSpec, {}).trustProxyHops).toBe(0);
+    expect(loadConfig(ingestApiConfigSpec, { TRUST_PROXY: '2' }).trustProxyHops).toBe(2);
+    for (const bad of ['-1', '11', 'true', 'loopback']) {
+      expect(() => loadConfig(ingestApiConfigSpec, { TRUST_PROXY: bad })).toThrow(/TRUST_PROXY must be/);
+    }
+  });
 });

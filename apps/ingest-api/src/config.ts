@@ -75,6 +75,12 @@ export interface IngestApiConfig extends BaseConfig, StorageConfig {
   sessionTtlMinutes: number;
   /** WEB_DIST_DIR: the built web app (index.html + assets/); null = dist/apps/web beside the bundle or in the repo. */
   webDistDir: string | null;
+  /**
+   * TRUST_PROXY: how many reverse proxies (TLS terminators, ingress) stand in front of the API. 0 (default) trusts
+   * none; N > 0 takes the client address and https from the last N X-Forwarded-For / X-Forwarded-Proto hops, so the
+   * session cookie is marked Secure behind an HTTPS ingress and login limits count clients, not the proxy.
+   */
+  trustProxyHops: number;
 }
 
 /** An optional positive number of seconds (blank = not set). */
@@ -159,5 +165,6 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   // At most 30 days: a browser session is no long-lived credential (a key is).
   sessionTtlMinutes: { env: 'SESSION_TTL_MINUTES', default: '480', parse: parsers.int({ min: 1, max: 43_200 }) },
   webDistDir: { env: 'WEB_DIST_DIR', default: ' ', parse: optionalPath },
+  trustProxyHops: { env: 'TRUST_PROXY', default: '0', parse: parsers.int({ min: 0, max: 10 }) },
   crossChecks: [...storageCrossChecks],
 };

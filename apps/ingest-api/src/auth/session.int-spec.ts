@@ -257,4 +257,18 @@ describe('browser sessions (POST/GET/DELETE /v1/session and the cookie on every 
       await open.close();
     }
   });
+  it('behind TRUST_PROXY=1 an https ingress makes the cookie Secure; with the default 0 a forged header changes nothing', async () => {
+    const proxied = await createTestApp({ CASEGRAPH_API_KEYS: ADMIN, TRUST_PROXY: '1' });
+    const direct = await createTestApp({ CASEGRAPH_API_KEYS: ADMIN });
+    try {
+      const attrs = async (app: TestApp) => {
+        const res = await request(app.http).post('/v1/session').set('X-Forwarded-Proto', 'https').send({ key: ADMIN }).expect(200);
+        return (res.headers['set-cookie'] as unknown as string[])[0].split(';').map((a) => a.trim());
+      };
+      expect(await attrs(proxied)).toContain('Secure');
+      expect(await attrs(direct)).not.toContain('Secure');
+    } finally {
+      await Promise.all([proxied.close(), direct.close()]);
+    }
+  });
 });
