@@ -92,6 +92,8 @@ export function createRenderer(graph: ViewGraph, container: HTMLElement, filters
     },
     settings: {
       enableEdgeEvents: true,
+      // Node sizes in pixels, whatever the layout's coordinate scale.
+      itemSizesReference: 'screen',
       labelDensity: 0.6,
       labelGridCellSize: 70,
       // Labels only where a node is drawn big enough to carry one: zoomed out, they go.
