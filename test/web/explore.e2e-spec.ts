@@ -236,6 +236,7 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
       const before = await count();
       expect(before).toBeGreaterThan(1);
       expect(await nodes.getByRole('button', { name: /Quarry Hill Partners/ }).count()).toBe(0);
+      await screenshot(page, 'graph-start');
       await expand.click();
       await waitFor(async () => (await count()) > before, { timeoutMs: 15_000, what: `more than ${before} nodes after the expansion` });
       await nodes
@@ -245,7 +246,13 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
       // Sigma drew something: the graph's canvases are not a blank rectangle.
       expect(await graph.locator('canvas').count()).toBeGreaterThan(0);
       expect(await nonBlank(graph)).toBe(true);
+      // Clicking in the side list scrolled the page; the screenshot shows it from the top.
+      await page.evaluate(() => window.scrollTo(0, 0));
       await screenshot(page, 'graph');
+      // Readable: the nodes are dots with room between them, not discs that cover the view and each other.
+      const drawn = Math.round((await inkShare(graph)) * 100);
+      // (percent of the view's pixels that are not background)
+      expect(drawn).toBeLessThan(35);
     },
     BROWSER_TEST_TIMEOUT,
   );
@@ -265,6 +272,20 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
     BROWSER_TEST_TIMEOUT,
   );
 });
+
+/**
+ * The share of the element's on-screen pixels that are not (near) white: 0 for a blank canvas, about 0.02–0.1 for a
+ * readable graph of a few dozen nodes, most of it when the nodes are drawn so big that they hide each other.
+ */
+async function inkShare(el: Locator): Promise<number> {
+  const { data, info } = await sharp(await el.screenshot({ animations: 'disabled' }))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  let ink = 0;
+  for (let i = 0; i < data.length; i += info.channels) if (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235) ink++;
+  return ink / (data.length / info.channels);
+}
 
 /** True when the element's pixels on screen are not one flat colour (something was drawn). */
 async function nonBlank(el: Locator): Promise<boolean> {
