@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { waitFor } from '@casegraph/testing';
 import type { TestProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
-import { cleanupCuration, createProjectWithUuid } from '../ingest-api/curation-support';
+import { cleanupCuration } from '../ingest-api/curation-support';
 import { PipelineStack } from './pipeline-harness';
 import type { BrowserContext } from 'playwright-core';
 
@@ -44,8 +44,8 @@ export class WebStack {
   /** The unbound key (name `admin`) and the key bound to `boundProject` (name `bound`). */
   readonly adminKey = `adm-${randomBytes(18).toString('hex')}`;
   readonly boundKey = `bnd-${randomBytes(18).toString('hex')}`;
-  /** Projects made in the browser start with this name, so close() finds them. */
-  readonly namePrefix = `test-ingest web ${randomUUID().slice(0, 8)}`;
+  /** Every project name of the suite ends with this tag (projects made in the browser too), so close() finds them. */
+  readonly nameTag = `(test-ingest web ${randomUUID().slice(0, 8)})`;
   readonly webDir = mkdtempSync(join(tmpdir(), 'casegraph-web-'));
   readonly boundProjectUuid = randomUUID();
   stack!: PipelineStack;
@@ -65,7 +65,12 @@ export class WebStack {
         },
       });
       // The key only names the UUID; the project row exists before any request can use it.
-      w.boundProject = await createProjectWithUuid(w.db, `${w.namePrefix} bound`, w.boundProjectUuid);
+      const bound = w.projectName('Bound key project');
+      const [row]: Array<{ id: number }> = await w.db.query('INSERT INTO projects (name, project_uuid) VALUES ($1, $2) RETURNING id', [
+        bound,
+        w.boundProjectUuid,
+      ]);
+      w.boundProject = { id: row.id, projectUuid: w.boundProjectUuid, name: bound };
       w.projects.push(w.boundProject);
       if (opts.workers ?? true) {
         await w.stack.startWorker('ocr', 'in-process');
@@ -94,9 +99,14 @@ export class WebStack {
     return request(this.http)[method](path).set('X-API-Key', key);
   }
 
+  /** A project name of this suite: what a user would call it, then the suite's tag. */
+  projectName(label: string): string {
+    return `${label} ${this.nameTag}`;
+  }
+
   /** A project made through the API (deleted by close). */
   async seedProject(label: string): Promise<TestProject> {
-    const name = `${this.namePrefix} ${label}`;
+    const name = this.projectName(label);
     const res = await this.api('post', '/v1/projects').send({ name });
     if (res.status !== 201) throw new Error(`project not created: ${res.status} ${JSON.stringify(res.body)}`);
     const p = { id: res.body.id as number, projectUuid: res.body.projectUuid as string, name };
@@ -158,7 +168,7 @@ export class WebStack {
         // Workers first, so nothing writes while the rows go.
         for (const w of this.stack.workers.splice(0)) await w.stop().catch(() => undefined);
         const made: TestProject[] = await this.db
-          .query(`SELECT id, project_uuid::text AS "projectUuid", name FROM projects WHERE name LIKE $1`, [`${this.namePrefix}%`])
+          .query(`SELECT id, project_uuid::text AS "projectUuid", name FROM projects WHERE name LIKE $1`, [`%${this.nameTag}`])
           .catch(() => []);
         const all = [...this.projects, ...made.filter((m) => !this.projects.some((p) => p.id === m.id))];
         const docs: Array<{ document_uuid: string }> = await this.db

@@ -47,7 +47,7 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
 
   beforeAll(async () => {
     [web, browser] = await Promise.all([WebStack.start(), BrowserSession.launch()]);
-    project = await web.seedProject('explore');
+    project = await web.seedProject('Marchetti v. Benton Harlow Freight');
     await web.seedFiles(project.projectUuid, [
       { name: 'complaint.pdf', bytes: generatedBytes('complaint.pdf') },
       { name: 'motion.pdf', bytes: generatedBytes('motion.pdf') },

@@ -30,7 +30,7 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
 
   beforeAll(async () => {
     [web, browser] = await Promise.all([WebStack.start(), BrowserSession.launch()]);
-    project = await web.seedProject('hostile');
+    project = await web.seedProject('Hostile exhibits');
     [documentUuid] = await web.seedFiles(project.projectUuid, [{ name: FILE_NAME, bytes: Buffer.from(TEXT) }]);
     const done = await web.waitForProject(project.projectUuid, 1);
     expect(done.get(FILE_NAME)?.status).toBe('completed');

@@ -29,7 +29,7 @@ describeBrowser('web app: projects and intake (browser)', () => {
 
   it('creates a project, uploads a PDF, a scan and an e-mail with an attachment, and shows them completed', async () => {
     const { page } = t;
-    const name = `${web.namePrefix} intake`;
+    const name = web.projectName('Northwind Freight v. Halvorsen Marine');
     await page.goto('/');
     await page.getByRole('button', { name: 'New project' }).click();
     await page.getByLabel('Project name').fill(name);

@@ -19,7 +19,7 @@ describeBrowser('web app: session, CSP and bound keys (browser)', () => {
 
   beforeAll(async () => {
     [web, browser] = await Promise.all([WebStack.start({ workers: false }), BrowserSession.launch()]);
-    other = await web.seedProject('other');
+    other = await web.seedProject('Another matter');
   }, 120_000);
 
   afterAll(async () => {
