@@ -192,4 +192,11 @@ describe('ingest-api config', () => {
       expect(() => loadConfig(ingestApiConfigSpec, { TRUST_PROXY: bad })).toThrow(/TRUST_PROXY must be/);
     }
   });
+  it('reads SEARCH_COUNT_CAP, where a search stops counting (default 10000, 1 to 10000000)', () => {
+    expect(loadConfig(ingestApiConfigSpec, {}).searchCountCap).toBe(10_000);
+    expect(loadConfig(ingestApiConfigSpec, { SEARCH_COUNT_CAP: '500' }).searchCountCap).toBe(500);
+    for (const bad of ['0', '-5', '10000001', '1e3', 'all']) {
+      expect(() => loadConfig(ingestApiConfigSpec, { SEARCH_COUNT_CAP: bad })).toThrow(/SEARCH_COUNT_CAP must be/);
+    }
+  });
 });

@@ -81,6 +81,11 @@ export interface IngestApiConfig extends BaseConfig, StorageConfig {
    * session cookie is marked Secure behind an HTTPS ingress and login limits count clients, not the proxy.
    */
   trustProxyHops: number;
+  /**
+   * SEARCH_COUNT_CAP: a search counts its matching pages exactly up to this many; above it answers the cap with
+   * totalIsExact false (counting every page of a very common word costs as much as ranking them).
+   */
+  searchCountCap: number;
 }
 
 /** An optional positive number of seconds (blank = not set). */
@@ -166,5 +171,6 @@ export const ingestApiConfigSpec: ConfigSpec<IngestApiConfig> = {
   sessionTtlMinutes: { env: 'SESSION_TTL_MINUTES', default: '480', parse: parsers.int({ min: 1, max: 43_200 }) },
   webDistDir: { env: 'WEB_DIST_DIR', default: ' ', parse: optionalPath },
   trustProxyHops: { env: 'TRUST_PROXY', default: '0', parse: parsers.int({ min: 0, max: 10 }) },
+  searchCountCap: { env: 'SEARCH_COUNT_CAP', default: '10000', parse: parsers.int({ min: 1, max: 10_000_000 }) },
   crossChecks: [...storageCrossChecks],
 };

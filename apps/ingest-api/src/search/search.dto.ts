@@ -186,14 +186,21 @@ export class SearchHitDto {
   documentType: string | null;
 }
 
+const TOTAL_IS_EXACT =
+  'false when more pages match than SEARCH_COUNT_CAP (default 10,000): the count stopped there and total is the cap ' +
+  '(show "10,000+"); true when total is the exact count';
+
 export class SearchPageDto extends PageMetaDto {
+  @ApiProperty({ description: TOTAL_IS_EXACT, example: true }) totalIsExact: boolean;
   @ApiProperty({ type: [SearchHitDto] }) items: SearchHitDto[];
 }
 
 export class SearchBatchItemDto {
   @ApiProperty() term: string;
-  @ApiProperty({ description: 'Pages matching' }) total: number;
-  @ApiProperty({ description: 'Distinct documents matching' }) documents: number;
+  @ApiProperty({ description: 'Pages matching, counted up to SEARCH_COUNT_CAP (see totalIsExact)' }) total: number;
+  @ApiProperty({ description: TOTAL_IS_EXACT }) totalIsExact: boolean;
+  @ApiProperty({ description: 'Distinct documents of the pages counted: exact when totalIsExact, else at least this many' })
+  documents: number;
   @ApiProperty({ type: [SearchHitDto] }) hits: SearchHitDto[];
 }
 

@@ -122,7 +122,7 @@ describe('search routes', () => {
     expect(res.body.items).toEqual([
       expect.objectContaining({ documentUuid: opinion.uuid, filename: 'opinion.pdf', page: 2, bates: 'ABC000101', documentType: 'pdf' }),
     ]);
-    expect(res.body).toMatchObject({ total: 1, page: 1, pageSize: 20 });
+    expect(res.body).toMatchObject({ total: 1, totalIsExact: true, page: 1, pageSize: 20 });
     expect(pagesOf((await search(b.uuid, { q: 'mandamus' })).body)).toEqual(['other#1']);
   });
 
@@ -255,6 +255,38 @@ describe('search routes', () => {
     expect((await search(a.uuid, { q: 'mandamus' }, {})).status).toBe(401);
   });
 
+  describe('with SEARCH_COUNT_CAP=2', () => {
+    let capped: TestApp;
+    beforeAll(async () => {
+      capped = await createTestApp({ CASEGRAPH_API_KEYS: KEY, SEARCH_COUNT_CAP: '2' });
+    });
+    afterAll(async () => {
+      await capped?.close();
+    });
+
+    it('counts up to the cap: more matches answer the cap, not exact; still ranks and pages every match', async () => {
+      const get = (query: Record<string, string | number>) => request(capped.http).get(`/v1/projects/${a.uuid}/search`).query(query).set(auth);
+      const over = await get({ q: 'mandamus', pageSize: 1 });
+      expect(over.status).toBe(200);
+      expect(over.body).toMatchObject({ total: 2, totalIsExact: false, page: 1, pageSize: 1 });
+      // The third page of one hit each is still there: the cap bounds the count, not the results.
+      const third = await get({ q: 'mandamus', pageSize: 1, page: 3 });
+      expect(third.body.items).toHaveLength(1);
+      const all = await get({ q: 'mandamus' });
+      expect(pagesOf(all.body)).toEqual(['mail#1', 'opinion#1', 'scan#1']);
+      expect((await get({ q: 'ruling' })).body).toMatchObject({ total: 2, totalIsExact: true });
+      expect((await get({ q: 'halvorsen' })).body).toMatchObject({ total: 1, totalIsExact: true });
+      const res = await request(capped.http)
+        .post(`/v1/projects/${a.uuid}/search/batch`)
+        .set(auth)
+        .send({ terms: ['mandamus', 'ruling'] });
+      expect(res.body.items.map((i: { total: number; totalIsExact: boolean; hits: unknown[] }) => [i.total, i.totalIsExact, i.hits.length])).toEqual([
+        [2, false, 3],
+        [2, true, 2],
+      ]);
+    });
+  });
+
   describe('batch', () => {
     const batch = (body: object, project = a.uuid) => request(t.http).post(`/v1/projects/${project}/search/batch`).set(auth).send(body);
 
@@ -270,8 +302,9 @@ describe('search routes', () => {
         ['nothingatall', 0, 0, 0],
       ]);
       expect(res.body.items[1].hits[0]).toMatchObject({ documentUuid: opinion.uuid, page: 1, filename: 'opinion.pdf' });
+      expect(res.body.items.map((i: { totalIsExact: boolean }) => i.totalIsExact)).toEqual([true, true, true, true]);
       const filtered = await batch({ terms: ['mandamus'], documentType: ['eml'] });
-      expect(filtered.body.items[0]).toMatchObject({ total: 1, documents: 1 });
+      expect(filtered.body.items[0]).toMatchObject({ total: 1, totalIsExact: true, documents: 1 });
     });
 
     it('takes 200 terms; refuses more, longer, empty or non-string terms and bad filters', async () => {

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { FormatId, SUPPORTED_FORMATS } from '@casegraph/contracts';
 import { parseBatesRange } from '@casegraph/formats';
+import { APP_CONFIG } from '@casegraph/platform';
+import type { IngestApiConfig } from '../config';
 import { fieldError, notFound } from '../common/api-error';
 import { parseSearchQuery, searchSql } from './search-query';
 import { SearchBatchDto, SearchBatchItemDto, SearchDocumentType, SearchFiltersDto, SearchHitDto, SearchPageDto, SearchQueryDto } from './search.dto';
@@ -28,6 +30,7 @@ const HEADLINE_TEXT = `replace(replace(translate(left(p.text, 100000), chr(57344
 const MIME_OF: Record<string, FormatId> = Object.fromEntries(SUPPORTED_FORMATS.map((f) => [f.mime, f.id]));
 
 interface HitRow {
+  /** Pages matching, counted up to the cap + 1 (more than the cap: not exact). */
   total: string;
   documents: string | null;
   document_uuid: string | null;
@@ -47,17 +50,20 @@ interface Filters {
 /**
  * Full-text search over the pages of one project (document_pages.search_vector, kept by the database's trigger: see
  * migration 1765200000000 and docs/search.md). One statement per search: the matching pages ranked with ts_rank_cd,
- * counted, the requested page of them read back with ts_headline (only those rows).
+ * counted up to SEARCH_COUNT_CAP, the requested page of them read back with ts_headline (only those rows).
  */
 @Injectable()
 export class SearchService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: Pick<IngestApiConfig, 'searchCountCap'>,
+  ) {}
 
   async search(projectUuid: string, q: SearchQueryDto): Promise<SearchPageDto> {
     const projectId = await this.projectId(projectUuid);
     const filters = this.filters(q);
     const rows = await this.run(projectId, q.q, filters, q.pageSize, (q.page - 1) * q.pageSize, false);
-    return { total: Number(rows[0]?.total ?? 0), page: q.page, pageSize: q.pageSize, items: hits(rows) };
+    return { ...this.total(rows), page: q.page, pageSize: q.pageSize, items: hits(rows) };
   }
 
   async batch(projectUuid: string, body: SearchBatchDto): Promise<{ items: SearchBatchItemDto[] }> {
@@ -69,11 +75,18 @@ export class SearchService {
       while (next < body.terms.length) {
         const i = next++;
         const rows = await this.run(projectId, body.terms[i], filters, body.hitsPerTerm, 0, true);
-        items[i] = { term: body.terms[i], total: Number(rows[0]?.total ?? 0), documents: Number(rows[0]?.documents ?? 0), hits: hits(rows) };
+        items[i] = { term: body.terms[i], ...this.total(rows), documents: Number(rows[0]?.documents ?? 0), hits: hits(rows) };
       }
     };
     await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, body.terms.length) }, worker));
     return { items };
+  }
+
+  /** The count read up to the cap + 1: the exact count, or the cap and not exact. */
+  private total(rows: HitRow[]): { total: number; totalIsExact: boolean } {
+    const counted = Number(rows[0]?.total ?? 0);
+    const cap = this.config.searchCountCap;
+    return counted > cap ? { total: cap, totalIsExact: false } : { total: counted, totalIsExact: true };
   }
 
   private async projectId(projectUuid: string): Promise<number> {
@@ -119,9 +132,10 @@ export class SearchService {
   }
 
   /**
-   * One statement: `matched` (every matching page with its rank), `top` (the requested slice), the count (and
-   * distinct documents for a batch), and ts_headline over the slice's pages only. Always one row: a search with no
-   * hit answers total 0 and null hit columns.
+   * One statement: `top`, the requested slice of the matching pages by rank (every match is ranked: a top-N
+   * heapsort); `counted`, the matches counted without ranking and only up to the cap + 1 (and the distinct documents
+   * among them for a batch); ts_headline over the slice's pages only. Always one row: a search with no hit answers
+   * total 0 and null hit columns.
    */
   private async run(projectId: number, query: string, filters: Filters, limit: number, offset: number, documents: boolean): Promise<HitRow[]> {
     const params: unknown[] = [projectId, limit, offset, ...filters.params];
@@ -129,14 +143,20 @@ export class SearchService {
       params.push(v);
       return `$${params.length}`;
     });
+    params.push(this.config.searchCountCap + 1);
+    const countLimit = `$${params.length}`;
+    const matching = `FROM document_pages p JOIN source_documents d ON d.document_uuid = p.document_uuid
+          WHERE d.project_fk_id = $1 AND p.search_vector @@ ${sql.match}${filters.sql}`;
     const rows: HitRow[] = await this.db.query(
-      `WITH matched AS (
+      `WITH top AS (
          SELECT p.id, p.document_uuid, p.page_number, ts_rank_cd('${RANK_WEIGHTS}', p.search_vector, ${sql.rank}) AS score
-           FROM document_pages p JOIN source_documents d ON d.document_uuid = p.document_uuid
-          WHERE d.project_fk_id = $1 AND p.search_vector @@ ${sql.match}${filters.sql}
+           ${matching}
+          ORDER BY score DESC, p.document_uuid, p.page_number LIMIT $2 OFFSET $3
        ),
-       top AS (SELECT * FROM matched ORDER BY score DESC, document_uuid, page_number LIMIT $2 OFFSET $3),
-       counted AS (SELECT count(*) AS total, ${documents ? 'count(DISTINCT document_uuid)' : 'NULL::bigint'} AS documents FROM matched)
+       counted AS (
+         SELECT count(*) AS total, ${documents ? 'count(DISTINCT m.document_uuid)' : 'NULL::bigint'} AS documents
+           FROM (SELECT p.document_uuid ${matching} LIMIT ${countLimit}) m
+       )
        SELECT c.total, c.documents, t.document_uuid, t.page_number, t.score, p.bates,
               COALESCE(d.original_file_name, d.file_name) AS filename, COALESCE(d.detected_file_type, d.file_type) AS mime,
               ts_headline('english'::regconfig, ${HEADLINE_TEXT}, ${sql.headline}, '${HEADLINE_OPTIONS}') AS headline

@@ -24,6 +24,8 @@ interface SearchHit {
 
 interface SearchAnswer {
   total: number;
+  /** false: more pages match than the server counts (total is its cap). */
+  totalIsExact?: boolean;
   page: number;
   pageSize: number;
   items: SearchHit[];
@@ -191,7 +193,8 @@ export function SearchPage({ projectUuid }: { projectUuid: string }) {
       ) : (
         <>
           <p className="result-count" role="status" aria-live="polite">
-            {data.total} {data.total === 1 ? 'result' : 'results'}
+            {data.total.toLocaleString('en-US')}
+            {data.totalIsExact === false ? '+ results' : data.total === 1 ? ' result' : ' results'}
             {result.loading ? <span className="muted"> (updating…)</span> : null}
           </p>
           {data.total === 0 ? (
