@@ -187,8 +187,8 @@ export class SearchHitDto {
 }
 
 const TOTAL_IS_EXACT =
-  'false when more pages match than SEARCH_COUNT_CAP (default 10,000): the count stopped there and total is the cap ' +
-  '(show "10,000+"); true when total is the exact count';
+  'true: total is the exact count. false: the count stopped at SEARCH_COUNT_CAP (default 10,000) and total is the cap ' +
+  '(show "10,000+"); this happens only for a page past the last match, which has no ranked row to count with';
 
 export class SearchPageDto extends PageMetaDto {
   @ApiProperty({ description: TOTAL_IS_EXACT, example: true }) totalIsExact: boolean;
@@ -197,10 +197,9 @@ export class SearchPageDto extends PageMetaDto {
 
 export class SearchBatchItemDto {
   @ApiProperty() term: string;
-  @ApiProperty({ description: 'Pages matching, counted up to SEARCH_COUNT_CAP (see totalIsExact)' }) total: number;
+  @ApiProperty({ description: 'Pages matching (see totalIsExact)' }) total: number;
   @ApiProperty({ description: TOTAL_IS_EXACT }) totalIsExact: boolean;
-  @ApiProperty({ description: 'Distinct documents of the pages counted: exact when totalIsExact, else at least this many' })
-  documents: number;
+  @ApiProperty({ description: 'Distinct documents matching' }) documents: number;
   @ApiProperty({ type: [SearchHitDto] }) hits: SearchHitDto[];
 }
 

@@ -264,25 +264,24 @@ describe('search routes', () => {
       await capped?.close();
     });
 
-    it('counts up to the cap: more matches answer the cap, not exact; still ranks and pages every match', async () => {
+    it('counts every match ranked exactly; past the last match it counts up to the cap only', async () => {
       const get = (query: Record<string, string | number>) => request(capped.http).get(`/v1/projects/${a.uuid}/search`).query(query).set(auth);
-      const over = await get({ q: 'mandamus', pageSize: 1 });
-      expect(over.status).toBe(200);
-      expect(over.body).toMatchObject({ total: 2, totalIsExact: false, page: 1, pageSize: 1 });
-      // The third page of one hit each is still there: the cap bounds the count, not the results.
-      const third = await get({ q: 'mandamus', pageSize: 1, page: 3 });
-      expect(third.body.items).toHaveLength(1);
-      const all = await get({ q: 'mandamus' });
-      expect(pagesOf(all.body)).toEqual(['mail#1', 'opinion#1', 'scan#1']);
-      expect((await get({ q: 'ruling' })).body).toMatchObject({ total: 2, totalIsExact: true });
-      expect((await get({ q: 'halvorsen' })).body).toMatchObject({ total: 1, totalIsExact: true });
+      // Three matches, all ranked to find the first one: counted with them, exactly, whatever the cap.
+      expect((await get({ q: 'mandamus', pageSize: 1 })).body).toMatchObject({ total: 3, totalIsExact: true, page: 1, pageSize: 1 });
+      expect((await get({ q: 'mandamus', pageSize: 1, page: 3 })).body.items).toHaveLength(1);
+      // A page past the end ranks nothing: its own count stops at the cap.
+      const past = await get({ q: 'mandamus', pageSize: 1, page: 4 });
+      expect(past.status).toBe(200);
+      expect(past.body).toMatchObject({ total: 2, totalIsExact: false, page: 4, items: [] });
+      expect((await get({ q: 'ruling', pageSize: 1, page: 3 })).body).toMatchObject({ total: 2, totalIsExact: true, items: [] });
+      expect((await get({ q: 'nothingatall', page: 2 })).body).toMatchObject({ total: 0, totalIsExact: true, items: [] });
       const res = await request(capped.http)
         .post(`/v1/projects/${a.uuid}/search/batch`)
         .set(auth)
         .send({ terms: ['mandamus', 'ruling'] });
-      expect(res.body.items.map((i: { total: number; totalIsExact: boolean; hits: unknown[] }) => [i.total, i.totalIsExact, i.hits.length])).toEqual([
-        [2, false, 3],
-        [2, true, 2],
+      expect(res.body.items.map((i: { total: number; totalIsExact: boolean; documents: number }) => [i.total, i.totalIsExact, i.documents])).toEqual([
+        [3, true, 3],
+        [2, true, 1],
       ]);
     });
   });

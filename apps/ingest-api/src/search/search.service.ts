@@ -30,7 +30,7 @@ const HEADLINE_TEXT = `replace(replace(translate(left(p.text, 100000), chr(57344
 const MIME_OF: Record<string, FormatId> = Object.fromEntries(SUPPORTED_FORMATS.map((f) => [f.mime, f.id]));
 
 interface HitRow {
-  /** Pages matching, counted up to the cap + 1 (more than the cap: not exact). */
+  /** Every page matching (a window count over the ranked matches). */
   total: string;
   documents: string | null;
   document_uuid: string | null;
@@ -50,7 +50,8 @@ interface Filters {
 /**
  * Full-text search over the pages of one project (document_pages.search_vector, kept by the database's trigger: see
  * migration 1765200000000 and docs/search.md). One statement per search: the matching pages ranked with ts_rank_cd,
- * counted up to SEARCH_COUNT_CAP, the requested page of them read back with ts_headline (only those rows).
+ * counted, the requested page of them read back with ts_headline (only those rows). SEARCH_COUNT_CAP bounds the
+ * count only where it would cost a scan of its own (a page past the last match).
  */
 @Injectable()
 export class SearchService {
@@ -62,8 +63,8 @@ export class SearchService {
   async search(projectUuid: string, q: SearchQueryDto): Promise<SearchPageDto> {
     const projectId = await this.projectId(projectUuid);
     const filters = this.filters(q);
-    const rows = await this.run(projectId, q.q, filters, q.pageSize, (q.page - 1) * q.pageSize, false);
-    return { ...this.total(rows), page: q.page, pageSize: q.pageSize, items: hits(rows) };
+    const { rows, total, totalIsExact } = await this.run(projectId, q.q, filters, q.pageSize, (q.page - 1) * q.pageSize, false);
+    return { total, totalIsExact, page: q.page, pageSize: q.pageSize, items: hits(rows) };
   }
 
   async batch(projectUuid: string, body: SearchBatchDto): Promise<{ items: SearchBatchItemDto[] }> {
@@ -74,19 +75,12 @@ export class SearchService {
     const worker = async () => {
       while (next < body.terms.length) {
         const i = next++;
-        const rows = await this.run(projectId, body.terms[i], filters, body.hitsPerTerm, 0, true);
-        items[i] = { term: body.terms[i], ...this.total(rows), documents: Number(rows[0]?.documents ?? 0), hits: hits(rows) };
+        const { rows, total, totalIsExact } = await this.run(projectId, body.terms[i], filters, body.hitsPerTerm, 0, true);
+        items[i] = { term: body.terms[i], total, totalIsExact, documents: Number(rows[0]?.documents ?? 0), hits: hits(rows) };
       }
     };
     await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, body.terms.length) }, worker));
     return { items };
-  }
-
-  /** The count read up to the cap + 1: the exact count, or the cap and not exact. */
-  private total(rows: HitRow[]): { total: number; totalIsExact: boolean } {
-    const counted = Number(rows[0]?.total ?? 0);
-    const cap = this.config.searchCountCap;
-    return counted > cap ? { total: cap, totalIsExact: false } : { total: counted, totalIsExact: true };
   }
 
   private async projectId(projectUuid: string): Promise<number> {
@@ -132,42 +126,57 @@ export class SearchService {
   }
 
   /**
-   * One statement: `top`, the requested slice of the matching pages by rank (every match is ranked: a top-N
-   * heapsort); `counted`, the matches counted without ranking and only up to the cap + 1 (and the distinct documents
-   * among them for a batch); ts_headline over the slice's pages only. Always one row: a search with no hit answers
-   * total 0 and null hit columns.
+   * One statement: `top`, the requested slice of the matching pages by rank, with the count of every match (and of
+   * the distinct documents, for a batch) taken by window functions over the rows ranked anyway (every match must be
+   * ranked to find the top ones: the count is thus free, and exact); ts_headline over the slice's pages only. A
+   * slice past the last match has no row to carry the count: then a second statement counts, up to the cap + 1.
    */
-  private async run(projectId: number, query: string, filters: Filters, limit: number, offset: number, documents: boolean): Promise<HitRow[]> {
+  private async run(
+    projectId: number,
+    query: string,
+    filters: Filters,
+    limit: number,
+    offset: number,
+    documents: boolean,
+  ): Promise<{ rows: HitRow[]; total: number; totalIsExact: boolean }> {
     const params: unknown[] = [projectId, limit, offset, ...filters.params];
     const sql = searchSql(parseSearchQuery(query), (v) => {
       params.push(v);
       return `$${params.length}`;
     });
-    params.push(this.config.searchCountCap + 1);
-    const countLimit = `$${params.length}`;
     const matching = `FROM document_pages p JOIN source_documents d ON d.document_uuid = p.document_uuid
           WHERE d.project_fk_id = $1 AND p.search_vector @@ ${sql.match}${filters.sql}`;
+    // A batch's distinct documents: the first page of each document (in any order) counted over every match.
+    const ranked = `SELECT p.id, p.document_uuid, p.page_number, ts_rank_cd('${RANK_WEIGHTS}', p.search_vector, ${sql.rank}) AS score
+                           ${documents ? ', row_number() OVER (PARTITION BY p.document_uuid) = 1 AS first_of_document' : ''}
+                      ${matching}`;
     const rows: HitRow[] = await this.db.query(
       `WITH top AS (
-         SELECT p.id, p.document_uuid, p.page_number, ts_rank_cd('${RANK_WEIGHTS}', p.search_vector, ${sql.rank}) AS score
-           ${matching}
-          ORDER BY score DESC, p.document_uuid, p.page_number LIMIT $2 OFFSET $3
-       ),
-       counted AS (
-         SELECT count(*) AS total, ${documents ? 'count(DISTINCT m.document_uuid)' : 'NULL::bigint'} AS documents
-           FROM (SELECT p.document_uuid ${matching} LIMIT ${countLimit}) m
+         SELECT m.id, m.document_uuid, m.page_number, m.score, count(*) OVER () AS total,
+                ${documents ? 'count(*) FILTER (WHERE m.first_of_document) OVER ()' : 'NULL::bigint'} AS documents
+           FROM (${ranked}) m
+          ORDER BY m.score DESC, m.document_uuid, m.page_number LIMIT $2 OFFSET $3
        )
-       SELECT c.total, c.documents, t.document_uuid, t.page_number, t.score, p.bates,
+       SELECT t.total, t.documents, t.document_uuid, t.page_number, t.score, p.bates,
               COALESCE(d.original_file_name, d.file_name) AS filename, COALESCE(d.detected_file_type, d.file_type) AS mime,
               ts_headline('english'::regconfig, ${HEADLINE_TEXT}, ${sql.headline}, '${HEADLINE_OPTIONS}') AS headline
-         FROM counted c
-         LEFT JOIN top t ON true
-         LEFT JOIN document_pages p ON p.id = t.id
-         LEFT JOIN source_documents d ON d.document_uuid = t.document_uuid
+         FROM top t
+         JOIN document_pages p ON p.id = t.id
+         JOIN source_documents d ON d.document_uuid = t.document_uuid
         ORDER BY t.score DESC, t.document_uuid, t.page_number`,
       params,
     );
-    return rows;
+    if (rows.length || offset === 0) return { rows, total: Number(rows[0]?.total ?? 0), totalIsExact: true };
+    // Past the last match: count without ranking, up to the cap + 1 (same placeholders: $2 the limit, $3 the offset).
+    const cap = this.config.searchCountCap;
+    const [count]: Array<{ total: string }> = await this.db.query(`SELECT count(*) AS total FROM (SELECT 1 ${matching} LIMIT $2 OFFSET $3) m`, [
+      projectId,
+      cap + 1,
+      0,
+      ...params.slice(3),
+    ]);
+    const counted = Number(count.total);
+    return { rows: [], total: Math.min(counted, cap), totalIsExact: counted <= cap };
   }
 }
 
