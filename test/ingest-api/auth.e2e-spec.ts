@@ -106,8 +106,12 @@ describe('API keys', () => {
       'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
     });
     const v1 = Object.entries<Record<string, { security?: unknown; responses: Record<string, unknown> }>>(doc.paths).filter(
-      ([p]) => p.startsWith('/v1/') && !p.endsWith('/probe'),
-    ); // probe: this test's stand-in route
+      ([p]) => p.startsWith('/v1/') && !p.endsWith('/probe') && p !== '/v1/session',
+    ); // probe: this test's stand-in route; /v1/session: where the browser exchanges a key for a session (no key yet)
+    // The session routes take the key in the body (or the cookie), so they document no header scheme, and a 401.
+    const sessionOps = Object.entries<{ security?: unknown; responses: Record<string, unknown> }>(doc.paths['/v1/session']);
+    expect(sessionOps.map(([m]) => m).sort()).toEqual(['delete', 'get', 'post']);
+    for (const [, op] of sessionOps.filter(([m]) => m !== 'delete')) expect(Object.keys(op.responses)).toContain('401');
     expect(v1.map(([p]) => p)).toEqual(
       expect.arrayContaining([
         '/v1/projects',
