@@ -81,7 +81,9 @@ describe('search routes', () => {
       a,
       'mail.eml',
       'message/rfc822',
-      ['Re: certiorari petition. <img src=x onerror=alert(1)> mandamus denied \uE000fake\uE001 mark.'],
+      [
+        'Re: certiorari petition. <img src=x onerror=alert(1)> <script>alert(2)</script> <b style="x">bold</b> mandamus denied \uE000fake\uE001 mark\uE004.',
+      ],
       {
         email: { date: '2021-03-04T10:00:00.000Z', subject: 'Re: certiorari' },
       },
@@ -168,8 +170,9 @@ describe('search routes', () => {
     const res = await search(a.uuid, { q: 'certiorari denied' });
     const [hit] = res.body.items;
     expect(hit.documentUuid).toBe(mail.uuid);
-    expect(hit.snippet).toContain('<img src=x onerror=alert(1)>');
-    expect(hit.snippet).not.toMatch(/[\uE000-\uE003]/);
+    // Quoted exactly: ts_headline would take `<script>` and `<b …>` for tags and drop them, were they not guarded.
+    expect(hit.snippet).toContain('<img src=x onerror=alert(1)> <script>alert(2)</script> <b style="x">bold</b> mandamus');
+    expect(hit.snippet).not.toMatch(/[\uE000-\uE004]/);
     expect(hit.highlights.map(([s, e]: [number, number]) => hit.snippet.slice(s, e))).toEqual(['certiorari', 'denied']);
     // The page's own marks were stripped: "fake" is highlighted only when asked for.
     const fake = (await search(a.uuid, { q: 'fake' })).body.items[0];

@@ -21,11 +21,17 @@ const MARK_END = '\uE001';
 /** Around the word a `§` / `¶` stood for, so the snippet shows the sign again (and the mark lands on it). */
 const SIGN_START = '\uE002';
 const SIGN_END = '\uE003';
+/**
+ * Written after every `<` of the page: ts_headline's parser takes `<...>` for an HTML tag and drops it, so a filing
+ * quoting `<script>` or `<b>` would be misquoted; `<` followed by this character starts no tag, and it is removed after.
+ */
+const TAG_GUARD = '\uE004';
 const HEADLINE_OPTIONS =
   `StartSel="${MARK_START}", StopSel="${MARK_END}", MaxWords=40, MinWords=18, ShortWord=2, MaxFragments=2, ` + `FragmentDelimiter=" … "`;
-// The page as ts_headline reads it: the first 100,000 characters (what is indexed), marks stripped, signs as words.
-const HEADLINE_TEXT = `replace(replace(translate(left(p.text, 100000), chr(57344) || chr(57345) || chr(57346) || chr(57347), ''),
-  '§', chr(57346) || 'section' || chr(57347)), '¶', chr(57346) || 'paragraph' || chr(57347))`;
+// The page as ts_headline reads it: the first 100,000 characters (what is indexed), private-use marks stripped, signs
+// as words, every `<` guarded so no text is taken for a tag.
+const HEADLINE_TEXT = `replace(replace(replace(translate(left(p.text, 100000), chr(57344) || chr(57345) || chr(57346) || chr(57347) || chr(57348), ''),
+  '§', chr(57346) || 'section' || chr(57347)), '¶', chr(57346) || 'paragraph' || chr(57347)), '<', '<' || chr(57348))`;
 
 const MIME_OF: Record<string, FormatId> = Object.fromEntries(SUPPORTED_FORMATS.map((f) => [f.mime, f.id]));
 
@@ -205,7 +211,7 @@ function hits(rows: HitRow[]): SearchHitDto[] {
 
 /**
  * ts_headline's output as plain text and [start, end) offsets: the marks are dropped, a `section` / `paragraph`
- * between sign marks becomes `§` / `¶` again (keeping its mark). The page's own private-use characters were
+ * between sign marks becomes `§` / `¶` again (keeping its mark), the tag guards go. The page's own private-use characters were
  * stripped before ts_headline ran, so every mark here is one ts_headline wrote.
  */
 export function readHeadline(headline: string): { text: string; highlights: Array<[number, number]> } {
@@ -221,7 +227,7 @@ export function readHeadline(headline: string): { text: string; highlights: Arra
     else if (ch === MARK_END) {
       if (start >= 0 && text.length > start) highlights.push([start, text.length]);
       start = -1;
-    } else if (ch !== SIGN_START && ch !== SIGN_END) text += ch;
+    } else if (ch !== SIGN_START && ch !== SIGN_END && ch !== TAG_GUARD) text += ch;
   }
   return { text, highlights };
 }
