@@ -1,5 +1,5 @@
 /** Shared pieces of every page: data loading, errors, pagination, entity type badges, safe names, highlights. */
-import { DependencyList, ReactNode, createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { DependencyList, ReactNode, createContext, useCallback, useContext, useEffect, useId, useRef, useState } from 'react';
 import { ApiError, Session } from './api';
 import { hasHiddenCharacters, segments, visibleName } from './text';
 
@@ -156,4 +156,37 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+/**
+ * A modal on the native <dialog> (showModal: focus moves in, the rest of the page is inert, Escape closes). Focus
+ * goes back to what opened it, or to the page when that is gone (a deleted row's button).
+ */
+export function Modal({ title, onClose, children }: { title: ReactNode; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const d = ref.current;
+    const opener = document.activeElement as HTMLElement | null;
+    if (d && !d.open) d.showModal();
+    return () => {
+      if (d?.open) d.close();
+      const target = opener?.isConnected ? opener : document.getElementById('main');
+      target?.focus();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="modal"
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id={titleId}>{title}</h2>
+      {children}
+    </dialog>
+  );
 }

@@ -5,8 +5,7 @@
  */
 import { FormEvent, useEffect, useId, useState } from 'react';
 import { api } from '../../api';
-import { Modal } from '../intake/dialogs';
-import { ErrorBox, FileName, Highlighted, Loading, TypeBadge, useAsync } from '../../ui';
+import { ErrorBox, FileName, Highlighted, Loading, Modal, TypeBadge, useAsync } from '../../ui';
 import {
   CurationResult,
   ENTITY_TYPES,

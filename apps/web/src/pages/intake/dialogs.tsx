@@ -1,40 +1,7 @@
-import { FormEvent, ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../../api';
-import { ErrorBox, FileName } from '../../ui';
+import { ErrorBox, FileName, Modal } from '../../ui';
 import type { DocumentItem } from './documents';
-
-/**
- * A modal on the native <dialog> (showModal: focus moves in, the rest of the page is inert, Escape closes). Focus
- * goes back to what opened it, or to the page when that is gone (a deleted row's button).
- */
-export function Modal({ title, onClose, children }: { title: ReactNode; onClose: () => void; children: ReactNode }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const d = ref.current;
-    const opener = document.activeElement as HTMLElement | null;
-    if (d && !d.open) d.showModal();
-    return () => {
-      if (d?.open) d.close();
-      const target = opener?.isConnected ? opener : document.getElementById('main');
-      target?.focus();
-    };
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      className="modal"
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-    >
-      <h2 id={titleId}>{title}</h2>
-      {children}
-    </dialog>
-  );
-}
 
 function words(err: unknown): unknown {
   if (err instanceof ApiError && err.status === 409)
