@@ -18,7 +18,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** True for the versioned API (/v1/...); health, metrics and docs are public. */
 export function isApiPath(url: string): boolean {
-  return /^\/v\d+(\/|$)/.test(url.split('?')[0]);
+  // Case-insensitive like Express's routing: /V1/projects reaches the /v1 handlers, so it is the API too.
+  return /^\/v\d+(\/|$)/i.test(url.split('?')[0]);
 }
 
 /**
@@ -82,6 +83,8 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
   private authenticate(req: Request): RequestAuth {
     const key = presentedKey(req.headers);
     if (key) {
+      // Not under the login's per-address limit: scripts and the CLI send the header on every request (a wrong key
+      // is a 401, uncounted); keys are long random strings, and an ingress rate limit belongs in front (docs/security.md).
       const auth = this.ring.match(key);
       if (!auth) throw apiError(HttpStatus.UNAUTHORIZED, 'Invalid API key');
       return auth;

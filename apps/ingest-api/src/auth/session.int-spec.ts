@@ -244,6 +244,22 @@ describe('browser sessions (POST/GET/DELETE /v1/session and the cookie on every 
     }
   });
 
+  it('the API in another letter case (/V1/...) needs the key too: Express routes it to the same handlers', async () => {
+    const projectUuid = randomUUID();
+    await request(t.http)
+      .post('/V1/projects')
+      .send({ name: `upper-case ${projectUuid}` })
+      .expect(401);
+    await request(t.http).get('/V1/projects').expect(401);
+    await request(t.http).delete(`/V1/projects/${projectUuid}?confirm=${projectUuid}`).expect(401);
+    await request(t.http)
+      .post(`/v1/PROJECTS/${projectUuid}/search/batch`)
+      .send({ terms: ['x'] })
+      .expect(401);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM projects WHERE name = $1`, [`upper-case ${projectUuid}`]);
+    expect(n).toBe(0);
+  });
+
   it('open mode (no CASEGRAPH_API_KEYS): the session routes answer mode open and set no cookie', async () => {
     const open = await createTestApp();
     try {

@@ -28,7 +28,8 @@ export const WEB_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fre
 });
 
 /** Paths the web app never answers: the API, its docs, probes and the dashboard keep their own 404s. */
-const NOT_WEB = /^\/(v\d+|docs|docs-json|health|metrics|admin)(\/|$)/;
+// Case-insensitive like Express's routing (/V1/x and /Docs reach their handlers, never the app's page).
+const NOT_WEB = /^\/(v\d+|docs|docs-json|health|metrics|admin)(\/|$)/i;
 const ASSETS = /^\/assets(\/|$)/;
 /** One file name directly in assets/ (the build has no sub-folders); no dot files, so no "." or "..". */
 const ASSET_NAME = /^\/assets\/([A-Za-z0-9_-][A-Za-z0-9._-]{0,200})$/;
