@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { APP_CONFIG } from '@casegraph/platform';
 import { apiError } from '../common/api-error';
 import type { IngestApiConfig } from '../config';
-import { ApiKeyRing, OPEN_KEY_NAME } from './api-keys';
+import { ApiKeyRing, OPEN_KEY_NAME, RequestAuth } from './api-keys';
 import { SESSION_COOKIE, Session, cookieValue, issueSession, verifySession } from './session-cookie';
 import type { SessionDto } from './session.dto';
 
@@ -53,20 +53,31 @@ export class SessionService {
    * still tell a guesser when a guess was right).
    */
   login(key: string, clientIp: string, nowMs = Date.now()): { cookie: string; body: SessionDto } {
+    const auth = this.checkKey(key, clientIp, nowMs);
+    const found = auth.keyId ? this.ring.byKeyId(auth.keyId) : null;
+    if (!found) throw apiError(HttpStatus.UNAUTHORIZED, 'Invalid API key');
+    const expiresAt = Math.floor(nowMs / 1000) + this.config.sessionTtlMinutes * 60;
+    const { value, session } = issueSession(found, expiresAt);
+    return { cookie: value, body: this.bodyOf(session) };
+  }
+
+  /**
+   * A key typed at login, checked under the per-address limit: 401 for a wrong key, counted; 429 once the address
+   * failed LOGIN_FAILURES_PER_WINDOW times in the window, for every key (or the limit would tell a guesser when a
+   * guess was right).
+   */
+  checkKey(key: string, clientIp: string, nowMs = Date.now()): RequestAuth {
     const f = this.failures.get(clientIp);
     if (f && f.windowEnds <= nowMs) this.failures.delete(clientIp);
     else if (f && f.count >= LOGIN_FAILURES_PER_WINDOW) {
       throw apiError(HttpStatus.TOO_MANY_REQUESTS, 'Too many failed logins from this address: wait a minute and try again');
     }
     const auth = this.ring.match(key);
-    const found = auth?.keyId ? this.ring.byKeyId(auth.keyId) : null;
-    if (!found) {
+    if (!auth) {
       this.recordFailure(clientIp, nowMs);
       throw apiError(HttpStatus.UNAUTHORIZED, 'Invalid API key');
     }
-    const expiresAt = Math.floor(nowMs / 1000) + this.config.sessionTtlMinutes * 60;
-    const { value, session } = issueSession(found, expiresAt);
-    return { cookie: value, body: this.bodyOf(session) };
+    return auth;
   }
 
   bodyOf(session: Session): SessionDto {
