@@ -123,4 +123,21 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
     },
     BROWSER_TEST_TIMEOUT,
   );
+
+  it(
+    'a crafted link whose path is not a page (`..%2F…` in place of a UUID) is a page not found, and asks the API for nothing',
+    async () => {
+      const { page } = t;
+      const asked: string[] = [];
+      page.on('request', (r) => {
+        const path = new URL(r.url()).pathname;
+        if (path.startsWith('/v1/') && path !== '/v1/session') asked.push(`${r.method()} ${path}`);
+      });
+      await page.goto(`/projects/..%2Fprojects%2F${project.projectUuid}%23/entities/${documentUuid}`);
+      await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+      expect(asked).toEqual([]);
+      await screenshot(page, 'hostile-crafted-link');
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 });

@@ -37,10 +37,14 @@ const ROUTES: Route[] = [
   { pattern: '/projects/:projectUuid/timeline', render: (p) => <TimelinePage projectUuid={p.projectUuid} /> },
 ];
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function resolve(loc: Location): { node: ReactNode; projectUuid?: string } {
   for (const r of ROUTES) {
     const params = match(r.pattern, loc.path);
-    if (params) return { node: r.render(params, loc), projectUuid: params.projectUuid };
+    // Every parameter is a UUID, and only a UUID goes into an API path: a crafted link (`..%2F…`) is a page not found,
+    // never a request to another route made with the user's session.
+    if (params && Object.values(params).every((v) => UUID.test(v))) return { node: r.render(params, loc), projectUuid: params.projectUuid };
   }
   return {
     node: (
