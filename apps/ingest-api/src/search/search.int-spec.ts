@@ -166,6 +166,14 @@ describe('search routes', () => {
     expect(cite.score).toBeGreaterThan(0);
   });
 
+  it('refuses a query that only excludes words (it would rank every page), naming what to add', async () => {
+    for (const q of ['-mandamus', '-mandamus -certiorari', '-mandamus or -ruling']) {
+      const res = await search(a.uuid, { q });
+      expect([res.status, res.body.message]).toEqual([400, expect.stringContaining('only excludes words')]);
+    }
+    expect((await search(a.uuid, { q: 'petition -mandamus' })).status).toBe(200);
+  });
+
   it('returns hostile text as plain text, and a page cannot forge a highlight', async () => {
     const res = await search(a.uuid, { q: 'certiorari denied' });
     const [hit] = res.body.items;

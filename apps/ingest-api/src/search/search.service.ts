@@ -146,7 +146,12 @@ export class SearchService {
     documents: boolean,
   ): Promise<{ rows: HitRow[]; total: number; totalIsExact: boolean }> {
     const params: unknown[] = [projectId, limit, offset, ...filters.params];
-    const sql = searchSql(parseSearchQuery(query), (v) => {
+    const parsed = parseSearchQuery(query);
+    // Only exclusions (`-dicta`, `-a or -b`) match nearly every page and rank them all: say what to add instead.
+    if (parsed.groups.length && !parsed.groups.some((g) => g.every((t) => !t.negated))) {
+      throw fieldError('q', `${JSON.stringify(query.slice(0, 80))} only excludes words: add a word or "phrase" to look for`);
+    }
+    const sql = searchSql(parsed, (v) => {
       params.push(v);
       return `$${params.length}`;
     });
