@@ -149,6 +149,39 @@ describe('/v1/projects', () => {
     });
   });
 
+  it('GET /?order=newest lists the newest first; ?q= finds projects by a part of their name, taken literally', async () => {
+    const tag = uniqueName('Okafor 100%_v. Lindqvist');
+    const made: number[] = [];
+    for (const suffix of ['', ' (appeal)']) {
+      const r = await request(t.http)
+        .post('/v1/projects')
+        .send({ name: `${tag}${suffix}` })
+        .expect(201);
+      made.push(r.body.id);
+      projectIds.push(r.body.id);
+    }
+    const newest = await request(t.http).get('/v1/projects?order=newest&pageSize=100').expect(200);
+    const ids = newest.body.items.map((x: { id: number }) => x.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    // Other suites create projects meanwhile: ours are on the first page, the appeal before the first.
+    expect(ids.indexOf(made[1])).toBeLessThan(ids.indexOf(made[0]));
+    // %, _ and \ are text, not patterns; case does not matter.
+    const found = await request(t.http)
+      .get('/v1/projects')
+      .query({ q: tag.toUpperCase().slice(0, 40), order: 'newest' })
+      .expect(200);
+    expect([found.body.total, found.body.items.map((x: { id: number }) => x.id)]).toEqual([2, [made[1], made[0]]]);
+    expect(
+      (
+        await request(t.http)
+          .get('/v1/projects')
+          .query({ q: '100%_v.' + tag })
+          .expect(200)
+      ).body.total,
+    ).toBe(0);
+    await request(t.http).get('/v1/projects?order=sideways').expect(400);
+  });
+
   it('GET / gives each project of the page its documents by status, pages and entities (an empty one all zeros)', async () => {
     const made = [];
     for (const n of ['counts-full', 'counts-empty']) {

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsOptional } from 'class-validator';
-import { PageMetaDto } from '../common/pagination.dto';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageMetaDto, PageQueryDto } from '../common/pagination.dto';
 import { DocumentCountsDto } from '../documents/document.dto';
 
 export class CreateProjectDto {
@@ -48,4 +47,21 @@ export class ProjectListItemDto extends ProjectCountsDto {
 
 export class ProjectPageDto extends PageMetaDto {
   @ApiProperty({ type: [ProjectListItemDto] }) items: ProjectListItemDto[];
+}
+
+export const PROJECT_ORDERS = ['oldest', 'newest'] as const;
+export type ProjectOrder = (typeof PROJECT_ORDERS)[number];
+
+/** GET /v1/projects: a page of projects, oldest first (the default, as always) or newest first, optionally by name. */
+export class ProjectListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: PROJECT_ORDERS, default: 'oldest', description: 'By creation: oldest first (default) or newest first' })
+  @IsOptional()
+  @IsIn(PROJECT_ORDERS, { message: `order must be one of ${PROJECT_ORDERS.join(', ')}` })
+  order: ProjectOrder = 'oldest';
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Only projects whose name contains this text (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 }

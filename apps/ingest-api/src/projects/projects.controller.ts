@@ -4,11 +4,10 @@ import type { Request, Response } from 'express';
 import { AnyProject } from '../auth/any-project.decorator';
 import type { AuthenticatedRequest } from '../auth/api-keys';
 import { ApiErrors, ApiV1 } from '../common/api-docs';
-import { PageQueryDto } from '../common/pagination.dto';
 import { UuidParam } from '../common/params';
 import { DeleteProjectQueryDto, ProjectDeletedDto } from '../deletion/deletion.dto';
 import { DeletionService } from '../deletion/deletion.service';
-import { CreateProjectDto, ProjectDetailDto, ProjectDto, ProjectPageDto } from './project.dto';
+import { CreateProjectDto, ProjectDetailDto, ProjectDto, ProjectListQueryDto, ProjectPageDto } from './project.dto';
 import { ProjectsService } from './projects.service';
 
 @ApiTags('projects')
@@ -44,8 +43,8 @@ export class ProjectsController {
   @ApiOperation({ summary: 'List projects (a project-bound key sees only its own)' })
   @ApiResponse({ status: 200, type: ProjectPageDto })
   @ApiErrors([400, 'Bad page parameters'])
-  list(@Query() q: PageQueryDto, @Req() req: Request & AuthenticatedRequest): Promise<ProjectPageDto> {
-    return this.projects.list(q.page, q.pageSize, req.auth);
+  list(@Query() q: ProjectListQueryDto, @Req() req: Request & AuthenticatedRequest): Promise<ProjectPageDto> {
+    return this.projects.list(q.page, q.pageSize, req.auth, { order: q.order, name: q.q });
   }
 
   @Get(':projectUuid')

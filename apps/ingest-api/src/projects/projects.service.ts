@@ -6,7 +6,7 @@ import { apiError, notFound } from '../common/api-error';
 import { addCount, emptyCounts } from '../common/counts';
 import { FORBIDDEN_MESSAGE } from '../auth/api-key.guard';
 import type { RequestAuth } from '../auth/api-keys';
-import { CreateProjectDto, ProjectDetailDto, ProjectDto, ProjectPageDto } from './project.dto';
+import { CreateProjectDto, ProjectDetailDto, ProjectDto, ProjectOrder, ProjectPageDto } from './project.dto';
 
 type ProjectRow = { id: number; project_uuid: string | null; name: string; created_at: Date | string };
 
@@ -61,12 +61,23 @@ export class ProjectsService {
     return toCountsDto(rows[0]);
   }
 
-  /** Projects by id, each with its counts; a project-bound key sees only its own project. */
-  async list(page: number, pageSize: number, auth: RequestAuth | undefined): Promise<ProjectPageDto> {
+  /**
+   * Projects by id (oldest or newest first), each with its counts, optionally those whose name contains `name`
+   * (case-insensitive, the text taken literally); a project-bound key sees only its own project.
+   */
+  async list(
+    page: number,
+    pageSize: number,
+    auth: RequestAuth | undefined,
+    opts: { order?: ProjectOrder; name?: string } = {},
+  ): Promise<ProjectPageDto> {
     const only = auth?.projectUuid ?? null;
+    const name = opts.name?.trim() ? `%${opts.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const where = `WHERE ($1::uuid IS NULL OR project_uuid = $1) AND ($2::text IS NULL OR name ILIKE $2)`;
+    const dir = opts.order === 'newest' ? 'DESC' : 'ASC';
     const [rows, total] = await Promise.all([
-      this.withCounts(`WHERE ($1::uuid IS NULL OR project_uuid = $1) ORDER BY id LIMIT $2 OFFSET $3`, [only, pageSize, (page - 1) * pageSize]),
-      this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM projects WHERE ($1::uuid IS NULL OR project_uuid = $1)`, [only]),
+      this.withCounts(`${where} ORDER BY id ${dir} LIMIT $3 OFFSET $4`, [only, name, pageSize, (page - 1) * pageSize], dir),
+      this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM projects ${where}`, [only, name]),
     ]);
     return {
       items: rows.map((r) => {
@@ -83,7 +94,7 @@ export class ProjectsService {
    * The projects `tail` selects (a WHERE, ORDER and LIMIT on projects) with their documents by status, pages and
    * entities: one statement whose aggregates are grouped over the selected projects only (no query per project).
    */
-  private withCounts(tail: string, params: unknown[]): Promise<CountsRow[]> {
+  private withCounts(tail: string, params: unknown[], dir: 'ASC' | 'DESC' = 'ASC'): Promise<CountsRow[]> {
     return this.db.query<CountsRow[]>(
       `WITH sel AS (SELECT id, project_uuid, name, created_at FROM projects ${tail}),
             by_status AS (
@@ -100,7 +111,7 @@ export class ProjectsService {
        SELECT sel.id, sel.project_uuid, sel.name, sel.created_at, docs.statuses, COALESCE(docs.pages, 0) AS pages,
               COALESCE(ents.n, 0) AS entities
          FROM sel LEFT JOIN docs ON docs.id = sel.id LEFT JOIN ents ON ents.project_uuid = sel.project_uuid
-        ORDER BY sel.id`,
+        ORDER BY sel.id ${dir}`,
       params,
     );
   }
