@@ -33,7 +33,9 @@ export function ProjectsPage() {
   const { session } = useApp();
   const loc = useLocation();
   const page = Math.max(1, Number(loc.query.get('page')) || 1);
-  const list = useAsync((signal) => api.get<ProjectList>('/v1/projects', { page, pageSize: PAGE_SIZE }, signal), [page]);
+  const q = loc.query.get('q') ?? '';
+  // Newest matters first: the one a team works on now is rarely the first ever opened.
+  const list = useAsync((signal) => api.get<ProjectList>('/v1/projects', { page, pageSize: PAGE_SIZE, order: 'newest', q }, signal), [page, q]);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ project: ProjectItem; existed: boolean } | null>(null);
   const canCreate = !session.projectUuid;
@@ -57,6 +59,8 @@ export function ProjectsPage() {
           onCancel={() => setCreating(false)}
           onCreated={(project, existed) => {
             setCreating(false);
+            // A new matter is where its documents go next: open it. A name already taken stays here and says so.
+            if (!existed && project.projectUuid) return navigate(paths.project(project.projectUuid));
             setCreated({ project, existed });
             list.reload();
           }}
@@ -71,8 +75,11 @@ export function ProjectsPage() {
         ) : null}
       </div>
       <ErrorBox error={list.error} title="The projects could not be loaded" />
+      <ProjectFilter initial={q} onChange={(v) => navigate(withParams(loc, { q: v || null, page: null }), { replace: true })} />
       {!list.data && list.loading ? <Loading label="Loading the projects…" /> : null}
-      {list.data && !list.data.items.length ? <Empty>No projects yet. Start one with New project.</Empty> : null}
+      {list.data && !list.data.items.length ? (
+        <Empty>{q ? `No project's name contains “${q}”.` : 'No projects yet. Start one with New project.'}</Empty>
+      ) : null}
       {list.data?.items.length ? (
         <>
           <div className="table-scroll">
@@ -206,5 +213,32 @@ function CreateProject({
         </button>
       </div>
     </form>
+  );
+}
+
+/** Finds projects by a part of their name (debounced; the API matches case-insensitively). */
+function ProjectFilter({ initial, onChange }: { initial: string; onChange: (q: string) => void }) {
+  const [value, setValue] = useState(initial);
+  const changed = useRef(onChange);
+  changed.current = onChange;
+  useEffect(() => {
+    if (value.trim() === initial) return;
+    const timer = setTimeout(() => changed.current(value.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [value, initial]);
+  return (
+    <div className="filters">
+      <div className="field">
+        <label htmlFor="project-filter">Find a project</label>
+        <input
+          id="project-filter"
+          type="search"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          placeholder="Part of its name"
+          autoComplete="off"
+        />
+      </div>
+    </div>
   );
 }
