@@ -127,6 +127,33 @@ export class BrowserSession {
   }
 }
 
+/**
+ * A fresh signed-in page for each test of a suite (registered as beforeEach / afterEach): `suite()` gives the suite's
+ * stack and browser once its beforeAll made them. After each test the page closes, and the test fails on anything
+ * the page reported: a console error, an uncaught error, a dialog (an `alert` the page never meant to run), a CSP
+ * violation. Answers the current test's page.
+ */
+export function signedInPagePerTest(
+  suite: () => { web: { baseURL: string; signIn(context: BrowserContext): Promise<void> }; browser: BrowserSession },
+): () => TestPage {
+  let current: TestPage | undefined;
+  beforeEach(async () => {
+    const { web, browser } = suite();
+    current = await browser.newPage(web.baseURL);
+    await web.signIn(current.context);
+  });
+  afterEach(async () => {
+    const problems = current?.unexpected() ?? [];
+    await current?.close();
+    current = undefined;
+    expect(problems).toEqual([]);
+  });
+  return () => {
+    if (!current) throw new Error('signedInPagePerTest: no page outside a test');
+    return current;
+  };
+}
+
 /** Writes `<SCREENSHOT_DIR>/<name>.png` (the viewport) and answers its path. */
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

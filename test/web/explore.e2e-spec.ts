@@ -9,7 +9,7 @@ import { generatedBytes, waitFor } from '@casegraph/testing';
 import type { Locator, Page } from 'playwright-core';
 import type { TestProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
 import { ORDER_ON_DISMISSAL, ORDER_ON_SUMMARY_JUDGMENT } from '../ingest-api/curation-support';
-import { BROWSER_TEST_TIMEOUT, BrowserSession, TestPage, describeBrowser, screenshot } from '../support/browser';
+import { BROWSER_TEST_TIMEOUT, BrowserSession, describeBrowser, screenshot, signedInPagePerTest } from '../support/browser';
 import { WebStack } from '../support/web-stack';
 
 /** One more filing, linked to the orders only through Granite Ledge Supply LLC: expanding that node adds its entities. */
@@ -32,7 +32,6 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
   let browser: BrowserSession;
   let project: TestProject;
   let docs: Map<string, { documentUuid: string; status: string }>;
-  let t: TestPage;
 
   const entities = async (q: string): Promise<Entity[]> => {
     const res = await web.api('get', `/v1/projects/${project.projectUuid}/entities`).query({ q, pageSize: '100' });
@@ -64,17 +63,8 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
     await web?.close();
   }, 60_000);
 
-  beforeEach(async () => {
-    t = await browser.newPage(web.baseURL);
-    await web.signIn(t.context);
-  });
-
-  afterEach(async () => {
-    // No page of any flow raises a console error, a CSP violation, an uncaught error or a dialog.
-    const problems = t.unexpected();
-    await t.close();
-    expect(problems).toEqual([]);
-  });
+  // One signed-in page a test; a test fails on any console error, CSP violation, uncaught error or dialog.
+  const current = signedInPagePerTest(() => ({ web, browser }));
 
   /** Types `q` into the top bar's search box and answers the results list once it shows. */
   async function search(page: Page, q: string) {
@@ -105,7 +95,7 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
   it(
     'searches a word, shows highlighted hits with page numbers, and opens the hit on its page',
     async () => {
-      const { page } = t;
+      const { page } = current();
       await page.goto(`/projects/${project.projectUuid}`);
       const list = await search(page, 'demurrage');
       await page
@@ -131,7 +121,7 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
   it(
     'searches a citation and opens the page that cites it',
     async () => {
-      const { page } = t;
+      const { page } = current();
       await page.goto(`/projects/${project.projectUuid}`);
       const list = await search(page, '410 U.S. 113');
       await screenshot(page, 'search-citation');
@@ -143,7 +133,7 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
   it(
     'draws the original PDF page with PDF.js',
     async () => {
-      const { page } = t;
+      const { page } = current();
       await page.goto(`/projects/${project.projectUuid}/documents/${docs.get('complaint.pdf')!.documentUuid}?page=1`);
       await page.getByRole('region', { name: 'Page 1 text' }).waitFor();
       await page
@@ -166,7 +156,7 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
   it(
     'opens an entity, merges another into it, and undoes the merge from the curation log',
     async () => {
-      const { page } = t;
+      const { page } = current();
       const benton = await entity(/benton harlow freight/i);
       const lines = await entity(/harlow freight lines/i);
       await page.goto(`/projects/${project.projectUuid}/entities`);
@@ -211,7 +201,7 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
   it(
     'opens the graph of an entity, draws it, and expands a node',
     async () => {
-      const { page } = t;
+      const { page } = current();
       const benton = await entity(/benton harlow freight/i);
       const granite = await entity(/granite ledge supply/i);
       await page.goto(`/projects/${project.projectUuid}/graph?entity=${benton.uuid}`);
@@ -260,7 +250,7 @@ describeBrowser('web app: search, documents, entities, graph and timeline (brows
   it(
     'shows the dated sentences of the documents on the timeline',
     async () => {
-      const { page } = t;
+      const { page } = current();
       await page.goto(`/projects/${project.projectUuid}/timeline`);
       const list = page.getByRole('list', { name: 'Timeline' });
       await list.waitFor();

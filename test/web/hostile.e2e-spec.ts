@@ -4,7 +4,7 @@
  * characters as text: no element is made of them, no script runs, no dialog opens, the CSP reports nothing, and the
  * override is shown as [U+202E] so the real extension is visible.
  */
-import { BROWSER_TEST_TIMEOUT, BrowserSession, TestPage, describeBrowser, screenshot } from '../support/browser';
+import { BROWSER_TEST_TIMEOUT, BrowserSession, TestPage, describeBrowser, screenshot, signedInPagePerTest } from '../support/browser';
 import { WebStack } from '../support/web-stack';
 import type { TestProject } from '../../apps/graph-worker/src/testing/graph-test-kit';
 
@@ -26,7 +26,6 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
   let browser: BrowserSession;
   let project: TestProject;
   let documentUuid: string;
-  let t: TestPage;
 
   beforeAll(async () => {
     [web, browser] = await Promise.all([WebStack.start(), BrowserSession.launch()]);
@@ -41,17 +40,8 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
     await web?.close();
   }, 60_000);
 
-  beforeEach(async () => {
-    t = await browser.newPage(web.baseURL);
-    await web.signIn(t.context);
-  });
-
-  afterEach(async () => {
-    const problems = t.unexpected();
-    await t.close();
-    // No dialog fired (alert), no script error, no CSP violation: the page never tried to run the text.
-    expect(problems).toEqual([]);
-  });
+  // One signed-in page a test; a test fails on any console error, CSP violation, uncaught error or dialog.
+  const current = signedInPagePerTest(() => ({ web, browser }));
 
   /** No element of the page came from the document's markup. */
   async function inert(page: TestPage['page']) {
@@ -67,7 +57,7 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
   it(
     'shows the markup as text on the document page, and the file name with its override visible',
     async () => {
-      const { page } = t;
+      const { page } = current();
       await page.goto(`/projects/${project.projectUuid}/documents/${documentUuid}?page=1`);
       // The region shows "Loading page 1…" first: wait for the page's own words.
       const region = page.getByRole('region', { name: 'Page 1 text' }).filter({ hasText: 'Hostile exhibit' });
@@ -88,7 +78,7 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
   it(
     'shows the markup as text in search results and the documents table',
     async () => {
-      const { page } = t;
+      const { page } = current();
       await page.goto(`/projects/${project.projectUuid}/search?q=${encodeURIComponent('margin')}`);
       const list = page.getByRole('list', { name: 'Search results' });
       await list.getByRole('link').first().waitFor();
@@ -112,7 +102,7 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
   it(
     "keeps the markup's characters in the search snippet, as the document says them",
     async () => {
-      const { page } = t;
+      const { page } = current();
       await page.goto(`/projects/${project.projectUuid}/search?q=${encodeURIComponent('witness margin quarantined')}`);
       const list = page.getByRole('list', { name: 'Search results' });
       await list.getByRole('link').first().waitFor();
@@ -127,7 +117,7 @@ describeBrowser('web app: a hostile document renders inert (browser)', () => {
   it(
     'a crafted link whose path is not a page (`..%2F…` in place of a UUID) is a page not found, and asks the API for nothing',
     async () => {
-      const { page } = t;
+      const { page } = current();
       const asked: string[] = [];
       page.on('request', (r) => {
         const path = new URL(r.url()).pathname;
