@@ -144,3 +144,24 @@ export interface FamilyLink {
   attachmentIndex: number;
   path: string | null;
 }
+
+/** Who is in a document (GET /v1/documents/:id/entities `summary`): shared by the API and the web app. */
+export interface SummaryEntity {
+  entityUuid: string;
+  name: string;
+  type: string;
+  /** Party roles (plaintiff, appellee…), judge roles (author, panel, dissent…), citation signals (see, cf.…). */
+  roles: string[];
+  /** The document's mentions of it. */
+  mentions: number;
+  /** The first page it is mentioned on (null: only mentions with unknown offsets, or only an edge). */
+  firstPage: number | null;
+}
+
+export interface DocumentSummary {
+  parties: SummaryEntity[];
+  judges: SummaryEntity[];
+  courts: SummaryEntity[];
+  citations: SummaryEntity[];
+  cases: SummaryEntity[];
+}

@@ -1,3 +1,4 @@
+import type { DocumentSummary } from '@casegraph/contracts';
 import { partyRoleWord } from '@casegraph/graph';
 
 /** One linked mention of the document, as the summary reads it. */
@@ -20,25 +21,7 @@ export interface SummaryContribution {
   properties: Record<string, unknown> | null;
 }
 
-export interface SummaryEntity {
-  entityUuid: string;
-  name: string;
-  type: string;
-  /** Party roles (plaintiff, appellee…), judge roles (author, panel, dissent…), citation signals (see, cf.…). */
-  roles: string[];
-  /** The document's mentions of it. */
-  mentions: number;
-  /** The first page it is mentioned on (null: only mentions with unknown offsets, or only an edge). */
-  firstPage: number | null;
-}
-
-export interface DocumentSummary {
-  parties: SummaryEntity[];
-  judges: SummaryEntity[];
-  courts: SummaryEntity[];
-  citations: SummaryEntity[];
-  cases: SummaryEntity[];
-}
+export type { DocumentSummary, SummaryEntity } from '@casegraph/contracts';
 
 const strings = (v: unknown): string[] =>
   (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && !!x.trim()).map((x) => x.trim());

@@ -3,6 +3,7 @@
  * decisions it makes from it: how a page's text splits into plain text, entity links and marked search terms, what
  * an original file can be shown as.
  */
+import type { DocumentSummary, SummaryEntity } from '@casegraph/contracts';
 import { segments } from '../../text';
 
 export interface DocumentView {
@@ -42,22 +43,7 @@ export interface Mention {
   end: number;
 }
 
-export interface SummaryEntity {
-  entityUuid: string;
-  name: string;
-  type: string;
-  roles: string[];
-  mentions: number;
-  firstPage: number | null;
-}
-
-export interface DocumentSummary {
-  parties: SummaryEntity[];
-  judges: SummaryEntity[];
-  courts: SummaryEntity[];
-  citations: SummaryEntity[];
-  cases: SummaryEntity[];
-}
+export type { DocumentSummary, SummaryEntity };
 
 export interface DocumentEntities {
   documentUuid: string;
