@@ -14,7 +14,7 @@ import { buildOutputs } from '../../tools/start/build-check';
 import { appsBuiltByNpmBuild } from '../../tools/build-targets';
 
 export const ROOT = join(__dirname, '..', '..');
-export const K8S_DIR = join(ROOT, 'docker', 'k8s');
+export const K8S_DIR = join(ROOT, 'docker', 'k8s', 'base');
 
 export type Obj = Record<string, any>;
 

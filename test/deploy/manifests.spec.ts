@@ -13,7 +13,7 @@ import { HealthController } from '../../libs/platform/src/health/health.controll
 import {
   APPS,
   EXTERNAL_VARS,
-  K8S_DIR,
+  ROOT,
   Obj,
   allAppVars,
   builtEntryPoints,
@@ -447,6 +447,6 @@ describe('docker/Dockerfile', () => {
           .filter((a) => !a.startsWith('--')),
       );
     expect(sources.length).toBeGreaterThan(5);
-    for (const s of sources) expect([s, existsSync(join(K8S_DIR, '..', '..', s))]).toEqual([s, true]);
+    for (const s of sources) expect([s, existsSync(join(ROOT, s))]).toEqual([s, true]);
   });
 });
