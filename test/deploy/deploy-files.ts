@@ -1,10 +1,12 @@
 /**
  * Readers for the deployment files (docker/Dockerfile, docker/compose.yaml,
- * docker/k8s/*.yaml) and for what the repo says they must agree with: the apps'
- * config specs (ports, variables) and the bundles `npm run build` produces.
+ * docker/k8s/base/*.yaml, the production overlay as `kubectl kustomize` renders it)
+ * and for what the repo says they must agree with: the apps' config specs (ports,
+ * variables) and the bundles `npm run build` produces.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigSpec, baseConfigSpec } from '@casegraph/platform';
 import { graphWorkerConfigSpec } from '../../apps/graph-worker/src/config';
@@ -14,7 +16,11 @@ import { buildOutputs } from '../../tools/start/build-check';
 import { appsBuiltByNpmBuild } from '../../tools/build-targets';
 
 export const ROOT = join(__dirname, '..', '..');
-export const K8S_DIR = join(ROOT, 'docker', 'k8s', 'base');
+export const K8S_DIR = join(ROOT, 'docker', 'k8s');
+/** The base kustomization: a small, complete deployment (one replica each). */
+export const K8S_BASE = join(K8S_DIR, 'base');
+/** The production overlay (../../base plus patches). */
+export const K8S_PRODUCTION = join(K8S_DIR, 'overlays', 'production');
 
 export type Obj = Record<string, any>;
 
@@ -83,25 +89,44 @@ export interface ManifestDoc {
   doc: Obj;
 }
 
-export function k8sFiles(): string[] {
-  return readdirSync(K8S_DIR)
+export function k8sFiles(dir = K8S_BASE): string[] {
+  return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml')
     .sort();
 }
 
-export function loadManifests(): ManifestDoc[] {
+function parseManifests(text: string, file: string): ManifestDoc[] {
   const out: ManifestDoc[] = [];
-  for (const file of k8sFiles()) {
-    for (const d of parseAllDocuments(readFileSync(join(K8S_DIR, file), 'utf8'))) {
-      if (d.errors.length) throw new Error(`${file}: ${d.errors.map((e) => e.message).join('; ')}`);
-      const doc = d.toJS() as Obj | null;
-      if (doc) out.push({ file, doc });
-    }
+  for (const d of parseAllDocuments(text)) {
+    if (d.errors.length) throw new Error(`${file}: ${d.errors.map((e) => e.message).join('; ')}`);
+    const doc = d.toJS() as Obj | null;
+    if (doc) out.push({ file, doc });
   }
   return out;
 }
 
-export const kustomization = (): Obj => parse(readFileSync(join(K8S_DIR, 'kustomization.yaml'), 'utf8')) as Obj;
+/** The base's manifest files as written (no kustomize transformations). */
+export function loadManifests(dir = K8S_BASE): ManifestDoc[] {
+  return k8sFiles(dir).flatMap((file) => parseManifests(readFileSync(join(dir, file), 'utf8'), file));
+}
+
+export const kustomization = (dir = K8S_BASE): Obj => parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as Obj;
+
+export type Rendered = { docs: ManifestDoc[] } | { unavailable: string };
+
+/**
+ * `kubectl kustomize <dir>`: what `kubectl apply -k <dir>` would send. `unavailable` only when
+ * kubectl cannot be run at all (not installed); a kustomization kubectl refuses throws.
+ */
+export function renderKustomization(dir: string, kubectl = process.env.KUBECTL ?? 'kubectl'): Rendered {
+  const r = spawnSync(kubectl, ['kustomize', dir], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+  const failure: NodeJS.ErrnoException | undefined = r.error;
+  const code = failure?.code;
+  if (code === 'ENOENT' || code === 'EACCES') return { unavailable: `${kubectl} cannot be run (${code})` };
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${kubectl} kustomize ${dir} exited ${r.status}: ${r.stderr}`);
+  return { docs: parseManifests(r.stdout, `kustomize ${relative(ROOT, dir)}`) };
+}
 
 /** docker/compose.yaml with YAML merge keys resolved (Compose supports `<<:`). */
 export const compose = (): Obj => parse(readFileSync(join(ROOT, 'docker', 'compose.yaml'), 'utf8'), { merge: true }) as Obj;

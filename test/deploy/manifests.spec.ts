@@ -1,20 +1,29 @@
 /**
  * The deployment files checked without Docker or a cluster: Kubernetes manifests
- * against the Kubernetes schemas (kubernetes-models) and against the apps' real
- * ports, routes and variables; docker/compose.yaml and docker/Dockerfile against
- * package.json, the build outputs and each other.
+ * (docker/k8s/base as written, and base and production overlay as `kubectl kustomize`
+ * renders them) against the Kubernetes schemas (kubernetes-models) and against the
+ * apps' real ports, routes, variables and metrics; docker/compose.yaml and
+ * docker/Dockerfile against package.json, the build outputs and each other.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Queue } from 'bull';
+import { register } from 'prom-client';
+import { parse as parseYaml } from 'yaml';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
+import { QUEUES } from '@casegraph/contracts';
 import { OpsHttpServer, ReadinessService, baseConfigSpec, loadConfig } from '@casegraph/platform';
 import { HealthController } from '../../libs/platform/src/health/health.controller';
+import { reportQueueDepth } from '../../libs/pipeline/src/queue-metrics';
 import {
   APPS,
   EXTERNAL_VARS,
-  ROOT,
+  K8S_BASE,
+  K8S_PRODUCTION,
+  ManifestDoc,
   Obj,
+  ROOT,
   allAppVars,
   builtEntryPoints,
   commandProblem,
@@ -26,6 +35,7 @@ import {
   kustomization,
   loadManifests,
   packageJson,
+  renderKustomization,
   varsOf,
 } from './deploy-files';
 
@@ -64,23 +74,68 @@ function unknownFields(Model: new (d: Obj) => { validate(): void }, doc: Obj): s
   return unknown;
 }
 
-const manifests = loadManifests();
-const ofKind = (kind: string) => manifests.filter((m) => m.doc.kind === kind).map((m) => m.doc);
-const byName = (kind: string, name: string) => ofKind(kind).find((d) => d.metadata?.name === name);
-const configMap = byName('ConfigMap', 'casegraph-config');
-const secret = byName('Secret', 'casegraph-secrets');
+/** The external metric the production HPAs scale the workers on (served by prometheus-adapter, see the docs). */
+const EXTERNAL_METRIC = 'casegraph_queue_waiting_jobs';
+/** The queue each worker consumes (its HPA must select that queue's depth). */
+const WORKER_QUEUE: Record<string, string> = { 'ocr-worker': QUEUES.OCR, 'graph-worker': QUEUES.GRAPH };
 
-/** The environment a container sees: envFrom ConfigMap/Secret (ours), then env. */
-function containerEnv(container: Obj): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const from of container.envFrom ?? []) {
-    const src = from.configMapRef ? byName('ConfigMap', from.configMapRef.name) : from.secretRef ? byName('Secret', from.secretRef.name) : undefined;
-    if (!src) throw new Error(`envFrom names a missing object: ${JSON.stringify(from)}`);
-    Object.assign(env, src.data ?? {}, src.stringData ?? {});
-  }
-  for (const e of container.env ?? []) if (typeof e.value === 'string') env[e.name] = e.value;
-  return env;
+/** Lookups over one set of manifests (the base files, or a rendered kustomization). */
+function manifestView(docs: ManifestDoc[]) {
+  const ofKind = (kind: string) => docs.filter((m) => m.doc.kind === kind).map((m) => m.doc);
+  const byName = (kind: string, name: string) => ofKind(kind).find((d) => d.metadata?.name === name);
+  /** The environment a container sees: envFrom ConfigMap/Secret (ours), then env. */
+  const containerEnv = (container: Obj): Record<string, string> => {
+    const env: Record<string, string> = {};
+    for (const from of container.envFrom ?? []) {
+      const src = from.configMapRef
+        ? byName('ConfigMap', from.configMapRef.name)
+        : from.secretRef
+          ? byName('Secret', from.secretRef.name)
+          : undefined;
+      if (!src) throw new Error(`envFrom names a missing object: ${JSON.stringify(from)}`);
+      Object.assign(env, src.data ?? {}, src.stringData ?? {});
+    }
+    for (const e of container.env ?? []) if (typeof e.value === 'string') env[e.name] = e.value;
+    return env;
+  };
+  const workloads = () => [...ofKind('Deployment'), ...ofKind('Job')];
+  /** The HPA that scales a Deployment, if any. */
+  const hpaOf = (deployment: Obj) =>
+    ofKind('HorizontalPodAutoscaler').find(
+      (h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === deployment.metadata.name,
+    );
+  /** The replica count a PDB must be judged against: the HPA's floor when an HPA owns the Deployment. */
+  const replicasOf = (deployment: Obj): number => hpaOf(deployment)?.spec.minReplicas ?? deployment.spec.replicas ?? 1;
+  const selects = (selector: Obj, labels: Obj) => Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v);
+  return { docs, ofKind, byName, containerEnv, workloads, hpaOf, replicasOf, selects };
 }
+type ManifestView = ReturnType<typeof manifestView>;
+
+type Outcome = { view: ManifestView } | { skip: string } | { error: string };
+
+/** Renders with the real kubectl; a missing kubectl skips (loudly), unless CASEGRAPH_REQUIRE_KUBECTL=1. */
+function rendered(dir: string): Outcome {
+  try {
+    const r = renderKustomization(dir);
+    if ('docs' in r) return { view: manifestView(r.docs) };
+    if (process.env.CASEGRAPH_REQUIRE_KUBECTL === '1') return { error: `${r.unavailable}, and CASEGRAPH_REQUIRE_KUBECTL=1` };
+    console.warn(`SKIPPED: kubectl kustomize ${dir}: ${r.unavailable}. The rendered manifests are NOT checked; install kubectl or set KUBECTL.`);
+    return { skip: r.unavailable };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+const baseFiles = manifestView(loadManifests());
+const SETS: Array<{ name: string; kind: 'base' | 'production'; outcome: Outcome }> = [
+  { name: 'docker/k8s/base (the files)', kind: 'base', outcome: { view: baseFiles } },
+  { name: 'kubectl kustomize docker/k8s/base', kind: 'base', outcome: rendered(K8S_BASE) },
+  { name: 'kubectl kustomize docker/k8s/overlays/production', kind: 'production', outcome: rendered(K8S_PRODUCTION) },
+];
+const viewOf = (name: string): ManifestView | undefined => {
+  const o = SETS.find((s) => s.name === name)!.outcome;
+  return 'view' in o ? o.view : undefined;
+};
 
 function probePort(container: Obj, port: number | string): number {
   if (typeof port === 'number') return port;
@@ -96,11 +151,62 @@ const preStopSeconds = (container: Obj): number => {
   return typeof native === 'number' ? native : 0;
 };
 
-describe('docker/k8s manifests', () => {
-  it('parses every file, and every document validates against the Kubernetes schemas', () => {
-    expect(manifests.length).toBeGreaterThanOrEqual(12);
+/**
+ * What would not run in an image with no shell and nothing but node (and tini as the entrypoint):
+ * any argv (args, exec probes, exec hooks) that is not `node ...`, `sh -c`, and `command`, which
+ * replaces the image's tini entrypoint (SIGTERM would then reach no init).
+ */
+function shellProblems(workloads: Obj[]): string[] {
+  const problems: string[] = [];
+  for (const w of workloads) {
+    const spec = w.spec.template.spec as Obj;
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers] as Obj[]) {
+      const at = `${w.metadata.name}/${c.name}`;
+      if (c.command) problems.push(`${at}: command replaces the image's tini entrypoint (use args)`);
+      const argvs: Array<[string, unknown]> = [['args', c.args ?? c.command]];
+      for (const p of ['startupProbe', 'livenessProbe', 'readinessProbe']) if (c[p]?.exec) argvs.push([p, c[p].exec.command]);
+      for (const h of ['postStart', 'preStop']) if (c.lifecycle?.[h]?.exec) argvs.push([h, c.lifecycle[h].exec.command]);
+      for (const [where, argv] of argvs) {
+        if (!Array.isArray(argv) || !argv.length) problems.push(`${at} ${where}: no argv (the image's CMD is not pinned)`);
+        else if (/(^|\/)(ba|da|a)?sh$/.test(argv[0]) || argv.includes('-c')) problems.push(`${at} ${where}: ${argv.join(' ')} needs a shell`);
+        else if (argv[0] !== 'node') problems.push(`${at} ${where}: ${argv[0]} is not in the image (only node is)`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** A PDB's minAvailable/maxUnavailable (number or percentage, rounded up as Kubernetes does) for `replicas` pods. */
+const pdbCount = (v: number | string, replicas: number): number =>
+  typeof v === 'number' ? v : Math.ceil((replicas * Number(v.replace('%', ''))) / 100);
+
+/** Kubernetes quantities, enough for our cpu (500m, 1.5) and memory (512Mi, 1Gi) values. */
+function quantity(q: string | number): number {
+  const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G)?$/.exec(String(q));
+  if (!m) throw new Error(`unsupported quantity ${q}`);
+  const unit: Record<string, number> = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9 };
+  return Number(m[1]) * (m[2] ? unit[m[2]] : 1);
+}
+
+describe.each(SETS)('Kubernetes: $name', ({ kind, outcome }) => {
+  if ('skip' in outcome) {
+    it.skip(`is rendered and checked (SKIPPED: ${outcome.skip})`, () => undefined);
+    return;
+  }
+  if ('error' in outcome) {
+    it('renders', () => {
+      throw new Error(outcome.error);
+    });
+    return;
+  }
+  const { docs, ofKind, byName, containerEnv, workloads, hpaOf, replicasOf, selects } = outcome.view;
+  const configMap = byName('ConfigMap', 'casegraph-config');
+  const secret = byName('Secret', 'casegraph-secrets');
+
+  it('every document validates against the Kubernetes schemas', () => {
+    expect(docs.length).toBeGreaterThanOrEqual(12);
     const problems: string[] = [];
-    for (const { file, doc } of manifests) {
+    for (const { file, doc } of docs) {
       const Model = modelFor(doc.apiVersion, doc.kind);
       if (!Model) {
         problems.push(`${file}: unknown kind ${doc.apiVersion}/${doc.kind}`);
@@ -116,33 +222,10 @@ describe('docker/k8s manifests', () => {
   });
 
   it('has no field the schema does not know (typos would be dropped silently)', () => {
-    const problems = manifests.flatMap(({ file, doc }) =>
+    const problems = docs.flatMap(({ file, doc }) =>
       unknownFields(modelFor(doc.apiVersion, doc.kind)!, doc).map((f) => `${file} ${doc.kind}/${doc.metadata?.name}: ${f}`),
     );
     expect(problems).toEqual([]);
-  });
-
-  it('the unknown-field check itself catches a typo', () => {
-    const deployment = JSON.parse(JSON.stringify(byName('Deployment', 'ingest-api')));
-    deployment.spec.template.spec.containers[0].readinessProbe.perodSeconds = 5;
-    deployment.spec.template.spec.terminationGracePeriod = 30;
-    expect(unknownFields(modelFor('apps/v1', 'Deployment')!, deployment).sort()).toEqual([
-      '/spec/template/spec/containers/0/readinessProbe/perodSeconds',
-      '/spec/template/spec/terminationGracePeriod',
-    ]);
-  });
-
-  it('the kustomization lists every manifest file, and only existing ones', () => {
-    const k = kustomization();
-    expect(k.kind).toBe('Kustomization');
-    expect([...(k.resources as string[])].sort()).toEqual(k8sFiles());
-  });
-
-  it("the kustomization's image entries are exactly the images the workloads use", () => {
-    const used = new Set(
-      [...ofKind('Deployment'), ...ofKind('Job')].flatMap((d) => d.spec.template.spec.containers.map((c: Obj) => c.image as string)),
-    );
-    expect(new Set((kustomization().images as Obj[]).map((i) => i.name))).toEqual(used);
   });
 
   describe.each(APPS)('$name', (app) => {
@@ -183,30 +266,40 @@ describe('docker/k8s manifests', () => {
       expect(() => loadConfig(app.spec, containerEnv(container))).not.toThrow();
     });
 
-    it('has resource requests and limits', () => {
-      expect(container.resources.requests).toMatchObject({ cpu: expect.anything(), memory: expect.anything() });
-      expect(container.resources.limits).toMatchObject({ cpu: expect.anything(), memory: expect.anything() });
+    it('has resource requests and limits, limits at least the requests', () => {
+      for (const c of [...(deployment.spec.template.spec.initContainers ?? []), container] as Obj[]) {
+        for (const r of ['cpu', 'memory']) {
+          expect([c.name, r, quantity(c.resources.limits[r]) >= quantity(c.resources.requests[r])]).toEqual([c.name, r, true]);
+        }
+      }
     });
 
-    it('has a PodDisruptionBudget selecting its pods', () => {
-      const pdb = ofKind('PodDisruptionBudget').find((p) =>
-        Object.entries(p.spec.selector.matchLabels).every(([k, v]) => deployment.spec.template.metadata.labels[k] === v),
-      );
-      expect(pdb).toBeDefined();
-      if (pdb!.spec.minAvailable !== undefined) expect(pdb!.spec.minAvailable).toBeLessThan(deployment.spec.replicas ?? 1);
+    it('has one PodDisruptionBudget selecting its pods, which lets a drain evict one', () => {
+      const labels = deployment.spec.template.metadata.labels;
+      const pdbs = ofKind('PodDisruptionBudget').filter((p) => selects(p.spec.selector, labels));
+      expect(pdbs).toHaveLength(1);
+      const spec = pdbs[0].spec;
+      // Exactly one of the two: the API server refuses a PDB with both.
+      expect([spec.minAvailable === undefined, spec.maxUnavailable === undefined].sort()).toEqual([false, true]);
+      const replicas = replicasOf(deployment);
+      const evictable =
+        spec.maxUnavailable !== undefined ? pdbCount(spec.maxUnavailable, replicas) : replicas - pdbCount(spec.minAvailable, replicas);
+      expect(evictable).toBeGreaterThanOrEqual(1);
+      // With more than one replica a drain must also leave some running.
+      if (replicas > 1) expect(replicas - evictable).toBeGreaterThanOrEqual(1);
     });
   });
 
-  it('workload pods meet the "restricted" Pod Security Standard, with a read-only root and an emptyDir /tmp', () => {
-    const pods = [...ofKind('Deployment'), ...ofKind('Job')].map((d) => ({ name: d.metadata.name, spec: d.spec.template.spec as Obj }));
+  it('workload pods meet the "restricted" Pod Security Standard (uid 1000), with a read-only root and an emptyDir /tmp', () => {
+    const pods = workloads().map((d) => ({ name: d.metadata.name, spec: d.spec.template.spec as Obj }));
     expect(pods.length).toBe(4);
     for (const { name, spec } of pods) {
       const why = (s: string) => `${name}: ${s}`;
       expect([why('runAsNonRoot'), spec.securityContext?.runAsNonRoot]).toEqual([why('runAsNonRoot'), true]);
-      expect([why('runAsUser'), spec.securityContext?.runAsUser > 0]).toEqual([why('runAsUser'), true]);
+      expect([why('runAsUser'), spec.securityContext?.runAsUser]).toEqual([why('runAsUser'), 1000]);
       expect([why('seccomp'), spec.securityContext?.seccompProfile?.type]).toEqual([why('seccomp'), 'RuntimeDefault']);
       expect([why('token'), spec.automountServiceAccountToken]).toEqual([why('token'), false]);
-      for (const c of spec.containers as Obj[]) {
+      for (const c of [...(spec.initContainers ?? []), ...spec.containers] as Obj[]) {
         expect([why(c.name), c.securityContext]).toEqual([
           why(c.name),
           expect.objectContaining({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }),
@@ -218,14 +311,25 @@ describe('docker/k8s manifests', () => {
     expect(byName('Namespace', 'casegraph')?.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
-  it('autoscales the two workers (and leaves their replica count to the HPA); the API has a Service', () => {
+  it('needs no shell: every command is node (the images have nothing else), preStop is the kubelet sleep', () => {
+    expect(shellProblems(workloads())).toEqual([]);
+    for (const d of ofKind('Deployment')) {
+      for (const c of d.spec.template.spec.containers as Obj[])
+        expect([c.name, c.lifecycle?.preStop]).toEqual([c.name, { sleep: { seconds: expect.any(Number) } }]);
+    }
+  });
+
+  it('autoscales the two workers and leaves their replica count to the HPA; the API has a Service', () => {
     const hpas = ofKind('HorizontalPodAutoscaler');
     expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(['graph-worker', 'ocr-worker']);
     for (const h of hpas) {
-      expect(h.spec.scaleTargetRef.kind).toBe('Deployment');
-      expect(byName('Deployment', h.spec.scaleTargetRef.name)?.spec.replicas).toBeUndefined();
+      expect(h.spec.scaleTargetRef).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment' });
+      expect(byName('Deployment', h.spec.scaleTargetRef.name)).toBeDefined();
       expect(h.spec.minReplicas).toBeLessThanOrEqual(h.spec.maxReplicas);
     }
+    // A Deployment that sets replicas under an HPA is reset to that count on every apply.
+    const fighting = ofKind('Deployment').filter((d) => hpaOf(d) && d.spec.replicas !== undefined);
+    expect(fighting.map((d) => d.metadata.name)).toEqual([]);
     const services = ofKind('Service');
     expect(services.map((s) => s.metadata.name)).toEqual(['ingest-api']);
     const api = byName('Deployment', 'ingest-api')!;
@@ -234,7 +338,7 @@ describe('docker/k8s manifests', () => {
     expect(probePort(api.spec.template.spec.containers[0], target)).toBe(APPS[0].defaultPort);
   });
 
-  it('runs migrations in a Job with the CLI bundle, never in the apps', () => {
+  it('runs migrations in a Job with the CLI bundle, and every Deployment waits for them in an init container', () => {
     const jobs = ofKind('Job');
     expect(jobs).toHaveLength(1);
     const c = jobs[0].spec.template.spec.containers[0];
@@ -242,6 +346,15 @@ describe('docker/k8s manifests', () => {
     expect(builtEntryPoints().get(c.args[1])).toBe('cli');
     expect(jobs[0].spec.template.spec.restartPolicy).toBe('Never');
     expect(() => loadConfig(baseConfigSpec, containerEnv(c))).not.toThrow();
+    for (const d of ofKind('Deployment')) {
+      const spec = d.spec.template.spec;
+      // The same command, image and settings as the Job: it waits on migrate()'s advisory lock, then finds nothing pending.
+      expect([d.metadata.name, (spec.initContainers ?? []).map((i: Obj) => ({ image: i.image, args: i.args, envFrom: i.envFrom }))]).toEqual([
+        d.metadata.name,
+        [{ image: c.image, args: c.args, envFrom: c.envFrom }],
+      ]);
+      for (const app of spec.containers as Obj[]) expect([d.metadata.name, app.args]).not.toContain('migrate');
+    }
   });
 
   it('stores documents on S3 (pods share no disk), and every ConfigMap/Secret key is read by some app', () => {
@@ -253,6 +366,186 @@ describe('docker/k8s manifests', () => {
     );
     expect(stray).toEqual([]);
     expect(configMap?.data.BULL_PREFIX).toMatch(/^\{[^}]+\}/);
+  });
+
+  if (kind === 'base') {
+    it('is a small deployment: one replica each, CPU autoscaling only (no metrics adapter needed)', () => {
+      for (const d of ofKind('Deployment')) expect([d.metadata.name, replicasOf(d)]).toEqual([d.metadata.name, 1]);
+      for (const h of ofKind('HorizontalPodAutoscaler')) {
+        expect((h.spec.metrics as Obj[]).map((m) => m.type)).toEqual(['Resource']);
+      }
+    });
+  }
+});
+
+describe('Kubernetes: the base files and the kustomizations', () => {
+  it('the unknown-field check itself catches a typo', () => {
+    const deployment = JSON.parse(JSON.stringify(baseFiles.byName('Deployment', 'ingest-api')));
+    deployment.spec.template.spec.containers[0].readinessProbe.perodSeconds = 5;
+    deployment.spec.template.spec.terminationGracePeriod = 30;
+    expect(unknownFields(modelFor('apps/v1', 'Deployment')!, deployment).sort()).toEqual([
+      '/spec/template/spec/containers/0/readinessProbe/perodSeconds',
+      '/spec/template/spec/terminationGracePeriod',
+    ]);
+  });
+
+  it('the shell check itself catches sh -c, a sleep binary and a replaced entrypoint', () => {
+    const deployment = JSON.parse(JSON.stringify(baseFiles.byName('Deployment', 'ingest-api')));
+    const c = deployment.spec.template.spec.containers[0];
+    c.lifecycle.preStop = { exec: { command: ['sh', '-c', 'sleep 5'] } };
+    c.livenessProbe = { exec: { command: ['sleep', '1'] } };
+    deployment.spec.template.spec.initContainers[0].command = ['node'];
+    expect(shellProblems([deployment])).toEqual([
+      "ingest-api/migrations: command replaces the image's tini entrypoint (use args)",
+      'ingest-api/ingest-api livenessProbe: sleep is not in the image (only node is)',
+      'ingest-api/ingest-api preStop: sh -c sleep 5 needs a shell',
+    ]);
+  });
+
+  it('the base kustomization lists every manifest file, and only existing ones', () => {
+    const k = kustomization();
+    expect(k.kind).toBe('Kustomization');
+    expect([...(k.resources as string[])].sort()).toEqual(k8sFiles());
+  });
+
+  it("the base kustomization's image entries are exactly the images the workloads use (init containers too)", () => {
+    const used = new Set(
+      baseFiles
+        .workloads()
+        .flatMap((d) => [...(d.spec.template.spec.initContainers ?? []), ...d.spec.template.spec.containers].map((c: Obj) => c.image as string)),
+    );
+    expect(new Set((kustomization().images as Obj[]).map((i) => i.name))).toEqual(used);
+  });
+
+  it('the production overlay builds on the base and patches only objects the base has', () => {
+    const k = kustomization(K8S_PRODUCTION);
+    expect(k.resources).toEqual(['../../base']);
+    const patched = (k.patches as Obj[]).flatMap((p) => loadManifests(K8S_PRODUCTION).filter((m) => m.file === p.path));
+    expect(patched.length).toBeGreaterThanOrEqual(5);
+    for (const { doc } of patched)
+      expect([doc.kind, doc.metadata.name, baseFiles.byName(doc.kind, doc.metadata.name) !== undefined]).toEqual([doc.kind, doc.metadata.name, true]);
+  });
+
+  const renderedBase = viewOf('kubectl kustomize docker/k8s/base');
+  (renderedBase ? it : it.skip)('kubectl kustomize renders every object of the base files, in the casegraph namespace', () => {
+    const ids = (v: ManifestView) => v.docs.map(({ doc }) => `${doc.kind}/${doc.metadata.name}`).sort();
+    expect(ids(renderedBase!)).toEqual(ids(baseFiles));
+    for (const { doc } of renderedBase!.docs)
+      if (doc.kind !== 'Namespace') expect([doc.kind, doc.metadata.namespace]).toEqual([doc.kind, 'casegraph']);
+  });
+});
+
+const production = viewOf('kubectl kustomize docker/k8s/overlays/production');
+const renderedBase = viewOf('kubectl kustomize docker/k8s/base');
+(production && renderedBase ? describe : describe.skip)('Kubernetes: the production overlay, as rendered', () => {
+  const prod = production!;
+  const base = renderedBase!;
+  const deployment = (name: string) => prod.byName('Deployment', name)!;
+
+  it('runs the API with at least three replicas, and its PDB keeps all but one up', () => {
+    const api = deployment('ingest-api');
+    expect(api.spec.replicas).toBeGreaterThanOrEqual(3);
+    expect(prod.hpaOf(api)).toBeUndefined();
+    const pdb = prod.byName('PodDisruptionBudget', 'ingest-api')!;
+    expect(prod.selects(pdb.spec.selector, api.spec.template.metadata.labels)).toBe(true);
+    const up =
+      pdb.spec.minAvailable !== undefined
+        ? pdbCount(pdb.spec.minAvailable, api.spec.replicas)
+        : api.spec.replicas - pdbCount(pdb.spec.maxUnavailable, api.spec.replicas);
+    expect(up).toBe(api.spec.replicas - 1);
+  });
+
+  it.each(Object.keys(WORKER_QUEUE))('%s: scales on the waiting jobs of its own queue (External metric), from two replicas', (worker) => {
+    const hpa = prod.hpaOf(deployment(worker))!;
+    expect(hpa).toBeDefined();
+    expect(deployment(worker).spec.replicas).toBeUndefined();
+    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
+    const external = (hpa.spec.metrics as Obj[]).filter((m) => m.type === 'External');
+    expect(external).toHaveLength(1);
+    expect(external[0].external.metric).toEqual({ name: EXTERNAL_METRIC, selector: { matchLabels: { queue: WORKER_QUEUE[worker] } } });
+    expect(external[0].external.target.type).toBe('AverageValue');
+    expect(quantity(external[0].external.target.averageValue)).toBeGreaterThan(0);
+    // CPU stays as the second signal (busy replicas with nothing waiting are not scaled away).
+    expect((hpa.spec.metrics as Obj[]).some((m) => m.type === 'Resource' && m.resource.name === 'cpu')).toBe(true);
+  });
+
+  it('raises every app container’s resources over the base (never lowers one)', () => {
+    for (const app of APPS) {
+      const c = (v: ManifestView) => v.byName('Deployment', app.name)!.spec.template.spec.containers.find((x: Obj) => x.name === app.name);
+      const pairs = (['requests', 'limits'] as const).flatMap((k) =>
+        (['cpu', 'memory'] as const).map((r) => [quantity(c(base).resources[k][r]), quantity(c(prod).resources[k][r])]),
+      );
+      for (const [was, now] of pairs) expect([app.name, now >= was]).toEqual([app.name, true]);
+      expect([app.name, pairs.some(([was, now]) => now > was)]).toEqual([app.name, true]);
+    }
+  });
+
+  it('spreads every Deployment over nodes and zones, one constraint per topology key, selecting its own pods', () => {
+    for (const d of prod.ofKind('Deployment')) {
+      const tsc = d.spec.template.spec.topologySpreadConstraints as Obj[];
+      expect([d.metadata.name, tsc.map((t) => t.topologyKey).sort()]).toEqual([
+        d.metadata.name,
+        ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'],
+      ]);
+      for (const t of tsc) {
+        expect([d.metadata.name, prod.selects(t.labelSelector, d.spec.template.metadata.labels)]).toEqual([d.metadata.name, true]);
+        expect(t.matchLabelKeys).toEqual(['pod-template-hash']);
+      }
+    }
+  });
+});
+
+/** The prometheus-adapter rule in a Markdown file: the one ```yaml block with `externalRules:`. */
+function adapterRules(file: string): Obj[] {
+  const blocks = [...readFileSync(join(ROOT, file), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => m[1])
+    .filter((b) => /^externalRules:/m.test(b));
+  expect([file, blocks.length]).toEqual([file, 1]);
+  return (parseYaml(blocks[0]) as Obj).externalRules as Obj[];
+}
+
+describe('Kubernetes: the queue-depth metric, the adapter rule in the docs and the HPAs agree', () => {
+  const docs = ['docker/k8s/overlays/production/README.md', 'docs/operations.md'];
+
+  it('both docs give the same prometheus-adapter rule, exposing the metric the production HPAs use', () => {
+    const [overlay, operations] = docs.map(adapterRules);
+    expect(operations).toEqual(overlay);
+    expect(overlay).toHaveLength(1);
+    expect(overlay[0].name.as).toBe(EXTERNAL_METRIC);
+    const hpaMetrics = loadManifests(K8S_PRODUCTION)
+      .filter((m) => m.doc.kind === 'HorizontalPodAutoscaler')
+      .flatMap((m) => (m.doc.spec.metrics as Obj[]).filter((x) => x.type === 'External').map((x) => x.external.metric.name));
+    expect(new Set(hpaMetrics)).toEqual(new Set([EXTERNAL_METRIC]));
+  });
+
+  it('the rule selects series the workers really export (labels and values from queue-metrics.ts), and takes the max over pods', async () => {
+    const rule = adapterRules(docs[0])[0];
+    const counts = { waiting: 7, active: 3, delayed: 1, failed: 0 };
+    const detach = reportQueueDepth(QUEUES.OCR, { getJobCounts: async () => counts } as unknown as Queue, 1000);
+    let exported: string;
+    try {
+      exported = await register.getSingleMetricAsString('casegraph_queue_jobs');
+    } finally {
+      detach();
+    }
+    const series = [...exported.matchAll(/^(\w+)\{([^}]*)\} (\S+)$/gm)].map((m) => ({
+      name: m[1],
+      labels: Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]])),
+      value: Number(m[3]),
+    }));
+    const matchers = (q: string) => [...q.matchAll(/(\w+)(!=|=)"([^"]*)"/g)].map((m) => ({ label: m[1], op: m[2], value: m[3] }));
+    // seriesQuery: name{...}; `namespace` comes from the scrape (Kubernetes service discovery), not the app.
+    const seriesName = /^(\w+)\{/.exec(rule.seriesQuery)![1];
+    const matches = (s: (typeof series)[number], q: string) =>
+      matchers(q)
+        .filter((m) => m.label !== 'namespace')
+        .every((m) => (m.op === '=' ? s.labels[m.label] === m.value : s.labels[m.label] !== undefined && s.labels[m.label] !== m.value));
+    const selected = series.filter((s) => s.name === seriesName && matches(s, rule.seriesQuery) && matches(s, rule.metricsQuery));
+    expect(selected).toEqual([{ name: 'casegraph_queue_jobs', labels: { queue: QUEUES.OCR, state: 'waiting' }, value: counts.waiting }]);
+    // metricsQuery repeats the state filter (seriesQuery only discovers), and takes max, not sum, by the label the HPAs select on.
+    expect(rule.metricsQuery).toMatch(/^max by \(queue\) \(<<\.Series>>\{<<\.LabelMatchers>>,state="waiting"\}\)$/);
+    expect(rule.name.matches).toBe(`^${seriesName}$`);
   });
 });
 
