@@ -12,6 +12,8 @@ import { builtinModules } from 'node:module';
 import { AddressInfo } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { ROOT, packageJson } from './deploy-files';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain-JS tool of the repo, run by the image build as is
+const { LAZY } = require('../../tools/containers/prune-runtime.js') as { LAZY: Record<string, string[]> };
 
 const ALIASES: Record<string, string> = Object.fromEntries(
   Object.entries(
@@ -41,10 +43,13 @@ function resolveLocal(from: string, spec: string): string | undefined {
   return undefined;
 }
 
+// The packages loaded through a createRequire()d function (named `req` in this repo), which webpack cannot see.
+const CREATE_REQUIRED = /\breq(?:\.resolve)?\(\s*['"]([^'"./][^'"]*)['"]/g;
+
 const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 
 /** Every bare package reachable from an entry file, with the first file that imports it. */
-function reachablePackages(entry: string): Map<string, string> {
+function reachablePackages(entry: string, lazy?: Map<string, string>): Map<string, string> {
   const packages = new Map<string, string>();
   const seen = new Set<string>();
   const queue = [entry];
@@ -65,6 +70,10 @@ function reachablePackages(entry: string): Map<string, string> {
       }
       const pkg = packageOf(spec);
       if (!packages.has(pkg)) packages.set(pkg, relative(ROOT, file));
+    }
+    for (const m of source.matchAll(CREATE_REQUIRED)) {
+      const pkg = packageOf(m[1]);
+      if (!builtins.has(pkg) && !lazy?.has(pkg)) lazy?.set(pkg, relative(ROOT, file));
     }
   }
   return packages;
@@ -87,6 +96,16 @@ describe('runtime dependencies of the images', () => {
       .filter(([pkg]) => !builtins.has(pkg) && !dependencies[pkg] && !OPTIONAL_AT_RUNTIME[pkg])
       .map(([pkg, file]) => `${pkg} (imported by ${file}) is not in package.json "dependencies"`);
     expect(missing).toEqual([]);
+  });
+
+  it.each(ENTRIES)('%s: every package it loads through createRequire is kept in its image by prune-runtime.js', (app) => {
+    const lazy = new Map<string, string>();
+    reachablePackages(join(ROOT, 'apps', app, 'src', 'main.ts'), lazy);
+    // The tesseract runner falls back to this package's model only when the packaged tessdata is missing,
+    // which the image build rules out (it checks the shipped model's hash): the image carries the model once.
+    lazy.delete('@tesseract.js-data/eng');
+    expect([...lazy].filter(([pkg]) => !LAZY[app].includes(pkg)).map(([pkg, file]) => `${pkg} (loaded by ${file})`)).toEqual([]);
+    if (app === 'ocr-worker') expect([...lazy.keys()].sort()).toEqual(['@napi-rs/canvas', 'pdfjs-dist', 'tesseract.js']);
   });
 
   it('the optional packages are really optional: loaded inside a try with a fallback', () => {
