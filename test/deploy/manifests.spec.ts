@@ -34,10 +34,11 @@ import {
   k8sFiles,
   kustomization,
   loadManifests,
-  packageJson,
   renderKustomization,
   varsOf,
 } from './deploy-files';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain-JS tool of the repo, run by the image build as is
+const { LAZY } = require('../../tools/containers/prune-runtime.js') as { LAZY: Record<string, string[]> };
 
 const modelFor = (apiVersion: string, kind: string) =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- kubernetes-models has one module per apiVersion, picked at run time
@@ -668,32 +669,41 @@ describe('docker/Dockerfile', () => {
     return s ? [name, ...chain(s.from)] : [];
   };
 
-  it('is one multi-stage build on node:22-slim with a target per app and one for the CLI', () => {
+  it('is one multi-stage build on node:22-slim with a target per app and one for the CLI, on an empty runtime', () => {
     expect(args.NODE_IMAGE).toBe('node:22-slim');
-    for (const s of stages) if (!stages.some((x) => x.name === s.from)) expect(s.from).toBe('${NODE_IMAGE}');
+    for (const s of stages)
+      if (!stages.some((x) => x.name === s.from)) expect([s.name, s.from]).toEqual([s.name, s.name === 'runtime' ? 'scratch' : '${NODE_IMAGE}']);
     for (const t of [...APPS.map((a) => a.name), 'cli']) expect(chain(t)).toContain('runtime');
+    // The runtime's root file system is made in the rootfs stage and is all it has: no shell, no apt.
+    expect(stage('runtime').lines.filter((l) => l.startsWith('COPY --from='))).toEqual(['COPY --from=rootfs /rootfs/ /']);
+    expect(stage('runtime').lines.some((l) => l.startsWith('RUN '))).toBe(false);
   });
 
-  it('builds every app with npm run build, and ships only production dependencies', () => {
-    expect(stage('build').lines.some((l) => /^RUN .*npm run build/.test(l))).toBe(true);
-    const runtime = stage('runtime').lines;
-    const copied = runtime.filter((l) => l.startsWith('COPY --from=')).map((l) => l.split(/\s+/)[1].slice('--from='.length));
-    expect(copied.sort()).toEqual(['build', 'prod-deps']);
-    expect(runtime).toContain('COPY --from=prod-deps /app/node_modules ./node_modules');
-    expect(runtime.some((l) => /^COPY --from=build \/app\/dist /.test(l))).toBe(true);
-    expect(stage('prod-deps').lines.some((l) => /npm ci --omit=dev/.test(l))).toBe(true);
+  it.each([...APPS.map((a) => a.name), 'cli'])(
+    '%s ships its own bundle and only the production packages it loads (npm ci --omit=dev, then pruned)',
+    (app) => {
+      expect(stage('build').lines.some((l) => /^RUN .*npm run build/.test(l))).toBe(true);
+      expect(stage('prod-deps').lines.some((l) => /npm ci --omit=dev/.test(l))).toBe(true);
+      const files = stage(`${app}-files`);
+      expect(chain(`${app}-files`)).toContain('prod-deps');
+      expect(files.lines).toContain(`RUN node /usr/local/lib/prune-runtime.js ${app} /app`);
+      const bundles = files.lines.filter((l) => l.startsWith('COPY --from=build ')).map((l) => l.split(/\s+/)[2]);
+      expect(bundles).toEqual(app === 'ingest-api' ? ['/app/dist/apps/ingest-api', '/app/dist/apps/web'] : [`/app/dist/apps/${app}`]);
+      const copied = stage(app).lines.filter((l) => l.startsWith('COPY --from='));
+      expect(copied).toEqual([`COPY --from=${app}-files /app/node_modules ./node_modules`, `COPY --from=${app}-files /app/dist ./dist`]);
+    },
+  );
+
+  it('bakes in the tesseract data once and proves the pruned packages start it with the network off', () => {
+    const lines = stage('ocr-worker-files').lines.join('\n');
+    expect(lines).toMatch(/RUN --network=none node -e .*require\('tesseract\.js'\).*\/app\/dist\/apps\/ocr-worker\/tessdata.*createWorker\('eng'/);
+    // The build checks the model it ships by hash; the package's own copy is not loaded, so not shipped.
+    expect(stage('build').lines.join('\n')).toMatch(/[0-9a-f]{64} {2}dist\/apps\/ocr-worker\/tessdata\/eng\.traineddata" \| sha256sum -c/);
+    expect(LAZY['ocr-worker']).toEqual(expect.arrayContaining(['tesseract.js', 'pdfjs-dist', '@napi-rs/canvas']));
+    expect(Object.values(LAZY).flat()).not.toContain('@tesseract.js-data/eng');
   });
 
-  it('bakes in the tesseract data and proves it loads with the network off', () => {
-    const lines = stage('prod-deps').lines.join('\n');
-    expect(lines).toContain('test -s node_modules/@tesseract.js-data/eng/4.0.0/eng.traineddata.gz');
-    expect(lines).toMatch(/RUN --network=none node -e .*createWorker\('eng'/);
-    const pkg = packageJson();
-    expect(pkg.dependencies['@tesseract.js-data/eng']).toBeDefined();
-    expect(pkg.dependencies['tesseract.js']).toBeDefined();
-  });
-
-  it('runs as a numeric non-root user under tini', () => {
+  it('runs as a numeric non-root user under tini, with a static tini and node in the root file system', () => {
     const runtime = stage('runtime').lines;
     const user = runtime.find((l) => l.startsWith('USER '))!.split(/\s+/)[1];
     expect(user).toMatch(/^[1-9]\d*(:\d+)?$/);
@@ -703,7 +713,47 @@ describe('docker/Dockerfile', () => {
         'ENTRYPOINT',
       ),
     ).toEqual(['/usr/bin/tini', '--']);
-    expect(runtime.some((l) => /apt-get install .*\btini\b/.test(l))).toBe(true);
+    expect(stage('rootfs').lines.some((l) => /apt-get install .*\btini\b/.test(l))).toBe(true);
+    const rootfs = readFileSync(join(ROOT, 'tools/containers/make-rootfs.sh'), 'utf8');
+    expect(rootfs).toContain('cp /usr/bin/tini-static "$R/usr/bin/tini"');
+    expect(rootfs).toContain('cp /usr/local/bin/node "$R/usr/local/bin/node"');
+    expect(rootfs).toMatch(/casegraph:x:1000:1000:/);
+  });
+
+  it('labels every target with the OCI source, revision and version, from build arguments', () => {
+    for (const t of [...APPS.map((a) => a.name), 'cli']) {
+      const lines = stage(t).lines.join('\n');
+      for (const [label, arg] of [
+        ['source', 'SOURCE_URL'],
+        ['revision', 'REVISION'],
+        ['version', 'VERSION'],
+      ]) {
+        expect([t, lines.includes(`org.opencontainers.image.${label}="\${${arg}}"`)]).toEqual([t, true]);
+        expect([t, stage(t).lines.some((l) => l.startsWith(`ARG ${arg}`))]).toEqual([t, true]);
+      }
+    }
+  });
+
+  it('.dockerignore lets through every file a COPY reads, and keeps node_modules, dist and .git out', () => {
+    const rules = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    expect(rules[0]).toBe('*');
+    const allowed = rules.filter((r) => r.startsWith('!')).map((r) => r.slice(1));
+    const admitted = (path: string) => allowed.some((a) => path === a.replace(/\/$/, '') || (a.endsWith('/') && path.startsWith(a)));
+    const sources = stages
+      .flatMap((s) => s.lines)
+      .filter((l) => l.startsWith('COPY ') && !l.startsWith('COPY --from='))
+      .flatMap((l) =>
+        l
+          .split(/\s+/)
+          .slice(1, -1)
+          .filter((a) => !a.startsWith('--')),
+      );
+    for (const src of sources) expect([src, admitted(src)]).toEqual([src, true]);
+    for (const kept of ['node_modules', 'dist', '.git', 'artifacts', 'test']) expect([kept, admitted(kept)]).toEqual([kept, false]);
+    expect(rules).toContain('**/node_modules');
   });
 
   it.each(APPS)('$name: CMD is its bundle, EXPOSE and HEALTHCHECK use its real port variable and default', (app) => {
