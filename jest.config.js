@@ -1,5 +1,6 @@
-// Three jest projects: unit (*.spec.ts beside the code), int (*.int-spec.ts beside
-// the code, real PostgreSQL and Redis) and e2e (cross-service tests under test/).
+// Four jest projects: unit (*.spec.ts beside the code), int (*.int-spec.ts beside
+// the code, real PostgreSQL and Redis), e2e (cross-service tests under test/) and containers (the images, run by
+// `npm run test:containers` only).
 // All of them compile with @swc/jest; decorator metadata is on so Nest DI works.
 // `npm test` is tools/run-tests.js: two workers for the suites that own their rows, then the few that must
 // run alone (processes killed, connections cut, latency budgets) in band. Its SERIAL list names them.
@@ -54,6 +55,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
+    },
+    {
+      ...common,
+      displayName: 'containers',
+      // The built images run in Docker, against stand-ins in one private network namespace: only through
+      // `npm run test:containers` (tools/containers/run.js), which builds them and runs jest inside that namespace.
+      // No globalSetup: the host's PostgreSQL and Redis are not these tests' services.
+      testMatch: ['<rootDir>/test/containers/**/*.containers-spec.ts'],
     },
   ],
 };
