@@ -49,7 +49,7 @@ const CREATE_REQUIRED = /\breq(?:\.resolve)?\(\s*['"]([^'"./][^'"]*)['"]/g;
 const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 
 /** Every bare package reachable from an entry file, with the first file that imports it. */
-function reachablePackages(entry: string, lazy?: Map<string, string>): Map<string, string> {
+function reachablePackages(entry: string, lazy?: Map<string, string>, sources?: Map<string, string>): Map<string, string> {
   const packages = new Map<string, string>();
   const seen = new Set<string>();
   const queue = [entry];
@@ -60,6 +60,7 @@ function reachablePackages(entry: string, lazy?: Map<string, string>): Map<strin
     const source = readFileSync(file, 'utf8')
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/^\s*\/\/.*$/gm, '');
+    sources?.set(file, source);
     for (const m of source.matchAll(SPECIFIERS)) {
       const spec = m[1] ?? m[2] ?? m[3];
       if (spec.startsWith('.') || ALIASES[spec]) {
@@ -106,6 +107,14 @@ describe('runtime dependencies of the images', () => {
     lazy.delete('@tesseract.js-data/eng');
     expect([...lazy].filter(([pkg]) => !LAZY[app].includes(pkg)).map(([pkg, file]) => `${pkg} (loaded by ${file})`)).toEqual([]);
     if (app === 'ocr-worker') expect([...lazy.keys()].sort()).toEqual(['@napi-rs/canvas', 'pdfjs-dist', 'tesseract.js']);
+  });
+
+  it.each(ENTRIES)('%s: if it starts an HTTP app (NestFactory.create), its image keeps the driver Nest loads itself', (app) => {
+    const sources = new Map<string, string>();
+    reachablePackages(join(ROOT, 'apps', app, 'src', 'main.ts'), undefined, sources);
+    const http = [...sources].some(([, text]) => /\bNestFactory\.create\s*[<(]/.test(text));
+    expect([app, LAZY[app].includes('@nestjs/platform-express')]).toEqual([app, http]);
+    if (app === 'ingest-api') expect(http).toBe(true);
   });
 
   it('the optional packages are really optional: loaded inside a try with a fallback', () => {

@@ -21,7 +21,9 @@ const { dirname, join, relative, sep } = require('node:path');
 
 /** Packages an app loads lazily (createRequire / import() at run time), which its bundle does not name. */
 const LAZY = {
-  'ingest-api': [],
+  // NestFactory.create() loads the HTTP driver itself (@nestjs/core's loadPackage): the compose test found an
+  // image without it answering nothing ("No driver (HTTP) has been selected").
+  'ingest-api': ['@nestjs/platform-express'],
   // tesseract-runner.ts: tesseract.js; pdf-thread.ts: pdfjs-dist and @napi-rs/canvas, in a worker thread.
   // Not @tesseract.js-data/eng: the image has the model once, in dist/apps/ocr-worker/tessdata.
   'ocr-worker': ['tesseract.js', 'pdfjs-dist', '@napi-rs/canvas'],
