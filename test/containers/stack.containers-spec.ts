@@ -1,0 +1,360 @@
+/**
+ * The stack from the built images, in one private network namespace (the runner's pod: loopback only), against
+ * the PostgreSQL and Redis stand-ins there. In order:
+ *  - the migrate job (casegraph-cli, read-only root) exits 0, and again (idempotent);
+ *  - the three apps start read-only, /tmp a tmpfs, every capability dropped, no-new-privileges, one named volume
+ *    at /data/storage shared by ingest-api and ocr-worker (docker/compose.yaml's environment); each becomes ready
+ *    and, later, healthy by the image's own HEALTHCHECK;
+ *  - through the containerised API: a text PDF, a scan and an e-mail with a PDF attachment reach `completed`, and
+ *    their pages have the text (the scan's from tesseract, offline, inside the OCR image);
+ *  - SIGTERM mid-job to each container (`docker kill --signal TERM`: tini forwards it to node): exit 0 (not
+ *    143/137), the work is handed back and a fresh container finishes it, once (as test/shutdown does with
+ *    processes).
+ * Each test makes its own project. No timed assertions: waits have deadlines.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { IncomingMessage, request } from 'node:http';
+import { buildEml } from '@casegraph/formats/testing';
+import {
+  buildMixedPdf,
+  buildPdf,
+  buildTextPdf,
+  complaintParagraphs,
+  demandLetterPages,
+  generatedBytes,
+  paginate,
+  renderScanPng,
+  waitFor,
+  wrapParagraphs,
+} from '@casegraph/testing';
+import { ApiClient, DocumentRow, duplicates, pageNumbers, projectDocuments, waitForProject } from './support/api';
+import {
+  APPS,
+  App,
+  AppContainer,
+  NOT_IN_POD,
+  containerState,
+  createVolume,
+  database,
+  describeInPod,
+  docker,
+  dockerOk,
+  exitCodeOf,
+  jsonLogs,
+  logsOf,
+  queues,
+  removeContainer,
+  report,
+  runOnce,
+  startApp,
+  waitReady,
+} from './support/pod';
+
+jest.setTimeout(600_000);
+
+const ATTACHMENT = 'schedule-of-invoices.pdf';
+
+describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
+  const db = database();
+  const q = queues();
+  const key = randomBytes(24).toString('hex');
+  const api = new ApiClient(key);
+  const started: string[] = [];
+  const running: Partial<Record<App, AppContainer>> = {};
+  let storage = '';
+  /** Set in afterAll: the watchers of whileUp stop. */
+  let finished = false;
+
+  /** Starts an app container (remembered for the cleanup and as the running one of its kind) and waits for ready. */
+  async function up(app: App, env: Record<string, string> = {}): Promise<{ c: AppContainer; seconds: number }> {
+    const extra = app === 'ingest-api' ? { CASEGRAPH_API_KEYS: key, ...env } : env;
+    const c = await startApp(app, { env: extra, storage: app === 'graph-worker' ? undefined : storage });
+    started.push(c.name);
+    running[app] = c;
+    return { c, seconds: await waitReady(c) };
+  }
+
+  /** SIGTERM through docker (to tini, PID 1); resolves with the exit code once the container has stopped. */
+  async function term(c: AppContainer): Promise<number> {
+    await dockerOk(['kill', '--signal', 'TERM', c.name]);
+    return exitCodeOf(c.name);
+  }
+
+  /** Stops while a wait runs when the named container has exited (its log in the message). */
+  function whileUp(c: AppContainer): () => string | undefined {
+    let dead: string | undefined;
+    void (async () => {
+      for (;;) {
+        const s = await containerState(c.name).catch(() => undefined);
+        if (!s || !s.Running) {
+          dead = `${c.name} exited (${s?.ExitCode}):\n${(await logsOf(c.name)).slice(-3000)}`;
+          return;
+        }
+        if (finished) return;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+    return () => dead;
+  }
+
+  beforeAll(async () => {
+    storage = await createVolume('storage');
+  });
+
+  afterAll(async () => {
+    finished = true;
+    for (const name of started) await removeContainer(name);
+    await docker(['volume', 'rm', '-f', storage]);
+    await q.close();
+    await db.end();
+  });
+
+  it('migrate: casegraph-cli applies the migrations read-only, exits 0, and exits 0 again with nothing to do', async () => {
+    const first = await runOnce('cli');
+    expect({ code: first.code, output: first.code === 0 ? '' : `${first.stdout}${first.stderr}`.slice(-3000) }).toEqual({ code: 0, output: '' });
+    const applied = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM casegraph_migrations')).rows[0].n;
+    const after = await applied();
+    expect(after).toBeGreaterThan(0);
+    const tables = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('projects', 'source_documents', 'document_pages')`,
+    );
+    expect(tables.rows[0].n).toBe(3);
+
+    const second = await runOnce('cli');
+    expect({ code: second.code, output: second.code === 0 ? '' : `${second.stdout}${second.stderr}`.slice(-3000) }).toEqual({ code: 0, output: '' });
+    expect(await applied()).toBe(after);
+  });
+
+  it('starts ingest-api, ocr-worker and graph-worker hardened (read-only root, no capabilities), each ready', async () => {
+    const times = await Promise.all(APPS.map(async (app) => [app, (await up(app)).seconds] as const));
+    report({ startupSeconds: Object.fromEntries(times) });
+    for (const app of APPS) {
+      const host = JSON.parse(await dockerOk(['inspect', '-f', '{{json .HostConfig}}', running[app]!.name])) as {
+        ReadonlyRootfs: boolean;
+        CapDrop: string[] | null;
+      };
+      expect({ app, readOnly: host.ReadonlyRootfs, capDrop: host.CapDrop }).toEqual({ app, readOnly: true, capDrop: ['ALL'] });
+    }
+    // The API asks for the key (CASEGRAPH_API_KEYS) and accepts it.
+    expect((await fetch('http://127.0.0.1:3000/v1/projects')).status).toBe(401);
+    expect((await api.json('GET', '/v1/projects')).status).toBe(200);
+  });
+
+  it('processes a text PDF, a scan and an e-mail with a PDF attachment uploaded through the API to completed', async () => {
+    const t0 = Date.now();
+    const project = await api.createProject(`containers ${randomUUID()}`);
+    const eml = buildEml({
+      from: 'Ingrid Solberg <ingrid@halvorsen.example>',
+      to: ['Margaret A. Okafor <mokafor@okaforlindqvist.example>'],
+      subject: 'Invoices under the Agreement',
+      date: new Date('2023-09-14T10:00:00Z'),
+      text: 'Halvorsen Marine does not dispute the invoices. Please allow us time to pay.',
+      attachments: [
+        { filename: ATTACHMENT, contentType: 'application/pdf', bytes: buildPdf(['Schedule A: unpaid invoices', 'Invoice 1001 $12,400.00']) },
+      ],
+    });
+    const accepted = await api.upload(project, [
+      { name: 'complaint.pdf', type: 'application/pdf', bytes: generatedBytes('complaint.pdf') },
+      { name: 'scanned-letter.pdf', type: 'application/pdf', bytes: generatedBytes('scanned-letter.pdf') },
+      { name: 'invoices.eml', type: 'message/rfc822', bytes: eml },
+    ]);
+    expect([...accepted.keys()].sort()).toEqual(['complaint.pdf', 'invoices.eml', 'scanned-letter.pdf']);
+
+    const docs = await waitForProject(db, project, 4, 300_000);
+    const scenarioSeconds = Math.round((Date.now() - t0) / 100) / 10;
+    report({ scenarioSeconds });
+    expect([...docs].map(([f, d]) => `${f}:${d.status}:${d.error_message}`).sort()).toEqual(
+      ['complaint.pdf', 'invoices.eml', ATTACHMENT, 'scanned-letter.pdf'].map((f) => `${f}:completed:null`).sort(),
+    );
+    // The attachment is the e-mail's child.
+    expect(docs.get(ATTACHMENT)!.parent_document_uuid).toBe(docs.get('invoices.eml')!.document_uuid);
+
+    const text = async (file: string) => (await api.text(docs.get(file)!.document_uuid)).map((p) => p.text).join('\n');
+    expect(await text('complaint.pdf')).toContain('Northwind Freight Corporation');
+    // tesseract in the OCR container, from the data baked into its image (the pod has no network).
+    const scan = (await text('scanned-letter.pdf')).toLowerCase();
+    for (const word of ['halvorsen', 'northwind', 'invoices', 'okafor', 'oregon']) expect(scan).toContain(word);
+    expect(docs.get('scanned-letter.pdf')!.page_count).toBe(2);
+    expect(await text('invoices.eml')).toContain('Halvorsen Marine does not dispute the invoices');
+    expect(await text(ATTACHMENT)).toContain('Invoice 1001');
+
+    // By now (the HEALTHCHECKs run every 15 s) Docker itself says each app is healthy: the images' checks work.
+    for (const app of APPS) {
+      const c = running[app]!;
+      await waitFor(async () => JSON.parse(await dockerOk(['inspect', '-f', '{{json .State.Health.Status}}', c.name])) === 'healthy', {
+        timeoutMs: 90_000,
+        intervalMs: 1000,
+        what: `${c.name} to be healthy by its HEALTHCHECK`,
+      });
+    }
+  });
+
+  /** Pages enough to be mid-OCR when the signal comes (tesseract takes seconds a page here). */
+  function longScan(): Buffer {
+    const letter = demandLetterPages();
+    const pages = [...letter, ...letter, ...letter].map((lines, i) => ({ png: renderScanPng([`Page ${i + 1} of 6`, ...lines]).png }));
+    return buildMixedPdf(pages);
+  }
+
+  async function graphJobsOf(documentUuid: string): Promise<number> {
+    const jobs = await q.graph.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'paused']);
+    return jobs.filter((j) => j?.data?.documentUuid === documentUuid).length;
+  }
+
+  async function row(documentUuid: string): Promise<DocumentRow> {
+    const r = await db.query<DocumentRow>('SELECT * FROM source_documents WHERE document_uuid = $1', [documentUuid]);
+    return r.rows[0];
+  }
+
+  it('ocr-worker: SIGTERM mid-job exits 0, hands the job back, and a fresh container finishes it once', async () => {
+    // Idle first: the running worker stops at once with 0.
+    const idle = running['ocr-worker']!;
+    expect(await term(idle)).toBe(0);
+
+    const { c: short } = await up('ocr-worker', { SHUTDOWN_GRACE_MS: '1000' });
+    const project = await api.createProject(`containers ocr sigterm ${randomUUID()}`);
+    const doc = (await api.upload(project, [{ name: 'long-scan.pdf', type: 'application/pdf', bytes: longScan() }])).get('long-scan.pdf')!;
+    const alive = whileUp(short);
+    await waitFor(
+      async () => {
+        const job = await q.ocr.getJob(doc);
+        return !!job && (await job.isActive()) && (await row(doc)).ocr_status === 'processing';
+      },
+      { timeoutMs: 180_000, intervalMs: 100, what: 'the OCR container to be running the job', abort: alive },
+    );
+    const code = await term(short);
+    const state = await containerState(short.name);
+    expect({ code, oomKilled: state.OOMKilled, log: code === 0 ? '' : (await logsOf(short.name)).slice(-3000) }).toEqual({
+      code: 0,
+      oomKilled: false,
+      log: '',
+    });
+    const logs = await jsonLogs(short.name);
+    expect(logs.some((l) => /SIGTERM received/.test(String(l.msg)))).toBe(true);
+    expect(logs.some((l) => /returning them to the queue/.test(String(l.msg)))).toBe(true);
+
+    // Not finished, not lost: the job is not completed, nothing is written yet.
+    expect(await (await q.ocr.getJob(doc))!.isCompleted()).toBe(false);
+    expect(await pageNumbers(db, doc)).toEqual([]);
+    expect(await graphJobsOf(doc)).toBe(0);
+
+    // A fresh container takes it back at its first stalled-job check and completes it (the graph stage too).
+    const { c: fresh } = await up('ocr-worker');
+    const done = await waitForProject(db, project, 1, 300_000, whileUp(fresh));
+    expect(done.get('long-scan.pdf')).toMatchObject({ status: 'completed', ocr_status: 'completed', error_message: null, page_count: 6 });
+    expect(await (await q.ocr.getJob(doc))!.isCompleted()).toBe(true);
+    expect(await pageNumbers(db, doc)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await graphJobsOf(doc)).toBe(1);
+    expect(await duplicates(db, doc)).toEqual({ chunks: 0, mentions: 0 });
+    const fourth = (await api.text(doc)).find((p) => p.page === 4)!.text;
+    expect(fourth.toLowerCase()).toContain('page 4 of 6');
+  });
+
+  /** A long text-layer filing: OCR is quick (pdfjs), the graph stage has a lot to do. */
+  function longFiling(): Buffer {
+    const paragraphs = complaintParagraphs();
+    const many = Array.from({ length: 12 }, (_, i) => paragraphs.map((p) => (i === 0 ? p : `${p} (repeated ${i})`))).flat();
+    return buildTextPdf(paginate(wrapParagraphs(many), 48));
+  }
+
+  it('graph-worker: SIGTERM mid-job exits 0, hands the job back, and a fresh container finishes it once', async () => {
+    const idle = running['graph-worker']!;
+    expect(await term(idle)).toBe(0);
+
+    const { c: short } = await up('graph-worker', { SHUTDOWN_GRACE_MS: '1000' });
+    const project = await api.createProject(`containers graph sigterm ${randomUUID()}`);
+    const doc = (await api.upload(project, [{ name: 'long-filing.pdf', type: 'application/pdf', bytes: longFiling() }])).get('long-filing.pdf')!;
+    const alive = whileUp(short);
+    const graphStages = (r: DocumentRow & Record<string, unknown>) =>
+      ['chunking_status', 'entities_status', 'resolution_status', 'relationships_status'].some((s) => r[s] === 'processing');
+    await waitFor(
+      async () => {
+        const job = await q.graph.getJob(doc);
+        return !!job && (await job.isActive()) && graphStages((await row(doc)) as DocumentRow & Record<string, unknown>);
+      },
+      { timeoutMs: 240_000, intervalMs: 50, what: 'the graph container to be running the job', abort: alive },
+    );
+    const code = await term(short);
+    const state = await containerState(short.name);
+    expect({ code, oomKilled: state.OOMKilled, log: code === 0 ? '' : (await logsOf(short.name)).slice(-3000) }).toEqual({
+      code: 0,
+      oomKilled: false,
+      log: '',
+    });
+    const logs = await jsonLogs(short.name);
+    expect(logs.some((l) => /SIGTERM received/.test(String(l.msg)))).toBe(true);
+    expect(logs.some((l) => /returning them to the queue/.test(String(l.msg)))).toBe(true);
+    expect(await (await q.graph.getJob(doc))!.isCompleted()).toBe(false);
+    expect((await row(doc)).status).not.toBe('completed');
+
+    const { c: fresh } = await up('graph-worker');
+    const done = await waitForProject(db, project, 1, 300_000, whileUp(fresh));
+    expect(done.get('long-filing.pdf')).toMatchObject({ status: 'completed', error_message: null });
+    expect(await (await q.graph.getJob(doc))!.isCompleted()).toBe(true);
+    expect(await graphJobsOf(doc)).toBe(1);
+    expect(await duplicates(db, doc)).toEqual({ chunks: 0, mentions: 0 });
+    const mentions = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM entity_mentions WHERE document_uuid = $1', [doc]);
+    expect(mentions.rows[0].n).toBeGreaterThan(0);
+  });
+
+  it('ingest-api: SIGTERM mid-upload finishes that upload (Connection: close), exits 0; a new container serves it', async () => {
+    const project = await api.createProject(`containers api sigterm ${randomUUID()}`);
+    const content = generatedBytes('complaint.pdf');
+    const boundary = 'casegraph-containers-drain';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="drain.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    let req!: ReturnType<typeof request>;
+    const response = new Promise<{ status: number; connection?: string; body: string }>((resolve, reject) => {
+      req = request(
+        {
+          host: '127.0.0.1',
+          port: 3000,
+          method: 'POST',
+          path: `/v1/projects/${project}/documents`,
+          headers: {
+            Authorization: `Bearer ${key}`,
+            'Content-Type': `multipart/form-data; boundary=${boundary}`,
+            'Content-Length': head.length + content.length + tail.length,
+          },
+        },
+        (res: IncomingMessage) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+        },
+      );
+      req.on('error', reject);
+    });
+    // Half the body, slowly: the request is in flight when the signal arrives.
+    req.write(head);
+    req.write(content.subarray(0, 32 * 1024));
+    await new Promise((r) => setTimeout(r, 500));
+    req.write(content.subarray(32 * 1024, 64 * 1024));
+    const apiContainer = running['ingest-api']!;
+    await dockerOk(['kill', '--signal', 'TERM', apiContainer.name]);
+    await new Promise((r) => setTimeout(r, 500));
+    req.write(content.subarray(64 * 1024));
+    req.end(tail);
+    const res = await response;
+    expect({ status: res.status, body: res.status === 202 ? '' : res.body }).toEqual({ status: 202, body: '' });
+    expect(res.connection).toBe('close');
+    const uploaded = (JSON.parse(res.body) as { documents: Array<{ documentUuid: string }> }).documents[0].documentUuid;
+
+    const code = await exitCodeOf(apiContainer.name);
+    expect({ code, log: code === 0 ? '' : (await logsOf(apiContainer.name)).slice(-3000) }).toEqual({ code: 0, log: '' });
+    expect((await jsonLogs(apiContainer.name)).some((l) => /SIGTERM received/.test(String(l.msg)))).toBe(true);
+
+    // A new API container serves again, and the upload is whole: one document, its bytes as sent, processed.
+    const { seconds } = await up('ingest-api');
+    report({ restartSeconds: { 'ingest-api': seconds } });
+    const docs = await waitForProject(db, project, 1, 300_000);
+    expect([...docs.keys()]).toEqual(['drain.pdf']);
+    expect(docs.get('drain.pdf')).toMatchObject({ document_uuid: uploaded, status: 'completed', error_message: null });
+    expect(docs.get('drain.pdf')!.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    expect((await api.file(uploaded)).equals(content)).toBe(true);
+    expect((await projectDocuments(db, project)).length).toBe(1);
+  });
+});
