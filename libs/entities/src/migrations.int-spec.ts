@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { migrate } from './migrate';
+import { migrate, pendingMigrations } from './migrate';
 import { MIGRATIONS } from './schema';
 
 const adminUrl = () => process.env.DATABASE_URL!.replace(/\/[^/]+$/, '/postgres');
@@ -33,6 +33,31 @@ describe('migrate', () => {
     } finally {
       const admin = new Client({ connectionString: adminUrl() });
       await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  }, 60_000);
+
+  it('pendingMigrations: every one on a missing or empty database, none after migrate, and changes nothing', async () => {
+    const name = `casegraph_pend_${randomUUID().slice(0, 8)}`;
+    const url = process.env.DATABASE_URL!.replace(/\/[^/]+$/, `/${name}`);
+    const all = MIGRATIONS.map((M) => new M().name);
+    const admin = new Client({ connectionString: adminUrl() });
+    await admin.connect();
+    try {
+      expect(await pendingMigrations(url)).toEqual(all); // no database
+      const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
+      expect(exists.rowCount).toBe(0); // the check created nothing
+      await admin.query(`CREATE DATABASE ${name}`);
+      expect(await pendingMigrations(url)).toEqual(all); // no migrations table
+      await migrate(url, () => undefined);
+      expect(await pendingMigrations(url)).toEqual([]);
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DELETE FROM casegraph_migrations WHERE name = $1`, [all[all.length - 1]]);
+      await c.end();
+      expect(await pendingMigrations(url)).toEqual([all[all.length - 1]]);
+    } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
