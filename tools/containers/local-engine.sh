@@ -33,8 +33,9 @@ if [ "$cmd" = down ]; then
       kill -9 "$pid" 2>/dev/null || true
     fi
   fi
-  # containerd-shim and overlay mounts left behind by a killed engine
-  grep -o " $W/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  # containerd-shim and overlay mounts left behind by a killed engine (none is the usual case: grep's 1 is no
+  # failure, or pipefail would stop `down` here and leave <work> behind)
+  { grep -o " $W/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$W"
   exit 0
 fi
