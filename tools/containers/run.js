@@ -53,6 +53,7 @@ const state = {
   madeWork: false,
   ownEngine: false,
   builtImages: [],
+  engineUp: false,
   children: new Set(),
   cleaning: false,
 };
@@ -271,7 +272,7 @@ function cleanup() {
       /* already gone */
     }
   }
-  if (env.DOCKER_HOST && !state.ownEngine) {
+  if (state.engineUp && !state.ownEngine) {
     const byLabel = dockerSync(['ps', '-aq', '--filter', `label=${LABEL}=${runId}`]).output.split('\n');
     const byName = dockerSync(['ps', '-aq', '--filter', `name=^${runId}-`]).output.split('\n');
     const containers = [...new Set([...byLabel, ...byName].filter(Boolean))];
@@ -299,9 +300,18 @@ function cleanup() {
   if (state.work && state.madeWork && fs.existsSync(state.work)) fs.rmSync(state.work, { recursive: true, force: true });
 }
 
+/** The report of this run, so far (also written when a signal ends the run). */
+let current;
+
 function onSignal(signal) {
   process.stdout.write(`\n${signal}: cleaning up\n`);
   cleanup();
+  if (current) {
+    current.interrupted = signal;
+    current.tests = { ...(current.tests || { passed: 0, skipped: 0 }), failed: 1 };
+    current.totalSeconds = seconds(Date.now() - started);
+    writeReport(current);
+  }
   process.exit(128 + os.constants.signals[signal]);
 }
 
@@ -329,6 +339,7 @@ function summary(report) {
 
 async function main() {
   const report = { startedAt: new Date(started).toISOString(), tag, run: runId, images: {}, standins: {}, build: {}, phases: {} };
+  current = report;
   fs.rmSync(artifacts, { recursive: true, force: true });
   fs.mkdirSync(artifacts, { recursive: true });
   let status = 0;
@@ -344,10 +355,12 @@ async function main() {
     report.phases.engine = seconds(Date.now() - t0);
     if (engine.skip) {
       report.skipped = engine.skip;
-      process.stdout.write(`test:containers ${required ? 'FAILED' : 'skipped'}: ${engine.skip}\n`);
+      process.stdout.write(`test:containers ${required ? 'FAILED (CASEGRAPH_REQUIRE_CONTAINERS=1)' : 'skipped'}: ${engine.skip}\n`);
+      if (required) report.tests = { passed: 0, failed: 1, skipped: 0, note: 'no Docker engine' };
       return required ? 1 : 0;
     }
     if (engine.error) throw new Error(engine.error);
+    state.engineUp = true;
     report.engine = engine.how;
     log(`engine: ${engine.how}`);
     const problem = syntaxProblem();
