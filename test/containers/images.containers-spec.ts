@@ -94,13 +94,14 @@ describeInPod(`the images${NOT_IN_POD}`, () => {
     expect([126, 127]).toContain(r.code);
   });
 
-  it("the OCR image holds tesseract's English data (the same model as apps/ocr-worker/tessdata)", async () => {
-    const container = nameOf('ocr-export');
-    await dockerOk(['create', '--name', container, '--label', `${LABEL}=${run}`, '--network=none', imageOf('ocr-worker')]);
+  /** Every tesseract model file (eng.traineddata, or .gz) in an image's filesystem, with the sha256 of its model. */
+  async function modelsIn(t: (typeof TARGETS)[number]): Promise<Array<{ path: string; sha256: string }>> {
+    const container = nameOf(`${t}-export`);
+    await dockerOk(['create', '--name', container, '--label', `${LABEL}=${run}`, '--network=none', imageOf(t)]);
     const found: Array<{ path: string; chunks: Buffer[] }> = [];
     const reader = tarReader((e) => {
       if (e.type !== '0' && e.type !== '\0') return undefined;
-      if (!/(^|\/)eng\.traineddata(\.gz)?$/.test(e.path)) return undefined;
+      if (!/\.traineddata(\.gz)?$/.test(e.path)) return undefined;
       const entry = { path: e.path, chunks: [] as Buffer[] };
       found.push(entry);
       const sink: Sink = { update: (c) => entry.chunks.push(Buffer.from(c)) };
@@ -112,12 +113,22 @@ describeInPod(`the images${NOT_IN_POD}`, () => {
     } finally {
       await docker(['rm', '-f', container]);
     }
-    const models = found.map(({ path, chunks }) => {
+    return found.map(({ path, chunks }) => {
       const bytes = Buffer.concat(chunks);
       const raw = path.endsWith('.gz') ? gunzipSync(bytes) : bytes;
       return { path, sha256: createHash('sha256').update(raw).digest('hex') };
     });
+  }
+
+  it("the OCR image holds tesseract's English data once (the model of apps/ocr-worker/tessdata)", async () => {
+    const models = await modelsIn('ocr-worker');
     report({ tessdata: models.map((m) => m.path) });
-    expect(models.filter((m) => m.sha256 === TESSDATA_SHA256).map((m) => m.path).length).toBeGreaterThan(0);
+    expect(models.filter((m) => m.sha256 === TESSDATA_SHA256).length).toBe(1);
+    // Language data once: no second model (e.g. the npm package's copies) rides along.
+    expect(models.map((m) => m.path)).toHaveLength(1);
+  });
+
+  it.each(TARGETS.filter((t) => t !== 'ocr-worker'))('%s carries no tesseract data', async (t) => {
+    expect((await modelsIn(t)).map((m) => m.path)).toEqual([]);
   });
 });

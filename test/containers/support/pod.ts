@@ -191,7 +191,7 @@ export async function logsOf(name: string): Promise<string> {
 export async function jsonLogs(name: string): Promise<Array<Record<string, unknown>>> {
   return (await logsOf(name)).split('\n').flatMap((l) => {
     try {
-      const v: unknown = JSON.parse(l);
+      const v = JSON.parse(l) as Record<string, unknown> | null;
       return v && typeof v === 'object' ? [v] : [];
     } catch {
       return [];
