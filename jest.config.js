@@ -36,7 +36,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      // test/deploy: manifest checks that need no services. No unit spec starts a process or a server:
+      // test/deploy: manifest checks that need no services. No unit spec starts a server or a long-lived process (test/deploy renders the kustomizations with one-shot `kubectl kustomize` calls):
       // those are int specs (tools/start, test/deploy/packaging, the CLI through npm).
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'],
     },
