@@ -80,6 +80,17 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
     return exitCodeOf(c.name);
   }
 
+  /** An upload through the API; a failure names the API container's last log lines (its side of the story). */
+  async function upload(project: string, files: Parameters<ApiClient['upload']>[1]): Promise<Map<string, string>> {
+    try {
+      return await api.upload(project, files);
+    } catch (err) {
+      const c = running['ingest-api'];
+      const tail = c ? (await logsOf(c.name)).split('\n').slice(-15).join('\n') : '';
+      throw new Error(`${(err as Error).message} (${String((err as Error).cause)})\n--- ingest-api log (tail) ---\n${tail}`);
+    }
+  }
+
   /** Stops while a wait runs when the named container has exited (its log in the message). */
   function whileUp(c: AppContainer): () => string | undefined {
     let dead: string | undefined;
@@ -153,7 +164,7 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
         { filename: ATTACHMENT, contentType: 'application/pdf', bytes: buildPdf(['Schedule A: unpaid invoices', 'Invoice 1001 $12,400.00']) },
       ],
     });
-    const accepted = await api.upload(project, [
+    const accepted = await upload(project, [
       { name: 'complaint.pdf', type: 'application/pdf', bytes: generatedBytes('complaint.pdf') },
       { name: 'scanned-letter.pdf', type: 'application/pdf', bytes: generatedBytes('scanned-letter.pdf') },
       { name: 'invoices.eml', type: 'message/rfc822', bytes: eml },
@@ -213,7 +224,7 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
 
     const { c: short } = await up('ocr-worker', { SHUTDOWN_GRACE_MS: '1000' });
     const project = await api.createProject(`containers ocr sigterm ${randomUUID()}`);
-    const doc = (await api.upload(project, [{ name: 'long-scan.pdf', type: 'application/pdf', bytes: longScan() }])).get('long-scan.pdf')!;
+    const doc = (await upload(project, [{ name: 'long-scan.pdf', type: 'application/pdf', bytes: longScan() }])).get('long-scan.pdf')!;
     const alive = whileUp(short);
     await waitFor(
       async () => {
@@ -263,7 +274,7 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
 
     const { c: short } = await up('graph-worker', { SHUTDOWN_GRACE_MS: '1000' });
     const project = await api.createProject(`containers graph sigterm ${randomUUID()}`);
-    const doc = (await api.upload(project, [{ name: 'long-filing.pdf', type: 'application/pdf', bytes: longFiling() }])).get('long-filing.pdf')!;
+    const doc = (await upload(project, [{ name: 'long-filing.pdf', type: 'application/pdf', bytes: longFiling() }])).get('long-filing.pdf')!;
     const alive = whileUp(short);
     const graphStages = (r: DocumentRow & Record<string, unknown>) =>
       ['chunking_status', 'entities_status', 'resolution_status', 'relationships_status'].some((s) => r[s] === 'processing');
