@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import { INestApplication, Logger, VERSION_NEUTRAL, VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,6 +10,9 @@ import { ApiExceptionFilter, expressErrorHandler } from './common/api-exception.
 import { jsonDepthVerifier } from './common/json-depth';
 import type { IngestApiConfig } from './config';
 import { httpMetricsMiddleware } from './metrics';
+
+/** How long an idle keep-alive connection stays open (Node's default is 5 s). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface ConfigureAppOptions {
   /** Install SIGTERM/SIGINT handlers that close the app and exit 0 (main.ts; tests leave it off). */
@@ -33,6 +37,13 @@ export function configureApp(app: INestApplication, config: IngestApiConfig, opt
     }
   }
   express.disable('x-powered-by');
+  // An idle keep-alive connection outlives the clients' and load balancers' own idle timeouts (60 s on most), so the
+  // client always closes it first. With Node's 5 s the server could close it just as a client reused it: that
+  // request fails (EPIPE, or a 502 from the balancer). Found by the container test, under load. Shutdown still
+  // closes idle connections at once (http.Server.close).
+  const server = app.getHttpServer() as HttpServer;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   // Behind N proxies (TRUST_PROXY), req.ip and req.secure come from their X-Forwarded-* headers: the session cookie
   // is Secure behind an HTTPS ingress, and per-IP limits count clients. 0 trusts no header (a forged one is ignored).
   express.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
