@@ -217,6 +217,21 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
     return r.rows[0];
   }
 
+  /** SIGTERM to a worker mid-job with a short grace: exit 0 (not 143: tini hands the signal to node), not OOM, and
+   * its log says it returned the job to the queue. */
+  async function expectHandedBack(c: AppContainer): Promise<void> {
+    const code = await term(c);
+    const state = await containerState(c.name);
+    expect({ code, oomKilled: state.OOMKilled, log: code === 0 ? '' : (await logsOf(c.name)).slice(-3000) }).toEqual({
+      code: 0,
+      oomKilled: false,
+      log: '',
+    });
+    const logs = await jsonLogs(c.name);
+    expect(logs.some((l) => /SIGTERM received/.test(String(l.msg)))).toBe(true);
+    expect(logs.some((l) => /returning them to the queue/.test(String(l.msg)))).toBe(true);
+  }
+
   it('ocr-worker: SIGTERM mid-job exits 0, hands the job back, and a fresh container finishes it once', async () => {
     // Idle first: the running worker stops at once with 0.
     const idle = running['ocr-worker']!;
@@ -233,16 +248,7 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
       },
       { timeoutMs: 180_000, intervalMs: 100, what: 'the OCR container to be running the job', abort: alive },
     );
-    const code = await term(short);
-    const state = await containerState(short.name);
-    expect({ code, oomKilled: state.OOMKilled, log: code === 0 ? '' : (await logsOf(short.name)).slice(-3000) }).toEqual({
-      code: 0,
-      oomKilled: false,
-      log: '',
-    });
-    const logs = await jsonLogs(short.name);
-    expect(logs.some((l) => /SIGTERM received/.test(String(l.msg)))).toBe(true);
-    expect(logs.some((l) => /returning them to the queue/.test(String(l.msg)))).toBe(true);
+    await expectHandedBack(short);
 
     // Not finished, not lost: the job is not completed, nothing is written yet.
     expect(await (await q.ocr.getJob(doc))!.isCompleted()).toBe(false);
@@ -285,16 +291,7 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
       },
       { timeoutMs: 240_000, intervalMs: 50, what: 'the graph container to be running the job', abort: alive },
     );
-    const code = await term(short);
-    const state = await containerState(short.name);
-    expect({ code, oomKilled: state.OOMKilled, log: code === 0 ? '' : (await logsOf(short.name)).slice(-3000) }).toEqual({
-      code: 0,
-      oomKilled: false,
-      log: '',
-    });
-    const logs = await jsonLogs(short.name);
-    expect(logs.some((l) => /SIGTERM received/.test(String(l.msg)))).toBe(true);
-    expect(logs.some((l) => /returning them to the queue/.test(String(l.msg)))).toBe(true);
+    await expectHandedBack(short);
     expect(await (await q.graph.getJob(doc))!.isCompleted()).toBe(false);
     expect((await row(doc)).status).not.toBe('completed');
 
