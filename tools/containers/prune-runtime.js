@@ -7,7 +7,7 @@
  *
  * 1. The packages the app needs: every `require("…")` the webpack bundle keeps external (Nest's config leaves
  *    node_modules out of the bundle), plus the few it loads lazily through createRequire or import() from
- *    files webpack cannot see into (LAZY below, checked against the sources by test/deploy/runtime-deps.spec.ts).
+ *    files webpack cannot see into (LAZY below, checked against the sources by test/deploy/packaging.int-spec.ts).
  * 2. Their closure: dependencies, optional dependencies that are installed, non-optional peer dependencies,
  *    resolved the way Node resolves them (nested node_modules first). Every other package is deleted.
  * 3. Files no running process reads: source maps, TypeScript sources and declarations, and per-package builds
@@ -30,6 +30,13 @@ const LAZY = {
   'graph-worker': [],
   cli: [],
 };
+
+/**
+ * Packages a bundle names but loads only when they are installed (inside a try), so they may be missing from
+ * production dependencies: pino-pretty (pretty logs in development), cli-progress (the CLI's bars fall back to
+ * lines). Any other named package that is not installed fails the build.
+ */
+const OPTIONAL = ['pino-pretty', 'cli-progress'];
 
 /**
  * Files deleted inside kept packages, as [package, relative paths or a file test, why it is safe].
@@ -178,9 +185,7 @@ function prune(app, root) {
   const direct = [...new Set([...bundleRequires(readFileSync(bundle, 'utf8')), ...LAZY[app]])].sort();
   const before = sizeOf(nodeModules);
   const { kept, missing } = closure(root, direct);
-  // A bundle may name a package it only loads when present (pino-pretty in development): not a failure here,
-  // but a lazy package must exist.
-  const lost = missing.filter((m) => m.by !== 'the app' || LAZY[app].includes(m.name));
+  const lost = missing.filter((m) => m.by !== 'the app' || !OPTIONAL.includes(m.name));
   if (lost.length) throw new Error(`not installed: ${lost.map((m) => `${m.name} (needed by ${m.by})`).join(', ')}`);
   for (const dir of packageDirs(nodeModules).sort((a, b) => b.length - a.length)) {
     if (!kept.has(dir) && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
@@ -194,14 +199,14 @@ function prune(app, root) {
   for (const dir of kept) trimPackage(dir, readJson(join(dir, 'package.json')).name);
   // The check: what the app names still resolves, and so does what each kept package needs.
   const after = closure(root, direct);
-  const broken = after.missing.filter((m) => m.by !== 'the app' || LAZY[app].includes(m.name));
+  const broken = after.missing.filter((m) => m.by !== 'the app' || !OPTIONAL.includes(m.name));
   if (broken.length) throw new Error(`pruning broke: ${broken.map((m) => `${m.name} (needed by ${m.by})`).join(', ')}`);
   const mb = (n) => (n / 1e6).toFixed(1);
   console.log(`${app}: ${direct.length} packages named, ${kept.size} kept; node_modules ${mb(before)} MB -> ${mb(sizeOf(nodeModules))} MB`);
   return { direct, kept: [...kept].map((d) => relative(nodeModules, d)) };
 }
 
-module.exports = { LAZY, TRIMS, bundleRequires, closure, packageName, prune };
+module.exports = { LAZY, OPTIONAL, TRIMS, bundleRequires, closure, packageName, prune };
 
 if (require.main === module) {
   const [app, root] = process.argv.slice(2);

@@ -90,9 +90,11 @@ describe('prune', () => {
     expect(() => tool.prune('ocr-worker', root)).toThrow(/not installed: .*tesseract\.js \(needed by the app\)/);
   });
 
-  it('passes over a package the bundle only loads when present (pino-pretty in development)', () => {
+  it('passes over a package the bundle only loads when present (pino-pretty in development), and no other', () => {
     bundle('graph-worker', ['a', 'pino-pretty']);
     expect(tool.prune('graph-worker', root).kept).not.toContain('pino-pretty');
+    bundle('graph-worker', ['a', 'left-out']);
+    expect(() => tool.prune('graph-worker', root)).toThrow('not installed: left-out (needed by the app)');
   });
 
   it('refuses an unknown app', () => {
