@@ -669,8 +669,8 @@ describe('docker/Dockerfile', () => {
     return s ? [name, ...chain(s.from)] : [];
   };
 
-  it('is one multi-stage build on node:22-slim with a target per app and one for the CLI, on an empty runtime', () => {
-    expect(args.NODE_IMAGE).toBe('node:22-slim');
+  it('is one multi-stage build on node:22-bookworm-slim with a target per app and one for the CLI, on an empty runtime', () => {
+    expect(args.NODE_IMAGE).toBe('node:22-bookworm-slim');
     for (const s of stages)
       if (!stages.some((x) => x.name === s.from)) expect([s.name, s.from]).toEqual([s.name, s.name === 'runtime' ? 'scratch' : '${NODE_IMAGE}']);
     for (const t of [...APPS.map((a) => a.name), 'cli']) expect(chain(t)).toContain('runtime');

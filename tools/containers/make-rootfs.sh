@@ -32,5 +32,6 @@ printf 'hosts: files dns\n' >"$R/etc/nsswitch.conf"
 cp /etc/ssl/certs/ca-certificates.crt "$R/etc/ssl/certs/ca-certificates.crt"
 chmod 1777 "$R/tmp"
 chown 1000:1000 "$R/data/storage"
-"$R/usr/local/bin/node" --version >/dev/null
+# node must start from the root file system's own libraries, not the build image's.
+chroot "$R" /usr/local/bin/node -e 'require("node:crypto").randomUUID()' || { echo "node does not start inside $R" >&2; exit 1; }
 echo "rootfs: $(du -sm "$R" | cut -f1) MB, $(find "$R" -type f | wc -l) files"
