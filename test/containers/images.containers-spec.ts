@@ -1,8 +1,9 @@
 /**
  * The four images as a platform team expects them (issue 16): at most CASEGRAPH_MAX_IMAGE_MB (300) MB each, a
  * numeric non-root user, tini as PID 1, the OCI labels with the revision the runner built from, a HEALTHCHECK on the
- * three apps, no shell at all, and the tesseract language data inside the OCR image (a container starts with no
- * network). Nothing here runs a shell in an image: the filesystem is read through `docker export`.
+ * three apps, no shell at all (/bin/sh does not run, and no file anywhere is named like a shell, busybox, apt or
+ * dpkg), and the tesseract language data inside the OCR image (a container starts with no network). Nothing here
+ * runs a shell in an image: the filesystem is read through `docker export`, once per image.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -94,12 +95,34 @@ describeInPod(`the images${NOT_IN_POD}`, () => {
     expect([126, 127]).toContain(r.code);
   });
 
-  /** Every tesseract model file (eng.traineddata, or .gz) in an image's filesystem, with the sha256 of its model. */
-  async function modelsIn(t: (typeof TARGETS)[number]): Promise<Array<{ path: string; sha256: string }>> {
+  /** Base names that would give a shell or a package manager at run time: none may exist anywhere in an image. */
+  const FORBIDDEN = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'busybox', 'apt', 'apt-get', 'dpkg']);
+
+  interface Walk {
+    /** Every tesseract model file (eng.traineddata, or .gz), with the sha256 of its model. */
+    models: Array<{ path: string; sha256: string }>;
+    /** Every entry (file, link, device; not a folder) whose base name is in FORBIDDEN. */
+    forbidden: string[];
+    /** Entries seen (so an empty walk cannot pass as "nothing found"). */
+    entries: number;
+  }
+
+  /** One `docker export` of each image, walked once; the tests below share it. */
+  const walks = new Map<string, Promise<Walk>>();
+  function walk(t: (typeof TARGETS)[number]): Promise<Walk> {
+    if (!walks.has(t)) walks.set(t, exportAndWalk(t));
+    return walks.get(t)!;
+  }
+
+  async function exportAndWalk(t: (typeof TARGETS)[number]): Promise<Walk> {
     const container = nameOf(`${t}-export`);
     await dockerOk(['create', '--name', container, '--label', `${LABEL}=${run}`, '--network=none', imageOf(t)]);
     const found: Array<{ path: string; chunks: Buffer[] }> = [];
+    const forbidden: string[] = [];
+    let entries = 0;
     const reader = tarReader((e) => {
+      entries++;
+      if (e.type !== '5' && FORBIDDEN.has(e.path.split('/').pop()!)) forbidden.push(e.type === '2' ? `${e.path} -> ${e.linkname}` : e.path);
       if (e.type !== '0' && e.type !== '\0') return undefined;
       if (!/\.traineddata(\.gz)?$/.test(e.path)) return undefined;
       const entry = { path: e.path, chunks: [] as Buffer[] };
@@ -109,16 +132,26 @@ describeInPod(`the images${NOT_IN_POD}`, () => {
     });
     try {
       const r = await dockerStream(['export', container], (c) => reader.write(c));
-      expect(r.code).toBe(0);
+      if (r.code !== 0) throw new Error(`docker export ${container}: exit ${r.code}\n${r.stderr.slice(-2000)}`);
     } finally {
       await docker(['rm', '-f', container]);
     }
-    return found.map(({ path, chunks }) => {
+    const models = found.map(({ path, chunks }) => {
       const bytes = Buffer.concat(chunks);
       const raw = path.endsWith('.gz') ? gunzipSync(bytes) : bytes;
       return { path, sha256: createHash('sha256').update(raw).digest('hex') };
     });
+    return { models, forbidden, entries };
   }
+
+  const modelsIn = async (t: (typeof TARGETS)[number]) => (await walk(t)).models;
+
+  it.each(TARGETS)('%s has no shell, busybox, apt or dpkg anywhere in its filesystem', async (t) => {
+    const { forbidden, entries } = await walk(t);
+    // node itself is in every image: a walk that saw nothing proves nothing.
+    expect(entries).toBeGreaterThan(100);
+    expect(forbidden).toEqual([]);
+  });
 
   it("the OCR image holds tesseract's English data once (the model of apps/ocr-worker/tessdata)", async () => {
     const models = await modelsIn('ocr-worker');
