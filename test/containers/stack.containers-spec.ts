@@ -1,7 +1,9 @@
 /**
  * The stack from the built images, in one private network namespace (the runner's pod: loopback only), against
  * the PostgreSQL and Redis stand-ins there. In order:
- *  - the migrate job (casegraph-cli, read-only root) exits 0, and again (idempotent);
+ *  - `migrate --check [--wait S]` (the Deployments' init container) exits 3 naming the pending migrations on a
+ *    database not migrated yet, also after waiting, and 0 once it is; the migrate job (casegraph-cli, read-only
+ *    root) exits 0, and again (idempotent);
  *  - the three apps start read-only, /tmp a tmpfs, every capability dropped, no-new-privileges, one named volume
  *    at /data/storage shared by ingest-api and ocr-worker (docker/compose.yaml's environment); each becomes ready
  *    and, later, healthy by the image's own HEALTHCHECK;
@@ -14,6 +16,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { IncomingMessage, request } from 'node:http';
+import { Pool } from 'pg';
 import { buildEml } from '@casegraph/formats/testing';
 import {
   buildMixedPdf,
@@ -33,9 +36,11 @@ import {
   App,
   AppContainer,
   NOT_IN_POD,
+  appEnv,
   containerState,
   createVolume,
   database,
+  databaseUrl,
   describeInPod,
   docker,
   dockerOk,
@@ -62,6 +67,8 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
   const started: string[] = [];
   const running: Partial<Record<App, AppContainer>> = {};
   let storage = '';
+  /** Databases a test made in the stand-in (dropped at the end). */
+  const extraDatabases: string[] = [];
   /** Set in afterAll: the watchers of whileUp stop. */
   let finished = false;
 
@@ -117,23 +124,64 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
     for (const name of started) await removeContainer(name);
     await docker(['volume', 'rm', '-f', storage]);
     await q.close();
+    for (const name of extraDatabases) await db.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await db.end();
   });
 
-  it('migrate: casegraph-cli applies the migrations read-only, exits 0, and exits 0 again with nothing to do', async () => {
+  /** `migrate --check [--wait S]`, the Deployments' init container, in the CLI image (hardened, in the pod). */
+  const check = (url: string, ...wait: string[]) =>
+    runOnce('cli', { args: ['node', 'dist/apps/cli/main.js', 'migrate', '--check', ...wait], env: appEnv('cli', { DATABASE_URL: url }) });
+  const output = (r: { stdout: string; stderr: string }) => `${r.stdout}${r.stderr}`.slice(-3000);
+
+  it('migrate --check exits 3 naming what is pending (after --wait too), 0 once migrated; migrate is idempotent', async () => {
+    // A database of its own, not there yet: what the check sees before the migrate Job has run, whichever spec
+    // migrated the stand-in's main database first. `migrate` creates it.
+    const fresh = new URL(databaseUrl);
+    fresh.pathname = `/casegraph_check_${randomBytes(6).toString('hex')}`;
+    extraDatabases.push(fresh.pathname.slice(1));
+
+    const before = await check(fresh.href);
+    expect({ code: before.code, stdout: before.stdout }).toEqual({ code: 3, stdout: '' });
+    const listed = /^(\d+) migration\(s\) pending: (.+)$/m.exec(before.stderr);
+    expect({ stderr: before.stderr, listed: !!listed }).toEqual({ stderr: before.stderr, listed: true });
+    const pending = listed![2].split(', ');
+    expect(pending.length).toBe(Number(listed![1]));
+    expect(pending.length).toBeGreaterThan(0);
+
+    // --wait: it polls until the deadline, then gives up with 3, the same names.
+    const t0 = Date.now();
+    const waited = await check(fresh.href, '--wait', '5');
+    expect({ code: waited.code, stderr: waited.stderr }).toEqual({ code: 3, stderr: before.stderr });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(5000);
+
+    const migrated = await runOnce('cli', { env: appEnv('cli', { DATABASE_URL: fresh.href }) });
+    expect({ code: migrated.code, output: migrated.code === 0 ? '' : output(migrated) }).toEqual({ code: 0, output: '' });
+    const freshDb = new Pool({ connectionString: fresh.href, max: 1 });
+    try {
+      // What the check named is exactly what migrate applied, in that order.
+      const names = await freshDb.query<{ name: string }>('SELECT name FROM casegraph_migrations ORDER BY id');
+      expect(names.rows.map((r) => r.name)).toEqual(pending);
+    } finally {
+      await freshDb.end();
+    }
+    const after = await check(fresh.href);
+    expect({ code: after.code, stdout: after.stdout, stderr: after.stderr }).toEqual({ code: 0, stdout: 'database is up to date\n', stderr: '' });
+
+    // The stand-in's main database, which the apps use: migrated, then once more with nothing to do.
     const first = await runOnce('cli');
-    expect({ code: first.code, output: first.code === 0 ? '' : `${first.stdout}${first.stderr}`.slice(-3000) }).toEqual({ code: 0, output: '' });
+    expect({ code: first.code, output: first.code === 0 ? '' : output(first) }).toEqual({ code: 0, output: '' });
     const applied = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM casegraph_migrations')).rows[0].n;
-    const after = await applied();
-    expect(after).toBeGreaterThan(0);
+    expect(await applied()).toBe(pending.length);
     const tables = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('projects', 'source_documents', 'document_pages')`,
     );
     expect(tables.rows[0].n).toBe(3);
 
     const second = await runOnce('cli');
-    expect({ code: second.code, output: second.code === 0 ? '' : `${second.stdout}${second.stderr}`.slice(-3000) }).toEqual({ code: 0, output: '' });
-    expect(await applied()).toBe(after);
+    expect({ code: second.code, output: second.code === 0 ? '' : output(second) }).toEqual({ code: 0, output: '' });
+    expect(await applied()).toBe(pending.length);
+    const ready = await check(databaseUrl, '--wait', '5');
+    expect({ code: ready.code, stdout: ready.stdout, stderr: ready.stderr }).toEqual({ code: 0, stdout: 'database is up to date\n', stderr: '' });
   });
 
   it('starts ingest-api, ocr-worker and graph-worker hardened (read-only root, no capabilities), each ready', async () => {
