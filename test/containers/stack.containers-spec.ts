@@ -10,12 +10,14 @@
  *  - through the containerised API: a text PDF, a scan and an e-mail with a PDF attachment reach `completed`, and
  *    their pages have the text (the scan's from tesseract, offline, inside the OCR image);
  *  - SIGTERM mid-job to each container (`docker kill --signal TERM`: tini forwards it to node): exit 0 (not
- *    143/137), the work is handed back and a fresh container finishes it, once (as test/shutdown does with
- *    processes).
+ *    143/137), the work is handed back (Bull: not finished or failed, no attempt counted, lock dropped) and a
+ *    fresh container finishes it, once: Bull says it was handed back once and completed with no failed attempt
+ *    after the fresh container started, and the workers' logs hold one completion line in all, the fresh one's.
  * Each test makes its own project. No timed assertions: waits have deadlines.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { IncomingMessage, request } from 'node:http';
+import Bull from 'bull';
 import { Pool } from 'pg';
 import { buildEml } from '@casegraph/formats/testing';
 import {
@@ -30,7 +32,7 @@ import {
   waitFor,
   wrapParagraphs,
 } from '@casegraph/testing';
-import { ApiClient, DocumentRow, duplicates, pageNumbers, projectDocuments, waitForProject } from './support/api';
+import { ApiClient, DocumentRow, pageNumbers, projectDocuments, waitForProject } from './support/api';
 import {
   APPS,
   App,
@@ -255,10 +257,59 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
     return buildMixedPdf(pages);
   }
 
-  async function graphJobsOf(documentUuid: string): Promise<number> {
-    const jobs = await q.graph.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'paused']);
-    return jobs.filter((j) => j?.data?.documentUuid === documentUuid).length;
+  /**
+   * What Bull itself recorded for a job (its hash in Redis): state, attempts, failure, when it was last taken and
+   * finished, how often a stalled-job check moved it back to waiting, and whether a worker holds its lock.
+   * Bull 4 counts failed attempts only (job.js moveToFailed → _saveAttempt): a completed job that never failed
+   * has attemptsMade 0. moveStalledJobsToWait increments stalledCounter each time it hands a job back.
+   */
+  interface JobRecord {
+    state: string;
+    attemptsMade: number;
+    failedReason: string | null;
+    processedOn: number | null;
+    finishedOn: number | null;
+    stalledCounter: number;
+    locked: boolean;
   }
+  async function jobRecord(queue: Bull.Queue, id: string): Promise<JobRecord | null> {
+    const job = await queue.getJob(id);
+    if (!job) return null;
+    const key = queue.toKey(id);
+    const hash = await queue.client.hgetall(key);
+    const num = (v: string | undefined) => (v === undefined || v === '' ? null : Number(v));
+    return {
+      state: await job.getState(),
+      attemptsMade: Number(hash.attemptsMade ?? 0),
+      failedReason: hash.failedReason ?? null,
+      processedOn: num(hash.processedOn),
+      finishedOn: num(hash.finishedOn),
+      stalledCounter: Number(hash.stalledCounter ?? 0),
+      locked: (await queue.client.exists(`${key}:lock`)) === 1,
+    };
+  }
+
+  /** A job handed back by a SIGTERMed worker: not finished, not failed, no attempt counted, no lock held (so the
+   * next stalled-job check of a worker moves it to waiting), still in `active` or already back in `waiting`. */
+  function expectReturned(r: JobRecord | null): void {
+    expect(r).toMatchObject({ attemptsMade: 0, failedReason: null, finishedOn: null, locked: false });
+    expect(['active', 'waiting']).toContain(r!.state);
+  }
+
+  /** A job completed once, by the container started at `startedAt`: taken after it started, finished, never failed,
+   * handed back by a stalled-job check `stalled` times (1: the SIGTERMed worker's job; 0: never interrupted). */
+  function expectCompletedOnce(r: JobRecord | null, startedAt: number, stalled: number): void {
+    expect(r).toMatchObject({ state: 'completed', attemptsMade: 0, failedReason: null, stalledCounter: stalled, locked: false });
+    expect(r!.processedOn).toBeGreaterThanOrEqual(startedAt);
+    expect(r!.finishedOn).toBeGreaterThanOrEqual(r!.processedOn!);
+  }
+
+  /** The log lines of a container that say a stage completed for the document (the workers' own "done" lines). */
+  async function completions(name: string, pattern: RegExp): Promise<string[]> {
+    return (await jsonLogs(name)).map((l) => String(l.msg)).filter((m) => pattern.test(m));
+  }
+  const ocrDone = (doc: string) => new RegExp(`^ocr completed for ${doc}:`);
+  const graphDone = (doc: string) => new RegExp(`^document ${doc} \\(project `);
 
   async function row(documentUuid: string): Promise<DocumentRow> {
     const r = await db.query<DocumentRow>('SELECT * FROM source_documents WHERE document_uuid = $1', [documentUuid]);
@@ -298,19 +349,29 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
     );
     await expectHandedBack(short);
 
-    // Not finished, not lost: the job is not completed, nothing is written yet.
-    expect(await (await q.ocr.getJob(doc))!.isCompleted()).toBe(false);
+    // Not finished, not lost: Bull has the job unfinished, unfailed, no attempt counted, its lock dropped; the
+    // container wrote no pages and started no graph job; its log never says the OCR completed.
+    expectReturned(await jobRecord(q.ocr, doc));
     expect(await pageNumbers(db, doc)).toEqual([]);
-    expect(await graphJobsOf(doc)).toBe(0);
+    expect(await q.graph.getJob(doc)).toBeNull();
+    expect(await completions(short.name, ocrDone(doc))).toEqual([]);
 
-    // A fresh container takes it back at its first stalled-job check and completes it (the graph stage too).
+    // A fresh container takes it back at a stalled-job check and completes it (the graph stage too).
     const { c: fresh } = await up('ocr-worker');
+    const freshStart = Date.parse((await containerState(fresh.name)).StartedAt);
     const done = await waitForProject(db, project, 1, 300_000, whileUp(fresh));
     expect(done.get('long-scan.pdf')).toMatchObject({ status: 'completed', ocr_status: 'completed', error_message: null, page_count: 6 });
-    expect(await (await q.ocr.getJob(doc))!.isCompleted()).toBe(true);
     expect(await pageNumbers(db, doc)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(await graphJobsOf(doc)).toBe(1);
-    expect(await duplicates(db, doc)).toEqual({ chunks: 0, mentions: 0 });
+    // Once: moved back to waiting once, taken by the fresh container, completed with no failed attempt; one
+    // "ocr completed" line in all, in the fresh container's log; the graph stage ran once, never interrupted.
+    expectCompletedOnce(await jobRecord(q.ocr, doc), freshStart, 1);
+    expect({
+      short: (await completions(short.name, ocrDone(doc))).length,
+      fresh: (await completions(fresh.name, ocrDone(doc))).length,
+    }).toEqual({ short: 0, fresh: 1 });
+    const graph = running['graph-worker']!;
+    expectCompletedOnce(await jobRecord(q.graph, doc), freshStart, 0);
+    expect(await completions(graph.name, graphDone(doc))).toHaveLength(1);
     const fourth = (await api.text(doc)).find((p) => p.page === 4)!.text;
     expect(fourth.toLowerCase()).toContain('page 4 of 6');
   });
@@ -340,15 +401,20 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
       { timeoutMs: 240_000, intervalMs: 50, what: 'the graph container to be running the job', abort: alive },
     );
     await expectHandedBack(short);
-    expect(await (await q.graph.getJob(doc))!.isCompleted()).toBe(false);
+    expectReturned(await jobRecord(q.graph, doc));
     expect((await row(doc)).status).not.toBe('completed');
+    expect(await completions(short.name, graphDone(doc))).toEqual([]);
 
     const { c: fresh } = await up('graph-worker');
+    const freshStart = Date.parse((await containerState(fresh.name)).StartedAt);
     const done = await waitForProject(db, project, 1, 300_000, whileUp(fresh));
     expect(done.get('long-filing.pdf')).toMatchObject({ status: 'completed', error_message: null });
-    expect(await (await q.graph.getJob(doc))!.isCompleted()).toBe(true);
-    expect(await graphJobsOf(doc)).toBe(1);
-    expect(await duplicates(db, doc)).toEqual({ chunks: 0, mentions: 0 });
+    // Once: handed back once, taken and completed by the fresh container, no failed attempt, one completion line.
+    expectCompletedOnce(await jobRecord(q.graph, doc), freshStart, 1);
+    expect({
+      short: (await completions(short.name, graphDone(doc))).length,
+      fresh: (await completions(fresh.name, graphDone(doc))).length,
+    }).toEqual({ short: 0, fresh: 1 });
     const mentions = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM entity_mentions WHERE document_uuid = $1', [doc]);
     expect(mentions.rows[0].n).toBeGreaterThan(0);
   });

@@ -117,17 +117,3 @@ export async function pageNumbers(db: Pool, documentUuid: string): Promise<numbe
   ]);
   return r.rows.map((x) => x.page_number);
 }
-
-/** Rows the graph stage would duplicate if a document ran twice: chunks and mentions counted twice (0 when once). */
-export async function duplicates(db: Pool, documentUuid: string): Promise<{ chunks: number; mentions: number }> {
-  const one = async (sql: string) => (await db.query<{ n: number }>(sql, [documentUuid])).rows[0].n;
-  return {
-    chunks: await one(
-      `SELECT count(*)::int AS n FROM (SELECT chunk_index FROM document_chunks WHERE document_uuid = $1 GROUP BY 1 HAVING count(*) > 1) x`,
-    ),
-    mentions: await one(
-      `SELECT count(*)::int AS n FROM (SELECT entity_type, start_char, end_char FROM entity_mentions WHERE document_uuid = $1
-        GROUP BY 1, 2, 3 HAVING count(*) > 1) x`,
-    ),
-  };
-}
