@@ -43,10 +43,14 @@ export interface DockerResult {
   stderr: string;
 }
 
-/** Runs the docker CLI (never a shell in a container); resolves with its exit code, never rejects. */
-export function docker(args: string[], opts: { timeoutMs?: number } = {}): Promise<DockerResult> {
+/**
+ * Runs the docker CLI (never a shell in a container); resolves with its exit code, never rejects. `env`: more
+ * variables for the CLI (a spec's own `process.env.X = ...` does not reach child processes under jest).
+ */
+export function docker(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<DockerResult> {
+  const childEnv = opts.env ? { ...process.env, ...opts.env } : undefined;
   return new Promise((resolve) => {
-    execFile('docker', args, { timeout: opts.timeoutMs ?? 180_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile('docker', args, { timeout: opts.timeoutMs ?? 180_000, maxBuffer: 64 * 1024 * 1024, env: childEnv }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
@@ -81,7 +85,7 @@ export interface ImageConfig {
   Env?: string[];
 }
 
-export async function inspectImage(image: string): Promise<{ Size: number; Config: ImageConfig }> {
+export async function inspectImage(image: string): Promise<{ Size: number; Config: ImageConfig; RootFS: { Layers: string[] } }> {
   return JSON.parse(await dockerOk(['image', 'inspect', image]))[0];
 }
 
