@@ -177,7 +177,8 @@ async function buildImages(report) {
     const image = `casegraph-${target}:${tag}`;
     const t0 = Date.now();
     const logFile = path.join(artifacts, `build-${target}.log`);
-    state.builtImages.push(image);
+    // The compose spec builds the same targets again as <tag>-compose (test/containers/compose/pod.yaml): removed too.
+    state.builtImages.push(image, `casegraph-${target}:${tag}-compose`);
     const r = await run(
       'docker',
       [
@@ -291,7 +292,8 @@ function cleanup() {
       ),
     ];
     if (volumes.length) dockerSync(['volume', 'rm', '-f', ...volumes]);
-    if (env.CASEGRAPH_KEEP_IMAGES !== '1' && state.builtImages.length) dockerSync(['rmi', '-f', ...state.builtImages]);
+    // One at a time: a tag that was never made (the compose spec did not run) must not stop the others' removal.
+    if (env.CASEGRAPH_KEEP_IMAGES !== '1') for (const image of state.builtImages) dockerSync(['rmi', '-f', image]);
     process.stdout.write(
       `cleanup: ${containers.length} container(s), ${volumes.length} volume(s)${env.CASEGRAPH_KEEP_IMAGES === '1' ? '' : `, ${state.builtImages.length} image(s)`} removed\n`,
     );
