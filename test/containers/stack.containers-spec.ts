@@ -32,7 +32,7 @@ import {
   waitFor,
   wrapParagraphs,
 } from '@casegraph/testing';
-import { ApiClient, DocumentRow, pageNumbers, projectDocuments, waitForProject } from './support/api';
+import { API, ApiClient, DocumentRow, pageNumbers, projectDocuments, waitForProject } from './support/api';
 import {
   APPS,
   App,
@@ -199,6 +199,29 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
     // The API asks for the key (CASEGRAPH_API_KEYS) and accepts it.
     expect((await fetch('http://127.0.0.1:3000/v1/projects')).status).toBe(401);
     expect((await api.json('GET', '/v1/projects')).status).toBe(200);
+  });
+
+  it('the API container serves its own static files: the web app, the OpenAPI UI and Bull Board', async () => {
+    const get = async (path: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${API}${path}`, { headers, signal: AbortSignal.timeout(30_000) });
+      return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+    };
+    // The web app (dist/apps/web in the image): its page, then the script it names.
+    const page = await get('/');
+    expect([page.status, page.type]).toEqual([200, expect.stringContaining('text/html')]);
+    const script = /<script[^>]+src="(\/[^"]+\.js)"/.exec(page.body)?.[1];
+    expect(script).toBeDefined();
+    const bundle = await get(script!);
+    expect([bundle.status, bundle.type, bundle.body.length > 1000]).toEqual([200, expect.stringContaining('javascript'), true]);
+    // Swagger UI's page and its stylesheet (files of swagger-ui-dist, kept by the pruning).
+    const docs = await get('/docs');
+    expect([docs.status, docs.body.includes('swagger-ui')]).toEqual([200, true]);
+    expect((await get('/docs/swagger-ui.css')).status).toBe(200);
+    expect((await get('/docs-json')).status).toBe(200);
+    // Bull Board (its UI from @bull-board/ui), behind the key.
+    expect((await get('/admin/queues')).status).toBe(401);
+    const board = await get('/admin/queues', api.headers);
+    expect([board.status, board.type]).toEqual([200, expect.stringContaining('text/html')]);
   });
 
   it('processes a text PDF, a scan and an e-mail with a PDF attachment uploaded through the API to completed', async () => {
