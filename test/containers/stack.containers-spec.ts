@@ -19,10 +19,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { IncomingMessage, request } from 'node:http';
 import Bull from 'bull';
 import { Pool } from 'pg';
-import { buildEml } from '@casegraph/formats/testing';
 import {
   buildMixedPdf,
-  buildPdf,
   buildTextPdf,
   complaintParagraphs,
   demandLetterPages,
@@ -33,6 +31,7 @@ import {
   wrapParagraphs,
 } from '@casegraph/testing';
 import { API, ApiClient, DocumentRow, pageNumbers, projectDocuments, waitForProject } from './support/api';
+import { INVOICES_ATTACHMENT, invoicesEml } from '../support/family-eml';
 import {
   APPS,
   App,
@@ -59,7 +58,7 @@ import {
 
 jest.setTimeout(600_000);
 
-const ATTACHMENT = 'schedule-of-invoices.pdf';
+const ATTACHMENT = INVOICES_ATTACHMENT;
 
 describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
   const db = database();
@@ -227,16 +226,7 @@ describeInPod(`the stack in containers${NOT_IN_POD}`, () => {
   it('processes a text PDF, a scan and an e-mail with a PDF attachment uploaded through the API to completed', async () => {
     const t0 = Date.now();
     const project = await api.createProject(`containers ${randomUUID()}`);
-    const eml = buildEml({
-      from: 'Ingrid Solberg <ingrid@halvorsen.example>',
-      to: ['Margaret A. Okafor <mokafor@okaforlindqvist.example>'],
-      subject: 'Invoices under the Agreement',
-      date: new Date('2023-09-14T10:00:00Z'),
-      text: 'Halvorsen Marine does not dispute the invoices. Please allow us time to pay.',
-      attachments: [
-        { filename: ATTACHMENT, contentType: 'application/pdf', bytes: buildPdf(['Schedule A: unpaid invoices', 'Invoice 1001 $12,400.00']) },
-      ],
-    });
+    const eml = invoicesEml(ATTACHMENT);
     const accepted = await upload(project, [
       { name: 'complaint.pdf', type: 'application/pdf', bytes: generatedBytes('complaint.pdf') },
       { name: 'scanned-letter.pdf', type: 'application/pdf', bytes: generatedBytes('scanned-letter.pdf') },

@@ -664,6 +664,17 @@ describe('docker/compose.yaml', () => {
 describe('docker/Dockerfile', () => {
   const { args, stages } = dockerStages();
   const stage = (name: string) => stages.find((s) => s.name === name)!;
+  /** The build-context paths the COPY lines (not COPY --from) read. */
+  const copySources = () =>
+    stages
+      .flatMap((s) => s.lines)
+      .filter((l) => l.startsWith('COPY ') && !l.startsWith('COPY --from='))
+      .flatMap((l) =>
+        l
+          .split(/\s+/)
+          .slice(1, -1)
+          .filter((a) => !a.startsWith('--')),
+      );
   const chain = (name: string): string[] => {
     const s = stages.find((x) => x.name === name);
     return s ? [name, ...chain(s.from)] : [];
@@ -742,15 +753,7 @@ describe('docker/Dockerfile', () => {
     expect(rules[0]).toBe('*');
     const allowed = rules.filter((r) => r.startsWith('!')).map((r) => r.slice(1));
     const admitted = (path: string) => allowed.some((a) => path === a.replace(/\/$/, '') || (a.endsWith('/') && path.startsWith(a)));
-    const sources = stages
-      .flatMap((s) => s.lines)
-      .filter((l) => l.startsWith('COPY ') && !l.startsWith('COPY --from='))
-      .flatMap((l) =>
-        l
-          .split(/\s+/)
-          .slice(1, -1)
-          .filter((a) => !a.startsWith('--')),
-      );
+    const sources = copySources();
     for (const src of sources) expect([src, admitted(src)]).toEqual([src, true]);
     for (const kept of ['node_modules', 'dist', '.git', 'artifacts', 'test']) expect([kept, admitted(kept)]).toEqual([kept, false]);
     expect(rules).toContain('**/node_modules');
@@ -780,15 +783,7 @@ describe('docker/Dockerfile', () => {
   });
 
   it('copies only files that exist', () => {
-    const sources = stages
-      .flatMap((s) => s.lines)
-      .filter((l) => l.startsWith('COPY ') && !l.startsWith('COPY --from='))
-      .flatMap((l) =>
-        l
-          .split(/\s+/)
-          .slice(1, -1)
-          .filter((a) => !a.startsWith('--')),
-      );
+    const sources = copySources();
     expect(sources.length).toBeGreaterThan(5);
     for (const s of sources) expect([s, existsSync(join(ROOT, s))]).toEqual([s, true]);
   });

@@ -3,12 +3,10 @@
  * PDF, a scan (an image-only PDF the OCR worker reads) and an e-mail with a PDF attachment through the intake
  * page's file input, and watch every row, the attachment's too, reach "completed".
  */
-import { buildEml } from '@casegraph/formats/testing';
-import { buildPdf, generatedBytes } from '@casegraph/testing';
+import { generatedBytes } from '@casegraph/testing';
 import { BrowserSession, TestPage, describeBrowser, screenshot } from '../support/browser';
 import { WebStack } from '../support/web-stack';
-
-const ATTACHMENT = 'schedule-of-invoices.pdf';
+import { INVOICES_ATTACHMENT as ATTACHMENT, invoicesEml } from '../support/family-eml';
 
 describeBrowser('web app: projects and intake (browser)', () => {
   let web: WebStack;
@@ -39,16 +37,7 @@ describeBrowser('web app: projects and intake (browser)', () => {
     await page.getByRole('heading', { name }).waitFor();
     const projectUuid = /\/projects\/([0-9a-f-]{36})$/.exec(page.url())![1];
 
-    const eml = buildEml({
-      from: 'Ingrid Solberg <ingrid@halvorsen.example>',
-      to: ['Margaret A. Okafor <mokafor@okaforlindqvist.example>'],
-      subject: 'Invoices under the Agreement',
-      date: new Date('2023-09-14T10:00:00Z'),
-      text: 'Halvorsen Marine does not dispute the invoices. Please allow us time to pay.',
-      attachments: [
-        { filename: ATTACHMENT, contentType: 'application/pdf', bytes: buildPdf(['Schedule A: unpaid invoices', 'Invoice 1001 $12,400.00']) },
-      ],
-    });
+    const eml = invoicesEml(ATTACHMENT);
     const files = [
       { name: 'complaint.pdf', mimeType: 'application/pdf', buffer: generatedBytes('complaint.pdf') },
       { name: 'scanned-letter.pdf', mimeType: 'application/pdf', buffer: generatedBytes('scanned-letter.pdf') },
