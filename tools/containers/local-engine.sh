@@ -29,7 +29,7 @@ log() { printf '== %s (%ss)\n' "$*" "$SECONDS" >&2; }
 # shims (by their paths under <work>/run). Matched on whole arguments, never on a substring of another path.
 engine_pids() {
   for proc in /proc/[0-9]*; do
-    args=$(tr '\0' '\n' <"$proc/cmdline" 2>/dev/null) || continue
+    args=$(tr '\0' '\n' 2>/dev/null <"$proc/cmdline") || continue
     if printf '%s\n' "$args" | grep -qxF -e "$W/data" -e "$W/run/exec/containerd/containerd.toml" -e "$W/run/exec/containerd/containerd.sock"; then
       echo "${proc#/proc/}"
     fi
