@@ -5,26 +5,13 @@
  * dpkg), and the tesseract language data inside the OCR image (a container starts with no network). Nothing here
  * runs a shell in an image: the filesystem is read through `docker export`, once per image.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import {
-  APPS,
-  NOT_IN_POD,
-  TARGETS,
-  describeInPod,
-  docker,
-  dockerOk,
-  dockerStream,
-  imageOf,
-  inspectImage,
-  nameOf,
-  report,
-  LABEL,
-  run,
-} from './support/pod';
-import { Sink, tarReader } from './support/tar';
+import { extract } from 'tar-stream';
+import { APPS, NOT_IN_POD, TARGETS, describeInPod, docker, dockerOk, imageOf, inspectImage, nameOf, report, LABEL, run } from './support/pod';
 
 jest.setTimeout(300_000);
 
@@ -120,19 +107,26 @@ describeInPod(`the images${NOT_IN_POD}`, () => {
     const found: Array<{ path: string; chunks: Buffer[] }> = [];
     const forbidden: string[] = [];
     let entries = 0;
-    const reader = tarReader((e) => {
+    const reader = extract();
+    reader.on('entry', (header, content, next) => {
       entries++;
-      if (e.type !== '5' && FORBIDDEN.has(e.path.split('/').pop()!)) forbidden.push(e.type === '2' ? `${e.path} -> ${e.linkname}` : e.path);
-      if (e.type !== '0' && e.type !== '\0') return undefined;
-      if (!/\.traineddata(\.gz)?$/.test(e.path)) return undefined;
-      const entry = { path: e.path, chunks: [] as Buffer[] };
-      found.push(entry);
-      const sink: Sink = { update: (c) => entry.chunks.push(Buffer.from(c)) };
-      return sink;
+      const name = header.name;
+      if (header.type !== 'directory' && FORBIDDEN.has(name.split('/').pop()!))
+        forbidden.push(header.type === 'symlink' ? `${name} -> ${header.linkname}` : name);
+      const model = header.type === 'file' && /\.traineddata(\.gz)?$/.test(name) ? { path: name, chunks: [] as Buffer[] } : undefined;
+      if (model) found.push(model);
+      content.on('data', (c) => model?.chunks.push(c as Buffer));
+      content.on('end', next);
     });
+    const walked = new Promise<void>((resolve, reject) => reader.on('finish', resolve).on('error', reject));
     try {
-      const r = await dockerStream(['export', container], (c) => reader.write(c));
-      if (r.code !== 0) throw new Error(`docker export ${container}: exit ${r.code}\n${r.stderr.slice(-2000)}`);
+      const child = spawn('docker', ['export', container], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      child.stdout.pipe(reader);
+      const code = await new Promise<number>((resolve, reject) => child.on('error', reject).on('close', (c) => resolve(c ?? 1)));
+      if (code !== 0) throw new Error(`docker export ${container}: exit ${code}\n${stderr.slice(-2000)}`);
+      await walked;
     } finally {
       await docker(['rm', '-f', container]);
     }

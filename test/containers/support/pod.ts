@@ -7,7 +7,7 @@
  * Every container and volume a spec makes is named `<run>-...` and labelled `casegraph.containers.run=<run>`, so
  * the runner removes whatever a failed or interrupted spec leaves behind.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Bull from 'bull';
 import { Pool } from 'pg';
@@ -62,18 +62,6 @@ export async function dockerOk(args: string[], opts: { timeoutMs?: number } = {}
   const r = await docker(args, opts);
   if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: exit ${r.code}\n${r.stderr.slice(-3000)}`);
   return r.stdout.trim();
-}
-
-/** `docker <args>` streamed (for `docker export`): each chunk of stdout to `onData`; resolves with the exit code. */
-export function dockerStream(args: string[], onData: (chunk: Buffer) => void): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
-  });
 }
 
 export interface ImageConfig {
